@@ -1,0 +1,3 @@
+module certinel.dev/shared
+
+go 1.26.8
