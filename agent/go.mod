@@ -10,6 +10,7 @@ require (
 	github.com/jonboulle/clockwork v0.5.0 // indirect
 	github.com/robfig/cron/v3 v3.0.1 // indirect
 	github.com/sourcegraph/conc v0.3.0 // indirect
+	golang.org/x/net v0.62.0 // indirect
 )
 
 replace certinel.dev/shared => ../shared
