@@ -1,0 +1,176 @@
+// Package client speaks the agent protocol to the Certinel server: pull the
+// targets, push result batches. It retries what may succeed later (network
+// errors, 5xx, 429) with exponential backoff and jitter, and nothing else.
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"certinel.dev/shared/wire"
+)
+
+// Bounds on what the agent reads from the server, so a broken proxy or server
+// cannot make it buffer without limit.
+const (
+	maxTargetsBody = 32 << 20
+	maxResultsBody = 4 << 20
+	maxErrorBody   = 64 << 10
+)
+
+// Options configures a Client.
+type Options struct {
+	BaseURL    *url.URL // e.g. https://certinel.example.com, path prefix allowed
+	APIKey     string
+	AgentToken string
+	Version    string         // sent as User-Agent certinel-agent/<Version>
+	RootCAs    *x509.CertPool // nil: system roots
+	Proxy      func(*url.URL) (*url.URL, error)
+	Backoff    Backoff
+	Logger     *slog.Logger
+}
+
+// Client is safe for concurrent use.
+type Client struct {
+	opts Options
+	http *http.Client
+}
+
+// New builds a client with its own transport.
+func New(opts Options) *Client {
+	proxy := http.ProxyFromEnvironment
+	if opts.Proxy != nil {
+		proxy = func(r *http.Request) (*url.URL, error) { return opts.Proxy(r.URL) }
+	}
+	transport := &http.Transport{
+		Proxy:                 proxy,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       &tls.Config{RootCAs: opts.RootCAs, MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:   15 * time.Second,
+		ResponseHeaderTimeout: time.Minute,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          2,
+		IdleConnTimeout:       90 * time.Second,
+	}
+	return &Client{
+		opts: opts,
+		http: &http.Client{
+			Transport: transport,
+			Timeout:   2 * time.Minute,
+			// A redirect would carry X-Agent-Token to wherever it points;
+			// the agent talks to the configured URL only.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+}
+
+// Targets pulls the agent's work list.
+func (c *Client) Targets(ctx context.Context) (wire.TargetsResponse, error) {
+	var out wire.TargetsResponse
+	if err := c.do(ctx, http.MethodGet, "api/v1/agent/targets", nil, &out, maxTargetsBody); err != nil {
+		return wire.TargetsResponse{}, fmt.Errorf("client: pull targets: %w", err)
+	}
+	return out, nil
+}
+
+// PushResults sends one batch already encoded by EncodeResults. The payload is
+// sent as is, so a spooled batch goes out byte for byte as first written.
+func (c *Client) PushResults(ctx context.Context, payload []byte) (wire.ResultsResponse, error) {
+	var out wire.ResultsResponse
+	if err := c.do(ctx, http.MethodPost, "api/v1/agent/results", payload, &out, maxResultsBody); err != nil {
+		return wire.ResultsResponse{}, fmt.Errorf("client: push results: %w", err)
+	}
+	return out, nil
+}
+
+// do runs one request with retries and decodes a 2xx JSON answer into out.
+func (c *Client) do(ctx context.Context, method, path string, gzBody []byte, out any, limit int64) error {
+	for attempt := 1; ; attempt++ {
+		wait, err := c.attempt(ctx, method, path, gzBody, out, limit)
+		if err == nil {
+			return nil
+		}
+		if wait < 0 || attempt >= c.opts.Backoff.Attempts || ctx.Err() != nil {
+			return err
+		}
+		if wait == 0 {
+			wait = c.opts.Backoff.delay(attempt)
+		}
+		c.opts.Logger.Warn("server request failed, retrying",
+			"method", method, "path", path, "attempt", attempt, "retry_in", wait.Round(time.Millisecond), "error", err)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (gave up waiting to retry: %w)", err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// attempt makes one request. It returns how long to wait before retrying:
+// negative for "do not retry", zero for "use the backoff", positive when the
+// server said so with Retry-After.
+func (c *Client) attempt(ctx context.Context, method, path string, gzBody []byte, out any, limit int64) (time.Duration, error) {
+	var body io.Reader
+	if gzBody != nil {
+		body = bytes.NewReader(gzBody)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.opts.BaseURL.JoinPath(path).String(), body)
+	if err != nil {
+		return -1, err
+	}
+	req.Header.Set("User-Agent", wire.UserAgentPrefix+c.opts.Version)
+	req.Header.Set("Authorization", "Bearer "+c.opts.APIKey)
+	req.Header.Set(wire.AgentTokenHeader, c.opts.AgentToken)
+	req.Header.Set("Accept", "application/json")
+	if gzBody != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, err // network trouble: worth another try
+	}
+	defer drainClose(resp.Body)
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return -1, decodeBounded(resp.Body, out, limit)
+	}
+	serr := newStatusError(resp)
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return c.opts.Backoff.retryAfter(resp.Header.Get("Retry-After"), time.Now()), serr
+	case resp.StatusCode >= 500:
+		return c.opts.Backoff.retryAfter(resp.Header.Get("Retry-After"), time.Now()), serr
+	default:
+		return -1, serr
+	}
+}
+
+func decodeBounded(r io.Reader, out any, limit int64) error {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return fmt.Errorf("read response: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return fmt.Errorf("response larger than %d bytes", limit)
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("decode response: %w", err)
+	}
+	return nil
+}
+
+// drainClose lets the connection be reused when only a little is left unread.
+func drainClose(body io.ReadCloser) {
+	io.Copy(io.Discard, io.LimitReader(body, 4<<10))
+	body.Close()
+}

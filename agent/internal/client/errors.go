@@ -1,0 +1,51 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// StatusError is a non-2xx answer of the server.
+type StatusError struct {
+	Status  int
+	Code    string // the server's error.code, when it sent one
+	Message string // the server's error.message, when it sent one
+}
+
+func (e *StatusError) Error() string {
+	if e.Message != "" {
+		return fmt.Sprintf("server answered %d %s: %s", e.Status, e.Code, e.Message)
+	}
+	return fmt.Sprintf("server answered %d %s", e.Status, http.StatusText(e.Status))
+}
+
+func newStatusError(resp *http.Response) *StatusError {
+	serr := &StatusError{Status: resp.StatusCode}
+	var body struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if json.Unmarshal(data, &body) == nil {
+		serr.Code, serr.Message = body.Error.Code, body.Error.Message
+	}
+	return serr
+}
+
+// Undeliverable reports whether the server refused a batch for what it is
+// (malformed or too large): sending the same bytes again cannot succeed, so
+// the batch must leave the spool instead of blocking it. Bad credentials are
+// not in this class: they get fixed, and the batch is then delivered.
+func Undeliverable(err error) bool {
+	var serr *StatusError
+	if !errors.As(err, &serr) {
+		return false
+	}
+	return serr.Status == http.StatusBadRequest || serr.Status == http.StatusRequestEntityTooLarge ||
+		serr.Status == http.StatusUnprocessableEntity
+}
