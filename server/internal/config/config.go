@@ -1,0 +1,98 @@
+// Package config reads the server's settings from the environment. The
+// result is passed down from main; nothing else reads the environment.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is every setting of certinel-server. environment.example documents
+// each variable.
+type Config struct {
+	ListenAddr          string
+	BaseURL             *url.URL
+	DataDir             string
+	DatabaseURL         string
+	LogLevel            slog.Level
+	LogFormat           string
+	AllowPrivateTargets bool
+	SMTP                SMTP
+}
+
+// SMTP configures outgoing mail.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	TLS      string
+	From     string
+}
+
+// SQLitePath is where the embedded database lives when DATABASE_URL is unset.
+func (c Config) SQLitePath() string {
+	return filepath.Join(c.DataDir, "certinel.db")
+}
+
+// SecureCookies tells whether session cookies must carry the Secure flag.
+func (c Config) SecureCookies() bool {
+	return c.BaseURL.Scheme == "https"
+}
+
+// Load builds a Config from getenv (os.Getenv in main, a map in tests).
+// The first bad variable stops it with an error naming the variable.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		ListenAddr:  get("CERTINEL_LISTEN_ADDR", ":8080"),
+		DataDir:     get("CERTINEL_DATA_DIR", "./data"),
+		DatabaseURL: get("DATABASE_URL", ""),
+		LogFormat:   get("CERTINEL_LOG_FORMAT", "text"),
+		SMTP: SMTP{
+			Host:     get("CERTINEL_SMTP_HOST", ""),
+			Username: get("CERTINEL_SMTP_USERNAME", ""),
+			Password: getenv("CERTINEL_SMTP_PASSWORD"),
+			TLS:      get("CERTINEL_SMTP_TLS", "starttls"),
+			From:     get("CERTINEL_SMTP_FROM", "certinel@localhost"),
+		},
+	}
+
+	base, err := url.Parse(get("CERTINEL_BASE_URL", "http://localhost:8080"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return Config{}, fmt.Errorf("CERTINEL_BASE_URL: want an absolute http(s) URL, got %q", getenv("CERTINEL_BASE_URL"))
+	}
+	c.BaseURL = base
+
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return Config{}, fmt.Errorf("DATABASE_URL: want a postgres:// URL (leave it unset for the embedded SQLite database)")
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("CERTINEL_LOG_LEVEL", "info"))); err != nil {
+		return Config{}, fmt.Errorf("CERTINEL_LOG_LEVEL: want debug, info, warn or error, got %q", getenv("CERTINEL_LOG_LEVEL"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return Config{}, fmt.Errorf("CERTINEL_LOG_FORMAT: want text or json, got %q", c.LogFormat)
+	}
+	if c.AllowPrivateTargets, err = strconv.ParseBool(get("CERTINEL_ALLOW_PRIVATE_TARGETS", "false")); err != nil {
+		return Config{}, fmt.Errorf("CERTINEL_ALLOW_PRIVATE_TARGETS: want true or false, got %q", getenv("CERTINEL_ALLOW_PRIVATE_TARGETS"))
+	}
+	port := get("CERTINEL_SMTP_PORT", "587")
+	if c.SMTP.Port, err = strconv.Atoi(port); err != nil || c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
+		return Config{}, fmt.Errorf("CERTINEL_SMTP_PORT: want a port 1-65535, got %q", port)
+	}
+	switch c.SMTP.TLS {
+	case "none", "starttls", "tls":
+	default:
+		return Config{}, fmt.Errorf("CERTINEL_SMTP_TLS: want none, starttls or tls, got %q", c.SMTP.TLS)
+	}
+	return c, nil
+}

@@ -1,0 +1,124 @@
+package httpapi
+
+import (
+	"compress/gzip"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"certinel.dev/server/internal/store"
+	"certinel.dev/shared/wire"
+)
+
+// Bounds of one results batch. The decompressed limit guards against gzip
+// bombs; the agent sends far smaller batches.
+const (
+	maxResultsBody  = 64 << 20
+	maxBatchResults = 10_000
+	maxBatchIDLen   = 128
+	targetTimeoutMS = 10_000
+)
+
+func (h *handler) agentTargets(c echo.Context) error {
+	a := agentOf(c).Agent
+	ctx := c.Request().Context()
+	version := strings.TrimPrefix(c.Request().UserAgent(), wire.UserAgentPrefix)
+	if version == c.Request().UserAgent() {
+		version = ""
+	}
+	if err := h.store.TouchAgent(ctx, a.OrganizationID, a.ID, truncateText(version, 64), c.RealIP()); err != nil {
+		return err
+	}
+	domains, err := h.store.AgentTargets(ctx, a.OrganizationID, a.ID)
+	if err != nil {
+		return err
+	}
+	resp := wire.TargetsResponse{
+		Agent:           wire.AgentInfo{ID: a.ID, Name: a.Name},
+		IntervalSeconds: a.IntervalSeconds,
+		Targets:         make([]wire.Target, len(domains)),
+		Discovery:       []wire.DiscoveryJob{},
+	}
+	for i, d := range domains {
+		resp.Targets[i] = wire.Target{ID: d.ID, Host: d.Host, Port: d.Port, Protocol: d.Protocol, SNI: d.SNI, TimeoutMS: targetTimeoutMS}
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+func (h *handler) agentResults(c echo.Context) error {
+	body := io.Reader(http.MaxBytesReader(c.Response(), c.Request().Body, maxResultsBody))
+	switch enc := strings.ToLower(c.Request().Header.Get(echo.HeaderContentEncoding)); enc {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			return badRequest("", "body is not valid gzip")
+		}
+		defer zr.Close()
+		body = &limitedReader{r: zr, n: maxResultsBody}
+	default:
+		return &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Content-Encoding must be gzip or none"}
+	}
+	var req wire.ResultsRequest
+	if err := decodeJSONFrom(c, body, &req); err != nil {
+		return err
+	}
+	switch {
+	case strings.TrimSpace(req.BatchID) == "":
+		return badRequest("batch_id", "batch_id is required")
+	case len(req.BatchID) > maxBatchIDLen:
+		return badRequest("batch_id", "batch_id must be at most %d characters", maxBatchIDLen)
+	case len(req.Results) == 0:
+		return badRequest("results", "results must hold at least one result")
+	case len(req.Results) > maxBatchResults:
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large", Field: "results",
+			Message: "at most 10000 results per batch"}
+	}
+	resp, err := h.ingester.Ingest(c.Request().Context(), agentOf(c).Agent, req)
+	if errors.Is(err, store.ErrDuplicateBatch) {
+		return c.JSON(http.StatusConflict, duplicateBatchJSON{
+			Error:           errorDetail{Code: "duplicate_batch", Message: "this batch_id was already received; nothing was stored again", Field: "batch_id"},
+			ResultsResponse: resp,
+		})
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// duplicateBatchJSON answers a replayed batch: an error for humans, and the
+// first outcome so that an agent can drop the batch from its spool.
+type duplicateBatchJSON struct {
+	Error errorDetail `json:"error"`
+	wire.ResultsResponse
+}
+
+// limitedReader fails with http.MaxBytesError past n bytes, so a gzip bomb
+// answers 413 like an oversized plain body.
+type limitedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		return 0, &http.MaxBytesError{Limit: maxResultsBody}
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

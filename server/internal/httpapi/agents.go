@@ -1,0 +1,128 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"certinel.dev/server/internal/auth"
+	"certinel.dev/server/internal/store"
+)
+
+// Agent statuses.
+const (
+	agentOnline  = "online"
+	agentOffline = "offline"
+	agentNever   = "never"
+)
+
+type agentRequest struct {
+	Name string `json:"name"`
+}
+
+type agentJSON struct {
+	ID              string     `json:"id"`
+	Name            string     `json:"name"`
+	Status          string     `json:"status"`
+	LastSeenAt      *time.Time `json:"last_seen_at"`
+	Version         string     `json:"version"`
+	IntervalSeconds int        `json:"interval_seconds"`
+	Targets         int        `json:"targets"`
+	Prefix          string     `json:"prefix"`
+	CreatedAt       time.Time  `json:"created_at"`
+	// Token is the agent token, present only in the creation answer.
+	Token string `json:"token,omitempty"`
+}
+
+// agentStatus: an agent is online while it checked in within twice its
+// interval, so one late run (jitter, a slow network) does not flap it.
+func agentStatus(a store.Agent, now time.Time) string {
+	if a.LastSeenAt == nil {
+		return agentNever
+	}
+	if now.Sub(*a.LastSeenAt) <= 2*time.Duration(a.IntervalSeconds)*time.Second {
+		return agentOnline
+	}
+	return agentOffline
+}
+
+func (h *handler) toAgentJSON(a store.Agent) agentJSON {
+	return agentJSON{ID: a.ID, Name: a.Name, Status: agentStatus(a, h.store.Now()), LastSeenAt: a.LastSeenAt,
+		Version: a.Version, IntervalSeconds: a.IntervalSeconds, Targets: a.Targets, Prefix: a.Prefix, CreatedAt: a.CreatedAt}
+}
+
+func agentName(raw string) (string, error) {
+	name := strings.TrimSpace(raw)
+	if n := utf8.RuneCountInString(name); n < 1 || n > 100 {
+		return "", invalid([]fieldError{{"name", "must be 1 to 100 characters long"}})
+	}
+	return name, nil
+}
+
+func (h *handler) createAgent(c echo.Context) error {
+	var req agentRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	name, err := agentName(req.Name)
+	if err != nil {
+		return err
+	}
+	secret, hash, display, err := auth.NewToken(auth.PrefixAgentToken)
+	if err != nil {
+		return err
+	}
+	a, err := h.store.CreateAgent(c.Request().Context(), principalOf(c).OrgID, store.Agent{Name: name, Prefix: display, TokenHash: hash})
+	if err != nil {
+		return err
+	}
+	out := h.toAgentJSON(a)
+	out.Token = secret
+	return c.JSON(http.StatusCreated, out)
+}
+
+func (h *handler) listAgents(c echo.Context) error {
+	page, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := h.store.ListAgents(c.Request().Context(), principalOf(c).OrgID, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newList(mapItems(items, h.toAgentJSON), total, page))
+}
+
+func (h *handler) getAgent(c echo.Context) error {
+	a, err := h.store.GetAgent(c.Request().Context(), principalOf(c).OrgID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, h.toAgentJSON(a))
+}
+
+func (h *handler) updateAgent(c echo.Context) error {
+	var req agentRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	name, err := agentName(req.Name)
+	if err != nil {
+		return err
+	}
+	a, err := h.store.RenameAgent(c.Request().Context(), principalOf(c).OrgID, c.Param("id"), name)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, h.toAgentJSON(a))
+}
+
+func (h *handler) deleteAgent(c echo.Context) error {
+	if err := h.store.DeleteAgent(c.Request().Context(), principalOf(c).OrgID, c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

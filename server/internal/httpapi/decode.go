@@ -1,0 +1,129 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"certinel.dev/server/internal/store"
+)
+
+// maxBody bounds ordinary JSON requests.
+const maxBody = 1 << 20
+
+// decodeJSON reads exactly one JSON object into v, refusing unknown fields,
+// trailing data and bodies larger than limit, with messages that say where.
+func decodeJSON(c echo.Context, v any) error {
+	return decodeJSONFrom(c, http.MaxBytesReader(c.Response(), c.Request().Body, maxBody), v)
+}
+
+func decodeJSONFrom(c echo.Context, body io.Reader, v any) error {
+	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
+			return &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send Content-Type: application/json"}
+		}
+	}
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return errTooLarge
+		}
+		return badRequest("", "malformed JSON: unexpected data after the object")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var maxErr *http.MaxBytesError
+	switch {
+	case errors.As(err, &maxErr):
+		return errTooLarge
+	case errors.Is(err, io.EOF):
+		return badRequest("", "request body is empty: send a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("", "malformed JSON: unexpected end of input")
+	case errors.As(err, &syn):
+		return badRequest("", "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return badRequest("", "malformed JSON: want an object, got %s", typ.Value)
+		}
+		return badRequest(typ.Field, "%s: want %s, got %s", typ.Field, typ.Type.String(), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return badRequest(field, "unknown field %q", field)
+	}
+	return badRequest("", "malformed JSON: %s", err.Error())
+}
+
+// Paging limits for every list.
+const (
+	defaultPerPage = 50
+	maxPerPage     = 200
+)
+
+func pageParams(c echo.Context) (store.Page, error) {
+	p := store.Page{Number: 1, PerPage: defaultPerPage}
+	if v := c.QueryParam("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return p, badRequest("page", "page: want a whole number from 1, got %q", v)
+		}
+		p.Number = n
+	}
+	if v := c.QueryParam("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPerPage {
+			return p, badRequest("per_page", "per_page: want a whole number from 1 to %d, got %q", maxPerPage, v)
+		}
+		p.PerPage = n
+	}
+	return p, nil
+}
+
+// list is the envelope of every paginated answer.
+type list[T any] struct {
+	Items   []T   `json:"items"`
+	Total   int64 `json:"total"`
+	Page    int   `json:"page"`
+	PerPage int   `json:"per_page"`
+}
+
+func newList[T any](items []T, total int64, p store.Page) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items, Total: total, Page: p.Number, PerPage: p.PerPage}
+}
+
+// mapItems converts store rows to response objects.
+func mapItems[S, T any](in []S, f func(S) T) []T {
+	out := make([]T, len(in))
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
+}
+
+// quote quotes user input for a validation message,
+// truncated so that a huge value does not come back in full.
+func quote(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}

@@ -1,0 +1,205 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"certinel.dev/server/internal/auth"
+	"certinel.dev/server/internal/store"
+	"certinel.dev/shared/wire"
+)
+
+const sessionCookie = "certinel_session"
+
+// principal is who makes a request: a dashboard session or an API token,
+// always within one organization.
+type principal struct {
+	OrgID         string
+	UserID        string
+	UserEmail     string
+	Role          string
+	TokenID       string
+	Scope         string
+	sessionSecret string
+}
+
+func (p *principal) isSession() bool { return p.sessionSecret != "" }
+
+const principalKey = "certinel.principal"
+
+func principalOf(c echo.Context) *principal {
+	p, _ := c.Get(principalKey).(*principal)
+	return p
+}
+
+// authenticate resolves the caller from a bearer token or the session
+// cookie. Bearer wins: it is explicit, the cookie is ambient.
+func (h *handler) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		if secret, ok := bearer(c); ok {
+			tok, err := h.store.APITokenByHash(ctx, auth.HashToken(secret))
+			if errors.Is(err, store.ErrNotFound) {
+				return errUnauthorized
+			}
+			if err != nil {
+				return err
+			}
+			c.Set(principalKey, &principal{OrgID: tok.OrganizationID, TokenID: tok.ID, Scope: tok.Scope})
+			return next(c)
+		}
+		ck, err := c.Cookie(sessionCookie)
+		if err != nil || ck.Value == "" {
+			return errUnauthorized
+		}
+		info, err := h.store.SessionByHash(ctx, auth.HashToken(ck.Value))
+		if errors.Is(err, store.ErrNotFound) {
+			return errUnauthorized
+		}
+		if err != nil {
+			return err
+		}
+		p := &principal{OrgID: info.Organization.ID, UserID: info.User.ID, UserEmail: info.User.Email, Role: info.Role, sessionSecret: ck.Value}
+		if !safeMethod(c.Request().Method) && !auth.CheckCSRF(ck.Value, c.Request().Header.Get("X-CSRF-Token")) {
+			return errCSRF
+		}
+		c.Set(principalKey, p)
+		return next(c)
+	}
+}
+
+func bearer(c echo.Context) (string, bool) {
+	h := c.Request().Header.Get(echo.HeaderAuthorization)
+	scheme, secret, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
+		return "", false
+	}
+	return strings.TrimSpace(secret), true
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// Permissions used in the route table.
+type permission int
+
+const (
+	// permRead: any session, read or write tokens.
+	permRead permission = iota
+	// permWrite: sessions of non-viewers, write tokens.
+	permWrite
+	// permSession: dashboard sessions only (managing credentials).
+	permSession
+)
+
+// need guards a route with a permission; agent-scope tokens reach only the
+// agent protocol.
+func need(perm permission) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			p := principalOf(c)
+			if p == nil {
+				return errUnauthorized
+			}
+			if !p.allows(perm) {
+				return errForbidden
+			}
+			return next(c)
+		}
+	}
+}
+
+func (p *principal) allows(perm permission) bool {
+	if p.isSession() {
+		switch perm {
+		case permWrite:
+			return p.Role != store.RoleViewer
+		default:
+			return true
+		}
+	}
+	switch perm {
+	case permRead:
+		return p.Scope == store.ScopeRead || p.Scope == store.ScopeWrite
+	case permWrite:
+		return p.Scope == store.ScopeWrite
+	}
+	return false
+}
+
+// agentCaller is an authenticated agent.
+type agentCaller struct {
+	Agent store.Agent
+}
+
+const agentKey = "certinel.agent"
+
+// authenticateAgent requires an API token of scope agent or write plus an
+// agent token, both of the same organization. Every failure answers the
+// same 401 so that a probe cannot tell which credential was wrong.
+func (h *handler) authenticateAgent(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		secret, ok := bearer(c)
+		agentSecret := c.Request().Header.Get(wire.AgentTokenHeader)
+		if !ok || agentSecret == "" {
+			return errUnauthorized
+		}
+		tok, err := h.store.APITokenByHash(ctx, auth.HashToken(secret))
+		if errors.Is(err, store.ErrNotFound) {
+			return errUnauthorized
+		}
+		if err != nil {
+			return err
+		}
+		if tok.Scope != store.ScopeAgent && tok.Scope != store.ScopeWrite {
+			return errUnauthorized
+		}
+		agent, err := h.store.AgentByHash(ctx, auth.HashToken(agentSecret))
+		if errors.Is(err, store.ErrNotFound) || (err == nil && agent.OrganizationID != tok.OrganizationID) {
+			return errUnauthorized
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(agentKey, &agentCaller{Agent: agent})
+		return next(c)
+	}
+}
+
+func agentOf(c echo.Context) *agentCaller {
+	a, _ := c.Get(agentKey).(*agentCaller)
+	return a
+}
+
+// noStore keeps API answers (tokens shown once, private data) out of caches.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+// requestLog logs one line per request at debug level, errors at warn.
+func (h *handler) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		status := c.Response().Status
+		if err != nil {
+			status = toAPIError(err).Status
+		}
+		level := h.log.Debug
+		if status >= 500 {
+			level = h.log.Warn
+		}
+		level("http", "method", c.Request().Method, "path", c.Path(), "status", status,
+			"duration_ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
+		return err
+	}
+}

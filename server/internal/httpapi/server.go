@@ -1,0 +1,58 @@
+// Package httpapi is the HTTP face of the server: the /api/v1 routes used by
+// the dashboard, scripts and agents, and the health checks.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"certinel.dev/server/internal/auth"
+	"certinel.dev/server/internal/monitor"
+	"certinel.dev/server/internal/store"
+)
+
+// Deps is what the HTTP layer needs, built in main.
+type Deps struct {
+	Store         *store.Store
+	Ingester      *monitor.Ingester
+	Log           *slog.Logger
+	SecureCookies bool
+	// UI serves the dashboard for every path outside /api; nil serves none.
+	UI http.Handler
+}
+
+type handler struct {
+	store         *store.Store
+	ingester      *monitor.Ingester
+	log           *slog.Logger
+	secureCookies bool
+	loginByIP     *auth.Limiter
+	loginByEmail  *auth.Limiter
+	signupByIP    *auth.Limiter
+}
+
+// New builds the Echo instance with every route.
+func New(d Deps) *echo.Echo {
+	h := &handler{
+		store:         d.Store,
+		ingester:      d.Ingester,
+		log:           d.Log,
+		secureCookies: d.SecureCookies,
+		loginByIP:     auth.NewLimiter(6*time.Second, 20),
+		loginByEmail:  auth.NewLimiter(time.Minute, 5),
+		signupByIP:    auth.NewLimiter(time.Minute, 10),
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	// Clients connect directly unless an operator puts a proxy in front;
+	// trusting X-Forwarded-For by default would let anyone pick their IP
+	// and dodge the login limits.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	h.routes(e, d.UI)
+	return e
+}

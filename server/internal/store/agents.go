@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// DefaultAgentInterval is how often an agent pulls its targets.
+const DefaultAgentInterval = 4 * time.Hour
+
+// Agent is an installed scanner inside a customer's network.
+type Agent struct {
+	ID              string
+	OrganizationID  string
+	Name            string
+	Prefix          string
+	TokenHash       string
+	IntervalSeconds int
+	Version         string
+	LastSeenAt      *time.Time
+	LastIP          string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	// Targets counts the domains assigned to the agent (read-only).
+	Targets int `gorm:"->;-:migration"`
+}
+
+// CreateAgent stores a new agent.
+func (s *Store) CreateAgent(ctx context.Context, orgID string, a Agent) (Agent, error) {
+	now := s.now()
+	a.ID = NewID()
+	a.OrganizationID = orgID
+	a.CreatedAt, a.UpdatedAt = now, now
+	if a.IntervalSeconds == 0 {
+		a.IntervalSeconds = int(DefaultAgentInterval / time.Second)
+	}
+	if err := s.db.WithContext(ctx).Omit("Targets").Create(&a).Error; err != nil {
+		return Agent{}, fmt.Errorf("store: create agent: %w", err)
+	}
+	return a, nil
+}
+
+func (s *Store) agentsWithTargets(ctx context.Context, orgID string) *gorm.DB {
+	return s.db.WithContext(ctx).Table("agents").
+		Select("agents.*, (SELECT COUNT(*) FROM domains WHERE domains.agent_id = agents.id) AS targets").
+		Where("agents.organization_id = ?", orgID)
+}
+
+// ListAgents lists an organization's agents, oldest first.
+func (s *Store) ListAgents(ctx context.Context, orgID string, page Page) ([]Agent, int64, error) {
+	var total int64
+	if err := s.db.WithContext(ctx).Model(&Agent{}).Where("organization_id = ?", orgID).Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: count agents: %w", err)
+	}
+	var out []Agent
+	err := s.agentsWithTargets(ctx, orgID).Order("agents.created_at, agents.id").Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list agents: %w", err)
+	}
+	return out, total, nil
+}
+
+// GetAgent loads one agent of the organization.
+func (s *Store) GetAgent(ctx context.Context, orgID, id string) (Agent, error) {
+	var a Agent
+	if err := s.agentsWithTargets(ctx, orgID).Where("agents.id = ?", id).Take(&a).Error; err != nil {
+		return Agent{}, fmt.Errorf("store: get agent %s: %w", id, notFound(err))
+	}
+	return a, nil
+}
+
+// RenameAgent changes an agent's name.
+func (s *Store) RenameAgent(ctx context.Context, orgID, id, name string) (Agent, error) {
+	res := s.db.WithContext(ctx).Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).
+		Updates(map[string]any{"name": name, "updated_at": s.now()})
+	if res.Error != nil {
+		return Agent{}, fmt.Errorf("store: rename agent %s: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return Agent{}, fmt.Errorf("store: rename agent %s: %w", id, ErrNotFound)
+	}
+	return s.GetAgent(ctx, orgID, id)
+}
+
+// DeleteAgent removes an agent; its domains stay and fall back to server-side checks.
+func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
+	res := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Delete(&Agent{})
+	if res.Error != nil {
+		return fmt.Errorf("store: delete agent %s: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("store: delete agent %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// AgentByHash finds the agent an agent token belongs to.
+func (s *Store) AgentByHash(ctx context.Context, tokenHash string) (Agent, error) {
+	var a Agent
+	if err := s.db.WithContext(ctx).Omit("Targets").Where("token_hash = ?", tokenHash).Take(&a).Error; err != nil {
+		return Agent{}, fmt.Errorf("store: agent by token: %w", notFound(err))
+	}
+	return a, nil
+}
+
+// TouchAgent records an agent's check-in.
+func (s *Store) TouchAgent(ctx context.Context, orgID, id, version, ip string) error {
+	err := s.db.WithContext(ctx).Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).
+		Updates(map[string]any{"last_seen_at": s.now(), "version": version, "last_ip": ip}).Error
+	if err != nil {
+		return fmt.Errorf("store: touch agent %s: %w", id, err)
+	}
+	return nil
+}

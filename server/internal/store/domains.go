@@ -1,0 +1,316 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Domain statuses, derived from the latest check at read time so that they
+// age with the clock without any job rewriting rows.
+const (
+	StatusPending     = "pending"
+	StatusOK          = "ok"
+	StatusExpiring    = "expiring"
+	StatusExpired     = "expired"
+	StatusInvalid     = "invalid"
+	StatusUnreachable = "unreachable"
+)
+
+// ErrAgentNotFound means a domain names an agent the organization does not have.
+var ErrAgentNotFound = errors.New("agent not found")
+
+// Domain is a monitored endpoint.
+type Domain struct {
+	ID             string
+	OrganizationID string
+	Host           string
+	Port           int
+	Protocol       string
+	SNI            string `gorm:"column:sni"`
+	AgentID        *string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Tags           []string `gorm:"-"`
+}
+
+// DomainState is the latest check of a domain.
+type DomainState struct {
+	DomainID      string
+	ObservationID string
+	CheckedAt     time.Time
+	Error         string
+	ErrorKind     string
+	LeafSHA256    string `gorm:"column:leaf_sha256"`
+	NotAfter      *time.Time
+}
+
+// DomainView is a domain with its latest check, as lists show it.
+type DomainView struct {
+	Domain     `gorm:"embedded"`
+	CheckedAt  *time.Time
+	Error      string
+	ErrorKind  string
+	LeafSHA256 string `gorm:"column:leaf_sha256"`
+	NotAfter   *time.Time
+	Status     string
+}
+
+// DomainFilter selects and orders a domain list. Sort is one of host, port,
+// protocol, created_at, last_checked_at, days_left (alias not_after).
+type DomainFilter struct {
+	Query         string
+	Status        string
+	AgentID       string
+	Tag           string
+	ExpiresBefore *time.Time
+	Sort          string
+	Desc          bool
+	ExpiringDays  int
+}
+
+var domainSortColumns = map[string]string{
+	"host":            "domains.host",
+	"port":            "domains.port",
+	"protocol":        "domains.protocol",
+	"created_at":      "domains.created_at",
+	"last_checked_at": "ds.checked_at",
+	"days_left":       "ds.not_after",
+	"not_after":       "ds.not_after",
+}
+
+// DomainSortKeys lists the accepted sort keys.
+func DomainSortKeys() []string {
+	keys := make([]string, 0, len(domainSortColumns))
+	for k := range domainSortColumns {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// statusSQL derives a domain's status from its latest check; lists, filters
+// and counts all use it so that they agree. Its two parameters are now and
+// now plus the organization's expiring threshold.
+const statusSQL = `CASE
+	WHEN ds.domain_id IS NULL THEN 'pending'
+	WHEN ds.error <> '' OR ds.not_after IS NULL THEN 'unreachable'
+	WHEN ds.not_after <= ? THEN 'expired'
+	WHEN ds.not_after <= ? THEN 'expiring'
+	ELSE 'ok' END`
+
+// CreateDomain stores a domain with its tags.
+func (s *Store) CreateDomain(ctx context.Context, orgID string, d Domain) (Domain, error) {
+	now := s.now()
+	d.ID = NewID()
+	d.OrganizationID = orgID
+	d.CreatedAt, d.UpdatedAt = now, now
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkAgent(tx, orgID, d.AgentID); err != nil {
+			return err
+		}
+		if err := tx.Create(&d).Error; err != nil {
+			if isUniqueViolation(err) {
+				return ErrConflict
+			}
+			return err
+		}
+		return replaceTags(tx, orgID, d.ID, d.Tags)
+	})
+	if err != nil {
+		return Domain{}, fmt.Errorf("store: create domain: %w", err)
+	}
+	return d, nil
+}
+
+// UpdateDomain saves a changed domain (all fields, tags replaced).
+func (s *Store) UpdateDomain(ctx context.Context, orgID string, d Domain) (Domain, error) {
+	d.UpdatedAt = s.now()
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkAgent(tx, orgID, d.AgentID); err != nil {
+			return err
+		}
+		res := tx.Model(&Domain{}).Where("organization_id = ? AND id = ?", orgID, d.ID).Updates(map[string]any{
+			"host": d.Host, "port": d.Port, "protocol": d.Protocol, "sni": d.SNI,
+			"agent_id": d.AgentID, "updated_at": d.UpdatedAt,
+		})
+		if res.Error != nil {
+			if isUniqueViolation(res.Error) {
+				return ErrConflict
+			}
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return replaceTags(tx, orgID, d.ID, d.Tags)
+	})
+	if err != nil {
+		return Domain{}, fmt.Errorf("store: update domain %s: %w", d.ID, err)
+	}
+	return d, nil
+}
+
+func checkAgent(tx *gorm.DB, orgID string, agentID *string) error {
+	if agentID == nil {
+		return nil
+	}
+	var n int64
+	if err := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, *agentID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrAgentNotFound
+	}
+	return nil
+}
+
+func replaceTags(tx *gorm.DB, orgID, domainID string, tags []string) error {
+	if err := tx.Exec("DELETE FROM domain_tags WHERE domain_id = ?", domainID).Error; err != nil {
+		return err
+	}
+	if len(tags) == 0 {
+		return nil
+	}
+	rows := make([]map[string]any, len(tags))
+	for i, t := range tags {
+		rows[i] = map[string]any{"domain_id": domainID, "organization_id": orgID, "tag": t}
+	}
+	return tx.Table("domain_tags").Create(rows).Error
+}
+
+// DeleteDomain removes a domain and its history.
+func (s *Store) DeleteDomain(ctx context.Context, orgID, id string) error {
+	res := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Delete(&Domain{})
+	if res.Error != nil {
+		return fmt.Errorf("store: delete domain %s: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("store: delete domain %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+func (s *Store) domainViews(ctx context.Context, orgID string, expiringDays int) (*gorm.DB, time.Time) {
+	now := s.now()
+	soon := now.Add(time.Duration(expiringDays) * 24 * time.Hour)
+	q := s.db.WithContext(ctx).Table("domains").
+		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, "+statusSQL+" AS status", now, soon).
+		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
+		Where("domains.organization_id = ?", orgID)
+	return q, now
+}
+
+// GetDomain loads one domain with its latest check.
+func (s *Store) GetDomain(ctx context.Context, orgID, id string, expiringDays int) (DomainView, error) {
+	q, _ := s.domainViews(ctx, orgID, expiringDays)
+	var v DomainView
+	if err := q.Where("domains.id = ?", id).Take(&v).Error; err != nil {
+		return DomainView{}, fmt.Errorf("store: get domain %s: %w", id, notFound(err))
+	}
+	if err := s.attachTags(ctx, []*Domain{&v.Domain}); err != nil {
+		return DomainView{}, err
+	}
+	return v, nil
+}
+
+// ListDomains lists an organization's domains with filters, sorting and paging.
+func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, page Page) ([]DomainView, int64, error) {
+	q, now := s.domainViews(ctx, orgID, f.ExpiringDays)
+	if f.Query != "" {
+		q = q.Where("domains.host LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(f.Query))+"%")
+	}
+	if f.Status != "" {
+		soon := now.Add(time.Duration(f.ExpiringDays) * 24 * time.Hour)
+		q = q.Where("("+statusSQL+") = ?", now, soon, f.Status)
+	}
+	if f.AgentID != "" {
+		q = q.Where("domains.agent_id = ?", f.AgentID)
+	}
+	if f.Tag != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM domain_tags t WHERE t.domain_id = domains.id AND t.tag = ?)", f.Tag)
+	}
+	if f.ExpiresBefore != nil {
+		q = q.Where("ds.not_after < ?", f.ExpiresBefore.UTC())
+	}
+	var total int64
+	if err := q.Session(&gorm.Session{}).Select("COUNT(*)").Scan(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: count domains: %w", err)
+	}
+	col := domainSortColumns[f.Sort]
+	if col == "" {
+		col = "domains.host"
+	}
+	dir := "ASC"
+	if f.Desc {
+		dir = "DESC"
+	}
+	// NULLs (never checked) go last either way, portably.
+	order := fmt.Sprintf("CASE WHEN %s IS NULL THEN 1 ELSE 0 END, %s %s, domains.id", col, col, dir)
+	var out []DomainView
+	if err := q.Order(order).Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: list domains: %w", err)
+	}
+	ds := make([]*Domain, len(out))
+	for i := range out {
+		ds[i] = &out[i].Domain
+	}
+	if err := s.attachTags(ctx, ds); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+func (s *Store) attachTags(ctx context.Context, ds []*Domain) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	byID := make(map[string]*Domain, len(ds))
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		byID[d.ID] = d
+		ids[i] = d.ID
+		d.Tags = []string{}
+	}
+	var rows []struct{ DomainID, Tag string }
+	if err := s.db.WithContext(ctx).Table("domain_tags").Select("domain_id, tag").
+		Where("domain_id IN ?", ids).Order("tag").Find(&rows).Error; err != nil {
+		return fmt.Errorf("store: domain tags: %w", err)
+	}
+	for _, r := range rows {
+		byID[r.DomainID].Tags = append(byID[r.DomainID].Tags, r.Tag)
+	}
+	return nil
+}
+
+// AgentTargets lists the domains assigned to an agent.
+func (s *Store) AgentTargets(ctx context.Context, orgID, agentID string) ([]Domain, error) {
+	var out []Domain
+	err := s.db.WithContext(ctx).Where("organization_id = ? AND agent_id = ?", orgID, agentID).
+		Order("host, port, id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: targets of agent %s: %w", agentID, err)
+	}
+	return out, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// DomainStateOf loads the latest check of a domain of the organization.
+func (s *Store) DomainStateOf(ctx context.Context, orgID, domainID string) (DomainState, error) {
+	var st DomainState
+	err := s.db.WithContext(ctx).Table("domain_states ds").Select("ds.*").
+		Joins("JOIN domains d ON d.id = ds.domain_id").
+		Where("d.organization_id = ? AND ds.domain_id = ?", orgID, domainID).Take(&st).Error
+	if err != nil {
+		return DomainState{}, fmt.Errorf("store: state of domain %s: %w", domainID, notFound(err))
+	}
+	return st, nil
+}

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ChainEntry is one certificate of an observed chain, in presented order.
+type ChainEntry struct {
+	Position  int
+	SHA256    string `gorm:"column:sha256"`
+	Subject   string
+	Issuer    string
+	Serial    string
+	NotBefore time.Time
+	NotAfter  time.Time
+}
+
+// ServedCertificate is a leaf a domain served, from when to when.
+type ServedCertificate struct {
+	SHA256    string `gorm:"column:sha256"`
+	Subject   string
+	Issuer    string
+	NotAfter  time.Time
+	FirstSeen time.Time
+	LastSeen  time.Time
+	Count     int
+}
+
+// ObservationChain lists the chain of one observation of the organization.
+func (s *Store) ObservationChain(ctx context.Context, orgID, observationID string) ([]ChainEntry, error) {
+	var out []ChainEntry
+	err := s.db.WithContext(ctx).Table("observation_certificates oc").
+		Select("oc.position, c.sha256, c.subject, c.issuer, c.serial, c.not_before, c.not_after").
+		Joins("JOIN observations o ON o.id = oc.observation_id").
+		Joins("JOIN certificates c ON c.sha256 = oc.sha256").
+		Where("o.organization_id = ? AND oc.observation_id = ?", orgID, observationID).
+		Order("oc.position").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: chain of observation %s: %w", observationID, err)
+	}
+	return out, nil
+}
+
+// DomainHistory lists every leaf certificate a domain served, newest first.
+func (s *Store) DomainHistory(ctx context.Context, orgID, domainID string) ([]ServedCertificate, error) {
+	var rows []struct {
+		ServedCertificate
+		FirstSeen scanTime
+		LastSeen  scanTime
+	}
+	err := s.db.WithContext(ctx).Table("observations o").
+		Select("c.sha256, c.subject, c.issuer, c.not_after, MIN(o.observed_at) AS first_seen, MAX(o.observed_at) AS last_seen, COUNT(*) AS count").
+		Joins("JOIN certificates c ON c.sha256 = o.leaf_sha256").
+		Where("o.organization_id = ? AND o.domain_id = ? AND o.leaf_sha256 <> ''", orgID, domainID).
+		Group("c.sha256, c.subject, c.issuer, c.not_after").
+		Order("last_seen DESC").Limit(200).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: history of domain %s: %w", domainID, err)
+	}
+	out := make([]ServedCertificate, len(rows))
+	for i, r := range rows {
+		out[i] = r.ServedCertificate
+		out[i].FirstSeen, out[i].LastSeen = r.FirstSeen.Time, r.LastSeen.Time
+	}
+	return out, nil
+}

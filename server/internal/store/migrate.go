@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// The two dialects differ in column types only, so each keeps its own copy
+// of every migration, numbered alike. Migrations are append-only.
+//
+//go:embed migrations
+var migrations embed.FS
+
+// Migrate applies every pending migration, each in its own transaction.
+func (s *Store) Migrate(ctx context.Context) error {
+	dialect := goose.DialectPostgres
+	if s.dialect == SQLite {
+		dialect = goose.DialectSQLite3
+	}
+	dir, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return fmt.Errorf("store: migrations for %s: %w", s.dialect, err)
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	var opts []goose.ProviderOption
+	if s.dialect == Postgres {
+		// Replicas starting together must not apply the same migration twice.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	provider, err := goose.NewProvider(dialect, sqlDB, dir, opts...)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}

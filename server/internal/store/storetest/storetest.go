@@ -1,0 +1,96 @@
+// Package storetest gives tests a freshly migrated store of each dialect.
+// PostgreSQL comes from TEST_DATABASE_URL (default: the local server on
+// 127.0.0.1:5432, database test); each test gets its own schema, dropped
+// at the end, so tests never see each other's rows.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for schema set-up
+
+	"certinel.dev/server/internal/store"
+)
+
+// DefaultPostgresURL is used when TEST_DATABASE_URL is unset.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// Dialects lists what every store test runs against.
+var Dialects = []store.Dialect{store.SQLite, store.Postgres}
+
+// Open returns a migrated store of the given dialect, closed at cleanup.
+func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
+	t.Helper()
+	var s *store.Store
+	var err error
+	switch d {
+	case store.SQLite:
+		s, err = store.OpenSQLite(filepath.Join(t.TempDir(), "test.db"), opts)
+	case store.Postgres:
+		s, err = store.OpenPostgres(PostgresSchemaURL(t), opts)
+	}
+	if err != nil {
+		t.Fatalf("open %s: %v", d, err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate %s: %v", d, err)
+	}
+	return s
+}
+
+// PostgresSchemaURL creates an empty schema and returns a URL whose
+// connections use it; the schema is dropped at cleanup.
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		base = DefaultPostgresURL
+	}
+	buf := make([]byte, 6)
+	_, _ = rand.Read(buf)
+	schema := "t_" + hex.EncodeToString(buf)
+
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("postgres at %s: create schema: %v (set TEST_DATABASE_URL or run `make test`, which starts a server)", redact(base), err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,43 @@
+// Package webui serves the built dashboard (frontend/dist, copied into
+// dist/ by the build) from the binary, with a fallback to index.html for
+// client-side routes.
+package webui
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+//go:embed all:dist
+var dist embed.FS
+
+// Handler serves the dashboard. Hashed assets are cached for a year; the
+// index page is revalidated so a deploy is picked up at once.
+func Handler() http.Handler {
+	root, err := fs.Sub(dist, "dist")
+	if err != nil {
+		panic(err)
+	}
+	files := http.FileServerFS(root)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+		if p == "" || p == "." {
+			p = "index.html"
+		}
+		if _, err := fs.Stat(root, p); err != nil {
+			// Unknown paths are client-side routes of the single-page app.
+			r = r.Clone(r.Context())
+			r.URL.Path = "/"
+			p = "index.html"
+		}
+		if strings.HasPrefix(p, "assets/") {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
