@@ -1,0 +1,152 @@
+// Package runner does the agent's work: pull targets, handshake with each in
+// a bounded pool, spool the results in batches and push them; and schedule
+// that cycle with jitter.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"certinel.dev/agent/internal/client"
+	"certinel.dev/agent/internal/spool"
+	"certinel.dev/shared/wire"
+)
+
+// DefaultInterval is used when the server does not say how often to run.
+const DefaultInterval = 4 * time.Hour
+
+// DefaultBatchSize keeps one push well under the server's body limit while
+// amortising the request overhead.
+const DefaultBatchSize = 500
+
+// Options holds the runner's dependencies.
+type Options struct {
+	Client    *client.Client
+	Spool     *spool.Spool
+	Fetch     FetchOptions
+	BatchSize int
+	Version   string
+	Logger    *slog.Logger
+}
+
+// Runner runs pull-fetch-push cycles.
+type Runner struct {
+	opts Options
+}
+
+// New returns a runner; opts.BatchSize defaults to DefaultBatchSize.
+func New(opts Options) *Runner {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultBatchSize
+	}
+	return &Runner{opts: opts}
+}
+
+// RunOnce does one cycle and logs its summary line. The error is non-nil
+// when the pull or any push did not succeed (the results are then safe in
+// the spool); failed handshakes are results, not errors.
+func (r *Runner) RunOnce(ctx context.Context) (Summary, error) {
+	start := time.Now()
+	sum, err := r.cycle(ctx)
+	sum.Elapsed = time.Since(start)
+	if err != nil {
+		r.opts.Logger.Error("run finished with errors", "run", sum, "error", err)
+	} else {
+		r.opts.Logger.Info("run finished", "run", sum)
+	}
+	return sum, err
+}
+
+func (r *Runner) cycle(ctx context.Context) (Summary, error) {
+	sum := Summary{ByKind: map[string]int{}, Interval: DefaultInterval}
+	resp, err := r.opts.Client.Targets(ctx)
+	if err != nil {
+		return sum, fmt.Errorf("runner: %w", err)
+	}
+	sum.Targets = len(resp.Targets)
+	if resp.IntervalSeconds > 0 {
+		sum.Interval = time.Duration(resp.IntervalSeconds) * time.Second
+	}
+
+	// Older results go first, so the server sees observations in order.
+	backlogErr := r.flush(ctx, nil, &sum)
+
+	mine, spoolErr := r.fetchAndSpool(ctx, resp.Targets, &sum)
+	pushErr := r.flush(ctx, mine, &sum)
+	if entries, err := r.opts.Spool.List(); err == nil {
+		for _, e := range entries {
+			if mine[e.BatchID] {
+				sum.Spooled += e.Results
+			}
+		}
+	}
+	if backlogErr != nil && pushErr == nil {
+		// The later flush retried the backlog and got through.
+		backlogErr = nil
+	}
+	return sum, errors.Join(spoolErr, backlogErr, pushErr, ctx.Err())
+}
+
+// fetchAndSpool probes the targets and writes their results to the spool in
+// batches as they fill. It returns the ids of the batches it wrote.
+func (r *Runner) fetchAndSpool(ctx context.Context, targets []wire.Target, sum *Summary) (map[string]bool, error) {
+	results := make(chan wire.Result, r.opts.Fetch.Concurrency)
+	go func() {
+		Fetch(ctx, targets, r.opts.Fetch, func(res wire.Result) { results <- res })
+		close(results)
+	}()
+
+	mine := make(map[string]bool)
+	var errs []error
+	batch := make([]wire.Result, 0, r.opts.BatchSize)
+	write := func() {
+		if len(batch) == 0 {
+			return
+		}
+		id, err := r.spoolBatch(batch)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			mine[id] = true
+		}
+		batch = batch[:0]
+	}
+	for res := range results {
+		r.count(res, sum)
+		batch = append(batch, res)
+		if len(batch) == r.opts.BatchSize {
+			write()
+		}
+	}
+	write()
+	return mine, errors.Join(errs...)
+}
+
+func (r *Runner) count(res wire.Result, sum *Summary) {
+	if len(res.Chain) > 0 {
+		sum.OK++
+		return
+	}
+	sum.Failed++
+	sum.ByKind[res.ErrorKind]++
+	r.opts.Logger.Warn("target failed", "target_id", res.TargetID, "kind", res.ErrorKind, "error", res.Error)
+}
+
+func (r *Runner) spoolBatch(results []wire.Result) (string, error) {
+	id := uuid.NewString()
+	payload, err := client.EncodeResults(wire.ResultsRequest{
+		BatchID: id, AgentVersion: r.opts.Version, Results: results,
+	})
+	if err != nil {
+		return "", fmt.Errorf("runner: %w", err)
+	}
+	if _, err := r.opts.Spool.Put(id, len(results), payload); err != nil {
+		return "", fmt.Errorf("runner: %w", err)
+	}
+	return id, nil
+}

@@ -1,0 +1,82 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+)
+
+// Schedule shapes the daemon's timing.
+type Schedule struct {
+	// MinInterval floors what the server asks for, so a misconfigured server
+	// cannot make a fleet of agents hammer it.
+	MinInterval time.Duration
+	// Jitter spreads each wait uniformly over ±Jitter of the interval, so
+	// thousands of agents started together drift apart instead of pulling at
+	// the same instant every time.
+	Jitter float64
+}
+
+// DefaultSchedule is what the shipped agent uses.
+func DefaultSchedule() Schedule {
+	return Schedule{MinInterval: time.Minute, Jitter: 0.1}
+}
+
+// Run is the daemon: one cycle right away, then one every interval the
+// server returned, with jitter, never two at once. It returns when ctx ends,
+// after the cycle in progress (if any) has stopped.
+func (r *Runner) Run(ctx context.Context, s Schedule) error {
+	sched, err := gocron.NewScheduler()
+	if err != nil {
+		return fmt.Errorf("runner: scheduler: %w", err)
+	}
+	var current atomic.Int64
+	current.Store(int64(DefaultInterval))
+	changed := make(chan time.Duration, 1)
+	task := gocron.NewTask(func(ctx context.Context) {
+		sum, _ := r.RunOnce(ctx)
+		// The daemon sleeps for hours between runs: give the memory of the
+		// run back to the OS instead of keeping it resident.
+		debug.FreeOSMemory()
+		if want := max(sum.Interval, s.MinInterval); int64(want) != current.Load() {
+			select {
+			case changed <- want:
+			default:
+			}
+		}
+	})
+	// Singleton reschedule: if a run outlasts the interval, the next one is
+	// skipped rather than started alongside it.
+	single := gocron.WithSingletonMode(gocron.LimitModeReschedule)
+	job, err := sched.NewJob(s.every(DefaultInterval), task, single,
+		gocron.WithContext(ctx), gocron.WithStartAt(gocron.WithStartImmediately()))
+	if err != nil {
+		return fmt.Errorf("runner: schedule job: %w", err)
+	}
+	sched.Start()
+	for {
+		select {
+		case <-ctx.Done():
+			if err := sched.Shutdown(); err != nil {
+				return fmt.Errorf("runner: stop scheduler: %w", err)
+			}
+			return nil
+		case d := <-changed:
+			// Replacing the job re-arms it from now, which is when the run
+			// that learnt the new interval finished.
+			if _, err := sched.Update(job.ID(), s.every(d), task, single, gocron.WithContext(ctx)); err != nil {
+				return fmt.Errorf("runner: reschedule every %s: %w", d, err)
+			}
+			current.Store(int64(d))
+		}
+	}
+}
+
+func (s Schedule) every(d time.Duration) gocron.JobDefinition {
+	spread := time.Duration(float64(d) * s.Jitter)
+	return gocron.DurationRandomJob(d-spread, d+spread)
+}
