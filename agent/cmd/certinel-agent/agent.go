@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"certinel.dev/agent/internal/client"
+	"certinel.dev/agent/internal/config"
+	"certinel.dev/agent/internal/runner"
+	"certinel.dev/agent/internal/spool"
+)
+
+const defaultEnvFile = "environment.txt"
+
+// agent runs the `run` and `once` commands.
+func agent(cmd string, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	envFile := fs.String("env-file", "", "file of KEY=VALUE lines (default ./"+defaultEnvFile+" when present)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "certinel-agent %s: unexpected argument %q\n", cmd, fs.Arg(0))
+		return exitUsage
+	}
+	cfg, err := loadConfig(*envFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "certinel-agent: %v\n", err)
+		return exitUsage
+	}
+	log := newLogger(cfg, stderr)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	r, err := newRunner(cfg, log)
+	if err != nil {
+		log.Error("cannot start", "error", err)
+		return exitFailed
+	}
+	log.Info("agent starting", "version", version, "command", cmd, "config", cfg)
+	if cmd == "once" {
+		if _, err := r.RunOnce(ctx); err != nil {
+			return exitFailed
+		}
+		return exitOK
+	}
+	if err := r.Run(ctx, runner.DefaultSchedule()); err != nil {
+		log.Error("daemon stopped", "error", err)
+		return exitFailed
+	}
+	log.Info("agent stopped")
+	return exitOK
+}
+
+func loadConfig(envFile string) (config.Config, error) {
+	path, optional := envFile, false
+	if path == "" {
+		path, optional = defaultEnvFile, true
+	}
+	file, err := config.ReadEnvFile(path, optional)
+	if err != nil {
+		return config.Config{}, err
+	}
+	return config.Load(os.LookupEnv, path, file)
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
+	sp, err := spool.Open(cfg.SpoolDir, cfg.SpoolMaxBytes, log)
+	if err != nil {
+		return nil, err
+	}
+	c := client.New(client.Options{
+		BaseURL:    cfg.ServerURL,
+		APIKey:     cfg.APIKey,
+		AgentToken: cfg.AgentToken,
+		Version:    version,
+		RootCAs:    cfg.RootCAs,
+		Proxy:      cfg.Proxy,
+		Backoff:    client.DefaultBackoff(),
+		Logger:     log,
+	})
+	return runner.New(runner.Options{
+		Client:  c,
+		Spool:   sp,
+		Fetch:   runner.FetchOptions{Concurrency: cfg.Concurrency, Timeout: cfg.Timeout},
+		Version: version,
+		Logger:  log,
+	}), nil
+}

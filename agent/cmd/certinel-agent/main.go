@@ -1,0 +1,62 @@
+// Command certinel-agent pulls its targets from a Certinel server, captures
+// each endpoint's certificate chain, and pushes the chains back.
+//
+//	certinel-agent [run] [--env-file PATH]   the daemon (default)
+//	certinel-agent once  [--env-file PATH]   one cycle; exit 0 when every pull and push succeeded
+//	certinel-agent check HOST[:PORT] [--protocol P] [--sni NAME] [--timeout D]
+//	certinel-agent version
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit codes: 0 success, 1 a cycle or check failed, 2 bad usage or configuration.
+const (
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "run"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run", "once":
+		return agent(cmd, args, stderr)
+	case "check":
+		return check(args, stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "certinel-agent %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return exitOK
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "certinel-agent: unknown command %q\n%s", cmd, usage)
+		return exitUsage
+	}
+}
+
+const usage = `usage:
+  certinel-agent [run] [--env-file PATH]   run as a daemon (the default)
+  certinel-agent once [--env-file PATH]    one pull-fetch-push cycle; exit 0 when it all succeeded
+  certinel-agent check HOST[:PORT] [--protocol tls] [--sni NAME] [--timeout 10s]
+                                           print one endpoint's chain, no server needed
+  certinel-agent version
+The env file (default ./environment.txt when present) holds KEY=VALUE lines;
+the process environment overrides it.
+`
