@@ -1,0 +1,60 @@
+# Certinel: `make run` builds everything and starts the server on the
+# embedded SQLite database; `make test` runs every test.
+
+GO       ?= go
+BIN      := bin
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+WEBDIST  := server/internal/webui/dist
+FUZZTIME ?= 10s
+
+.PHONY: run build server ui test test-go test-frontend fuzz bench vet fmt clean
+
+run: build
+	CERTINEL_DATA_DIR=$${CERTINEL_DATA_DIR:-./data} ./$(BIN)/certinel-server
+
+build: ui server $(if $(wildcard mk/agent.mk),agent)
+
+server:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/certinel-server ./server/cmd/certinel-server
+
+# The dashboard is built into the server binary when frontend/ has one.
+ui:
+	@if [ -f frontend/package.json ]; then \
+		cd frontend && npm ci --no-audit --no-fund && npm run build && cd .. && \
+		rm -rf $(WEBDIST) && mkdir -p $(WEBDIST) && cp -r frontend/dist/. $(WEBDIST)/; \
+	fi
+
+test:
+	scripts/with-postgres.sh $(MAKE) --no-print-directory vet test-go fuzz test-frontend
+
+vet:
+	$(GO) vet ./shared/... ./server/... ./agent/...
+
+test-go:
+	$(GO) test -race -count=1 -timeout 20m ./shared/... ./server/...
+	$(MAKE) --no-print-directory test-agent
+
+test-frontend:
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm test; fi
+
+# A short, seeded run of every fuzz target.
+fuzz:
+	@for pkg in $$($(GO) list -f '{{if .TestGoFiles}}{{.Dir}}{{end}}' ./shared/... ./server/...); do \
+		for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go 2>/dev/null | sed 's/^func //'); do \
+			echo "fuzz $$f ($$pkg)"; \
+			(cd $$pkg && $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) .) || exit 1; \
+		done; \
+	done
+
+# Server benchmarks (ingest into PostgreSQL).
+bench:
+	scripts/with-postgres.sh $(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./server/...
+
+fmt:
+	gofmt -w shared server agent
+
+clean:
+	rm -rf $(BIN) build
+
+-include mk/*.mk
