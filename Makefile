@@ -33,7 +33,7 @@ vet:
 
 test-go:
 	$(GO) test -race -count=1 -timeout 20m ./shared/... ./server/...
-	$(MAKE) --no-print-directory test-agent
+	$(if $(wildcard mk/agent.mk),$(MAKE) --no-print-directory test-agent,$(GO) test -race -count=1 ./agent/...)
 
 test-frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm test; fi

@@ -50,22 +50,17 @@ func (in *Ingester) Ingest(ctx context.Context, agent store.Agent, req wire.Resu
 	now := in.store.Now()
 	rs := store.ResultSet{BatchID: req.BatchID, AgentID: agent.ID}
 	resp := wire.ResultsResponse{Rejected: []wire.Rejection{}}
-	seen := make(map[string]bool)
+	parsed := make(certCache)
 	for i, r := range req.Results {
-		obs, certs, err := convert(r, targets, now)
+		obs, err := convert(r, targets, now, parsed)
 		if err != nil {
 			resp.Rejected = append(resp.Rejected, wire.Rejection{Index: i, Error: err.Error()})
 			continue
 		}
 		obs.AgentID = &agent.ID
 		rs.Observations = append(rs.Observations, obs)
-		for _, c := range certs {
-			if !seen[c.SHA256] {
-				seen[c.SHA256] = true
-				rs.Certificates = append(rs.Certificates, c)
-			}
-		}
 	}
+	rs.Certificates = parsed.used()
 	rejected, err := json.Marshal(resp.Rejected)
 	if err != nil {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
@@ -84,42 +79,81 @@ func (in *Ingester) Ingest(ctx context.Context, agent store.Agent, req wire.Resu
 	return resp, nil
 }
 
-// convert checks one result and parses its chain, each certificate once.
-func convert(r wire.Result, targets map[string]bool, now time.Time) (store.Observation, []store.Certificate, error) {
+// certCache parses each distinct certificate of a batch once: intermediates
+// and roots repeat in nearly every chain.
+type certCache map[string]*cachedCert
+
+type cachedCert struct {
+	cert store.Certificate
+	err  error
+	used bool
+}
+
+// peek parses a certificate, or recalls an earlier parse of the same text.
+func (cc certCache) peek(b64 string) (store.Certificate, error) {
+	if e, ok := cc[b64]; ok {
+		return e.cert, e.err
+	}
+	c, err := parseCertificate(b64)
+	cc[b64] = &cachedCert{cert: c, err: err}
+	return c, err
+}
+
+// markUsed records that an accepted result's chain holds the certificate.
+func (cc certCache) markUsed(b64 string) {
+	if e, ok := cc[b64]; ok {
+		e.used = true
+	}
+}
+
+// used lists the distinct certificates of accepted chains only, so a
+// rejected result leaves nothing behind.
+func (cc certCache) used() []store.Certificate {
+	seen := make(map[string]bool, len(cc))
+	var out []store.Certificate
+	for _, e := range cc {
+		if e.used && !seen[e.cert.SHA256] {
+			seen[e.cert.SHA256] = true
+			out = append(out, e.cert)
+		}
+	}
+	return out
+}
+
+// convert checks one result and parses its chain through the cache.
+func convert(r wire.Result, targets map[string]bool, now time.Time, cc certCache) (store.Observation, error) {
 	var obs store.Observation
 	switch {
 	case r.TargetID == "" && r.DiscoveryJobID == "":
-		return obs, nil, errors.New("target_id is required")
+		return obs, errors.New("target_id is required")
 	case r.TargetID == "":
-		return obs, nil, fmt.Errorf("discovery_job_id %q: no such discovery job", truncate(r.DiscoveryJobID, 64))
+		return obs, fmt.Errorf("discovery_job_id %q: no such discovery job", truncate(r.DiscoveryJobID, 64))
 	case !targets[r.TargetID]:
-		return obs, nil, fmt.Errorf("target_id %q: not a target of this agent", truncate(r.TargetID, 64))
+		return obs, fmt.Errorf("target_id %q: not a target of this agent", truncate(r.TargetID, 64))
 	}
 	switch {
 	case r.ObservedAt.IsZero():
-		return obs, nil, errors.New("observed_at is required")
+		return obs, errors.New("observed_at is required")
 	case r.ObservedAt.After(now.Add(futureSkew)):
-		return obs, nil, errors.New("observed_at is in the future: check the agent's clock")
+		return obs, errors.New("observed_at is in the future: check the agent's clock")
 	case r.ObservedAt.Before(now.Add(-maxAge)):
-		return obs, nil, errors.New("observed_at is more than 30 days old")
+		return obs, errors.New("observed_at is more than 30 days old")
 	case r.DurationMS < 0:
-		return obs, nil, errors.New("duration_ms must not be negative")
+		return obs, errors.New("duration_ms must not be negative")
 	case len(r.Chain) == 0 && r.Error == "":
-		return obs, nil, errors.New("a result needs a chain or an error")
+		return obs, errors.New("a result needs a chain or an error")
 	case len(r.Chain) > MaxChainLength:
-		return obs, nil, fmt.Errorf("chain has %d certificates, at most %d allowed", len(r.Chain), MaxChainLength)
+		return obs, fmt.Errorf("chain has %d certificates, at most %d allowed", len(r.Chain), MaxChainLength)
 	case len(r.Address) > maxShortLen || len(r.TLSVersion) > maxShortLen || len(r.CipherSuite) > maxShortLen:
-		return obs, nil, errors.New("address, tls_version and cipher_suite must be at most 255 bytes")
+		return obs, errors.New("address, tls_version and cipher_suite must be at most 255 bytes")
 	}
-	certs := make([]store.Certificate, 0, len(r.Chain))
 	chain := make([]string, 0, len(r.Chain))
 	var earliest *time.Time
 	for i, b64 := range r.Chain {
-		c, err := parseCertificate(b64)
+		c, err := cc.peek(b64)
 		if err != nil {
-			return obs, nil, fmt.Errorf("chain[%d]: %w", i, err)
+			return obs, fmt.Errorf("chain[%d]: %w", i, err)
 		}
-		certs = append(certs, c)
 		chain = append(chain, c.SHA256)
 		if earliest == nil || c.NotAfter.Before(*earliest) {
 			na := c.NotAfter
@@ -139,13 +173,16 @@ func convert(r wire.Result, targets map[string]bool, now time.Time) (store.Obser
 		DurationMS: r.DurationMS, TLSVersion: r.TLSVersion, CipherSuite: r.CipherSuite,
 		Error: truncate(r.Error, maxTextLen), ErrorKind: kind, NotAfter: earliest, Chain: chain,
 	}
+	for _, b64 := range r.Chain {
+		cc.markUsed(b64)
+	}
 	if len(chain) > 0 {
 		obs.LeafSHA256 = chain[0]
 		// A captured chain with a later handshake failure is still a success
 		// for the certificate's purposes; the failure is kept as a note.
 		obs.HandshakeError, obs.Error, obs.ErrorKind = obs.Error, "", ""
 	}
-	return obs, certs, nil
+	return obs, nil
 }
 
 func parseCertificate(b64 string) (store.Certificate, error) {

@@ -128,6 +128,45 @@ func (s *Store) CreateDomain(ctx context.Context, orgID string, d Domain) (Domai
 	return d, nil
 }
 
+// CreateDomains stores many domains in one transaction: all or none.
+func (s *Store) CreateDomains(ctx context.Context, orgID string, ds []Domain) ([]Domain, error) {
+	now := s.now()
+	agents := make(map[string]bool)
+	var tags []map[string]any
+	for i := range ds {
+		ds[i].ID = NewID()
+		ds[i].OrganizationID = orgID
+		ds[i].CreatedAt, ds[i].UpdatedAt = now, now
+		if ds[i].AgentID != nil {
+			agents[*ds[i].AgentID] = true
+		}
+		for _, t := range ds[i].Tags {
+			tags = append(tags, map[string]any{"domain_id": ds[i].ID, "organization_id": orgID, "tag": t})
+		}
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for id := range agents {
+			if err := checkAgent(tx, orgID, &id); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateInBatches(ds, observationBatch).Error; err != nil {
+			if isUniqueViolation(err) {
+				return ErrConflict
+			}
+			return err
+		}
+		if len(tags) == 0 {
+			return nil
+		}
+		return tx.Table("domain_tags").CreateInBatches(tags, observationBatch).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: create %d domains: %w", len(ds), err)
+	}
+	return ds, nil
+}
+
 // UpdateDomain saves a changed domain (all fields, tags replaced).
 func (s *Store) UpdateDomain(ctx context.Context, orgID string, d Domain) (Domain, error) {
 	d.UpdatedAt = s.now()

@@ -1,0 +1,66 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"certinel.dev/server/internal/store"
+	"certinel.dev/server/internal/store/storetest"
+	"certinel.dev/shared/wire"
+)
+
+// BenchmarkIngestResults posts a 10,000-result batch of 3-certificate chains
+// (unique leaves, shared intermediate and root, as a real fleet looks) to
+// POST /agent/results and reports results per second.
+func BenchmarkIngestResults(b *testing.B) {
+	const n = 10_000
+	for _, d := range storetest.Dialects {
+		b.Run(string(d), func(b *testing.B) {
+			srv := newTestServer(b, d)
+			tn := srv.newTenant(b, "bench@example.com")
+			ctx := context.Background()
+			var who struct {
+				Organization struct{ ID string } `json:"organization"`
+			}
+			tn.browser.must(http.StatusOK, "GET", "/api/v1/me", nil, &who)
+			domains := make([]store.Domain, n)
+			for i := range domains {
+				domains[i] = store.Domain{Host: fmt.Sprintf("host-%05d.internal", i), Port: 443, Protocol: "tls", AgentID: &tn.agentID}
+			}
+			domains, err := srv.store.CreateDomains(ctx, who.Organization.ID, domains)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, inter, rootDER, interDER := newCA(b)
+			now := time.Now().UTC()
+			req := wire.ResultsRequest{AgentVersion: "bench", Results: make([]wire.Result, n)}
+			for i, dom := range domains {
+				chain := leafChain(b, inter, rootDER, interDER, dom.Host, 60+i%300)
+				req.Results[i] = wire.Result{TargetID: dom.ID, Address: "10.0.0.1:443", ObservedAt: now, DurationMS: 20,
+					TLSVersion: "TLS 1.3", CipherSuite: "TLS_AES_128_GCM_SHA256", Chain: chain.base64()}
+			}
+			agent := srv.agentClient(b, tn)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				req.BatchID = fmt.Sprintf("bench-%d", i)
+				body, err := json.Marshal(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				r := agent.raw("POST", "/api/v1/agent/results", body, nil)
+				if r.Status != http.StatusOK || !bytes.Contains(r.Body, []byte(`"accepted":10000`)) {
+					b.Fatalf("ingest: %d %.200s", r.Status, r.Body)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "results/s")
+		})
+	}
+}
