@@ -61,6 +61,14 @@ func Open(dir string, maxBytes int64, log *slog.Logger) (*Spool, error) {
 			}
 		}
 	}
+	// Fail at start-up, not at the first batch hours later, when the
+	// directory exists but cannot be written (read-only mount, wrong owner).
+	probe, err := os.CreateTemp(dir, tempPrefix+"probe-*")
+	if err != nil {
+		return nil, fmt.Errorf("spool: %s is not writable: %w", dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return &Spool{dir: dir, maxBytes: maxBytes, log: log}, nil
 }
 

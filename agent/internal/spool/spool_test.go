@@ -138,3 +138,17 @@ func TestRejectsUnsafeBatchID(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenRejectsReadOnlyDir(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes anywhere")
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o700)
+	if _, err := Open(dir, 1<<20, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "is not writable") {
+		t.Errorf("error = %v", err)
+	}
+}
