@@ -1,0 +1,16 @@
+// Stroke icons for the navigation, 20×20.
+const P = (d: string) => (
+  <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+    <path d={d} />
+  </svg>
+);
+
+export const icons = {
+  overview: P('M3 13h8V3H3zM13 21h8V11h-8zM3 21h8v-6H3zM13 9h8V3h-8z'),
+  domains: P('M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM3.6 9h16.8M3.6 15h16.8M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18'),
+  certificates: P('M4 4h16v12H4zM8 20l4-2 4 2v-5M8 8h8M8 11h5'),
+  agents: P('M4 5h16v6H4zM4 13h16v6H4zM8 8h.01M8 16h.01'),
+  alerts: P('M18 8a6 6 0 1 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0'),
+  tokens: P('M15 7a4 4 0 1 1-3.9 5H3v3h3v3h3v-3h2.1A4 4 0 0 1 15 7z'),
+  account: P('M20 21a8 8 0 0 0-16 0M12 13a5 5 0 1 0 0-10 5 5 0 0 0 0 10z'),
+};

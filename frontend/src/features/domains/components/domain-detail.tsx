@@ -1,0 +1,155 @@
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { DaysLeftBadge, StatusBadge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/dialog';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Notice } from '@/components/ui/notice';
+import { PageHeader } from '@/components/ui/page-header';
+import { Spinner } from '@/components/ui/spinner';
+import { isNotFound } from '@/lib/api-client';
+import { commonName, formatDate, formatDateTime, formatRelative, shortHash } from '@/lib/format';
+import { useDeleteDomains } from '../api/delete-domains';
+import { useDomain } from '../api/get-domain';
+import { useUpdateDomain } from '../api/update-domain';
+import { endpointLabel, type AgentOption, type DomainDetail as Detail } from '../types';
+import { ChainTree } from './chain-tree';
+
+const errorKinds: Record<string, string> = {
+  dns: 'DNS lookup failed',
+  refused: 'Connection refused',
+  timeout: 'Timed out',
+  tls_handshake: 'TLS handshake failed',
+  protocol: 'Protocol upgrade failed',
+  other: 'Check failed',
+};
+
+export function DomainDetail({ id, agents }: { id: string; agents: AgentOption[] }) {
+  const q = useDomain(id);
+  if (q.isPending) return <Spinner label="Loading domain" />;
+  if (q.isError) {
+    if (isNotFound(q.error)) {
+      return (
+        <EmptyState title="Domain not found" action={<Link to="/domains" className="btn btn-secondary btn-md">Back to domains</Link>}>
+          It may have been deleted, or it belongs to another organization.
+        </EmptyState>
+      );
+    }
+    return <Notice tone="error" title="Could not load the domain.">{q.error.message}</Notice>;
+  }
+  return <DomainView d={q.data} agents={agents} />;
+}
+
+function DomainView({ d, agents }: { d: Detail; agents: AgentOption[] }) {
+  const navigate = useNavigate();
+  const [confirm, setConfirm] = useState(false);
+  const del = useDeleteDomains();
+  const update = useUpdateDomain();
+  const agent = d.agent_id ? agents.find((a) => a.id === d.agent_id) : undefined;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/domains">Domains</Link> <span aria-hidden="true">/</span> <span aria-current="page">{endpointLabel(d)}</span>
+      </nav>
+      <PageHeader
+        title={
+          <span className="title-with-badges">
+            {endpointLabel(d)} <StatusBadge status={d.status} /> <DaysLeftBadge days={d.days_left} />
+          </span>
+        }
+        description={d.not_after ? `Earliest expiry in the chain: ${formatDateTime(d.not_after)}` : 'Not checked yet.'}
+        actions={<Button variant="danger" onClick={() => setConfirm(true)}>Delete</Button>}
+      />
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="facts-h">
+          <h2 id="facts-h" className="section-title">Endpoint</h2>
+          <dl className="facts">
+            <div><dt>Protocol</dt><dd>{d.protocol}</dd></div>
+            <div><dt>SNI</dt><dd>{d.sni || <span className="muted">host name</span>}</dd></div>
+            <div>
+              <dt><label htmlFor="agent-pick">Checked by</label></dt>
+              <dd>
+                <select id="agent-pick" className="input select input-compact" value={d.agent_id ?? ''} disabled={update.isPending}
+                  onChange={(e) => update.mutate({ id: d.id, agent_id: e.target.value || null })}>
+                  <option value="">Certinel cloud</option>
+                  {d.agent_id && !agent ? <option value={d.agent_id}>Unknown agent</option> : null}
+                  {agents.map((a) => <option key={a.id} value={a.id}>Agent: {a.name}</option>)}
+                </select>
+                {update.isError ? <p className="field-error" role="alert">{update.error.message}</p> : null}
+              </dd>
+            </div>
+            <div><dt>Last check</dt><dd>{d.last_checked_at ? `${formatDateTime(d.last_checked_at)} (${formatRelative(d.last_checked_at)})` : 'never'}</dd></div>
+            <div><dt>Leaf SHA-256</dt><dd className="mono" title={d.sha256 ?? undefined}>{shortHash(d.sha256, 24)}</dd></div>
+            <div><dt>Tags</dt><dd>{d.tags.length ? d.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="muted">none</span>}</dd></div>
+            <div><dt>Added</dt><dd>{formatDate(d.created_at)}</dd></div>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="err-h">
+          <h2 id="err-h" className="section-title">Latest check</h2>
+          {d.last_error ? (
+            <Notice tone="error" title={errorKinds[d.last_error_kind] ?? 'Check failed'}>
+              <code className="error-text">{d.last_error}</code>
+            </Notice>
+          ) : d.last_checked_at ? (
+            <Notice tone="success" title="The last handshake succeeded.">The chain below is what the endpoint served.</Notice>
+          ) : (
+            <p className="muted">
+              Waiting for the first check. {d.agent_id ? 'The agent picks up new targets on its next run.' : 'Public endpoints are checked from Certinel.'}
+            </p>
+          )}
+        </section>
+      </div>
+      <section className="card" aria-labelledby="chain-h">
+        <h2 id="chain-h" className="section-title">Certificate chain</h2>
+        <ChainTree chain={d.chain} />
+      </section>
+      <section className="card card-flush" aria-labelledby="hist-h">
+        <h2 id="hist-h" className="section-title card-pad">History of certificates served</h2>
+        {d.history.length === 0 ? (
+          <p className="muted card-pad">No certificate seen yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Certificate</th>
+                  <th scope="col">Issuer</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">First seen</th>
+                  <th scope="col">Last seen</th>
+                  <th scope="col" className="num">Checks</th>
+                  <th scope="col">SHA-256</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.history.map((h) => (
+                  <tr key={h.sha256}>
+                    <td>{commonName(h.subject)}</td>
+                    <td className="muted">{commonName(h.issuer)}</td>
+                    <td className="nowrap">{formatDate(h.not_after)}</td>
+                    <td className="nowrap">{formatDateTime(h.first_seen)}</td>
+                    <td className="nowrap">{formatDateTime(h.last_seen)}</td>
+                    <td className="num">{h.checks}</td>
+                    <td className="mono" title={h.sha256}>{shortHash(h.sha256)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      {confirm ? (
+        <ConfirmDialog
+          title={`Delete ${endpointLabel(d)}?`}
+          confirmLabel="Delete domain"
+          busy={del.isPending}
+          error={del.error?.message ?? (del.data?.failed.length ? 'The domain could not be deleted.' : null)}
+          onCancel={() => setConfirm(false)}
+          onConfirm={() => del.mutate([d.id], { onSuccess: (r) => r.failed.length === 0 && navigate('/domains') })}
+        >
+          Monitoring stops and its history is deleted.
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,130 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { Notice } from '@/components/ui/notice';
+import { daysLeftTone } from '@/lib/days-left';
+import { endpointLabel } from '../types';
+import { TIMELINE_DAYS, useExpiryTimeline, type Timeline, type TimelineDay } from '../api/get-expiry-timeline';
+
+const W = 900;
+const H = 180;
+const PAD_L = 28;
+const PAD_B = 22;
+const PAD_T = 10;
+
+const dayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
+
+export function ExpiryTimeline() {
+  const q = useExpiryTimeline();
+  return (
+    <section aria-labelledby="timeline-h" className="card">
+      <div className="card-head">
+        <h2 id="timeline-h" className="section-title">
+          Expiry timeline · next {TIMELINE_DAYS} days
+        </h2>
+        <Legend />
+      </div>
+      {q.isError ? <Notice tone="error" title="Could not load the timeline.">{q.error.message}</Notice> : null}
+      {q.data ? <TimelineChart timeline={q.data} /> : q.isPending ? <div className="chart-skeleton" /> : null}
+    </section>
+  );
+}
+
+function Legend() {
+  return (
+    <ul className="legend" aria-label="Colour legend">
+      <li><span className="swatch tone-critical" /> ≤ 7 days</li>
+      <li><span className="swatch tone-high" /> ≤ 14 days</li>
+      <li><span className="swatch tone-warning" /> ≤ 30 days</li>
+      <li><span className="swatch tone-good" /> later</li>
+    </ul>
+  );
+}
+
+export function TimelineChart({ timeline }: { timeline: Timeline }) {
+  const [selected, setSelected] = useState<TimelineDay | null>(null);
+  const { days, overdue } = timeline;
+  const total = days.reduce((n, d) => n + d.domains.length, 0);
+  const max = Math.max(1, ...days.map((d) => d.domains.length));
+  const innerW = W - PAD_L;
+  const innerH = H - PAD_B - PAD_T;
+  const slot = innerW / days.length;
+  const barW = Math.max(2, slot - 2);
+  const ticks = max <= 4 ? Array.from({ length: max + 1 }, (_, i) => i) : [0, Math.round(max / 2), max];
+
+  if (total === 0 && overdue === 0) {
+    return <p className="muted chart-empty">No certificate expires in the next {days.length} days.</p>;
+  }
+  return (
+    <div>
+      <p className="chart-summary">
+        <strong>{total}</strong> certificate{total === 1 ? '' : 's'} expire{total === 1 ? 's' : ''} in the next {days.length} days
+        {overdue > 0 ? (
+          <>
+            {' '}· <Link to="/domains?status=expired">{overdue} already expired</Link>
+          </>
+        ) : null}
+        {timeline.truncated ? ' · showing the first 2000' : null}
+      </p>
+      <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={`Bar chart of ${total} certificate expiries per day over the next ${days.length} days`}>
+        {ticks.map((t) => {
+          const y = PAD_T + innerH - (t / max) * innerH;
+          return (
+            <g key={t}>
+              <line x1={PAD_L} x2={W} y1={y} y2={y} className="grid" />
+              <text x={PAD_L - 6} y={y + 4} className="axis" textAnchor="end">{t}</text>
+            </g>
+          );
+        })}
+        {days.map((d) => {
+          const x = PAD_L + d.day * slot + 1;
+          const weekStart = d.day % 7 === 0;
+          const n = d.domains.length;
+          const h = (n / max) * innerH;
+          const tone = daysLeftTone(d.day);
+          return (
+            <g key={d.day}>
+              {weekStart ? (
+                <text x={x} y={H - 6} className="axis">{d.day === 0 ? 'Today' : dayFmt.format(d.date)}</text>
+              ) : null}
+              {n > 0 ? (
+                <rect
+                  x={x}
+                  y={PAD_T + innerH - h}
+                  width={barW}
+                  height={Math.max(h, 2)}
+                  rx={1.5}
+                  className={`bar tone-${tone}${selected?.day === d.day ? ' selected' : ''}`}
+                  tabIndex={0}
+                  role="button"
+                  aria-label={`${dayFmt.format(d.date)}: ${n} certificate${n === 1 ? '' : 's'} expire`}
+                  onClick={() => setSelected(d)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter' || e.key === ' ') {
+                      e.preventDefault();
+                      setSelected(d);
+                    }
+                  }}
+                >
+                  <title>{`${dayFmt.format(d.date)}: ${d.domains.map((x) => x.host).join(', ')}`}</title>
+                </rect>
+              ) : null}
+            </g>
+          );
+        })}
+      </svg>
+      {selected ? (
+        <div className="chart-detail" aria-live="polite">
+          <strong>{dayFmt.format(selected.date)}</strong>:{' '}
+          {selected.domains.map((d, i) => (
+            <span key={d.id}>
+              {i > 0 ? ', ' : ''}
+              <Link to={`/domains/${d.id}`}>{endpointLabel(d)}</Link>
+            </span>
+          ))}
+        </div>
+      ) : (
+        <p className="muted small">Select a bar to list its endpoints.</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { api, isApiError, setCsrfToken } from './api-client';
+
+export type Session = {
+  user: { id: string; email: string };
+  organization: { id: string; name: string };
+  role: string;
+  csrf_token: string;
+};
+
+export type LoginInput = { email: string; password: string };
+export type SignupInput = LoginInput & { organization: string };
+
+const remember = (s: Session) => {
+  setCsrfToken(s.csrf_token);
+  return s;
+};
+
+/** The signed-in session, or null when there is none. */
+export async function getSession(): Promise<Session | null> {
+  try {
+    return remember(await api.get<Session>('/me'));
+  } catch (e) {
+    if (isApiError(e) && e.status === 401) {
+      setCsrfToken(null);
+      return null;
+    }
+    throw e;
+  }
+}
+
+export const sessionQueryOptions = () =>
+  queryOptions({ queryKey: ['session'], queryFn: getSession, staleTime: 5 * 60_000 });
+
+export const useSession = () => useQuery(sessionQueryOptions());
+
+export function useLogin() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: LoginInput) => remember(await api.post<Session>('/auth/login', input)),
+    onSuccess: (s) => {
+      qc.clear();
+      qc.setQueryData(sessionQueryOptions().queryKey, s);
+    },
+  });
+}
+
+export function useSignup() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: SignupInput) => remember(await api.post<Session>('/auth/signup', input)),
+    onSuccess: (s) => {
+      qc.clear();
+      qc.setQueryData(sessionQueryOptions().queryKey, s);
+    },
+  });
+}
+
+export function useLogout() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<void>('/auth/logout'),
+    onSettled: () => {
+      setCsrfToken(null);
+      qc.clear();
+      qc.setQueryData(sessionQueryOptions().queryKey, null);
+    },
+  });
+}
+
+/** Renders children for a signed-in user, else sends them to the login page. */
+export function RequireAuth({ children, fallback }: { children: ReactNode; fallback: ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  if (session.isPending) return <>{fallback}</>;
+  if (session.isError) throw session.error;
+  if (!session.data) {
+    const next = location.pathname + location.search;
+    return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return <>{children}</>;
+}
+
+/** Only paths inside the app are followed after login. */
+export function safeNext(raw: string | null): string {
+  if (!raw || !raw.startsWith('/') || raw.startsWith('//')) return '/';
+  return raw;
+}
