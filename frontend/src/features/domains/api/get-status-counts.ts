@@ -4,19 +4,21 @@ import type { DomainStatus } from '../types';
 
 export type StatusCounts = Record<DomainStatus, number> & {
   total: number;
-  /** Expiring certificates by threshold: within 7, 8–14 and 15–30 days. */
-  within7: number;
-  within14: number;
+  /** Certificates not yet expired whose days left are at most 7, 14 and 30, whatever their verdict. */
+  within: { 7: number; 14: number; 30: number };
 };
 
 const count = (params: Record<string, string>, signal?: AbortSignal) =>
   api.get<Paginated<unknown>>('/domains', { ...params, per_page: 1 }, signal).then((r) => r.total);
 
-const isoDaysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+const isoAt = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
-/** Counts per status come from the list totals, so they match the lists exactly. */
+/** Counts come from the list totals, so they match what the lists show. */
 export async function getStatusCounts(signal?: AbortSignal): Promise<StatusCounts> {
-  const [total, pending, ok, expiring, expired, invalid, unreachable, within7, within14] = await Promise.all([
+  const now = Date.now();
+  // days_left <= n  ⇔  not_after < now + (n + 1) days
+  const before = (days: number) => count({ expires_before: isoAt(now + days * 86_400_000) }, signal);
+  const [total, pending, ok, expiring, expired, invalid, unreachable, gone, b8, b15, b31] = await Promise.all([
     count({}, signal),
     count({ status: 'pending' }, signal),
     count({ status: 'ok' }, signal),
@@ -24,10 +26,15 @@ export async function getStatusCounts(signal?: AbortSignal): Promise<StatusCount
     count({ status: 'expired' }, signal),
     count({ status: 'invalid' }, signal),
     count({ status: 'unreachable' }, signal),
-    count({ status: 'expiring', expires_before: isoDaysFromNow(8) }, signal),
-    count({ status: 'expiring', expires_before: isoDaysFromNow(15) }, signal),
+    before(0),
+    before(8),
+    before(15),
+    before(31),
   ]);
-  return { total, pending, ok, expiring, expired, invalid, unreachable, within7, within14 };
+  return {
+    total, pending, ok, expiring, expired, invalid, unreachable,
+    within: { 7: b8 - gone, 14: b15 - gone, 30: b31 - gone },
+  };
 }
 
 export const useStatusCounts = () =>

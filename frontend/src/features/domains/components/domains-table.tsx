@@ -32,6 +32,7 @@ export function DomainsTable({ agents, onAdd }: Props) {
     status: params.get('status') ?? '',
     agent_id: params.get('agent_id') ?? '',
     tag: params.get('tag') ?? '',
+    expires_before: params.get('expires_before') ?? '',
     sort: params.get('sort') ?? 'days_left',
   };
   const page = Math.max(1, Number(params.get('page')) || 1);
@@ -64,7 +65,7 @@ export function DomainsTable({ agents, onAdd }: Props) {
 
   const items = list.data?.items ?? [];
   const allOnPage = items.length > 0 && items.every((d) => selected.has(d.id));
-  const filtered = Boolean(filters.q || filters.status || filters.agent_id || filters.tag);
+  const filtered = Boolean(filters.q || filters.status || filters.agent_id || filters.tag || filters.expires_before);
 
   const toggle = (id: string) =>
     setSelected((s) => {
@@ -135,6 +136,12 @@ export function DomainsTable({ agents, onAdd }: Props) {
             ))}
           </select>
         </div>
+        {filters.expires_before ? (
+          <span className="chip chip-filter">
+            Expires before {formatDate(filters.expires_before)}
+            <button type="button" className="chip-remove" aria-label="Remove the expiry filter" onClick={() => update({ expires_before: '' })}>×</button>
+          </span>
+        ) : null}
         <Button size="sm" onClick={exportCsv} loading={exporting} title="Built in your browser from the current filter">
           Export CSV
         </Button>

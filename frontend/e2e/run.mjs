@@ -1,0 +1,501 @@
+#!/usr/bin/env node
+// End-to-end test of the dashboard against the real Go server, in Debian's
+// Chromium driven by playwright-core. It builds the dashboard and the server,
+// runs the scenario on SQLite and, when TEST_DATABASE_URL is set, again on
+// PostgreSQL in a fresh schema. Screenshots go to <repo>/build/screenshots/.
+//
+//   npm run e2e                      build everything, run
+//   E2E_SKIP_BUILD=1 npm run e2e     reuse dist/ and the built server
+//   E2E_HEADFUL=1                    (needs a display) watch it
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { makeCA, makeLeaf } from './pki.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const frontend = resolve(here, '..');
+const repo = resolve(frontend, '..');
+const shotsDir = join(repo, 'build', 'screenshots');
+const work = mkdtempSync(join(tmpdir(), 'certinel-e2e-'));
+const serverBin = join(repo, 'build', 'e2e', 'certinel-server');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+let passed = 0;
+let currentPage = null;
+let failShots = 0;
+let failed = 0;
+const failures = [];
+
+function log(...a) {
+  console.log('[e2e]', ...a);
+}
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`  ok   ${name}`);
+  } catch (e) {
+    failed++;
+    failures.push(name);
+    if (currentPage) {
+      mkdirSync(shotsDir, { recursive: true });
+      await currentPage.screenshot({ path: join(shotsDir, `FAILED-${++failShots}.png`), fullPage: true }).catch(() => {});
+    }
+    console.log(`  FAIL ${name}\n       ${String(e?.message ?? e).split('\n').slice(0, 6).join('\n       ')}`);
+  }
+}
+
+function run(cmd, args, opts = {}) {
+  log('$', cmd, ...args);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+}
+
+function build() {
+  if (process.env.E2E_SKIP_BUILD && existsSync(serverBin) && existsSync(join(frontend, 'dist', 'index.html'))) {
+    log('reusing dist/ and', serverBin);
+    return;
+  }
+  run('npm', ['run', 'build'], { cwd: frontend });
+  // The server embeds the dashboard at build time, as `make ui` does.
+  const webdist = join(repo, 'server', 'internal', 'webui', 'dist');
+  mkdirSync(webdist, { recursive: true });
+  for (const f of readdirSync(webdist)) if (f !== '.gitkeep') rmSync(join(webdist, f), { recursive: true, force: true });
+  cpSync(join(frontend, 'dist'), webdist, { recursive: true });
+  mkdirSync(dirname(serverBin), { recursive: true });
+  run('go', ['build', '-o', serverBin, './server/cmd/certinel-server'], { cwd: repo, env: { ...process.env, CGO_ENABLED: '0' } });
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function startServer(label, extraEnv) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(work, `data-${label}-`));
+  const base = `http://127.0.0.1:${port}`;
+  const logFile = join(work, `server-${label}.log`);
+  const out = [];
+  const proc = spawn(serverBin, [], {
+    env: { ...process.env, CERTINEL_DATA_DIR: dataDir, CERTINEL_LISTEN_ADDR: `127.0.0.1:${port}`, CERTINEL_LOG_LEVEL: 'warn', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout.on('data', (d) => out.push(d));
+  proc.stderr.on('data', (d) => out.push(d));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}:\n${Buffer.concat(out).toString()}`);
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`server not ready after 30s:\n${Buffer.concat(out).toString()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log(`server (${label}) on ${base}`);
+  return {
+    base,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      writeFileSync(logFile, Buffer.concat(out));
+    },
+  };
+}
+
+async function launch() {
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium chromium-driver`);
+  // playwright gives every launch a fresh temporary profile (user data dir).
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: !process.env.E2E_HEADFUL,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+const until = async (what, fn, timeout = 10_000) => {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v === true) return;
+      last = v;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: last seen ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+};
+
+function equal(actual, expected, what) {
+  if (actual !== expected) throw new Error(`${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(expected)}`);
+}
+
+async function scenario(label, server, browser) {
+  const { base } = server;
+  const prefix = label === 'sqlite' ? '' : `${label}-`;
+  const shot = async (page, name) => {
+    mkdirSync(shotsDir, { recursive: true });
+    await page.waitForLoadState('networkidle').catch(() => {});
+    await page.screenshot({ path: join(shotsDir, `${prefix}${name}.png`), fullPage: true });
+  };
+  const stamp = Date.now().toString(36);
+  const email = `owner-${stamp}@example.com`;
+  const password = 'correct horse battery';
+  const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, baseURL: base });
+  ctx.setDefaultTimeout(10_000);
+  const page = await ctx.newPage();
+  currentPage = page;
+  page.on('pageerror', (e) => console.log('  [page error]', e.message));
+  const ids = {};
+
+  await check('an anonymous visit lands on the login page', async () => {
+    await page.goto('/domains');
+    await page.waitForURL(/\/login\?next=%2Fdomains/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot(page, '01-login');
+  });
+
+  await check('sign-up shows field errors, then creates the account', async () => {
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await page.getByLabel('Work email').fill(email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByLabel('Organization').fill('Acme Corp');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Use at least 10 characters').waitFor();
+    await shot(page, '02-signup');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByText('Acme Corp').first().waitFor();
+  });
+
+  let agentToken = '';
+  let apiKey = '';
+  await check('creating an agent shows its token, an agent API token and the run commands once', async () => {
+    await page.goto('/agents');
+    await page.getByText('No agents yet').waitFor();
+    await page.getByLabel('Agent name').fill('office-lan');
+    await page.getByRole('button', { name: 'Create agent' }).click();
+    const panel = page.getByTestId('agent-setup');
+    await panel.waitFor();
+    agentToken = (await panel.getByLabel('Agent token', { exact: true }).textContent()).trim();
+    await panel.getByRole('button', { name: 'Create an API token for this agent' }).click();
+    await panel.getByLabel('API token', { exact: true }).waitFor();
+    apiKey = (await panel.getByLabel('API token', { exact: true }).textContent()).trim();
+    const env = await panel.getByTestId('env-file').textContent();
+    if (!env.includes(`CERTINEL_SERVER_URL=${base}\n`)) throw new Error(`environment.txt lacks the server URL:\n${env}`);
+    if (!env.includes(`CERTINEL_AGENT_TOKEN=${agentToken}\n`) || !env.includes(`CERTINEL_API_KEY=${apiKey}\n`)) throw new Error(`environment.txt lacks a token:\n${env}`);
+    await panel.getByText('docker run -d --restart unless-stopped --name certinel-agent --env-file environment.txt certinel/agent').waitFor();
+    await panel.getByText('./certinel-agent run --env-file environment.txt').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download environment.txt' }).click()]);
+    equal(download.suggestedFilename(), 'environment.txt', 'download name');
+    await shot(page, '03-agent-created');
+    await panel.getByRole('button', { name: /saved these/ }).click();
+    await page.getByRole('cell', { name: 'office-lan', exact: true }).waitFor();
+  });
+
+  await check('an API token is created, shown once with a copy button, and listed', async () => {
+    await page.goto('/tokens');
+    await page.getByLabel('Name').fill('grafana');
+    await page.getByLabel('Scope').selectOption('read');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const panel = page.getByTestId('token-created');
+    await panel.waitFor();
+    const secret = (await panel.getByLabel('API token').textContent()).trim();
+    if (secret.length < 20) throw new Error(`token looks wrong: ${secret}`);
+    await panel.getByRole('button', { name: 'Copy token' }).waitFor();
+    await shot(page, '04-token-created');
+    await panel.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('cell', { name: 'grafana', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'agent office-lan', exact: true }).waitFor();
+    if ((await page.content()).includes(secret)) throw new Error('the secret is still on the page after Done');
+    await shot(page, '05-tokens');
+  });
+
+  const hosts = { short: `short-${stamp}.e2e.example`, long: `long-${stamp}.e2e.example`, down: `down-${stamp}.e2e.example`, mail: `mail-${stamp}.e2e.example` };
+  await check('domains are added through the form with the agent picker and protocol picker', async () => {
+    await page.goto('/domains');
+    await page.getByText('No domains yet').waitFor();
+    await page.getByRole('button', { name: 'Add your first domain' }).click();
+    const form = page.getByRole('form', { name: 'Add a domain' });
+    for (const [key, host] of Object.entries(hosts)) {
+      await form.getByLabel('Host').fill(host);
+      await form.getByLabel('Protocol').selectOption(key === 'mail' ? 'smtp' : 'tls');
+      await form.getByLabel('Checked by').selectOption({ label: 'Agent: office-lan' });
+      await form.getByLabel('Tags (optional)').fill(key === 'mail' ? 'mail' : 'web, prod');
+      await form.getByRole('button', { name: 'Add domain' }).click();
+      await page.getByRole('link', { name: key === 'mail' ? `${host}:25` : `${host}:443` }).waitFor();
+    }
+  });
+
+  await check('an API field error is shown next to its field (duplicate host)', async () => {
+    const form = page.getByRole('form', { name: 'Add a domain' });
+    await form.getByLabel('Host').fill(hosts.short);
+    await form.getByLabel('Protocol').selectOption('tls');
+    await form.getByLabel('Checked by').selectOption({ label: 'Agent: office-lan' });
+    await form.getByRole('button', { name: 'Add domain' }).click();
+    const host = form.getByLabel('Host');
+    await until('host marked invalid', async () => (await host.getAttribute('aria-invalid')) === 'true');
+    const err = form.locator('#' + (await host.getAttribute('aria-describedby')));
+    await until('host error', async () => (await err.textContent()).includes('already monitored') || (await err.textContent()));
+    await shot(page, '06-domain-form-error');
+    await form.getByRole('button', { name: 'Close' }).click();
+  });
+
+  await check('the agent protocol accepts results for real certificates', async () => {
+    const headers = { Authorization: `Bearer ${apiKey}`, 'X-Agent-Token': agentToken, 'User-Agent': 'certinel-agent/e2e-1.0' };
+    const t = await fetch(`${base}/api/v1/agent/targets`, { headers });
+    equal(t.status, 200, 'GET /agent/targets');
+    const targets = (await t.json()).targets;
+    equal(targets.length, 4, 'targets');
+    for (const tg of targets) ids[Object.keys(hosts).find((k) => hosts[k] === tg.host)] = tg.id;
+    const ca = makeCA();
+    const now = new Date().toISOString();
+    const ok = (key, days) => ({
+      target_id: ids[key], address: '10.0.0.1:443', observed_at: now, duration_ms: 42, tls_version: 'TLS 1.3',
+      cipher_suite: 'TLS_AES_128_GCM_SHA256', chain: [makeLeaf(ca, hosts[key], days).der, ca.der],
+    });
+    const body = {
+      batch_id: `e2e-${stamp}`, agent_version: 'e2e-1.0',
+      results: [
+        ok('short', 10),
+        ok('long', 200),
+        { target_id: ids.down, address: '10.0.0.2:443', observed_at: now, duration_ms: 3, chain: [], error: 'dial tcp 10.0.0.2:443: connect: connection refused', error_kind: 'refused' },
+      ],
+    };
+    const r = await fetch(`${base}/api/v1/agent/results`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await r.json();
+    equal(r.status, 200, `POST /agent/results ${JSON.stringify(res)}`);
+    equal(res.accepted, 3, `accepted ${JSON.stringify(res)}`);
+  });
+
+  // The chains come from a private CA that no organization bundle trusts
+  // (until CA bundles exist), so the server may judge them invalid. The
+  // dashboard must show whichever verdict the API gives, the same everywhere;
+  // days left are exact either way.
+  let trusted = true;
+  await check('the server judged both chains the same way', async () => {
+    const get = async (id) => (await (await page.request.get(`${base}/api/v1/domains/${id}`)).json()).status;
+    const [s, l] = [await get(ids.short), await get(ids.long)];
+    if (!((s === 'expiring' && l === 'ok') || (s === 'invalid' && l === 'invalid'))) throw new Error(`statuses ${s}, ${l}`);
+    trusted = s === 'expiring';
+    log(`verdict for the private CA chains: ${trusted ? 'trusted' : 'invalid'}`);
+  });
+  const shortStatus = () => (trusted ? 'Expiring' : 'Invalid');
+  const longStatus = () => (trusted ? 'OK' : 'Invalid');
+
+  await check('the overview counts each state, draws the expiry cluster and shows the agent online', async () => {
+    await page.goto('/');
+    const tile = (name) => page.getByTestId(`count-${name}`).locator('.tile-value');
+    const want = {
+      OK: trusted ? '1' : '0', Expiring: trusted ? '1' : '0', Invalid: trusted ? '0' : '2', Expired: '0', Unreachable: '1', 'Pending first check': '1',
+      'Expire within 7 days': '0', 'Expire within 14 days': '1', 'Expire within 30 days': '1',
+    };
+    for (const [name, v] of Object.entries(want)) await until(`tile ${name}`, async () => (await tile(name).textContent()) === v || (await tile(name).textContent()));
+    await page.getByText('4 monitored endpoints').waitFor();
+    await page.getByText(/1\s*certificate\s*expires in the next 90 days/).waitFor();
+    const bar = page.locator('svg.chart rect.bar');
+    equal(await bar.count(), 1, 'bars in the timeline');
+    equal(await bar.getAttribute('class'), 'bar tone-high', 'bar colour at 10 days');
+    await bar.click();
+    await page.locator('.chart-detail').getByRole('link', { name: `${hosts.short}:443` }).waitFor();
+    await page.getByText('All 1 agent is online.').waitFor();
+    await shot(page, '07-overview');
+  });
+
+  await check('the domain list shows days left, colours and statuses; sorts and filters', async () => {
+    await page.goto('/domains?sort=days_left');
+    const row = (host) => page.getByRole('row').filter({ has: page.getByRole('link', { name: new RegExp(host) }) });
+    await row(hosts.short).getByLabel('Days left: 10 days').waitFor();
+    equal(await row(hosts.short).locator('.days-left').getAttribute('data-tone'), 'high', 'tone of 10 days');
+    await row(hosts.short).getByText(shortStatus(), { exact: true }).waitFor();
+    await row(hosts.long).getByLabel('Days left: 200 days').waitFor();
+    equal(await row(hosts.long).locator('.days-left').getAttribute('data-tone'), 'good', 'tone of 200 days');
+    await row(hosts.long).getByText(longStatus(), { exact: true }).waitFor();
+    await row(hosts.down).getByText('Unreachable').waitFor();
+    await row(hosts.mail).getByText('Pending').waitFor();
+    const first = await page.locator('tbody tr').first().getByRole('link').first().textContent();
+    equal(first, `${hosts.short}:443`, 'first row when sorted by days left');
+    await shot(page, '08-domains');
+    await page.getByLabel('Status').selectOption('unreachable');
+    await page.waitForURL(/status=unreachable/);
+    await until('filtered rows', async () => (await page.locator('tbody tr').count()) === 1 || (await page.locator('tbody tr').count()));
+    await row(hosts.down).waitFor();
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Search domains').fill('long-');
+    await until('searched rows', async () => (await page.locator('tbody tr').count()) === 1 || (await page.locator('tbody tr').count()));
+  });
+
+  await check('the domain detail shows the chain as a tree with days left, the history and the status', async () => {
+    await page.goto(`/domains/${ids.short}`);
+    await page.getByRole('heading', { name: new RegExp(hosts.short) }).waitFor();
+    const header = page.locator('.page-header');
+    await header.getByLabel('Days left: 10 days').waitFor();
+    await header.getByText(shortStatus(), { exact: true }).waitFor();
+    const chain = page.getByRole('list', { name: /Certificate chain/ });
+    equal(await chain.locator('.chain-node').count(), 2, 'chain nodes');
+    await chain.getByText('Certinel E2E Intermediate CA', { exact: true }).first().waitFor();
+    const leaf = chain.locator('.chain-node').filter({ hasText: 'Leaf' });
+    await leaf.getByLabel('Days left: 10 days').waitFor();
+    const inter = chain.locator('.chain-node').filter({ hasText: 'Intermediate' });
+    await inter.getByLabel(/Days left: 39\d days/).waitFor();
+    const history = page.getByRole('region', { name: 'History of certificates served' });
+    await history.getByRole('cell', { name: hosts.short }).waitFor();
+    await page.getByText('The last handshake succeeded.').waitFor();
+    await shot(page, '09-domain-detail');
+  });
+
+  await check('an unreachable domain shows its last error', async () => {
+    await page.goto(`/domains/${ids.down}`);
+    await page.getByText('Connection refused', { exact: true }).waitFor();
+    await page.getByText('connect: connection refused').waitFor();
+    await shot(page, '10-domain-unreachable');
+  });
+
+  await check('agents list status, version, last seen and targets; rename works', async () => {
+    await page.goto('/agents');
+    const row = page.getByRole('row').filter({ hasText: 'office-lan' });
+    await row.getByText('Online').waitFor();
+    await row.getByText('e2e-1.0').waitFor();
+    await row.getByRole('cell', { name: '4', exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Rename office-lan' }).click();
+    await page.getByLabel('New name for office-lan').fill('office-lan-2');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('cell', { name: 'office-lan-2', exact: true }).waitFor();
+    await shot(page, '11-agents');
+  });
+
+  await check('account page shows the user and signs out', async () => {
+    await page.goto('/account');
+    await page.getByText(email).first().waitFor();
+    await page.getByRole('definition').getByText('Owner', { exact: true }).waitFor();
+    await shot(page, '12-account');
+  });
+
+  await check('a second user in a fresh browser sees none of the first one\'s data', async () => {
+    const ctx2 = await browser.newContext({ viewport: { width: 1360, height: 900 }, baseURL: base });
+    ctx2.setDefaultTimeout(10_000);
+    const p2 = await ctx2.newPage();
+    currentPage = p2;
+    await p2.goto('/signup');
+    await p2.getByLabel('Work email').fill(`other-${stamp}@example.com`);
+    await p2.getByLabel('Password').fill('another long password');
+    await p2.getByLabel('Organization').fill('Other Org');
+    await p2.getByRole('button', { name: 'Create account' }).click();
+    await p2.getByRole('heading', { name: 'Overview' }).waitFor();
+    await p2.goto('/domains');
+    await p2.getByText('No domains yet').waitFor();
+    await shot(p2, '13-second-user-domains');
+    await p2.goto(`/domains/${ids.short}`);
+    await p2.getByText('Domain not found').waitFor();
+    await shot(p2, '14-second-user-not-found');
+    await p2.goto('/agents');
+    await p2.getByText('No agents yet').waitFor();
+    await p2.goto('/tokens');
+    await p2.getByText('No API tokens yet').waitFor();
+    await ctx2.close();
+    currentPage = page;
+  });
+
+  await check('sign out ends the session', async () => {
+    await page.goto('/account');
+    await page.getByRole('main').getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+    await page.goto('/domains');
+    await page.waitForURL(/\/login/);
+  });
+
+  await check('login brings the user back to the page they asked for', async () => {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/domains$/);
+    await page.getByRole('link', { name: `${hosts.short}:443` }).waitFor();
+  });
+
+  await check('assets are cached, the index revalidated', async () => {
+    const r = await fetch(`${base}/domains`);
+    equal(r.headers.get('cache-control'), 'no-cache', 'index cache-control');
+    const html = await r.text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    const a = await fetch(base + asset);
+    equal(a.headers.get('cache-control'), 'public, max-age=31536000, immutable', 'asset cache-control');
+  });
+
+  await ctx.close();
+}
+
+async function withPostgres(fn) {
+  const url = process.env.TEST_DATABASE_URL;
+  const { default: pg } = await import('pg');
+  const schema = `e2e_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  try {
+    const u = new URL(url);
+    u.searchParams.set('search_path', schema);
+    await fn(u.toString());
+  } finally {
+    await client.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => {});
+    await client.end();
+  }
+}
+
+async function main() {
+  const t0 = Date.now();
+  if (existsSync(shotsDir)) for (const f of readdirSync(shotsDir)) if (f.startsWith('FAILED-')) rmSync(join(shotsDir, f));
+  build();
+  const browser = await launch();
+  const runs = [['sqlite', async (fn) => fn({})]];
+  if (process.env.TEST_DATABASE_URL) runs.push(['postgres', (fn) => withPostgres((u) => fn({ DATABASE_URL: u }))]);
+  else log('TEST_DATABASE_URL is unset: SQLite only');
+  try {
+    for (const [label, wrap] of runs) {
+      log(`scenario on ${label}`);
+      await wrap(async (env) => {
+        const server = await startServer(label, env);
+        try {
+          await scenario(label, server, browser);
+        } finally {
+          await server.stop();
+        }
+      });
+    }
+  } finally {
+    await browser.close();
+    if (failed === 0) rmSync(work, { recursive: true, force: true });
+    else log('server logs kept in', work);
+  }
+  log(`screenshots in ${shotsDir}; ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  if (failures.length) log('failed:', failures.join('; '));
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error('[e2e] aborted:', e);
+  console.log(`e2e: ${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
