@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,9 +48,13 @@ func run() error {
 		return err
 	}
 
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		return fmt.Errorf("system roots: %w", err)
+	}
 	e := httpapi.New(httpapi.Deps{
 		Store:         st,
-		Ingester:      monitor.NewIngester(st),
+		Ingester:      monitor.NewIngester(st, roots, log),
 		Log:           log,
 		SecureCookies: cfg.SecureCookies(),
 		UI:            webui.Handler(),

@@ -77,7 +77,7 @@ func (h *handler) agentResults(c echo.Context) error {
 		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large", Field: "results",
 			Message: "at most 10000 results per batch"}
 	}
-	resp, err := h.ingester.Ingest(c.Request().Context(), agentOf(c).Agent, req)
+	resp, err := h.ingester.IngestAgent(c.Request().Context(), agentOf(c).Agent, req)
 	if errors.Is(err, store.ErrDuplicateBatch) {
 		return c.JSON(http.StatusConflict, duplicateBatchJSON{
 			Error:           errorDetail{Code: "duplicate_batch", Message: "this batch_id was already received; nothing was stored again", Field: "batch_id"},

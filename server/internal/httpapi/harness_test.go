@@ -34,10 +34,11 @@ type testServer struct {
 
 func newTestServer(t testing.TB, d store.Dialect) *testServer {
 	st := storetest.Open(t, d, store.Options{})
+	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	e := httpapi.New(httpapi.Deps{
 		Store:    st,
-		Ingester: monitor.NewIngester(st),
-		Log:      slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Ingester: monitor.NewIngester(st, testRoots(t), log),
+		Log:      log,
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)

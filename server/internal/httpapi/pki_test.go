@@ -8,6 +8,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"math/big"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -38,12 +40,11 @@ func mustKey(t testing.TB) *ecdsa.PrivateKey {
 	return k
 }
 
-var serial int64 = 1000
+var serial atomic.Int64
 
 func issue(t testing.TB, tmpl *x509.Certificate, parent *issuer, key *ecdsa.PrivateKey) (*x509.Certificate, []byte) {
 	t.Helper()
-	serial++
-	tmpl.SerialNumber = big.NewInt(serial)
+	tmpl.SerialNumber = big.NewInt(1000 + serial.Add(1))
 	signer, parentCert := key, tmpl
 	if parent != nil {
 		signer, parentCert = parent.key, parent.cert
@@ -59,8 +60,30 @@ func issue(t testing.TB, tmpl *x509.Certificate, parent *issuer, key *ecdsa.Priv
 	return cert, der
 }
 
-// newCA makes a root and an intermediate that issue leaves.
+// sharedCA is the test root every test server trusts as a system root.
+var sharedCA struct {
+	once             sync.Once
+	root, inter      issuer
+	rootDER, interDR []byte
+}
+
+// newCA returns the trusted test root and its intermediate.
 func newCA(t testing.TB) (root, inter issuer, rootDER, interDER []byte) {
+	sharedCA.once.Do(func() {
+		sharedCA.root, sharedCA.inter, sharedCA.rootDER, sharedCA.interDR = freshCA(t)
+	})
+	return sharedCA.root, sharedCA.inter, sharedCA.rootDER, sharedCA.interDR
+}
+
+func testRoots(t testing.TB) *x509.CertPool {
+	root, _, _, _ := newCA(t)
+	pool := x509.NewCertPool()
+	pool.AddCert(root.cert)
+	return pool
+}
+
+// freshCA makes a root and an intermediate that issue leaves.
+func freshCA(t testing.TB) (root, inter issuer, rootDER, interDER []byte) {
 	now := time.Now()
 	rk, ik := mustKey(t), mustKey(t)
 	rc, rd := issue(t, &x509.Certificate{Subject: pkix.Name{CommonName: "Test Root"}, NotBefore: now.Add(-time.Hour),

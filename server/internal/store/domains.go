@@ -34,9 +34,12 @@ type Domain struct {
 	Protocol       string
 	SNI            string `gorm:"column:sni"`
 	AgentID        *string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	Tags           []string `gorm:"-"`
+	// RenewAfterFraction overrides when renewal is due, as a fraction of
+	// the certificate's lifetime; nil uses the organization's policy.
+	RenewAfterFraction *float64
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	Tags               []string `gorm:"-"`
 }
 
 // DomainState is the latest check of a domain.
@@ -48,6 +51,20 @@ type DomainState struct {
 	ErrorKind     string
 	LeafSHA256    string `gorm:"column:leaf_sha256"`
 	NotAfter      *time.Time
+	VerdictStatus string
+	TrustStatus   string
+	// Problems is a comma-separated list of analysis problem codes.
+	Problems string
+}
+
+// CertificateChange records a target starting to serve another leaf.
+type CertificateChange struct {
+	ID             string
+	OrganizationID string
+	DomainID       string
+	OldSHA256      string `gorm:"column:old_sha256"`
+	NewSHA256      string `gorm:"column:new_sha256"`
+	ObservedAt     time.Time
 }
 
 // DomainView is a domain with its latest check, as lists show it.
@@ -58,7 +75,10 @@ type DomainView struct {
 	ErrorKind  string
 	LeafSHA256 string `gorm:"column:leaf_sha256"`
 	NotAfter   *time.Time
-	Status     string
+	// TrustStatus and Problems come from the analysis of the latest chain.
+	TrustStatus string
+	Problems    string
+	Status      string
 }
 
 // DomainFilter selects and orders a domain list. Sort is one of host, port,
@@ -101,6 +121,7 @@ const statusSQL = `CASE
 	WHEN ds.domain_id IS NULL THEN 'pending'
 	WHEN ds.error <> '' OR ds.not_after IS NULL THEN 'unreachable'
 	WHEN ds.not_after <= ? THEN 'expired'
+	WHEN ds.verdict_status = 'invalid' THEN 'invalid'
 	WHEN ds.not_after <= ? THEN 'expiring'
 	ELSE 'ok' END`
 
@@ -176,7 +197,7 @@ func (s *Store) UpdateDomain(ctx context.Context, orgID string, d Domain) (Domai
 		}
 		res := tx.Model(&Domain{}).Where("organization_id = ? AND id = ?", orgID, d.ID).Updates(map[string]any{
 			"host": d.Host, "port": d.Port, "protocol": d.Protocol, "sni": d.SNI,
-			"agent_id": d.AgentID, "updated_at": d.UpdatedAt,
+			"agent_id": d.AgentID, "renew_after_fraction": d.RenewAfterFraction, "updated_at": d.UpdatedAt,
 		})
 		if res.Error != nil {
 			if isUniqueViolation(res.Error) {
@@ -239,7 +260,7 @@ func (s *Store) domainViews(ctx context.Context, orgID string, expiringDays int)
 	now := s.now()
 	soon := now.Add(time.Duration(expiringDays) * 24 * time.Hour)
 	q := s.db.WithContext(ctx).Table("domains").
-		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, "+statusSQL+" AS status", now, soon).
+		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, ds.trust_status, ds.problems, "+statusSQL+" AS status", now, soon).
 		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
 		Where("domains.organization_id = ?", orgID)
 	return q, now

@@ -66,3 +66,34 @@ func (s *Store) DomainHistory(ctx context.Context, orgID, domainID string) ([]Se
 	}
 	return out, nil
 }
+
+// GetObservation loads one observation of the organization.
+func (s *Store) GetObservation(ctx context.Context, orgID, id string) (Observation, error) {
+	var o Observation
+	if err := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Take(&o).Error; err != nil {
+		return Observation{}, fmt.Errorf("store: observation %s: %w", id, notFound(err))
+	}
+	return o, nil
+}
+
+// DomainChanges lists the certificate changes of a domain, newest first.
+func (s *Store) DomainChanges(ctx context.Context, orgID, domainID string, limit int) ([]CertificateChange, error) {
+	var out []CertificateChange
+	err := s.db.WithContext(ctx).Where("organization_id = ? AND domain_id = ?", orgID, domainID).
+		Order("observed_at DESC, id").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: changes of domain %s: %w", domainID, err)
+	}
+	return out, nil
+}
+
+// DomainErrors lists the latest failed checks of a domain, newest first.
+func (s *Store) DomainErrors(ctx context.Context, orgID, domainID string, limit int) ([]Observation, error) {
+	var out []Observation
+	err := s.db.WithContext(ctx).Where("organization_id = ? AND domain_id = ? AND error <> ''", orgID, domainID).
+		Order("observed_at DESC, id").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: errors of domain %s: %w", domainID, err)
+	}
+	return out, nil
+}

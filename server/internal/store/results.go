@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,6 +25,25 @@ type Certificate struct {
 	NotBefore time.Time
 	NotAfter  time.Time
 	CreatedAt time.Time
+
+	SHA1               string `gorm:"column:sha1"`
+	SPKISHA256         string `gorm:"column:spki_sha256"`
+	KeyType            string
+	KeyBits            int
+	SignatureAlgorithm string
+	IsCA               bool `gorm:"column:is_ca"`
+	SubjectKeyID       string
+	AuthorityKeyID     string
+	// Facts is the JSON of everything else the inventory shows.
+	Facts string
+	// Names are the DNS names the certificate covers, lower-case.
+	Names []string `gorm:"-"`
+}
+
+// CertificateName indexes a certificate by a DNS name it covers.
+type CertificateName struct {
+	SHA256 string `gorm:"column:sha256"`
+	Name   string
 }
 
 // Observation is one handshake result for one target.
@@ -45,6 +65,12 @@ type Observation struct {
 	LeafSHA256     string `gorm:"column:leaf_sha256"`
 	// NotAfter is the earliest expiry in the chain: the real deadline.
 	NotAfter *time.Time
+	// Verdict is the JSON of the analysis; VerdictStatus, TrustStatus and
+	// Problems summarise it for lists and alerting.
+	Verdict       string
+	TrustStatus   string
+	VerdictStatus string   `gorm:"-"`
+	Problems      []string `gorm:"-"`
 	// Chain lists the fingerprints in the order the peer presented them.
 	Chain []string `gorm:"-"`
 }
@@ -134,6 +160,20 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rs.Certificates, certificateBatch).Error; err != nil {
 			return fmt.Errorf("certificates: %w", err)
 		}
+		if err := upsertOrgCertificates(tx, orgID, rs.Certificates, now); err != nil {
+			return err
+		}
+		var names []CertificateName
+		for _, c := range rs.Certificates {
+			for _, n := range c.Names {
+				names = append(names, CertificateName{SHA256: c.SHA256, Name: n})
+			}
+		}
+		if len(names) > 0 {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(names, chainBatch).Error; err != nil {
+				return fmt.Errorf("certificate names: %w", err)
+			}
+		}
 	}
 	if len(rs.Observations) == 0 {
 		return nil
@@ -162,7 +202,43 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 			return fmt.Errorf("chains: %w", err)
 		}
 	}
+	if err := recordChanges(tx, orgID, latest); err != nil {
+		return err
+	}
 	return upsertStates(tx, latest)
+}
+
+// recordChanges notes every domain whose served leaf differs from the one
+// in its current state, for results newer than that state.
+func recordChanges(tx *gorm.DB, orgID string, latest map[string]*Observation) error {
+	ids := make([]string, 0, len(latest))
+	for id, o := range latest {
+		if o.LeafSHA256 != "" {
+			ids = append(ids, id)
+		}
+	}
+	var changes []CertificateChange
+	for start := 0; start < len(ids); start += observationBatch {
+		chunk := ids[start:min(start+observationBatch, len(ids))]
+		var prev []DomainState
+		if err := tx.Select("domain_id, leaf_sha256, checked_at").Where("domain_id IN ? AND leaf_sha256 <> ''", chunk).Find(&prev).Error; err != nil {
+			return fmt.Errorf("previous states: %w", err)
+		}
+		for _, p := range prev {
+			o := latest[p.DomainID]
+			if o.LeafSHA256 != p.LeafSHA256 && !o.ObservedAt.Before(p.CheckedAt) {
+				changes = append(changes, CertificateChange{ID: NewID(), OrganizationID: orgID, DomainID: p.DomainID,
+					OldSHA256: p.LeafSHA256, NewSHA256: o.LeafSHA256, ObservedAt: o.ObservedAt})
+			}
+		}
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	if err := tx.CreateInBatches(changes, observationBatch).Error; err != nil {
+		return fmt.Errorf("certificate changes: %w", err)
+	}
+	return nil
 }
 
 // upsertStates moves each domain's latest state forward; an older result
@@ -176,15 +252,39 @@ func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
 		states = append(states, DomainState{
 			DomainID: id, ObservationID: o.ID, CheckedAt: o.ObservedAt,
 			Error: o.Error, ErrorKind: o.ErrorKind, LeafSHA256: o.LeafSHA256, NotAfter: o.NotAfter,
+			VerdictStatus: o.VerdictStatus, TrustStatus: o.TrustStatus, Problems: strings.Join(o.Problems, ","),
 		})
 	}
 	upsert := clause.OnConflict{
 		Columns:   []clause.Column{{Name: "domain_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"observation_id", "checked_at", "error", "error_kind", "leaf_sha256", "not_after"}),
+		DoUpdates: clause.AssignmentColumns([]string{"observation_id", "checked_at", "error", "error_kind", "leaf_sha256", "not_after", "verdict_status", "trust_status", "problems"}),
 		Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "excluded.checked_at >= domain_states.checked_at"}}},
 	}
 	if err := tx.Clauses(upsert).CreateInBatches(states, observationBatch).Error; err != nil {
 		return fmt.Errorf("domain states: %w", err)
+	}
+	return nil
+}
+
+// OrgCertificate records that an organization has seen a certificate.
+type OrgCertificate struct {
+	OrganizationID string
+	SHA256         string `gorm:"column:sha256"`
+	FirstSeen      time.Time
+	LastSeen       time.Time
+}
+
+func upsertOrgCertificates(tx *gorm.DB, orgID string, certs []Certificate, now time.Time) error {
+	rows := make([]OrgCertificate, len(certs))
+	for i, c := range certs {
+		rows[i] = OrgCertificate{OrganizationID: orgID, SHA256: c.SHA256, FirstSeen: now, LastSeen: now}
+	}
+	upsert := clause.OnConflict{
+		Columns:   []clause.Column{{Name: "organization_id"}, {Name: "sha256"}},
+		DoUpdates: clause.AssignmentColumns([]string{"last_seen"}),
+	}
+	if err := tx.Clauses(upsert).CreateInBatches(rows, certificateBatch).Error; err != nil {
+		return fmt.Errorf("organization certificates: %w", err)
 	}
 	return nil
 }

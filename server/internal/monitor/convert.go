@@ -1,0 +1,182 @@
+package monitor
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"certinel.dev/server/internal/certs"
+	"certinel.dev/server/internal/store"
+	"certinel.dev/shared/wire"
+)
+
+// Limits on one result; a batch's own limits are checked by the HTTP layer.
+const (
+	MaxChainLength = 16
+	maxCertBytes   = 64 << 10
+	maxTextLen     = 1024
+	maxShortLen    = 255
+	futureSkew     = time.Hour
+	maxAge         = 30 * 24 * time.Hour
+)
+
+var errorKinds = map[string]bool{"dns": true, "refused": true, "timeout": true, "tls_handshake": true, "protocol": true}
+
+// convert checks one result, parses its chain through the cache and judges it.
+func (j *judge) convert(r wire.Result, targets map[string]store.Domain) (store.Observation, error) {
+	var obs store.Observation
+	if err := checkResult(r, j.now()); err != nil {
+		return obs, err
+	}
+	d, ok := targets[r.TargetID]
+	if !ok {
+		return obs, fmt.Errorf("target_id %q: not a target of this agent", truncate(r.TargetID, 64))
+	}
+	chain := make([]*certs.Cert, 0, len(r.Chain))
+	shas := make([]string, 0, len(r.Chain))
+	var earliest *time.Time
+	for i, b64 := range r.Chain {
+		c, err := j.cache.peek(b64)
+		if err != nil {
+			return obs, fmt.Errorf("chain[%d]: %w", i, err)
+		}
+		chain = append(chain, c.parsed)
+		shas = append(shas, c.row.SHA256)
+		if na := c.row.NotAfter; earliest == nil || na.Before(*earliest) {
+			earliest = &na
+		}
+	}
+	for _, b64 := range r.Chain {
+		j.cache.markUsed(b64)
+	}
+	kind := r.ErrorKind
+	if !errorKinds[kind] {
+		kind = "other"
+	}
+	obs = store.Observation{
+		ID: store.NewID(), DomainID: &d.ID, ObservedAt: r.ObservedAt.UTC(), Address: r.Address,
+		DurationMS: r.DurationMS, TLSVersion: r.TLSVersion, CipherSuite: r.CipherSuite,
+		NotAfter: earliest, Chain: shas,
+	}
+	if len(chain) == 0 {
+		obs.Error, obs.ErrorKind = truncate(r.Error, maxTextLen), kind
+		return obs, nil
+	}
+	// A captured chain with a later handshake failure is a success for the
+	// certificate's purposes; the failure is kept as a note.
+	obs.LeafSHA256 = shas[0]
+	obs.HandshakeError = truncate(r.Error, maxTextLen)
+	v, raw, err := j.verdict(chain, d, r.TLSVersion)
+	if err != nil {
+		return obs, err
+	}
+	obs.Verdict, obs.VerdictStatus, obs.TrustStatus, obs.Problems = raw, v.Status, v.Trust.Status, v.Problems
+	return obs, nil
+}
+
+func checkResult(r wire.Result, now time.Time) error {
+	switch {
+	case r.TargetID == "" && r.DiscoveryJobID == "":
+		return errors.New("target_id is required")
+	case r.TargetID == "":
+		return fmt.Errorf("discovery_job_id %q: no such discovery job", truncate(r.DiscoveryJobID, 64))
+	case r.ObservedAt.IsZero():
+		return errors.New("observed_at is required")
+	case r.ObservedAt.After(now.Add(futureSkew)):
+		return errors.New("observed_at is in the future: check the agent's clock")
+	case r.ObservedAt.Before(now.Add(-maxAge)):
+		return errors.New("observed_at is more than 30 days old")
+	case r.DurationMS < 0:
+		return errors.New("duration_ms must not be negative")
+	case len(r.Chain) == 0 && r.Error == "":
+		return errors.New("a result needs a chain or an error")
+	case len(r.Chain) > MaxChainLength:
+		return fmt.Errorf("chain has %d certificates, at most %d allowed", len(r.Chain), MaxChainLength)
+	case len(r.Address) > maxShortLen || len(r.TLSVersion) > maxShortLen || len(r.CipherSuite) > maxShortLen:
+		return errors.New("address, tls_version and cipher_suite must be at most 255 bytes")
+	}
+	return nil
+}
+
+// certCache parses each distinct certificate of a batch once: intermediates
+// and roots repeat in nearly every chain.
+type certCache map[string]*cachedCert
+
+type cachedCert struct {
+	parsed *certs.Cert
+	row    store.Certificate
+	err    error
+	used   bool
+}
+
+// peek parses a certificate, or recalls an earlier parse of the same text.
+func (cc certCache) peek(b64 string) (*cachedCert, error) {
+	if e, ok := cc[b64]; ok {
+		return e, e.err
+	}
+	e := &cachedCert{}
+	e.parsed, e.row, e.err = parseCertificate(b64)
+	cc[b64] = e
+	return e, e.err
+}
+
+// markUsed records that an accepted result's chain holds the certificate.
+func (cc certCache) markUsed(b64 string) {
+	if e, ok := cc[b64]; ok {
+		e.used = true
+	}
+}
+
+// used lists the distinct certificates of accepted chains only, so a
+// rejected result leaves nothing behind.
+func (cc certCache) used() []store.Certificate {
+	seen := make(map[string]bool, len(cc))
+	var out []store.Certificate
+	for _, e := range cc {
+		if e.used && !seen[e.row.SHA256] {
+			seen[e.row.SHA256] = true
+			out = append(out, e.row)
+		}
+	}
+	return out
+}
+
+func parseCertificate(b64 string) (*certs.Cert, store.Certificate, error) {
+	if base64.StdEncoding.DecodedLen(len(b64)) > maxCertBytes {
+		return nil, store.Certificate{}, fmt.Errorf("certificate larger than %d bytes", maxCertBytes)
+	}
+	der, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return nil, store.Certificate{}, errors.New("not valid base64")
+	}
+	c, err := certs.Parse(der)
+	if err != nil {
+		return nil, store.Certificate{}, fmt.Errorf("not a DER certificate: %v", err)
+	}
+	facts, err := json.Marshal(c.Facts)
+	if err != nil {
+		return nil, store.Certificate{}, fmt.Errorf("certificate facts: %w", err)
+	}
+	f := c.Facts
+	names := make([]string, 0, len(f.DNSNames))
+	for _, n := range f.DNSNames {
+		names = append(names, strings.ToLower(n))
+	}
+	return c, store.Certificate{
+		SHA256: f.SHA256, DER: der, Subject: truncate(f.Subject, maxTextLen), Issuer: truncate(f.Issuer, maxTextLen),
+		Serial: f.Serial, NotBefore: f.NotBefore.UTC(), NotAfter: f.NotAfter.UTC(),
+		SHA1: f.SHA1, SPKISHA256: f.SPKISHA256, KeyType: f.KeyType, KeyBits: f.KeyBits,
+		SignatureAlgorithm: f.SignatureAlgorithm, IsCA: f.IsCA, SubjectKeyID: f.SubjectKeyID,
+		AuthorityKeyID: f.AuthorityKeyID, Facts: string(facts), Names: names,
+	}, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

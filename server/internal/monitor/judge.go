@@ -1,0 +1,74 @@
+package monitor
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"certinel.dev/server/internal/certs"
+	"certinel.dev/server/internal/store"
+)
+
+// judge holds what judging one batch of an organization needs, loaded once
+// per batch: the CA pools, the policy, and the parsed certificates.
+type judge struct {
+	ctx      context.Context
+	store    *store.Store
+	orgID    string
+	roots    *x509.CertPool
+	orgRoots *x509.CertPool
+	policy   certs.Policy
+	cache    certCache
+	trust   *certs.Cache
+	known    map[string]*certs.Cert
+	now      func() time.Time
+}
+
+func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) {
+	org, err := in.store.Organization(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	orgRoots, err := in.pools.get(ctx, in, orgID)
+	if err != nil {
+		return nil, err
+	}
+	policy := certs.DefaultPolicy()
+	policy.ExpiringDays = org.ExpiringThresholdDays
+	return &judge{ctx: ctx, store: in.store, orgID: orgID, roots: in.roots, orgRoots: orgRoots, policy: policy,
+		cache: make(certCache), trust: in.trust, known: make(map[string]*certs.Cert), now: in.store.Now}, nil
+}
+
+// knownBySKI answers certs.Input.Known from the organization's inventory,
+// remembering answers for the rest of the batch.
+func (j *judge) knownBySKI(aki string) *certs.Cert {
+	if c, ok := j.known[aki]; ok {
+		return c
+	}
+	// A failed lookup only loses a hint in the verdict; it must not fail ingest.
+	var found *certs.Cert
+	if rec, err := j.store.KnownCertificateBySKI(j.ctx, j.orgID, aki); err == nil {
+		found, _ = certs.Parse(rec.DER)
+	}
+	j.known[aki] = found
+	return found
+}
+
+// verdict judges a parsed chain for a target.
+func (j *judge) verdict(chain []*certs.Cert, d store.Domain, tlsVersion string) (certs.Verdict, string, error) {
+	p := j.policy
+	if d.RenewAfterFraction != nil {
+		p.RenewAfterFraction = *d.RenewAfterFraction
+	}
+	v := certs.Judge(certs.Input{
+		Chain: chain, Host: d.Host, SNI: d.SNI, Now: j.now(), Roots: j.roots, OrgRoots: j.orgRoots,
+		Known: j.knownBySKI, TLSVersion: tlsVersion, Policy: p, Cache: j.trust,
+	})
+	b, err := json.Marshal(v)
+	if err != nil {
+		return certs.Verdict{}, "", fmt.Errorf("verdict: %w", err)
+	}
+	return v, string(b), nil
+}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// inOrgInventory limits certificates to those the organization has seen:
+// certificates are stored once for everyone, but each tenant sees its own.
+const inOrgInventory = `EXISTS (SELECT 1 FROM org_certificates oc
+	WHERE oc.sha256 = certificates.sha256 AND oc.organization_id = ?)`
+
+// KnownCertificateBySKI finds a certificate of the organization's inventory
+// by subject key ID, with its DER, or ErrNotFound.
+func (s *Store) KnownCertificateBySKI(ctx context.Context, orgID, ski string) (Certificate, error) {
+	var c Certificate
+	err := s.db.WithContext(ctx).Where("subject_key_id = ? AND "+inOrgInventory, ski, orgID).Take(&c).Error
+	if err != nil {
+		return Certificate{}, fmt.Errorf("store: certificate by key id: %w", notFound(err))
+	}
+	return c, nil
+}
+
+// InventoryItem is a certificate as the organization's inventory lists it.
+type InventoryItem struct {
+	Certificate `gorm:"embedded"`
+	FirstSeen   scanTime
+	LastSeen    scanTime
+	// Serving counts the organization's domains whose current chain holds it.
+	Serving int
+	// Trust is the trust status of the latest chain serving it as a leaf.
+	Trust string
+}
+
+// CertificateFilter selects inventory entries.
+type CertificateFilter struct {
+	Query         string // subject, issuer or fingerprint prefix
+	Issuer        string
+	KeyType       string
+	ExpiresBefore *time.Time
+	Trust         string
+	CA            *bool
+	Serving       *bool
+}
+
+const servingSQL = `(SELECT COUNT(*) FROM domain_states s
+	JOIN observation_certificates ocs ON ocs.observation_id = s.observation_id
+	JOIN domains d ON d.id = s.domain_id
+	WHERE ocs.sha256 = certificates.sha256 AND d.organization_id = oc.organization_id)`
+
+const trustSQL = `COALESCE((SELECT s.trust_status FROM domain_states s
+	JOIN domains d ON d.id = s.domain_id
+	WHERE s.leaf_sha256 = certificates.sha256 AND d.organization_id = oc.organization_id
+	ORDER BY s.checked_at DESC LIMIT 1), '')`
+
+func (s *Store) inventory(ctx context.Context, orgID string) *gorm.DB {
+	return s.db.WithContext(ctx).Table("certificates").
+		Select("certificates.*, oc.first_seen, oc.last_seen, "+servingSQL+" AS serving, "+trustSQL+" AS trust").
+		Joins("JOIN org_certificates oc ON oc.sha256 = certificates.sha256 AND oc.organization_id = ?", orgID)
+}
+
+// ListCertificates lists the organization's inventory, soonest expiry first.
+func (s *Store) ListCertificates(ctx context.Context, orgID string, f CertificateFilter, page Page) ([]InventoryItem, int64, error) {
+	q := s.inventory(ctx, orgID)
+	if f.Query != "" {
+		like := "%" + escapeLike(f.Query) + "%"
+		q = q.Where("(certificates.subject LIKE ? ESCAPE '\\' OR certificates.issuer LIKE ? ESCAPE '\\' OR certificates.sha256 LIKE ? ESCAPE '\\')",
+			like, like, escapeLike(strings.ToLower(f.Query))+"%")
+	}
+	if f.Issuer != "" {
+		q = q.Where("certificates.issuer LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Issuer)+"%")
+	}
+	if f.KeyType != "" {
+		q = q.Where("certificates.key_type = ?", f.KeyType)
+	}
+	if f.ExpiresBefore != nil {
+		q = q.Where("certificates.not_after < ?", f.ExpiresBefore.UTC())
+	}
+	if f.CA != nil {
+		q = q.Where("certificates.is_ca = ?", *f.CA)
+	}
+	if f.Trust != "" {
+		q = q.Where(trustSQL+" = ?", f.Trust)
+	}
+	if f.Serving != nil {
+		op := "="
+		if *f.Serving {
+			op = ">"
+		}
+		q = q.Where(servingSQL + " " + op + " 0")
+	}
+	var total int64
+	if err := q.Session(&gorm.Session{}).Select("COUNT(*)").Scan(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: count certificates: %w", err)
+	}
+	var out []InventoryItem
+	if err := q.Order("certificates.not_after, certificates.sha256").Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: list certificates: %w", err)
+	}
+	return out, total, nil
+}
+
+// GetCertificate loads one certificate of the organization's inventory.
+func (s *Store) GetCertificate(ctx context.Context, orgID, sha256 string) (InventoryItem, error) {
+	var it InventoryItem
+	if err := s.inventory(ctx, orgID).Where("certificates.sha256 = ?", sha256).Take(&it).Error; err != nil {
+		return InventoryItem{}, fmt.Errorf("store: certificate %s: %w", sha256, notFound(err))
+	}
+	return it, nil
+}
+
+// ServingDomain is a domain whose current chain holds a certificate.
+type ServingDomain struct {
+	DomainID string
+	Host     string
+	Port     int
+	Protocol string
+	Position int
+}
+
+// CertificateServers lists the organization's domains currently serving a certificate.
+func (s *Store) CertificateServers(ctx context.Context, orgID, sha256 string) ([]ServingDomain, error) {
+	var out []ServingDomain
+	err := s.db.WithContext(ctx).Table("domain_states s").
+		Select("d.id AS domain_id, d.host, d.port, d.protocol, oc.position").
+		Joins("JOIN observation_certificates oc ON oc.observation_id = s.observation_id").
+		Joins("JOIN domains d ON d.id = s.domain_id").
+		Where("d.organization_id = ? AND oc.sha256 = ?", orgID, sha256).
+		Order("d.host, d.port").Limit(500).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: servers of certificate %s: %w", sha256, err)
+	}
+	return out, nil
+}
