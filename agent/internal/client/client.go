@@ -84,10 +84,16 @@ func (c *Client) Targets(ctx context.Context) (wire.TargetsResponse, error) {
 }
 
 // PushResults sends one batch already encoded by EncodeResults. The payload is
-// sent as is, so a spooled batch goes out byte for byte as first written.
+// sent as is, so a spooled batch goes out byte for byte as first written. A
+// batch the server already has counts as delivered.
 func (c *Client) PushResults(ctx context.Context, payload []byte) (wire.ResultsResponse, error) {
 	var out wire.ResultsResponse
-	if err := c.do(ctx, http.MethodPost, "api/v1/agent/results", payload, &out, maxResultsBody); err != nil {
+	err := c.do(ctx, http.MethodPost, "api/v1/agent/results", payload, &out, maxResultsBody)
+	if first, ok := duplicateBatch(err); ok {
+		c.opts.Logger.Debug("server already had this batch", "accepted", first.Accepted)
+		return first, nil
+	}
+	if err != nil {
 		return wire.ResultsResponse{}, fmt.Errorf("client: push results: %w", err)
 	}
 	return out, nil

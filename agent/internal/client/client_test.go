@@ -248,3 +248,23 @@ func TestBackoffDelayGrowsWithJitter(t *testing.T) {
 		}
 	}
 }
+
+func TestReplayedBatchCountsAsDelivered(t *testing.T) {
+	c, fake, h := setup(t, fast())
+	fake.SetTargets(wire.TargetsResponse{Targets: []wire.Target{{ID: "t1"}}})
+	payload, err := EncodeResults(wire.ResultsRequest{BatchID: "again", Results: []wire.Result{
+		{TargetID: "t1", ObservedAt: time.Now(), Chain: []string{"AQID"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		resp, err := c.PushResults(context.Background(), payload)
+		if err != nil || resp.Accepted != 1 {
+			t.Fatalf("push %d: %+v %v", i, resp, err)
+		}
+	}
+	if h.n.Load() != 2 || fake.Deliveries()["again"] != 2 || len(fake.Results()["again"]) != 1 {
+		t.Errorf("requests %d, deliveries %v, stored %d", h.n.Load(), fake.Deliveries(), len(fake.Results()["again"]))
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"certinel.dev/shared/wire"
 )
 
 // StatusError is a non-2xx answer of the server.
@@ -13,6 +15,7 @@ type StatusError struct {
 	Status  int
 	Code    string // the server's error.code, when it sent one
 	Message string // the server's error.message, when it sent one
+	body    []byte // the answer, bounded, for callers that read more of it
 }
 
 func (e *StatusError) Error() string {
@@ -31,6 +34,7 @@ func newStatusError(resp *http.Response) *StatusError {
 		} `json:"error"`
 	}
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	serr.body = data
 	if json.Unmarshal(data, &body) == nil {
 		serr.Code, serr.Message = body.Error.Code, body.Error.Message
 	}
@@ -48,4 +52,17 @@ func Undeliverable(err error) bool {
 	}
 	return serr.Status == http.StatusBadRequest || serr.Status == http.StatusRequestEntityTooLarge ||
 		serr.Status == http.StatusUnprocessableEntity
+}
+
+// duplicateBatch recognises the server's answer to a batch_id it already
+// stored: 409 duplicate_batch, carrying the first outcome. For the agent that
+// is a delivery (the push before a crash got through), not a failure.
+func duplicateBatch(err error) (wire.ResultsResponse, bool) {
+	var serr *StatusError
+	if !errors.As(err, &serr) || serr.Status != http.StatusConflict || serr.Code != "duplicate_batch" {
+		return wire.ResultsResponse{}, false
+	}
+	var first wire.ResultsResponse
+	json.Unmarshal(serr.body, &first) // the counts are informative only
+	return first, true
 }

@@ -222,7 +222,12 @@ func (s *Server) serveResults(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.deliveries[req.BatchID]++
 	if prev, ok := s.batches[req.BatchID]; ok {
-		writeJSON(w, http.StatusOK, prev.response)
+		// As the real server: 409 with the first outcome next to the error.
+		writeJSON(w, http.StatusConflict, map[string]any{
+			"error":    map[string]string{"code": "duplicate_batch", "message": "batch already received", "field": "batch_id"},
+			"accepted": prev.response.Accepted,
+			"rejected": prev.response.Rejected,
+		})
 		return
 	}
 	known := make(map[string]bool, len(s.targets.Targets))

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/base64"
@@ -314,5 +315,41 @@ func TestDaemonRepeatsOnServerInterval(t *testing.T) {
 	}
 	if n := e.fake.Pulls(); n < 3 {
 		t.Errorf("%d pulls in 20s with a 1s interval", n)
+	}
+}
+
+// TestBatchStoredBeforeCrashIsNotStuck covers a crash after the server stored
+// a batch but before the agent removed it: the replay is answered 409
+// duplicate_batch, and the batch must leave the spool, stored once.
+func TestBatchStoredBeforeCrashIsNotStuck(t *testing.T) {
+	e := newEnv(t, []wire.Target{{ID: "t1", Host: "127.0.0.1", Port: 1, Protocol: "tls"}})
+	payload, err := client.EncodeResults(wire.ResultsRequest{BatchID: "before-crash", Results: []wire.Result{
+		{TargetID: "t1", ObservedAt: time.Now(), Error: "refused", ErrorKind: "refused", Chain: []string{}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.spool.Put("before-crash", 1, payload); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.HoldPushes() // nothing held yet: only to start from a stored copy below
+	req, _ := http.NewRequest(http.MethodPost, e.url.JoinPath("api/v1/agent/results").String(), bytes.NewReader(payload))
+	req.Header.Set("Authorization", "Bearer key")
+	req.Header.Set(wire.AgentTokenHeader, "token")
+	req.Header.Set("Content-Encoding", "gzip")
+	e.fake.ServeHTTP(httptest.NewRecorder(), req)
+
+	sum, err := e.runner.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Backlog != 1 {
+		t.Errorf("summary = %+v", sum)
+	}
+	if entries, _ := e.spool.List(); len(entries) != 0 {
+		t.Errorf("%d batches left in the spool", len(entries))
+	}
+	if d := e.fake.Deliveries()["before-crash"]; d != 2 || len(e.fake.Results()["before-crash"]) != 1 {
+		t.Errorf("deliveries %d, stored %d", d, len(e.fake.Results()["before-crash"]))
 	}
 }

@@ -21,7 +21,7 @@ type judge struct {
 	orgRoots *x509.CertPool
 	policy   certs.Policy
 	cache    certCache
-	trust   *certs.Cache
+	trust    *certs.Cache
 	known    map[string]*certs.Cert
 	now      func() time.Time
 }

@@ -84,8 +84,14 @@ function DomainView({ d, agents }: { d: Detail; agents: AgentOption[] }) {
             <div><dt>Added</dt><dd>{formatDate(d.created_at)}</dd></div>
           </dl>
         </section>
-        <section className="card" aria-labelledby="err-h">
+        <section className="card stack" aria-labelledby="err-h">
           <h2 id="err-h" className="section-title">Latest check</h2>
+          {d.status === 'invalid' ? (
+            <Notice tone="error" title="The chain was judged invalid.">
+              Certinel verifies trust (public roots and your organization's CA bundles), that the certificate matches the
+              host name, and the strength of keys and signatures.
+            </Notice>
+          ) : null}
           {d.last_error ? (
             <Notice tone="error" title={errorKinds[d.last_error_kind] ?? 'Check failed'}>
               <code className="error-text">{d.last_error}</code>

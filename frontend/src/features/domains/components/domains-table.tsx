@@ -246,7 +246,7 @@ function DomainRow({ d, agent, checked, onToggle }: { d: Domain; agent: string; 
       <td className="nowrap">{formatDate(d.not_after)}</td>
       <td className="muted">{agent}</td>
       <td className="muted nowrap" title={d.last_error || undefined}>{formatRelative(d.last_checked_at)}</td>
-      <td>{d.tags.map((t) => <span key={t} className="chip">{t}</span>)}</td>
+      <td className="tags-cell">{d.tags.map((t) => <span key={t} className="chip">{t}</span>)}</td>
     </tr>
   );
 }
