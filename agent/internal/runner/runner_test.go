@@ -332,7 +332,6 @@ func TestBatchStoredBeforeCrashIsNotStuck(t *testing.T) {
 	if _, err := e.spool.Put("before-crash", 1, payload); err != nil {
 		t.Fatal(err)
 	}
-	e.fake.HoldPushes() // nothing held yet: only to start from a stored copy below
 	req, _ := http.NewRequest(http.MethodPost, e.url.JoinPath("api/v1/agent/results").String(), bytes.NewReader(payload))
 	req.Header.Set("Authorization", "Bearer key")
 	req.Header.Set(wire.AgentTokenHeader, "token")
