@@ -76,7 +76,7 @@ func agentFetch(targets []wire.Target, concurrency int) (int64, error) {
 	defer cancel()
 	var ok atomic.Int64
 	opts := runner.FetchOptions{Concurrency: concurrency, Timeout: 10 * time.Second}
-	runner.Fetch(ctx, targets, opts, func(r wire.Result) {
+	runner.Fetch(ctx, targets, opts, func(_ wire.Target, r wire.Result) {
 		if len(r.Chain) > 0 {
 			ok.Add(1)
 		}

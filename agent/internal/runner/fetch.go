@@ -19,15 +19,16 @@ type FetchOptions struct {
 
 // Fetch probes every target with at most opts.Concurrency at once and hands
 // each result to emit as soon as it is known, so results need not pile up in
-// memory. emit is called from several goroutines. When ctx ends, the targets
+// memory. emit is called from several goroutines, with the target the
+// result belongs to. When ctx ends, the targets
 // not yet started are skipped and the probes in flight stop at once.
-func Fetch(ctx context.Context, targets []wire.Target, opts FetchOptions, emit func(wire.Result)) {
+func Fetch(ctx context.Context, targets []wire.Target, opts FetchOptions, emit func(wire.Target, wire.Result)) {
 	p := pool.New().WithMaxGoroutines(opts.Concurrency)
 	for _, t := range targets {
 		if ctx.Err() != nil {
 			break
 		}
-		p.Go(func() { emit(fetchOne(ctx, t, opts.Timeout)) })
+		p.Go(func() { emit(t, fetchOne(ctx, t, opts.Timeout)) })
 	}
 	p.Wait()
 }

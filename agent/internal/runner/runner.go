@@ -69,6 +69,9 @@ func (r *Runner) cycle(ctx context.Context) (Summary, error) {
 		return sum, fmt.Errorf("runner: %w", err)
 	}
 	sum.Targets = len(resp.Targets)
+	if len(resp.Discovery) > 0 {
+		r.opts.Logger.Info("discovery jobs are not run by this agent version", "jobs", len(resp.Discovery))
+	}
 	if resp.IntervalSeconds > 0 {
 		sum.Interval = time.Duration(resp.IntervalSeconds) * time.Second
 	}
@@ -97,7 +100,13 @@ func (r *Runner) cycle(ctx context.Context) (Summary, error) {
 func (r *Runner) fetchAndSpool(ctx context.Context, targets []wire.Target, sum *Summary) (map[string]bool, error) {
 	results := make(chan wire.Result, r.opts.Fetch.Concurrency)
 	go func() {
-		Fetch(ctx, targets, r.opts.Fetch, func(res wire.Result) { results <- res })
+		Fetch(ctx, targets, r.opts.Fetch, func(t wire.Target, res wire.Result) {
+			if len(res.Chain) == 0 {
+				r.opts.Logger.Warn("target failed", "target_id", t.ID, "host", t.Host, "port", t.Port,
+					"protocol", t.Protocol, "kind", res.ErrorKind, "error", res.Error)
+			}
+			results <- res
+		})
 		close(results)
 	}()
 
@@ -117,7 +126,7 @@ func (r *Runner) fetchAndSpool(ctx context.Context, targets []wire.Target, sum *
 		batch = batch[:0]
 	}
 	for res := range results {
-		r.count(res, sum)
+		count(res, sum)
 		batch = append(batch, res)
 		if len(batch) == r.opts.BatchSize {
 			write()
@@ -127,14 +136,13 @@ func (r *Runner) fetchAndSpool(ctx context.Context, targets []wire.Target, sum *
 	return mine, errors.Join(errs...)
 }
 
-func (r *Runner) count(res wire.Result, sum *Summary) {
+func count(res wire.Result, sum *Summary) {
 	if len(res.Chain) > 0 {
 		sum.OK++
 		return
 	}
 	sum.Failed++
 	sum.ByKind[res.ErrorKind]++
-	r.opts.Logger.Warn("target failed", "target_id", res.TargetID, "kind", res.ErrorKind, "error", res.Error)
 }
 
 func (r *Runner) spoolBatch(results []wire.Result) (string, error) {
