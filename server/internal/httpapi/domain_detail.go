@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -30,10 +31,39 @@ type servedJSON struct {
 	Checks    int       `json:"checks"`
 }
 
+type changeJSON struct {
+	OldSHA256  string    `json:"old_sha256"`
+	NewSHA256  string    `json:"new_sha256"`
+	ObservedAt time.Time `json:"observed_at"`
+}
+
+type checkErrorJSON struct {
+	ObservedAt time.Time `json:"observed_at"`
+	Error      string    `json:"error"`
+	ErrorKind  string    `json:"error_kind"`
+	Address    string    `json:"address"`
+}
+
+// checkJSON describes the handshake of the latest check.
+type checkJSON struct {
+	ObservedAt     time.Time `json:"observed_at"`
+	Address        string    `json:"address"`
+	TLSVersion     string    `json:"tls_version"`
+	CipherSuite    string    `json:"cipher_suite"`
+	DurationMS     int64     `json:"duration_ms"`
+	HandshakeError string    `json:"handshake_error,omitempty"`
+	ByAgent        bool      `json:"by_agent"`
+}
+
 type domainDetailJSON struct {
 	domainJSON
-	Chain   []chainEntryJSON `json:"chain"`
-	History []servedJSON     `json:"history"`
+	LastCheck *checkJSON       `json:"last_check"`
+	Analysis  json.RawMessage  `json:"analysis"`
+	Chain     []chainEntryJSON `json:"chain"`
+	History   []servedJSON     `json:"history"`
+	Changes   []changeJSON     `json:"changes"`
+	Errors    []checkErrorJSON `json:"errors"`
+	Stale     []staleJSON      `json:"stale"`
 }
 
 func (h *handler) getDomain(c echo.Context) error {
@@ -47,12 +77,21 @@ func (h *handler) getDomain(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := domainDetailJSON{domainJSON: h.toDomainJSON(v), Chain: []chainEntryJSON{}}
+	out := domainDetailJSON{domainJSON: h.toDomainJSON(v), Chain: []chainEntryJSON{}, Analysis: json.RawMessage("null")}
 	now := h.store.Now()
 	if v.CheckedAt != nil {
 		state, err := h.store.DomainStateOf(ctx, orgID, v.ID)
 		if err != nil {
 			return err
+		}
+		obs, err := h.store.GetObservation(ctx, orgID, state.ObservationID)
+		if err != nil {
+			return err
+		}
+		out.LastCheck = &checkJSON{ObservedAt: obs.ObservedAt, Address: obs.Address, TLSVersion: obs.TLSVersion,
+			CipherSuite: obs.CipherSuite, DurationMS: obs.DurationMS, HandshakeError: obs.HandshakeError, ByAgent: obs.AgentID != nil}
+		if obs.Verdict != "" {
+			out.Analysis = json.RawMessage(obs.Verdict)
 		}
 		chain, err := h.store.ObservationChain(ctx, orgID, state.ObservationID)
 		if err != nil {
@@ -71,5 +110,24 @@ func (h *handler) getDomain(c echo.Context) error {
 		return servedJSON{SHA256: s.SHA256, Subject: s.Subject, Issuer: s.Issuer, NotAfter: s.NotAfter,
 			FirstSeen: s.FirstSeen, LastSeen: s.LastSeen, Checks: s.Count}
 	})
+	changes, err := h.store.DomainChanges(ctx, orgID, v.ID, 50)
+	if err != nil {
+		return err
+	}
+	out.Changes = mapItems(changes, func(ch store.CertificateChange) changeJSON {
+		return changeJSON{OldSHA256: ch.OldSHA256, NewSHA256: ch.NewSHA256, ObservedAt: ch.ObservedAt}
+	})
+	failures, err := h.store.DomainErrors(ctx, orgID, v.ID, 10)
+	if err != nil {
+		return err
+	}
+	out.Errors = mapItems(failures, func(o store.Observation) checkErrorJSON {
+		return checkErrorJSON{ObservedAt: o.ObservedAt, Error: o.Error, ErrorKind: o.ErrorKind, Address: o.Address}
+	})
+	stale, err := h.store.StaleEndpoints(ctx, orgID, v.ID)
+	if err != nil {
+		return err
+	}
+	out.Stale = mapItems(stale, toStaleJSON)
 	return c.JSON(http.StatusOK, out)
 }

@@ -52,6 +52,9 @@ type domainRequest struct {
 	SNI      optional[string]   `json:"sni"`
 	AgentID  optional[string]   `json:"agent_id"`
 	Tags     optional[[]string] `json:"tags"`
+	// RenewAfterFraction: when renewal is due, as a fraction of the
+	// lifetime (0 < f < 1); null returns to the organization's policy.
+	RenewAfterFraction optional[float64] `json:"renew_after_fraction"`
 }
 
 type domainJSON struct {
@@ -69,8 +72,19 @@ type domainJSON struct {
 	LastCheckedAt *time.Time `json:"last_checked_at"`
 	LastError     string     `json:"last_error"`
 	LastErrorKind string     `json:"last_error_kind"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	TrustStatus   string     `json:"trust_status"`
+	Problems      []string   `json:"problems"`
+	// RenewAfterFraction overrides the policy's renewal point for this domain.
+	RenewAfterFraction *float64  `json:"renew_after_fraction"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
+}
+
+func splitProblems(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
 }
 
 // daysLeft counts whole days until t; negative once it has passed.
@@ -81,7 +95,8 @@ func daysLeft(t, now time.Time) int {
 func (h *handler) toDomainJSON(v store.DomainView) domainJSON {
 	out := domainJSON{ID: v.ID, Host: v.Host, Port: v.Port, Protocol: v.Protocol, SNI: v.SNI, AgentID: v.AgentID,
 		Tags: v.Tags, Status: v.Status, NotAfter: v.NotAfter, LastCheckedAt: v.CheckedAt,
-		LastError: v.Error, LastErrorKind: v.ErrorKind, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
+		LastError: v.Error, LastErrorKind: v.ErrorKind, TrustStatus: v.TrustStatus, Problems: splitProblems(v.Problems),
+		RenewAfterFraction: v.RenewAfterFraction, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 	if out.Tags == nil {
 		out.Tags = []string{}
 	}
@@ -150,6 +165,16 @@ func (r domainRequest) apply(d *store.Domain, create bool) []fieldError {
 		if r.AgentID.Value != nil && *r.AgentID.Value != "" {
 			id := *r.AgentID.Value
 			d.AgentID = &id
+		}
+	}
+	if r.RenewAfterFraction.Set {
+		d.RenewAfterFraction = nil
+		if f := r.RenewAfterFraction.Value; f != nil {
+			if *f <= 0 || *f >= 1 {
+				errs = append(errs, fieldError{"renew_after_fraction", "must be between 0 and 1 (exclusive), e.g. 0.66"})
+			} else {
+				d.RenewAfterFraction = f
+			}
 		}
 	}
 	if r.Tags.Set {

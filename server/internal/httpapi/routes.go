@@ -39,6 +39,17 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.PATCH("/domains/:id", h.updateDomain, need(permWrite))
 	g.DELETE("/domains/:id", h.deleteDomain, need(permWrite))
 
+	g.GET("/certificates", h.listCertificates, need(permRead))
+	g.GET("/certificates/:sha256", h.getCertificate, need(permRead))
+
+	g.GET("/ca-bundles", h.listCABundles, need(permRead))
+	g.POST("/ca-bundles", h.createCABundle, need(permWrite))
+	g.GET("/ca-bundles/:id", h.getCABundle, need(permRead))
+	g.DELETE("/ca-bundles/:id", h.deleteCABundle, need(permWrite))
+
+	g.GET("/insights/expiry-clusters", h.expiryClusters, need(permRead))
+	g.GET("/insights/stale", h.staleEndpoints, need(permRead))
+
 	api.Any("/*", func(c echo.Context) error { return errNotFound })
 	if ui != nil {
 		e.GET("/*", echo.WrapHandler(ui))

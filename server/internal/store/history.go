@@ -97,3 +97,51 @@ func (s *Store) DomainErrors(ctx context.Context, orgID, domainID string, limit 
 	}
 	return out, nil
 }
+
+// StaleEndpoint is a domain still serving a certificate after a newer one
+// for the same name and subject appeared on another of the organization's
+// endpoints: a process that never reloaded, or a forgotten copy.
+type StaleEndpoint struct {
+	DomainID      string
+	Host          string
+	Port          int
+	Name          string
+	ServedSHA256  string `gorm:"column:served_sha256"`
+	NewerSHA256   string `gorm:"column:newer_sha256"`
+	NewerDomainID string
+	NewerHost     string
+	NewerPort     int
+}
+
+// StaleEndpoints finds stale endpoints of the organization; domainID limits
+// the search to one domain when not empty.
+func (s *Store) StaleEndpoints(ctx context.Context, orgID, domainID string) ([]StaleEndpoint, error) {
+	q := s.db.WithContext(ctx).Table("domains d").
+		Select(`d.id AS domain_id, d.host, d.port, n.name, c.sha256 AS served_sha256,
+			c2.sha256 AS newer_sha256, d2.id AS newer_domain_id, d2.host AS newer_host, d2.port AS newer_port`).
+		Joins("JOIN domain_states s ON s.domain_id = d.id AND s.leaf_sha256 <> ''").
+		Joins("JOIN certificates c ON c.sha256 = s.leaf_sha256").
+		Joins("JOIN certificate_names n ON n.sha256 = c.sha256").
+		Joins("JOIN certificate_names n2 ON n2.name = n.name AND n2.sha256 <> n.sha256").
+		Joins("JOIN certificates c2 ON c2.sha256 = n2.sha256 AND c2.subject = c.subject AND c2.not_before > c.not_before AND c2.not_after > c.not_after").
+		Joins("JOIN domain_states s2 ON s2.leaf_sha256 = c2.sha256").
+		Joins("JOIN domains d2 ON d2.id = s2.domain_id AND d2.organization_id = d.organization_id").
+		Where("d.organization_id = ?", orgID)
+	if domainID != "" {
+		q = q.Where("d.id = ?", domainID)
+	}
+	var rows []StaleEndpoint
+	if err := q.Order("d.host, d.port, c2.not_before DESC").Limit(1000).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: stale endpoints: %w", err)
+	}
+	// One line per stale domain: the newest certificate that replaces it.
+	out := rows[:0]
+	seen := make(map[string]bool)
+	for _, r := range rows {
+		if !seen[r.DomainID] {
+			seen[r.DomainID] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

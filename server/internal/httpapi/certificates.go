@@ -1,0 +1,125 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"certinel.dev/server/internal/store"
+)
+
+var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+type certificateJSON struct {
+	SHA256             string          `json:"sha256"`
+	Subject            string          `json:"subject"`
+	Issuer             string          `json:"issuer"`
+	Serial             string          `json:"serial"`
+	NotBefore          time.Time       `json:"not_before"`
+	NotAfter           time.Time       `json:"not_after"`
+	DaysLeft           int             `json:"days_left"`
+	KeyType            string          `json:"key_type"`
+	KeyBits            int             `json:"key_bits"`
+	SignatureAlgorithm string          `json:"signature_algorithm"`
+	IsCA               bool            `json:"is_ca"`
+	Trust              string          `json:"trust_status"`
+	Serving            int             `json:"serving"`
+	FirstSeen          time.Time       `json:"first_seen"`
+	LastSeen           time.Time       `json:"last_seen"`
+	Facts              json.RawMessage `json:"facts,omitempty"`
+}
+
+type certificateDetailJSON struct {
+	certificateJSON
+	PEM      string              `json:"pem"`
+	ServedBy []servingDomainJSON `json:"served_by"`
+}
+
+type servingDomainJSON struct {
+	DomainID string `json:"domain_id"`
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"`
+	Position int    `json:"position"`
+}
+
+func (h *handler) toCertificateJSON(it store.InventoryItem) certificateJSON {
+	return certificateJSON{SHA256: it.SHA256, Subject: it.Subject, Issuer: it.Issuer, Serial: it.Serial,
+		NotBefore: it.NotBefore, NotAfter: it.NotAfter, DaysLeft: daysLeft(it.NotAfter, h.store.Now()),
+		KeyType: it.KeyType, KeyBits: it.KeyBits, SignatureAlgorithm: it.SignatureAlgorithm, IsCA: it.IsCA,
+		Trust: it.Trust, Serving: it.Serving, FirstSeen: it.FirstSeen.Time, LastSeen: it.LastSeen.Time}
+}
+
+func boolParam(c echo.Context, name string) (*bool, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return nil, badRequest(name, "%s: want true or false, got %s", name, quote(v))
+	}
+	return &b, nil
+}
+
+func (h *handler) listCertificates(c echo.Context) error {
+	page, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	f := store.CertificateFilter{
+		Query: strings.TrimSpace(c.QueryParam("q")), Issuer: c.QueryParam("issuer"),
+		KeyType: c.QueryParam("key_type"), Trust: c.QueryParam("trust_status"),
+	}
+	if len(f.Query) > 256 || len(f.Issuer) > 256 {
+		return badRequest("q", "q and issuer: at most 256 characters")
+	}
+	if v := c.QueryParam("expires_before"); v != "" {
+		t, err := parseTimeOrDate(v)
+		if err != nil {
+			return badRequest("expires_before", "expires_before: want an RFC 3339 time or a date YYYY-MM-DD, got %s", quote(v))
+		}
+		f.ExpiresBefore = &t
+	}
+	if f.CA, err = boolParam(c, "is_ca"); err != nil {
+		return err
+	}
+	if f.Serving, err = boolParam(c, "serving"); err != nil {
+		return err
+	}
+	items, total, err := h.store.ListCertificates(c.Request().Context(), principalOf(c).OrgID, f, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newList(mapItems(items, h.toCertificateJSON), total, page))
+}
+
+func (h *handler) getCertificate(c echo.Context) error {
+	sha := strings.ToLower(c.Param("sha256"))
+	if !sha256Pattern.MatchString(sha) {
+		return errNotFound
+	}
+	ctx := c.Request().Context()
+	orgID := principalOf(c).OrgID
+	it, err := h.store.GetCertificate(ctx, orgID, sha)
+	if err != nil {
+		return err
+	}
+	servers, err := h.store.CertificateServers(ctx, orgID, sha)
+	if err != nil {
+		return err
+	}
+	out := certificateDetailJSON{certificateJSON: h.toCertificateJSON(it),
+		PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: it.DER}))}
+	out.Facts = json.RawMessage(it.Facts)
+	out.ServedBy = mapItems(servers, func(s store.ServingDomain) servingDomainJSON {
+		return servingDomainJSON{DomainID: s.DomainID, Host: s.Host, Port: s.Port, Protocol: s.Protocol, Position: s.Position}
+	})
+	return c.JSON(http.StatusOK, out)
+}

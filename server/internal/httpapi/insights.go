@@ -1,0 +1,105 @@
+package httpapi
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"certinel.dev/server/internal/store"
+)
+
+type staleJSON struct {
+	DomainID      string `json:"domain_id"`
+	Host          string `json:"host"`
+	Port          int    `json:"port"`
+	Name          string `json:"name"`
+	ServedSHA256  string `json:"served_sha256"`
+	NewerSHA256   string `json:"newer_sha256"`
+	NewerDomainID string `json:"newer_domain_id"`
+	NewerHost     string `json:"newer_host"`
+	NewerPort     int    `json:"newer_port"`
+}
+
+func toStaleJSON(s store.StaleEndpoint) staleJSON {
+	return staleJSON{DomainID: s.DomainID, Host: s.Host, Port: s.Port, Name: s.Name, ServedSHA256: s.ServedSHA256,
+		NewerSHA256: s.NewerSHA256, NewerDomainID: s.NewerDomainID, NewerHost: s.NewerHost, NewerPort: s.NewerPort}
+}
+
+func (h *handler) staleEndpoints(c echo.Context) error {
+	rows, err := h.store.StaleEndpoints(c.Request().Context(), principalOf(c).OrgID, "")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": mapItems(rows, toStaleJSON), "total": len(rows)})
+}
+
+type clusterJSON struct {
+	Date         string         `json:"date"`
+	Endpoints    int            `json:"endpoints"`
+	Certificates int            `json:"certificates"`
+	Domains      []clusterEntry `json:"domains"`
+}
+
+type clusterEntry struct {
+	ID       string    `json:"id"`
+	Host     string    `json:"host"`
+	Port     int       `json:"port"`
+	NotAfter time.Time `json:"not_after"`
+}
+
+// expiryClusters groups the deadlines of the next days by calendar day
+// (UTC); days where at least min endpoints expire together are clusters: a
+// correlated failure waiting to happen.
+func (h *handler) expiryClusters(c echo.Context) error {
+	days, err := intParam(c, "days", 90, 1, 730)
+	if err != nil {
+		return err
+	}
+	minimum, err := intParam(c, "min", 2, 1, 100000)
+	if err != nil {
+		return err
+	}
+	now := h.store.Now()
+	deadlines, err := h.store.UpcomingDeadlines(c.Request().Context(), principalOf(c).OrgID, now, now.Add(time.Duration(days)*24*time.Hour))
+	if err != nil {
+		return err
+	}
+	byDay := map[string]*clusterJSON{}
+	leaves := map[string]map[string]bool{}
+	for _, d := range deadlines {
+		day := d.NotAfter.UTC().Format(time.DateOnly)
+		cl := byDay[day]
+		if cl == nil {
+			cl = &clusterJSON{Date: day, Domains: []clusterEntry{}}
+			byDay[day] = cl
+			leaves[day] = map[string]bool{}
+		}
+		cl.Endpoints++
+		leaves[day][d.LeafSHA256] = true
+		cl.Domains = append(cl.Domains, clusterEntry{ID: d.DomainID, Host: d.Host, Port: d.Port, NotAfter: d.NotAfter})
+	}
+	out := []clusterJSON{}
+	for day, cl := range byDay {
+		cl.Certificates = len(leaves[day])
+		if cl.Endpoints >= minimum {
+			out = append(out, *cl)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Date < out[j].Date })
+	return c.JSON(http.StatusOK, map[string]any{"items": out, "total": len(out), "days": days, "min": minimum})
+}
+
+func intParam(c echo.Context, name string, def, lo, hi int) (int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, badRequest(name, "%s: want a whole number from %d to %d, got %s", name, lo, hi, quote(v))
+	}
+	return n, nil
+}
