@@ -352,3 +352,26 @@ func TestBatchStoredBeforeCrashIsNotStuck(t *testing.T) {
 		t.Errorf("deliveries %d, stored %d", d, len(e.fake.Results()["before-crash"]))
 	}
 }
+
+func TestDaemonRetriesSoonerAfterFailure(t *testing.T) {
+	e := newEnv(t, nil)
+	// The server asks for an hour, but the pulls fail: the daemon must come
+	// back after RetryInterval, not after the hour.
+	for range 4 {
+		e.fake.FailNext("/api/v1/agent/targets", http.StatusUnauthorized, "")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.runner.Run(ctx, Schedule{RetryInterval: 500 * time.Millisecond, Jitter: 0.1}) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for e.fake.Pulls() < 1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if e.fake.Pulls() < 1 {
+		t.Error("no successful pull in 20s after four failures with a 500ms retry interval")
+	}
+}

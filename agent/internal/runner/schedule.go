@@ -15,6 +15,10 @@ type Schedule struct {
 	// MinInterval floors what the server asks for, so a misconfigured server
 	// cannot make a fleet of agents hammer it.
 	MinInterval time.Duration
+	// RetryInterval shortens the wait after a cycle that could not reach the
+	// server or deliver everything, so a network blip costs minutes of
+	// delay, not a whole interval; zero keeps the normal interval.
+	RetryInterval time.Duration
 	// Jitter spreads each wait uniformly over ±Jitter of the interval, so
 	// thousands of agents started together drift apart instead of pulling at
 	// the same instant every time.
@@ -23,7 +27,7 @@ type Schedule struct {
 
 // DefaultSchedule is what the shipped agent uses.
 func DefaultSchedule() Schedule {
-	return Schedule{MinInterval: time.Minute, Jitter: 0.1}
+	return Schedule{MinInterval: time.Minute, RetryInterval: 15 * time.Minute, Jitter: 0.1}
 }
 
 // Run is the daemon: one cycle right away, then one every interval the
@@ -38,11 +42,15 @@ func (r *Runner) Run(ctx context.Context, s Schedule) error {
 	current.Store(int64(DefaultInterval))
 	changed := make(chan time.Duration, 1)
 	task := gocron.NewTask(func(ctx context.Context) {
-		sum, _ := r.RunOnce(ctx)
+		sum, err := r.RunOnce(ctx)
 		// The daemon sleeps for hours between runs: give the memory of the
 		// run back to the OS instead of keeping it resident.
 		debug.FreeOSMemory()
-		if want := max(sum.Interval, s.MinInterval); int64(want) != current.Load() {
+		want := max(sum.Interval, s.MinInterval)
+		if err != nil && s.RetryInterval > 0 {
+			want = min(want, s.RetryInterval)
+		}
+		if int64(want) != current.Load() {
 			select {
 			case changed <- want:
 			default:
