@@ -17,7 +17,9 @@ import (
 
 	"certinel.dev/server/internal/config"
 	"certinel.dev/server/internal/httpapi"
+	"certinel.dev/server/internal/jobs"
 	"certinel.dev/server/internal/monitor"
+	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/webui"
 )
@@ -52,9 +54,27 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("system roots: %w", err)
 	}
+	ingester := monitor.NewIngester(st, roots, log)
+	guard := netguard.New(cfg.AllowPrivateTargets)
+	checker := &monitor.Checker{
+		Store: st, Ingester: ingester, Log: log, Dial: guard.DialContext,
+		Interval: store.DefaultAgentInterval, Concurrency: 50, Timeout: 10 * time.Second, Batch: 2000,
+	}
+	sched, err := jobs.Start(ctx, st, log, replicaID(), []jobs.Job{
+		{Name: "server-checks", Every: 5 * time.Minute, Run: checker.Run},
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := sched.Stop(); err != nil {
+			log.Warn("stopping jobs", "err", err)
+		}
+	}()
+
 	e := httpapi.New(httpapi.Deps{
 		Store:         st,
-		Ingester:      monitor.NewIngester(st, roots, log),
+		Ingester:      ingester,
 		Log:           log,
 		SecureCookies: cfg.SecureCookies(),
 		UI:            webui.Handler(),
@@ -87,6 +107,12 @@ func run() error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// replicaID names this process in job leases.
+func replicaID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), store.NewID()[28:])
 }
 
 func openStore(cfg config.Config) (*store.Store, error) {

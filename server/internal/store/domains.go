@@ -397,3 +397,19 @@ func (s *Store) UpcomingDeadlines(ctx context.Context, orgID string, from, to ti
 	}
 	return out, nil
 }
+
+// DueServerChecks lists domains without an agent, across every
+// organization, whose last check is older than before (never-checked ones
+// first). It serves the server's own check job, which acts for all tenants.
+func (s *Store) DueServerChecks(ctx context.Context, before time.Time, limit int) ([]Domain, error) {
+	var out []Domain
+	err := s.db.WithContext(ctx).Table("domains").Select("domains.*").
+		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
+		Where("domains.agent_id IS NULL AND (ds.domain_id IS NULL OR ds.checked_at < ?)", before).
+		Order("CASE WHEN ds.checked_at IS NULL THEN 0 ELSE 1 END, ds.checked_at, domains.id").
+		Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: due server checks: %w", err)
+	}
+	return out, nil
+}
