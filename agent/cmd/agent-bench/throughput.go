@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"certinel.dev/agent/internal/runner"
+	"certinel.dev/shared/probe"
 	"certinel.dev/shared/wire"
 )
 
@@ -70,13 +70,14 @@ func plainPool(targets []wire.Target, concurrency int) (int64, error) {
 	return ok.Load(), nil
 }
 
-// agentFetch is the agent's real path: conc pool, probe, result building.
+// agentFetch is the agent's real path (the runner calls probe.Fetch): conc
+// pool, probe, result building.
 func agentFetch(targets []wire.Target, concurrency int) (int64, error) {
 	ctx, cancel := deadline()
 	defer cancel()
 	var ok atomic.Int64
-	opts := runner.FetchOptions{Concurrency: concurrency, Timeout: 10 * time.Second}
-	runner.Fetch(ctx, targets, opts, func(_ wire.Target, r wire.Result) {
+	opts := probe.FetchOptions{Concurrency: concurrency, Timeout: 10 * time.Second}
+	probe.Fetch(ctx, targets, opts, func(r wire.Result) {
 		if len(r.Chain) > 0 {
 			ok.Add(1)
 		}

@@ -14,6 +14,7 @@ import (
 	"certinel.dev/agent/internal/config"
 	"certinel.dev/agent/internal/runner"
 	"certinel.dev/agent/internal/spool"
+	"certinel.dev/shared/probe"
 )
 
 const defaultEnvFile = "environment.txt"
@@ -98,7 +99,7 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
 	return runner.New(runner.Options{
 		Client:  c,
 		Spool:   sp,
-		Fetch:   runner.FetchOptions{Concurrency: cfg.Concurrency, Timeout: cfg.Timeout},
+		Fetch:   probe.FetchOptions{Concurrency: cfg.Concurrency, Timeout: cfg.Timeout},
 		Version: version,
 		Logger:  log,
 	}), nil

@@ -14,6 +14,7 @@ import (
 
 	"certinel.dev/agent/internal/client"
 	"certinel.dev/agent/internal/spool"
+	"certinel.dev/shared/probe"
 	"certinel.dev/shared/wire"
 )
 
@@ -28,7 +29,7 @@ const DefaultBatchSize = 500
 type Options struct {
 	Client    *client.Client
 	Spool     *spool.Spool
-	Fetch     FetchOptions
+	Fetch     probe.FetchOptions
 	BatchSize int
 	Version   string
 	Logger    *slog.Logger
@@ -98,10 +99,15 @@ func (r *Runner) cycle(ctx context.Context) (Summary, error) {
 // fetchAndSpool probes the targets and writes their results to the spool in
 // batches as they fill. It returns the ids of the batches it wrote.
 func (r *Runner) fetchAndSpool(ctx context.Context, targets []wire.Target, sum *Summary) (map[string]bool, error) {
+	byID := make(map[string]wire.Target, len(targets))
+	for _, t := range targets {
+		byID[t.ID] = t
+	}
 	results := make(chan wire.Result, r.opts.Fetch.Concurrency)
 	go func() {
-		Fetch(ctx, targets, r.opts.Fetch, func(t wire.Target, res wire.Result) {
+		probe.Fetch(ctx, targets, r.opts.Fetch, func(res wire.Result) {
 			if len(res.Chain) == 0 {
+				t := byID[res.TargetID]
 				r.opts.Logger.Warn("target failed", "target_id", t.ID, "host", t.Host, "port", t.Port,
 					"protocol", t.Protocol, "kind", res.ErrorKind, "error", res.Error)
 			}

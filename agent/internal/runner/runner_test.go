@@ -19,6 +19,7 @@ import (
 	"certinel.dev/agent/internal/fakeserver"
 	"certinel.dev/agent/internal/spool"
 	"certinel.dev/agent/internal/tlsfarm"
+	"certinel.dev/shared/probe"
 	"certinel.dev/shared/wire"
 )
 
@@ -38,13 +39,13 @@ func newEnv(t *testing.T, targets []wire.Target) *env {
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
 	e := &env{fake: fake, dir: t.TempDir(), url: u}
-	e.restart(t, FetchOptions{Concurrency: 20, Timeout: 2 * time.Second})
+	e.restart(t, probe.FetchOptions{Concurrency: 20, Timeout: 2 * time.Second})
 	return e
 }
 
 // restart builds a fresh runner and spool over the same directory, as a new
 // agent process would.
-func (e *env) restart(t *testing.T, fetch FetchOptions) {
+func (e *env) restart(t *testing.T, fetch probe.FetchOptions) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sp, err := spool.Open(e.dir, 1<<30, log)
@@ -185,7 +186,7 @@ func TestServerDownForFirstPushThenUp(t *testing.T) {
 		t.Errorf("first run = %+v", sum)
 	}
 
-	e.restart(t, FetchOptions{Concurrency: 20, Timeout: 2 * time.Second})
+	e.restart(t, probe.FetchOptions{Concurrency: 20, Timeout: 2 * time.Second})
 	sum, err = e.runner.RunOnce(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -255,7 +256,7 @@ func TestThousandUnreachableTargets(t *testing.T) {
 		targets = append(targets, wire.Target{ID: "dead-" + strconv.Itoa(i), Host: "127.0.0.1", Port: port, Protocol: "tls"})
 	}
 	e := newEnv(t, targets)
-	e.restart(t, FetchOptions{Concurrency: 50, Timeout: 2 * time.Second})
+	e.restart(t, probe.FetchOptions{Concurrency: 50, Timeout: 2 * time.Second})
 	start := time.Now()
 	sum, err := e.runner.RunOnce(context.Background())
 	if err != nil {
