@@ -40,7 +40,7 @@ export function makeCA(name = 'Certinel E2E Intermediate CA', days = 400) {
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
   ]);
   cert.sign(keys.priv, forge.md.sha256.create());
-  return { cert, keys, der: derBase64(cert) };
+  return { cert, keys, der: derBase64(cert), pem: forge.pki.certificateToPem(cert) };
 }
 
 /** A leaf for host whose notAfter is `days` days (plus two hours) from now. */

@@ -263,7 +263,9 @@ async function scenario(label, server, browser) {
     await form.getByRole('button', { name: 'Close' }).click();
   });
 
+  let caBundle = false;
   await check('the agent protocol accepts results for real certificates', async () => {
+    const csrf = (await (await page.request.get(`${base}/api/v1/me`)).json()).csrf_token;
     const headers = { Authorization: `Bearer ${apiKey}`, 'X-Agent-Token': agentToken, 'User-Agent': 'certinel-agent/e2e-1.0' };
     const t = await fetch(`${base}/api/v1/agent/targets`, { headers });
     equal(t.status, 200, 'GET /agent/targets');
@@ -271,6 +273,15 @@ async function scenario(label, server, browser) {
     equal(targets.length, 4, 'targets');
     for (const tg of targets) ids[Object.keys(hosts).find((k) => hosts[k] === tg.host)] = tg.id;
     const ca = makeCA();
+    // The private CA goes into the organization's CA bundle where the server
+    // has bundles, so that the chains are trusted and only expiry decides.
+    const bundle = await page.request.post(`${base}/api/v1/ca-bundles`, {
+      headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+      data: { name: 'e2e private CA', pem: ca.pem },
+    });
+    caBundle = bundle.status() === 201;
+    if (!caBundle && bundle.status() !== 404) throw new Error(`POST /ca-bundles: ${bundle.status()} ${await bundle.text()}`);
+    log(caBundle ? 'private CA added as a CA bundle' : 'no CA bundle endpoint: chains stay untrusted');
     const now = new Date().toISOString();
     const ok = (key, days) => ({
       target_id: ids[key], address: '10.0.0.1:443', observed_at: now, duration_ms: 42, tls_version: 'TLS 1.3',
@@ -300,6 +311,7 @@ async function scenario(label, server, browser) {
     const [s, l] = [await get(ids.short), await get(ids.long)];
     if (!((s === 'expiring' && l === 'ok') || (s === 'invalid' && l === 'invalid'))) throw new Error(`statuses ${s}, ${l}`);
     trusted = s === 'expiring';
+    if (caBundle && !trusted) throw new Error('the chains are untrusted although their CA is in a bundle');
     log(`verdict for the private CA chains: ${trusted ? 'trusted' : 'invalid'}`);
   });
   const shortStatus = () => (trusted ? 'Expiring' : 'Invalid');
@@ -362,15 +374,33 @@ async function scenario(label, server, browser) {
     await inter.getByLabel(/Days left: 39\d days/).waitFor();
     const history = page.getByRole('region', { name: 'History of certificates served' });
     await history.getByRole('cell', { name: hosts.short }).waitFor();
-    await page.getByText('The last handshake succeeded.').waitFor();
+    await page.getByText(/Last handshake succeeded · TLS 1.3/).waitFor();
+    const verdicts = page.getByRole('list', { name: 'Verdicts' });
+    if (caBundle) await verdicts.getByText("Trusted through your organization's CA bundle").waitFor();
+    await verdicts.getByText(`Matches ${hosts.short}`).waitFor();
+    await verdicts.getByText('No weakness found').waitFor();
     await shot(page, '09-domain-detail');
   });
 
   await check('an unreachable domain shows its last error', async () => {
     await page.goto(`/domains/${ids.down}`);
-    await page.getByText('Connection refused', { exact: true }).waitFor();
-    await page.getByText('connect: connection refused').waitFor();
+    const notice = page.locator('.notice-error').filter({ hasText: 'Connection refused' });
+    await notice.getByText('dial tcp 10.0.0.2:443: connect: connection refused').waitFor();
+    const errors = page.getByRole('region', { name: 'Recent errors' });
+    if (await errors.count()) await errors.getByRole('cell', { name: 'Connection refused', exact: true }).waitFor();
     await shot(page, '10-domain-unreachable');
+  });
+
+  await check('the certificate inventory lists the served certificates when the server has it', async () => {
+    await page.goto('/certificates');
+    const none = page.getByText('The certificate inventory is not available on this server yet');
+    const row = page.getByRole('row').filter({ hasText: hosts.short });
+    await Promise.race([none.waitFor(), row.waitFor()]);
+    if (await row.count()) {
+      await row.getByLabel('Days left: 10 days').waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Certificates' }).waitFor();
+      await shot(page, '10b-certificates');
+    }
   });
 
   await check('agents list status, version, last seen and targets; rename works', async () => {

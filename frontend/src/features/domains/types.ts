@@ -61,7 +61,47 @@ export type ServedCertificate = {
   checks: number;
 };
 
-export type DomainDetail = Domain & { chain: ChainEntry[]; history: ServedCertificate[] };
+export type Finding = { code: string; position: number; message: string };
+
+/** The server's judgement of the current chain (absent on older servers). */
+export type Analysis = {
+  status?: string;
+  problems?: string[];
+  days_left?: number;
+  expired?: boolean;
+  not_yet_valid?: boolean;
+  validity_note?: string;
+  trust?: { status?: string; reason?: string; anchor?: string; missing_issuer?: string; valid_with_known?: boolean };
+  hostname?: string;
+  hostname_match?: boolean;
+  hostname_reason?: string;
+  hostname_matched_by?: string;
+  weak_crypto?: Finding[] | null;
+  renew_by?: string;
+  renewal_overdue?: boolean;
+};
+
+export type LastCheck = {
+  observed_at: string;
+  address: string;
+  tls_version: string;
+  cipher_suite: string;
+  duration_ms: number;
+  handshake_error?: string;
+  by_agent: boolean;
+};
+
+export type CheckError = { observed_at: string; error: string; error_kind: string; address: string };
+export type Change = { old_sha256: string; new_sha256: string; observed_at: string };
+
+export type DomainDetail = Domain & {
+  chain: ChainEntry[];
+  history: ServedCertificate[];
+  analysis?: Analysis | null;
+  last_check?: LastCheck | null;
+  errors?: CheckError[] | null;
+  changes?: Change[] | null;
+};
 
 export type AgentOption = { id: string; name: string };
 

@@ -9,7 +9,9 @@ export type Certificate = {
   issuer?: string;
   not_after?: string;
   days_left?: number | null;
-  domains?: number;
+  trust_status?: string;
+  serving?: number;
+  is_ca?: boolean;
 };
 
 export type CertificatesPage = Paginated<Certificate> | { unavailable: true };

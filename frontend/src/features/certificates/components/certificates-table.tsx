@@ -33,16 +33,20 @@ export function CertificatesTable() {
               <th scope="col">Issuer</th>
               <th scope="col">Days left</th>
               <th scope="col">Expires</th>
+              <th scope="col">Trust</th>
+              <th scope="col" className="num">Served by</th>
               <th scope="col">SHA-256</th>
             </tr>
           </thead>
           <tbody>
             {q.data.items.map((c) => (
               <tr key={c.sha256}>
-                <td>{c.subject ? commonName(c.subject) : '—'}</td>
+                <td>{c.subject ? commonName(c.subject) : '—'}{c.is_ca ? <span className="chip">CA</span> : null}</td>
                 <td className="muted">{c.issuer ? commonName(c.issuer) : '—'}</td>
                 <td><DaysLeftBadge days={c.days_left ?? null} /></td>
                 <td className="nowrap">{formatDate(c.not_after)}</td>
+                <td>{c.trust_status ? <span className="chip">{c.trust_status.replace(/_/g, ' ')}</span> : '—'}</td>
+                <td className="num">{c.serving ?? '—'}</td>
                 <td className="mono" title={c.sha256}>{shortHash(c.sha256)}</td>
               </tr>
             ))}

@@ -14,6 +14,7 @@ import { useDomain } from '../api/get-domain';
 import { useUpdateDomain } from '../api/update-domain';
 import { endpointLabel, type AgentOption, type DomainDetail as Detail } from '../types';
 import { ChainTree } from './chain-tree';
+import { Verdicts } from './verdicts';
 
 const errorKinds: Record<string, string> = {
   dns: 'DNS lookup failed',
@@ -86,7 +87,8 @@ function DomainView({ d, agents }: { d: Detail; agents: AgentOption[] }) {
         </section>
         <section className="card stack" aria-labelledby="err-h">
           <h2 id="err-h" className="section-title">Latest check</h2>
-          {d.status === 'invalid' ? (
+          {d.analysis ? <Verdicts analysis={d.analysis} /> : null}
+          {d.status === 'invalid' && !d.analysis ? (
             <Notice tone="error" title="The chain was judged invalid.">
               Certinel verifies trust (public roots and your organization's CA bundles), that the certificate matches the
               host name, and the strength of keys and signatures.
@@ -97,7 +99,13 @@ function DomainView({ d, agents }: { d: Detail; agents: AgentOption[] }) {
               <code className="error-text">{d.last_error}</code>
             </Notice>
           ) : d.last_checked_at ? (
-            <Notice tone="success" title="The last handshake succeeded.">The chain below is what the endpoint served.</Notice>
+            <p className="muted small">
+              Last handshake succeeded
+              {d.last_check
+                ? ` · ${d.last_check.tls_version || 'TLS'} · ${d.last_check.cipher_suite || 'cipher unknown'} · ${d.last_check.address} · ${d.last_check.duration_ms} ms · ${d.last_check.by_agent ? 'by agent' : 'from Certinel'}`
+                : ''}
+              .
+            </p>
           ) : (
             <p className="muted">
               Waiting for the first check. {d.agent_id ? 'The agent picks up new targets on its next run.' : 'Public endpoints are checked from Certinel.'}
@@ -109,6 +117,28 @@ function DomainView({ d, agents }: { d: Detail; agents: AgentOption[] }) {
         <h2 id="chain-h" className="section-title">Certificate chain</h2>
         <ChainTree chain={d.chain} />
       </section>
+      {d.errors && d.errors.length > 0 ? (
+        <section className="card card-flush" aria-labelledby="errs-h">
+          <h2 id="errs-h" className="section-title card-pad">Recent errors</h2>
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">Address</th><th scope="col">Error</th></tr>
+              </thead>
+              <tbody>
+                {d.errors.map((e, i) => (
+                  <tr key={`${e.observed_at}-${i}`}>
+                    <td className="nowrap">{formatDateTime(e.observed_at)}</td>
+                    <td>{errorKinds[e.error_kind] ?? e.error_kind}</td>
+                    <td className="mono">{e.address || '—'}</td>
+                    <td><code className="error-text">{e.error}</code></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
       <section className="card card-flush" aria-labelledby="hist-h">
         <h2 id="hist-h" className="section-title card-pad">History of certificates served</h2>
         {d.history.length === 0 ? (
