@@ -29,37 +29,55 @@ func agentCommand(s settings, serverURL, spoolDir string, args ...string) *exec.
 	return cmd
 }
 
-// peakRSS runs `once` and reads the child's high-water mark from the kernel's
-// rusage, which covers its whole life including the final push.
-func peakRSS(s settings, serverURL string) (int64, error) {
+// onceRSS runs `once`, which must exit 0, and samples its VmHWM every few
+// milliseconds. (The rusage of a child is no good here: Go starts children
+// with vfork, and Linux charges the parent's high-water mark to the child at
+// exec.) The last sample may miss the final milliseconds, so the exact figure
+// is the daemon's, below; this one cross-checks it.
+func onceRSS(s settings, serverURL string) (int64, error) {
 	dir, err := os.MkdirTemp("", "agent-bench")
 	if err != nil {
 		return 0, err
 	}
 	defer os.RemoveAll(dir)
 	cmd := agentCommand(s, serverURL, dir, "once")
-	if err := cmd.Run(); err != nil {
+	if err := cmd.Start(); err != nil {
 		return 0, fmt.Errorf("agent once: %w", err)
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0, fmt.Errorf("no rusage on this system")
+	hwm := make(chan int64, 1)
+	go func() {
+		var last int64
+		for {
+			v, err := statusField(cmd.Process.Pid, "VmHWM")
+			if err != nil {
+				hwm <- last
+				return
+			}
+			last = v
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	err = cmd.Wait()
+	peak := <-hwm
+	if err != nil {
+		return 0, fmt.Errorf("agent once: %w", err)
 	}
-	return ru.Maxrss << 10, nil // Linux reports KiB
+	return peak, nil
 }
 
-// idleRSS starts the daemon, waits for its first cycle to be delivered, lets
-// it settle, and reads its resident size while it waits for the next cycle.
-func idleRSS(s settings, serverURL string, fake *fakeserver.Server) (int64, error) {
+// daemonRSS starts the daemon, waits for its first cycle to be delivered,
+// lets it settle, and reads its high-water mark (the whole first cycle, the
+// same code as once) and its resident size while it waits for the next one.
+func daemonRSS(s settings, serverURL string, fake *fakeserver.Server) (peak, idle int64, err error) {
 	dir, err := os.MkdirTemp("", "agent-bench")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer os.RemoveAll(dir)
 	before := stored(fake)
 	cmd := agentCommand(s, serverURL, dir, "run")
 	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("agent run: %w", err)
+		return 0, 0, fmt.Errorf("agent run: %w", err)
 	}
 	defer func() {
 		cmd.Process.Signal(syscall.SIGTERM)
@@ -68,12 +86,18 @@ func idleRSS(s settings, serverURL string, fake *fakeserver.Server) (int64, erro
 	limit := time.Now().Add(2 * time.Minute)
 	for stored(fake) < before+s.targets {
 		if time.Now().After(limit) {
-			return 0, fmt.Errorf("daemon did not deliver its first cycle within 2 minutes")
+			return 0, 0, fmt.Errorf("daemon did not deliver its first cycle within 2 minutes")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	time.Sleep(3 * time.Second)
-	return statusField(cmd.Process.Pid, "VmRSS")
+	if peak, err = statusField(cmd.Process.Pid, "VmHWM"); err != nil {
+		return 0, 0, err
+	}
+	if idle, err = statusField(cmd.Process.Pid, "VmRSS"); err != nil {
+		return 0, 0, err
+	}
+	return peak, idle, nil
 }
 
 func stored(fake *fakeserver.Server) int {
