@@ -47,6 +47,21 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.GET("/ca-bundles/:id", h.getCABundle, need(permRead))
 	g.DELETE("/ca-bundles/:id", h.deleteCABundle, need(permWrite))
 
+	g.GET("/channels", h.listChannels, need(permRead))
+	g.POST("/channels", h.createChannel, need(permWrite))
+	g.GET("/channels/:id", h.getChannel, need(permRead))
+	g.PATCH("/channels/:id", h.updateChannel, need(permWrite))
+	g.DELETE("/channels/:id", h.deleteChannel, need(permWrite))
+	g.POST("/channels/:id/test", h.testChannel, need(permWrite))
+
+	g.GET("/alert-rules", h.listRules, need(permRead))
+	g.POST("/alert-rules", h.createRule, need(permWrite))
+	g.GET("/alert-rules/:id", h.getRule, need(permRead))
+	g.PATCH("/alert-rules/:id", h.updateRule, need(permWrite))
+	g.DELETE("/alert-rules/:id", h.deleteRule, need(permWrite))
+
+	g.GET("/events", h.listEvents, need(permRead))
+
 	g.GET("/insights/expiry-clusters", h.expiryClusters, need(permRead))
 	g.GET("/insights/stale", h.staleEndpoints, need(permRead))
 

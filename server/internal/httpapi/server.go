@@ -20,6 +20,8 @@ type Deps struct {
 	Ingester      *monitor.Ingester
 	Log           *slog.Logger
 	SecureCookies bool
+	// Channels are the alert channel types by name (email, webhook).
+	Channels map[string]ChannelType
 	// UI serves the dashboard for every path outside /api; nil serves none.
 	UI http.Handler
 }
@@ -32,6 +34,7 @@ type handler struct {
 	loginByIP     *auth.Limiter
 	loginByEmail  *auth.Limiter
 	signupByIP    *auth.Limiter
+	channels      map[string]ChannelType
 }
 
 // New builds the Echo instance with every route.
@@ -41,6 +44,7 @@ func New(d Deps) *echo.Echo {
 		ingester:      d.Ingester,
 		log:           d.Log,
 		secureCookies: d.SecureCookies,
+		channels:      d.Channels,
 		loginByIP:     auth.NewLimiter(6*time.Second, 20),
 		loginByEmail:  auth.NewLimiter(time.Minute, 5),
 		signupByIP:    auth.NewLimiter(time.Minute, 10),

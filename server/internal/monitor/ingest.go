@@ -25,6 +25,9 @@ type Ingester struct {
 	// every few hours, and signature checks are most of the cost of judging.
 	trust *certs.Cache
 	pools orgPools
+	// Stored, when set, hears of every organization that got new results
+	// (alert evaluation runs right after an ingest).
+	Stored func(orgID string)
 }
 
 // trustCacheSize bounds the verified-chain cache (entries are small).
@@ -97,5 +100,8 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
 	resp.Accepted = len(rs.Observations)
+	if in.Stored != nil && resp.Accepted > 0 {
+		in.Stored(src.OrgID)
+	}
 	return resp, nil
 }

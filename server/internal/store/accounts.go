@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -73,7 +74,10 @@ func (s *Store) CreateAccount(ctx context.Context, email, passwordHash, orgName 
 		if err := tx.Create(&org).Error; err != nil {
 			return err
 		}
-		return tx.Create(&Membership{OrganizationID: org.ID, UserID: user.ID, Role: RoleOwner, CreatedAt: now}).Error
+		if err := tx.Create(&Membership{OrganizationID: org.ID, UserID: user.ID, Role: RoleOwner, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		return createDefaultAlerting(tx, org.ID, email, now)
 	})
 	if err != nil {
 		return User{}, Organization{}, fmt.Errorf("store: create account: %w", err)
@@ -146,4 +150,26 @@ func (s *Store) Organization(ctx context.Context, orgID string) (Organization, e
 		return Organization{}, fmt.Errorf("store: organization %s: %w", orgID, notFound(err))
 	}
 	return o, nil
+}
+
+// Defaults of a new organization: email to the owner at 30, 14, 7 and 1
+// days before expiry, and on every other event.
+var (
+	DefaultThresholds = []int{30, 14, 7, 1}
+	DefaultEvents     = []string{"expiring", "expired", "changed", "unreachable", "invalid_chain",
+		"hostname_mismatch", "weak_crypto", "renewal_overdue", "agent_offline", "resolved"}
+)
+
+func createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {
+	config, err := json.Marshal(map[string][]string{"recipients": {email}})
+	if err != nil {
+		return err
+	}
+	ch := Channel{ID: NewID(), OrganizationID: orgID, Name: "Owner email", Type: ChannelEmail, Config: string(config), CreatedAt: now, UpdatedAt: now}
+	if err := tx.Create(&ch).Error; err != nil {
+		return err
+	}
+	return tx.Create(&AlertRule{ID: NewID(), OrganizationID: orgID, Name: "Default", Enabled: true,
+		Thresholds: DefaultThresholds, Events: DefaultEvents, ChannelIDs: []string{ch.ID}, ScopeAll: true,
+		ScopeTags: []string{}, ScopeAgentIDs: []string{}, UnreachableAfter: 2, CreatedAt: now, UpdatedAt: now}).Error
 }

@@ -55,6 +55,10 @@ type DomainState struct {
 	TrustStatus   string
 	// Problems is a comma-separated list of analysis problem codes.
 	Problems string
+	// ConsecutiveFailures counts failed checks in a row; FailingSince is
+	// when the current run of failures began.
+	ConsecutiveFailures int
+	FailingSince        *time.Time
 }
 
 // CertificateChange records a target starting to serve another leaf.

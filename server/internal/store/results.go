@@ -249,15 +249,26 @@ func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
 	}
 	states := make([]DomainState, 0, len(latest))
 	for id, o := range latest {
-		states = append(states, DomainState{
+		st := DomainState{
 			DomainID: id, ObservationID: o.ID, CheckedAt: o.ObservedAt,
 			Error: o.Error, ErrorKind: o.ErrorKind, LeafSHA256: o.LeafSHA256, NotAfter: o.NotAfter,
 			VerdictStatus: o.VerdictStatus, TrustStatus: o.TrustStatus, Problems: strings.Join(o.Problems, ","),
-		})
+		}
+		if o.Error != "" {
+			st.ConsecutiveFailures, st.FailingSince = 1, &o.ObservedAt
+		}
+		states = append(states, st)
 	}
+	set := clause.AssignmentColumns([]string{"observation_id", "checked_at", "error", "error_kind", "leaf_sha256", "not_after", "verdict_status", "trust_status", "problems"})
+	set = append(set,
+		clause.Assignment{Column: clause.Column{Name: "consecutive_failures"},
+			Value: gorm.Expr("CASE WHEN excluded.error <> '' THEN domain_states.consecutive_failures + 1 ELSE 0 END")},
+		clause.Assignment{Column: clause.Column{Name: "failing_since"},
+			Value: gorm.Expr("CASE WHEN excluded.error = '' THEN NULL ELSE COALESCE(domain_states.failing_since, excluded.checked_at) END")},
+	)
 	upsert := clause.OnConflict{
 		Columns:   []clause.Column{{Name: "domain_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"observation_id", "checked_at", "error", "error_kind", "leaf_sha256", "not_after", "verdict_status", "trust_status", "problems"}),
+		DoUpdates: set,
 		Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "excluded.checked_at >= domain_states.checked_at"}}},
 	}
 	if err := tx.Clauses(upsert).CreateInBatches(states, observationBatch).Error; err != nil {

@@ -142,3 +142,4 @@ func notFound(err error) error {
 	}
 	return err
 }
+

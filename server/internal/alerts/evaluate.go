@@ -1,0 +1,282 @@
+// Package alerts decides which alerts fire and which resolve, from the
+// state the store holds, and records them with their notifications.
+package alerts
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/store"
+)
+
+const day = 24 * time.Hour
+
+// problemEvents maps analysis problem codes to the events they raise.
+var problemEvents = map[string]string{
+	"untrusted":         notify.TypeInvalidChain,
+	"hostname_mismatch": notify.TypeHostnameMismatch,
+	"weak_crypto":       notify.TypeWeakCrypto,
+	"renewal_overdue":   notify.TypeRenewalOverdue,
+}
+
+// condition is one alertable fact that holds right now.
+type condition struct {
+	key   string
+	event notify.Event
+	// domainID or agentID names the subject, for grouping resolutions.
+	domainID, agentID string
+	state             string
+	// quiet conditions still hold but must not fire: the larger thresholds
+	// a deadline crossed before, which stay open until the renewal.
+	quiet bool
+}
+
+// Evaluate compares the current state with the open alerts: conditions
+// without an alert fire, open alerts without a condition resolve. It is a
+// pure function of its input, so every rule of alerting is testable
+// without a database.
+func Evaluate(in store.EvalInput, baseURL string) ([]store.NewAlert, []store.Resolution) {
+	open := make(map[string][]store.Alert)
+	isOpen := make(map[string]bool, len(in.OpenAlerts))
+	for _, a := range in.OpenAlerts {
+		open[a.RuleID] = append(open[a.RuleID], a)
+		isOpen[a.DedupKey] = true
+	}
+	var fired []store.NewAlert
+	var resolved []store.Resolution
+	for _, rule := range in.Rules {
+		org := in.Orgs[rule.OrganizationID]
+		active := map[string]bool{}
+		for _, c := range conditions(rule, in, org, baseURL) {
+			key := rule.ID + "|" + c.key
+			active[key] = true
+			if !c.quiet && !isOpen[key] {
+				fired = append(fired, newAlert(rule, key, c, in.Now))
+			}
+		}
+		resolved = append(resolved, resolutions(rule, open[rule.ID], active, org, in.Now)...)
+	}
+	return fired, resolved
+}
+
+func newAlert(rule store.AlertRule, key string, c condition, now time.Time) store.NewAlert {
+	id := store.NewID()
+	c.event.ID = id
+	c.event.OccurredAt = now
+	payload, _ := json.Marshal(c.event)
+	a := store.Alert{ID: id, OrganizationID: rule.OrganizationID, RuleID: rule.ID, Type: c.event.Type,
+		DedupKey: key, State: c.state, Payload: string(payload), OpenedAt: now}
+	if c.domainID != "" {
+		a.DomainID = &c.domainID
+	}
+	if c.agentID != "" {
+		a.AgentID = &c.agentID
+	}
+	return store.NewAlert{Alert: a, ChannelIDs: rule.ChannelIDs}
+}
+
+func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization, baseURL string) []condition {
+	wants := func(t string) bool { return slices.Contains(rule.Events, t) }
+	thresholds := slices.Clone(rule.Thresholds)
+	sort.Ints(thresholds)
+	var out []condition
+	for _, d := range in.Domains {
+		if d.OrganizationID != rule.OrganizationID || !inScope(rule, d) {
+			continue
+		}
+		base := notify.Event{Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name}, Domain: &notify.DomainRef{
+			ID: d.ID, Host: d.Host, Port: d.Port, Protocol: d.Protocol, URL: baseURL + "/domains/" + d.ID}}
+		add := func(typ, key, detail string, ev func(*notify.Event)) *condition {
+			if !wants(typ) {
+				return nil
+			}
+			e := base
+			e.Type, e.Detail = typ, detail
+			if ev != nil {
+				ev(&e)
+			}
+			out = append(out, condition{key: typ + "|" + d.ID + "|" + key, event: e, domainID: d.ID, state: store.AlertOpen})
+			return &out[len(out)-1]
+		}
+		if d.Error != "" && d.LeafSHA256 == "" {
+			if d.ConsecutiveFailures >= max(rule.UnreachableAfter, 1) && d.FailingSince != nil {
+				add(notify.TypeUnreachable, fmt.Sprint(d.FailingSince.Unix()), d.Error, nil)
+			}
+			continue
+		}
+		if d.LeafSHA256 == "" || d.NotAfter == nil {
+			continue
+		}
+		withCert := func(e *notify.Event) {
+			left := int(d.NotAfter.Sub(in.Now).Hours() / 24)
+			e.SHA256, e.NotAfter, e.DaysLeft = d.LeafSHA256, d.NotAfter, &left
+		}
+		expired := !d.NotAfter.After(in.Now)
+		if expired {
+			add(notify.TypeExpired, d.LeafSHA256, "The certificate expired on "+d.NotAfter.UTC().Format(time.RFC1123)+".", withCert)
+		}
+		for i, t := range crossedThresholds(thresholds, *d.NotAfter, in.Now) {
+			c := add(notify.TypeExpiring, fmt.Sprintf("%s|%d", d.LeafSHA256, t), fmt.Sprintf("The certificate expires within %d days.", t),
+				func(e *notify.Event) { withCert(e); e.Threshold = &t })
+			if c != nil {
+				c.quiet = expired || i > 0
+			}
+		}
+		for _, p := range strings.Split(d.Problems, ",") {
+			if typ, ok := problemEvents[p]; ok {
+				add(typ, d.LeafSHA256, problemDetail(typ, d), withCert)
+			}
+		}
+	}
+	if wants(notify.TypeChanged) {
+		out = append(out, changes(rule, in, org, baseURL)...)
+	}
+	if wants(notify.TypeAgentOffline) {
+		out = append(out, offlineAgents(rule, in, org)...)
+	}
+	return out
+}
+
+// crossedThresholds lists the thresholds the deadline is within, smallest
+// first. Only the smallest fires: crossing 30, then 14, then 7 days fires
+// once per threshold, and a first check at 5 days fires only the 7-day
+// alert; the larger ones stay open quietly until the renewal.
+func crossedThresholds(sorted []int, notAfter, now time.Time) []int {
+	var out []int
+	for _, t := range sorted {
+		if !notAfter.After(now.Add(time.Duration(t) * day)) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func problemDetail(typ string, d store.EvalDomain) string {
+	switch typ {
+	case notify.TypeInvalidChain:
+		return "The chain is not trusted (" + strings.ReplaceAll(d.TrustStatus, "_", " ") + ")."
+	case notify.TypeHostnameMismatch:
+		return "The certificate does not cover " + d.Host + "."
+	case notify.TypeWeakCrypto:
+		return "The chain uses weak cryptography; the dashboard lists the findings."
+	case notify.TypeRenewalOverdue:
+		return "The certificate should have been renewed by now: check the rotation automation."
+	}
+	return ""
+}
+
+func inScope(rule store.AlertRule, d store.EvalDomain) bool {
+	if rule.ScopeAll {
+		return true
+	}
+	for _, t := range d.Tags {
+		if slices.Contains(rule.ScopeTags, t) {
+			return true
+		}
+	}
+	return d.AgentID != nil && slices.Contains(rule.ScopeAgentIDs, *d.AgentID)
+}
+
+func changes(rule store.AlertRule, in store.EvalInput, org store.Organization, baseURL string) []condition {
+	domains := make(map[string]store.EvalDomain)
+	for _, d := range in.Domains {
+		if d.OrganizationID == rule.OrganizationID && inScope(rule, d) {
+			domains[d.ID] = d
+		}
+	}
+	var out []condition
+	for _, ch := range in.Changes {
+		d, ok := domains[ch.DomainID]
+		if !ok || ch.ObservedAt.Before(rule.CreatedAt) {
+			continue
+		}
+		e := notify.Event{Type: notify.TypeChanged, Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},
+			Domain:    &notify.DomainRef{ID: d.ID, Host: d.Host, Port: d.Port, Protocol: d.Protocol, URL: baseURL + "/domains/" + d.ID},
+			SHA256:    ch.NewSHA256, OldSHA256: ch.OldSHA256,
+			Detail:    "The endpoint serves a new certificate.",
+		}
+		out = append(out, condition{key: "changed|" + ch.ID, event: e, domainID: d.ID, state: store.AlertInfo})
+	}
+	return out
+}
+
+// offlineAgents: an agent is offline after twice its interval without a
+// check-in; each silence alerts once.
+func offlineAgents(rule store.AlertRule, in store.EvalInput, org store.Organization) []condition {
+	var out []condition
+	for _, a := range in.Agents {
+		if a.OrganizationID != rule.OrganizationID || a.LastSeenAt == nil {
+			continue
+		}
+		if !rule.ScopeAll && !slices.Contains(rule.ScopeAgentIDs, a.ID) {
+			continue
+		}
+		if in.Now.Sub(*a.LastSeenAt) <= 2*time.Duration(a.IntervalSeconds)*time.Second {
+			continue
+		}
+		e := notify.Event{Type: notify.TypeAgentOffline, Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},
+			Agent:  &notify.AgentRef{ID: a.ID, Name: a.Name, LastSeenAt: a.LastSeenAt},
+			Detail: "No check-in since " + a.LastSeenAt.UTC().Format(time.RFC1123) + ".",
+		}
+		out = append(out, condition{key: fmt.Sprintf("agent_offline|%s|%d", a.ID, a.LastSeenAt.Unix()), event: e, agentID: a.ID, state: store.AlertOpen})
+	}
+	return out
+}
+
+// resolutions closes the rule's open alerts whose condition is gone, with
+// one notice per domain or agent however many alerts it closes.
+func resolutions(rule store.AlertRule, open []store.Alert, active map[string]bool, org store.Organization, now time.Time) []store.Resolution {
+	groups := make(map[string][]store.Alert)
+	var order []string
+	for _, a := range open {
+		if active[a.DedupKey] {
+			continue
+		}
+		subject := ""
+		switch {
+		case a.DomainID != nil:
+			subject = "d:" + *a.DomainID
+		case a.AgentID != nil:
+			subject = "a:" + *a.AgentID
+		}
+		if groups[subject] == nil {
+			order = append(order, subject)
+		}
+		groups[subject] = append(groups[subject], a)
+	}
+	var out []store.Resolution
+	for _, subject := range order {
+		list := groups[subject]
+		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+		var first notify.Event
+		_ = json.Unmarshal([]byte(list[0].Payload), &first)
+		types := make([]string, 0, len(list))
+		ids := make([]string, len(list))
+		for i, a := range list {
+			ids[i] = a.ID
+			if !slices.Contains(types, a.Type) {
+				types = append(types, a.Type)
+			}
+		}
+		e := notify.Event{Type: notify.TypeResolved, Resolves: strings.Join(types, ","), Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},
+			Domain: first.Domain, Agent: first.Agent, Detail: "Resolved: " + strings.ReplaceAll(strings.Join(types, ", "), "_", " ") + "."}
+		c := condition{key: "resolved|" + list[0].ID, event: e, state: store.AlertInfo}
+		if e.Domain != nil {
+			c.domainID = e.Domain.ID
+		}
+		if e.Agent != nil {
+			c.agentID = e.Agent.ID
+		}
+		notice := newAlert(rule, rule.ID+"|"+c.key, c, now)
+		if !slices.Contains(rule.Events, notify.TypeResolved) {
+			notice.ChannelIDs = nil
+		}
+		out = append(out, store.Resolution{AlertIDs: ids, Notice: notice})
+	}
+	return out
+}

@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ErrChannelNotFound means a rule names a channel the organization does not have.
+var ErrChannelNotFound = errors.New("channel not found")
+
+// AlertRule says which events, at which thresholds, for which domains, go
+// to which channels.
+type AlertRule struct {
+	ID               string
+	OrganizationID   string
+	Name             string
+	Enabled          bool
+	Thresholds       []int    `gorm:"serializer:json"`
+	Events           []string `gorm:"serializer:json"`
+	ChannelIDs       []string `gorm:"serializer:json"`
+	ScopeAll         bool
+	ScopeTags        []string `gorm:"serializer:json"`
+	ScopeAgentIDs    []string `gorm:"serializer:json;column:scope_agent_ids"`
+	UnreachableAfter int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// CreateAlertRule stores a rule after checking its channels and agents.
+func (s *Store) CreateAlertRule(ctx context.Context, orgID string, r AlertRule) (AlertRule, error) {
+	now := s.now()
+	r.ID, r.OrganizationID, r.CreatedAt, r.UpdatedAt = NewID(), orgID, now, now
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkRuleRefs(tx, orgID, r); err != nil {
+			return err
+		}
+		return tx.Create(&r).Error
+	})
+	if err != nil {
+		return AlertRule{}, fmt.Errorf("store: create alert rule: %w", err)
+	}
+	return r, nil
+}
+
+// UpdateAlertRule replaces a rule's settings.
+func (s *Store) UpdateAlertRule(ctx context.Context, orgID string, r AlertRule) (AlertRule, error) {
+	r.UpdatedAt = s.now()
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkRuleRefs(tx, orgID, r); err != nil {
+			return err
+		}
+		res := tx.Model(&AlertRule{}).Where("organization_id = ? AND id = ?", orgID, r.ID).
+			Select("name", "enabled", "thresholds", "events", "channel_ids", "scope_all", "scope_tags", "scope_agent_ids", "unreachable_after", "updated_at").
+			Updates(&r)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return AlertRule{}, fmt.Errorf("store: update alert rule %s: %w", r.ID, err)
+	}
+	return s.GetAlertRule(ctx, orgID, r.ID)
+}
+
+func checkRuleRefs(tx *gorm.DB, orgID string, r AlertRule) error {
+	if len(r.ChannelIDs) > 0 {
+		var n int64
+		if err := tx.Model(&Channel{}).Where("organization_id = ? AND id IN ?", orgID, r.ChannelIDs).Count(&n).Error; err != nil {
+			return err
+		}
+		if int(n) != len(r.ChannelIDs) {
+			return ErrChannelNotFound
+		}
+	}
+	if len(r.ScopeAgentIDs) > 0 {
+		var n int64
+		if err := tx.Model(&Agent{}).Where("organization_id = ? AND id IN ?", orgID, r.ScopeAgentIDs).Count(&n).Error; err != nil {
+			return err
+		}
+		if int(n) != len(r.ScopeAgentIDs) {
+			return ErrAgentNotFound
+		}
+	}
+	return nil
+}
+
+// ListAlertRules lists an organization's rules, oldest first.
+func (s *Store) ListAlertRules(ctx context.Context, orgID string) ([]AlertRule, error) {
+	var out []AlertRule
+	if err := s.db.WithContext(ctx).Where("organization_id = ?", orgID).Order("created_at, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list alert rules: %w", err)
+	}
+	return out, nil
+}
+
+// GetAlertRule loads one rule of the organization.
+func (s *Store) GetAlertRule(ctx context.Context, orgID, id string) (AlertRule, error) {
+	var r AlertRule
+	if err := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Take(&r).Error; err != nil {
+		return AlertRule{}, fmt.Errorf("store: get alert rule %s: %w", id, notFound(err))
+	}
+	return r, nil
+}
+
+// DeleteAlertRule removes a rule and its alert history.
+func (s *Store) DeleteAlertRule(ctx context.Context, orgID, id string) error {
+	res := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Delete(&AlertRule{})
+	if res.Error != nil {
+		return fmt.Errorf("store: delete alert rule %s: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("store: delete alert rule %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
