@@ -30,8 +30,21 @@ type AlertRule struct {
 	UpdatedAt        time.Time
 }
 
+// normalize stores empty lists as [] rather than NULL.
+func (r *AlertRule) normalize() {
+	for _, l := range []*[]string{&r.Events, &r.ChannelIDs, &r.ScopeTags, &r.ScopeAgentIDs} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if r.Thresholds == nil {
+		r.Thresholds = []int{}
+	}
+}
+
 // CreateAlertRule stores a rule after checking its channels and agents.
 func (s *Store) CreateAlertRule(ctx context.Context, orgID string, r AlertRule) (AlertRule, error) {
+	r.normalize()
 	now := s.now()
 	r.ID, r.OrganizationID, r.CreatedAt, r.UpdatedAt = NewID(), orgID, now, now
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -48,6 +61,7 @@ func (s *Store) CreateAlertRule(ctx context.Context, orgID string, r AlertRule) 
 
 // UpdateAlertRule replaces a rule's settings.
 func (s *Store) UpdateAlertRule(ctx context.Context, orgID string, r AlertRule) (AlertRule, error) {
+	r.normalize()
 	r.UpdatedAt = s.now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := checkRuleRefs(tx, orgID, r); err != nil {
