@@ -196,9 +196,9 @@ func changes(rule store.AlertRule, in store.EvalInput, org store.Organization, b
 			continue
 		}
 		e := notify.Event{Type: notify.TypeChanged, Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},
-			Domain:    &notify.DomainRef{ID: d.ID, Host: d.Host, Port: d.Port, Protocol: d.Protocol, URL: baseURL + "/domains/" + d.ID},
-			SHA256:    ch.NewSHA256, OldSHA256: ch.OldSHA256,
-			Detail:    "The endpoint serves a new certificate.",
+			Domain: &notify.DomainRef{ID: d.ID, Host: d.Host, Port: d.Port, Protocol: d.Protocol, URL: baseURL + "/domains/" + d.ID},
+			SHA256: ch.NewSHA256, OldSHA256: ch.OldSHA256,
+			Detail: "The endpoint serves a new certificate.",
 		}
 		out = append(out, condition{key: "changed|" + ch.ID, event: e, domainID: d.ID, state: store.AlertInfo})
 	}

@@ -142,4 +142,3 @@ func notFound(err error) error {
 	}
 	return err
 }
-
