@@ -12,14 +12,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
+	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/config"
 	"certinel.dev/server/internal/httpapi"
 	"certinel.dev/server/internal/jobs"
 	"certinel.dev/server/internal/monitor"
 	"certinel.dev/server/internal/netguard"
+	"certinel.dev/server/internal/notify/outbox"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/webui"
 )
@@ -54,14 +57,29 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("system roots: %w", err)
 	}
-	ingester := monitor.NewIngester(st, roots, log)
+	replica := replicaID()
 	guard := netguard.New(cfg.AllowPrivateTargets)
+	channels, err := channelTypes(cfg, guard, log)
+	if err != nil {
+		return err
+	}
+	worker := &outbox.Worker{
+		Store: st, Senders: senders(channels), Log: log, Holder: replica, Batch: 100, Lease: 2 * time.Minute,
+		MaxAttempts: 10, Concurrency: 16, SendTimeout: 45 * time.Second, RetryBase: 30 * time.Second, RetryMax: time.Hour,
+		Poll: 5 * time.Second,
+	}
+	evaluator := alerts.NewEvaluator(st, strings.TrimSuffix(cfg.BaseURL.String(), "/"), log, worker.Wake)
+	ingester := monitor.NewIngester(st, roots, log)
+	ingester.Stored = evaluator.Trigger
 	checker := &monitor.Checker{
 		Store: st, Ingester: ingester, Log: log, Dial: guard.DialContext,
 		Interval: store.DefaultAgentInterval, Concurrency: 50, Timeout: 10 * time.Second, Batch: 2000,
 	}
-	sched, err := jobs.Start(ctx, st, log, replicaID(), []jobs.Job{
+	go evaluator.Loop(ctx)
+	go worker.Loop(ctx)
+	sched, err := jobs.Start(ctx, st, log, replica, []jobs.Job{
 		{Name: "server-checks", Every: 5 * time.Minute, Run: checker.Run},
+		{Name: "alert-evaluation", Every: time.Minute, Run: evaluator.Run},
 	})
 	if err != nil {
 		return err
@@ -75,6 +93,7 @@ func run() error {
 	e := httpapi.New(httpapi.Deps{
 		Store:         st,
 		Ingester:      ingester,
+		Channels:      channels,
 		Log:           log,
 		SecureCookies: cfg.SecureCookies(),
 		UI:            webui.Handler(),
