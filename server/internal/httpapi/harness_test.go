@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,8 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/httpapi"
 	"certinel.dev/server/internal/monitor"
+	"certinel.dev/server/internal/netguard"
+	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/notify/email"
+	"certinel.dev/server/internal/notify/outbox"
+	"certinel.dev/server/internal/notify/webhook"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 )
@@ -29,20 +36,36 @@ func forEachDialect(t *testing.T, fn func(t *testing.T, srv *testServer)) {
 
 type testServer struct {
 	*httptest.Server
-	store *store.Store
+	store  *store.Store
+	outbox *outbox.Worker
 }
 
 func newTestServer(t testing.TB, d store.Dialect) *testServer {
 	st := storetest.Open(t, d, store.Options{})
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	e := httpapi.New(httpapi.Deps{
-		Store:    st,
-		Ingester: monitor.NewIngester(st, testRoots(t), log),
-		Log:      log,
-	})
+	guard := netguard.New(true)
+	hooks := webhook.New(guard.HTTPClient(5*time.Second), nil)
+	channels := map[string]httpapi.ChannelType{
+		store.ChannelEmail: {Validate: func(_ context.Context, raw json.RawMessage) (json.RawMessage, error) { return email.ValidateConfig(raw) }},
+		store.ChannelWebhook: {Validate: func(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {
+			return webhook.ValidateConfig(ctx, raw, nil)
+		}, Sender: hooks},
+	}
+	evaluator := alerts.NewEvaluator(st, "http://certinel.test", log, nil)
+	ingester := monitor.NewIngester(st, testRoots(t), log)
+	// Evaluate synchronously so that tests see alerts as soon as results land.
+	ingester.Stored = func(org string) {
+		if err := evaluator.RunOrg(context.Background(), org); err != nil {
+			t.Errorf("evaluate: %v", err)
+		}
+	}
+	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &testServer{Server: srv, store: st}
+	worker := &outbox.Worker{Store: st, Senders: map[string]notify.Sender{store.ChannelWebhook: hooks}, Log: log, Holder: "test",
+		Batch: 100, Lease: time.Minute, MaxAttempts: 3, Concurrency: 4, SendTimeout: 5 * time.Second,
+		RetryBase: time.Millisecond, RetryMax: time.Millisecond, Poll: time.Second}
+	return &testServer{Server: srv, store: st, outbox: worker}
 }
 
 // testLog sends server logs to the test's log, shown on failure.
