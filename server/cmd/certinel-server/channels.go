@@ -33,8 +33,10 @@ func channelTypes(cfg config.Config, guard *netguard.Guard, log *slog.Logger) (m
 	checkHost := webhook.GuardHost(guard, nil)
 	return map[string]httpapi.ChannelType{
 		store.ChannelEmail: {
-			Validate: func(_ context.Context, raw json.RawMessage) (json.RawMessage, error) { return email.ValidateConfig(raw) },
-			Sender:   mailer,
+			Validate: func(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {
+				return email.ValidateConfig(raw)
+			},
+			Sender: mailer,
 		},
 		store.ChannelWebhook: {
 			Validate: func(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {

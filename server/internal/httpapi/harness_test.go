@@ -46,7 +46,9 @@ func newTestServer(t testing.TB, d store.Dialect) *testServer {
 	guard := netguard.New(true)
 	hooks := webhook.New(guard.HTTPClient(5*time.Second), nil)
 	channels := map[string]httpapi.ChannelType{
-		store.ChannelEmail: {Validate: func(_ context.Context, raw json.RawMessage) (json.RawMessage, error) { return email.ValidateConfig(raw) }},
+		store.ChannelEmail: {Validate: func(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {
+			return email.ValidateConfig(raw)
+		}},
 		store.ChannelWebhook: {Validate: func(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {
 			return webhook.ValidateConfig(ctx, raw, nil)
 		}, Sender: hooks},

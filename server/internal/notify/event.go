@@ -1,0 +1,67 @@
+package notify
+
+import "time"
+
+// SchemaVersion is the version of the Event JSON, stored in outbox payloads and sent as
+// "version" in webhook bodies. Adding an optional field keeps it; renaming, removing or
+// changing the meaning of one bumps it, because receivers parse it.
+const SchemaVersion = 1
+
+// Event types. Resolved carries the type it resolves in Event.Resolves; Test is what
+// POST /channels/:id/test sends.
+const (
+	TypeExpiring         = "expiring"
+	TypeExpired          = "expired"
+	TypeChanged          = "changed"
+	TypeUnreachable      = "unreachable"
+	TypeInvalidChain     = "invalid_chain"
+	TypeHostnameMismatch = "hostname_mismatch"
+	TypeWeakCrypto       = "weak_crypto"
+	TypeRenewalOverdue   = "renewal_overdue"
+	TypeAgentOffline     = "agent_offline"
+	TypeResolved         = "resolved"
+	TypeTest             = "test"
+)
+
+// Event is one alert occurrence, as stored in the outbox payload and sent to webhooks.
+// It is self-contained (names, not just IDs) so a message can be rendered long after the
+// domain or agent was renamed or deleted.
+type Event struct {
+	ID           string          `json:"id"`
+	Type         string          `json:"type"`
+	Resolves     string          `json:"resolves,omitempty"`
+	Organization OrganizationRef `json:"organization"`
+	Domain       *DomainRef      `json:"domain,omitempty"`
+	Agent        *AgentRef       `json:"agent,omitempty"`
+	Threshold    *int            `json:"threshold_days,omitempty"`
+	DaysLeft     *int            `json:"days_left,omitempty"`
+	NotAfter     *time.Time      `json:"not_after,omitempty"`
+	SHA256       string          `json:"sha256,omitempty"`
+	OldSHA256    string          `json:"old_sha256,omitempty"`
+	// Detail is one human sentence: the connection error, why the chain is not trusted,
+	// the weak finding...
+	Detail     string    `json:"detail,omitempty"`
+	OccurredAt time.Time `json:"occurred_at"`
+}
+
+// OrganizationRef names the organization the event belongs to.
+type OrganizationRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// DomainRef names the monitored endpoint; URL is its page in the dashboard.
+type DomainRef struct {
+	ID       string `json:"id"`
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"`
+	URL      string `json:"url,omitempty"`
+}
+
+// AgentRef names the agent that checked the domain, or that went offline.
+type AgentRef struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	LastSeenAt *time.Time `json:"last_seen_at,omitempty"`
+}
