@@ -26,7 +26,7 @@ ui:
 	fi
 
 test:
-	scripts/with-postgres.sh $(MAKE) --no-print-directory vet test-go fuzz test-frontend
+	scripts/with-postgres.sh $(MAKE) --no-print-directory vet test-go fuzz test-frontend $(if $(wildcard mk/frontend.mk),test-frontend-e2e)
 
 vet:
 	$(GO) vet ./shared/... ./server/... ./agent/...
@@ -40,7 +40,7 @@ test-frontend:
 
 # A short, seeded run of every fuzz target.
 fuzz:
-	@for pkg in $$($(GO) list -f '{{if .TestGoFiles}}{{.Dir}}{{end}}' ./shared/... ./server/...); do \
+	@for pkg in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.Dir}}{{end}}' ./shared/... ./server/...); do \
 		for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go 2>/dev/null | sed 's/^func //'); do \
 			echo "fuzz $$f ($$pkg)"; \
 			(cd $$pkg && $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) .) || exit 1; \
