@@ -35,6 +35,8 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 
 	g.GET("/domains", h.listDomains, need(permRead))
 	g.POST("/domains", h.createDomain, need(permWrite))
+	g.POST("/domains/import", h.importDomains, need(permWrite))
+	g.GET("/domains/export", h.exportDomains, need(permRead))
 	g.GET("/domains/:id", h.getDomain, need(permRead))
 	g.PATCH("/domains/:id", h.updateDomain, need(permWrite))
 	g.DELETE("/domains/:id", h.deleteDomain, need(permWrite))

@@ -417,3 +417,26 @@ func (s *Store) DueServerChecks(ctx context.Context, before time.Time, limit int
 	}
 	return out, nil
 }
+
+// DomainKeys lists the endpoint identity of each of the organization's
+// domains (host, port, protocol, agent), for imports to skip what exists.
+func (s *Store) DomainKeys(ctx context.Context, orgID string) (map[string]bool, error) {
+	var rows []Domain
+	if err := s.db.WithContext(ctx).Select("host, port, protocol, agent_id").Where("organization_id = ?", orgID).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: domain keys: %w", err)
+	}
+	out := make(map[string]bool, len(rows))
+	for _, d := range rows {
+		out[d.Key()] = true
+	}
+	return out, nil
+}
+
+// Key is the endpoint identity the unique index enforces.
+func (d Domain) Key() string {
+	agent := ""
+	if d.AgentID != nil {
+		agent = *d.AgentID
+	}
+	return fmt.Sprintf("%s|%d|%s|%s", d.Host, d.Port, d.Protocol, agent)
+}
