@@ -94,6 +94,7 @@ func run() error {
 		Store:         st,
 		Ingester:      ingester,
 		Channels:      channels,
+		BaseURL:       strings.TrimSuffix(cfg.BaseURL.String(), "/"),
 		Log:           log,
 		SecureCookies: cfg.SecureCookies(),
 		UI:            webui.Handler(),

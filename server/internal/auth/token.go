@@ -17,6 +17,7 @@ const (
 	PrefixAPIToken   = "cnl_api_"
 	PrefixAgentToken = "cnl_agt_"
 	PrefixSession    = "cnl_ses_"
+	PrefixInvitation = "cnl_inv_"
 )
 
 // displayLen is how many random characters stay in clear after the prefix

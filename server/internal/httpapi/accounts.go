@@ -78,6 +78,7 @@ func (h *handler) signup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	setActor(c, store.Actor{Type: store.ActorSystem})
 	user, o, err := h.store.CreateAccount(c.Request().Context(), email, hash, org)
 	if errors.Is(err, store.ErrConflict) {
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "an account with this email already exists", Field: "email"}
@@ -113,15 +114,25 @@ func (h *handler) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := auth.CheckPassword(user.PasswordHash, req.Password); err != nil {
-		if errors.Is(err, auth.ErrMismatch) {
-			return badLogin
-		}
+	m, err := h.store.PrimaryMembership(ctx, user.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	m, err := h.store.PrimaryMembership(ctx, user.ID)
-	if err != nil {
-		return err
+	setActor(c, store.Actor{Type: store.ActorUser, ID: user.ID, Label: user.Email})
+	ctx = c.Request().Context()
+	if err := auth.CheckPassword(user.PasswordHash, req.Password); err != nil {
+		if !errors.Is(err, auth.ErrMismatch) {
+			return err
+		}
+		if m.OrganizationID != "" {
+			if err := h.store.Audit(ctx, m.OrganizationID, "auth.login_failed", "user", user.ID, nil); err != nil {
+				return err
+			}
+		}
+		return badLogin
+	}
+	if m.OrganizationID == "" {
+		return &apiError{Status: http.StatusForbidden, Code: "no_organization", Message: "this account belongs to no organization any more; ask for an invitation"}
 	}
 	o, err := h.store.Organization(ctx, m.OrganizationID)
 	if err != nil {
@@ -135,6 +146,7 @@ func (h *handler) startSession(c echo.Context, status int, user store.User, o st
 	if err != nil {
 		return err
 	}
+	setActor(c, store.Actor{Type: store.ActorUser, ID: user.ID, Label: user.Email})
 	now := h.store.Now()
 	sess := store.Session{TokenHash: hash, UserID: user.ID, OrganizationID: o.ID, CreatedAt: now, ExpiresAt: now.Add(sessionLifetime)}
 	if err := h.store.CreateSession(c.Request().Context(), sess); err != nil {

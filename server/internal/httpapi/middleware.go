@@ -50,6 +50,7 @@ func (h *handler) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			c.Set(principalKey, &principal{OrgID: tok.OrganizationID, TokenID: tok.ID, Scope: tok.Scope})
+			setActor(c, store.Actor{Type: store.ActorToken, ID: tok.ID, Label: tok.Name})
 			return next(c)
 		}
 		ck, err := c.Cookie(sessionCookie)
@@ -68,6 +69,22 @@ func (h *handler) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return errCSRF
 		}
 		c.Set(principalKey, p)
+		setActor(c, store.Actor{Type: store.ActorUser, ID: info.User.ID, Label: info.User.Email})
+		return next(c)
+	}
+}
+
+// setActor names who acts in the request context, for the audit log.
+func setActor(c echo.Context, a store.Actor) {
+	a.IP = c.RealIP()
+	c.SetRequest(c.Request().WithContext(store.WithActor(c.Request().Context(), a)))
+}
+
+// anonymousActor records the client IP of requests made before anyone is
+// authenticated (sign-up, login).
+func anonymousActor(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		setActor(c, store.Actor{Type: store.ActorSystem})
 		return next(c)
 	}
 }
@@ -85,29 +102,45 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
-// Permissions used in the route table.
+// Permissions used in the route table. The role table (README.md) says
+// which role may do what:
+//
+//	            viewer  member  admin  owner  read token  write token
+//	permRead      yes     yes    yes    yes       yes         yes
+//	permWrite      -      yes    yes    yes        -          yes
+//	permAdmin      -       -     yes    yes        -          yes
+//	permOwner      -       -      -     yes        -           -
+//	permSession   yes     yes    yes    yes        -           -
 type permission int
 
 const (
-	// permRead: any session, read or write tokens.
+	// permRead: look at anything of the organization.
 	permRead permission = iota
-	// permWrite: sessions of non-viewers, write tokens.
+	// permWrite: change what is monitored (domains, discovery, imports).
 	permWrite
-	// permSession: dashboard sessions only (managing credentials).
+	// permAdmin: agents, tokens, alerting, CA bundles, the audit log.
+	permAdmin
+	// permOwner: members, invitations and roles.
+	permOwner
+	// permSession: a person in the dashboard, not a script.
 	permSession
 )
 
-// need guards a route with a permission; agent-scope tokens reach only the
-// agent protocol.
-func need(perm permission) echo.MiddlewareFunc {
+var roleRank = map[string]int{store.RoleViewer: 0, store.RoleMember: 1, store.RoleAdmin: 2, store.RoleOwner: 3}
+
+// need guards a route with permissions, all of which must hold;
+// agent-scope tokens reach only the agent protocol.
+func need(perms ...permission) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			p := principalOf(c)
 			if p == nil {
 				return errUnauthorized
 			}
-			if !p.allows(perm) {
-				return errForbidden
+			for _, perm := range perms {
+				if !p.allows(perm) {
+					return errForbidden
+				}
 			}
 			return next(c)
 		}
@@ -116,17 +149,21 @@ func need(perm permission) echo.MiddlewareFunc {
 
 func (p *principal) allows(perm permission) bool {
 	if p.isSession() {
+		rank := roleRank[p.Role]
 		switch perm {
 		case permWrite:
-			return p.Role != store.RoleViewer
-		default:
-			return true
+			return rank >= roleRank[store.RoleMember]
+		case permAdmin:
+			return rank >= roleRank[store.RoleAdmin]
+		case permOwner:
+			return rank >= roleRank[store.RoleOwner]
 		}
+		return true
 	}
 	switch perm {
 	case permRead:
 		return p.Scope == store.ScopeRead || p.Scope == store.ScopeWrite
-	case permWrite:
+	case permWrite, permAdmin:
 		return p.Scope == store.ScopeWrite
 	}
 	return false

@@ -20,6 +20,8 @@ type Deps struct {
 	Ingester      *monitor.Ingester
 	Log           *slog.Logger
 	SecureCookies bool
+	// BaseURL is the public URL of the server, for links (no trailing slash).
+	BaseURL string
 	// Channels are the alert channel types by name (email, webhook).
 	Channels map[string]ChannelType
 	// UI serves the dashboard for every path outside /api; nil serves none.
@@ -35,6 +37,7 @@ type handler struct {
 	loginByEmail  *auth.Limiter
 	signupByIP    *auth.Limiter
 	channels      map[string]ChannelType
+	baseURL       string
 }
 
 // New builds the Echo instance with every route.
@@ -45,6 +48,7 @@ func New(d Deps) *echo.Echo {
 		log:           d.Log,
 		secureCookies: d.SecureCookies,
 		channels:      d.Channels,
+		baseURL:       d.BaseURL,
 		loginByIP:     auth.NewLimiter(6*time.Second, 20),
 		loginByEmail:  auth.NewLimiter(time.Minute, 5),
 		signupByIP:    auth.NewLimiter(time.Minute, 10),

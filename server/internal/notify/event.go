@@ -21,6 +21,8 @@ const (
 	TypeAgentOffline     = "agent_offline"
 	TypeResolved         = "resolved"
 	TypeTest             = "test"
+	// TypeInvitation carries an invitation link to a new member.
+	TypeInvitation = "invitation"
 )
 
 // Event is one alert occurrence, as stored in the outbox payload and sent to webhooks.

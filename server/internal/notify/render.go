@@ -78,6 +78,8 @@ func headline(e Event) string {
 			return "Resolved: " + t + " (" + label + ")"
 		}
 		return "Resolved: " + t
+	case TypeInvitation:
+		return "You are invited to join " + e.Organization.Name + " on Certinel"
 	case TypeTest:
 		if e.Organization.Name != "" {
 			return "Test notification for " + e.Organization.Name

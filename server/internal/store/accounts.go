@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -77,7 +78,11 @@ func (s *Store) CreateAccount(ctx context.Context, email, passwordHash, orgName 
 		if err := tx.Create(&Membership{OrganizationID: org.ID, UserID: user.ID, Role: RoleOwner, CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		return createDefaultAlerting(tx, org.ID, email, now)
+		if err := createDefaultAlerting(tx, org.ID, email, now); err != nil {
+			return err
+		}
+		ctx := WithActor(ctx, Actor{Type: ActorUser, ID: user.ID, Label: email, IP: actorFrom(ctx).IP})
+		return s.audit(ctx, tx, org.ID, "account.signup", "user", user.ID, nil)
 	})
 	if err != nil {
 		return User{}, Organization{}, fmt.Errorf("store: create account: %w", err)
@@ -107,7 +112,10 @@ func (s *Store) PrimaryMembership(ctx context.Context, userID string) (Membershi
 
 // CreateSession stores a new session.
 func (s *Store) CreateSession(ctx context.Context, sess Session) error {
-	if err := s.db.WithContext(ctx).Create(&sess).Error; err != nil {
+	err := s.change(ctx, sess.OrganizationID, "auth.login", "user", nil, func(tx *gorm.DB) (string, error) {
+		return sess.UserID, tx.Create(&sess).Error
+	})
+	if err != nil {
 		return fmt.Errorf("store: create session: %w", err)
 	}
 	return nil
@@ -137,7 +145,18 @@ func (s *Store) SessionByHash(ctx context.Context, tokenHash string) (SessionInf
 
 // DeleteSession ends a session; deleting an unknown one is not an error.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
-	if err := s.db.WithContext(ctx).Where("token_hash = ?", tokenHash).Delete(&Session{}).Error; err != nil {
+	var sess Session
+	err := s.db.WithContext(ctx).Where("token_hash = ?", tokenHash).Take(&sess).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	err = s.change(ctx, sess.OrganizationID, "auth.logout", "user", nil, func(tx *gorm.DB) (string, error) {
+		return sess.UserID, tx.Where("token_hash = ?", tokenHash).Delete(&Session{}).Error
+	})
+	if err != nil {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
 	return nil

@@ -37,7 +37,10 @@ func (s *Store) CreateAgent(ctx context.Context, orgID string, a Agent) (Agent, 
 	if a.IntervalSeconds == 0 {
 		a.IntervalSeconds = int(DefaultAgentInterval / time.Second)
 	}
-	if err := s.db.WithContext(ctx).Omit("Targets").Create(&a).Error; err != nil {
+	err := s.change(ctx, orgID, "agent.create", "agent", map[string]string{"name": a.Name}, func(tx *gorm.DB) (string, error) {
+		return a.ID, tx.Omit("Targets").Create(&a).Error
+	})
+	if err != nil {
 		return Agent{}, fmt.Errorf("store: create agent: %w", err)
 	}
 	return a, nil
@@ -74,25 +77,24 @@ func (s *Store) GetAgent(ctx context.Context, orgID, id string) (Agent, error) {
 
 // RenameAgent changes an agent's name.
 func (s *Store) RenameAgent(ctx context.Context, orgID, id, name string) (Agent, error) {
-	res := s.db.WithContext(ctx).Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).
-		Updates(map[string]any{"name": name, "updated_at": s.now()})
-	if res.Error != nil {
-		return Agent{}, fmt.Errorf("store: rename agent %s: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return Agent{}, fmt.Errorf("store: rename agent %s: %w", id, ErrNotFound)
+	err := s.change(ctx, orgID, "agent.rename", "agent", map[string]string{"name": name}, func(tx *gorm.DB) (string, error) {
+		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).
+			Updates(map[string]any{"name": name, "updated_at": s.now()})
+		return id, affected(res)
+	})
+	if err != nil {
+		return Agent{}, fmt.Errorf("store: rename agent %s: %w", id, err)
 	}
 	return s.GetAgent(ctx, orgID, id)
 }
 
 // DeleteAgent removes an agent; its domains stay and fall back to server-side checks.
 func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
-	res := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Delete(&Agent{})
-	if res.Error != nil {
-		return fmt.Errorf("store: delete agent %s: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("store: delete agent %s: %w", id, ErrNotFound)
+	err := s.change(ctx, orgID, "agent.delete", "agent", nil, func(tx *gorm.DB) (string, error) {
+		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&Agent{}))
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete agent %s: %w", id, err)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // CABundle is a set of CA certificates an organization trusts (an internal PKI).
@@ -21,7 +23,10 @@ func (s *Store) CreateCABundle(ctx context.Context, orgID string, b CABundle) (C
 	b.ID = NewID()
 	b.OrganizationID = orgID
 	b.CreatedAt = s.now()
-	if err := s.db.WithContext(ctx).Create(&b).Error; err != nil {
+	err := s.change(ctx, orgID, "ca_bundle.create", "ca_bundle", map[string]any{"name": b.Name, "certificates": b.Certificates}, func(tx *gorm.DB) (string, error) {
+		return b.ID, tx.Create(&b).Error
+	})
+	if err != nil {
 		return CABundle{}, fmt.Errorf("store: create ca bundle: %w", err)
 	}
 	return b, nil
@@ -47,12 +52,11 @@ func (s *Store) GetCABundle(ctx context.Context, orgID, id string) (CABundle, er
 
 // DeleteCABundle removes a bundle.
 func (s *Store) DeleteCABundle(ctx context.Context, orgID, id string) error {
-	res := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Delete(&CABundle{})
-	if res.Error != nil {
-		return fmt.Errorf("store: delete ca bundle %s: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("store: delete ca bundle %s: %w", id, ErrNotFound)
+	err := s.change(ctx, orgID, "ca_bundle.delete", "ca_bundle", nil, func(tx *gorm.DB) (string, error) {
+		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&CABundle{}))
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete ca bundle %s: %w", id, err)
 	}
 	return nil
 }

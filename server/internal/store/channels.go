@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Channel types.
@@ -30,7 +32,10 @@ type Channel struct {
 func (s *Store) CreateChannel(ctx context.Context, orgID string, ch Channel) (Channel, error) {
 	now := s.now()
 	ch.ID, ch.OrganizationID, ch.CreatedAt, ch.UpdatedAt = NewID(), orgID, now, now
-	if err := s.db.WithContext(ctx).Create(&ch).Error; err != nil {
+	err := s.change(ctx, orgID, "channel.create", "channel", map[string]string{"name": ch.Name, "type": ch.Type}, func(tx *gorm.DB) (string, error) {
+		return ch.ID, tx.Create(&ch).Error
+	})
+	if err != nil {
 		return Channel{}, fmt.Errorf("store: create channel: %w", err)
 	}
 	return ch, nil
@@ -57,25 +62,23 @@ func (s *Store) GetChannel(ctx context.Context, orgID, id string) (Channel, erro
 // UpdateChannel saves a channel's name, config and digest option.
 func (s *Store) UpdateChannel(ctx context.Context, orgID string, ch Channel) (Channel, error) {
 	ch.UpdatedAt = s.now()
-	res := s.db.WithContext(ctx).Model(&Channel{}).Where("organization_id = ? AND id = ?", orgID, ch.ID).
-		Updates(map[string]any{"name": ch.Name, "config": ch.Config, "digest": ch.Digest, "updated_at": ch.UpdatedAt})
-	if res.Error != nil {
-		return Channel{}, fmt.Errorf("store: update channel %s: %w", ch.ID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return Channel{}, fmt.Errorf("store: update channel %s: %w", ch.ID, ErrNotFound)
+	err := s.change(ctx, orgID, "channel.update", "channel", map[string]string{"name": ch.Name}, func(tx *gorm.DB) (string, error) {
+		return ch.ID, affected(tx.Model(&Channel{}).Where("organization_id = ? AND id = ?", orgID, ch.ID).
+			Updates(map[string]any{"name": ch.Name, "config": ch.Config, "digest": ch.Digest, "updated_at": ch.UpdatedAt}))
+	})
+	if err != nil {
+		return Channel{}, fmt.Errorf("store: update channel %s: %w", ch.ID, err)
 	}
 	return s.GetChannel(ctx, orgID, ch.ID)
 }
 
 // DeleteChannel removes a channel; rules keep working with their other channels.
 func (s *Store) DeleteChannel(ctx context.Context, orgID, id string) error {
-	res := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Delete(&Channel{})
-	if res.Error != nil {
-		return fmt.Errorf("store: delete channel %s: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("store: delete channel %s: %w", id, ErrNotFound)
+	err := s.change(ctx, orgID, "channel.delete", "channel", nil, func(tx *gorm.DB) (string, error) {
+		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&Channel{}))
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete channel %s: %w", id, err)
 	}
 	return nil
 }

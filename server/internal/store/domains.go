@@ -135,17 +135,17 @@ func (s *Store) CreateDomain(ctx context.Context, orgID string, d Domain) (Domai
 	d.ID = NewID()
 	d.OrganizationID = orgID
 	d.CreatedAt, d.UpdatedAt = now, now
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, orgID, "domain.create", "domain", domainDetails(d), func(tx *gorm.DB) (string, error) {
 		if err := checkAgent(tx, orgID, d.AgentID); err != nil {
-			return err
+			return "", err
 		}
 		if err := tx.Create(&d).Error; err != nil {
 			if isUniqueViolation(err) {
-				return ErrConflict
+				return "", ErrConflict
 			}
-			return err
+			return "", err
 		}
-		return replaceTags(tx, orgID, d.ID, d.Tags)
+		return d.ID, replaceTags(tx, orgID, d.ID, d.Tags)
 	})
 	if err != nil {
 		return Domain{}, fmt.Errorf("store: create domain: %w", err)
@@ -169,22 +169,22 @@ func (s *Store) CreateDomains(ctx context.Context, orgID string, ds []Domain) ([
 			tags = append(tags, map[string]any{"domain_id": ds[i].ID, "organization_id": orgID, "tag": t})
 		}
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, orgID, "domain.import", "domain", map[string]int{"count": len(ds)}, func(tx *gorm.DB) (string, error) {
 		for id := range agents {
 			if err := checkAgent(tx, orgID, &id); err != nil {
-				return err
+				return "", err
 			}
 		}
 		if err := tx.CreateInBatches(ds, observationBatch).Error; err != nil {
 			if isUniqueViolation(err) {
-				return ErrConflict
+				return "", ErrConflict
 			}
-			return err
+			return "", err
 		}
 		if len(tags) == 0 {
-			return nil
+			return "", nil
 		}
-		return tx.Table("domain_tags").CreateInBatches(tags, observationBatch).Error
+		return "", tx.Table("domain_tags").CreateInBatches(tags, observationBatch).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: create %d domains: %w", len(ds), err)
@@ -195,24 +195,21 @@ func (s *Store) CreateDomains(ctx context.Context, orgID string, ds []Domain) ([
 // UpdateDomain saves a changed domain (all fields, tags replaced).
 func (s *Store) UpdateDomain(ctx context.Context, orgID string, d Domain) (Domain, error) {
 	d.UpdatedAt = s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, orgID, "domain.update", "domain", domainDetails(d), func(tx *gorm.DB) (string, error) {
 		if err := checkAgent(tx, orgID, d.AgentID); err != nil {
-			return err
+			return "", err
 		}
 		res := tx.Model(&Domain{}).Where("organization_id = ? AND id = ?", orgID, d.ID).Updates(map[string]any{
 			"host": d.Host, "port": d.Port, "protocol": d.Protocol, "sni": d.SNI,
 			"agent_id": d.AgentID, "renew_after_fraction": d.RenewAfterFraction, "updated_at": d.UpdatedAt,
 		})
-		if res.Error != nil {
-			if isUniqueViolation(res.Error) {
-				return ErrConflict
-			}
-			return res.Error
+		if res.Error != nil && isUniqueViolation(res.Error) {
+			return "", ErrConflict
 		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
+		if err := affected(res); err != nil {
+			return "", err
 		}
-		return replaceTags(tx, orgID, d.ID, d.Tags)
+		return d.ID, replaceTags(tx, orgID, d.ID, d.Tags)
 	})
 	if err != nil {
 		return Domain{}, fmt.Errorf("store: update domain %s: %w", d.ID, err)
@@ -250,12 +247,11 @@ func replaceTags(tx *gorm.DB, orgID, domainID string, tags []string) error {
 
 // DeleteDomain removes a domain and its history.
 func (s *Store) DeleteDomain(ctx context.Context, orgID, id string) error {
-	res := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Delete(&Domain{})
-	if res.Error != nil {
-		return fmt.Errorf("store: delete domain %s: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("store: delete domain %s: %w", id, ErrNotFound)
+	err := s.change(ctx, orgID, "domain.delete", "domain", nil, func(tx *gorm.DB) (string, error) {
+		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&Domain{}))
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete domain %s: %w", id, err)
 	}
 	return nil
 }
@@ -439,4 +435,8 @@ func (d Domain) Key() string {
 		agent = *d.AgentID
 	}
 	return fmt.Sprintf("%s|%d|%s|%s", d.Host, d.Port, d.Protocol, agent)
+}
+
+func domainDetails(d Domain) map[string]any {
+	return map[string]any{"host": d.Host, "port": d.Port, "protocol": d.Protocol, "agent_id": d.AgentID}
 }

@@ -47,11 +47,11 @@ func (s *Store) CreateAlertRule(ctx context.Context, orgID string, r AlertRule) 
 	r.normalize()
 	now := s.now()
 	r.ID, r.OrganizationID, r.CreatedAt, r.UpdatedAt = NewID(), orgID, now, now
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, orgID, "alert_rule.create", "alert_rule", map[string]string{"name": r.Name}, func(tx *gorm.DB) (string, error) {
 		if err := checkRuleRefs(tx, orgID, r); err != nil {
-			return err
+			return "", err
 		}
-		return tx.Create(&r).Error
+		return r.ID, tx.Create(&r).Error
 	})
 	if err != nil {
 		return AlertRule{}, fmt.Errorf("store: create alert rule: %w", err)
@@ -63,20 +63,13 @@ func (s *Store) CreateAlertRule(ctx context.Context, orgID string, r AlertRule) 
 func (s *Store) UpdateAlertRule(ctx context.Context, orgID string, r AlertRule) (AlertRule, error) {
 	r.normalize()
 	r.UpdatedAt = s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, orgID, "alert_rule.update", "alert_rule", map[string]string{"name": r.Name}, func(tx *gorm.DB) (string, error) {
 		if err := checkRuleRefs(tx, orgID, r); err != nil {
-			return err
+			return "", err
 		}
-		res := tx.Model(&AlertRule{}).Where("organization_id = ? AND id = ?", orgID, r.ID).
+		return r.ID, affected(tx.Model(&AlertRule{}).Where("organization_id = ? AND id = ?", orgID, r.ID).
 			Select("name", "enabled", "thresholds", "events", "channel_ids", "scope_all", "scope_tags", "scope_agent_ids", "unreachable_after", "updated_at").
-			Updates(&r)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return nil
+			Updates(&r))
 	})
 	if err != nil {
 		return AlertRule{}, fmt.Errorf("store: update alert rule %s: %w", r.ID, err)
@@ -126,12 +119,11 @@ func (s *Store) GetAlertRule(ctx context.Context, orgID, id string) (AlertRule, 
 
 // DeleteAlertRule removes a rule and its alert history.
 func (s *Store) DeleteAlertRule(ctx context.Context, orgID, id string) error {
-	res := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Delete(&AlertRule{})
-	if res.Error != nil {
-		return fmt.Errorf("store: delete alert rule %s: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("store: delete alert rule %s: %w", id, ErrNotFound)
+	err := s.change(ctx, orgID, "alert_rule.delete", "alert_rule", nil, func(tx *gorm.DB) (string, error) {
+		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&AlertRule{}))
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete alert rule %s: %w", id, err)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 )
 
@@ -142,3 +143,17 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// affected turns a write that touched no row into ErrNotFound.
+func affected(res *gorm.DB) error {
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// lockForUpdate locks the selected rows until the transaction ends.
+var lockForUpdate = clause.Locking{Strength: "UPDATE"}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Scopes of an API token.
@@ -37,7 +39,10 @@ func (s *Store) CreateAPIToken(ctx context.Context, orgID string, t APIToken) (A
 	t.ID = NewID()
 	t.OrganizationID = orgID
 	t.CreatedAt = s.now()
-	if err := s.db.WithContext(ctx).Create(&t).Error; err != nil {
+	err := s.change(ctx, orgID, "token.create", "token", map[string]string{"name": t.Name, "scope": t.Scope}, func(tx *gorm.DB) (string, error) {
+		return t.ID, tx.Create(&t).Error
+	})
+	if err != nil {
 		return APIToken{}, fmt.Errorf("store: create api token: %w", err)
 	}
 	return t, nil
@@ -59,15 +64,17 @@ func (s *Store) ListAPITokens(ctx context.Context, orgID string, page Page) ([]A
 
 // RevokeAPIToken marks a token revoked; revoking twice keeps the first time.
 func (s *Store) RevokeAPIToken(ctx context.Context, orgID, id string) error {
-	db := s.db.WithContext(ctx)
 	var t APIToken
-	if err := db.Where("organization_id = ? AND id = ?", orgID, id).Take(&t).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Take(&t).Error; err != nil {
 		return fmt.Errorf("store: revoke api token %s: %w", id, notFound(err))
 	}
 	if t.RevokedAt != nil {
 		return nil
 	}
-	if err := db.Model(&APIToken{}).Where("organization_id = ? AND id = ?", orgID, id).Update("revoked_at", s.now()).Error; err != nil {
+	err := s.change(ctx, orgID, "token.revoke", "token", map[string]string{"name": t.Name}, func(tx *gorm.DB) (string, error) {
+		return id, tx.Model(&APIToken{}).Where("organization_id = ? AND id = ?", orgID, id).Update("revoked_at", s.now()).Error
+	})
+	if err != nil {
 		return fmt.Errorf("store: revoke api token %s: %w", id, err)
 	}
 	return nil
