@@ -67,6 +67,8 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.GET("/insights/expiry-clusters", h.expiryClusters, need(permRead))
 	g.GET("/insights/stale", h.staleEndpoints, need(permRead))
 
+	g.GET("/metrics", h.metrics, need(permRead))
+
 	api.Any("/*", func(c echo.Context) error { return errNotFound })
 	if ui != nil {
 		e.GET("/*", echo.WrapHandler(ui))
