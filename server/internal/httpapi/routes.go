@@ -11,10 +11,11 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 
-	api := e.Group("/api/v1", h.requestLog, noStore)
+	api := e.Group("/api/v1", h.requestLog, noStore, anonymousActor)
 	api.POST("/auth/signup", h.signup)
 	api.POST("/auth/login", h.login)
 	api.POST("/auth/logout", h.logout)
+	api.POST("/invitations/accept", h.acceptInvitation)
 
 	agent := api.Group("/agent", h.authenticateAgent)
 	agent.GET("/targets", h.agentTargets)
@@ -24,14 +25,14 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.GET("/me", h.me, need(permRead))
 
 	g.GET("/tokens", h.listTokens, need(permSession))
-	g.POST("/tokens", h.createToken, need(permSession))
-	g.DELETE("/tokens/:id", h.revokeToken, need(permSession))
+	g.POST("/tokens", h.createToken, need(permSession, permAdmin))
+	g.DELETE("/tokens/:id", h.revokeToken, need(permSession, permAdmin))
 
 	g.GET("/agents", h.listAgents, need(permRead))
-	g.POST("/agents", h.createAgent, need(permWrite))
+	g.POST("/agents", h.createAgent, need(permAdmin))
 	g.GET("/agents/:id", h.getAgent, need(permRead))
-	g.PATCH("/agents/:id", h.updateAgent, need(permWrite))
-	g.DELETE("/agents/:id", h.deleteAgent, need(permWrite))
+	g.PATCH("/agents/:id", h.updateAgent, need(permAdmin))
+	g.DELETE("/agents/:id", h.deleteAgent, need(permAdmin))
 
 	g.GET("/domains", h.listDomains, need(permRead))
 	g.POST("/domains", h.createDomain, need(permWrite))
@@ -45,27 +46,36 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.GET("/certificates/:sha256", h.getCertificate, need(permRead))
 
 	g.GET("/ca-bundles", h.listCABundles, need(permRead))
-	g.POST("/ca-bundles", h.createCABundle, need(permWrite))
+	g.POST("/ca-bundles", h.createCABundle, need(permAdmin))
 	g.GET("/ca-bundles/:id", h.getCABundle, need(permRead))
-	g.DELETE("/ca-bundles/:id", h.deleteCABundle, need(permWrite))
+	g.DELETE("/ca-bundles/:id", h.deleteCABundle, need(permAdmin))
 
 	g.GET("/channels", h.listChannels, need(permRead))
-	g.POST("/channels", h.createChannel, need(permWrite))
+	g.POST("/channels", h.createChannel, need(permAdmin))
 	g.GET("/channels/:id", h.getChannel, need(permRead))
-	g.PATCH("/channels/:id", h.updateChannel, need(permWrite))
-	g.DELETE("/channels/:id", h.deleteChannel, need(permWrite))
-	g.POST("/channels/:id/test", h.testChannel, need(permWrite))
+	g.PATCH("/channels/:id", h.updateChannel, need(permAdmin))
+	g.DELETE("/channels/:id", h.deleteChannel, need(permAdmin))
+	g.POST("/channels/:id/test", h.testChannel, need(permAdmin))
 
 	g.GET("/alert-rules", h.listRules, need(permRead))
-	g.POST("/alert-rules", h.createRule, need(permWrite))
+	g.POST("/alert-rules", h.createRule, need(permAdmin))
 	g.GET("/alert-rules/:id", h.getRule, need(permRead))
-	g.PATCH("/alert-rules/:id", h.updateRule, need(permWrite))
-	g.DELETE("/alert-rules/:id", h.deleteRule, need(permWrite))
+	g.PATCH("/alert-rules/:id", h.updateRule, need(permAdmin))
+	g.DELETE("/alert-rules/:id", h.deleteRule, need(permAdmin))
 
 	g.GET("/events", h.listEvents, need(permRead))
 
 	g.GET("/insights/expiry-clusters", h.expiryClusters, need(permRead))
 	g.GET("/insights/stale", h.staleEndpoints, need(permRead))
+
+	g.GET("/members", h.listMembers, need(permRead))
+	g.PATCH("/members/:user_id", h.updateMember, need(permSession, permOwner))
+	g.DELETE("/members/me", h.leave, need(permSession))
+	g.DELETE("/members/:user_id", h.removeMember, need(permSession, permOwner))
+	g.GET("/invitations", h.listInvitations, need(permSession, permOwner))
+	g.POST("/invitations", h.createInvitation, need(permSession, permOwner))
+	g.DELETE("/invitations/:id", h.revokeInvitation, need(permSession, permOwner))
+	g.GET("/audit-log", h.listAudit, need(permAdmin))
 
 	g.GET("/metrics", h.metrics, need(permRead))
 
