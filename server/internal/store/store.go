@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -43,6 +44,9 @@ type Store struct {
 type Options struct {
 	// Now replaces the clock (tests that age certificates).
 	Now func() time.Time
+	// Statements, when set, counts the SQL statements issued (benchmarks
+	// report queries per operation).
+	Statements *atomic.Int64
 }
 
 // OpenSQLite opens (creating if needed) the embedded database file.
@@ -87,6 +91,16 @@ func gormConfig() *gorm.Config {
 }
 
 func newStore(db *gorm.DB, d Dialect, opts Options) *Store {
+	if c := opts.Statements; c != nil {
+		count := func(*gorm.DB) { c.Add(1) }
+		cb := db.Callback()
+		_ = cb.Query().After("gorm:query").Register("certinel:count", count)
+		_ = cb.Create().After("gorm:create").Register("certinel:count", count)
+		_ = cb.Update().After("gorm:update").Register("certinel:count", count)
+		_ = cb.Delete().After("gorm:delete").Register("certinel:count", count)
+		_ = cb.Row().After("gorm:row").Register("certinel:count", count)
+		_ = cb.Raw().After("gorm:raw").Register("certinel:count", count)
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
