@@ -36,14 +36,21 @@ func (h *handler) agentTargets(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	jobs, err := h.store.AgentDiscoveryJobs(ctx, a.OrganizationID, a.ID)
+	if err != nil {
+		return err
+	}
 	resp := wire.TargetsResponse{
 		Agent:           wire.AgentInfo{ID: a.ID, Name: a.Name},
 		IntervalSeconds: a.IntervalSeconds,
 		Targets:         make([]wire.Target, len(domains)),
-		Discovery:       []wire.DiscoveryJob{},
+		Discovery:       make([]wire.DiscoveryJob, len(jobs)),
 	}
 	for i, d := range domains {
 		resp.Targets[i] = wire.Target{ID: d.ID, Host: d.Host, Port: d.Port, Protocol: d.Protocol, SNI: d.SNI, TimeoutMS: targetTimeoutMS}
+	}
+	for i, j := range jobs {
+		resp.Discovery[i] = wire.DiscoveryJob{ID: j.ID, Hosts: j.Hosts, Ports: j.Ports, IntervalSeconds: j.IntervalSeconds, RatePerSecond: j.RatePerSecond}
 	}
 	return c.JSON(http.StatusOK, resp)
 }

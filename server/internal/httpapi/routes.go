@@ -45,6 +45,15 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.GET("/certificates", h.listCertificates, need(permRead))
 	g.GET("/certificates/:sha256", h.getCertificate, need(permRead))
 
+	g.GET("/discovery-jobs", h.listDiscoveryJobs, need(permRead))
+	g.POST("/discovery-jobs", h.createDiscoveryJob, need(permWrite))
+	g.GET("/discovery-jobs/:id", h.getDiscoveryJob, need(permRead))
+	g.PATCH("/discovery-jobs/:id", h.updateDiscoveryJob, need(permWrite))
+	g.DELETE("/discovery-jobs/:id", h.deleteDiscoveryJob, need(permWrite))
+	g.GET("/discovered", h.listDiscovered, need(permRead))
+	g.POST("/discovered/adopt", h.adoptDiscovered, need(permWrite))
+	g.POST("/discovered/ignore", h.ignoreDiscovered, need(permWrite))
+
 	g.GET("/ca-bundles", h.listCABundles, need(permRead))
 	g.POST("/ca-bundles", h.createCABundle, need(permAdmin))
 	g.GET("/ca-bundles/:id", h.getCABundle, need(permRead))

@@ -35,22 +35,9 @@ func (j *judge) convert(r wire.Result, targets map[string]store.Domain) (store.O
 	if !ok {
 		return obs, fmt.Errorf("target_id %q: not a target of this agent", truncate(r.TargetID, 64))
 	}
-	chain := make([]*certs.Cert, 0, len(r.Chain))
-	shas := make([]string, 0, len(r.Chain))
-	var earliest *time.Time
-	for i, b64 := range r.Chain {
-		c, err := j.cache.peek(b64)
-		if err != nil {
-			return obs, fmt.Errorf("chain[%d]: %w", i, err)
-		}
-		chain = append(chain, c.parsed)
-		shas = append(shas, c.row.SHA256)
-		if na := c.row.NotAfter; earliest == nil || na.Before(*earliest) {
-			earliest = &na
-		}
-	}
-	for _, b64 := range r.Chain {
-		j.cache.markUsed(b64)
+	chain, shas, earliest, err := j.parseChain(r.Chain)
+	if err != nil {
+		return obs, err
 	}
 	kind := r.ErrorKind
 	if !errorKinds[kind] {
@@ -77,12 +64,32 @@ func (j *judge) convert(r wire.Result, targets map[string]store.Domain) (store.O
 	return obs, nil
 }
 
+// parseChain parses a result's chain through the cache and marks its
+// certificates for storing. earliest is the soonest expiry in the chain.
+func (j *judge) parseChain(b64s []string) (chain []*certs.Cert, shas []string, earliest *time.Time, err error) {
+	chain = make([]*certs.Cert, 0, len(b64s))
+	shas = make([]string, 0, len(b64s))
+	for i, b64 := range b64s {
+		c, err := j.cache.peek(b64)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("chain[%d]: %w", i, err)
+		}
+		chain = append(chain, c.parsed)
+		shas = append(shas, c.row.SHA256)
+		if na := c.row.NotAfter; earliest == nil || na.Before(*earliest) {
+			earliest = &na
+		}
+	}
+	for _, b64 := range b64s {
+		j.cache.markUsed(b64)
+	}
+	return chain, shas, earliest, nil
+}
+
 func checkResult(r wire.Result, now time.Time) error {
 	switch {
 	case r.TargetID == "" && r.DiscoveryJobID == "":
 		return errors.New("target_id is required")
-	case r.TargetID == "":
-		return fmt.Errorf("discovery_job_id %q: no such discovery job", truncate(r.DiscoveryJobID, 64))
 	case r.ObservedAt.IsZero():
 		return errors.New("observed_at is required")
 	case r.ObservedAt.After(now.Add(futureSkew)):

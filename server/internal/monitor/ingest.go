@@ -44,6 +44,9 @@ type Source struct {
 	OrgID   string
 	AgentID *string // nil for the server's own checks
 	Targets map[string]store.Domain
+	// Jobs are the agent's discovery jobs by ID; their results add to the
+	// discovered-endpoint inventory.
+	Jobs map[string]store.DiscoveryJob
 }
 
 // IngestAgent stores an agent's batch. A batch ID seen before stores
@@ -53,7 +56,16 @@ func (in *Ingester) IngestAgent(ctx context.Context, agent store.Agent, req wire
 	if err != nil {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
-	return in.Ingest(ctx, Source{OrgID: agent.OrganizationID, AgentID: &agent.ID, Targets: byID(domains)}, req)
+	jobs, err := in.store.AgentDiscoveryJobs(ctx, agent.OrganizationID, agent.ID)
+	if err != nil {
+		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
+	}
+	src := Source{OrgID: agent.OrganizationID, AgentID: &agent.ID, Targets: byID(domains), Jobs: jobsByID(jobs)}
+	resp, err := in.Ingest(ctx, src, req)
+	if err == nil && resp.Accepted > 0 {
+		in.autoAdopt(ctx, agent.OrganizationID, jobs)
+	}
+	return resp, err
 }
 
 func byID(ds []store.Domain) map[string]store.Domain {
@@ -76,13 +88,16 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 	}
 	resp := wire.ResultsResponse{Rejected: []wire.Rejection{}}
 	for i, r := range req.Results {
-		obs, err := j.convert(r, src.Targets)
+		obs, found, err := j.convertResult(r, src)
 		if err != nil {
 			resp.Rejected = append(resp.Rejected, wire.Rejection{Index: i, Error: err.Error()})
 			continue
 		}
 		obs.AgentID = src.AgentID
 		rs.Observations = append(rs.Observations, obs)
+		if found != nil {
+			rs.Discovered = append(rs.Discovered, *found)
+		}
 	}
 	rs.Certificates = j.cache.used()
 	rejected, err := json.Marshal(resp.Rejected)

@@ -52,10 +52,15 @@ const servingSQL = `(SELECT COUNT(*) FROM domain_states s
 	JOIN domains d ON d.id = s.domain_id
 	WHERE ocs.sha256 = certificates.sha256 AND d.organization_id = oc.organization_id)`
 
+// trustSQL prefers what a monitored domain last said of the certificate and
+// falls back to its latest discovery, so certificates nobody monitors yet
+// still carry a verdict.
 const trustSQL = `COALESCE((SELECT s.trust_status FROM domain_states s
 	JOIN domains d ON d.id = s.domain_id
 	WHERE s.leaf_sha256 = certificates.sha256 AND d.organization_id = oc.organization_id
-	ORDER BY s.checked_at DESC LIMIT 1), '')`
+	ORDER BY s.checked_at DESC LIMIT 1), (SELECT e.trust_status FROM discovered_endpoints e
+	WHERE e.leaf_sha256 = certificates.sha256 AND e.organization_id = oc.organization_id
+	ORDER BY e.last_seen_at DESC LIMIT 1), '')`
 
 func (s *Store) inventory(ctx context.Context, orgID string) *gorm.DB {
 	return s.db.WithContext(ctx).Table("certificates").

@@ -98,6 +98,9 @@ type ResultSet struct {
 	AgentID      string
 	Observations []Observation
 	Certificates []Certificate
+	// Discovered are the endpoints discovery results found; their
+	// observations are among Observations, without a domain.
+	Discovered []DiscoveredEndpoint
 	// Rejected is the JSON list of refused items, kept for replays.
 	Rejected string
 }
@@ -144,7 +147,10 @@ func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (Re
 			}
 			return ErrDuplicateBatch
 		}
-		return saveObservations(tx, orgID, rs, now)
+		if err := saveObservations(tx, orgID, rs, now); err != nil {
+			return err
+		}
+		return upsertDiscovered(tx, orgID, rs.Discovered)
 	})
 	if err != nil && !errors.Is(err, ErrDuplicateBatch) {
 		return ResultBatch{}, fmt.Errorf("store: save batch %q: %w", rs.BatchID, err)
