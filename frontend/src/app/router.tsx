@@ -11,6 +11,7 @@ const lazyPage = (load: () => Promise<{ default: React.ComponentType }>) => asyn
 export const routes: RouteObject[] = [
   { path: '/login', lazy: lazyPage(() => import('./routes/auth/login')), errorElement: <RouteError /> },
   { path: '/signup', lazy: lazyPage(() => import('./routes/auth/signup')), errorElement: <RouteError /> },
+  { path: '/invite/:token', lazy: lazyPage(() => import('./routes/auth/invite')), errorElement: <RouteError /> },
   {
     path: '/',
     lazy: lazyPage(() => import('./routes/app/root')),
@@ -20,6 +21,12 @@ export const routes: RouteObject[] = [
       { path: 'domains', lazy: lazyPage(() => import('./routes/app/domains')) },
       { path: 'domains/:id', lazy: lazyPage(() => import('./routes/app/domain')) },
       { path: 'certificates', lazy: lazyPage(() => import('./routes/app/certificates')) },
+      { path: 'alerts', lazy: lazyPage(() => import('./routes/app/alerts')) },
+      { path: 'events', lazy: lazyPage(() => import('./routes/app/events')) },
+      { path: 'ca-bundles', lazy: lazyPage(() => import('./routes/app/ca-bundles')) },
+      { path: 'discovery', lazy: lazyPage(() => import('./routes/app/discovery')) },
+      { path: 'members', lazy: lazyPage(() => import('./routes/app/members')) },
+      { path: 'audit-log', lazy: lazyPage(() => import('./routes/app/audit-log')) },
       { path: 'agents', lazy: lazyPage(() => import('./routes/app/agents')) },
       { path: 'tokens', lazy: lazyPage(() => import('./routes/app/tokens')) },
       { path: 'account', lazy: lazyPage(() => import('./routes/app/account')) },

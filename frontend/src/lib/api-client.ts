@@ -9,14 +9,17 @@ export class ApiError extends Error {
   readonly code: string;
   readonly field: string | undefined;
   readonly details: FieldError[];
+  /** The whole parsed answer, for errors that carry more than {error} (CSV row errors). */
+  readonly data: unknown;
 
-  constructor(status: number, code: string, message: string, field?: string, details?: FieldError[]) {
+  constructor(status: number, code: string, message: string, field?: string, details?: FieldError[], data?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field || undefined;
     this.details = details ?? [];
+    this.data = data;
   }
 
   /** Every field error, the lead one first, without repeats. */
@@ -39,7 +42,7 @@ export type Paginated<T> = { items: T[]; total: number; page: number; per_page: 
 
 type Params = Record<string, string | number | boolean | undefined | null>;
 
-type RequestOptions = { params?: Params; body?: unknown; signal?: AbortSignal };
+type RequestOptions = { params?: Params; body?: unknown; raw?: BodyInit; contentType?: string; signal?: AbortSignal };
 
 const BASE = '/api/v1';
 
@@ -70,6 +73,8 @@ export function buildUrl(path: string, params?: Params): string {
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  // FormData sets its own multipart boundary; other raw bodies name their type.
+  if (opts.raw !== undefined && opts.contentType) headers['Content-Type'] = opts.contentType;
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
   let res: Response;
@@ -78,7 +83,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       signal: opts.signal,
     });
   } catch (e) {
@@ -104,6 +109,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
       err?.message ?? `The server answered ${res.status}.`,
       err?.field,
       err?.details,
+      data,
     );
     if (res.status === 401 && !path.startsWith('/auth/') && path !== '/me') onUnauthorized?.();
     throw apiErr;
@@ -116,4 +122,6 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
+  /** A non-JSON body: text/csv, or FormData (multipart, its own content type). */
+  upload: <T>(path: string, raw: BodyInit, contentType?: string) => request<T>('POST', path, { raw, contentType }),
 };

@@ -58,6 +58,19 @@ export function useSignup() {
   });
 }
 
+/** Accepts an invitation: a new account sets a password; a signed-in user just joins. */
+export function useAcceptInvitation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: { token: string; password?: string }) =>
+      remember(await api.post<Session>('/invitations/accept', { token: input.token, password: input.password ?? '' })),
+    onSuccess: (s) => {
+      qc.clear();
+      qc.setQueryData(sessionQueryOptions().queryKey, s);
+    },
+  });
+}
+
 export function useLogout() {
   const qc = useQueryClient();
   return useMutation({
@@ -87,4 +100,20 @@ export function RequireAuth({ children, fallback }: { children: ReactNode; fallb
 export function safeNext(raw: string | null): string {
   if (!raw || !raw.startsWith('/') || raw.startsWith('//')) return '/';
   return raw;
+}
+
+/**
+ * What the signed-in role may do, mirroring the server's route table:
+ * viewers only read; members change domains; admins also manage agents,
+ * tokens, channels, rules and CA bundles; owners also manage members.
+ * Controls the role cannot use are hidden (the server refuses anyway).
+ */
+export function usePermissions() {
+  const role = useSession().data?.role ?? 'viewer';
+  return {
+    role,
+    canWrite: role !== 'viewer',
+    canAdmin: role === 'owner' || role === 'admin',
+    isOwner: role === 'owner',
+  };
 }

@@ -8,12 +8,14 @@ import { api, isApiError } from './api-client';
 export function useEndpointAvailable(path: string): 'yes' | 'no' | 'unknown' {
   const q = useQuery({
     queryKey: ['endpoint-available', path],
+    enabled: path !== '',
     queryFn: async () => {
       try {
         await api.get(path, { per_page: 1 });
         return true;
       } catch (e) {
-        if (isApiError(e) && (e.status === 404 || e.status === 405)) return false;
+        // 403: this role may not use it, which hides it just the same.
+        if (isApiError(e) && (e.status === 404 || e.status === 405 || e.status === 403)) return false;
         throw e;
       }
     },

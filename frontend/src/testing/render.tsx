@@ -22,7 +22,7 @@ export function mockFetch(handler: Handler) {
     const url = new URL(String(input), 'http://localhost');
     const method = init?.method ?? 'GET';
     const headers = new Headers(init?.headers);
-    const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    const body = typeof init?.body === 'string' ? parseMaybe(init.body) : init?.body;
     const req = { method, url, body, headers };
     calls.push(req);
     const res = handler(req);
@@ -33,4 +33,12 @@ export function mockFetch(handler: Handler) {
   });
   vi.stubGlobal('fetch', fn);
   return calls;
+}
+
+function parseMaybe(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
 }

@@ -36,6 +36,8 @@ export type Domain = {
   last_checked_at: string | null;
   last_error: string;
   last_error_kind: string;
+  /** When renewal is due, as a fraction of the lifetime; null follows the policy. */
+  renew_after_fraction?: number | null;
   created_at: string;
   updated_at: string;
 };
@@ -94,7 +96,20 @@ export type LastCheck = {
 export type CheckError = { observed_at: string; error: string; error_kind: string; address: string };
 export type Change = { old_sha256: string; new_sha256: string; observed_at: string };
 
+export type StaleInfo = {
+  domain_id: string;
+  host: string;
+  port: number;
+  name: string;
+  served_sha256: string;
+  newer_sha256: string;
+  newer_domain_id: string;
+  newer_host: string;
+  newer_port: number;
+};
+
 export type DomainDetail = Domain & {
+  stale?: StaleInfo[] | null;
   chain: ChainEntry[];
   history: ServedCertificate[];
   analysis?: Analysis | null;

@@ -4,15 +4,19 @@ import { PageHeader } from '@/components/ui/page-header';
 import { useAllAgents } from '@/features/agents/api/get-agents';
 import { DomainForm } from '@/features/domains/components/domain-form';
 import { DomainsTable } from '@/features/domains/components/domains-table';
+import { ImportForm } from '@/features/domains/components/import-form';
+import { usePermissions } from '@/lib/auth';
 
 export default function DomainsRoute() {
   const [params, setParams] = useSearchParams();
   const agents = useAllAgents();
-  const adding = params.get('add') === '1';
-  const setAdding = (on: boolean) => {
+  const { canWrite } = usePermissions();
+  const adding = canWrite && params.get('add') === '1';
+  const importing = canWrite && params.get('import') === '1';
+  const setFlag = (name: string, on: boolean) => {
     const next = new URLSearchParams(params);
-    if (on) next.set('add', '1');
-    else next.delete('add');
+    if (on) next.set(name, '1');
+    else next.delete(name);
     setParams(next, { replace: true });
   };
   const options = (agents.data ?? []).map((a) => ({ id: a.id, name: a.name }));
@@ -22,15 +26,26 @@ export default function DomainsRoute() {
       <PageHeader
         title="Domains"
         description="Every endpoint whose certificate Certinel checks."
-        actions={!adding ? <Button variant="primary" onClick={() => setAdding(true)}>Add domain</Button> : null}
+        actions={canWrite && !adding ? <Button variant="primary" onClick={() => setFlag('add', true)}>Add domain</Button> : null}
       />
       {adding ? (
         <section className="card" aria-labelledby="add-h">
           <h2 id="add-h" className="section-title">Add a domain</h2>
-          {agents.isPending ? null : <DomainForm agents={options} onCancel={() => setAdding(false)} />}
+          {agents.isPending ? null : <DomainForm agents={options} onCancel={() => setFlag('add', false)} />}
         </section>
       ) : null}
-      <DomainsTable agents={options} onAdd={() => setAdding(true)} />
+      {importing ? (
+        <section className="card" aria-labelledby="import-h">
+          <h2 id="import-h" className="section-title">Import domains from CSV</h2>
+          <ImportForm onClose={() => setFlag('import', false)} />
+        </section>
+      ) : null}
+      <DomainsTable
+        agents={options}
+        canWrite={canWrite}
+        onAdd={canWrite ? () => setFlag('add', true) : undefined}
+        onImport={canWrite && !importing ? () => setFlag('import', true) : undefined}
+      />
     </>
   );
 }

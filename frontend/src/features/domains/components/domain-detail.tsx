@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import { Badge } from '@/components/ui/badge';
 import { Link, useNavigate } from 'react-router';
 import { DaysLeftBadge, StatusBadge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -14,6 +15,8 @@ import { useDomain } from '../api/get-domain';
 import { useUpdateDomain } from '../api/update-domain';
 import { endpointLabel, type AgentOption, type DomainDetail as Detail } from '../types';
 import { ChainTree } from './chain-tree';
+import { ChangesTimeline } from './changes-timeline';
+import { DomainEditForm } from './domain-edit-form';
 import { Verdicts } from './verdicts';
 
 const errorKinds: Record<string, string> = {
@@ -25,7 +28,10 @@ const errorKinds: Record<string, string> = {
   other: 'Check failed',
 };
 
-export function DomainDetail({ id, agents }: { id: string; agents: AgentOption[] }) {
+type DetailProps = { id: string; agents: AgentOption[]; canWrite?: boolean; children?: ReactNode };
+
+/** children (composed by the route, e.g. the domain's alerts) go below the chain. */
+export function DomainDetail({ id, agents, canWrite = true, children }: DetailProps) {
   const q = useDomain(id);
   if (q.isPending) return <Spinner label="Loading domain" />;
   if (q.isError) {
@@ -38,12 +44,14 @@ export function DomainDetail({ id, agents }: { id: string; agents: AgentOption[]
     }
     return <Notice tone="error" title="Could not load the domain.">{q.error.message}</Notice>;
   }
-  return <DomainView d={q.data} agents={agents} />;
+  return <DomainView d={q.data} agents={agents} canWrite={canWrite}>{children}</DomainView>;
 }
 
-function DomainView({ d, agents }: { d: Detail; agents: AgentOption[] }) {
+function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: AgentOption[]; canWrite: boolean; children?: ReactNode }) {
   const navigate = useNavigate();
   const [confirm, setConfirm] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const stale = d.stale ?? [];
   const del = useDeleteDomains();
   const update = useUpdateDomain();
   const agent = d.agent_id ? agents.find((a) => a.id === d.agent_id) : undefined;
@@ -56,11 +64,37 @@ function DomainView({ d, agents }: { d: Detail; agents: AgentOption[] }) {
         title={
           <span className="title-with-badges">
             {endpointLabel(d)} <StatusBadge status={d.status} /> <DaysLeftBadge days={d.days_left} />
+            {stale.length > 0 ? (
+              <Badge tone="warning" title="A newer certificate for this name is served elsewhere">
+                Stale certificate
+              </Badge>
+            ) : null}
           </span>
         }
         description={d.not_after ? `Earliest expiry in the chain: ${formatDateTime(d.not_after)}` : 'Not checked yet.'}
-        actions={<Button variant="danger" onClick={() => setConfirm(true)}>Delete</Button>}
+        actions={
+          canWrite ? (
+            <>
+              <Button onClick={() => setEditing((x) => !x)} aria-expanded={editing}>Edit</Button>
+              <Button variant="danger" onClick={() => setConfirm(true)}>Delete</Button>
+            </>
+          ) : null
+        }
       />
+      {editing ? (
+        <section className="card" aria-labelledby="edit-h">
+          <h2 id="edit-h" className="section-title">Edit {endpointLabel(d)}</h2>
+          <DomainEditForm domain={d} onDone={() => setEditing(false)} />
+        </section>
+      ) : null}
+      {stale.map((s) => (
+        <Notice key={s.newer_sha256} tone="warning" title="This endpoint serves a stale certificate.">
+          A newer certificate for <strong>{s.name}</strong> is already served on{' '}
+          <Link to={`/domains/${s.newer_domain_id}`}>{s.newer_host}:{s.newer_port}</Link> (
+          <span className="mono">{shortHash(s.newer_sha256)}</span>); this one still presents{' '}
+          <span className="mono">{shortHash(s.served_sha256)}</span>. The renewal was probably not deployed here.
+        </Notice>
+      ))}
       <div className="detail-grid">
         <section className="card" aria-labelledby="facts-h">
           <h2 id="facts-h" className="section-title">Endpoint</h2>
@@ -70,7 +104,7 @@ function DomainView({ d, agents }: { d: Detail; agents: AgentOption[] }) {
             <div>
               <dt><label htmlFor="agent-pick">Checked by</label></dt>
               <dd>
-                <select id="agent-pick" className="input select input-compact" value={d.agent_id ?? ''} disabled={update.isPending}
+                <select id="agent-pick" className="input select input-compact" value={d.agent_id ?? ''} disabled={update.isPending || !canWrite}
                   onChange={(e) => update.mutate({ id: d.id, agent_id: e.target.value || null })}>
                   <option value="">Certinel cloud</option>
                   {d.agent_id && !agent ? <option value={d.agent_id}>Unknown agent</option> : null}
@@ -82,6 +116,7 @@ function DomainView({ d, agents }: { d: Detail; agents: AgentOption[] }) {
             <div><dt>Last check</dt><dd>{d.last_checked_at ? `${formatDateTime(d.last_checked_at)} (${formatRelative(d.last_checked_at)})` : 'never'}</dd></div>
             <div><dt>Leaf SHA-256</dt><dd className="mono" title={d.sha256 ?? undefined}>{shortHash(d.sha256, 24)}</dd></div>
             <div><dt>Tags</dt><dd>{d.tags.length ? d.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="muted">none</span>}</dd></div>
+            <div><dt>Renew after</dt><dd>{d.renew_after_fraction != null ? `${Math.round(d.renew_after_fraction * 100)}% of the lifetime` : <span className="muted">policy default</span>}{d.analysis?.renew_by ? <span className="muted"> · by {formatDate(d.analysis.renew_by)}</span> : null}</dd></div>
             <div><dt>Added</dt><dd>{formatDate(d.created_at)}</dd></div>
           </dl>
         </section>
@@ -117,6 +152,13 @@ function DomainView({ d, agents }: { d: Detail; agents: AgentOption[] }) {
         <h2 id="chain-h" className="section-title">Certificate chain</h2>
         <ChainTree chain={d.chain} />
       </section>
+      {children}
+      {d.changes && d.changes.length > 0 ? (
+        <section className="card" aria-labelledby="changes-h">
+          <h2 id="changes-h" className="section-title">Certificate changes</h2>
+          <ChangesTimeline changes={d.changes} history={d.history} />
+        </section>
+      ) : null}
       {d.errors && d.errors.length > 0 ? (
         <section className="card card-flush" aria-labelledby="errs-h">
           <h2 id="errs-h" className="section-title card-pad">Recent errors</h2>

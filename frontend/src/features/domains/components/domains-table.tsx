@@ -7,10 +7,10 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
-import { downloadText, toCsv } from '@/lib/download';
 import { formatDate, formatRelative } from '@/lib/format';
 import { useDeleteDomains } from '../api/delete-domains';
-import { getAllDomains, useDomains } from '../api/get-domains';
+import { useDomains } from '../api/get-domains';
+import { exportUrl } from '../api/import-domains';
 import { endpointLabel, STATUSES, type AgentOption, type Domain, type DomainFilters } from '../types';
 
 const PER_PAGE = 50;
@@ -23,9 +23,9 @@ const SORTS = [
   { value: '-last_checked_at', label: 'Last checked' },
 ];
 
-type Props = { agents: AgentOption[]; onAdd?: () => void };
+type Props = { agents: AgentOption[]; onAdd?: () => void; onImport?: () => void; canWrite?: boolean };
 
-export function DomainsTable({ agents, onAdd }: Props) {
+export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props) {
   const [params, setParams] = useSearchParams();
   const filters: DomainFilters = {
     q: params.get('q') ?? '',
@@ -39,8 +39,6 @@ export function DomainsTable({ agents, onAdd }: Props) {
   const [search, setSearch] = useState(filters.q ?? '');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState(false);
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<string | null>(null);
   const del = useDeleteDomains();
   const list = useDomains({ ...filters, page, per_page: PER_PAGE });
   const agentName = useMemo(() => new Map(agents.map((a) => [a.id, a.name])), [agents]);
@@ -74,26 +72,6 @@ export function DomainsTable({ agents, onAdd }: Props) {
       else n.add(id);
       return n;
     });
-
-  const exportCsv = async () => {
-    setExporting(true);
-    setExportError(null);
-    try {
-      const all = await getAllDomains(filters);
-      const rows = [
-        ['host', 'port', 'protocol', 'sni', 'agent', 'tags', 'status', 'days_left', 'not_after', 'sha256', 'last_checked_at', 'last_error'],
-        ...all.map((d) => [
-          d.host, d.port, d.protocol, d.sni, d.agent_id ? (agentName.get(d.agent_id) ?? d.agent_id) : '', d.tags.join(' '),
-          d.status, d.days_left, d.not_after, d.sha256, d.last_checked_at, d.last_error,
-        ]),
-      ];
-      downloadText(`certinel-domains-${new Date().toISOString().slice(0, 10)}.csv`, toCsv(rows), 'text/csv');
-    } catch (e) {
-      setExportError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setExporting(false);
-    }
-  };
 
   return (
     <div className="card card-flush">
@@ -142,12 +120,12 @@ export function DomainsTable({ agents, onAdd }: Props) {
             <button type="button" className="chip-remove" aria-label="Remove the expiry filter" onClick={() => update({ expires_before: '' })}>×</button>
           </span>
         ) : null}
-        <Button size="sm" onClick={exportCsv} loading={exporting} title="Built in your browser from the current filter">
+        {onImport ? <Button size="sm" onClick={onImport}>Import CSV</Button> : null}
+        <a className="btn btn-secondary btn-sm" href={exportUrl(filters)} download title="Every domain matching the current filters, as CSV">
           Export CSV
-        </Button>
+        </a>
       </div>
-      {exportError ? <Notice tone="error" title="Export failed.">{exportError}</Notice> : null}
-      {selected.size > 0 ? (
+      {selected.size > 0 && canWrite ? (
         <div className="bulkbar" role="region" aria-label="Bulk actions">
           <span>{selected.size} selected</span>
           <Button size="sm" variant="danger" onClick={() => setConfirm(true)}>Delete selected</Button>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Notice } from '@/components/ui/notice';
 import { daysLeftTone } from '@/lib/days-left';
@@ -9,11 +9,18 @@ const W = 900;
 const H = 180;
 const PAD_L = 28;
 const PAD_B = 22;
-const PAD_T = 10;
+const PAD_T = 18;
 
 const dayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
 
-export function ExpiryTimeline() {
+const isoDay = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+/**
+ * clusterDays are the server's expiry clusters (YYYY-MM-DD): days when many
+ * endpoints expire together are marked on the chart; children go below it.
+ */
+export function ExpiryTimeline({ clusterDays = [], children }: { clusterDays?: string[]; children?: ReactNode }) {
   const q = useExpiryTimeline();
   return (
     <section aria-labelledby="timeline-h" className="card">
@@ -21,26 +28,29 @@ export function ExpiryTimeline() {
         <h2 id="timeline-h" className="section-title">
           Expiry timeline · next {TIMELINE_DAYS} days
         </h2>
-        <Legend />
+        <Legend clusters={clusterDays.length > 0} />
       </div>
       {q.isError ? <Notice tone="error" title="Could not load the timeline.">{q.error.message}</Notice> : null}
-      {q.data ? <TimelineChart timeline={q.data} /> : q.isPending ? <div className="chart-skeleton" /> : null}
+      {q.data ? <TimelineChart timeline={q.data} clusterDays={clusterDays} /> : q.isPending ? <div className="chart-skeleton" /> : null}
+      {children}
     </section>
   );
 }
 
-function Legend() {
+function Legend({ clusters }: { clusters?: boolean }) {
   return (
     <ul className="legend" aria-label="Colour legend">
       <li><span className="swatch tone-critical" /> ≤ 7 days</li>
       <li><span className="swatch tone-high" /> ≤ 14 days</li>
       <li><span className="swatch tone-warning" /> ≤ 30 days</li>
       <li><span className="swatch tone-good" /> later</li>
+      {clusters ? <li><span className="cluster-mark" aria-hidden="true">▲</span> cluster</li> : null}
     </ul>
   );
 }
 
-export function TimelineChart({ timeline }: { timeline: Timeline }) {
+export function TimelineChart({ timeline, clusterDays = [] }: { timeline: Timeline; clusterDays?: string[] }) {
+  const clusters = new Set(clusterDays);
   const [selected, setSelected] = useState<TimelineDay | null>(null);
   const { days, overdue } = timeline;
   const total = days.reduce((n, d) => n + d.domains.length, 0);
@@ -81,8 +91,12 @@ export function TimelineChart({ timeline }: { timeline: Timeline }) {
           const n = d.domains.length;
           const h = (n / max) * innerH;
           const tone = daysLeftTone(d.day);
+          const cluster = n > 0 && clusters.has(isoDay(d.date));
           return (
             <g key={d.day}>
+              {cluster ? (
+                <text x={x + barW / 2} y={PAD_T + innerH - h - 3} className="cluster-mark" textAnchor="middle" aria-hidden="true">▲</text>
+              ) : null}
               {weekStart ? (
                 <text x={x} y={H - 6} className="axis">{d.day === 0 ? 'Today' : dayFmt.format(d.date)}</text>
               ) : null}
@@ -93,10 +107,10 @@ export function TimelineChart({ timeline }: { timeline: Timeline }) {
                   width={barW}
                   height={Math.max(h, 2)}
                   rx={1.5}
-                  className={`bar tone-${tone}${selected?.day === d.day ? ' selected' : ''}`}
+                  className={`bar tone-${tone}${cluster ? ' cluster' : ''}${selected?.day === d.day ? ' selected' : ''}`}
                   tabIndex={0}
                   role="button"
-                  aria-label={`${dayFmt.format(d.date)}: ${n} certificate${n === 1 ? '' : 's'} expire`}
+                  aria-label={`${dayFmt.format(d.date)}: ${n} certificate${n === 1 ? '' : 's'} expire${cluster ? ' (expiry cluster)' : ''}`}
                   onClick={() => setSelected(d)}
                   onKeyDown={(e) => {
                     if (e.key === 'Enter' || e.key === ' ') {

@@ -1,0 +1,12 @@
+import { PageHeader } from '@/components/ui/page-header';
+import { EventsTable } from '@/features/alerts/components/events-table';
+
+export default function EventsRoute() {
+  return (
+    <>
+      <title>Events · Certinel</title>
+      <PageHeader title="Events" description="Every alert Certinel raised, and what happened to each delivery." />
+      <EventsTable />
+    </>
+  );
+}

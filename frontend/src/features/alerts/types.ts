@@ -1,0 +1,98 @@
+export type ChannelType = 'email' | 'webhook';
+
+export type EmailConfig = { recipients: string[] };
+export type WebhookConfig = { url: string; secret?: string; format: 'json' | 'slack' };
+
+export type Channel = {
+  id: string;
+  type: ChannelType | string;
+  name: string;
+  config: Partial<EmailConfig & WebhookConfig>;
+  has_secret: boolean;
+  digest: boolean;
+  created_at: string;
+  updated_at: string;
+};
+
+export type ChannelInput = {
+  type?: ChannelType;
+  name: string;
+  config: EmailConfig | WebhookConfig;
+  digest?: boolean;
+};
+
+export type TestResult = { ok: boolean; error?: string; permanent?: boolean; duration_ms: number };
+
+export const EVENT_TYPES = [
+  { value: 'expiring', label: 'Expiring', hint: 'days left crosses a threshold' },
+  { value: 'expired', label: 'Expired', hint: 'the certificate is past its end date' },
+  { value: 'changed', label: 'Changed', hint: 'a different certificate is served' },
+  { value: 'unreachable', label: 'Unreachable', hint: 'checks fail in a row' },
+  { value: 'invalid_chain', label: 'Invalid chain', hint: 'not trusted by public roots or your CA bundles' },
+  { value: 'hostname_mismatch', label: 'Host name mismatch', hint: 'the certificate does not cover the host' },
+  { value: 'weak_crypto', label: 'Weak crypto', hint: 'weak key or signature' },
+  { value: 'renewal_overdue', label: 'Renewal overdue', hint: 'past the renewal point of its lifetime' },
+  { value: 'agent_offline', label: 'Agent offline', hint: 'an agent stopped reporting' },
+  { value: 'resolved', label: 'Resolved', hint: 'a problem went away' },
+] as const;
+
+export const eventLabel = (t: string) => EVENT_TYPES.find((e) => e.value === t)?.label ?? (t === 'test' ? 'Test' : t);
+
+export type RuleScope = { all: boolean; tags: string[]; agent_ids: string[] };
+
+export type Rule = {
+  id: string;
+  name: string;
+  enabled: boolean;
+  thresholds_days: number[];
+  events: string[];
+  channel_ids: string[];
+  scope: RuleScope;
+  unreachable_after: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export type RuleInput = Omit<Rule, 'id' | 'created_at' | 'updated_at'>;
+
+export type Attempt = { attempted_at: string; ok: boolean; error?: string; duration_ms: number };
+
+export type Delivery = {
+  channel_id: string;
+  status: string;
+  attempts: number;
+  last_error?: string;
+  next_attempt_at?: string;
+  sent_at: string | null;
+  attempt_log: Attempt[];
+};
+
+export type NotifyEvent = {
+  id?: string;
+  type?: string;
+  resolves?: string;
+  domain?: { id: string; host: string; port: number; protocol: string; url?: string };
+  agent?: { id: string; name: string; last_seen_at?: string };
+  threshold_days?: number;
+  days_left?: number;
+  not_after?: string;
+  sha256?: string;
+  old_sha256?: string;
+  detail?: string;
+  occurred_at?: string;
+};
+
+export type AlertEvent = {
+  id: string;
+  type: string;
+  state: 'open' | 'resolved' | 'info' | string;
+  rule_id: string;
+  domain_id: string | null;
+  agent_id: string | null;
+  opened_at: string;
+  resolved_at: string | null;
+  event: NotifyEvent;
+  deliveries: Delivery[];
+};
+
+export type AgentOption = { id: string; name: string };

@@ -1,0 +1,165 @@
+import { useState } from 'react';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/dialog';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Notice } from '@/components/ui/notice';
+import { Pagination } from '@/components/ui/pagination';
+import { Spinner } from '@/components/ui/spinner';
+import { formatDate, formatRelative, shortHash } from '@/lib/format';
+import { useDeleteDiscoveryJob, useDiscovered, useDiscoveredAction, useDiscoveryJobs, type DiscoveryJob } from '../api/discovery';
+import { DiscoveryJobForm } from './discovery-job-form';
+
+type AgentOption = { id: string; name: string };
+
+export function DiscoveryPage({ agents, canWrite, canAdmin }: { agents: AgentOption[]; canWrite: boolean; canAdmin: boolean }) {
+  return (
+    <>
+      <Jobs agents={agents} canWrite={canAdmin} />
+      <Found agents={agents} canWrite={canWrite} />
+    </>
+  );
+}
+
+function Jobs({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean }) {
+  const q = useDiscoveryJobs();
+  const del = useDeleteDiscoveryJob();
+  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<DiscoveryJob | null>(null);
+  const agentName = (id: string) => agents.find((a) => a.id === id)?.name ?? 'unknown agent';
+  return (
+    <section className="card stack" aria-labelledby="jobs-h">
+      <div className="card-head">
+        <h2 id="jobs-h" className="section-title">Discovery jobs</h2>
+        {canWrite && !adding ? <Button size="sm" variant="primary" onClick={() => setAdding(true)}>New job</Button> : null}
+      </div>
+      {adding ? <div className="subcard"><DiscoveryJobForm agents={agents} onDone={() => setAdding(false)} /></div> : null}
+      {q.isPending ? (
+        <Spinner label="Loading discovery jobs" />
+      ) : q.isError ? (
+        <Notice tone="error" title="Could not load discovery jobs.">{q.error.message}</Notice>
+      ) : q.data.items.length === 0 ? (
+        adding ? null : (
+          <EmptyState title="No discovery jobs" action={canWrite ? <Button variant="primary" onClick={() => setAdding(true)}>Scan a network</Button> : null}>
+            An agent can sweep host ranges and ports inside its network and report every TLS endpoint it finds, so
+            nothing expires unseen. You choose which ones to monitor.
+          </EmptyState>
+        )
+      ) : (
+        <ul className="plain-list">
+          {q.data.items.map((j) =>
+            editing === j.id ? (
+              <li key={j.id} className="subcard"><DiscoveryJobForm agents={agents} job={j} onDone={() => setEditing(null)} /></li>
+            ) : (
+              <li key={j.id} className="list-row">
+                <div className="grow">
+                  <strong className="mono">{j.hosts.join(', ')}</strong> <span className="muted">ports</span> <span className="mono">{j.ports}</span>
+                  <div className="muted small">
+                    Agent {agentName(j.agent_id)} · every {Math.round(j.interval_seconds / 3600) || '<1'} h
+                    {j.rate_per_second ? ` · ${j.rate_per_second}/s` : ''} · created {formatDate(j.created_at)}
+                  </div>
+                </div>
+                {canWrite ? (
+                  <div className="list-row-end button-row">
+                    <Button size="sm" onClick={() => setEditing(j.id)} aria-label={`Edit the job ${j.hosts.join(', ')}`}>Edit</Button>
+                    <Button size="sm" variant="ghost" onClick={() => setDeleting(j)} aria-label={`Delete the job ${j.hosts.join(', ')}`}>Delete</Button>
+                  </div>
+                ) : null}
+              </li>
+            ),
+          )}
+        </ul>
+      )}
+      {deleting ? (
+        <ConfirmDialog title="Delete this discovery job?" confirmLabel="Delete job" busy={del.isPending} error={del.error?.message}
+          onCancel={() => setDeleting(null)} onConfirm={() => del.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}>
+          The agent stops scanning {deleting.hosts.join(', ')}. Domains already adopted stay monitored.
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  );
+}
+
+const stateTone = { new: 'info', known: 'good', ignored: 'unknown' } as const;
+
+function Found({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean }) {
+  const [state, setState] = useState('new');
+  const [page, setPage] = useState(1);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const q = useDiscovered(state, page);
+  const act = useDiscoveredAction();
+  const agentName = (id?: string) => agents.find((a) => a.id === id)?.name ?? '—';
+  const data = q.data && 'items' in q.data ? q.data : null;
+  const items = data?.items ?? [];
+  const run = (action: 'adopt' | 'ignore') => act.mutate({ action, ids: [...selected] }, { onSuccess: () => setSelected(new Set()) });
+  const toggle = (id: string) => setSelected((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
+  return (
+    <section className="card card-flush" aria-labelledby="found-h">
+      <div className="toolbar">
+        <h2 id="found-h" className="section-title grow">Found endpoints</h2>
+        <label htmlFor="found-state" className="sr-only">State</label>
+        <select id="found-state" className="input select" value={state} onChange={(e) => { setState(e.target.value); setPage(1); setSelected(new Set()); }}>
+          <option value="new">New</option>
+          <option value="known">Monitored</option>
+          <option value="ignored">Ignored</option>
+          <option value="">All</option>
+        </select>
+      </div>
+      {canWrite && selected.size > 0 ? (
+        <div className="bulkbar" role="region" aria-label="Bulk actions">
+          <span>{selected.size} selected</span>
+          <Button size="sm" variant="primary" onClick={() => run('adopt')} loading={act.isPending}>Monitor selected</Button>
+          <Button size="sm" onClick={() => run('ignore')} disabled={act.isPending}>Ignore selected</Button>
+        </div>
+      ) : null}
+      {act.isError ? <Notice tone="error" title="The action failed.">{act.error.message}</Notice> : null}
+      {q.isPending ? (
+        <Spinner label="Loading found endpoints" />
+      ) : q.isError ? (
+        <Notice tone="error" title="Could not load found endpoints.">{q.error.message}</Notice>
+      ) : !data ? (
+        <p className="muted card-pad">This server does not list discovered endpoints yet.</p>
+      ) : items.length === 0 ? (
+        <EmptyState title={state === 'new' ? 'Nothing new found' : 'No endpoints here'}>
+          Endpoints appear after an agent runs a discovery job (on its next cycle, or with <code>certinel-agent once</code>).
+        </EmptyState>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="table">
+              <caption className="sr-only">Discovered endpoints</caption>
+              <thead>
+                <tr>
+                  {canWrite ? <th scope="col" className="col-check"><span className="sr-only">Select</span></th> : null}
+                  <th scope="col">Endpoint</th><th scope="col">Names</th><th scope="col">State</th><th scope="col">Agent</th>
+                  <th scope="col">Certificate</th><th scope="col">First seen</th><th scope="col">Last seen</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((d) => {
+                  const label = `${d.address.includes(':') ? `[${d.address}]` : d.address}:${d.port}`;
+                  return (
+                    <tr key={d.id} className={selected.has(d.id) ? 'selected' : undefined}>
+                      {canWrite ? (
+                        <td className="col-check"><input type="checkbox" aria-label={`Select ${label}`} checked={selected.has(d.id)} onChange={() => toggle(d.id)} /></td>
+                      ) : null}
+                      <td className="mono">{label}{d.protocol && d.protocol !== 'tls' ? <span className="chip">{d.protocol}</span> : null}</td>
+                      <td className="small">{d.sni || (d.suggested_names ?? []).slice(0, 3).join(', ') || <span className="muted">—</span>}</td>
+                      <td><Badge tone={stateTone[d.state as keyof typeof stateTone] ?? 'neutral'}>{d.state === 'known' ? 'monitored' : d.state}</Badge></td>
+                      <td className="muted">{agentName(d.agent_id)}</td>
+                      <td className="mono small" title={d.sha256}>{shortHash(d.sha256)}{d.not_after ? <div className="muted">expires {formatDate(d.not_after)}</div> : null}</td>
+                      <td className="nowrap">{formatRelative(d.first_seen_at)}</td>
+                      <td className="nowrap">{formatRelative(d.last_seen_at)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <Pagination page={page} perPage={50} total={data.total} noun="endpoints" onPage={setPage} />
+        </>
+      )}
+    </section>
+  );
+}
