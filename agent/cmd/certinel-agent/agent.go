@@ -12,6 +12,7 @@ import (
 
 	"certinel.dev/agent/internal/client"
 	"certinel.dev/agent/internal/config"
+	"certinel.dev/agent/internal/discovery"
 	"certinel.dev/agent/internal/runner"
 	"certinel.dev/agent/internal/spool"
 	"certinel.dev/shared/probe"
@@ -97,9 +98,11 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
 		Logger:     log,
 	})
 	return runner.New(runner.Options{
-		Client:  c,
-		Spool:   sp,
-		Fetch:   probe.FetchOptions{Concurrency: cfg.Concurrency, Timeout: cfg.Timeout},
+		Client: c,
+		Spool:  sp,
+		Fetch:  probe.FetchOptions{Concurrency: cfg.Concurrency, Timeout: cfg.Timeout},
+		Discovery: discovery.Options{Concurrency: cfg.DiscoveryConcurrency,
+			ConnectTimeout: cfg.DiscoveryConnectTimeout, Timeout: cfg.Timeout},
 		Version: version,
 		Logger:  log,
 	}), nil

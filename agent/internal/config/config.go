@@ -22,26 +22,35 @@ const (
 	DefaultConcurrency   = 50
 	DefaultTimeout       = 10 * time.Second
 	DefaultSpoolMaxBytes = 64 << 20
-	maxConcurrency       = 10000
-	maxTimeout           = 10 * time.Minute
-	minSpoolMaxBytes     = 64 << 10
+	// Discovery sweeps mostly meet closed ports: many in flight, each
+	// given a short connect timeout, keeps a sweep fast and cheap.
+	DefaultDiscoveryConcurrency    = 100
+	DefaultDiscoveryConnectTimeout = time.Second
+	maxConnectTimeout              = time.Minute
+	maxConcurrency                 = 10000
+	maxTimeout                     = 10 * time.Minute
+	minSpoolMaxBytes               = 64 << 10
 )
 
 // Config is everything the agent needs to run; main builds it once and passes
 // the parts down.
 type Config struct {
-	ServerURL     *url.URL
-	AgentToken    string
-	APIKey        string
-	Concurrency   int
-	Timeout       time.Duration
-	CAFile        string
-	RootCAs       *x509.CertPool // nil: the system roots
-	SpoolDir      string
-	SpoolMaxBytes int64
-	LogLevel      slog.Level
-	LogFormat     string // "text" or "json"
-	Proxy         func(*url.URL) (*url.URL, error)
+	ServerURL   *url.URL
+	AgentToken  string
+	APIKey      string
+	Concurrency int
+	Timeout     time.Duration
+	// DiscoveryConcurrency bounds a sweep's probes in flight;
+	// DiscoveryConnectTimeout bounds each TCP connect of a sweep.
+	DiscoveryConcurrency    int
+	DiscoveryConnectTimeout time.Duration
+	CAFile                  string
+	RootCAs                 *x509.CertPool // nil: the system roots
+	SpoolDir                string
+	SpoolMaxBytes           int64
+	LogLevel                slog.Level
+	LogFormat               string // "text" or "json"
+	Proxy                   func(*url.URL) (*url.URL, error)
 }
 
 // LookupFunc reads one variable of the process environment (os.LookupEnv).
@@ -56,12 +65,15 @@ func Load(lookup LookupFunc, fileName string, file map[string]string) (Config, e
 		Concurrency:   DefaultConcurrency,
 		Timeout:       DefaultTimeout,
 		SpoolMaxBytes: DefaultSpoolMaxBytes,
-		LogLevel:      slog.LevelInfo,
-		LogFormat:     "text",
+
+		DiscoveryConcurrency:    DefaultDiscoveryConcurrency,
+		DiscoveryConnectTimeout: DefaultDiscoveryConnectTimeout,
+		LogLevel:                slog.LevelInfo,
+		LogFormat:               "text",
 	}
 	steps := []func(*Config, source) error{
 		loadServerURL, loadSecrets, loadConcurrency, loadTimeout,
-		loadCAFile, loadSpool, loadLogging,
+		loadDiscovery, loadCAFile, loadSpool, loadLogging,
 	}
 	for _, step := range steps {
 		if err := step(&c, src); err != nil {
@@ -79,6 +91,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("server_url", c.ServerURL.String()),
 		slog.Int("concurrency", c.Concurrency),
 		slog.Duration("timeout", c.Timeout),
+		slog.Int("discovery_concurrency", c.DiscoveryConcurrency),
+		slog.Duration("discovery_connect_timeout", c.DiscoveryConnectTimeout),
 		slog.String("ca_file", c.CAFile),
 		slog.String("spool_dir", c.SpoolDir),
 		slog.Int64("spool_max_bytes", c.SpoolMaxBytes),
@@ -174,6 +188,25 @@ func loadTimeout(c *Config, src source) error {
 		return fail(key, origin, "want a duration such as 10s, above 0 and at most %s, got %q", maxTimeout, raw)
 	}
 	c.Timeout = d
+	return nil
+}
+
+func loadDiscovery(c *Config, src source) error {
+	const conc, connect = "CERTINEL_DISCOVERY_CONCURRENCY", "CERTINEL_DISCOVERY_CONNECT_TIMEOUT"
+	if raw, origin := src.get(conc); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxConcurrency {
+			return fail(conc, origin, "want an integer from 1 to %d, got %q", maxConcurrency, raw)
+		}
+		c.DiscoveryConcurrency = n
+	}
+	if raw, origin := src.get(connect); raw != "" {
+		d, err := time.ParseDuration(raw)
+		if err != nil || d <= 0 || d > maxConnectTimeout {
+			return fail(connect, origin, "want a duration such as 1s or 500ms, above 0 and at most %s, got %q", maxConnectTimeout, raw)
+		}
+		c.DiscoveryConnectTimeout = d
+	}
 	return nil
 }
 

@@ -13,6 +13,8 @@ import (
 // not be delivered: the server is then unreachable or unwilling, and the
 // rest waits for the next run. mine names this run's batches, for counting.
 func (r *Runner) flush(ctx context.Context, mine map[string]bool, sum *Summary) error {
+	r.pushMu.Lock()
+	defer r.pushMu.Unlock()
 	entries, err := r.opts.Spool.List()
 	if err != nil {
 		return fmt.Errorf("runner: %w", err)

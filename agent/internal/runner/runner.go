@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
 	"certinel.dev/agent/internal/client"
+	"certinel.dev/agent/internal/discovery"
 	"certinel.dev/agent/internal/spool"
 	"certinel.dev/shared/probe"
 	"certinel.dev/shared/wire"
@@ -30,6 +32,7 @@ type Options struct {
 	Client    *client.Client
 	Spool     *spool.Spool
 	Fetch     probe.FetchOptions
+	Discovery discovery.Options
 	BatchSize int
 	Version   string
 	Logger    *slog.Logger
@@ -38,6 +41,14 @@ type Options struct {
 // Runner runs pull-fetch-push cycles.
 type Runner struct {
 	opts Options
+	// pushMu keeps the target cycle and a sweep from delivering the same
+	// spooled batch twice at once.
+	pushMu sync.Mutex
+	// jobs are the discovery jobs of the latest pull; swept remembers when
+	// each last ran (in memory: a restarted agent sweeps again).
+	jobsMu sync.Mutex
+	jobs   []wire.DiscoveryJob
+	swept  map[string]time.Time
 }
 
 // New returns a runner; opts.BatchSize defaults to DefaultBatchSize.
@@ -45,13 +56,21 @@ func New(opts Options) *Runner {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
-	return &Runner{opts: opts}
+	return &Runner{opts: opts, swept: map[string]time.Time{}}
 }
 
-// RunOnce does one cycle and logs its summary line. The error is non-nil
-// when the pull or any push did not succeed (the results are then safe in
-// the spool); failed handshakes are results, not errors.
+// RunOnce does one target cycle, then runs every discovery job the pull
+// returned, whether due or not: the `once` command. The error is as
+// runTargets' and sweepAll's.
 func (r *Runner) RunOnce(ctx context.Context) (Summary, error) {
+	sum, err := r.runTargets(ctx)
+	return sum, errors.Join(err, r.sweepAll(ctx, false))
+}
+
+// runTargets does one target cycle and logs its summary line. The error is
+// non-nil when the pull or any push did not succeed (the results are then
+// safe in the spool); failed handshakes are results, not errors.
+func (r *Runner) runTargets(ctx context.Context) (Summary, error) {
 	start := time.Now()
 	sum, err := r.cycle(ctx)
 	sum.Elapsed = time.Since(start)
@@ -70,9 +89,7 @@ func (r *Runner) cycle(ctx context.Context) (Summary, error) {
 		return sum, fmt.Errorf("runner: %w", err)
 	}
 	sum.Targets = len(resp.Targets)
-	if len(resp.Discovery) > 0 {
-		r.opts.Logger.Info("discovery jobs are not run by this agent version", "jobs", len(resp.Discovery))
-	}
+	r.setJobs(resp.Discovery)
 	if resp.IntervalSeconds > 0 {
 		sum.Interval = time.Duration(resp.IntervalSeconds) * time.Second
 	}
@@ -115,7 +132,12 @@ func (r *Runner) fetchAndSpool(ctx context.Context, targets []wire.Target, sum *
 		})
 		close(results)
 	}()
+	return r.spoolAll(results, func(res wire.Result) { count(res, sum) })
+}
 
+// spoolAll writes results to the spool in batches as they fill, calling
+// each on every result first. It returns the ids of the batches it wrote.
+func (r *Runner) spoolAll(results <-chan wire.Result, each func(wire.Result)) (map[string]bool, error) {
 	mine := make(map[string]bool)
 	var errs []error
 	batch := make([]wire.Result, 0, r.opts.BatchSize)
@@ -132,7 +154,7 @@ func (r *Runner) fetchAndSpool(ctx context.Context, targets []wire.Target, sum *
 		batch = batch[:0]
 	}
 	for res := range results {
-		count(res, sum)
+		each(res)
 		batch = append(batch, res)
 		if len(batch) == r.opts.BatchSize {
 			write()

@@ -23,6 +23,10 @@ type Schedule struct {
 	// thousands of agents started together drift apart instead of pulling at
 	// the same instant every time.
 	Jitter float64
+	// DiscoveryTick is how often the daemon looks for discovery jobs that
+	// are due; zero is a minute. Jobs run on their own intervals (daily by
+	// default), apart from the target cycle.
+	DiscoveryTick time.Duration
 }
 
 // DefaultSchedule is what the shipped agent uses.
@@ -42,7 +46,7 @@ func (r *Runner) Run(ctx context.Context, s Schedule) error {
 	current.Store(int64(DefaultInterval))
 	changed := make(chan time.Duration, 1)
 	task := gocron.NewTask(func(ctx context.Context) {
-		sum, err := r.RunOnce(ctx)
+		sum, err := r.runTargets(ctx)
 		// The daemon sleeps for hours between runs: give the memory of the
 		// run back to the OS instead of keeping it resident.
 		debug.FreeOSMemory()
@@ -65,6 +69,9 @@ func (r *Runner) Run(ctx context.Context, s Schedule) error {
 	if err != nil {
 		return fmt.Errorf("runner: schedule job: %w", err)
 	}
+	if err := r.scheduleSweeps(ctx, sched, s, single); err != nil {
+		return err
+	}
 	sched.Start()
 	for {
 		select {
@@ -82,6 +89,27 @@ func (r *Runner) Run(ctx context.Context, s Schedule) error {
 			current.Store(int64(d))
 		}
 	}
+}
+
+// scheduleSweeps adds the job that runs due discovery jobs, apart from the
+// target cycle, so a long sweep never delays certificate checks.
+func (r *Runner) scheduleSweeps(ctx context.Context, sched gocron.Scheduler, s Schedule, single gocron.JobOption) error {
+	tick := s.DiscoveryTick
+	if tick <= 0 {
+		tick = time.Minute
+	}
+	task := gocron.NewTask(func(ctx context.Context) {
+		if len(r.dueJobs(true)) == 0 {
+			return
+		}
+		// Each job logs its own outcome; a failed sweep waits its interval.
+		_ = r.sweepAll(ctx, true)
+		debug.FreeOSMemory()
+	})
+	if _, err := sched.NewJob(gocron.DurationJob(tick), task, single, gocron.WithContext(ctx)); err != nil {
+		return fmt.Errorf("runner: schedule discovery: %w", err)
+	}
+	return nil
 }
 
 func (s Schedule) every(d time.Duration) gocron.JobDefinition {
