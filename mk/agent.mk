@@ -3,6 +3,7 @@
 #   make agent-all    the same for linux/darwin/windows × amd64/arm64
 #   make test-agent   the agent's tests with -race, then a short fuzz of the env-file parser
 #   make bench-agent  throughput ratio, peak/idle RSS and size against the goals
+#   make bench-discovery  sweep time and peak RSS of `once` over a loopback /24 × 11 ports
 
 AGENT_VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 AGENT_LDFLAGS := -s -w -X main.version=$(AGENT_VERSION)
@@ -10,7 +11,7 @@ AGENT_BUILD   := CGO_ENABLED=0 go build -trimpath -ldflags "$(AGENT_LDFLAGS)"
 AGENT_FUZZTIME ?= 10s
 AGENT_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: agent agent-all test-agent bench-agent
+.PHONY: agent agent-all test-agent bench-agent bench-discovery
 
 agent:
 	$(AGENT_BUILD) -o bin/certinel-agent ./agent/cmd/certinel-agent
@@ -28,3 +29,7 @@ test-agent:
 
 bench-agent: agent
 	go run ./agent/cmd/agent-bench -agent bin/certinel-agent
+
+DISCOVERY_RATE ?= 1000
+bench-discovery: agent
+	go run ./agent/cmd/discovery-bench -agent bin/certinel-agent -rate $(DISCOVERY_RATE)
