@@ -108,6 +108,7 @@ func TestDiscoveryJobValidation(t *testing.T) {
 			{"empty hosts", map[string]any{"hosts": []string{}}, "hosts", "required"},
 			{"missing hosts", map[string]any{}, "hosts", "required"},
 			{"bad host", map[string]any{"hosts": []string{"exa mple"}}, "hosts", ""},
+			{"malformed address range", map[string]any{"hosts": []string{"10.0.0.1-10.0.0.20"}}, "hosts", "numeric label"},
 			{"port zero", map[string]any{"hosts": []string{"10.0.0.1"}, "ports": "0"}, "ports", "out of range"},
 			{"port too big", map[string]any{"hosts": []string{"10.0.0.1"}, "ports": "443,70000"}, "ports", "out of range"},
 			{"range without end", map[string]any{"hosts": []string{"10.0.0.1"}, "ports": "8000-"}, "ports", "no end"},
