@@ -1,5 +1,10 @@
 package certs
 
+import (
+	"encoding/json"
+	"fmt"
+)
+
 // Policy is an organization's bar for certificates. The zero value of a
 // field switches its check off (no minimum, no limit), so a partially
 // filled policy never invents requirements; start from DefaultPolicy.
@@ -23,4 +28,17 @@ func DefaultPolicy() Policy {
 		ExpiringDays:       30,
 		RenewAfterFraction: 2.0 / 3.0,
 	}
+}
+
+// ParsePolicy reads a stored policy: fields it names override the
+// defaults, an empty text means the defaults.
+func ParsePolicy(raw string) (Policy, error) {
+	p := DefaultPolicy()
+	if raw == "" {
+		return p, nil
+	}
+	if err := json.Unmarshal([]byte(raw), &p); err != nil {
+		return DefaultPolicy(), fmt.Errorf("certs: policy: %w", err)
+	}
+	return p, nil
 }

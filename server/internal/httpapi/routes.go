@@ -23,6 +23,8 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 
 	g := api.Group("", h.authenticate)
 	g.GET("/me", h.me, need(permRead))
+	g.GET("/organization", h.getOrganization, need(permRead))
+	g.PATCH("/organization", h.updateOrganization, need(permSession, permOwner))
 
 	g.GET("/tokens", h.listTokens, need(permSession))
 	g.POST("/tokens", h.createToken, need(permSession, permAdmin))

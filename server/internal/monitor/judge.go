@@ -35,7 +35,12 @@ func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) 
 	if err != nil {
 		return nil, err
 	}
-	policy := certs.DefaultPolicy()
+	policy, err := certs.ParsePolicy(org.Policy)
+	if err != nil {
+		// Policies are validated when saved; a bad one falls back to the
+		// defaults rather than stopping ingest.
+		in.log.Warn("organization policy unreadable, using defaults", "organization", orgID, "err", err)
+	}
 	policy.ExpiringDays = org.ExpiringThresholdDays
 	return &judge{ctx: ctx, store: in.store, orgID: orgID, roots: in.roots, orgRoots: orgRoots, policy: policy,
 		cache: make(certCache), trust: in.trust, known: make(map[string]*certs.Cert), now: in.store.Now}, nil

@@ -23,7 +23,10 @@ type Organization struct {
 	ID                    string
 	Name                  string
 	ExpiringThresholdDays int
-	CreatedAt             time.Time
+	// Policy is the JSON of the organization's certificate policy; empty
+	// means the defaults.
+	Policy    string
+	CreatedAt time.Time
 }
 
 // User is a person who logs in to the dashboard.
@@ -191,4 +194,16 @@ func createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) erro
 	return tx.Create(&AlertRule{ID: NewID(), OrganizationID: orgID, Name: "Default", Enabled: true,
 		Thresholds: DefaultThresholds, Events: DefaultEvents, ChannelIDs: []string{ch.ID}, ScopeAll: true,
 		ScopeTags: []string{}, ScopeAgentIDs: []string{}, UnreachableAfter: 2, CreatedAt: now, UpdatedAt: now}).Error
+}
+
+// UpdateOrganization saves the organization's name, expiring threshold and policy.
+func (s *Store) UpdateOrganization(ctx context.Context, o Organization) (Organization, error) {
+	err := s.change(ctx, o.ID, "organization.update", "organization", map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": json.RawMessage(o.Policy)}, func(tx *gorm.DB) (string, error) {
+		return o.ID, affected(tx.Model(&Organization{}).Where("id = ?", o.ID).
+			Updates(map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": o.Policy}))
+	})
+	if err != nil {
+		return Organization{}, fmt.Errorf("store: update organization %s: %w", o.ID, err)
+	}
+	return s.Organization(ctx, o.ID)
 }
