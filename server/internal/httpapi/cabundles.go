@@ -83,8 +83,7 @@ func (h *handler) listCABundles(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := mapItems(bundles, toCABundleJSON)
-	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": len(items)})
+	return c.JSON(http.StatusOK, wholeList(mapItems(bundles, toCABundleJSON)))
 }
 
 func (h *handler) getCABundle(c echo.Context) error {

@@ -188,8 +188,7 @@ func (h *handler) listChannels(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := mapItems(list, toChannelJSON)
-	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": len(items)})
+	return c.JSON(http.StatusOK, wholeList(mapItems(list, toChannelJSON)))
 }
 
 func (h *handler) getChannel(c echo.Context) error {

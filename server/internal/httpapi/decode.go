@@ -110,6 +110,15 @@ func newList[T any](items []T, total int64, p store.Page) list[T] {
 	return list[T]{Items: items, Total: total, Page: p.Number, PerPage: p.PerPage}
 }
 
+// wholeList answers a short list that is never paginated (channels,
+// rules, members...) in the same envelope as paginated ones.
+func wholeList[T any](items []T) map[string]any {
+	if items == nil {
+		items = []T{}
+	}
+	return map[string]any{"items": items, "total": len(items)}
+}
+
 // mapItems converts store rows to response objects.
 func mapItems[S, T any](in []S, f func(S) T) []T {
 	out := make([]T, len(in))

@@ -33,7 +33,7 @@ func (h *handler) staleEndpoints(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": mapItems(rows, toStaleJSON), "total": len(rows)})
+	return c.JSON(http.StatusOK, wholeList(mapItems(rows, toStaleJSON)))
 }
 
 type clusterJSON struct {

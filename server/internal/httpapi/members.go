@@ -37,7 +37,7 @@ func (h *handler) listMembers(c echo.Context) error {
 	items := mapItems(list, func(m store.Member) memberJSON {
 		return memberJSON{UserID: m.UserID, Email: m.Email, Role: m.Role, JoinedAt: m.JoinedAt}
 	})
-	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": len(items)})
+	return c.JSON(http.StatusOK, wholeList(items))
 }
 
 func memberError(err error) error {
@@ -182,8 +182,7 @@ func (h *handler) listInvitations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := mapItems(list, toInvitationJSON)
-	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": len(items)})
+	return c.JSON(http.StatusOK, wholeList(mapItems(list, toInvitationJSON)))
 }
 
 func (h *handler) revokeInvitation(c echo.Context) error {

@@ -178,8 +178,7 @@ func (h *handler) listRules(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := mapItems(list, toRuleJSON)
-	return c.JSON(http.StatusOK, map[string]any{"items": items, "total": len(items)})
+	return c.JSON(http.StatusOK, wholeList(mapItems(list, toRuleJSON)))
 }
 
 func (h *handler) getRule(c echo.Context) error {
