@@ -9,6 +9,7 @@
 //   E2E_HEADFUL=1                    (needs a display) watch it
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -82,6 +83,31 @@ function freePort() {
   });
 }
 
+// A webhook receiver on loopback: the server may post there because the e2e
+// run starts it with CERTINEL_ALLOW_PRIVATE_TARGETS=true.
+async function startReceiver() {
+  const requests = [];
+  const srv = createHttpServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString();
+      let json = null;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        /* not JSON */
+      }
+      requests.push({ method: req.method, url: req.url, headers: req.headers, body, json });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${srv.address().port}`;
+  log('webhook receiver on', url);
+  return { url, requests, close: () => new Promise((ok) => srv.close(ok)) };
+}
+
 async function startServer(label, extraEnv) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(work, `data-${label}-`));
@@ -89,7 +115,10 @@ async function startServer(label, extraEnv) {
   const logFile = join(work, `server-${label}.log`);
   const out = [];
   const proc = spawn(serverBin, [], {
-    env: { ...process.env, CERTINEL_DATA_DIR: dataDir, CERTINEL_LISTEN_ADDR: `127.0.0.1:${port}`, CERTINEL_LOG_LEVEL: 'warn', ...extraEnv },
+    env: {
+      ...process.env, CERTINEL_DATA_DIR: dataDir, CERTINEL_LISTEN_ADDR: `127.0.0.1:${port}`, CERTINEL_LOG_LEVEL: 'warn',
+      CERTINEL_ALLOW_PRIVATE_TARGETS: 'true', CERTINEL_BASE_URL: base, ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout.on('data', (d) => out.push(d));
@@ -264,15 +293,18 @@ async function scenario(label, server, browser) {
   });
 
   let caBundle = false;
+  let ca = null;
+  let agentHeaders = null;
   await check('the agent protocol accepts results for real certificates', async () => {
     const csrf = (await (await page.request.get(`${base}/api/v1/me`)).json()).csrf_token;
     const headers = { Authorization: `Bearer ${apiKey}`, 'X-Agent-Token': agentToken, 'User-Agent': 'certinel-agent/e2e-1.0' };
+    agentHeaders = headers;
     const t = await fetch(`${base}/api/v1/agent/targets`, { headers });
     equal(t.status, 200, 'GET /agent/targets');
     const targets = (await t.json()).targets;
     equal(targets.length, 4, 'targets');
     for (const tg of targets) ids[Object.keys(hosts).find((k) => hosts[k] === tg.host)] = tg.id;
-    const ca = makeCA();
+    ca = makeCA();
     // The private CA goes into the organization's CA bundle where the server
     // has bundles, so that the chains are trusted and only expiry decides.
     const bundle = await page.request.post(`${base}/api/v1/ca-bundles`, {
@@ -423,6 +455,223 @@ async function scenario(label, server, browser) {
     await shot(page, '12-account');
   });
 
+  const receiver = server.receiver;
+  const channelName = `hook-${stamp}`;
+  await check('a webhook channel is created and "Send test" reaches the local receiver', async () => {
+    await page.goto('/alerts');
+    // A new organization starts with an email channel to its owner and a default rule.
+    await page.getByRole('heading', { name: 'Channels' }).waitFor();
+    await page.getByRole('button', { name: 'New channel' }).click();
+    const form = page.getByRole('form', { name: 'New alert channel' });
+    await form.getByRole('radio', { name: /Webhook/ }).check();
+    await form.getByLabel('Name').fill(channelName);
+    await form.getByLabel('URL').fill(`${receiver.url}/hook`);
+    await form.getByLabel('Signing secret (optional)').fill('e2e-signing-secret');
+    await form.getByRole('button', { name: 'Create channel' }).click();
+    const ch = page.getByRole('article', { name: `Channel ${channelName}` });
+    await ch.getByText('signed').waitFor();
+    const before = receiver.requests.length;
+    await ch.getByRole('button', { name: `Send test to ${channelName}` }).click();
+    await ch.getByText(/Test delivered in \d+ ms/).waitFor({ timeout: 25_000 });
+    await until('receiver got the test', async () => receiver.requests.length > before || receiver.requests.length);
+    const got = receiver.requests.at(-1);
+    equal(got.url, '/hook', 'receiver path');
+    if (!JSON.stringify(got.json ?? got.body).includes('test')) throw new Error(`test payload: ${got.body.slice(0, 300)}`);
+    if ((await page.content()).includes('e2e-signing-secret')) throw new Error('the secret came back to the page');
+    await shot(page, '15-alert-channel-tested');
+  });
+
+  const ruleName = `Expiring soon ${stamp}`;
+  await check('an alert rule is created in the editor (thresholds, events, channel, scope)', async () => {
+    await page.getByRole('button', { name: 'New rule' }).click();
+    const form = page.getByRole('form', { name: 'New alert rule' });
+    await form.getByLabel('Rule name').fill('');
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    await form.getByText('Give the rule a name').waitFor();
+    await form.getByLabel('Rule name').fill(ruleName);
+    await form.getByLabel('Add a threshold in days').fill('60');
+    await form.getByLabel('Add a threshold in days').press('Enter');
+    await form.getByRole('checkbox', { name: new RegExp(channelName) }).check();
+    await form.getByRole('radio', { name: 'Domains checked by agents' }).check();
+    await form.getByRole('checkbox', { name: 'office-lan-2' }).check();
+    await shot(page, '16-alert-rule-editor');
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    const row = page.locator('.rule-row').filter({ hasText: ruleName });
+    await row.getByText('60d, 30d, 14d, 7d, 1d').waitFor();
+    await row.getByText(channelName).waitFor();
+    await shot(page, '17-alerts');
+  });
+
+  const alertHost = `alert-${stamp}.e2e.example`;
+  await check('an expiring chain pushed through the agent protocol shows as an event with a sent webhook delivery', async () => {
+    const csrf = (await (await page.request.get(`${base}/api/v1/me`)).json()).csrf_token;
+    const agentsList = (await (await page.request.get(`${base}/api/v1/agents`)).json()).items;
+    const created = await page.request.post(`${base}/api/v1/domains`, {
+      headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+      data: { host: alertHost, agent_id: agentsList[0].id, tags: ['alerting'] },
+    });
+    equal(created.status(), 201, 'POST /domains');
+    const domainId = (await created.json()).id;
+    ids.alert = domainId;
+    const leaf = makeLeaf(ca, alertHost, 5);
+    const body = {
+      batch_id: `e2e-alert-${stamp}`, agent_version: 'e2e-1.0',
+      results: [{ target_id: domainId, address: '10.0.0.9:443', observed_at: new Date().toISOString(), duration_ms: 9, tls_version: 'TLS 1.3', cipher_suite: 'TLS_AES_128_GCM_SHA256', chain: [leaf.der, ca.der] }],
+    };
+    const r = await fetch(`${base}/api/v1/agent/results`, { method: 'POST', headers: { ...agentHeaders, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    equal(r.status, 200, `POST /agent/results ${await r.text()}`);
+    await until('the webhook carried the alert', async () => receiver.requests.some((q) => q.body.includes(alertHost)) || receiver.requests.length, 40_000);
+    await page.goto('/events');
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: `${alertHost}:443` }) }).filter({ hasText: '1 sent' });
+    await until('event row with a sent delivery', async () => {
+      if ((await row.count()) > 0) return true;
+      await page.reload();
+      await page.getByRole('heading', { name: 'Events' }).waitFor();
+      return 'not yet';
+    }, 30_000);
+    await row.first().getByText('Expiring').first().waitFor();
+    await row.first().getByRole('button', { name: /Show deliveries/ }).click();
+    const delivery = page.getByRole('listitem', { name: `Delivery to ${channelName}: sent` });
+    await delivery.waitFor();
+    await delivery.getByRole('cell', { name: 'OK', exact: true }).waitFor();
+    await shot(page, '18-events');
+    await page.getByLabel('State').selectOption('resolved');
+    await page.waitForURL(/state=resolved/);
+  });
+
+  await check('the domain detail shows its recent alerts, and renew-after is edited with field errors', async () => {
+    await page.goto(`/domains/${ids.alert}`);
+    const alerts = page.getByRole('region', { name: 'Recent alerts' });
+    await alerts.getByText('1 sent').first().waitFor();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Edit domain' });
+    await form.getByLabel('Renew after (fraction of lifetime)').fill('1.5');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.getByText(/A fraction between 0 and 1/).waitFor();
+    await form.getByLabel('Renew after (fraction of lifetime)').fill('0.66');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('66% of the lifetime').waitFor();
+    await shot(page, '19-domain-detail-alerts');
+  });
+
+  await check('a CA bundle is uploaded from a .pem file and lists its subjects with expiry', async () => {
+    const other = makeCA('Certinel E2E Branch Office CA', 120);
+    await page.goto('/ca-bundles');
+    await page.getByRole('button', { name: 'Add CA bundle' }).click();
+    const form = page.getByRole('form', { name: 'Add a CA bundle' });
+    await form.getByLabel('Certificates (PEM)').fill('not a certificate');
+    await form.getByLabel('Bundle name').fill('broken');
+    await form.getByRole('button', { name: 'Add bundle' }).click();
+    await form.getByText(/Paste or upload PEM certificates/).waitFor();
+    await form.getByLabel('Certificates (PEM)').fill('');
+    await form.getByLabel('Bundle name').fill('');
+    await form.getByLabel('…or upload a .pem file').setInputFiles({ name: 'branch-office.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(other.pem) });
+    await until('name from the file', async () => (await form.getByLabel('Bundle name').inputValue()) === 'branch-office' || (await form.getByLabel('Bundle name').inputValue()));
+    await form.getByRole('button', { name: 'Add bundle' }).click();
+    const card = page.getByRole('region', { name: 'CA bundle branch-office' });
+    await card.getByRole('cell', { name: 'Certinel E2E Branch Office CA' }).waitFor();
+    await card.getByLabel(/Days left: 1(19|20) days/).waitFor();
+    if (caBundle) await page.getByRole('region', { name: 'CA bundle e2e private CA' }).waitFor();
+    await shot(page, '20-ca-bundles');
+  });
+
+  await check('CSV import lists row errors, then imports; export is the server\'s CSV', async () => {
+    await page.goto('/domains');
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    const form = page.getByRole('form', { name: 'Import domains from CSV' });
+    const bad = `host,port,protocol,sni,agent,tags\ncsv-a-${stamp}.e2e.example,https,tls,,,\ncsv-b-${stamp}.e2e.example,443,tls,,no-such-agent,\n`;
+    await form.getByLabel('CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await form.getByRole('button', { name: 'Import' }).click();
+    const table = form.getByRole('table', { name: 'Rows with errors' });
+    await table.waitFor();
+    await table.getByRole('row').filter({ hasText: 'port' }).getByRole('cell', { name: '2', exact: true }).waitFor();
+    await table.getByRole('row').filter({ hasText: 'agent' }).getByRole('cell', { name: '3', exact: true }).waitFor();
+    await shot(page, '21-csv-import-errors');
+    const good = `host,port,protocol,sni,agent,tags\ncsv-a-${stamp}.e2e.example,8443,tls,,office-lan-2,csv;prod\ncsv-b-${stamp}.e2e.example,465,smtps,,,csv\n${hosts.long},443,tls,,office-lan-2,\n`;
+    await form.getByLabel('CSV file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await form.getByRole('button', { name: 'Import' }).click();
+    await form.getByText('2 domains added, 1 already monitored and skipped.').waitFor();
+    await page.getByRole('link', { name: `csv-a-${stamp}.e2e.example:8443` }).waitFor();
+    await shot(page, '22-csv-imported');
+    const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+    if (!href.startsWith('/api/v1/domains/export')) throw new Error(`export link ${href}`);
+    await page.getByLabel('Tag').fill('csv');
+    await page.getByLabel('Tag').press('Enter');
+    await page.waitForURL(/tag=csv/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    const csv = (await download.createReadStream().then(async (st) => { const c = []; for await (const x of st) c.push(x); return Buffer.concat(c).toString(); }));
+    const lines = csv.trim().split(/\r?\n/);
+    equal(lines.length, 3, `exported lines for tag=csv:\n${csv}`);
+    if (!lines[0].startsWith('host,port,protocol,sni,agent,tags')) throw new Error(`export header: ${lines[0]}`);
+  });
+
+  await check('discovery: a job is created, a found endpoint is pushed by the agent and adopted as a domain', async () => {
+    const navBar = page.getByRole('navigation', { name: 'Main' });
+    await page.goto('/discovery');
+    await page.waitForLoadState('networkidle');
+    if ((await navBar.getByRole('link', { name: 'Discovery', exact: true }).count()) === 0) {
+      log('discovery: not offered by this server, hidden');
+      return;
+    }
+    await page.getByText('No discovery jobs').waitFor();
+    await page.getByRole('button', { name: 'Scan a network' }).click();
+    const form = page.getByRole('form', { name: 'New discovery job' });
+    await form.getByLabel('Ports').fill('443,8000-8001');
+    await form.getByRole('button', { name: 'Create job' }).click();
+    await form.getByText('Add at least one host, range or CIDR').waitFor();
+    await form.getByLabel('Hosts, ranges and networks').fill('10.0.5.0/30');
+    await form.getByLabel('Every (hours, optional)').fill('6');
+    await form.getByRole('button', { name: 'Create job' }).click();
+    await page.getByText('10.0.5.0/30', { exact: true }).waitFor();
+    const jobs = (await (await page.request.get(`${base}/api/v1/discovery-jobs`)).json()).items;
+    equal(jobs.length, 1, 'discovery jobs');
+    equal(jobs[0].interval_seconds, 6 * 3600, 'interval');
+    const leaf = makeLeaf(ca, `disc-${stamp}.e2e.example`, 40);
+    const body = {
+      batch_id: `e2e-disc-${stamp}`, agent_version: 'e2e-1.0',
+      results: [{ discovery_job_id: jobs[0].id, address: '10.0.5.1', port: 443, protocol: 'tls', observed_at: new Date().toISOString(), duration_ms: 4, tls_version: 'TLS 1.3', cipher_suite: 'TLS_AES_128_GCM_SHA256', chain: [leaf.der, ca.der] }],
+    };
+    const r = await fetch(`${base}/api/v1/agent/results`, { method: 'POST', headers: { ...agentHeaders, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await r.json();
+    equal(res.accepted, 1, `discovery result ${JSON.stringify(res)}`);
+    await page.reload();
+    const box = page.getByRole('checkbox', { name: 'Select 10.0.5.1:443' });
+    await box.waitFor();
+    await page.getByRole('row').filter({ has: box }).getByText(`disc-${stamp}.e2e.example`).waitFor();
+    await shot(page, '26-discovery');
+    await box.check();
+    await page.getByRole('button', { name: 'Monitor selected' }).click();
+    await page.getByText('Nothing new found').waitFor();
+    await page.getByLabel('State').selectOption('known');
+    await page.getByRole('row').filter({ hasText: '10.0.5.1:443' }).getByText('monitored').waitFor();
+    await page.goto('/domains');
+    await page.getByRole('link', { name: new RegExp(`10\\.0\\.5\\.1:443|disc-${stamp}`) }).first().waitFor();
+  });
+
+  await check('the overview marks expiry clusters and lists forgotten renewals', async () => {
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Forgotten renewals' }).waitFor();
+    await page.getByRole('heading', { name: /Expiry timeline/ }).waitFor();
+    await shot(page, '23-overview-insights');
+  });
+
+  await check('events, alerts and CA bundles are in the navigation; members and audit log when the server has them', async () => {
+    const navBar = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Alerts', 'Events', 'CA bundles']) await navBar.getByRole('link', { name, exact: true }).waitFor();
+    await page.waitForLoadState('networkidle');
+    for (const [name, path, heading, file] of [['Members', '/members', 'Members', '24-members'], ['Audit log', '/audit-log', 'Audit log', '25-audit-log']]) {
+      if ((await navBar.getByRole('link', { name, exact: true }).count()) === 0) {
+        log(`${name}: not offered by this server, hidden`);
+        continue;
+      }
+      await page.goto(path);
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      if (name === 'Members') await page.getByRole('cell', { name: `${email} (you)` }).waitFor();
+      if (name === 'Audit log') await page.getByRole('cell', { name: /channel|rule|domain/ }).first().waitFor();
+      await shot(page, file);
+    }
+  });
+
   await check('a second user in a fresh browser sees none of the first one\'s data', async () => {
     const ctx2 = await browser.newContext({ viewport: { width: 1360, height: 900 }, baseURL: base });
     ctx2.setDefaultTimeout(10_000);
@@ -506,9 +755,11 @@ async function main() {
       log(`scenario on ${label}`);
       await wrap(async (env) => {
         const server = await startServer(label, env);
+        server.receiver = await startReceiver();
         try {
           await scenario(label, server, browser);
         } finally {
+          await server.receiver.close();
           await server.stop();
         }
       });

@@ -32,6 +32,10 @@ export type Discovered = {
   sni: string;
   sha256: string;
   not_after?: string | null;
+  days_left?: number | null;
+  verdict_status?: string;
+  trust_status?: string;
+  problems?: string[] | null;
   state: 'new' | 'known' | 'ignored' | string;
   suggested_names?: string[] | null;
   first_seen_at: string;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge } from '@/components/ui/badge';
+import { Badge, DaysLeftBadge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -12,10 +12,10 @@ import { DiscoveryJobForm } from './discovery-job-form';
 
 type AgentOption = { id: string; name: string };
 
-export function DiscoveryPage({ agents, canWrite, canAdmin }: { agents: AgentOption[]; canWrite: boolean; canAdmin: boolean }) {
+export function DiscoveryPage({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean }) {
   return (
     <>
-      <Jobs agents={agents} canWrite={canAdmin} />
+      <Jobs agents={agents} canWrite={canWrite} />
       <Found agents={agents} canWrite={canWrite} />
     </>
   );
@@ -148,7 +148,10 @@ function Found({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean 
                       <td className="small">{d.sni || (d.suggested_names ?? []).slice(0, 3).join(', ') || <span className="muted">—</span>}</td>
                       <td><Badge tone={stateTone[d.state as keyof typeof stateTone] ?? 'neutral'}>{d.state === 'known' ? 'monitored' : d.state}</Badge></td>
                       <td className="muted">{agentName(d.agent_id)}</td>
-                      <td className="mono small" title={d.sha256}>{shortHash(d.sha256)}{d.not_after ? <div className="muted">expires {formatDate(d.not_after)}</div> : null}</td>
+                      <td className="mono small" title={d.sha256}>
+                        {shortHash(d.sha256)}
+                        {d.not_after ? <div className="muted">expires {formatDate(d.not_after)} <DaysLeftBadge days={d.days_left ?? null} /></div> : null}
+                      </td>
                       <td className="nowrap">{formatRelative(d.first_seen_at)}</td>
                       <td className="nowrap">{formatRelative(d.last_seen_at)}</td>
                     </tr>
