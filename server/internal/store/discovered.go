@@ -157,20 +157,20 @@ type Adoption struct {
 // which were found.
 func (s *Store) AdoptDiscovered(ctx context.Context, orgID string, ids []string) ([]Adoption, error) {
 	var out []Adoption
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, orgID, "discovered.adopt", "discovered_endpoint", map[string]int{"count": len(ids)}, func(tx *gorm.DB) (string, error) {
 		var views []DiscoveredView
 		if err := discoveredViews(tx, orgID).Where("e.id IN ?", ids).Order("e.address, e.port, e.id").Find(&views).Error; err != nil {
-			return err
+			return "", err
 		}
 		out = make([]Adoption, 0, len(views))
 		for _, v := range views {
 			a, err := adoptOne(tx, orgID, v, s.now())
 			if err != nil {
-				return err
+				return "", err
 			}
 			out = append(out, a)
 		}
-		return nil
+		return "", nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: adopt discovered endpoints: %w", err)
@@ -201,14 +201,14 @@ func adoptOne(tx *gorm.DB, orgID string, v DiscoveredView, now time.Time) (Adopt
 // the organization's.
 func (s *Store) IgnoreDiscovered(ctx context.Context, orgID string, ids []string) ([]string, error) {
 	var found []string
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, orgID, "discovered.ignore", "discovered_endpoint", map[string]int{"count": len(ids)}, func(tx *gorm.DB) (string, error) {
 		if err := tx.Table("discovered_endpoints").Where("organization_id = ? AND id IN ?", orgID, ids).Order("id").Pluck("id", &found).Error; err != nil {
-			return err
+			return "", err
 		}
 		if len(found) == 0 {
-			return nil
+			return "", nil
 		}
-		return tx.Table("discovered_endpoints").Where("organization_id = ? AND id IN ?", orgID, found).Update("state", DiscoveredIgnored).Error
+		return "", tx.Table("discovered_endpoints").Where("organization_id = ? AND id IN ?", orgID, found).Update("state", DiscoveredIgnored).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: ignore discovered endpoints: %w", err)

@@ -28,11 +28,11 @@ type DiscoveryJob struct {
 func (s *Store) CreateDiscoveryJob(ctx context.Context, orgID string, j DiscoveryJob) (DiscoveryJob, error) {
 	now := s.now()
 	j.ID, j.OrganizationID, j.CreatedAt, j.UpdatedAt = NewID(), orgID, now, now
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, orgID, "discovery_job.create", "discovery_job", map[string]any{"hosts": j.Hosts, "ports": j.Ports}, func(tx *gorm.DB) (string, error) {
 		if err := checkAgent(tx, orgID, &j.AgentID); err != nil {
-			return err
+			return "", err
 		}
-		return tx.Create(&j).Error
+		return j.ID, tx.Create(&j).Error
 	})
 	if err != nil {
 		return DiscoveryJob{}, fmt.Errorf("store: create discovery job: %w", err)
@@ -47,15 +47,15 @@ func (s *Store) UpdateDiscoveryJob(ctx context.Context, orgID string, j Discover
 	if err != nil {
 		return DiscoveryJob{}, fmt.Errorf("store: update discovery job %s: %w", j.ID, err)
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.change(ctx, orgID, "discovery_job.update", "discovery_job", map[string]any{"hosts": j.Hosts, "ports": j.Ports}, func(tx *gorm.DB) (string, error) {
 		if err := checkAgent(tx, orgID, &j.AgentID); err != nil {
-			return err
+			return "", err
 		}
 		res := tx.Model(&DiscoveryJob{}).Where("organization_id = ? AND id = ?", orgID, j.ID).Updates(map[string]any{
 			"agent_id": j.AgentID, "hosts": string(hosts), "ports": j.Ports, "interval_seconds": j.IntervalSeconds,
 			"rate_per_second": j.RatePerSecond, "auto_adopt": j.AutoAdopt, "updated_at": j.UpdatedAt,
 		})
-		return rowsOrNotFound(res)
+		return j.ID, affected(res)
 	})
 	if err != nil {
 		return DiscoveryJob{}, fmt.Errorf("store: update discovery job %s: %w", j.ID, err)
@@ -102,20 +102,11 @@ func (s *Store) AgentDiscoveryJobs(ctx context.Context, orgID, agentID string) (
 
 // DeleteDiscoveryJob removes a job; what it found stays in the inventory.
 func (s *Store) DeleteDiscoveryJob(ctx context.Context, orgID, id string) error {
-	if err := rowsOrNotFound(s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Delete(&DiscoveryJob{})); err != nil {
+	err := s.change(ctx, orgID, "discovery_job.delete", "discovery_job", nil, func(tx *gorm.DB) (string, error) {
+		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&DiscoveryJob{}))
+	})
+	if err != nil {
 		return fmt.Errorf("store: delete discovery job %s: %w", id, err)
-	}
-	return nil
-}
-
-// rowsOrNotFound turns a write that touched no row into ErrNotFound: the
-// ID is unknown or another organization's.
-func rowsOrNotFound(res *gorm.DB) error {
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound
 	}
 	return nil
 }
