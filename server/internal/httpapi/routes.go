@@ -15,6 +15,7 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	api.POST("/auth/signup", h.signup)
 	api.POST("/auth/login", h.login)
 	api.POST("/auth/logout", h.logout)
+	api.GET("/openapi.json", openAPI())
 	api.POST("/invitations/accept", h.acceptInvitation)
 
 	agent := api.Group("/agent", h.authenticateAgent)
