@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"certinel.dev/agent/internal/client"
@@ -105,5 +106,7 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
 			ConnectTimeout: cfg.DiscoveryConnectTimeout, Timeout: cfg.Timeout},
 		Version: version,
 		Logger:  log,
+		// Beside the spooled batches; the spool ignores files not its own.
+		LastTargets: filepath.Join(cfg.SpoolDir, "last-targets.json"),
 	}), nil
 }

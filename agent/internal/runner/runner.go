@@ -36,6 +36,9 @@ type Options struct {
 	BatchSize int
 	Version   string
 	Logger    *slog.Logger
+	// LastTargets is the file that remembers the latest target list, used
+	// when the server cannot be reached; empty disables it.
+	LastTargets string
 }
 
 // Runner runs pull-fetch-push cycles.
@@ -84,9 +87,9 @@ func (r *Runner) runTargets(ctx context.Context) (Summary, error) {
 
 func (r *Runner) cycle(ctx context.Context) (Summary, error) {
 	sum := Summary{ByKind: map[string]int{}, Interval: DefaultInterval}
-	resp, err := r.opts.Client.Targets(ctx)
-	if err != nil {
-		return sum, fmt.Errorf("runner: %w", err)
+	resp, pullErr := r.pull(ctx)
+	if resp == nil {
+		return sum, pullErr
 	}
 	sum.Targets = len(resp.Targets)
 	r.setJobs(resp.Discovery)
@@ -110,7 +113,33 @@ func (r *Runner) cycle(ctx context.Context) (Summary, error) {
 		// The later flush retried the backlog and got through.
 		backlogErr = nil
 	}
-	return sum, errors.Join(spoolErr, backlogErr, pushErr, ctx.Err())
+	return sum, errors.Join(pullErr, spoolErr, backlogErr, pushErr, ctx.Err())
+}
+
+// pull fetches the targets and remembers them. When the server cannot be
+// reached it falls back to the remembered list, so checks go on during an
+// outage; the error still reports the failed pull.
+func (r *Runner) pull(ctx context.Context) (*wire.TargetsResponse, error) {
+	resp, err := r.opts.Client.Targets(ctx)
+	if err == nil {
+		if r.opts.LastTargets != "" {
+			if err := saveLastPull(r.opts.LastTargets, resp, time.Now()); err != nil {
+				r.opts.Logger.Warn("could not remember the target list", "error", err)
+			}
+		}
+		return &resp, nil
+	}
+	err = fmt.Errorf("runner: %w", err)
+	if r.opts.LastTargets == "" || !unreachable(err) || ctx.Err() != nil {
+		return nil, err
+	}
+	lp, ok := loadLastPull(r.opts.LastTargets, time.Now())
+	if !ok {
+		return nil, err
+	}
+	r.opts.Logger.Warn("server unreachable: checking the targets of the last pull", "pulled_at", lp.PulledAt,
+		"targets", len(lp.Response.Targets), "error", err)
+	return &lp.Response, err
 }
 
 // fetchAndSpool probes the targets and writes their results to the spool in

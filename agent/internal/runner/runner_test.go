@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -57,7 +58,8 @@ func (e *env) restart(t *testing.T, fetch probe.FetchOptions) {
 		Backoff: client.Backoff{Attempts: 2, Base: time.Millisecond, Max: time.Millisecond},
 	})
 	e.spool = sp
-	e.runner = New(Options{Client: c, Spool: sp, Fetch: fetch, BatchSize: 3, Version: "test", Logger: log})
+	e.runner = New(Options{Client: c, Spool: sp, Fetch: fetch, BatchSize: 3, Version: "test", Logger: log,
+		LastTargets: filepath.Join(e.dir, "last-targets.json")})
 }
 
 func serveTLS(t *testing.T, network, addr string, cfg *tls.Config) (host string, port int) {
