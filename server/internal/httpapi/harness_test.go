@@ -41,6 +41,12 @@ type testServer struct {
 }
 
 func newTestServer(t testing.TB, d store.Dialect) *testServer {
+	return newServer(t, d, true)
+}
+
+// newServer builds the test server; evaluate runs alert evaluation right
+// after each ingest, as the real server does in the background.
+func newServer(t testing.TB, d store.Dialect, evaluate bool) *testServer {
 	st := storetest.Open(t, d, store.Options{})
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	guard := netguard.New(true)
@@ -56,9 +62,11 @@ func newTestServer(t testing.TB, d store.Dialect) *testServer {
 	evaluator := alerts.NewEvaluator(st, "http://certinel.test", log, nil)
 	ingester := monitor.NewIngester(st, testRoots(t), log)
 	// Evaluate synchronously so that tests see alerts as soon as results land.
-	ingester.Stored = func(org string) {
-		if err := evaluator.RunOrg(context.Background(), org); err != nil {
-			t.Errorf("evaluate: %v", err)
+	if evaluate {
+		ingester.Stored = func(org string) {
+			if err := evaluator.RunOrg(context.Background(), org); err != nil {
+				t.Errorf("evaluate: %v", err)
+			}
 		}
 	}
 	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels})

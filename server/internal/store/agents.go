@@ -88,9 +88,19 @@ func (s *Store) RenameAgent(ctx context.Context, orgID, id, name string) (Agent,
 	return s.GetAgent(ctx, orgID, id)
 }
 
-// DeleteAgent removes an agent; its domains stay and fall back to server-side checks.
+// DeleteAgent removes an agent; its domains stay and fall back to
+// server-side checks.
 func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
 	err := s.change(ctx, orgID, "agent.delete", "agent", nil, func(tx *gorm.DB) (string, error) {
+		// The agent's domains fall back to server-side checks; one that the
+		// server already checks under the same endpoint would be a
+		// duplicate, so it goes (with its history) instead.
+		err := tx.Exec(`DELETE FROM domains WHERE organization_id = ? AND agent_id = ? AND EXISTS (
+			SELECT 1 FROM domains d2 WHERE d2.organization_id = domains.organization_id AND d2.agent_id IS NULL
+			AND d2.host = domains.host AND d2.port = domains.port AND d2.protocol = domains.protocol)`, orgID, id).Error
+		if err != nil {
+			return "", err
+		}
 		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&Agent{}))
 	})
 	if err != nil {

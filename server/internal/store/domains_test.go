@@ -143,3 +143,34 @@ func TestMigrateTwice(t *testing.T) {
 		})
 	}
 }
+
+// TestDeleteAgentWithDuplicateEndpoint: deleting an agent whose domain
+// repeats one the server checks keeps one domain, not a conflict.
+func TestDeleteAgentWithDuplicateEndpoint(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.Open(t, d, store.Options{})
+			_, org, _ := s.CreateAccount(ctx, "dup@example.com", "h", "D")
+			agent, err := s.CreateAgent(ctx, org.ID, store.Agent{Name: "a", Prefix: "p", TokenHash: "dup"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range []*string{nil, &agent.ID} {
+				if _, err := s.CreateDomain(ctx, org.ID, store.Domain{Host: "x.example", Port: 443, Protocol: "tls", AgentID: a}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.CreateDomain(ctx, org.ID, store.Domain{Host: "only.example", Port: 443, Protocol: "tls", AgentID: &agent.ID}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteAgent(ctx, org.ID, agent.ID); err != nil {
+				t.Fatalf("delete agent: %v", err)
+			}
+			_, n, err := s.ListDomains(ctx, org.ID, store.DomainFilter{}, store.Page{Number: 1, PerPage: 10})
+			if err != nil || n != 2 {
+				t.Fatalf("domains after delete: %d %v", n, err)
+			}
+		})
+	}
+}
