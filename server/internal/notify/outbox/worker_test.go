@@ -255,3 +255,39 @@ func TestConcurrentWorkersSendOnce(t *testing.T) {
 		t.Fatalf("claimed %d, requests %d", claimed.Load(), rcv.requests)
 	}
 }
+
+// TestDigestGroupsAlerts: a digest channel gets the alerts waiting for it
+// in one message.
+func TestDigestGroupsAlerts(t *testing.T) {
+	rcv := newReceiver(t)
+	s := alertFor(t, store.SQLite, rcv)
+	chs, err := s.st.ListChannels(s.ctx, s.org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range chs {
+		if ch.Type == store.ChannelWebhook {
+			ch.Digest = true
+			if _, err := s.st.UpdateChannel(s.ctx, s.org.ID, ch); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// A second domain crossing the threshold: two alerts wait.
+	dom, err := s.st.CreateDomain(s.ctx, s.org.ID, store.Domain{Host: "y.example.com", Port: 443, Protocol: "tls"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	na := s.st.Now().Add(48 * time.Hour)
+	obs := store.Observation{ID: store.NewID(), DomainID: &dom.ID, ObservedAt: s.st.Now(), LeafSHA256: "cd", NotAfter: &na}
+	if _, err := s.st.SaveResults(s.ctx, s.org.ID, store.ResultSet{BatchID: "b2", Observations: []store.Observation{obs}, Rejected: "[]"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := alerts.NewEvaluator(s.st, "http://x", slog.New(slog.NewTextHandler(io.Discard, nil)), nil).Run(s.ctx); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, s.ctx, worker(s.st, "w1"), 2)
+	if rcv.requests != 1 || len(rcv.delivered) != 2 {
+		t.Fatalf("digest: %d messages carrying %d events, want 1 carrying 2", rcv.requests, len(rcv.delivered))
+	}
+}
