@@ -44,12 +44,13 @@ export function makeCA(name = 'Certinel E2E Intermediate CA', days = 400) {
 }
 
 /** A leaf for host whose notAfter is `days` days (plus two hours) from now. */
-export function makeLeaf(ca, host, days) {
+// issuedDaysAgo sets notBefore, so that a renewal can be told from the certificate it replaces.
+export function makeLeaf(ca, host, days, issuedDaysAgo = 1) {
   const keys = keyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.pub;
   cert.serialNumber = serial();
-  cert.validity.notBefore = new Date(Date.now() - DAY);
+  cert.validity.notBefore = new Date(Date.now() - issuedDaysAgo * DAY);
   // Two extra hours keep floor((notAfter - now) / 1 day) at `days` while the test runs.
   cert.validity.notAfter = new Date(Date.now() + days * DAY + 2 * 3_600_000);
   cert.setSubject([{ name: 'commonName', value: host }]);

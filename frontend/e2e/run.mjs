@@ -649,10 +649,44 @@ async function scenario(label, server, browser) {
   });
 
   await check('the overview marks expiry clusters and lists forgotten renewals', async () => {
+    // Two endpoints expiring the same day (a cluster), and one name whose
+    // renewed certificate is served on :8443 while :443 still has the old one.
+    const csrf = (await (await page.request.get(`${base}/api/v1/me`)).json()).csrf_token;
+    const agentId = (await (await page.request.get(`${base}/api/v1/agents`)).json()).items[0].id;
+    const staleName = `renewed-${stamp}.e2e.example`;
+    const specs = [
+      { host: `cl-a-${stamp}.e2e.example`, port: 443, days: 61 },
+      { host: `cl-b-${stamp}.e2e.example`, port: 443, days: 61 },
+      { host: staleName, port: 443, days: 20, name: staleName, issued: 70 },
+      { host: staleName, port: 8443, days: 200, name: staleName, issued: 1 },
+    ];
+    const results = [];
+    for (const sp of specs) {
+      const r = await page.request.post(`${base}/api/v1/domains`, {
+        headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, data: { host: sp.host, port: sp.port, agent_id: agentId },
+      });
+      equal(r.status(), 201, `POST /domains ${sp.host}:${sp.port}`);
+      sp.id = (await r.json()).id;
+      results.push({ target_id: sp.id, address: '10.0.0.7:443', observed_at: new Date().toISOString(), duration_ms: 5, tls_version: 'TLS 1.3',
+        cipher_suite: 'TLS_AES_128_GCM_SHA256', chain: [makeLeaf(ca, sp.name ?? sp.host, sp.days, sp.issued ?? 1).der, ca.der] });
+    }
+    const r = await fetch(`${base}/api/v1/agent/results`, { method: 'POST', headers: { ...agentHeaders, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ batch_id: `e2e-insights-${stamp}`, agent_version: 'e2e-1.0', results }) });
+    equal(r.status, 200, 'POST /agent/results (insights)');
     await page.goto('/');
-    await page.getByRole('heading', { name: 'Forgotten renewals' }).waitFor();
-    await page.getByRole('heading', { name: /Expiry timeline/ }).waitFor();
+    const clusters = page.getByLabel('Expiry clusters');
+    await clusters.getByText(/2 endpoints/).waitFor();
+    await clusters.getByRole('link', { name: `cl-a-${stamp}.e2e.example:443` }).waitFor();
+    equal(await page.locator('svg.chart rect.bar.cluster').count(), 1, 'cluster bars');
+    const stale = page.getByRole('region', { name: 'Forgotten renewals' });
+    await stale.getByRole('link', { name: `${staleName}:443` }).waitFor();
+    await stale.getByRole('link', { name: `${staleName}:8443` }).waitFor();
     await shot(page, '23-overview-insights');
+    await page.goto(`/domains/${specs[2].id}`);
+    await page.locator('.page-header').getByText('Stale certificate').waitFor();
+    await page.getByText('This endpoint serves a stale certificate.').waitFor();
+    await shot(page, '23b-domain-stale');
+
   });
 
   await check('events, alerts and CA bundles are in the navigation; members and audit log when the server has them', async () => {

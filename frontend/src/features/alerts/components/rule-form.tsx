@@ -59,6 +59,8 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
   const [unreachableAfter, setUnreachableAfter] = useState(String(rule?.unreachable_after ?? 2));
   const [errors, setErrors] = useState<Errors>({});
 
+  // An error goes away as soon as its field is touched again.
+  const clear = (k: keyof Errors) => setErrors((e) => (e[k] ? { ...e, [k]: undefined } : e));
   const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
   const addThreshold = () => {
@@ -132,7 +134,7 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
   return (
     <form onSubmit={onSubmit} noValidate className="form rule-form" aria-label={rule ? `Edit rule ${rule.name}` : 'New alert rule'}>
       <div className="form-grid">
-        <TextField label="Rule name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} autoComplete="off" className="span-2" />
+        <TextField label="Rule name" value={name} onChange={(e) => { setName(e.target.value); clear('name'); }} error={errors.name} autoComplete="off" className="span-2" />
         <div className="field checkbox-field">
           <label>
             <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
@@ -142,7 +144,7 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
           label="Unreachable after (failed checks in a row)"
           inputMode="numeric"
           value={unreachableAfter}
-          onChange={(e) => setUnreachableAfter(e.target.value)}
+          onChange={(e) => { setUnreachableAfter(e.target.value); clear('unreachable_after'); }}
           error={errors.unreachable_after}
         />
       </div>
@@ -181,7 +183,7 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
         <div className="check-grid">
           {EVENT_TYPES.map((e) => (
             <label key={e.value} className="check-option">
-              <input type="checkbox" checked={events.includes(e.value)} onChange={() => setEvents((x) => toggle(x, e.value))} />
+              <input type="checkbox" checked={events.includes(e.value)} onChange={() => { setEvents((x) => toggle(x, e.value)); clear('events'); }} />
               <span>
                 {e.label} <span className="muted small">· {e.hint}</span>
               </span>
@@ -199,7 +201,7 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
           <div className="check-grid">
             {channels.map((c) => (
               <label key={c.id} className="check-option">
-                <input type="checkbox" checked={channelIds.includes(c.id)} onChange={() => setChannelIds((x) => toggle(x, c.id))} />
+                <input type="checkbox" checked={channelIds.includes(c.id)} onChange={() => { setChannelIds((x) => toggle(x, c.id)); clear('channel_ids'); }} />
                 <span>
                   {c.name} <span className="muted small">· {c.type}</span>
                 </span>
@@ -218,7 +220,7 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
           <label><input type="radio" name={`${id}-scope`} checked={scope === 'agents'} onChange={() => setScope('agents')} /> Domains checked by agents</label>
         </div>
         {scope === 'tags' ? (
-          <TextField label="Tags" placeholder="prod, payments" value={tags} onChange={(e) => setTags(e.target.value)} hint="Separated by commas; a domain with any of them matches." autoComplete="off" />
+          <TextField label="Tags" placeholder="prod, payments" value={tags} onChange={(e) => { setTags(e.target.value); clear('scope'); }} hint="Separated by commas; a domain with any of them matches." autoComplete="off" />
         ) : null}
         {scope === 'agents' ? (
           agents.length === 0 ? (
@@ -227,7 +229,7 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
             <div className="check-grid" role="group" aria-label="Agents">
               {agents.map((a) => (
                 <label key={a.id} className="check-option">
-                  <input type="checkbox" checked={agentIds.includes(a.id)} onChange={() => setAgentIds((x) => toggle(x, a.id))} /> {a.name}
+                  <input type="checkbox" checked={agentIds.includes(a.id)} onChange={() => { setAgentIds((x) => toggle(x, a.id)); clear('scope'); }} /> {a.name}
                 </label>
               ))}
             </div>
