@@ -1,0 +1,44 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLoad(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	c, err := Load(env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ListenAddr != ":8080" || c.DataDir != "./data" || c.DatabaseURL != "" || c.SMTP.Port != 587 || c.SMTP.TLS != "starttls" ||
+		c.AllowPrivateTargets || c.SecureCookies() || c.SQLitePath() != "data/certinel.db" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	c, err = Load(env("CERTINEL_BASE_URL", "https://certinel.example.com", "CERTINEL_ALLOW_PRIVATE_TARGETS", "true",
+		"DATABASE_URL", "postgres://u@db/x", "CERTINEL_LOG_FORMAT", "json", "CERTINEL_LOG_LEVEL", "debug"))
+	if err != nil || !c.SecureCookies() || !c.AllowPrivateTargets || c.DatabaseURL == "" || c.LogFormat != "json" {
+		t.Fatalf("set: %+v %v", c, err)
+	}
+	bad := map[string][]string{
+		"CERTINEL_BASE_URL":              {"CERTINEL_BASE_URL", "localhost:8080"},
+		"DATABASE_URL":                   {"DATABASE_URL", "mysql://x"},
+		"CERTINEL_LOG_LEVEL":             {"CERTINEL_LOG_LEVEL", "loud"},
+		"CERTINEL_LOG_FORMAT":            {"CERTINEL_LOG_FORMAT", "xml"},
+		"CERTINEL_ALLOW_PRIVATE_TARGETS": {"CERTINEL_ALLOW_PRIVATE_TARGETS", "yes please"},
+		"CERTINEL_SMTP_PORT":             {"CERTINEL_SMTP_PORT", "70000"},
+		"CERTINEL_SMTP_TLS":              {"CERTINEL_SMTP_TLS", "ssl"},
+	}
+	for name, kv := range bad {
+		_, err := Load(env(kv...))
+		if err == nil || !strings.HasPrefix(err.Error(), name+":") {
+			t.Errorf("%s: error %v should name the variable", name, err)
+		}
+	}
+}
