@@ -38,7 +38,7 @@ func TestReplicasSendEachAlertOnce(t *testing.T) {
 	}
 	const domains = 1000
 	bin := buildServer(t)
-	dsn := storetest.PostgresSchemaURL(t)
+	dsn := testDSN(t)
 	hook := newReceiver(t)
 
 	var replicas []string
@@ -109,8 +109,18 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
+// testDSN is a fresh PostgreSQL schema for one test.
+func testDSN(t *testing.T) string {
+	return storetest.PostgresSchemaURL(t)
+}
+
 // startServer runs one replica and waits until it is ready.
 func startServer(t *testing.T, bin, dsn string, i int) string {
+	return startServerCmd(t, bin, dsn, i, nil)
+}
+
+// startServerCmd is startServer; started, when set, gets the process.
+func startServerCmd(t *testing.T, bin, dsn string, i int, started func(*exec.Cmd)) string {
 	port := freePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	cmd := exec.Command(bin)
@@ -123,6 +133,9 @@ func startServer(t *testing.T, bin, dsn string, i int) string {
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
+	}
+	if started != nil {
+		started(cmd)
 	}
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
