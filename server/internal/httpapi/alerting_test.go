@@ -188,3 +188,31 @@ func TestAlertingThroughAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestRuleScopeForms(t *testing.T) {
+	srv := newTestServer(t, "sqlite")
+	a := srv.newTenant(t, "scope@example.com")
+	var r struct {
+		Scope struct {
+			All  bool     `json:"all"`
+			Tags []string `json:"tags"`
+		} `json:"scope"`
+	}
+	a.browser.must(http.StatusCreated, "POST", "/api/v1/alert-rules", map[string]any{"name": "a", "scope": "all"}, &r)
+	if !r.Scope.All {
+		t.Fatalf("scope \"all\": %+v", r.Scope)
+	}
+	a.browser.must(http.StatusCreated, "POST", "/api/v1/alert-rules", map[string]any{"name": "b", "scope": map[string]any{"tags": []string{"prod"}}}, &r)
+	if r.Scope.All || r.Scope.Tags[0] != "prod" {
+		t.Fatalf("tag scope: %+v", r.Scope)
+	}
+	for _, bad := range []any{"some", map[string]any{"labels": []string{"x"}}, 7} {
+		if res := a.browser.do("POST", "/api/v1/alert-rules", map[string]any{"name": "c", "scope": bad}); res.Status != http.StatusBadRequest {
+			t.Errorf("scope %v: %d %s", bad, res.Status, res.Body)
+		}
+	}
+	if res := a.browser.do("GET", "/api/v1/domains?sort=days_left&order=sideways", nil); res.Status != http.StatusBadRequest || res.errorField() != "order" {
+		t.Errorf("bad order: %d %s", res.Status, res.Body)
+	}
+	a.browser.must(http.StatusOK, "GET", "/api/v1/domains?sort=days_left&order=desc", nil, nil)
+}

@@ -311,6 +311,15 @@ func domainFilter(c echo.Context) (store.DomainFilter, error) {
 		}
 		f.Sort, f.Desc = key, strings.HasPrefix(v, "-")
 	}
+	switch v := c.QueryParam("order"); v {
+	case "":
+	case "asc":
+		f.Desc = false
+	case "desc":
+		f.Desc = true
+	default:
+		return f, badRequest("order", "order: must be asc or desc, got %s", quote(v))
+	}
 	return f, nil
 }
 

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,6 +20,24 @@ type ruleScope struct {
 	All      *bool    `json:"all"`
 	Tags     []string `json:"tags"`
 	AgentIDs []string `json:"agent_ids"`
+}
+
+// UnmarshalJSON also takes the shorthand "all" for every domain.
+func (s *ruleScope) UnmarshalJSON(b []byte) error {
+	if string(b) == `"all"` {
+		all := true
+		*s = ruleScope{All: &all}
+		return nil
+	}
+	type plain ruleScope
+	var p plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return fmt.Errorf("scope: want \"all\" or {all, tags, agent_ids}: %w", err)
+	}
+	*s = ruleScope(p)
+	return nil
 }
 
 type ruleRequest struct {
