@@ -284,7 +284,22 @@ func (h *handler) deleteDomain(c echo.Context) error {
 
 var domainStatuses = []string{store.StatusPending, store.StatusOK, store.StatusExpiring, store.StatusExpired, store.StatusInvalid, store.StatusUnreachable}
 
-func domainFilter(c echo.Context) (store.DomainFilter, error) {
+// domainFilter reads the list filters and the organization's expiring
+// threshold, which statuses depend on.
+func (h *handler) domainFilter(c echo.Context) (store.DomainFilter, error) {
+	f, err := parseDomainFilter(c)
+	if err != nil {
+		return f, err
+	}
+	org, err := h.store.Organization(c.Request().Context(), principalOf(c).OrgID)
+	if err != nil {
+		return f, err
+	}
+	f.ExpiringDays = org.ExpiringThresholdDays
+	return f, nil
+}
+
+func parseDomainFilter(c echo.Context) (store.DomainFilter, error) {
 	f := store.DomainFilter{
 		Query:   strings.TrimSpace(c.QueryParam("q")),
 		Status:  c.QueryParam("status"),
@@ -335,18 +350,11 @@ func (h *handler) listDomains(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := domainFilter(c)
+	f, err := h.domainFilter(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	orgID := principalOf(c).OrgID
-	org, err := h.store.Organization(ctx, orgID)
-	if err != nil {
-		return err
-	}
-	f.ExpiringDays = org.ExpiringThresholdDays
-	items, total, err := h.store.ListDomains(ctx, orgID, f, page)
+	items, total, err := h.store.ListDomains(c.Request().Context(), principalOf(c).OrgID, f, page)
 	if err != nil {
 		return err
 	}

@@ -241,17 +241,12 @@ func (h *handler) agentNames(c echo.Context, orgID string) (map[string]string, e
 
 // exportDomains writes the filtered domain list as CSV, all pages.
 func (h *handler) exportDomains(c echo.Context) error {
-	f, err := domainFilter(c)
+	f, err := h.domainFilter(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	orgID := principalOf(c).OrgID
-	org, err := h.store.Organization(ctx, orgID)
-	if err != nil {
-		return err
-	}
-	f.ExpiringDays = org.ExpiringThresholdDays
 	agentName := map[string]string{}
 	list, _, err := h.store.ListAgents(ctx, orgID, store.Page{Number: 1, PerPage: 10_000})
 	if err != nil {
