@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"certinel.dev/server/internal/auth"
 	"certinel.dev/server/internal/monitor"
@@ -61,6 +62,15 @@ func New(d Deps) *echo.Echo {
 	// and dodge the login limits.
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = errorHandler(d.Log)
+	// The dashboard loads only its own scripts and styles, and no other
+	// site may frame it.
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		ContentTypeNosniff: "nosniff",
+		XFrameOptions:      "DENY",
+		ReferrerPolicy:     "same-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
+			"connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+	}))
 	h.routes(e, d.UI)
 	return e
 }
