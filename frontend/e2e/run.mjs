@@ -689,6 +689,34 @@ async function scenario(label, server, browser) {
 
   });
 
+  await check('the owner changes the expiring threshold and the policy; days-left colours follow the threshold', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organization', exact: true }).click();
+    await page.getByRole('heading', { name: 'Organization', level: 1 }).waitFor();
+    const form = page.getByRole('form', { name: 'Organization settings' });
+    const threshold = form.getByLabel('Expiring threshold (days)');
+    const rsa = form.getByLabel('Minimum RSA key size (bits)');
+    equal(await threshold.inputValue(), '30', 'default expiring threshold');
+    equal(await rsa.inputValue(), '2048', 'default minimum RSA bits');
+    await threshold.fill('90');
+    await rsa.fill('3072');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    await shot(page, '27-organization');
+    const saved = await (await page.request.get(`${base}/api/v1/organization`)).json();
+    equal(saved.expiring_threshold_days, 90, 'saved expiring threshold');
+    equal(saved.policy.min_rsa_bits, 3072, 'saved minimum RSA bits');
+    equal(saved.policy.min_ec_bits, 256, 'untouched minimum EC bits');
+    await page.reload();
+    await until('threshold after reload', async () => (await threshold.inputValue()) === '90');
+    equal(await rsa.inputValue(), '3072', 'minimum RSA bits after reload');
+    // About 61 days left was green under 30 days; under 90 it is amber.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Domains', exact: true }).click();
+    await page.getByLabel('Search domains').fill(`cl-a-${stamp}`);
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: `cl-a-${stamp}.e2e.example:443` }) });
+    await row.getByLabel(/^Days left: 6\d days$/).waitFor();
+    equal(await row.locator('.days-left').getAttribute('data-tone'), 'warning', 'tone of ~61 days under a 90-day threshold');
+  });
+
   await check('events, alerts and CA bundles are in the navigation; members and audit log when the server has them', async () => {
     const navBar = page.getByRole('navigation', { name: 'Main' });
     for (const name of ['Alerts', 'Events', 'CA bundles']) await navBar.getByRole('link', { name, exact: true }).waitFor();

@@ -1,15 +1,19 @@
-// Days-left colour coding. The thresholds are the organization's alerting
-// thresholds (30/14/7 by default until the server exposes its own).
-export const DEFAULT_THRESHOLDS = [30, 14, 7] as const;
+import { createContext, useContext } from 'react';
+
+// Days-left colour coding: red within a week, orange within two, amber within
+// the organization's expiring threshold (the server's default is 30 days),
+// green beyond it. A threshold below 14 leaves no room for amber.
+export const DEFAULT_EXPIRING_THRESHOLD = 30;
+export const RED_DAYS = 7;
+export const ORANGE_DAYS = 14;
 
 export type Tone = 'critical' | 'high' | 'warning' | 'good' | 'unknown';
 
-export function daysLeftTone(days: number | null | undefined, thresholds: readonly number[] = DEFAULT_THRESHOLDS): Tone {
+export function daysLeftTone(days: number | null | undefined, expiringThreshold: number = DEFAULT_EXPIRING_THRESHOLD): Tone {
   if (days === null || days === undefined || Number.isNaN(days)) return 'unknown';
-  const [amber = 30, orange = 14, red = 7] = [...thresholds].sort((a, b) => b - a);
-  if (days <= red) return 'critical';
-  if (days <= orange) return 'high';
-  if (days <= amber) return 'warning';
+  if (days <= RED_DAYS) return 'critical';
+  if (days <= ORANGE_DAYS) return 'high';
+  if (days <= expiringThreshold) return 'warning';
   return 'good';
 }
 
@@ -19,3 +23,11 @@ export function daysLeftLabel(days: number | null | undefined): string {
   if (days === 0) return 'expires today';
   return days === 1 ? '1 day' : `${days} days`;
 }
+
+/**
+ * The organization's expiring threshold in days. src/app provides it from
+ * GET /organization; without a provider the server's default applies.
+ */
+export const ExpiringThresholdContext = createContext<number>(DEFAULT_EXPIRING_THRESHOLD);
+
+export const useExpiringThreshold = () => useContext(ExpiringThresholdContext);

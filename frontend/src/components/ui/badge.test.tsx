@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { daysLeftTone } from '@/lib/days-left';
+import { daysLeftTone, ExpiringThresholdContext } from '@/lib/days-left';
 import { DaysLeftBadge, StatusBadge } from './badge';
 
 describe('DaysLeftBadge', () => {
@@ -16,7 +16,7 @@ describe('DaysLeftBadge', () => {
     [0, 'critical', 'expires today'],
     [-3, 'critical', 'expired 3 days ago'],
     [null, 'unknown', 'unknown'],
-  ])('%s days → %s', (days, tone, label) => {
+  ])('%s days → %s (default threshold 30)', (days, tone, label) => {
     render(<DaysLeftBadge days={days} />);
     const badge = screen.getByLabelText(`Days left: ${label}`);
     expect(badge).toHaveAttribute('data-tone', tone);
@@ -24,10 +24,42 @@ describe('DaysLeftBadge', () => {
     expect(badge).toHaveTextContent(label);
   });
 
-  it('follows other thresholds when given', () => {
-    expect(daysLeftTone(45, [60, 30, 10])).toBe('warning');
-    expect(daysLeftTone(20, [60, 30, 10])).toBe('high');
-    expect(daysLeftTone(61, [60, 30, 10])).toBe('good');
+  it.each([
+    // A wider threshold: amber reaches further out; red and orange stay at 7 and 14.
+    [60, 61, 'good'],
+    [60, 60, 'warning'],
+    [60, 31, 'warning'],
+    [60, 15, 'warning'],
+    [60, 14, 'high'],
+    [60, 7, 'critical'],
+    // A narrower one.
+    [21, 22, 'good'],
+    [21, 21, 'warning'],
+    // Below 14 amber never shows: orange runs straight into green.
+    [10, 15, 'good'],
+    [10, 14, 'high'],
+    [10, 11, 'high'],
+    [10, 8, 'high'],
+    [10, 7, 'critical'],
+    [3, 5, 'critical'],
+    [60, null, 'unknown'],
+  ] as const)('threshold %s: %s days → %s (prop)', (threshold, days, tone) => {
+    render(<DaysLeftBadge days={days} threshold={threshold} />);
+    expect(screen.getByLabelText(/^Days left:/)).toHaveAttribute('data-tone', tone);
+    expect(daysLeftTone(days, threshold)).toBe(tone);
+  });
+
+  it('takes the threshold from ExpiringThresholdContext; a prop wins over it', () => {
+    render(
+      <ExpiringThresholdContext.Provider value={45}>
+        <DaysLeftBadge days={40} />
+        <DaysLeftBadge days={46} />
+        <DaysLeftBadge days={20} threshold={14} />
+      </ExpiringThresholdContext.Provider>,
+    );
+    expect(screen.getByLabelText('Days left: 40 days')).toHaveAttribute('data-tone', 'warning');
+    expect(screen.getByLabelText('Days left: 46 days')).toHaveAttribute('data-tone', 'good');
+    expect(screen.getByLabelText('Days left: 20 days')).toHaveAttribute('data-tone', 'good');
   });
 });
 

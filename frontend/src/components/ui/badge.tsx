@@ -1,4 +1,4 @@
-import { daysLeftLabel, daysLeftTone, type Tone } from '@/lib/days-left';
+import { daysLeftLabel, daysLeftTone, useExpiringThreshold, type Tone } from '@/lib/days-left';
 import type { ReactNode } from 'react';
 
 export function Badge({ tone, children, title }: { tone: Tone | 'neutral' | 'info'; children: ReactNode; title?: string }) {
@@ -9,9 +9,14 @@ export function Badge({ tone, children, title }: { tone: Tone | 'neutral' | 'inf
   );
 }
 
-/** Days left, colour-coded by the 30/14/7 thresholds; grey when unknown. */
-export function DaysLeftBadge({ days, thresholds }: { days: number | null | undefined; thresholds?: readonly number[] }) {
-  const tone = daysLeftTone(days, thresholds);
+/**
+ * Days left, colour-coded: red ≤ 7, orange ≤ 14, amber ≤ the expiring
+ * threshold, green beyond; grey when unknown. The threshold comes as a prop
+ * or from ExpiringThresholdContext (provided in src/app); nothing is fetched here.
+ */
+export function DaysLeftBadge({ days, threshold }: { days: number | null | undefined; threshold?: number }) {
+  const fromContext = useExpiringThreshold();
+  const tone = daysLeftTone(days, threshold ?? fromContext);
   const label = daysLeftLabel(days);
   return (
     <span className={`badge badge-${tone} days-left`} data-tone={tone} aria-label={`Days left: ${label}`}>

@@ -5,6 +5,7 @@ import { icons } from '@/components/layouts/icons';
 import { Spinner } from '@/components/ui/spinner';
 import { RequireAuth, useLogout, usePermissions, useSession } from '@/lib/auth';
 import { useEndpointAvailable } from '@/lib/endpoint';
+import { ExpiringThresholdProvider } from '../../expiring-threshold';
 
 function Shell() {
   const session = useSession();
@@ -29,6 +30,7 @@ function Shell() {
     { to: '/tokens', label: 'API tokens', icon: icons.tokens },
     ...(members === 'yes' ? [{ to: '/members', label: 'Members', icon: icons.members }] : []),
     ...(audit === 'yes' ? [{ to: '/audit-log', label: 'Audit log', icon: icons.audit }] : []),
+    { to: '/organization', label: 'Organization', icon: icons.organization },
     { to: '/account', label: 'Account', icon: icons.account },
   ];
   const s = session.data!;
@@ -41,9 +43,11 @@ function Shell() {
       onSignOut={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}
     >
       {navigation.state === 'loading' ? <div className="route-progress" aria-hidden="true" /> : null}
-      <Suspense fallback={<Spinner />}>
-        <Outlet />
-      </Suspense>
+      <ExpiringThresholdProvider>
+        <Suspense fallback={<Spinner />}>
+          <Outlet />
+        </Suspense>
+      </ExpiringThresholdProvider>
     </AppShell>
   );
 }

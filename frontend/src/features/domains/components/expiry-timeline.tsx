@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Notice } from '@/components/ui/notice';
-import { daysLeftTone } from '@/lib/days-left';
+import { daysLeftTone, ORANGE_DAYS, useExpiringThreshold } from '@/lib/days-left';
 import { endpointLabel } from '../types';
 import { TIMELINE_DAYS, useExpiryTimeline, type Timeline, type TimelineDay } from '../api/get-expiry-timeline';
 
@@ -38,11 +38,12 @@ export function ExpiryTimeline({ clusterDays = [], children }: { clusterDays?: s
 }
 
 function Legend({ clusters }: { clusters?: boolean }) {
+  const threshold = useExpiringThreshold();
   return (
     <ul className="legend" aria-label="Colour legend">
       <li><span className="swatch tone-critical" /> ≤ 7 days</li>
       <li><span className="swatch tone-high" /> ≤ 14 days</li>
-      <li><span className="swatch tone-warning" /> ≤ 30 days</li>
+      {threshold > ORANGE_DAYS ? <li><span className="swatch tone-warning" /> ≤ {threshold} days</li> : null}
       <li><span className="swatch tone-good" /> later</li>
       {clusters ? <li><span className="cluster-mark" aria-hidden="true">▲</span> cluster</li> : null}
     </ul>
@@ -51,6 +52,7 @@ function Legend({ clusters }: { clusters?: boolean }) {
 
 export function TimelineChart({ timeline, clusterDays = [] }: { timeline: Timeline; clusterDays?: string[] }) {
   const clusters = new Set(clusterDays);
+  const threshold = useExpiringThreshold();
   const [selected, setSelected] = useState<TimelineDay | null>(null);
   const { days, overdue } = timeline;
   const total = days.reduce((n, d) => n + d.domains.length, 0);
@@ -90,7 +92,7 @@ export function TimelineChart({ timeline, clusterDays = [] }: { timeline: Timeli
           const weekStart = d.day % 7 === 0;
           const n = d.domains.length;
           const h = (n / max) * innerH;
-          const tone = daysLeftTone(d.day);
+          const tone = daysLeftTone(d.day, threshold);
           const cluster = n > 0 && clusters.has(isoDay(d.date));
           return (
             <g key={d.day}>

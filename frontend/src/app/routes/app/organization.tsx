@@ -1,0 +1,17 @@
+import { PageHeader } from '@/components/ui/page-header';
+import { OrganizationSettings } from '@/features/organization/components/organization-settings';
+import { usePermissions } from '@/lib/auth';
+
+export default function OrganizationRoute() {
+  const { isOwner } = usePermissions();
+  return (
+    <>
+      <title>Organization · Certinel</title>
+      <PageHeader
+        title="Organization"
+        description="When a certificate counts as expiring, and the certificate policy every domain is judged by."
+      />
+      <OrganizationSettings canEdit={isOwner} />
+    </>
+  );
+}
