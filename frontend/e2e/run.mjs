@@ -622,8 +622,12 @@ async function scenario(label, server, browser) {
     await form.getByLabel('Hosts, ranges and networks').fill('10.0.5.0/30');
     await form.getByLabel('Every (hours, optional)').fill('6');
     await form.getByRole('button', { name: 'Create job' }).click();
-    await page.getByText('10.0.5.0/30', { exact: true }).waitFor();
-    const jobs = (await (await page.request.get(`${base}/api/v1/discovery-jobs`)).json()).items;
+    // The form keeps the text while it closes, so wait on the server, not on the page.
+    let jobs = [];
+    for (let i = 0; i < 50 && jobs.length === 0; i++) {
+      jobs = (await (await page.request.get(`${base}/api/v1/discovery-jobs`)).json()).items;
+      if (jobs.length === 0) await page.waitForTimeout(100);
+    }
     equal(jobs.length, 1, 'discovery jobs');
     equal(jobs[0].interval_seconds, 6 * 3600, 'interval');
     const leaf = makeLeaf(ca, `disc-${stamp}.e2e.example`, 40);
