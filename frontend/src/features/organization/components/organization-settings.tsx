@@ -32,7 +32,7 @@ const labels = {
 } as const;
 
 const NEXT_CHECK =
-  "A changed policy or threshold applies from each domain's next check; until then domains keep their current status and verdicts. Days-left colours follow the threshold at once.";
+  "A changed policy applies from each domain's next check; until then domains keep their current verdicts. The expiring threshold applies at once, to statuses and days-left colours.";
 
 type Values = {
   name: string;
