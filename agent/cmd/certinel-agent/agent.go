@@ -108,5 +108,6 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
 		Logger:  log,
 		// Beside the spooled batches; the spool ignores files not its own.
 		LastTargets: filepath.Join(cfg.SpoolDir, "last-targets.json"),
+		SweepLog:    filepath.Join(cfg.SpoolDir, "discovery-sweeps.json"),
 	}), nil
 }

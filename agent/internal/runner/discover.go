@@ -2,8 +2,10 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"time"
 
@@ -22,7 +24,8 @@ func (r *Runner) setJobs(jobs []wire.DiscoveryJob) {
 }
 
 // dueJobs lists the jobs to sweep now: all of them, or (dueOnly) those
-// never swept by this process or swept longer ago than their interval.
+// never swept (by this process or, with a sweep log, an earlier one) or
+// swept longer ago than their interval.
 func (r *Runner) dueJobs(dueOnly bool) []wire.DiscoveryJob {
 	r.jobsMu.Lock()
 	defer r.jobsMu.Unlock()
@@ -40,10 +43,34 @@ func (r *Runner) dueJobs(dueOnly bool) []wire.DiscoveryJob {
 	return out
 }
 
+// markSwept records a sweep, on disk too when configured, so that a
+// restarted agent does not sweep its networks again before the interval.
 func (r *Runner) markSwept(id string, at time.Time) {
 	r.jobsMu.Lock()
 	defer r.jobsMu.Unlock()
 	r.swept[id] = at
+	if r.opts.SweepLog == "" {
+		return
+	}
+	b, err := json.Marshal(r.swept)
+	if err == nil {
+		err = writeFileAtomic(r.opts.SweepLog, b)
+	}
+	if err != nil {
+		r.opts.Logger.Warn("could not record the sweep time", "job_id", id, "error", err)
+	}
+}
+
+// loadSweepLog reads the sweep times a previous process recorded.
+func loadSweepLog(path string) map[string]time.Time {
+	swept := map[string]time.Time{}
+	if path == "" {
+		return swept
+	}
+	if b, err := os.ReadFile(path); err == nil {
+		_ = json.Unmarshal(b, &swept) // a damaged log only means sweeping again
+	}
+	return swept
 }
 
 // sweepAll runs the jobs one after another, so that one agent never sweeps

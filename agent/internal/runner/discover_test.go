@@ -41,6 +41,12 @@ func TestOnceRunsDiscoveryJobs(t *testing.T) {
 	if due := e.runner.dueJobs(true); len(due) != 0 {
 		t.Fatalf("due right after a sweep: %+v", due)
 	}
+	// A restarted agent remembers the sweep: the job is not due again.
+	e.restart(t, e.runner.opts.Fetch)
+	e.runner.setJobs([]wire.DiscoveryJob{{ID: "job-1", IntervalSeconds: 86400}})
+	if due := e.runner.dueJobs(true); len(due) != 0 {
+		t.Fatalf("due again after a restart: %+v", due)
+	}
 	e.runner.markSwept("job-1", time.Now().Add(-25*time.Hour))
 	if due := e.runner.dueJobs(true); len(due) != 1 {
 		t.Fatalf("not due a day later: %+v", due)

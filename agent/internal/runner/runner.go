@@ -39,6 +39,9 @@ type Options struct {
 	// LastTargets is the file that remembers the latest target list, used
 	// when the server cannot be reached; empty disables it.
 	LastTargets string
+	// SweepLog is the file that remembers when each discovery job last ran;
+	// empty keeps it in memory only.
+	SweepLog string
 }
 
 // Runner runs pull-fetch-push cycles.
@@ -48,7 +51,7 @@ type Runner struct {
 	// spooled batch twice at once.
 	pushMu sync.Mutex
 	// jobs are the discovery jobs of the latest pull; swept remembers when
-	// each last ran (in memory: a restarted agent sweeps again).
+	// each last ran.
 	jobsMu sync.Mutex
 	jobs   []wire.DiscoveryJob
 	swept  map[string]time.Time
@@ -59,7 +62,7 @@ func New(opts Options) *Runner {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
-	return &Runner{opts: opts, swept: map[string]time.Time{}}
+	return &Runner{opts: opts, swept: loadSweepLog(opts.SweepLog)}
 }
 
 // RunOnce does one target cycle, then runs every discovery job the pull

@@ -59,7 +59,7 @@ func (e *env) restart(t *testing.T, fetch probe.FetchOptions) {
 	})
 	e.spool = sp
 	e.runner = New(Options{Client: c, Spool: sp, Fetch: fetch, BatchSize: 3, Version: "test", Logger: log,
-		LastTargets: filepath.Join(e.dir, "last-targets.json")})
+		LastTargets: filepath.Join(e.dir, "last-targets.json"), SweepLog: filepath.Join(e.dir, "discovery-sweeps.json")})
 }
 
 func serveTLS(t *testing.T, network, addr string, cfg *tls.Config) (host string, port int) {
