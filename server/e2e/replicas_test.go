@@ -46,19 +46,7 @@ func TestReplicasSendEachAlertOnce(t *testing.T) {
 		replicas = append(replicas, startServer(t, bin, dsn, i))
 	}
 	api := newClient(t, replicas[0])
-	api.signup()
-	// One rule: 30 days, to the test's webhook.
-	var rules struct{ Items []struct{ ID string } }
-	api.call("GET", "/api/v1/alert-rules", nil, &rules, 200)
-	for _, r := range rules.Items {
-		api.call("DELETE", "/api/v1/alert-rules/"+r.ID, nil, nil, 204)
-	}
-	var ch struct{ ID string }
-	api.call("POST", "/api/v1/channels", map[string]any{"type": "webhook", "name": "hook", "config": map[string]string{"url": hook.URL}}, &ch, 201)
-	api.call("POST", "/api/v1/alert-rules", map[string]any{"name": "r", "thresholds_days": []int{30}, "events": []string{"expiring"}, "channel_ids": []string{ch.ID}}, nil, 201)
-	var agent, token struct{ ID, Token string }
-	api.call("POST", "/api/v1/agents", map[string]string{"name": "dc"}, &agent, 201)
-	api.call("POST", "/api/v1/tokens", map[string]string{"name": "a", "scope": "agent"}, &token, 201)
+	agent, token := api.setUpWebhookAlerts(hook.URL)
 	var csv strings.Builder
 	csv.WriteString("host,agent\n")
 	for i := 0; i < domains; i++ {
@@ -208,6 +196,27 @@ type client struct {
 func newClient(t *testing.T, base string) *client {
 	jar, _ := cookiejar.New(nil)
 	return &client{t: t, base: base, http: &http.Client{Jar: jar, Timeout: 60 * time.Second}}
+}
+
+// agentCreds are an agent's ID and token, or an API token's ID and secret.
+type agentCreds struct{ ID, Token string }
+
+// setUpWebhookAlerts signs up, replaces the default rule with one 30-day
+// expiring rule sending to the webhook, and creates an agent and an
+// agent-scope API token.
+func (c *client) setUpWebhookAlerts(webhook string) (agent, token agentCreds) {
+	c.signup()
+	var rules struct{ Items []struct{ ID string } }
+	c.call("GET", "/api/v1/alert-rules", nil, &rules, 200)
+	for _, r := range rules.Items {
+		c.call("DELETE", "/api/v1/alert-rules/"+r.ID, nil, nil, 204)
+	}
+	var ch struct{ ID string }
+	c.call("POST", "/api/v1/channels", map[string]any{"type": "webhook", "name": "hook", "config": map[string]string{"url": webhook}}, &ch, 201)
+	c.call("POST", "/api/v1/alert-rules", map[string]any{"name": "r", "thresholds_days": []int{30}, "events": []string{"expiring"}, "channel_ids": []string{ch.ID}}, nil, 201)
+	c.call("POST", "/api/v1/agents", map[string]string{"name": "dc"}, &agent, 201)
+	c.call("POST", "/api/v1/tokens", map[string]string{"name": "a", "scope": "agent"}, &token, 201)
+	return agent, token
 }
 
 func (c *client) signup() {

@@ -49,18 +49,7 @@ func TestAlertSentAfterRestart(t *testing.T) {
 	hook := newFlakyReceiver(t)
 	first, kill := startKillableServer(t, bin, dsn)
 	api := newClient(t, first)
-	api.signup()
-	var rules struct{ Items []struct{ ID string } }
-	api.call("GET", "/api/v1/alert-rules", nil, &rules, 200)
-	for _, r := range rules.Items {
-		api.call("DELETE", "/api/v1/alert-rules/"+r.ID, nil, nil, 204)
-	}
-	var ch struct{ ID string }
-	api.call("POST", "/api/v1/channels", map[string]any{"type": "webhook", "name": "hook", "config": map[string]string{"url": hook.URL}}, &ch, 201)
-	api.call("POST", "/api/v1/alert-rules", map[string]any{"name": "r", "thresholds_days": []int{30}, "events": []string{"expiring"}, "channel_ids": []string{ch.ID}}, nil, 201)
-	var agent, token struct{ ID, Token string }
-	api.call("POST", "/api/v1/agents", map[string]string{"name": "dc"}, &agent, 201)
-	api.call("POST", "/api/v1/tokens", map[string]string{"name": "a", "scope": "agent"}, &token, 201)
+	agent, token := api.setUpWebhookAlerts(hook.URL)
 	api.call("POST", "/api/v1/domains", map[string]string{"host": "pay.internal", "agent_id": agent.ID}, nil, 201)
 	pushResults(t, first, token.Token, agent.Token, "only", pullTargets(t, first, token.Token, agent.Token))
 
