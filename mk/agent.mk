@@ -8,7 +8,8 @@
 AGENT_VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 AGENT_LDFLAGS := -s -w -X main.version=$(AGENT_VERSION)
 AGENT_BUILD   := CGO_ENABLED=0 go build -trimpath -ldflags "$(AGENT_LDFLAGS)"
-AGENT_FUZZTIME ?= 10s
+# A count, not a duration: see the fuzz target in the top-level Makefile.
+AGENT_FUZZTIME ?= 100000x
 AGENT_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
 .PHONY: agent agent-all test-agent bench-agent bench-discovery
