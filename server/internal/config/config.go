@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -67,7 +68,7 @@ func Load(getenv func(string) string) (Config, error) {
 		},
 	}
 
-	base, err := url.Parse(get("CERTINEL_BASE_URL", "http://localhost:8080"))
+	base, err := url.Parse(get("CERTINEL_BASE_URL", localURL(c.ListenAddr)))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return Config{}, fmt.Errorf("CERTINEL_BASE_URL: want an absolute http(s) URL, got %q", getenv("CERTINEL_BASE_URL"))
 	}
@@ -95,4 +96,17 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("CERTINEL_SMTP_TLS: want none, starttls or tls, got %q", c.SMTP.TLS)
 	}
 	return c, nil
+}
+
+// localURL is the default public URL: this machine on the listening port, so
+// the URL printed at start-up and put in links works out of the box.
+func localURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://localhost:8080"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

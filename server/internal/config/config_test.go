@@ -26,6 +26,14 @@ func TestLoad(t *testing.T) {
 	if err != nil || !c.SecureCookies() || !c.AllowPrivateTargets || c.DatabaseURL == "" || c.LogFormat != "json" {
 		t.Fatalf("set: %+v %v", c, err)
 	}
+	for listen, want := range map[string]string{
+		":9000": "http://localhost:9000", "127.0.0.1:18080": "http://127.0.0.1:18080",
+		"[::]:8443": "http://localhost:8443", "[::1]:80": "http://[::1]:80",
+	} {
+		if c, err := Load(env("CERTINEL_LISTEN_ADDR", listen)); err != nil || c.BaseURL.String() != want {
+			t.Errorf("listen %s: base URL %v, want %s (%v)", listen, c.BaseURL, want, err)
+		}
+	}
 	bad := map[string][]string{
 		"CERTINEL_BASE_URL":              {"CERTINEL_BASE_URL", "localhost:8080"},
 		"DATABASE_URL":                   {"DATABASE_URL", "mysql://x"},
