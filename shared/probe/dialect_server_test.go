@@ -16,7 +16,7 @@ import (
 func smtpServer(extensions ...string) script {
 	return func(t *testing.T, c net.Conn, r *bufio.Reader) bool {
 		if !say(c, "220-mail.test ESMTP ready", "220-a multi-line greeting", "220 mail.test") ||
-			!hear(t, r, "EHLO localhost") {
+			!hear(t, r, "EHLO [127.0.0.1]") {
 			return false
 		}
 		reply := []string{"250-mail.test greets you"}

@@ -2,6 +2,8 @@ package probe
 
 import (
 	"bufio"
+	"encoding/xml"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -58,6 +60,8 @@ func TestProbeFailures(t *testing.T) {
 		{"ldap refused", "ldap", ldapServer(2), 0, KindProtocol, `resultCode 2, "diagnostic text"`},
 		{"ftp refused", "ftp", ftpServer("502 not implemented"), 0, KindProtocol, `got "502 not implemented"`},
 		{"xmpp without starttls", "xmpp", xmppServer("127.0.0.1", xmppSASL), 0, KindProtocol, "starttls not offered"},
+		{"xmpp stream error", "xmpp", xmppRefusal, 0, KindProtocol, `stream error "host-unknown": "This server does not serve 127.0.0.1"`},
+		{"ldap reply cut short", "ldap", stall("\x30\x0c\x02"), 300 * time.Millisecond, KindTimeout, "reading StartTLS response: read tcp"},
 		{"postgres N", "postgres", postgresServer('N'), 0, KindProtocol, "answered 'N'"},
 		{"mysql without SSL", "mysql", mysqlServer(0xffff &^ mysqlSSL), 0, KindProtocol, "no CLIENT_SSL"},
 		{"data after go-ahead", "pop3", injector, 0, KindProtocol, "STARTTLS injection"},
@@ -100,6 +104,27 @@ func checkError(t *testing.T, err error, kind ErrorKind, message string) {
 	}
 	if KindOf(err) != kind || !strings.Contains(err.Error(), message) || !strings.HasPrefix(err.Error(), string(kind)+": ") {
 		t.Errorf("error %q (kind %q), want kind %q containing %q", err, KindOf(err), kind, message)
+	}
+}
+
+// xmppRefusal answers the stream header with a stream error, as Prosody does
+// for a "to" domain it does not serve.
+func xmppRefusal(_ *testing.T, c net.Conn, r *bufio.Reader) bool {
+	if _, ok := nextStart(xml.NewDecoder(r)); ok {
+		_, _ = io.WriteString(c, "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"+
+			"<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"+
+			"<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>This server does not serve 127.0.0.1</text></stream:error></stream:stream>")
+	}
+	return false
+}
+
+// stall sends the start of a message, then nothing until the client hangs up.
+func stall(start string) script {
+	return func(t *testing.T, c net.Conn, r *bufio.Reader) bool {
+		if _, err := io.WriteString(c, start); err == nil {
+			silent(t, c, r)
+		}
+		return false
 	}
 }
 

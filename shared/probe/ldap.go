@@ -69,7 +69,10 @@ func (d *dialogue) readBERMessage() ([]byte, error) {
 	}
 	msg := make([]byte, size+length)
 	if _, err := io.ReadFull(d.r, msg); err != nil {
-		return nil, fmt.Errorf("%w: %w", errClosed, err)
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, errClosed
+		}
+		return nil, err
 	}
 	return msg, nil
 }

@@ -3,6 +3,7 @@ package probe
 import (
 	"errors"
 	"net"
+	"net/netip"
 	"strings"
 )
 
@@ -12,9 +13,7 @@ func upgradeSMTP(conn net.Conn, _ string) error {
 	if _, err := d.reply("220", "greeting"); err != nil {
 		return err
 	}
-	// Any name is acceptable in EHLO before authentication; "localhost" is what
-	// net/smtp sends and what servers are used to seeing from clients without a name.
-	if err := d.send("EHLO localhost\r\n"); err != nil {
+	if err := d.send("EHLO " + ehloName(conn) + "\r\n"); err != nil {
 		return err
 	}
 	ext, err := d.reply("250", "EHLO reply")
@@ -41,4 +40,23 @@ func advertises(lines []string, keyword string) bool {
 		}
 	}
 	return false
+}
+
+// ehloName is the EHLO argument. A client without a meaningful domain name uses the address
+// literal of its end of the connection (RFC 5321 section 4.1.4); servers that reject
+// non-FQDN names such as "localhost" at EHLO (Postfix reject_non_fqdn_helo_hostname with
+// smtpd_delay_reject=no) accept it. "localhost" only when the address is unknown.
+func ehloName(conn net.Conn) string {
+	a, ok := conn.LocalAddr().(*net.TCPAddr)
+	if !ok {
+		return "localhost"
+	}
+	ip, ok := netip.AddrFromSlice(a.IP)
+	if !ok {
+		return "localhost"
+	}
+	if ip = ip.Unmap().WithZone(""); ip.Is6() {
+		return "[IPv6:" + ip.String() + "]"
+	}
+	return "[" + ip.String() + "]"
 }

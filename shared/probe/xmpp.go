@@ -61,6 +61,9 @@ func nextElement(dec *xml.Decoder, want xml.Name) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if t.Name == xmppStreamError && want != xmppStreamError {
+				return streamError(dec, t)
+			}
 			if t.Name != want {
 				return fmt.Errorf("expected <%s>, got <%s xmlns=%s>", want.Local, excerpt(t.Name.Local), excerpt(t.Name.Space))
 			}
@@ -69,6 +72,31 @@ func nextElement(dec *xml.Decoder, want xml.Name) error {
 			return fmt.Errorf("expected <%s>, got </%s>", want.Local, excerpt(t.Name.Local))
 		}
 	}
+}
+
+var xmppStreamError = xml.Name{Space: xmppStreamsNS, Local: "error"}
+
+// streamError reads a <stream:error> (RFC 6120 section 4.9) and reports its condition and
+// text, such as host-unknown when the stream's "to" is not a domain the server serves.
+func streamError(dec *xml.Decoder, start xml.StartElement) error {
+	var e struct {
+		Children []struct {
+			XMLName xml.Name
+			Text    string `xml:",chardata"`
+		} `xml:",any"`
+	}
+	if err := dec.DecodeElement(&e, &start); err != nil {
+		return xmlError(xmppStreamError, err)
+	}
+	condition, text := "", ""
+	for _, c := range e.Children {
+		if c.XMLName.Local == "text" {
+			text = c.Text
+		} else if condition == "" {
+			condition = c.XMLName.Local
+		}
+	}
+	return fmt.Errorf("server sent stream error %s: %s", excerpt(condition), excerpt(text))
 }
 
 // featuresHaveStartTLS reads the children of <stream:features> up to its end.
