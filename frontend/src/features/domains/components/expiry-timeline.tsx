@@ -1,4 +1,9 @@
 import { useState, type ReactNode } from 'react';
+import { AxisBottom, AxisLeft } from '@visx/axis';
+import { GridRows } from '@visx/grid';
+import { Group } from '@visx/group';
+import { scaleBand, scaleLinear } from '@visx/scale';
+import { Bar } from '@visx/shape';
 import { Link } from 'react-router';
 import { Notice } from '@/components/ui/notice';
 import { daysLeftTone, ORANGE_DAYS, useExpiringThreshold } from '@/lib/days-left';
@@ -59,9 +64,11 @@ export function TimelineChart({ timeline, clusterDays = [] }: { timeline: Timeli
   const max = Math.max(1, ...days.map((d) => d.domains.length));
   const innerW = W - PAD_L;
   const innerH = H - PAD_B - PAD_T;
-  const slot = innerW / days.length;
-  const barW = Math.max(2, slot - 2);
+  const x = scaleBand<number>({ domain: days.map((d) => d.day), range: [0, innerW], paddingInner: 0.15 });
+  const y = scaleLinear<number>({ domain: [0, max], range: [innerH, 0] });
   const ticks = max <= 4 ? Array.from({ length: max + 1 }, (_, i) => i) : [0, Math.round(max / 2), max];
+  const weekStarts = days.filter((d) => d.day % 7 === 0).map((d) => d.day);
+  const label = (day: number) => (day === 0 ? 'Today' : dayFmt.format(days[day]!.date));
 
   if (total === 0 && overdue === 0) {
     return <p className="muted chart-empty">No certificate expires in the next {days.length} days.</p>;
@@ -78,36 +85,28 @@ export function TimelineChart({ timeline, clusterDays = [] }: { timeline: Timeli
         {timeline.truncated ? ' · showing the first 2000' : null}
       </p>
       <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={`Bar chart of ${total} certificate expiries per day over the next ${days.length} days`}>
-        {ticks.map((t) => {
-          const y = PAD_T + innerH - (t / max) * innerH;
-          return (
-            <g key={t}>
-              <line x1={PAD_L} x2={W} y1={y} y2={y} className="grid" />
-              <text x={PAD_L - 6} y={y + 4} className="axis" textAnchor="end">{t}</text>
-            </g>
-          );
-        })}
-        {days.map((d) => {
-          const x = PAD_L + d.day * slot + 1;
-          const weekStart = d.day % 7 === 0;
-          const n = d.domains.length;
-          const h = (n / max) * innerH;
-          const tone = daysLeftTone(d.day, threshold);
-          const cluster = n > 0 && clusters.has(isoDay(d.date));
-          return (
-            <g key={d.day}>
-              {cluster ? (
-                <text x={x + barW / 2} y={PAD_T + innerH - h - 3} className="cluster-mark" textAnchor="middle" aria-hidden="true">▲</text>
-              ) : null}
-              {weekStart ? (
-                <text x={x} y={H - 6} className="axis">{d.day === 0 ? 'Today' : dayFmt.format(d.date)}</text>
-              ) : null}
-              {n > 0 ? (
-                <rect
-                  x={x}
-                  y={PAD_T + innerH - h}
+        <Group left={PAD_L} top={PAD_T}>
+          <GridRows scale={y} width={innerW} tickValues={ticks} className="grid" />
+          <AxisLeft scale={y} tickValues={ticks} tickFormat={(t) => String(t)} hideAxisLine hideTicks tickClassName="axis" />
+          <AxisBottom scale={x} top={innerH} tickValues={weekStarts} tickFormat={label} hideAxisLine hideTicks tickClassName="axis" />
+          {days.map((d) => {
+            const n = d.domains.length;
+            if (n === 0) return null;
+            const bx = x(d.day) ?? 0;
+            const barW = Math.max(2, x.bandwidth());
+            const h = Math.max(innerH - y(n), 2);
+            const cluster = clusters.has(isoDay(d.date));
+            const tone = daysLeftTone(d.day, threshold);
+            return (
+              <Group key={d.day}>
+                {cluster ? (
+                  <text x={bx + barW / 2} y={innerH - h - 3} className="cluster-mark" textAnchor="middle" aria-hidden="true">▲</text>
+                ) : null}
+                <Bar
+                  x={bx}
+                  y={innerH - h}
                   width={barW}
-                  height={Math.max(h, 2)}
+                  height={h}
                   rx={1.5}
                   className={`bar tone-${tone}${cluster ? ' cluster' : ''}${selected?.day === d.day ? ' selected' : ''}`}
                   tabIndex={0}
@@ -122,11 +121,11 @@ export function TimelineChart({ timeline, clusterDays = [] }: { timeline: Timeli
                   }}
                 >
                   <title>{`${dayFmt.format(d.date)}: ${d.domains.map((x) => x.host).join(', ')}`}</title>
-                </rect>
-              ) : null}
-            </g>
-          );
-        })}
+                </Bar>
+              </Group>
+            );
+          })}
+        </Group>
       </svg>
       {selected ? (
         <div className="chart-detail" aria-live="polite">
