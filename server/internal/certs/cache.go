@@ -7,11 +7,14 @@ import (
 	"time"
 )
 
-// Cache remembers chains that verified, so that a chain seen on many targets
-// or again at the next scan costs a map lookup instead of signature checks,
-// which are almost all of Judge's time. It is safe for concurrent use. The
-// cache keys on pool identity: build a new pool when a CA bundle changes
-// rather than adding to one already used with the cache.
+// Cache remembers trust verdicts, so that a chain seen on many targets or
+// again at the next scan costs a map lookup instead of signature checks,
+// which are almost all of Judge's time. Chains that do not verify are
+// remembered too: an internal CA's chains stay untrusted at every scan until
+// its bundle is uploaded, which builds a new pool and so misses the cache.
+// It is safe for concurrent use. The cache keys on pool identity: build a
+// new pool when a CA bundle changes rather than adding to one already used
+// with the cache.
 type Cache struct {
 	mu      sync.Mutex
 	max     int
@@ -32,13 +35,20 @@ type cacheKey struct {
 	orgRoots *x509.CertPool
 }
 
-// cacheEntry is valid for any verification instant inside [from, until],
-// the validity shared by every certificate of the verified chain: inside
-// it, x509 would build the same chain again.
+// cacheEntry is valid for any verification instant inside [from, until].
+// For a verified chain that is the validity shared by all its certificates:
+// inside it, x509 would build the same chain again. trust carries no
+// VerifiedAt and, for a failure, no inventory hints (those change as the
+// inventory grows).
 type cacheEntry struct {
-	status, anchor string
-	from, until    time.Time
+	trust       Trust
+	from, until time.Time
 }
+
+// failureTTL bounds how long a failed verification is reused: long enough
+// to span the agents' scan interval, short enough that a failure which
+// depends on a pool root's own validity is looked at again within a day.
+const failureTTL = 24 * time.Hour
 
 // maxCachedChain bounds the key buffer; longer chains are not cached.
 const maxCachedChain = 8

@@ -3,6 +3,7 @@ package certs
 import (
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestCacheRespectsRootExpiry(t *testing.T) {
@@ -56,5 +57,43 @@ func TestCacheConcurrentAndBounded(t *testing.T) {
 	wg.Wait()
 	if n := len(cache.entries); n > 2 {
 		t.Errorf("cache holds %d entries; want at most 2", n)
+	}
+}
+
+// An untrusted chain is judged once per pool: the next scan reuses the
+// failure, an uploaded bundle (a new pool) judges it again, and inventory
+// hints are looked up afresh on every judgement.
+func TestCacheRemembersFailures(t *testing.T) {
+	p := newPKI(t)
+	cache := NewCache(10)
+	leaf := p.leaf(t, p.orgInter, nil)
+	in := p.input(leaf)
+	in.Cache = cache
+	first := Judge(in).Trust
+	if first.Status != TrustIncompleteChain || first.MissingKnown {
+		t.Fatalf("first judgement %+v; want an incomplete chain, issuer unknown", first)
+	}
+	key, _ := newCacheKey(&in)
+	if _, ok := cache.get(key, now.Add(time.Hour)); !ok {
+		t.Fatal("the failure was not cached")
+	}
+	if _, ok := cache.get(key, now.Add(failureTTL+time.Minute)); ok {
+		t.Error("a failure is reused past failureTTL")
+	}
+
+	in.Known = func(string) *Cert { return p.orgInter.cert }
+	hinted := Judge(in).Trust
+	if !hinted.MissingKnown || hinted.ValidWithKnown || hinted.Status != TrustIncompleteChain {
+		t.Errorf("with the intermediate in the inventory %+v; want missing_known, still invalid without the org root", hinted)
+	}
+
+	in.OrgRoots = p.orgRoots
+	in.Known = nil
+	if got := Judge(in).Trust; got.Status != TrustIncompleteChain {
+		t.Errorf("org root without its intermediate: %q; want %q", got.Status, TrustIncompleteChain)
+	}
+	in.Chain = []*Cert{leaf, p.orgInter.cert}
+	if got := Judge(in).Trust; got.Status != TrustTrustedOrgCA {
+		t.Errorf("after the bundle upload %q (%s); want %q", got.Status, got.Reason, TrustTrustedOrgCA)
 	}
 }

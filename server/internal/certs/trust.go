@@ -53,26 +53,36 @@ func judgeTrust(in *Input) Trust {
 	at := verifyTime(chain, in.Now)
 	key, cacheable := newCacheKey(in)
 	cacheable = cacheable && in.Cache != nil
+	e, hit := cacheEntry{}, false
 	if cacheable {
-		if e, ok := in.Cache.get(key, at); ok {
-			return Trust{Status: e.status, Anchor: e.anchor, VerifiedAt: at}
-		}
+		e, hit = in.Cache.get(key, at)
 	}
-	inter := intermediates(chain)
-	status, verified, err := verify(chain[0].X509, inter, in.Roots, in.OrgRoots, at)
-	if err == nil {
-		e := newCacheEntry(status, verified)
+	if !hit {
+		e = verifyChain(chain, in.Roots, in.OrgRoots, at)
 		if cacheable {
 			in.Cache.put(key, e)
 		}
-		return Trust{Status: status, Anchor: e.anchor, VerifiedAt: at}
 	}
-	t := diagnose(chain, err)
+	t := e.trust
 	t.VerifiedAt = at
-	if t.MissingAKI != "" && in.Known != nil {
-		tryKnown(&t, in, inter, at)
+	if !t.Trusted() && t.MissingAKI != "" && in.Known != nil {
+		tryKnown(&t, in, intermediates(chain), at)
 	}
 	return t
+}
+
+// verifyChain verifies the presented chain at the instant at, and diagnoses
+// a failure.
+func verifyChain(chain []*Cert, roots, orgRoots *x509.CertPool, at time.Time) cacheEntry {
+	status, verified, err := verify(chain[0].X509, intermediates(chain), roots, orgRoots, at)
+	if err == nil {
+		return newCacheEntry(status, verified)
+	}
+	until := at.Add(failureTTL)
+	if _, end := validity(chain); end.Before(until) {
+		until = end
+	}
+	return cacheEntry{trust: diagnose(chain, err), from: at, until: until}
 }
 
 // intermediates pools the presented certificates above the leaf. Presented
@@ -132,9 +142,9 @@ var errNoRoots = errors.New("no trusted roots configured")
 // full subject, and records when the verified chain is valid as a whole.
 func newCacheEntry(status string, verified []*x509.Certificate) cacheEntry {
 	root := verified[len(verified)-1]
-	e := cacheEntry{status: status, anchor: root.Subject.CommonName, from: root.NotBefore, until: root.NotAfter}
-	if e.anchor == "" {
-		e.anchor = root.Subject.String()
+	e := cacheEntry{trust: Trust{Status: status, Anchor: root.Subject.CommonName}, from: root.NotBefore, until: root.NotAfter}
+	if e.trust.Anchor == "" {
+		e.trust.Anchor = root.Subject.String()
 	}
 	for _, c := range verified {
 		if c.NotBefore.After(e.from) {
@@ -153,11 +163,24 @@ func isUnknownAuthority(err error) bool {
 }
 
 // verifyTime picks the instant to verify at: now when the whole presented
-// chain is valid, otherwise the nearest instant at which it is. When the
-// validity windows do not overlap there is no such instant, and verifying
-// inside the leaf's window makes x509 report the chain as expired.
+// chain is valid, otherwise the nearest instant at which it is.
 func verifyTime(chain []*Cert, now time.Time) time.Time {
-	from, until := chain[0].Facts.NotBefore, chain[0].Facts.NotAfter
+	from, until := validity(chain)
+	switch {
+	case now.Before(from):
+		return from
+	case now.After(until):
+		return until
+	}
+	return now
+}
+
+// validity is the window in which every presented certificate is valid.
+// When the windows do not overlap there is no such instant, and the leaf's
+// own window is used: verifying inside it makes x509 report the chain as
+// expired.
+func validity(chain []*Cert) (from, until time.Time) {
+	from, until = chain[0].Facts.NotBefore, chain[0].Facts.NotAfter
 	for _, c := range chain[1:] {
 		if c.Facts.NotBefore.After(from) {
 			from = c.Facts.NotBefore
@@ -167,15 +190,9 @@ func verifyTime(chain []*Cert, now time.Time) time.Time {
 		}
 	}
 	if from.After(until) {
-		from, until = chain[0].Facts.NotBefore, chain[0].Facts.NotAfter
+		return chain[0].Facts.NotBefore, chain[0].Facts.NotAfter
 	}
-	switch {
-	case now.Before(from):
-		return from
-	case now.After(until):
-		return until
-	}
-	return now
+	return from, until
 }
 
 // diagnose turns a verification failure into a status by walking the
