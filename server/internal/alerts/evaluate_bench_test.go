@@ -56,14 +56,29 @@ func BenchmarkEvaluate(b *testing.B) {
 		b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms/pass")
 		b.ReportMetric(float64(statements.Load()), "statements/pass")
 	}
+	rules, err := st.ListAlertRules(ctx, org.ID)
+	if err != nil || len(rules) != 1 {
+		b.Fatalf("default rules %v, %v", rules, err)
+	}
+	// first: every iteration starts from a new rule (the last one deleted
+	// with its alerts), so each pass records the 20,000 alerts again.
 	b.Run("first", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			rule := rules[0]
+			rule.ID = ""
+			if err := st.DeleteAlertRule(ctx, org.ID, rules[0].ID); err != nil {
+				b.Fatal(err)
+			}
+			if rules[0], err = st.CreateAlertRule(ctx, org.ID, rule); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
 			pass(b)
-			if i == 0 {
-				_, total, _ := st.ListAlerts(ctx, org.ID, store.AlertFilter{}, store.Page{Number: 1, PerPage: 1})
-				if total != expiring {
-					b.Fatalf("%d alerts, want %d", total, expiring)
-				}
+			b.StopTimer()
+			_, total, _ := st.ListAlerts(ctx, org.ID, store.AlertFilter{}, store.Page{Number: 1, PerPage: 1})
+			if total != expiring {
+				b.Fatalf("%d alerts, want %d", total, expiring)
 			}
 		}
 	})
