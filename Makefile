@@ -22,7 +22,7 @@ server:
 ui:
 	@if [ -f frontend/package.json ]; then \
 		cd frontend && npm ci --no-audit --no-fund && npm run build && cd .. && \
-		rm -rf $(WEBDIST) && mkdir -p $(WEBDIST) && cp -r frontend/dist/. $(WEBDIST)/; \
+		rm -rf $(WEBDIST) && mkdir -p $(WEBDIST) && cp -r frontend/dist/. $(WEBDIST)/ && touch $(WEBDIST)/.gitkeep; \
 	fi
 
 test:
