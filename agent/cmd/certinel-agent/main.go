@@ -1,3 +1,10 @@
+// Old servers inside private networks (appliances, BMCs, legacy Java) may
+// sign TLS 1.2 handshakes with SHA-1 only; since Go 1.25 crypto/tls refuses
+// that, and such a server's certificate would never be seen. The agent only
+// reads certificates, and a current Certinel server never picks SHA-1.
+//
+//go:debug tlssha1=1
+
 // Command certinel-agent pulls its targets from a Certinel server, captures
 // each endpoint's certificate chain, and pushes the chains back.
 //

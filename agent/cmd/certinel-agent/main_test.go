@@ -260,6 +260,21 @@ func TestCheckPrintsChain(t *testing.T) {
 		}
 	}
 
+	// A TLS 1.2 server that signs its handshake with SHA-1 only, as old
+	// appliances do.
+	legacy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer legacy.Close()
+	sha1Only := cert
+	sha1Only.SupportedSignatureAlgorithms = []tls.SignatureScheme{tls.ECDSAWithSHA1}
+	go tlsfarm.Serve(legacy, &tls.Config{Certificates: []tls.Certificate{sha1Only}, MaxVersion: tls.VersionTLS12})
+	out, err = exec.Command(binary, "check", legacy.Addr().String(), "--sni", "check.test", "--timeout", "5s").CombinedOutput()
+	if code := exitCode(t, err); code != 0 || !strings.Contains(string(out), "TLS 1.2") {
+		t.Errorf("SHA-1-only TLS 1.2 server: exit %d:\n%s", code, out)
+	}
+
 	ln.Close()
 	out, err = exec.Command(binary, "check", ln.Addr().String()).CombinedOutput()
 	if code := exitCode(t, err); code != 1 || !strings.Contains(string(out), "kind refused") {
