@@ -6,6 +6,7 @@ package probe
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -69,11 +70,35 @@ func probe(ctx context.Context, req Request, res *Result) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	dial := req.Dial
+	name := serverName(req)
+	t := target{req: req, dialect: d, address: net.JoinHostPort(req.Host, strconv.Itoa(port)), domain: domainOf(req.Host, name)}
+	err := t.attempt(ctx, res, func(conn net.Conn) error { return handshake(ctx, conn, name, res) })
+	if !refusedHello(err) {
+		return err
+	}
+	// The server speaks TLS but refused everything crypto/tls offered: read its chain with
+	// the legacy hello on a new connection, and keep the first error if that fails too.
+	if t.attempt(ctx, res, func(conn net.Conn) error { return grabCertificates(conn, name, res) }) != nil {
+		return err
+	}
+	return nil
+}
+
+// target is where a probe connects, and the dialogue that leads to TLS there.
+type target struct {
+	req     Request
+	dialect dialect
+	address string
+	domain  string
+}
+
+// attempt connects, speaks the protocol's upgrade, and runs tlsStep on the connection.
+func (t target) attempt(ctx context.Context, res *Result, tlsStep func(net.Conn) error) error {
+	dial := t.req.Dial
 	if dial == nil {
 		dial = dialer.DialContext
 	}
-	conn, err := dial(ctx, "tcp", net.JoinHostPort(req.Host, strconv.Itoa(port)))
+	conn, err := dial(ctx, "tcp", t.address)
 	if err != nil {
 		return newError(ctx, KindRefused, err)
 	}
@@ -91,11 +116,17 @@ func probe(ctx context.Context, req Request, res *Result) error {
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 
-	name := serverName(req)
-	if err := d.upgrade(conn, domainOf(req.Host, name)); err != nil {
-		return newError(ctx, KindProtocol, fmt.Errorf("%s: %w", req.Protocol, err))
+	if err := t.dialect.upgrade(conn, t.domain); err != nil {
+		return newError(ctx, KindProtocol, fmt.Errorf("%s: %w", t.req.Protocol, err))
 	}
-	return handshake(ctx, conn, name, res)
+	return tlsStep(conn)
+}
+
+// refusedHello reports whether err is the server's TLS alert in answer to the hello, the
+// sign of a server that wants a suite or group crypto/tls does not have.
+func refusedHello(err error) bool {
+	var opErr *net.OpError
+	return KindOf(err) == KindTLSHandshake && errors.As(err, &opErr) && opErr.Op == "remote error"
 }
 
 // handshake runs the TLS handshake on conn and records its outcome in res.
