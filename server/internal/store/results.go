@@ -160,17 +160,15 @@ func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (Re
 
 func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) error {
 	if len(rs.Certificates) > 0 {
-		for i := range rs.Certificates {
-			rs.Certificates[i].CreatedAt = now
-		}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rs.Certificates, certificateBatch).Error; err != nil {
-			return fmt.Errorf("certificates: %w", err)
+		fresh, err := insertNewCertificates(tx, rs.Certificates, now)
+		if err != nil {
+			return err
 		}
 		if err := upsertOrgCertificates(tx, orgID, rs.Certificates, now); err != nil {
 			return err
 		}
 		var names []CertificateName
-		for _, c := range rs.Certificates {
+		for _, c := range fresh {
 			for _, n := range c.Names {
 				names = append(names, CertificateName{SHA256: c.SHA256, Name: n})
 			}
@@ -212,6 +210,43 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 		return err
 	}
 	return upsertStates(tx, latest)
+}
+
+// insertNewCertificates stores the certificates not stored yet (with their
+// names, by the caller) and returns them. Agents report
+// the same chains at every scan, so asking which are known first saves
+// sending every DER and its facts again only to be ignored.
+func insertNewCertificates(tx *gorm.DB, certs []Certificate, now time.Time) ([]Certificate, error) {
+	var fresh []Certificate
+	for start := 0; start < len(certs); start += certificateBatch {
+		chunk := certs[start:min(start+certificateBatch, len(certs))]
+		shas := make([]string, len(chunk))
+		for i, c := range chunk {
+			shas[i] = c.SHA256
+		}
+		var known []string
+		if err := tx.Model(&Certificate{}).Where("sha256 IN ?", shas).Pluck("sha256", &known).Error; err != nil {
+			return nil, fmt.Errorf("known certificates: %w", err)
+		}
+		stored := make(map[string]bool, len(known))
+		for _, sha := range known {
+			stored[sha] = true
+		}
+		for _, c := range chunk {
+			if !stored[c.SHA256] {
+				c.CreatedAt = now
+				fresh = append(fresh, c)
+			}
+		}
+	}
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	// A concurrent batch may store the same certificate in between.
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(fresh, certificateBatch).Error; err != nil {
+		return nil, fmt.Errorf("certificates: %w", err)
+	}
+	return fresh, nil
 }
 
 // recordChanges notes every domain whose served leaf differs from the one
