@@ -96,7 +96,12 @@ func streamError(dec *xml.Decoder, start xml.StartElement) error {
 			condition = c.XMLName.Local
 		}
 	}
-	return fmt.Errorf("server sent stream error %s: %s", excerpt(condition), excerpt(text))
+	err := fmt.Errorf("server sent stream error %s: %s", excerpt(condition), excerpt(text))
+	if condition == "host-unknown" {
+		// The stream addresses the target's SNI, else its host: a bare IP rarely works.
+		err = fmt.Errorf("%w (set the target's SNI to the XMPP domain)", err)
+	}
+	return err
 }
 
 // featuresHaveStartTLS reads the children of <stream:features> up to its end.
