@@ -53,6 +53,15 @@ func (b *budget) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// readError reports a read cut short by the peer as errClosed; anything else
+// (a timeout, a reset) is returned as it is.
+func readError(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errClosed
+	}
+	return err
+}
+
 func (d *dialogue) send(s string) error {
 	_, err := io.WriteString(d.conn, s)
 	return err

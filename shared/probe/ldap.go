@@ -69,10 +69,7 @@ func (d *dialogue) readBERMessage() ([]byte, error) {
 	}
 	msg := make([]byte, size+length)
 	if _, err := io.ReadFull(d.r, msg); err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, errClosed
-		}
-		return nil, err
+		return nil, readError(err)
 	}
 	return msg, nil
 }

@@ -161,7 +161,7 @@ func grabCertificates(conn net.Conn, serverName string, res *Result) error {
 func readRecord(r io.Reader) (byte, []byte, error) {
 	var hdr [5]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return 0, nil, readErr(err)
+		return 0, nil, readError(err)
 	}
 	n := int(binary.BigEndian.Uint16(hdr[3:]))
 	if hdr[1] != 3 || n > 18432 { // RFC 5246 section 6.2.3: at most 2^14 + 2048
@@ -169,16 +169,9 @@ func readRecord(r io.Reader) (byte, []byte, error) {
 	}
 	body := make([]byte, n)
 	if _, err := io.ReadFull(r, body); err != nil {
-		return 0, nil, readErr(err)
+		return 0, nil, readError(err)
 	}
 	return hdr[0], body, nil
-}
-
-func readErr(err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return errClosed
-	}
-	return err
 }
 
 // parseCertificateList splits a Certificate message body into DER certificates.

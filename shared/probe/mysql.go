@@ -50,7 +50,7 @@ func upgradeMySQL(conn net.Conn, _ string) error {
 func (d *dialogue) readMySQLPacket() (seq byte, payload []byte, err error) {
 	var hdr [4]byte
 	if _, err := io.ReadFull(d.r, hdr[:]); err != nil {
-		return 0, nil, mysqlReadError(err)
+		return 0, nil, readError(err)
 	}
 	n := int(hdr[0]) | int(hdr[1])<<8 | int(hdr[2])<<16
 	if n > maxLine {
@@ -58,16 +58,9 @@ func (d *dialogue) readMySQLPacket() (seq byte, payload []byte, err error) {
 	}
 	payload = make([]byte, n)
 	if _, err := io.ReadFull(d.r, payload); err != nil {
-		return 0, nil, mysqlReadError(err)
+		return 0, nil, readError(err)
 	}
 	return hdr[3], payload, nil
-}
-
-func mysqlReadError(err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return errClosed
-	}
-	return err
 }
 
 // mysqlCapabilities returns the lower capability flags of an initial handshake packet:
