@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -22,6 +23,8 @@ type DeliveryAttempt struct {
 // ClaimOutbox takes up to limit due rows for holder until the lease ends.
 // On PostgreSQL, FOR UPDATE SKIP LOCKED lets replicas claim side by side
 // without ever taking the same row; SQLite has a single writer anyway.
+// A claim retried after its connection broke is harmless: if the first one
+// was applied unseen, its rows were not sent and wait for their lease.
 func (s *Store) ClaimOutbox(ctx context.Context, holder string, limit int, lease time.Duration) ([]OutboxRow, error) {
 	now := s.now()
 	lock := ""
@@ -34,8 +37,11 @@ func (s *Store) ClaimOutbox(ctx context.Context, holder string, limit int, lease
 			ORDER BY next_attempt_at, id LIMIT ?` + lock + `)
 		RETURNING *`
 	var rows []OutboxRow
-	err := s.db.WithContext(ctx).Raw(sql, holder, now.Add(lease), OutboxSending,
-		OutboxPending, OutboxSending, now, now, limit).Scan(&rows).Error
+	err := s.retryBroken(ctx, func(db *gorm.DB) error {
+		rows = nil
+		return db.Raw(sql, holder, now.Add(lease), OutboxSending,
+			OutboxPending, OutboxSending, now, now, limit).Scan(&rows).Error
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox: %w", err)
 	}
@@ -51,36 +57,57 @@ type Delivery struct {
 	Retry time.Time
 }
 
-// FinishDelivery records an attempt for each row and moves it to sent,
-// back to pending, or to failed. Rows whose claim passed to someone else
-// are left alone.
-func (s *Store) FinishDelivery(ctx context.Context, holder string, ids []string, d Delivery) error {
+// FinishDelivery records an attempt for each of the rows holder claimed
+// (as ClaimOutbox returned them) and moves them to sent, back to pending,
+// or to failed. A row is settled only while it is still in the very claim
+// it was sent under (holder, status sending, and the attempt count it was
+// claimed with), so a retry after a broken connection, or a late call,
+// never records an attempt twice or overwrites someone else's claim. That
+// makes the whole step safe to retry on a fresh connection, which it is.
+func (s *Store) FinishDelivery(ctx context.Context, holder string, rows []OutboxRow, d Delivery) error {
 	now := s.now()
-	updates := map[string]any{"attempts": gorm.Expr("attempts + 1"), "claimed_until": nil, "last_error": d.Err}
+	set, args := "attempts = attempts + 1, claimed_until = NULL, last_error = ?, status = ?", []any{d.Err}
 	switch {
 	case d.OK:
-		updates["status"], updates["sent_at"] = OutboxSent, now
+		set += ", sent_at = ?"
+		args = append(args, OutboxSent, now)
 	case d.Retry.IsZero():
-		updates["status"] = OutboxFailed
+		args = append(args, OutboxFailed)
 	default:
-		updates["status"], updates["next_attempt_at"] = OutboxPending, d.Retry
+		set += ", next_attempt_at = ?"
+		args = append(args, OutboxPending, d.Retry)
 	}
-	attempts := make([]DeliveryAttempt, len(ids))
-	for i, id := range ids {
-		attempts[i] = DeliveryAttempt{ID: NewID(), OutboxID: id, AttemptedAt: now, OK: d.OK, Error: d.Err,
-			DurationMS: d.Duration.Milliseconds(), ClaimedBy: holder}
+	byAttempts := make(map[int][]string)
+	for _, r := range rows {
+		byAttempts[r.Attempts] = append(byAttempts[r.Attempts], r.ID)
 	}
-	tx := s.db.WithContext(ctx).Begin()
-	if err := tx.Model(&OutboxRow{}).Where("id IN ? AND claimed_by = ?", ids, holder).Updates(updates).Error; err != nil {
-		tx.Rollback()
-		return fmt.Errorf("store: finish delivery: %w", err)
-	}
-	if err := tx.Create(&attempts).Error; err != nil {
-		tx.Rollback()
-		return fmt.Errorf("store: delivery attempts: %w", err)
-	}
-	if err := tx.Commit().Error; err != nil {
-		return fmt.Errorf("store: finish delivery: %w", err)
+	err := s.retryBroken(ctx, func(db *gorm.DB) error {
+		return db.Transaction(func(tx *gorm.DB) error {
+			var settled []string
+			for attempts, ids := range byAttempts {
+				var got []string
+				sql := "UPDATE outbox SET " + set + " WHERE id IN ? AND claimed_by = ? AND status = ? AND attempts = ? RETURNING id"
+				if err := tx.Raw(sql, slices.Concat(args, []any{ids, holder, OutboxSending, attempts})...).Scan(&got).Error; err != nil {
+					return fmt.Errorf("finish delivery: %w", err)
+				}
+				settled = append(settled, got...)
+			}
+			if len(settled) == 0 {
+				return nil
+			}
+			attempts := make([]DeliveryAttempt, len(settled))
+			for i, id := range settled {
+				attempts[i] = DeliveryAttempt{ID: NewID(), OutboxID: id, AttemptedAt: now, OK: d.OK, Error: d.Err,
+					DurationMS: d.Duration.Milliseconds(), ClaimedBy: holder}
+			}
+			if err := tx.Create(&attempts).Error; err != nil {
+				return fmt.Errorf("delivery attempts: %w", err)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }

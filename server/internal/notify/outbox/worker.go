@@ -41,6 +41,8 @@ type Worker struct {
 	Poll time.Duration
 
 	wake chan struct{}
+	// unrecorded holds outcomes of sends the database could not take yet.
+	unrecorded backlog
 }
 
 // Wake asks the worker to look for rows now.
@@ -89,7 +91,12 @@ type delivery struct {
 }
 
 // RunOnce claims one batch and sends it; it returns how many rows it claimed.
+// Outcomes that could not be recorded before are recorded first: until they
+// are, this worker claims nothing, so it never takes back a row it sent.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	if err := w.unrecorded.flush(ctx, w.Store, w.Holder); err != nil {
+		return 0, err
+	}
 	rows, err := w.Store.ClaimOutbox(ctx, w.Holder, w.Batch, w.Lease)
 	if err != nil || len(rows) == 0 {
 		return 0, err
@@ -130,11 +137,9 @@ func group(rows []store.OutboxRow, channels map[string]store.Channel) []delivery
 }
 
 func (w *Worker) deliver(ctx context.Context, d delivery) {
-	ids := make([]string, len(d.rows))
 	msg := notify.Message{Digest: len(d.rows) > 1}
 	attempts := 0
-	for i, r := range d.rows {
-		ids[i] = r.ID
+	for _, r := range d.rows {
 		attempts = max(attempts, r.Attempts+1)
 		var e notify.Event
 		if err := json.Unmarshal([]byte(r.Payload), &e); err == nil {
@@ -152,11 +157,12 @@ func (w *Worker) deliver(ctx context.Context, d delivery) {
 		w.Log.Warn("notification not delivered", "channel", d.channel.ID, "type", d.channel.Type,
 			"attempt", attempts, "retry", !out.Retry.IsZero(), "err", err)
 	}
-	// Settle even when ctx ended: the send happened (or not) regardless.
-	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	// Record even when ctx ended: the send happened (or not) regardless.
+	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := w.Store.FinishDelivery(settle, w.Holder, ids, out); err != nil {
-		w.Log.Error("recording delivery", "channel", d.channel.ID, "err", err)
+	if err := w.Store.FinishDelivery(record, w.Holder, d.rows, out); err != nil {
+		w.Log.Error("recording delivery, will try again", "channel", d.channel.ID, "err", err)
+		w.unrecorded.add(outcome{rows: d.rows, delivery: out})
 	}
 }
 

@@ -40,13 +40,32 @@ func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
 	if err != nil {
 		t.Fatalf("open %s: %v", d, err)
 	}
+	migrate(t, s)
+	return s
+}
+
+// OpenPostgresURL is Open on PostgreSQL at dsn, a URL from
+// PostgresSchemaURL that the test changed: to name its connections
+// (application_name), so it can find exactly its own backends on a server
+// other tests share, or to reach the server through a proxy it controls.
+func OpenPostgresURL(t testing.TB, dsn string, opts store.Options) *store.Store {
+	t.Helper()
+	s, err := store.OpenPostgres(dsn, opts)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	migrate(t, s)
+	return s
+}
+
+func migrate(t testing.TB, s *store.Store) {
+	t.Helper()
 	t.Cleanup(func() { _ = s.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := s.Migrate(ctx); err != nil {
-		t.Fatalf("migrate %s: %v", d, err)
+		t.Fatalf("migrate %s: %v", s.Dialect(), err)
 	}
-	return s
 }
 
 // PostgresSchemaURL creates an empty schema and returns a URL whose
