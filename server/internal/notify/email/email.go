@@ -2,9 +2,7 @@ package email
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/hex"
 	"fmt"
 	netmail "net/mail"
 	"strings"
@@ -129,18 +127,13 @@ func eventIDs(msg notify.Message) []string {
 	return ids
 }
 
-// messageID is the same for every retry of one delivery (the channel and its events),
-// so a retry after a lost reply shows up as a duplicate that mail clients can fold.
+// messageID is the delivery's ID at the From domain: the same for every retry of one
+// delivery, so a retry after a lost reply shows up as a duplicate that mail clients and
+// archives fold.
 func messageID(ch notify.Channel, msg notify.Message, from string) string {
-	h := sha256.New()
-	h.Write([]byte(ch.ID))
-	for _, e := range msg.Events {
-		h.Write([]byte{0})
-		h.Write([]byte(e.ID))
-	}
 	domain := "certinel.invalid"
 	if a, err := netmail.ParseAddress(from); err == nil {
 		domain = a.Address[strings.LastIndexByte(a.Address, '@')+1:]
 	}
-	return "certinel." + hex.EncodeToString(h.Sum(nil)[:16]) + "@" + domain
+	return "certinel." + notify.DeliveryID(ch, msg) + "@" + domain
 }

@@ -106,8 +106,8 @@ func TestSendPlain(t *testing.T) {
 			t.Errorf("%s = %q, want %q", h, got, want)
 		}
 	}
-	if id := m.header.Get("Message-Id"); !strings.HasPrefix(id, "<certinel.") || !strings.HasSuffix(id, "@certinel.test>") {
-		t.Errorf("Message-ID = %q", id)
+	if id, want := m.header.Get("Message-Id"), "<certinel."+notify.DeliveryID(channel(t, recipients...), single())+"@certinel.test>"; id != want {
+		t.Errorf("Message-ID = %q, want %q", id, want)
 	}
 	for _, want := range []string{"www.example.com:443", "Days left:  7", "Expires:    2025-03-08 23:59:59 UTC",
 		notifytest.Fingerprint, "https://certinel.example/domains/dom_7"} {

@@ -72,12 +72,18 @@ func (s *Sender) Send(ctx context.Context, ch notify.Channel, msg notify.Message
 		return notify.Permanent(fmt.Errorf("webhook: channel %s: build request: %w", ch.ID, err))
 	}
 	ts := strconv.FormatInt(now.Unix(), 10)
+	id := notify.DeliveryID(ch, msg)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", userAgent)
 	req.Header.Set("X-Certinel-Event", msg.Events[0].ID)
 	req.Header.Set("X-Certinel-Timestamp", ts)
+	// Lower-case names as the standard writes them; Go sends them canonicalised, and
+	// header names are case-insensitive.
+	req.Header.Set("webhook-id", id)
+	req.Header.Set("webhook-timestamp", ts)
 	if cfg.Secret != "" {
 		req.Header.Set("X-Certinel-Signature", Signature(cfg.Secret, now.Unix(), body))
+		req.Header.Set("webhook-signature", StandardSignature(cfg.Secret, id, now.Unix(), body))
 	}
 
 	where := "channel " + ch.ID + ": POST " + redact(cfg.URL)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -150,13 +151,110 @@ func TestSendJSONSigned(t *testing.T) {
 	notifytest.Golden(t, "alert.json", indent(t, r.body))
 }
 
+// verifyStandard is a Standard Webhooks receiver written from the specification: the
+// signed content is id.timestamp.body, the key the base64 after "whsec_", and the header
+// a space-separated list of "v1,<base64>" signatures.
+func verifyStandard(r received, whsec string, now time.Time) error {
+	id, ts := r.header.Get("webhook-id"), r.header.Get("webhook-timestamp")
+	if id == "" {
+		return errors.New("no webhook-id")
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return errors.New("bad webhook-timestamp")
+	}
+	if age := now.Sub(time.Unix(sec, 0)); age > 5*time.Minute || age < -5*time.Minute {
+		return errors.New("timestamp outside 5 minutes")
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(whsec, "whsec_"))
+	if err != nil {
+		return errors.New("secret is not whsec_ base64")
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(id + "." + ts + "." + string(r.body)))
+	want := mac.Sum(nil)
+	for _, sig := range strings.Fields(r.header.Get("webhook-signature")) {
+		if v, ok := strings.CutPrefix(sig, "v1,"); ok {
+			if got, err := base64.StdEncoding.DecodeString(v); err == nil && hmac.Equal(got, want) {
+				return nil
+			}
+		}
+	}
+	return errors.New("no matching v1 signature")
+}
+
+// TestStandardWebhooksHeaders: every request carries webhook-id (the same on a retry of
+// the same delivery, another for another channel), webhook-timestamp and, with a
+// secret, a webhook-signature that a Standard Webhooks verifier accepts, whether the
+// channel's secret is plain or a whsec_ secret.
+func TestStandardWebhooksHeaders(t *testing.T) {
+	srv, got := receiver(t, http.StatusOK)
+	whsec := "whsec_" + base64.StdEncoding.EncodeToString([]byte("a key of raw bytes \x00\xff"))
+	clock := sentAt
+	sender := webhook.New(netguard.New(true).HTTPClient(5*time.Second), func() time.Time { return clock })
+	send := func(id, secret string) received {
+		t.Helper()
+		ch := channel(t, map[string]string{"url": srv.URL, "secret": secret})
+		ch.ID = id
+		if err := sender.Send(context.Background(), ch, single()); err != nil {
+			t.Fatal(err)
+		}
+		reqs := got()
+		return reqs[len(reqs)-1]
+	}
+	first := send("ch_1", secret)
+	clock = clock.Add(90 * time.Second) // the retry, later
+	retry := send("ch_1", secret)
+	other := send("ch_2", whsec)
+
+	id := first.header.Get("webhook-id")
+	if id == "" || retry.header.Get("webhook-id") != id {
+		t.Errorf("webhook-id %q, on retry %q: want one stable id", id, retry.header.Get("webhook-id"))
+	}
+	if other.header.Get("webhook-id") == id {
+		t.Error("two channels got the same webhook-id")
+	}
+	if ts := retry.header.Get("webhook-timestamp"); ts != strconv.FormatInt(clock.Unix(), 10) || ts != retry.header.Get("X-Certinel-Timestamp") {
+		t.Errorf("webhook-timestamp %q, want the time of the retry", ts)
+	}
+	plain := "whsec_" + base64.StdEncoding.EncodeToString([]byte(secret))
+	for name, c := range map[string]struct {
+		r     received
+		whsec string
+		ok    bool
+	}{
+		"plain secret":      {first, plain, true},
+		"retry":             {retry, plain, true},
+		"whsec secret":      {other, whsec, true},
+		"wrong secret":      {first, whsec, false},
+		"other delivery id": {received{header: withHeader(first.header, "webhook-id", "msg_other"), body: first.body}, plain, false},
+	} {
+		if err := verifyStandard(c.r, c.whsec, clock); (err == nil) != c.ok {
+			t.Errorf("%s: verifier says %v, want accepted=%v", name, err, c.ok)
+		}
+	}
+	if err := verify(other, whsec, clock); err != nil {
+		t.Errorf("X-Certinel-Signature of a whsec_ channel, keyed by the secret as written: %v", err)
+	}
+}
+
+func withHeader(h http.Header, key, value string) http.Header {
+	h = h.Clone()
+	h.Set(key, value)
+	return h
+}
+
 func TestSendUnsigned(t *testing.T) {
 	srv, got := receiver(t, http.StatusOK)
 	if err := newSender(5*time.Second).Send(context.Background(), channel(t, map[string]string{"url": srv.URL}), single()); err != nil {
 		t.Fatal(err)
 	}
-	if sig := got()[0].header.Get("X-Certinel-Signature"); sig != "" {
+	r := got()[0]
+	if sig := r.header.Get("X-Certinel-Signature") + r.header.Get("webhook-signature"); sig != "" {
 		t.Errorf("unsigned channel sent signature %q", sig)
+	}
+	if r.header.Get("webhook-id") == "" {
+		t.Error("unsigned channel sent no webhook-id")
 	}
 }
 
