@@ -36,41 +36,53 @@ func serveSMTPOn(t *testing.T, port int) *smtpServer {
 	return s
 }
 
+// expiringAlert makes an organization whose owner gets an email about a
+// certificate expiring in 6 days, evaluated: one email waits in the outbox.
+func expiringAlert(t *testing.T, d store.Dialect) (*store.Store, string) {
+	ctx := context.Background()
+	st := storetest.Open(t, d, store.Options{})
+	_, org, err := st.CreateAccount(ctx, "owner@example.com", "h", "Example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dom, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "pay.example.com", Port: 443, Protocol: "tls"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha := strings.Repeat("ab", 32)
+	na := st.Now().Add(6*24*time.Hour + time.Hour)
+	obs := store.Observation{ID: store.NewID(), DomainID: &dom.ID, ObservedAt: st.Now(), LeafSHA256: sha, NotAfter: &na}
+	if _, err := st.SaveResults(ctx, org.ID, store.ResultSet{BatchID: "b", Observations: []store.Observation{obs}, Rejected: "[]"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := alerts.NewEvaluator(st, "https://certinel.example", quiet(), nil).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return st, sha
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func mailWorker(st *store.Store, port int) *outbox.Worker {
+	return &outbox.Worker{Store: st, Senders: map[string]notify.Sender{store.ChannelEmail: email.New(relay(port, email.TLSNone))},
+		Log: quiet(), Holder: "w", Batch: 10, Lease: time.Minute, MaxAttempts: 5, Concurrency: 2, SendTimeout: 5 * time.Second,
+		RetryBase: 10 * time.Millisecond, RetryMax: 20 * time.Millisecond, Poll: time.Second}
+}
+
 // TestAlertSurvivesSMTPOutage: the relay is down for the first attempt and
 // up for the next; the alert arrives once, with what the owner needs.
 func TestAlertSurvivesSMTPOutage(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			st := storetest.Open(t, d, store.Options{})
-			_, org, err := st.CreateAccount(ctx, "owner@example.com", "h", "Example")
-			if err != nil {
-				t.Fatal(err)
-			}
-			dom, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "pay.example.com", Port: 443, Protocol: "tls"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			sha := strings.Repeat("ab", 32)
-			na := st.Now().Add(6*24*time.Hour + time.Hour)
-			obs := store.Observation{ID: store.NewID(), DomainID: &dom.ID, ObservedAt: st.Now(), LeafSHA256: sha, NotAfter: &na}
-			if _, err := st.SaveResults(ctx, org.ID, store.ResultSet{BatchID: "b", Observations: []store.Observation{obs}, Rejected: "[]"}); err != nil {
-				t.Fatal(err)
-			}
-			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			if err := alerts.NewEvaluator(st, "https://certinel.example", log, nil).Run(ctx); err != nil {
-				t.Fatal(err)
-			}
-
+			st, sha := expiringAlert(t, d)
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
 			}
 			port := ln.Addr().(*net.TCPAddr).Port
 			ln.Close() // the relay is down
-			w := &outbox.Worker{Store: st, Senders: map[string]notify.Sender{store.ChannelEmail: email.New(relay(port, email.TLSNone))},
-				Log: log, Holder: "w", Batch: 10, Lease: time.Minute, MaxAttempts: 5, Concurrency: 2, SendTimeout: 5 * time.Second,
-				RetryBase: 10 * time.Millisecond, RetryMax: 20 * time.Millisecond, Poll: time.Second}
+			w := mailWorker(st, port)
 			if n, err := w.RunOnce(ctx); err != nil || n != 1 {
 				t.Fatalf("first run: %d %v", n, err)
 			}
@@ -95,6 +107,39 @@ func TestAlertSurvivesSMTPOutage(t *testing.T) {
 				if !strings.Contains(subject+msg.text, want) {
 					t.Errorf("message lacks %q:\n%s\n%s", want, subject, msg.text)
 				}
+			}
+		})
+	}
+}
+
+// TestMessageIDStableAcrossRetry: the relay reads the first try of an alert
+// and answers 451; the outbox sends it again later, under the same
+// Message-ID, so a copy that did get through folds with the retry.
+func TestMessageIDStableAcrossRetry(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			st, _ := expiringAlert(t, d)
+			smtpd := startSMTP(t, serverOptions{})
+			smtpd.tempFail = 1
+			w := mailWorker(st, smtpd.port)
+			// The retry is due 10-20ms after the refusal: look until then.
+			deadline := time.Now().Add(10 * time.Second)
+			for i := 0; i < 10000 && len(smtpd.delivered()) == 0 && time.Now().Before(deadline); i++ {
+				if _, err := w.RunOnce(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := smtpd.delivered()
+			smtpd.mu.Lock()
+			refused := smtpd.refused
+			smtpd.mu.Unlock()
+			if len(refused) != 1 || len(got) != 1 {
+				t.Fatalf("%d tries refused, %d delivered; want 1 and 1", len(refused), len(got))
+			}
+			first, retry := parse(t, refused[0]).header.Get("Message-Id"), parse(t, got[0].data).header.Get("Message-Id")
+			if first != retry || !strings.HasPrefix(first, "<certinel.msg_") || !strings.HasSuffix(first, "@certinel.test>") {
+				t.Fatalf("Message-ID %q, on retry %q: want one, at the From domain", first, retry)
 			}
 		})
 	}

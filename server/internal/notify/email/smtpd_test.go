@@ -37,6 +37,10 @@ type smtpServer struct {
 
 	mu   sync.Mutex
 	msgs []delivery
+	// tempFail is how many messages DATA still answers 451 to after reading
+	// them; refused keeps what they were.
+	tempFail int
+	refused  [][]byte
 }
 
 type serverOptions struct {
@@ -129,6 +133,11 @@ func (s *session) Data(r io.Reader) error {
 	_, isTLS := s.conn.TLSConnectionState()
 	s.srv.mu.Lock()
 	defer s.srv.mu.Unlock()
+	if s.srv.tempFail > 0 {
+		s.srv.tempFail--
+		s.srv.refused = append(s.srv.refused, data)
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
+	}
 	s.srv.msgs = append(s.srv.msgs, delivery{s.from, s.to, data, isTLS, s.authed})
 	return nil
 }
