@@ -83,10 +83,16 @@ func (s *Store) DeleteChannel(ctx context.Context, orgID, id string) error {
 	return nil
 }
 
-// ChannelsByID loads channels of any organization by ID, for delivery.
+// ChannelsByID loads channels of any organization by ID, for delivery. A
+// read, so retried freely when its connection broke: the rows it is for are
+// claimed already and would otherwise wait for their lease.
 func (s *Store) ChannelsByID(ctx context.Context, ids []string) (map[string]Channel, error) {
 	var list []Channel
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&list).Error; err != nil {
+	err := s.retryBroken(ctx, func(db *gorm.DB) error {
+		list = nil
+		return db.Where("id IN ?", ids).Find(&list).Error
+	})
+	if err != nil {
 		return nil, fmt.Errorf("store: channels by id: %w", err)
 	}
 	out := make(map[string]Channel, len(list))

@@ -81,14 +81,14 @@ func (s *Store) FinishDelivery(ctx context.Context, holder string, rows []Outbox
 	for _, r := range rows {
 		byAttempts[r.Attempts] = append(byAttempts[r.Attempts], r.ID)
 	}
+	sql := "UPDATE outbox SET " + set + " WHERE id IN ? AND claimed_by = ? AND status = ? AND attempts = ? RETURNING id"
 	err := s.retryBroken(ctx, func(db *gorm.DB) error {
 		return db.Transaction(func(tx *gorm.DB) error {
 			var settled []string
 			for attempts, ids := range byAttempts {
 				var got []string
-				sql := "UPDATE outbox SET " + set + " WHERE id IN ? AND claimed_by = ? AND status = ? AND attempts = ? RETURNING id"
 				if err := tx.Raw(sql, slices.Concat(args, []any{ids, holder, OutboxSending, attempts})...).Scan(&got).Error; err != nil {
-					return fmt.Errorf("finish delivery: %w", err)
+					return fmt.Errorf("update rows: %w", err)
 				}
 				settled = append(settled, got...)
 			}
@@ -107,7 +107,7 @@ func (s *Store) FinishDelivery(ctx context.Context, holder string, rows []Outbox
 		})
 	})
 	if err != nil {
-		return fmt.Errorf("store: %w", err)
+		return fmt.Errorf("store: finish delivery: %w", err)
 	}
 	return nil
 }
