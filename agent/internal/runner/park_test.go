@@ -119,13 +119,16 @@ func TestParkedBatchRetriedAfterInterval(t *testing.T) {
 
 // TestUnavailableServerParksNothing: failures that say the server is down,
 // not that the batch is bad, never park: 503 on the batch, or 500 on the
-// check-in itself (the runs then use the remembered targets).
+// check-in itself (the runs then use the remembered targets). Nor does a 4xx
+// other than those that drop the batch (400, 413, 422): it says the endpoint
+// or the credentials are wrong, which no batch behind would get past either.
 func TestUnavailableServerParksNothing(t *testing.T) {
 	cases := map[string]struct {
 		batchStatus int
 		pullFails   bool
 	}{
 		"503 on the batch":              {batchStatus: http.StatusServiceUnavailable},
+		"404 on the batch":              {batchStatus: http.StatusNotFound},
 		"500 on the batch and check-in": {batchStatus: http.StatusInternalServerError, pullFails: true},
 	}
 	for name, c := range cases {
