@@ -3,7 +3,11 @@
 // Both the server and the agent import it, so the two sides cannot drift apart.
 package wire
 
-import "time"
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
 
 // UserAgentPrefix starts the User-Agent header of every agent request; the
 // server reads the agent version from what follows it.
@@ -82,4 +86,44 @@ type ResultsResponse struct {
 type Rejection struct {
 	Index int    `json:"index"`
 	Error string `json:"error"`
+}
+
+// Headers of GET /api/v1/agent/targets by which an agent reports the result
+// batches it set aside ("parked") because the server kept failing on them,
+// so the dashboard can show that results are missing. An agent that parks
+// sends both on every check-in: the count (0 when none) and, when there are
+// any, the RFC 3339 time the oldest of them was written (about when its
+// results were taken). Agents from before parking send neither; the server
+// then keeps what it had.
+const (
+	ParkedBatchesHeader = "X-Certinel-Parked-Batches"
+	ParkedOldestHeader  = "X-Certinel-Parked-Oldest"
+)
+
+// Parked is what those headers carry.
+type Parked struct {
+	Batches int
+	Oldest  time.Time // zero when Batches is 0
+}
+
+// SetHeader writes p into the headers of a check-in.
+func (p Parked) SetHeader(h http.Header) {
+	h.Set(ParkedBatchesHeader, strconv.Itoa(p.Batches))
+	if p.Batches > 0 && !p.Oldest.IsZero() {
+		h.Set(ParkedOldestHeader, p.Oldest.UTC().Format(time.RFC3339))
+	}
+}
+
+// ParkedFromHeader reads the report of a check-in. ok is false when the agent
+// sent none or an unreadable count; an unreadable time is left zero.
+func ParkedFromHeader(h http.Header) (p Parked, ok bool) {
+	n, err := strconv.Atoi(h.Get(ParkedBatchesHeader))
+	if err != nil || n < 0 {
+		return Parked{}, false
+	}
+	p.Batches = n
+	if n > 0 {
+		p.Oldest, _ = time.Parse(time.RFC3339, h.Get(ParkedOldestHeader))
+	}
+	return p, true
 }

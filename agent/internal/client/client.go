@@ -74,10 +74,13 @@ func New(opts Options) *Client {
 	}
 }
 
-// Targets pulls the agent's work list.
-func (c *Client) Targets(ctx context.Context) (wire.TargetsResponse, error) {
+// Targets pulls the agent's work list. The pull is the agent's check-in, so
+// it also reports the batches parked in the spool.
+func (c *Client) Targets(ctx context.Context, parked wire.Parked) (wire.TargetsResponse, error) {
 	var out wire.TargetsResponse
-	if err := c.do(ctx, http.MethodGet, "api/v1/agent/targets", nil, &out, maxTargetsBody); err != nil {
+	header := http.Header{}
+	parked.SetHeader(header)
+	if err := c.do(ctx, http.MethodGet, "api/v1/agent/targets", header, nil, &out, maxTargetsBody); err != nil {
 		return wire.TargetsResponse{}, fmt.Errorf("client: pull targets: %w", err)
 	}
 	return out, nil
@@ -88,7 +91,7 @@ func (c *Client) Targets(ctx context.Context) (wire.TargetsResponse, error) {
 // batch the server already has counts as delivered.
 func (c *Client) PushResults(ctx context.Context, payload []byte) (wire.ResultsResponse, error) {
 	var out wire.ResultsResponse
-	err := c.do(ctx, http.MethodPost, "api/v1/agent/results", payload, &out, maxResultsBody)
+	err := c.do(ctx, http.MethodPost, "api/v1/agent/results", nil, payload, &out, maxResultsBody)
 	if first, ok := duplicateBatch(err); ok {
 		c.opts.Logger.Debug("server already had this batch", "accepted", first.Accepted)
 		return first, nil
@@ -100,9 +103,10 @@ func (c *Client) PushResults(ctx context.Context, payload []byte) (wire.ResultsR
 }
 
 // do runs one request with retries and decodes a 2xx JSON answer into out.
-func (c *Client) do(ctx context.Context, method, path string, gzBody []byte, out any, limit int64) error {
+// header holds the request's own headers, beside those of every request.
+func (c *Client) do(ctx context.Context, method, path string, header http.Header, gzBody []byte, out any, limit int64) error {
 	for attempt := 1; ; attempt++ {
-		wait, err := c.attempt(ctx, method, path, gzBody, out, limit)
+		wait, err := c.attempt(ctx, method, path, header, gzBody, out, limit)
 		if err == nil {
 			return nil
 		}
@@ -125,7 +129,7 @@ func (c *Client) do(ctx context.Context, method, path string, gzBody []byte, out
 // attempt makes one request. It returns how long to wait before retrying:
 // negative for "do not retry", zero for "use the backoff", positive when the
 // server said so with Retry-After.
-func (c *Client) attempt(ctx context.Context, method, path string, gzBody []byte, out any, limit int64) (time.Duration, error) {
+func (c *Client) attempt(ctx context.Context, method, path string, header http.Header, gzBody []byte, out any, limit int64) (time.Duration, error) {
 	var body io.Reader
 	if gzBody != nil {
 		body = bytes.NewReader(gzBody)
@@ -133,6 +137,9 @@ func (c *Client) attempt(ctx context.Context, method, path string, gzBody []byte
 	req, err := http.NewRequestWithContext(ctx, method, c.opts.BaseURL.JoinPath(path).String(), body)
 	if err != nil {
 		return -1, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	req.Header.Set("User-Agent", wire.UserAgentPrefix+c.opts.Version)
 	req.Header.Set("Authorization", "Bearer "+c.opts.APIKey)

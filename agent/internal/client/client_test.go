@@ -61,7 +61,7 @@ func fast() Backoff {
 func TestTargetsSendsIdentity(t *testing.T) {
 	c, fake, _ := setup(t, fast())
 	fake.SetTargets(wire.TargetsResponse{IntervalSeconds: 60, Targets: []wire.Target{{ID: "t1", Host: "db.internal", Port: 5432, Protocol: "postgres"}}})
-	got, err := c.Targets(context.Background())
+	got, err := c.Targets(context.Background(), wire.Parked{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestRetries(t *testing.T) {
 			for _, status := range tt.fail {
 				fake.FailNext("/api/v1/agent/targets", status, "")
 			}
-			_, err := c.Targets(context.Background())
+			_, err := c.Targets(context.Background(), wire.Parked{})
 			var serr *StatusError
 			switch {
 			case tt.wantErr == 0 && err != nil:
@@ -140,7 +140,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	start := time.Now()
-	if _, err := c.Targets(ctx); err != nil {
+	if _, err := c.Targets(ctx, wire.Parked{}); err != nil {
 		t.Fatal(err)
 	}
 	if d := time.Since(start); d < 900*time.Millisecond {
@@ -163,7 +163,7 @@ func TestNetworkErrorIsRetried(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newClient(t, srv.URL, apiKey, fast())
-	if _, err := c.Targets(context.Background()); err != nil {
+	if _, err := c.Targets(context.Background(), wire.Parked{}); err != nil {
 		t.Fatalf("error %v after the server came back", err)
 	}
 	if n.Load() != 2 {
@@ -177,7 +177,7 @@ func TestBadCredentialsNotRetried(t *testing.T) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	c := newClient(t, srv.URL, "wrong", fast())
-	_, err := c.Targets(context.Background())
+	_, err := c.Targets(context.Background(), wire.Parked{})
 	var serr *StatusError
 	if !errors.As(err, &serr) || serr.Status != 401 || serr.Code != "unauthorized" {
 		t.Fatalf("error = %v", err)
@@ -209,7 +209,7 @@ func TestBoundedAndNoRedirect(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newClient(t, srv.URL, apiKey, fast())
-	_, err := c.Targets(context.Background())
+	_, err := c.Targets(context.Background(), wire.Parked{})
 	var serr *StatusError
 	if !errors.As(err, &serr) || serr.Status != http.StatusFound {
 		t.Errorf("redirect: error = %v, want status 302 not followed", err)

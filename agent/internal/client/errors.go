@@ -54,6 +54,22 @@ func Undeliverable(err error) bool {
 		serr.Status == http.StatusUnprocessableEntity
 }
 
+// ServerFailed reports whether the server took a request and failed on it
+// (a 5xx) rather than being unavailable: 502, 503 and 504 come from a
+// gateway or a server in maintenance and say nothing about the batch, so
+// they never count towards parking it.
+func ServerFailed(err error) bool {
+	var serr *StatusError
+	if !errors.As(err, &serr) || serr.Status < 500 {
+		return false
+	}
+	switch serr.Status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return false
+	}
+	return true
+}
+
 // duplicateBatch recognises the server's answer to a batch_id it already
 // stored: 409 duplicate_batch, carrying the first outcome. For the agent that
 // is a delivery (the push before a crash got through), not a failure.

@@ -30,6 +30,8 @@ type Server struct {
 	pulls      int
 	userAgents []string
 	failures   []failure
+	badBatches map[string]int // batch id → status every push of it gets
+	parked     []wire.Parked  // the parked report of every check-in that sent one
 	down       bool
 	hold       chan struct{}
 	holding    chan struct{}
@@ -54,6 +56,7 @@ func New(apiKey, agentToken string) *Server {
 		targets:    wire.TargetsResponse{Agent: wire.AgentInfo{ID: "agent-1", Name: "test agent"}, IntervalSeconds: 14400},
 		batches:    make(map[string]stored),
 		deliveries: make(map[string]int),
+		badBatches: make(map[string]int),
 	}
 }
 
@@ -71,6 +74,26 @@ func (s *Server) FailNext(path string, status int, retryAfter string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, failure{path, status, retryAfter})
+}
+
+// FailBatch makes every push of the batch batchID answer status, as a
+// server that fails on something inside that batch; status 0 heals it.
+func (s *Server) FailBatch(batchID string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if status == 0 {
+		delete(s.badBatches, batchID)
+		return
+	}
+	s.badBatches[batchID] = status
+}
+
+// ParkedReports returns the parked-batch report of every check-in that
+// carried one, in order.
+func (s *Server) ParkedReports() []wire.Parked {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]wire.Parked(nil), s.parked...)
 }
 
 // SetDown makes every request fail as a network error (the connection is
@@ -143,7 +166,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/agent/targets":
-		s.serveTargets(w)
+		s.serveTargets(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/v1/agent/results":
 		s.serveResults(w, r)
 	default:
@@ -189,9 +212,12 @@ func (s *Server) injected(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-func (s *Server) serveTargets(w http.ResponseWriter) {
+func (s *Server) serveTargets(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.pulls++
+	if p, ok := wire.ParkedFromHeader(r.Header); ok {
+		s.parked = append(s.parked, p)
+	}
 	resp := s.targets
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, resp)
@@ -220,6 +246,10 @@ func (s *Server) serveResults(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if status, bad := s.badBatches[req.BatchID]; bad {
+		writeError(w, status, "internal", "injected failure on this batch")
+		return
+	}
 	s.deliveries[req.BatchID]++
 	if prev, ok := s.batches[req.BatchID]; ok {
 		// As the real server: 409 with the first outcome next to the error.

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"certinel.dev/agent/internal/client"
@@ -11,7 +12,10 @@ import (
 // flush pushes every spooled batch, oldest first, and removes each one only
 // after the server acknowledged it. It stops at the first batch that could
 // not be delivered: the server is then unreachable or unwilling, and the
-// rest waits for the next run. mine names this run's batches, for counting.
+// rest waits for the next run; unless that batch is one the server keeps
+// failing on, which is parked so the rest can go. Once the queue is empty,
+// parked batches due for a retry get one. mine names this run's batches,
+// for counting.
 func (r *Runner) flush(ctx context.Context, mine map[string]bool, sum *Summary) error {
 	r.pushMu.Lock()
 	defer r.pushMu.Unlock()
@@ -20,10 +24,15 @@ func (r *Runner) flush(ctx context.Context, mine map[string]bool, sum *Summary) 
 		return fmt.Errorf("runner: %w", err)
 	}
 	for _, e := range entries {
-		if err := r.deliver(ctx, e, mine[e.BatchID], sum); err != nil {
-			return err
+		err := r.deliver(ctx, e, mine[e.BatchID], sum)
+		if err == nil {
+			continue
+		}
+		if parked, perr := r.strike(e, err, sum); perr != nil || !parked {
+			return errors.Join(err, perr)
 		}
 	}
+	r.retryParked(ctx, sum)
 	return nil
 }
 

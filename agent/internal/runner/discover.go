@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"certinel.dev/agent/internal/atomicfile"
 	"certinel.dev/agent/internal/discovery"
 	"certinel.dev/shared/wire"
 )
@@ -54,7 +55,7 @@ func (r *Runner) markSwept(id string, at time.Time) {
 	}
 	b, err := json.Marshal(r.swept)
 	if err == nil {
-		err = writeFileAtomic(r.opts.SweepLog, b)
+		err = atomicfile.Write(r.opts.SweepLog, b, 0o600)
 	}
 	if err != nil {
 		r.opts.Logger.Warn("could not record the sweep time", "job_id", id, "error", err)

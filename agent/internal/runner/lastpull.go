@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
+	"certinel.dev/agent/internal/atomicfile"
 	"certinel.dev/agent/internal/client"
 	"certinel.dev/shared/wire"
 )
@@ -30,28 +30,10 @@ func saveLastPull(path string, resp wire.TargetsResponse, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("runner: remember targets: %w", err)
 	}
-	if err := writeFileAtomic(path, b); err != nil {
+	if err := atomicfile.Write(path, b, 0o600); err != nil {
 		return fmt.Errorf("runner: remember targets: %w", err)
 	}
 	return nil
-}
-
-// writeFileAtomic replaces path with data so that a crash leaves either
-// the old file or the new one, never half of one.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func loadLastPull(path string, now time.Time) (lastPull, bool) {

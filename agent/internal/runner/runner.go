@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,6 +56,9 @@ type Runner struct {
 	jobsMu sync.Mutex
 	jobs   []wire.DiscoveryJob
 	swept  map[string]time.Time
+	// checkedIn tells whether the latest pull got an answer: only then is
+	// a server failing on a batch held against the batch (see strike).
+	checkedIn atomic.Bool
 }
 
 // New returns a runner; opts.BatchSize defaults to DefaultBatchSize.
@@ -123,7 +127,8 @@ func (r *Runner) cycle(ctx context.Context) (Summary, error) {
 // reached it falls back to the remembered list, so checks go on during an
 // outage; the error still reports the failed pull.
 func (r *Runner) pull(ctx context.Context) (*wire.TargetsResponse, error) {
-	resp, err := r.opts.Client.Targets(ctx)
+	resp, err := r.opts.Client.Targets(ctx, r.parkedReport())
+	r.checkedIn.Store(err == nil)
 	if err == nil {
 		if r.opts.LastTargets != "" {
 			if err := saveLastPull(r.opts.LastTargets, resp, time.Now()); err != nil {

@@ -326,15 +326,7 @@ func TestDaemonRepeatsOnServerInterval(t *testing.T) {
 // duplicate_batch, and the batch must leave the spool, stored once.
 func TestBatchStoredBeforeCrashIsNotStuck(t *testing.T) {
 	e := newEnv(t, []wire.Target{{ID: "t1", Host: "127.0.0.1", Port: 1, Protocol: "tls"}})
-	payload, err := client.EncodeResults(wire.ResultsRequest{BatchID: "before-crash", Results: []wire.Result{
-		{TargetID: "t1", ObservedAt: time.Now(), Error: "refused", ErrorKind: "refused", Chain: []string{}},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.spool.Put("before-crash", 1, payload); err != nil {
-		t.Fatal(err)
-	}
+	payload := spoolOneResult(t, e, "before-crash")
 	req, _ := http.NewRequest(http.MethodPost, e.url.JoinPath("api/v1/agent/results").String(), bytes.NewReader(payload))
 	req.Header.Set("Authorization", "Bearer key")
 	req.Header.Set(wire.AgentTokenHeader, "token")
@@ -354,6 +346,22 @@ func TestBatchStoredBeforeCrashIsNotStuck(t *testing.T) {
 	if d := e.fake.Deliveries()["before-crash"]; d != 2 || len(e.fake.Results()["before-crash"]) != 1 {
 		t.Errorf("deliveries %d, stored %d", d, len(e.fake.Results()["before-crash"]))
 	}
+}
+
+// spoolOneResult puts a batch of one result of target t1 in the spool, as an
+// earlier run would have, and returns its payload.
+func spoolOneResult(t *testing.T, e *env, batchID string) []byte {
+	t.Helper()
+	payload, err := client.EncodeResults(wire.ResultsRequest{BatchID: batchID, Results: []wire.Result{
+		{TargetID: "t1", ObservedAt: time.Now(), Error: "refused", ErrorKind: "refused", Chain: []string{}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.spool.Put(batchID, 1, payload); err != nil {
+		t.Fatal(err)
+	}
+	return payload
 }
 
 func TestDaemonRetriesSoonerAfterFailure(t *testing.T) {

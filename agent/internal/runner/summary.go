@@ -17,6 +17,7 @@ type Summary struct {
 	Backlog  int            // results of earlier runs delivered from the spool
 	Rejected int            // results the server acknowledged but refused, one by one
 	Dropped  int            // results of batches the server refused whole
+	Parked   int            // results of batches set aside because the server kept failing on them
 	ByKind   map[string]int // failed results by probe error kind
 	Interval time.Duration  // the schedule the server asked for
 	Elapsed  time.Duration
@@ -33,6 +34,7 @@ func (s Summary) LogValue() slog.Value {
 		slog.Int("backlog_delivered", s.Backlog),
 		slog.Int("rejected", s.Rejected),
 		slog.Int("dropped", s.Dropped),
+		slog.Int("parked", s.Parked),
 		slog.Duration("elapsed", s.Elapsed.Round(time.Millisecond)),
 	}
 	for _, kind := range slices.Sorted(maps.Keys(s.ByKind)) {

@@ -3,6 +3,8 @@
 // of a push loses nothing. A batch is written completely (temporary file,
 // fsync, rename) before it is ever pushed and removed only after the server
 // answered; re-sending is safe because the server deduplicates on batch_id.
+// A batch the server keeps failing on is parked (parked.go) so that it does
+// not hold back the batches behind it.
 package spool
 
 import (
@@ -13,17 +15,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-)
 
-const (
-	suffix     = ".batch"
-	tempPrefix = ".tmp-"
+	"certinel.dev/agent/internal/atomicfile"
 )
 
 // Spool is a directory of batches, oldest first, bounded in total size.
@@ -38,38 +35,56 @@ type Spool struct {
 
 // Entry is one stored batch.
 type Entry struct {
-	Name    string // file name inside the spool directory
+	Name    string // file name inside the spool (or parked) directory
 	BatchID string
 	Results int // number of results in the batch, for the run summary
 	Size    int64
+	Written time.Time // when the batch was spooled, about when its results were taken
+	// Strikes counts the push rounds in a row in which the server failed
+	// on this batch (see Strike).
+	Strikes int
+	// ParkedAt is, for a parked batch, when it was set aside or last retried.
+	ParkedAt time.Time
+	parked   bool
 }
 
-// Open prepares dir (created if needed) and removes temporary files a crash
-// may have left half-written; complete batches are kept for delivery.
+// Open prepares dir and its parked directory (created if needed) and removes
+// temporary files a crash may have left half-written; complete batches are
+// kept for delivery. maxBytes bounds the queue, and the parked batches
+// separately.
 func Open(dir string, maxBytes int64, log *slog.Logger) (*Spool, error) {
+	for _, d := range []string{dir, filepath.Join(dir, parkedDir)} {
+		if err := prepareDir(d); err != nil {
+			return nil, err
+		}
+	}
+	return &Spool{dir: dir, maxBytes: maxBytes, log: log}, nil
+}
+
+func prepareDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("spool: create %s: %w", dir, err)
+		return fmt.Errorf("spool: create %s: %w", dir, err)
 	}
 	names, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("spool: read %s: %w", dir, err)
+		return fmt.Errorf("spool: read %s: %w", dir, err)
 	}
 	for _, de := range names {
-		if strings.HasPrefix(de.Name(), tempPrefix) {
+		if strings.HasPrefix(de.Name(), atomicfile.TempPrefix) {
 			if err := os.Remove(filepath.Join(dir, de.Name())); err != nil {
-				return nil, fmt.Errorf("spool: remove torn file: %w", err)
+				return fmt.Errorf("spool: remove torn file: %w", err)
 			}
 		}
 	}
 	// Fail at start-up, not at the first batch hours later, when the
 	// directory exists but cannot be written (read-only mount, wrong owner).
-	probe, err := os.CreateTemp(dir, tempPrefix+"probe-*")
+	probe, err := os.CreateTemp(dir, atomicfile.TempPrefix+"probe-*")
 	if err != nil {
-		return nil, fmt.Errorf("spool: %s is not writable: %w", dir, err)
+		return fmt.Errorf("spool: %s is not writable: %w", dir, err)
 	}
 	probe.Close()
 	os.Remove(probe.Name())
-	return &Spool{dir: dir, maxBytes: maxBytes, log: log}, nil
+	return nil
 }
 
 // Put stores a batch durably, then drops the oldest batches while the spool
@@ -84,76 +99,25 @@ func (s *Spool) Put(batchID string, results int, payload []byte) (Entry, error) 
 	stamp := max(time.Now().UnixNano(), s.last+1)
 	s.last = stamp
 	e := Entry{
-		Name:    fmt.Sprintf("%020d_%d_%s%s", stamp, results, batchID, suffix),
 		BatchID: batchID,
 		Results: results,
 		Size:    int64(len(payload)),
+		Written: time.Unix(0, stamp),
 	}
-	if err := s.writeFile(e.Name, payload); err != nil {
-		return Entry{}, err
+	e.Name = fileName(e)
+	if err := atomicfile.Write(s.path(e), payload, 0o600); err != nil {
+		return Entry{}, fmt.Errorf("spool: %w", err)
 	}
-	if err := s.enforceBound(e.Name); err != nil {
+	if err := s.enforceBound(false, e.Name); err != nil {
 		return Entry{}, err
 	}
 	return e, nil
 }
 
-// validID accepts the UUIDs the runner uses (hex and dashes) and nothing that
-// could escape the directory or break the file name format.
-func validID(id string) bool {
-	if id == "" {
-		return false
-	}
-	for _, r := range id {
-		if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
-func (s *Spool) writeFile(name string, payload []byte) error {
-	f, err := os.CreateTemp(s.dir, tempPrefix+"*")
-	if err != nil {
-		return fmt.Errorf("spool: create: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(payload)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(s.dir, name))
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("spool: write %s: %w", name, err)
-	}
-	return s.syncDir()
-}
-
-// syncDir makes the rename itself durable. Windows cannot fsync a directory
-// and does not need to.
-func (s *Spool) syncDir() error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(s.dir)
-	if err != nil {
-		return fmt.Errorf("spool: sync dir: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("spool: sync dir: %w", err)
-	}
-	return nil
-}
-
-func (s *Spool) enforceBound(keep string) error {
-	entries, err := s.list()
+// enforceBound drops the oldest batches of the queue (or of the parked
+// ones) while they hold more than maxBytes, never the batch named keep.
+func (s *Spool) enforceBound(parked bool, keep string) error {
+	entries, err := s.list(parked)
 	if err != nil {
 		return err
 	}
@@ -168,25 +132,33 @@ func (s *Spool) enforceBound(keep string) error {
 		if e.Name == keep {
 			continue
 		}
-		if err := os.Remove(filepath.Join(s.dir, e.Name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("spool: drop %s: %w", e.Name, err)
+		if err := s.Remove(e); err != nil {
+			return fmt.Errorf("spool: drop: %w", err)
 		}
 		total -= e.Size
-		s.log.Warn("spool full, dropped oldest unsent batch",
-			"batch_id", e.BatchID, "results", e.Results, "bytes", e.Size, "max_bytes", s.maxBytes)
+		msg := "spool full, dropped oldest unsent batch"
+		if parked {
+			msg = "parked batches over the spool bound, dropped the oldest"
+		}
+		s.log.Warn(msg, "batch_id", e.BatchID, "results", e.Results, "bytes", e.Size, "max_bytes", s.maxBytes)
 	}
 	return nil
 }
 
-// List returns the stored batches, oldest first.
+// List returns the batches waiting for delivery, oldest first.
 func (s *Spool) List() ([]Entry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.list()
+	return s.list(false)
 }
 
-func (s *Spool) list() ([]Entry, error) {
-	des, err := os.ReadDir(s.dir)
+// list reads the queue, or the parked directory.
+func (s *Spool) list(parked bool) ([]Entry, error) {
+	dir := s.dir
+	if parked {
+		dir = filepath.Join(s.dir, parkedDir)
+	}
+	des, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("spool: list: %w", err)
 	}
@@ -201,31 +173,18 @@ func (s *Spool) list() ([]Entry, error) {
 			continue // removed meanwhile
 		}
 		e.Size = info.Size()
+		if parked {
+			e.parked, e.ParkedAt = true, info.ModTime()
+		}
 		entries = append(entries, e)
 	}
 	slices.SortFunc(entries, func(a, b Entry) int { return cmp.Compare(a.Name, b.Name) })
 	return entries, nil
 }
 
-func parseName(name string) (Entry, bool) {
-	base, ok := strings.CutSuffix(name, suffix)
-	if !ok || strings.HasPrefix(name, tempPrefix) {
-		return Entry{}, false
-	}
-	parts := strings.SplitN(base, "_", 3)
-	if len(parts) != 3 || len(parts[0]) != 20 || !validID(parts[2]) {
-		return Entry{}, false
-	}
-	n, err := strconv.Atoi(parts[1])
-	if err != nil || n < 0 {
-		return Entry{}, false
-	}
-	return Entry{Name: name, BatchID: parts[2], Results: n}, true
-}
-
 // Read returns the payload of a stored batch.
 func (s *Spool) Read(e Entry) ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join(s.dir, e.Name))
+	b, err := os.ReadFile(s.path(e))
 	if err != nil {
 		return nil, fmt.Errorf("spool: read %s: %w", e.Name, err)
 	}
@@ -235,9 +194,17 @@ func (s *Spool) Read(e Entry) ([]byte, error) {
 // Remove deletes a batch once the server has acknowledged it. A batch that is
 // already gone (dropped for space meanwhile) is not an error.
 func (s *Spool) Remove(e Entry) error {
-	err := os.Remove(filepath.Join(s.dir, e.Name))
+	err := os.Remove(s.path(e))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("spool: remove %s: %w", e.Name, err)
 	}
 	return nil
+}
+
+// path is where a batch's file lives.
+func (s *Spool) path(e Entry) string {
+	if e.parked {
+		return filepath.Join(s.dir, parkedDir, e.Name)
+	}
+	return filepath.Join(s.dir, e.Name)
 }

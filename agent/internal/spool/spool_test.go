@@ -19,17 +19,16 @@ func open(t *testing.T, dir string, max int64, logs io.Writer) *Spool {
 	return s
 }
 
-func ids(t *testing.T, s *Spool) []string {
-	t.Helper()
-	entries, err := s.List()
+// joined lists the batch ids of List or Parked, comma-separated.
+func joined(entries []Entry, err error) string {
 	if err != nil {
-		t.Fatal(err)
+		return "error: " + err.Error()
 	}
 	var out []string
 	for _, e := range entries {
 		out = append(out, e.BatchID)
 	}
-	return out
+	return strings.Join(out, ",")
 }
 
 func TestPutListReadRemove(t *testing.T) {
@@ -43,7 +42,7 @@ func TestPutListReadRemove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(ids(t, s), ","); got != "b,a,c" {
+	if got := joined(s.List()); got != "b,a,c" {
 		t.Fatalf("order = %s, want write order b,a,c", got)
 	}
 	if entries[0].Results != 3 || entries[0].Size != int64(len("payload-b")) {
@@ -59,7 +58,7 @@ func TestPutListReadRemove(t *testing.T) {
 	if err := s.Remove(entries[1]); err != nil {
 		t.Errorf("second remove: %v", err)
 	}
-	if got := strings.Join(ids(t, s), ","); got != "b,c" {
+	if got := joined(s.List()); got != "b,c" {
 		t.Errorf("after remove = %s", got)
 	}
 }
@@ -73,7 +72,7 @@ func TestBoundDropsOldest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := strings.Join(ids(t, s), ","); got != "three,four" {
+	if got := joined(s.List()); got != "three,four" {
 		t.Errorf("kept %s, want three,four", got)
 	}
 	if n := strings.Count(logs.String(), "spool full, dropped oldest unsent batch"); n != 2 {
@@ -87,7 +86,7 @@ func TestBoundDropsOldest(t *testing.T) {
 	if _, err := s.Put("huge", 1, bytes.Repeat([]byte("y"), 1000)); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(ids(t, s), ","); got != "huge" {
+	if got := joined(s.List()); got != "huge" {
 		t.Errorf("kept %s, want huge", got)
 	}
 }
@@ -116,7 +115,7 @@ func TestSurvivesRestartAndIgnoresTornFiles(t *testing.T) {
 	}
 
 	restarted := open(t, dir, 1<<20, io.Discard)
-	if got := strings.Join(ids(t, restarted), ","); got != "kept-1,kept-2" {
+	if got := joined(restarted.List()); got != "kept-1,kept-2" {
 		t.Errorf("after restart = %s", got)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".tmp-123456")); !os.IsNotExist(err) {
@@ -125,7 +124,7 @@ func TestSurvivesRestartAndIgnoresTornFiles(t *testing.T) {
 	if _, err := restarted.Put("kept-3", 1, []byte("three")); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(ids(t, restarted), ","); got != "kept-1,kept-2,kept-3" {
+	if got := joined(restarted.List()); got != "kept-1,kept-2,kept-3" {
 		t.Errorf("new batch not ordered after old ones: %s", got)
 	}
 }

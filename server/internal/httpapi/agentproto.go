@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,6 +33,9 @@ func (h *handler) agentTargets(c echo.Context) error {
 	if err := h.store.TouchAgent(ctx, a.OrganizationID, a.ID, truncateText(version, 64), c.RealIP()); err != nil {
 		return err
 	}
+	if err := h.recordParked(c, a); err != nil {
+		return err
+	}
 	domains, err := h.store.AgentTargets(ctx, a.OrganizationID, a.ID)
 	if err != nil {
 		return err
@@ -53,6 +57,20 @@ func (h *handler) agentTargets(c echo.Context) error {
 		resp.Discovery[i] = wire.DiscoveryJob{ID: j.ID, Hosts: j.Hosts, Ports: j.Ports, IntervalSeconds: j.IntervalSeconds, RatePerSecond: j.RatePerSecond}
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// recordParked stores the agent's report of the result batches it set aside.
+// An agent from before parking sends none, and what is stored stays.
+func (h *handler) recordParked(c echo.Context, a store.Agent) error {
+	p, ok := wire.ParkedFromHeader(c.Request().Header)
+	if !ok {
+		return nil
+	}
+	var oldest *time.Time
+	if !p.Oldest.IsZero() {
+		oldest = &p.Oldest
+	}
+	return h.store.SetAgentParked(c.Request().Context(), a.OrganizationID, a.ID, p.Batches, oldest)
 }
 
 func (h *handler) agentResults(c echo.Context) error {

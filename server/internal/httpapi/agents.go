@@ -32,7 +32,12 @@ type agentJSON struct {
 	IntervalSeconds int        `json:"interval_seconds"`
 	Targets         int        `json:"targets"`
 	Prefix          string     `json:"prefix"`
-	CreatedAt       time.Time  `json:"created_at"`
+	// ParkedBatches counts the result batches the agent set aside because
+	// the server kept failing on them; ParkedOldestAt is when the oldest of
+	// them was written.
+	ParkedBatches  int        `json:"parked_batches"`
+	ParkedOldestAt *time.Time `json:"parked_oldest_at"`
+	CreatedAt      time.Time  `json:"created_at"`
 	// Token is the agent token, present only in the creation answer.
 	Token string `json:"token,omitempty"`
 }
@@ -51,7 +56,8 @@ func agentStatus(a store.Agent, now time.Time) string {
 
 func (h *handler) toAgentJSON(a store.Agent) agentJSON {
 	return agentJSON{ID: a.ID, Name: a.Name, Status: agentStatus(a, h.store.Now()), LastSeenAt: a.LastSeenAt,
-		Version: a.Version, IntervalSeconds: a.IntervalSeconds, Targets: a.Targets, Prefix: a.Prefix, CreatedAt: a.CreatedAt}
+		Version: a.Version, IntervalSeconds: a.IntervalSeconds, Targets: a.Targets, Prefix: a.Prefix,
+		ParkedBatches: a.ParkedBatches, ParkedOldestAt: a.ParkedOldestAt, CreatedAt: a.CreatedAt}
 }
 
 func agentName(raw string) (string, error) {

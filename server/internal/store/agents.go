@@ -22,8 +22,13 @@ type Agent struct {
 	Version         string
 	LastSeenAt      *time.Time
 	LastIP          string
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// ParkedBatches and ParkedOldestAt are what the agent last reported of
+	// the result batches it set aside because this server kept failing on
+	// them (see wire.Parked).
+	ParkedBatches  int
+	ParkedOldestAt *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 	// Targets counts the domains assigned to the agent (read-only).
 	Targets int `gorm:"->;-:migration"`
 }
@@ -124,6 +129,26 @@ func (s *Store) TouchAgent(ctx context.Context, orgID, id, version, ip string) e
 		Updates(map[string]any{"last_seen_at": s.now(), "version": version, "last_ip": ip}).Error
 	if err != nil {
 		return fmt.Errorf("store: touch agent %s: %w", id, err)
+	}
+	return nil
+}
+
+// maxParkedBatches caps a reported count: the agent bounds its parked
+// batches by disk space, and a count beyond this is not worth storing.
+const maxParkedBatches = 1_000_000
+
+// SetAgentParked records what an agent reported at check-in about its parked
+// result batches; oldest is nil when there are none.
+func (s *Store) SetAgentParked(ctx context.Context, orgID, id string, batches int, oldest *time.Time) error {
+	batches = min(batches, maxParkedBatches)
+	if oldest != nil {
+		utc := oldest.UTC()
+		oldest = &utc
+	}
+	err := s.db.WithContext(ctx).Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).
+		Updates(map[string]any{"parked_batches": batches, "parked_oldest_at": oldest}).Error
+	if err != nil {
+		return fmt.Errorf("store: set agent %s parked batches: %w", id, err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { AgentSetupPanel } from '@/features/agents/components/agent-setup-panel';
 import { AgentsList } from '@/features/agents/components/agents-list';
 import { CreateAgentForm } from '@/features/agents/components/create-agent-form';
+import { ParkedBatchesWarnings } from '@/features/agents/components/parked-batches';
 import { useCreateToken } from '@/features/tokens/api/create-token';
 
 export default function AgentsRoute() {
@@ -28,6 +29,7 @@ export default function AgentsRoute() {
           <CreateAgentForm onCreated={(a) => setCreated({ name: a.name, token: a.token })} />
         </section>
       )}
+      <ParkedBatchesWarnings />
       <AgentsList />
     </>
   );
