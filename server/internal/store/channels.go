@@ -21,6 +21,7 @@ type Channel struct {
 	Name           string
 	Type           string
 	// Config is the type's JSON settings (recipients, or url and secret).
+	// It is sealed in the database (see channel_secrets.go) and plain here.
 	Config string
 	// Digest groups the alerts waiting for this channel into one message.
 	Digest    bool
@@ -32,8 +33,12 @@ type Channel struct {
 func (s *Store) CreateChannel(ctx context.Context, orgID string, ch Channel) (Channel, error) {
 	now := s.now()
 	ch.ID, ch.OrganizationID, ch.CreatedAt, ch.UpdatedAt = NewID(), orgID, now, now
-	err := s.change(ctx, orgID, "channel.create", "channel", map[string]string{"name": ch.Name, "type": ch.Type}, func(tx *gorm.DB) (string, error) {
-		return ch.ID, tx.Create(&ch).Error
+	row, err := s.sealChannel(ch)
+	if err != nil {
+		return Channel{}, fmt.Errorf("store: create channel: %w", err)
+	}
+	err = s.change(ctx, orgID, "channel.create", "channel", map[string]string{"name": ch.Name, "type": ch.Type}, func(tx *gorm.DB) (string, error) {
+		return ch.ID, tx.Create(&row).Error
 	})
 	if err != nil {
 		return Channel{}, fmt.Errorf("store: create channel: %w", err)
@@ -47,6 +52,11 @@ func (s *Store) ListChannels(ctx context.Context, orgID string) ([]Channel, erro
 	if err := s.db.WithContext(ctx).Where("organization_id = ?", orgID).Order("created_at, id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list channels: %w", err)
 	}
+	for i := range out {
+		if err := s.openChannel(&out[i]); err != nil {
+			return nil, fmt.Errorf("store: list channels: %w", err)
+		}
+	}
 	return out, nil
 }
 
@@ -56,15 +66,23 @@ func (s *Store) GetChannel(ctx context.Context, orgID, id string) (Channel, erro
 	if err := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Take(&ch).Error; err != nil {
 		return Channel{}, fmt.Errorf("store: get channel %s: %w", id, notFound(err))
 	}
+	if err := s.openChannel(&ch); err != nil {
+		return Channel{}, fmt.Errorf("store: get channel %s: %w", id, err)
+	}
 	return ch, nil
 }
 
 // UpdateChannel saves a channel's name, config and digest option.
 func (s *Store) UpdateChannel(ctx context.Context, orgID string, ch Channel) (Channel, error) {
 	ch.UpdatedAt = s.now()
-	err := s.change(ctx, orgID, "channel.update", "channel", map[string]string{"name": ch.Name}, func(tx *gorm.DB) (string, error) {
+	ch.OrganizationID = orgID
+	row, err := s.sealChannel(ch)
+	if err != nil {
+		return Channel{}, fmt.Errorf("store: update channel %s: %w", ch.ID, err)
+	}
+	err = s.change(ctx, orgID, "channel.update", "channel", map[string]string{"name": ch.Name}, func(tx *gorm.DB) (string, error) {
 		return ch.ID, affected(tx.Model(&Channel{}).Where("organization_id = ? AND id = ?", orgID, ch.ID).
-			Updates(map[string]any{"name": ch.Name, "config": ch.Config, "digest": ch.Digest, "updated_at": ch.UpdatedAt}))
+			Updates(map[string]any{"name": ch.Name, "config": row.Config, "digest": ch.Digest, "updated_at": ch.UpdatedAt}))
 	})
 	if err != nil {
 		return Channel{}, fmt.Errorf("store: update channel %s: %w", ch.ID, err)
@@ -91,6 +109,9 @@ func (s *Store) ChannelsByID(ctx context.Context, ids []string) (map[string]Chan
 	}
 	out := make(map[string]Channel, len(list))
 	for _, c := range list {
+		if err := s.openChannel(&c); err != nil {
+			return nil, fmt.Errorf("store: channels by id: %w", err)
+		}
 		out[c.ID] = c
 	}
 	return out, nil

@@ -17,6 +17,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for schema set-up
 
+	"certinel.dev/server/internal/secret"
 	"certinel.dev/server/internal/store"
 )
 
@@ -26,7 +27,8 @@ const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disa
 // Dialects lists what every store test runs against.
 var Dialects = []store.Dialect{store.SQLite, store.Postgres}
 
-// Open returns a migrated store of the given dialect, closed at cleanup.
+// Open returns a migrated store of the given dialect, closed at cleanup,
+// sealing channel configs with a key of its own (Keys).
 func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
 	t.Helper()
 	var s *store.Store
@@ -46,7 +48,28 @@ func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", d, err)
 	}
-	return s
+	return s.WithKeys(Keys(t))
+}
+
+// Keys returns a keyring of the given keys, current first, or of one new
+// key when none is given.
+func Keys(t testing.TB, keys ...[]byte) *secret.Keyring {
+	t.Helper()
+	if len(keys) == 0 {
+		keys = [][]byte{Key()}
+	}
+	k, err := secret.NewKeyring(keys...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// Key returns a new random key.
+func Key() []byte {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return key
 }
 
 // PostgresSchemaURL creates an empty schema and returns a URL whose
