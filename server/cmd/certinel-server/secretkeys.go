@@ -15,7 +15,8 @@ import (
 
 // errNoSecretKey stops a start that would leave stored secrets unreadable.
 var errNoSecretKey = errors.New("the database holds channel secrets but no secret key is configured: " +
-	"set CERTINEL_SECRET_KEY or CERTINEL_SECRET_KEY_FILE to the key they were sealed with (see environment.example)")
+	"set CERTINEL_SECRET_KEY or CERTINEL_SECRET_KEY_FILE to the key that sealed them, or to a new key " +
+	"(openssl rand -base64 32) if they were stored before encryption (see environment.example)")
 
 // withSecretKeys returns the store sealing channel configs, after bringing
 // every stored config under the current key (sealing those from before
@@ -27,6 +28,9 @@ func withSecretKeys(ctx context.Context, cfg config.Config, st *store.Store, log
 	}
 	st = st.WithKeys(keys)
 	n, err := st.SealChannels(ctx)
+	if errors.Is(err, secret.ErrUnknownKey) {
+		return nil, fmt.Errorf("secret key %s: %w; to change keys, list the old key after the new one until this start has re-sealed every value", keys.Current(), err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("secret key %s: %w", keys.Current(), err)
 	}
