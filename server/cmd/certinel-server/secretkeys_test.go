@@ -59,8 +59,12 @@ func TestSecretKeysFirstStart(t *testing.T) {
 				t.Fatalf("key file: %v, %v", info, err)
 			}
 			orgID, chID := withHook(t, first, mustReadKeys(t, cfg.KeyFile()))
-			if !strings.Contains(logs.String(), "generated a secret key") {
-				t.Fatalf("the generated key was not logged: %s", logs.String())
+			written, err := os.ReadFile(cfg.KeyFile())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(logs.String(), "generated a secret key") || strings.Contains(logs.String(), strings.TrimSpace(string(written))) {
+				t.Fatalf("the new key file should be logged, never the key: %s", logs.String())
 			}
 
 			logs.Reset()
