@@ -24,7 +24,11 @@ type Channel struct {
 	// It is sealed in the database (see channel_secrets.go) and plain here.
 	Config string
 	// Digest groups the alerts waiting for this channel into one message.
-	Digest    bool
+	Digest bool
+	// ConfigErr, from ChannelsByID only, says why Config could not be
+	// opened (a key missing on this server), so that one such channel fails
+	// its own deliveries instead of every delivery of the batch.
+	ConfigErr error `gorm:"-"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -101,7 +105,8 @@ func (s *Store) DeleteChannel(ctx context.Context, orgID, id string) error {
 	return nil
 }
 
-// ChannelsByID loads channels of any organization by ID, for delivery.
+// ChannelsByID loads channels of any organization by ID, for delivery; a
+// channel whose config does not open comes with ConfigErr set.
 func (s *Store) ChannelsByID(ctx context.Context, ids []string) (map[string]Channel, error) {
 	var list []Channel
 	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&list).Error; err != nil {
@@ -110,7 +115,7 @@ func (s *Store) ChannelsByID(ctx context.Context, ids []string) (map[string]Chan
 	out := make(map[string]Channel, len(list))
 	for _, c := range list {
 		if err := s.openChannel(&c); err != nil {
-			return nil, fmt.Errorf("store: channels by id: %w", err)
+			c.Config, c.ConfigErr = "", fmt.Errorf("store: channel %s: %w", c.ID, err)
 		}
 		out[c.ID] = c
 	}
