@@ -47,13 +47,13 @@ func (s *Store) openChannel(ch *Channel) error {
 // channel's recipients. A server without its key must then refuse to start
 // rather than make a new key, which could not read them.
 func (s *Store) HoldsSecrets(ctx context.Context) (bool, error) {
-	var n int64
+	var found []string
 	err := s.db.WithContext(ctx).Model(&Channel{}).Where("config LIKE ? OR type <> ?", secret.Prefix+"%", ChannelEmail).
-		Limit(1).Count(&n).Error
+		Limit(1).Pluck("id", &found).Error
 	if err != nil {
 		return false, fmt.Errorf("store: look for stored secrets: %w", err)
 	}
-	return n > 0, nil
+	return len(found) > 0, nil
 }
 
 // sealBatch bounds the rows SealChannels holds at once.

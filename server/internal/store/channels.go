@@ -115,7 +115,7 @@ func (s *Store) ChannelsByID(ctx context.Context, ids []string) (map[string]Chan
 	out := make(map[string]Channel, len(list))
 	for _, c := range list {
 		if err := s.openChannel(&c); err != nil {
-			c.Config, c.ConfigErr = "", fmt.Errorf("store: channel %s: %w", c.ID, err)
+			c.Config, c.ConfigErr = "", fmt.Errorf("store: %w", err)
 		}
 		out[c.ID] = c
 	}
