@@ -52,6 +52,9 @@ func run() error {
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
+	if st, err = withSecretKeys(ctx, cfg, st, log); err != nil {
+		return err
+	}
 
 	roots, err := x509.SystemCertPool()
 	if err != nil {

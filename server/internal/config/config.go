@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"certinel.dev/server/internal/secret"
 )
 
 // Config is every setting of certinel-server. environment.example documents
@@ -23,6 +25,10 @@ type Config struct {
 	LogFormat           string
 	AllowPrivateTargets bool
 	SMTP                SMTP
+	// SecretKeys seal the credentials kept in the database, from
+	// CERTINEL_SECRET_KEY or CERTINEL_SECRET_KEY_FILE; nil when neither is
+	// set, and main falls back to KeyFile (see its secretkeys.go).
+	SecretKeys *secret.Keyring
 }
 
 // SMTP configures outgoing mail.
@@ -38,6 +44,12 @@ type SMTP struct {
 // SQLitePath is where the embedded database lives when DATABASE_URL is unset.
 func (c Config) SQLitePath() string {
 	return filepath.Join(c.DataDir, "certinel.db")
+}
+
+// KeyFile is where the secret key is kept when none is configured: next to
+// the data it protects, so only for a single node.
+func (c Config) KeyFile() string {
+	return filepath.Join(c.DataDir, "secret.key")
 }
 
 // SecureCookies tells whether session cookies must carry the Secure flag.
@@ -95,7 +107,32 @@ func Load(getenv func(string) string) (Config, error) {
 	default:
 		return Config{}, fmt.Errorf("CERTINEL_SMTP_TLS: want none, starttls or tls, got %q", c.SMTP.TLS)
 	}
+	if c.SecretKeys, err = loadKeys(getenv("CERTINEL_SECRET_KEY"), get("CERTINEL_SECRET_KEY_FILE", "")); err != nil {
+		return Config{}, err
+	}
 	return c, nil
+}
+
+// loadKeys reads the keyring from the variable or the file it names, and is
+// nil when neither is set. Errors never quote the variable: it is a key.
+func loadKeys(keys, file string) (*secret.Keyring, error) {
+	switch {
+	case keys != "" && file != "":
+		return nil, fmt.Errorf("CERTINEL_SECRET_KEY: set it or CERTINEL_SECRET_KEY_FILE, not both")
+	case keys != "":
+		k, err := secret.ParseKeys(keys)
+		if err != nil {
+			return nil, fmt.Errorf("CERTINEL_SECRET_KEY: %w", err)
+		}
+		return k, nil
+	case file != "":
+		k, err := secret.ReadKeyFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("CERTINEL_SECRET_KEY_FILE: %w", err)
+		}
+		return k, nil
+	}
+	return nil, nil
 }
 
 // localURL is the default public URL: this machine on the listening port, so

@@ -1,8 +1,14 @@
 package config
 
 import (
+	"bytes"
+	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"certinel.dev/server/internal/secret"
 )
 
 func TestLoad(t *testing.T) {
@@ -47,6 +53,47 @@ func TestLoad(t *testing.T) {
 		_, err := Load(env(kv...))
 		if err == nil || !strings.HasPrefix(err.Error(), name+":") {
 			t.Errorf("%s: error %v should name the variable", name, err)
+		}
+	}
+}
+
+func TestSecretKeys(t *testing.T) {
+	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+	file := filepath.Join(t.TempDir(), "secret.key")
+	if err := os.WriteFile(file, []byte(key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+	c, err := Load(env(nil))
+	if err != nil || c.SecretKeys != nil || c.KeyFile() != filepath.Join("data", "secret.key") {
+		t.Fatalf("unset: keys %v, key file %s, %v", c.SecretKeys, c.KeyFile(), err)
+	}
+	want := secret.KeyID(bytes.Repeat([]byte{7}, 32))
+	for name, m := range map[string]map[string]string{
+		"variable": {"CERTINEL_SECRET_KEY": key},
+		"file":     {"CERTINEL_SECRET_KEY_FILE": file},
+	} {
+		if c, err := Load(env(m)); err != nil || c.SecretKeys == nil || c.SecretKeys.Current() != want {
+			t.Errorf("%s: keys %v, %v", name, c.SecretKeys, err)
+		}
+	}
+
+	short := base64.StdEncoding.EncodeToString([]byte("sixteen byte key"))
+	for name, tc := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"both":       {map[string]string{"CERTINEL_SECRET_KEY": key, "CERTINEL_SECRET_KEY_FILE": file}, "CERTINEL_SECRET_KEY: set it or CERTINEL_SECRET_KEY_FILE, not both"},
+		"not base64": {map[string]string{"CERTINEL_SECRET_KEY": "hunter2!"}, "CERTINEL_SECRET_KEY: key 1 is not base64"},
+		"short":      {map[string]string{"CERTINEL_SECRET_KEY": short}, "CERTINEL_SECRET_KEY: key 1 has 16 bytes, want 32"},
+		"no file":    {map[string]string{"CERTINEL_SECRET_KEY_FILE": file + ".missing"}, "CERTINEL_SECRET_KEY_FILE: secret: read key file"},
+	} {
+		_, err := Load(env(tc.env))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to start with %q", name, err, tc.want)
+		} else if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), short) {
+			t.Errorf("%s: the error quotes the key: %v", name, err)
 		}
 	}
 }

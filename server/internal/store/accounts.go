@@ -81,7 +81,7 @@ func (s *Store) CreateAccount(ctx context.Context, email, passwordHash, orgName 
 		if err := tx.Create(&Membership{OrganizationID: org.ID, UserID: user.ID, Role: RoleOwner, CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		if err := createDefaultAlerting(tx, org.ID, email, now); err != nil {
+		if err := s.createDefaultAlerting(tx, org.ID, email, now); err != nil {
 			return err
 		}
 		ctx := WithActor(ctx, Actor{Type: ActorUser, ID: user.ID, Label: email, IP: actorFrom(ctx).IP})
@@ -182,12 +182,15 @@ var (
 		"hostname_mismatch", "weak_crypto", "renewal_overdue", "agent_offline", "resolved"}
 )
 
-func createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {
+func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {
 	config, err := json.Marshal(map[string][]string{"recipients": {email}})
 	if err != nil {
 		return err
 	}
-	ch := Channel{ID: NewID(), OrganizationID: orgID, Name: "Owner email", Type: ChannelEmail, Config: string(config), CreatedAt: now, UpdatedAt: now}
+	ch, err := s.sealChannel(Channel{ID: NewID(), OrganizationID: orgID, Name: "Owner email", Type: ChannelEmail, Config: string(config), CreatedAt: now, UpdatedAt: now})
+	if err != nil {
+		return err
+	}
 	if err := tx.Create(&ch).Error; err != nil {
 		return err
 	}

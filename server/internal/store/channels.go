@@ -21,9 +21,14 @@ type Channel struct {
 	Name           string
 	Type           string
 	// Config is the type's JSON settings (recipients, or url and secret).
+	// It is sealed in the database (see channel_secrets.go) and plain here.
 	Config string
 	// Digest groups the alerts waiting for this channel into one message.
-	Digest    bool
+	Digest bool
+	// ConfigErr, from ChannelsByID only, says why Config could not be
+	// opened (a key missing on this server), so that one such channel fails
+	// its own deliveries instead of every delivery of the batch.
+	ConfigErr error `gorm:"-"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -32,8 +37,12 @@ type Channel struct {
 func (s *Store) CreateChannel(ctx context.Context, orgID string, ch Channel) (Channel, error) {
 	now := s.now()
 	ch.ID, ch.OrganizationID, ch.CreatedAt, ch.UpdatedAt = NewID(), orgID, now, now
-	err := s.change(ctx, orgID, "channel.create", "channel", map[string]string{"name": ch.Name, "type": ch.Type}, func(tx *gorm.DB) (string, error) {
-		return ch.ID, tx.Create(&ch).Error
+	row, err := s.sealChannel(ch)
+	if err != nil {
+		return Channel{}, fmt.Errorf("store: create channel: %w", err)
+	}
+	err = s.change(ctx, orgID, "channel.create", "channel", map[string]string{"name": ch.Name, "type": ch.Type}, func(tx *gorm.DB) (string, error) {
+		return ch.ID, tx.Create(&row).Error
 	})
 	if err != nil {
 		return Channel{}, fmt.Errorf("store: create channel: %w", err)
@@ -47,6 +56,11 @@ func (s *Store) ListChannels(ctx context.Context, orgID string) ([]Channel, erro
 	if err := s.db.WithContext(ctx).Where("organization_id = ?", orgID).Order("created_at, id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list channels: %w", err)
 	}
+	for i := range out {
+		if err := s.openChannel(&out[i]); err != nil {
+			return nil, fmt.Errorf("store: list channels: %w", err)
+		}
+	}
 	return out, nil
 }
 
@@ -56,15 +70,23 @@ func (s *Store) GetChannel(ctx context.Context, orgID, id string) (Channel, erro
 	if err := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Take(&ch).Error; err != nil {
 		return Channel{}, fmt.Errorf("store: get channel %s: %w", id, notFound(err))
 	}
+	if err := s.openChannel(&ch); err != nil {
+		return Channel{}, fmt.Errorf("store: get channel %s: %w", id, err)
+	}
 	return ch, nil
 }
 
 // UpdateChannel saves a channel's name, config and digest option.
 func (s *Store) UpdateChannel(ctx context.Context, orgID string, ch Channel) (Channel, error) {
 	ch.UpdatedAt = s.now()
-	err := s.change(ctx, orgID, "channel.update", "channel", map[string]string{"name": ch.Name}, func(tx *gorm.DB) (string, error) {
+	ch.OrganizationID = orgID
+	row, err := s.sealChannel(ch)
+	if err != nil {
+		return Channel{}, fmt.Errorf("store: update channel %s: %w", ch.ID, err)
+	}
+	err = s.change(ctx, orgID, "channel.update", "channel", map[string]string{"name": ch.Name}, func(tx *gorm.DB) (string, error) {
 		return ch.ID, affected(tx.Model(&Channel{}).Where("organization_id = ? AND id = ?", orgID, ch.ID).
-			Updates(map[string]any{"name": ch.Name, "config": ch.Config, "digest": ch.Digest, "updated_at": ch.UpdatedAt}))
+			Updates(map[string]any{"name": ch.Name, "config": row.Config, "digest": ch.Digest, "updated_at": ch.UpdatedAt}))
 	})
 	if err != nil {
 		return Channel{}, fmt.Errorf("store: update channel %s: %w", ch.ID, err)
@@ -83,9 +105,10 @@ func (s *Store) DeleteChannel(ctx context.Context, orgID, id string) error {
 	return nil
 }
 
-// ChannelsByID loads channels of any organization by ID, for delivery. A
-// read, so retried freely when its connection broke: the rows it is for are
-// claimed already and would otherwise wait for their lease.
+// ChannelsByID loads channels of any organization by ID, for delivery; a
+// channel whose config does not open comes with ConfigErr set. A read, so
+// retried freely when its connection broke: the rows it is for are claimed
+// already and would otherwise wait for their lease.
 func (s *Store) ChannelsByID(ctx context.Context, ids []string) (map[string]Channel, error) {
 	var list []Channel
 	err := s.retryBroken(ctx, func(db *gorm.DB) error {
@@ -97,6 +120,9 @@ func (s *Store) ChannelsByID(ctx context.Context, ids []string) (map[string]Chan
 	}
 	out := make(map[string]Channel, len(list))
 	for _, c := range list {
+		if err := s.openChannel(&c); err != nil {
+			c.Config, c.ConfigErr = "", fmt.Errorf("store: %w", err)
+		}
 		out[c.ID] = c
 	}
 	return out, nil

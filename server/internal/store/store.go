@@ -17,6 +17,8 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
+
+	"certinel.dev/server/internal/secret"
 )
 
 // Sentinel errors of the store; the HTTP layer maps them to statuses.
@@ -38,6 +40,9 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	now     func() time.Time
+	// keys seal channel configs; nil until WithKeys, as main can only pick
+	// them after looking at the database (see SecretsStored).
+	keys *secret.Keyring
 }
 
 // Options tunes Open; the zero value is fine.
@@ -106,6 +111,14 @@ func newStore(db *gorm.DB, d Dialect, opts Options) *Store {
 		now = time.Now
 	}
 	return &Store{db: db, dialect: d, now: func() time.Time { return now().UTC() }}
+}
+
+// WithKeys returns the store sealing and opening channel configs with keys;
+// both stores share one connection pool.
+func (s *Store) WithKeys(keys *secret.Keyring) *Store {
+	out := *s
+	out.keys = keys
+	return &out
 }
 
 // Dialect tells which database is behind the store.

@@ -170,6 +170,12 @@ func (w *Worker) send(ctx context.Context, ch store.Channel, msg notify.Message)
 	if ch.ID == "" {
 		return notify.Permanent(errors.New("the channel was deleted"))
 	}
+	if ch.ConfigErr != nil {
+		// Retried: another replica, or this one restarted with the right
+		// key, may read it. The detail (key ids) is for the operator's log.
+		w.Log.Error("channel settings do not decrypt", "channel", ch.ID, "err", ch.ConfigErr)
+		return errors.New("this server cannot decrypt the channel's settings; its operator must configure the secret key")
+	}
 	sender, ok := w.Senders[ch.Type]
 	if !ok {
 		return notify.Permanent(fmt.Errorf("no sender for channel type %q", ch.Type))

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -289,5 +290,39 @@ func TestDigestGroupsAlerts(t *testing.T) {
 	drain(t, s.ctx, worker(s.st, "w1"), 2)
 	if rcv.requests != 1 || len(rcv.delivered) != 2 {
 		t.Fatalf("digest: %d messages carrying %d events, want 1 carrying 2", rcv.requests, len(rcv.delivered))
+	}
+}
+
+// TestUndecryptableChannelDoesNotHoldOthers: a channel sealed with a key
+// this server lacks fails its own delivery (to be retried); the batch's
+// other channel is still delivered.
+func TestUndecryptableChannelDoesNotHoldOthers(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			sealedElsewhere, fine := newReceiver(t), newReceiver(t)
+			s := alertFor(t, d, sealedElsewhere, fine)
+			channels, err := s.st.ListChannels(s.ctx, s.org.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range channels {
+				if strings.Contains(ch.Config, sealedElsewhere.URL) {
+					if _, err := s.st.WithKeys(storetest.Keys(t)).UpdateChannel(s.ctx, s.org.ID, ch); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if _, err := worker(s.st, "w1").RunOnce(s.ctx); err != nil {
+				t.Fatalf("one undecryptable channel failed the batch: %v", err)
+			}
+			if len(fine.delivered) != 1 || sealedElsewhere.requests != 0 {
+				t.Fatalf("fine channel got %d events; the other %d requests", len(fine.delivered), sealedElsewhere.requests)
+			}
+			for _, r := range deliveries(t, s) {
+				if r.Status != store.OutboxSent && (r.Status != store.OutboxPending || !strings.Contains(r.LastError, "cannot decrypt")) {
+					t.Fatalf("undecryptable channel's row: %+v", r)
+				}
+			}
+		})
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for schema set-up
 
+	"certinel.dev/server/internal/secret"
 	"certinel.dev/server/internal/store"
 )
 
@@ -26,7 +27,8 @@ const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disa
 // Dialects lists what every store test runs against.
 var Dialects = []store.Dialect{store.SQLite, store.Postgres}
 
-// Open returns a migrated store of the given dialect, closed at cleanup.
+// Open returns a migrated store of the given dialect, closed at cleanup,
+// sealing channel configs with a key of its own (Keys).
 func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
 	t.Helper()
 	var s *store.Store
@@ -40,8 +42,7 @@ func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
 	if err != nil {
 		t.Fatalf("open %s: %v", d, err)
 	}
-	migrate(t, s)
-	return s
+	return migrate(t, s)
 }
 
 // OpenPostgresURL is Open on PostgreSQL at dsn, a URL from
@@ -54,11 +55,10 @@ func OpenPostgresURL(t testing.TB, dsn string, opts store.Options) *store.Store 
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
-	migrate(t, s)
-	return s
+	return migrate(t, s)
 }
 
-func migrate(t testing.TB, s *store.Store) {
+func migrate(t testing.TB, s *store.Store) *store.Store {
 	t.Helper()
 	t.Cleanup(func() { _ = s.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -66,6 +66,28 @@ func migrate(t testing.TB, s *store.Store) {
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", s.Dialect(), err)
 	}
+	return s.WithKeys(Keys(t))
+}
+
+// Keys returns a keyring of the given keys, current first, or of one new
+// key when none is given.
+func Keys(t testing.TB, keys ...[]byte) *secret.Keyring {
+	t.Helper()
+	if len(keys) == 0 {
+		keys = [][]byte{Key()}
+	}
+	k, err := secret.NewKeyring(keys...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// Key returns a new random key.
+func Key() []byte {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return key
 }
 
 // PostgresSchemaURL creates an empty schema and returns a URL whose
