@@ -71,6 +71,7 @@ func New(d Deps) *echo.Echo {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
 			"connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
 	}))
+	e.Use(checkParams)
 	h.routes(e, d.UI)
 	return e
 }
