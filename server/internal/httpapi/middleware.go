@@ -214,6 +214,34 @@ func agentOf(c echo.Context) *agentCaller {
 	return a
 }
 
+const headKey = "certinel.head"
+
+// answerHEAD makes every GET route answer HEAD: Echo's router sends HEAD
+// only to HEAD routes, so a HEAD is routed as a GET and turned back into a
+// HEAD right after routing. Handlers and net/http then see the HEAD, and
+// net/http sends the GET's status and headers, Content-Length included,
+// without the body. The request is changed in place because Echo routes
+// the request it was given, not one set by a pre-routing middleware.
+func answerHEAD(e *echo.Echo) {
+	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if c.Request().Method == http.MethodHead {
+				c.Request().Method = http.MethodGet
+				c.Set(headKey, true)
+			}
+			return next(c)
+		}
+	})
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if c.Get(headKey) == true {
+				c.Request().Method = http.MethodHead
+			}
+			return next(c)
+		}
+	})
+}
+
 // noStore keeps API answers (tokens shown once, private data) out of caches.
 func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

@@ -62,6 +62,7 @@ func New(d Deps) *echo.Echo {
 	// and dodge the login limits.
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = errorHandler(d.Log)
+	answerHEAD(e)
 	// The dashboard loads only its own scripts and styles, and no other
 	// site may frame it.
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
