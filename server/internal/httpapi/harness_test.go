@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -73,7 +74,7 @@ func newServer(t testing.TB, d store.Dialect, evaluate bool) *testServer {
 			}
 		}
 	}
-	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels, UI: webui.Handler()})
+	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels, UI: webui.Serve(os.DirFS("testdata/ui"))})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	worker := &outbox.Worker{Store: st, Senders: map[string]notify.Sender{store.ChannelWebhook: hooks}, Log: log, Holder: "test",

@@ -216,12 +216,13 @@ func agentOf(c echo.Context) *agentCaller {
 
 const headKey = "certinel.head"
 
-// answerHEAD makes every GET route answer HEAD: Echo's router sends HEAD
-// only to HEAD routes, so a HEAD is routed as a GET and turned back into a
-// HEAD right after routing. Handlers and net/http then see the HEAD, and
-// net/http sends the GET's status and headers, Content-Length included,
-// without the body. The request is changed in place because Echo routes
-// the request it was given, not one set by a pre-routing middleware.
+// answerHEAD makes every GET route answer HEAD exactly as it answers GET.
+// Echo's router sends HEAD only to HEAD routes and routes the very request
+// net/http gave it, so that request is marked GET for routing. Right after
+// routing it becomes HEAD again for net/http, which then sends the status
+// and headers and drops the body, while the handlers and the compression
+// get a copy marked GET: they produce the GET answer, so its headers
+// (Content-Encoding, Content-Length) are the GET's.
 func answerHEAD(e *echo.Echo) {
 	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -235,7 +236,10 @@ func answerHEAD(e *echo.Echo) {
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if c.Get(headKey) == true {
-				c.Request().Method = http.MethodHead
+				r := c.Request()
+				get := r.WithContext(r.Context())
+				r.Method = http.MethodHead
+				c.SetRequest(get)
 			}
 			return next(c)
 		}

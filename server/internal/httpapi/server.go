@@ -73,6 +73,7 @@ func New(d Deps) *echo.Echo {
 			"connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
 	}))
 	e.Use(checkParams)
+	e.Use(compress())
 	h.routes(e, d.UI)
 	return e
 }
