@@ -54,6 +54,14 @@ func TestBadTextIs400(t *testing.T) {
 		for _, b := range bodies {
 			want400(t, a.browser.raw(b.method, b.path, []byte(b.body), nil), b.field, b.method+" "+b.path+" "+b.body)
 		}
+		// CSV import: each cell goes through the domain rules, which
+		// refuse these characters too.
+		for _, body := range []string{"host,tags\nok.example,a\x00b\n", "host,agent\nok.example,dc\xff\n", "host\nbad\x00.example\n"} {
+			r := a.browser.raw("POST", "/api/v1/domains/import", []byte(body), map[string]string{"Content-Type": "text/csv"})
+			if r.Status != http.StatusBadRequest || r.errorField() == "" {
+				t.Errorf("import %q: %d %s", body, r.Status, r.Body)
+			}
+		}
 		anon := srv.client(t)
 		for _, b := range []struct{ path, body, field string }{
 			{"/api/v1/auth/login", `{"email":"text\u0000@example.com","password":"correct horse battery"}`, "email"},
