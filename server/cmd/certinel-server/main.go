@@ -78,21 +78,6 @@ func run() error {
 		Store: st, Ingester: ingester, Log: log, Dial: guard.DialContext,
 		Interval: store.DefaultAgentInterval, Concurrency: 50, Timeout: 10 * time.Second, Batch: 2000,
 	}
-	go evaluator.Loop(ctx)
-	go worker.Loop(ctx)
-	sched, err := jobs.Start(ctx, st, log, replica, []jobs.Job{
-		{Name: "server-checks", Every: 5 * time.Minute, Run: checker.Run},
-		{Name: "alert-evaluation", Every: time.Minute, Run: evaluator.Run},
-	})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err := sched.Stop(); err != nil {
-			log.Warn("stopping jobs", "err", err)
-		}
-	}()
-
 	e := httpapi.New(httpapi.Deps{
 		Store:         st,
 		Ingester:      ingester,
@@ -114,22 +99,50 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 	}
+	// Background work runs on until the HTTP server has drained (requests
+	// wake the evaluator), so its context is not the signal's.
+	sched, err := jobs.Start(context.Background(), st, log, replica, []jobs.Job{
+		{Name: "server-checks", Every: 5 * time.Minute, Run: checker.Run},
+		{Name: "alert-evaluation", Every: time.Minute, Run: evaluator.Run},
+	}, evaluator.Loop, worker.Loop)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	log.Info("certinel-server listening", "addr", ln.Addr().String(), "url", cfg.BaseURL.String(), "database", string(st.Dialect()))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	var serveErr error
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+		serveErr = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
+		log.Info("shutting down")
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	return errors.Join(serveErr, shutdown(srv, sched))
+}
+
+// shutdownTimeout bounds each step of shutdown.
+const shutdownTimeout = 20 * time.Second
+
+// shutdown stops everything that uses the store, in order, before run's
+// deferred st.Close: first the HTTP server drains its requests (they use
+// the store and wake the loops), then the jobs and loops are stopped and
+// waited for.
+func shutdown(srv *http.Server, sched *jobs.Scheduler) error {
+	httpCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	var errs []error
+	if err := srv.Shutdown(httpCtx); err != nil {
+		errs = append(errs, fmt.Errorf("shutdown http: %w", err))
 	}
-	return nil
+	jobsCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := sched.Stop(jobsCtx); err != nil {
+		errs = append(errs, fmt.Errorf("shutdown: %w", err))
+	}
+	return errors.Join(errs...)
 }
 
 // replicaID names this process in job leases.

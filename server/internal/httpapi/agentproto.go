@@ -96,6 +96,8 @@ func (h *handler) agentResults(c echo.Context) error {
 		return badRequest("batch_id", "batch_id is required")
 	case len(req.BatchID) > maxBatchIDLen:
 		return badRequest("batch_id", "batch_id must be at most %d characters", maxBatchIDLen)
+	case !storableText(req.BatchID):
+		return badText("batch_id")
 	case len(req.Results) == 0:
 		return badRequest("results", "results must hold at least one result")
 	case len(req.Results) > maxBatchResults:

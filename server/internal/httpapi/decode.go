@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,9 +20,17 @@ import (
 const maxBody = 1 << 20
 
 // decodeJSON reads exactly one JSON object into v, refusing unknown fields,
-// trailing data and bodies larger than limit, with messages that say where.
+// trailing data, bodies larger than maxBody and strings no column may store,
+// with messages that say where.
 func decodeJSON(c echo.Context, v any) error {
-	return decodeJSONFrom(c, http.MaxBytesReader(c.Response(), c.Request().Body, maxBody), v)
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxBody))
+	if err != nil {
+		return jsonError(err)
+	}
+	if err := decodeJSONFrom(c, bytes.NewReader(body), v); err != nil {
+		return err
+	}
+	return checkJSONText(body)
 }
 
 func decodeJSONFrom(c echo.Context, body io.Reader, v any) error {

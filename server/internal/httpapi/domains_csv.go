@@ -291,10 +291,17 @@ func (h *handler) exportDomains(c echo.Context) error {
 	}
 }
 
-// csvSafe defuses formula injection: a cell a spreadsheet would evaluate
-// gets a leading apostrophe.
+// csvSafe defuses formula injection (OWASP's CSV injection advice): a cell
+// a spreadsheet would evaluate gets a leading apostrophe. Spreadsheets skip
+// leading blanks and line breaks before a formula, so the first character
+// that counts is the first one after them; a leading tab or CR is itself a
+// trigger.
 func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	rest := strings.TrimLeft(s, " \t\r\n")
+	if s[0] == '\t' || s[0] == '\r' || (rest != "" && strings.ContainsRune("=+-@", rune(rest[0]))) {
 		return "'" + s
 	}
 	return s

@@ -9,8 +9,11 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/httpapi"
@@ -22,6 +25,7 @@ import (
 	"certinel.dev/server/internal/notify/webhook"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
+	"certinel.dev/server/internal/webui"
 )
 
 // forEachDialect runs a test against a fresh server on SQLite and on PostgreSQL.
@@ -38,6 +42,7 @@ type testServer struct {
 	*httptest.Server
 	store  *store.Store
 	outbox *outbox.Worker
+	routes []*echo.Route
 }
 
 func newTestServer(t testing.TB, d store.Dialect) *testServer {
@@ -69,13 +74,13 @@ func newServer(t testing.TB, d store.Dialect, evaluate bool) *testServer {
 			}
 		}
 	}
-	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels})
+	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels, UI: webui.Serve(os.DirFS("testdata/ui"))})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	worker := &outbox.Worker{Store: st, Senders: map[string]notify.Sender{store.ChannelWebhook: hooks}, Log: log, Holder: "test",
 		Batch: 100, Lease: time.Minute, MaxAttempts: 3, Concurrency: 4, SendTimeout: 5 * time.Second,
 		RetryBase: time.Millisecond, RetryMax: time.Millisecond, Poll: time.Second}
-	return &testServer{Server: srv, store: st, outbox: worker}
+	return &testServer{Server: srv, store: st, outbox: worker, routes: e.Routes()}
 }
 
 // testLog sends server logs to the test's log, shown on failure.

@@ -57,6 +57,8 @@ func (h *handler) metrics(c echo.Context) error {
 		ErrorLog:          slog.NewLogLogger(h.log.Handler(), slog.LevelError),
 		ErrorHandling:     promhttp.HTTPErrorOnError,
 		EnableOpenMetrics: true,
+		// The compression middleware compresses every answer alike.
+		DisableCompression: true,
 	}).ServeHTTP(c.Response(), c.Request())
 	return nil
 }

@@ -214,6 +214,38 @@ func agentOf(c echo.Context) *agentCaller {
 	return a
 }
 
+const headKey = "certinel.head"
+
+// answerHEAD makes every GET route answer HEAD exactly as it answers GET.
+// Echo's router sends HEAD only to HEAD routes and routes the very request
+// net/http gave it, so that request is marked GET for routing. Right after
+// routing it becomes HEAD again for net/http, which then sends the status
+// and headers and drops the body, while the handlers and the compression
+// get a copy marked GET: they produce the GET answer, so its headers
+// (Content-Encoding, Content-Length) are the GET's.
+func answerHEAD(e *echo.Echo) {
+	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if c.Request().Method == http.MethodHead {
+				c.Request().Method = http.MethodGet
+				c.Set(headKey, true)
+			}
+			return next(c)
+		}
+	})
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if c.Get(headKey) == true {
+				r := c.Request()
+				get := r.WithContext(r.Context())
+				r.Method = http.MethodHead
+				c.SetRequest(get)
+			}
+			return next(c)
+		}
+	})
+}
+
 // noStore keeps API answers (tokens shown once, private data) out of caches.
 func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

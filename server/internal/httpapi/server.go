@@ -62,6 +62,7 @@ func New(d Deps) *echo.Echo {
 	// and dodge the login limits.
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = errorHandler(d.Log)
+	answerHEAD(e)
 	// The dashboard loads only its own scripts and styles, and no other
 	// site may frame it.
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
@@ -71,6 +72,8 @@ func New(d Deps) *echo.Echo {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
 			"connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
 	}))
+	e.Use(checkParams)
+	e.Use(compress())
 	h.routes(e, d.UI)
 	return e
 }

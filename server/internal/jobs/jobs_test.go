@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"sync"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestSchedulersShareTicks(t *testing.T) {
 	}
 	time.Sleep(3500 * time.Millisecond)
 	for _, s := range scheds {
-		_ = s.Stop()
+		_ = s.Stop(ctx)
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -92,5 +93,61 @@ func TestSchedulersShareTicks(t *testing.T) {
 		if n != 1 {
 			t.Errorf("tick %d ran %d times", tick, n)
 		}
+	}
+}
+
+// TestStopWaitsForWork: a job run and a loop are busy when Stop is called;
+// each uses the store once more as it winds down (as the outbox worker
+// records the sends in hand). Stop returns only after both have returned,
+// so the store, closed right after, served their last writes.
+func TestStopWaitsForWork(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			st := storetest.Open(t, d, store.Options{})
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			busy := make(chan string, 2)
+			var mu sync.Mutex
+			finished := map[string]error{}
+			work := func(name string) func(ctx context.Context) {
+				var once sync.Once
+				return func(ctx context.Context) {
+					once.Do(func() { busy <- name })
+					<-ctx.Done()
+					_, err := st.TryLease(context.WithoutCancel(ctx), "last-"+name, "test", time.Minute)
+					mu.Lock()
+					finished[name] = err
+					mu.Unlock()
+				}
+			}
+			job, loop := work("job"), work("loop")
+			s, err := jobs.Start(context.Background(), st, log, "r1",
+				[]jobs.Job{{Name: "job", Every: 100 * time.Millisecond, Run: func(ctx context.Context) error { job(ctx); return nil }}}, loop)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				select {
+				case <-busy:
+				case <-time.After(30 * time.Second):
+					t.Fatal("the job or the loop never started")
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := s.Stop(ctx); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			got := maps.Clone(finished)
+			mu.Unlock()
+			if err := st.Close(); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range []string{"job", "loop"} {
+				if err, ok := got[name]; !ok || err != nil {
+					t.Errorf("%s: finished %v, last store write: %v", name, ok, err)
+				}
+			}
+		})
 	}
 }

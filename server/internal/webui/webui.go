@@ -30,6 +30,11 @@ func Handler() http.Handler {
 			panic(err)
 		}
 	}
+	return Serve(root)
+}
+
+// Serve serves the single-page app whose files are in root.
+func Serve(root fs.FS) http.Handler {
 	files := http.FileServerFS(root)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := strings.TrimPrefix(path.Clean(r.URL.Path), "/")

@@ -1,0 +1,33 @@
+package httpapi
+
+import (
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// compressMinBytes: below about a kilobyte gzip saves next to nothing, so
+// shorter answers go out as they are.
+const compressMinBytes = 1024
+
+// compressedTypes are file types that gzip cannot shrink further.
+var compressedTypes = map[string]bool{
+	".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true,
+	".woff": true, ".woff2": true, ".gz": true, ".br": true, ".zst": true, ".zip": true,
+}
+
+// compress gzips answers (the dashboard's files, JSON, CSV, metrics) for
+// clients that accept it. There is no long-lived or streamed answer that
+// buffering the first kilobyte could hold up.
+func compress() echo.MiddlewareFunc {
+	return middleware.GzipWithConfig(middleware.GzipConfig{
+		MinLength: compressMinBytes,
+		Skipper: func(c echo.Context) bool {
+			r := c.Request()
+			// A byte range of the compressed body is not the range asked for.
+			return r.Header.Get("Range") != "" || compressedTypes[strings.ToLower(path.Ext(r.URL.Path))]
+		},
+	})
+}
