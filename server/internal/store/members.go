@@ -54,7 +54,8 @@ func (s *Store) SetMemberRole(ctx context.Context, orgID, userID, role string) e
 }
 
 // RemoveMember takes a user out of the organization (leaving, when it is
-// the actor itself) and ends their sessions there.
+// the actor itself), ends their sessions there and revokes the API tokens
+// they created there, all in one transaction.
 func (s *Store) RemoveMember(ctx context.Context, orgID, userID string) error {
 	action := "member.remove"
 	if a := actorFrom(ctx); a.Type == ActorUser && a.ID == userID {
@@ -73,7 +74,10 @@ func (s *Store) RemoveMember(ctx context.Context, orgID, userID string) error {
 		if err := tx.Where("organization_id = ? AND user_id = ?", orgID, userID).Delete(&Membership{}).Error; err != nil {
 			return "", err
 		}
-		return userID, tx.Where("organization_id = ? AND user_id = ?", orgID, userID).Delete(&Session{}).Error
+		if err := tx.Where("organization_id = ? AND user_id = ?", orgID, userID).Delete(&Session{}).Error; err != nil {
+			return "", err
+		}
+		return userID, s.revokeTokensOf(ctx, tx, orgID, userID, action)
 	})
 	if err != nil {
 		return fmt.Errorf("store: remove member %s: %w", userID, err)
