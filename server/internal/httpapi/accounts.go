@@ -162,9 +162,17 @@ func (h *handler) startSession(c echo.Context, status int, user store.User, o st
 	})
 }
 
+// logout ends the live session, if any; without one it only clears the
+// cookie, so a stale cookie never keeps anyone from logging out.
 func (h *handler) logout(c echo.Context) error {
-	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-		if err := h.store.DeleteSession(c.Request().Context(), auth.HashToken(ck.Value)); err != nil {
+	info, secret, err := h.cookieSession(c)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		setActor(c, store.Actor{Type: store.ActorUser, ID: info.User.ID, Label: info.User.Email})
+		if err := h.store.DeleteSession(c.Request().Context(), auth.HashToken(secret)); err != nil {
 			return err
 		}
 	}

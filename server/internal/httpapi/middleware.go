@@ -54,25 +54,37 @@ func (h *handler) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			setActor(c, store.Actor{Type: store.ActorToken, ID: tok.ID, Label: tok.Name})
 			return next(c)
 		}
-		ck, err := c.Cookie(sessionCookie)
-		if err != nil || ck.Value == "" {
-			return errUnauthorized
-		}
-		info, err := h.store.SessionByHash(ctx, auth.HashToken(ck.Value))
+		info, secret, err := h.cookieSession(c)
 		if errors.Is(err, store.ErrNotFound) {
 			return errUnauthorized
 		}
 		if err != nil {
 			return err
 		}
-		p := &principal{OrgID: info.Organization.ID, UserID: info.User.ID, UserEmail: info.User.Email, Role: info.Role, sessionSecret: ck.Value}
-		if !safeMethod(c.Request().Method) && !auth.CheckCSRF(ck.Value, c.Request().Header.Get("X-CSRF-Token")) {
-			return errCSRF
-		}
+		p := &principal{OrgID: info.Organization.ID, UserID: info.User.ID, UserEmail: info.User.Email, Role: info.Role, sessionSecret: secret}
 		c.Set(principalKey, p)
 		setActor(c, store.Actor{Type: store.ActorUser, ID: info.User.ID, Label: info.User.Email})
 		return next(c)
 	}
+}
+
+// cookieSession resolves the session cookie, with its secret. A write
+// must carry the session's CSRF token (errCSRF otherwise), also on the
+// routes that take a session without requiring one (logout, accepting an
+// invitation). No cookie or a dead session answers store.ErrNotFound.
+func (h *handler) cookieSession(c echo.Context) (store.SessionInfo, string, error) {
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return store.SessionInfo{}, "", store.ErrNotFound
+	}
+	info, err := h.store.SessionByHash(c.Request().Context(), auth.HashToken(ck.Value))
+	if err != nil {
+		return store.SessionInfo{}, "", err
+	}
+	if !safeMethod(c.Request().Method) && !auth.CheckCSRF(ck.Value, c.Request().Header.Get("X-CSRF-Token")) {
+		return store.SessionInfo{}, "", errCSRF
+	}
+	return info, ck.Value, nil
 }
 
 // setActor names who acts in the request context, for the audit log.
