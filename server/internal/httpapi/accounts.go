@@ -98,7 +98,10 @@ func (h *handler) login(c echo.Context) error {
 	if ok, wait := h.loginByIP.Allow(c.RealIP()); !ok {
 		return rateLimited(wait)
 	}
-	if ok, wait := h.loginByEmail.Allow(email); !ok {
+	// Failures slow down this source for this email only, so nobody can
+	// lock an owner out by failing on their email from elsewhere.
+	pair := c.RealIP() + "\x00" + email
+	if wait := h.loginBackoff.Wait(pair); wait > 0 {
 		return rateLimited(wait)
 	}
 	if len(req.Password) > 4*maxPassword {
@@ -109,6 +112,7 @@ func (h *handler) login(c echo.Context) error {
 	user, err := h.store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		auth.BurnPasswordCheck(req.Password)
+		h.loginBackoff.Fail(pair)
 		return badLogin
 	}
 	if err != nil {
@@ -124,6 +128,7 @@ func (h *handler) login(c echo.Context) error {
 		if !errors.Is(err, auth.ErrMismatch) {
 			return err
 		}
+		h.loginBackoff.Fail(pair)
 		if m.OrganizationID != "" {
 			if err := h.store.Audit(ctx, m.OrganizationID, "auth.login_failed", "user", user.ID, nil); err != nil {
 				return err
@@ -131,6 +136,7 @@ func (h *handler) login(c echo.Context) error {
 		}
 		return badLogin
 	}
+	h.loginBackoff.Reset(pair)
 	if m.OrganizationID == "" {
 		return &apiError{Status: http.StatusForbidden, Code: "no_organization", Message: "this account belongs to no organization any more; ask for an invitation"}
 	}
