@@ -86,3 +86,86 @@ func TestCookieWritesNeedCSRF(t *testing.T) {
 		srv.client(t).must(http.StatusNoContent, "POST", "/api/v1/auth/logout", nil, nil)
 	})
 }
+
+// shape is a JSON answer with every string value blanked, for comparing
+// two answers' form but not their content.
+func shape(t *testing.T, body []byte) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	var blank func(any) any
+	blank = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				x[k] = blank(e)
+			}
+			return x
+		case string:
+			return ""
+		}
+		return v
+	}
+	out, _ := json.Marshal(blank(v))
+	return string(out)
+}
+
+// cookieShape is the session cookie's attributes without its value.
+func cookieShape(r response) string {
+	ck := r.Header.Get("Set-Cookie")
+	if _, attrs, ok := strings.Cut(ck, ";"); ok {
+		name, _, _ := strings.Cut(ck, "=")
+		return name + ";" + attrs[strings.Index(attrs, "Max-Age"):]
+	}
+	return ck
+}
+
+// TestSignupDoesNotRevealAccounts: a sign-up with a taken email and another
+// password answers like a fresh one, signs no one in and changes nothing
+// of the account; with the account's own password it signs its owner in.
+func TestSignupDoesNotRevealAccounts(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, srv *testServer) {
+		owner, os := srv.signup(t, "boss@example.com")
+		signup := func(email, password, org string) (*client, response) {
+			c := srv.client(t)
+			return c, c.do("POST", "/api/v1/auth/signup", map[string]string{"email": email, "password": password, "organization": org})
+		}
+		_, fresh := signup("fresh@example.com", "a stranger's password", "Fresh Ltd")
+		stranger, taken := signup("boss@example.com", "a stranger's password", "Evil Ltd")
+		if taken.Status != fresh.Status || shape(t, taken.Body) != shape(t, fresh.Body) || cookieShape(taken) != cookieShape(fresh) {
+			t.Fatalf("taken email answers %d %s %q\nfresh email answers %d %s %q",
+				taken.Status, taken.Body, cookieShape(taken), fresh.Status, fresh.Body, cookieShape(fresh))
+		}
+		var decoy session
+		taken.json(t, &decoy)
+		if decoy.User.Email != "boss@example.com" || decoy.Organization.Name != "Evil Ltd" || decoy.User.ID == os.User.ID {
+			t.Errorf("decoy answer %s", taken.Body)
+		}
+		stranger.csrf = decoy.CSRFToken
+		if r := stranger.do("GET", "/api/v1/me", nil); r.Status != http.StatusUnauthorized {
+			t.Errorf("decoy session opens something: %d %s", r.Status, r.Body)
+		}
+
+		// The account is untouched, and its owner sees the attempt.
+		var members listOut[struct{ Email string }]
+		owner.must(http.StatusOK, "GET", "/api/v1/members", nil, &members)
+		if members.Total != 1 {
+			t.Errorf("members: %+v", members.Items)
+		}
+		var log listOut[auditOut]
+		owner.must(http.StatusOK, "GET", "/api/v1/audit-log", nil, &log)
+		if log.Items[0].Action != "account.signup_taken" {
+			t.Errorf("latest audit entry %+v, want account.signup_taken", log.Items[0])
+		}
+
+		// With the account's own password, the owner is simply signed in.
+		_, again := signup("boss@example.com", "correct horse battery", "Second Ltd")
+		var sess session
+		again.json(t, &sess)
+		if again.Status != http.StatusOK || sess.User.ID != os.User.ID || sess.Organization.ID != os.Organization.ID {
+			t.Errorf("owner signing up again: %d %s", again.Status, again.Body)
+		}
+	})
+}
