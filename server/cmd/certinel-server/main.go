@@ -79,13 +79,14 @@ func run() error {
 		Interval: store.DefaultAgentInterval, Concurrency: 50, Timeout: 10 * time.Second, Batch: 2000,
 	}
 	e := httpapi.New(httpapi.Deps{
-		Store:         st,
-		Ingester:      ingester,
-		Channels:      channels,
-		BaseURL:       strings.TrimSuffix(cfg.BaseURL.String(), "/"),
-		Log:           log,
-		SecureCookies: cfg.SecureCookies(),
-		UI:            webui.Handler(),
+		Store:          st,
+		Ingester:       ingester,
+		Channels:       channels,
+		BaseURL:        strings.TrimSuffix(cfg.BaseURL.String(), "/"),
+		Log:            log,
+		SecureCookies:  cfg.SecureCookies(),
+		TrustedProxies: cfg.TrustedProxies,
+		UI:             webui.Handler(),
 	})
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,

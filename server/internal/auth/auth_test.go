@@ -70,3 +70,55 @@ func TestLimiter(t *testing.T) {
 		t.Fatal("no refill after the interval")
 	}
 }
+
+func TestBackoff(t *testing.T) {
+	now := time.Unix(1000, 0)
+	b := NewBackoff(5, time.Second, 10*time.Second)
+	b.now = func() time.Time { return now }
+	for i := 0; i < 5; i++ {
+		b.Fail("ip\x00owner")
+		if w := b.Wait("ip\x00owner"); w != 0 {
+			t.Fatalf("free failure %d delays %v", i+1, w)
+		}
+	}
+	for i, want := range []time.Duration{1, 2, 4, 8, 10, 10} {
+		b.Fail("ip\x00owner")
+		if w := b.Wait("ip\x00owner"); w != want*time.Second {
+			t.Fatalf("failure %d beyond the free ones: wait %v, want %vs", i+1, w, want)
+		}
+	}
+	if w := b.Wait("other ip\x00owner"); w != 0 {
+		t.Fatalf("another source waits %v", w)
+	}
+	now = now.Add(10 * time.Second)
+	if w := b.Wait("ip\x00owner"); w != 0 {
+		t.Fatalf("still waiting %v after the delay", w)
+	}
+	b.Fail("ip\x00owner") // the count goes on: the next failure waits the ceiling again
+	if w := b.Wait("ip\x00owner"); w != 10*time.Second {
+		t.Fatalf("failure after the delay: wait %v", w)
+	}
+	b.Reset("ip\x00owner")
+	b.Fail("ip\x00owner")
+	if w := b.Wait("ip\x00owner"); w != 0 {
+		t.Fatalf("a success did not forget the failures: wait %v", w)
+	}
+}
+
+func TestBackoffBounded(t *testing.T) {
+	now := time.Unix(1000, 0)
+	b := NewBackoff(0, time.Minute, time.Hour)
+	b.now = func() time.Time { return now }
+	b.limit = 3
+	for _, k := range []string{"a", "b", "c", "d"} {
+		b.Fail(k)
+	}
+	if len(b.keys) != 3 || b.Wait("d") != 0 {
+		t.Fatalf("full table tracked %d keys, d waits %v", len(b.keys), b.Wait("d"))
+	}
+	now = now.Add(2 * time.Minute) // every delay has passed
+	b.Fail("e")
+	if len(b.keys) != 1 || b.Wait("e") != time.Minute {
+		t.Fatalf("sweep kept %d keys, e waits %v", len(b.keys), b.Wait("e"))
+	}
+}

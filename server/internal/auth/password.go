@@ -1,5 +1,5 @@
 // Package auth holds the credential primitives: password hashing, random
-// tokens stored only as hashes, CSRF tokens and the login rate limiter.
+// tokens stored only as hashes, CSRF tokens and the login limits.
 package auth
 
 import (

@@ -7,7 +7,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Limiter rate-limits attempts per key (a client IP, an email). It lives in
+// Limiter rate-limits attempts per key (a client IP). It lives in
 // memory, so with several replicas each one enforces the limit on its own
 // share of the traffic.
 type Limiter struct {

@@ -24,7 +24,10 @@ type Config struct {
 	LogLevel            slog.Level
 	LogFormat           string
 	AllowPrivateTargets bool
-	SMTP                SMTP
+	// TrustedProxies are the load balancers and reverse proxies whose
+	// X-Forwarded-For names the client; empty means clients connect directly.
+	TrustedProxies []*net.IPNet
+	SMTP           SMTP
 	// SecretKeys seal the credentials kept in the database, from
 	// CERTINEL_SECRET_KEY or CERTINEL_SECRET_KEY_FILE; nil when neither is
 	// set, and main falls back to KeyFile (see its secretkeys.go).
@@ -98,6 +101,9 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.AllowPrivateTargets, err = strconv.ParseBool(get("CERTINEL_ALLOW_PRIVATE_TARGETS", "false")); err != nil {
 		return Config{}, fmt.Errorf("CERTINEL_ALLOW_PRIVATE_TARGETS: want true or false, got %q", getenv("CERTINEL_ALLOW_PRIVATE_TARGETS"))
 	}
+	if c.TrustedProxies, err = parseNetworks(get("CERTINEL_TRUSTED_PROXIES", "")); err != nil {
+		return Config{}, fmt.Errorf("CERTINEL_TRUSTED_PROXIES: want comma-separated IP addresses or CIDR networks: %w", err)
+	}
 	port := get("CERTINEL_SMTP_PORT", "587")
 	if c.SMTP.Port, err = strconv.Atoi(port); err != nil || c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
 		return Config{}, fmt.Errorf("CERTINEL_SMTP_PORT: want a port 1-65535, got %q", port)
@@ -146,4 +152,30 @@ func localURL(listen string) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// parseNetworks reads a comma-separated list of CIDR networks; a bare
+// address stands for itself alone.
+func parseNetworks(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if ip := net.ParseIP(item); ip != nil {
+			bits := 8 * len(ip.To16())
+			if ip4 := ip.To4(); ip4 != nil {
+				ip, bits = ip4, 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither", item)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

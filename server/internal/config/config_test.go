@@ -32,6 +32,14 @@ func TestLoad(t *testing.T) {
 	if err != nil || !c.SecureCookies() || !c.AllowPrivateTargets || c.DatabaseURL == "" || c.LogFormat != "json" {
 		t.Fatalf("set: %+v %v", c, err)
 	}
+	c, err = Load(env("CERTINEL_TRUSTED_PROXIES", " 10.1.0.0/16, 192.0.2.7,2001:db8::1 ,"))
+	var proxies []string
+	for _, n := range c.TrustedProxies {
+		proxies = append(proxies, n.String())
+	}
+	if err != nil || strings.Join(proxies, " ") != "10.1.0.0/16 192.0.2.7/32 2001:db8::1/128" {
+		t.Fatalf("trusted proxies: %v %v", proxies, err)
+	}
 	for listen, want := range map[string]string{
 		":9000": "http://localhost:9000", "127.0.0.1:18080": "http://127.0.0.1:18080",
 		"[::]:8443": "http://localhost:8443", "[::1]:80": "http://[::1]:80",
@@ -48,6 +56,7 @@ func TestLoad(t *testing.T) {
 		"CERTINEL_ALLOW_PRIVATE_TARGETS": {"CERTINEL_ALLOW_PRIVATE_TARGETS", "yes please"},
 		"CERTINEL_SMTP_PORT":             {"CERTINEL_SMTP_PORT", "70000"},
 		"CERTINEL_SMTP_TLS":              {"CERTINEL_SMTP_TLS", "ssl"},
+		"CERTINEL_TRUSTED_PROXIES":       {"CERTINEL_TRUSTED_PROXIES", "10.0.0.0/8, lb.internal"},
 	}
 	for name, kv := range bad {
 		_, err := Load(env(kv...))

@@ -6,7 +6,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,12 +21,6 @@ const (
 	minPassword = 10
 	maxPassword = 128
 )
-
-type signupRequest struct {
-	Email        string `json:"email"`
-	Password     string `json:"password"`
-	Organization string `json:"organization"`
-}
 
 type loginRequest struct {
 	Email    string `json:"email"`
@@ -51,44 +44,6 @@ type sessionResponse struct {
 	CSRFToken    string   `json:"csrf_token"`
 }
 
-func (h *handler) signup(c echo.Context) error {
-	if ok, wait := h.signupByIP.Allow(c.RealIP()); !ok {
-		return rateLimited(wait)
-	}
-	var req signupRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	var errs []fieldError
-	email, err := normalizeEmail(req.Email)
-	if err != nil {
-		errs = append(errs, fieldError{"email", err.Error()})
-	}
-	if n := utf8.RuneCountInString(req.Password); n < minPassword || n > maxPassword {
-		errs = append(errs, fieldError{"password", "must be 10 to 128 characters long"})
-	}
-	org := strings.TrimSpace(req.Organization)
-	if n := utf8.RuneCountInString(org); n < 1 || n > 100 {
-		errs = append(errs, fieldError{"organization", "must be 1 to 100 characters long"})
-	}
-	if len(errs) > 0 {
-		return invalid(errs)
-	}
-	hash, err := auth.HashPassword(req.Password)
-	if err != nil {
-		return err
-	}
-	setActor(c, store.Actor{Type: store.ActorSystem})
-	user, o, err := h.store.CreateAccount(c.Request().Context(), email, hash, org)
-	if errors.Is(err, store.ErrConflict) {
-		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "an account with this email already exists", Field: "email"}
-	}
-	if err != nil {
-		return err
-	}
-	return h.startSession(c, http.StatusCreated, user, o, store.RoleOwner)
-}
-
 func (h *handler) login(c echo.Context) error {
 	var req loginRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -98,41 +53,71 @@ func (h *handler) login(c echo.Context) error {
 	if ok, wait := h.loginByIP.Allow(c.RealIP()); !ok {
 		return rateLimited(wait)
 	}
-	if ok, wait := h.loginByEmail.Allow(email); !ok {
+	pair := loginPair(c, email)
+	if wait := h.loginBackoff.Wait(pair); wait > 0 {
 		return rateLimited(wait)
 	}
 	if len(req.Password) > 4*maxPassword {
 		return badRequest("password", "password is too long")
 	}
-	ctx := c.Request().Context()
-	badLogin := &apiError{Status: http.StatusUnauthorized, Code: "invalid_credentials", Message: "invalid email or password"}
-	user, err := h.store.UserByEmail(ctx, email)
+	user, err := h.store.UserByEmail(c.Request().Context(), email)
 	if errors.Is(err, store.ErrNotFound) {
 		auth.BurnPasswordCheck(req.Password)
-		return badLogin
+		h.loginBackoff.Fail(pair)
+		return errBadLogin
 	}
 	if err != nil {
 		return err
 	}
-	m, err := h.store.PrimaryMembership(ctx, user.ID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	setActor(c, store.Actor{Type: store.ActorUser, ID: user.ID, Label: user.Email})
-	ctx = c.Request().Context()
 	if err := auth.CheckPassword(user.PasswordHash, req.Password); err != nil {
 		if !errors.Is(err, auth.ErrMismatch) {
 			return err
 		}
-		if m.OrganizationID != "" {
-			if err := h.store.Audit(ctx, m.OrganizationID, "auth.login_failed", "user", user.ID, nil); err != nil {
-				return err
-			}
+		if err := h.wrongPassword(c, user, pair, "auth.login_failed"); err != nil {
+			return err
 		}
-		return badLogin
+		return errBadLogin
 	}
-	if m.OrganizationID == "" {
+	h.loginBackoff.Reset(pair)
+	return h.signIn(c, user)
+}
+
+var errBadLogin = &apiError{Status: http.StatusUnauthorized, Code: "invalid_credentials", Message: "invalid email or password"}
+
+// loginPair keys the progressive delay: failures slow down this source for
+// this email only, so nobody can lock an owner out by failing on their
+// email from elsewhere.
+func loginPair(c echo.Context, email string) string {
+	return c.RealIP() + "\x00" + email
+}
+
+// wrongPassword records a failed password check of an existing account:
+// the source is slowed down for this email, and the user's organization
+// sees the attempt in its audit log.
+func (h *handler) wrongPassword(c echo.Context, user store.User, pair, action string) error {
+	h.loginBackoff.Fail(pair)
+	setActor(c, store.Actor{Type: store.ActorUser, ID: user.ID, Label: user.Email})
+	ctx := c.Request().Context()
+	m, err := h.store.PrimaryMembership(ctx, user.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return h.store.Audit(ctx, m.OrganizationID, action, "user", user.ID, nil)
+}
+
+// signIn starts a session for a user whose password was checked, in the
+// organization they belong to longest.
+func (h *handler) signIn(c echo.Context, user store.User) error {
+	ctx := c.Request().Context()
+	m, err := h.store.PrimaryMembership(ctx, user.ID)
+	if errors.Is(err, store.ErrNotFound) {
 		return &apiError{Status: http.StatusForbidden, Code: "no_organization", Message: "this account belongs to no organization any more; ask for an invitation"}
+	}
+	if err != nil {
+		return err
 	}
 	o, err := h.store.Organization(ctx, m.OrganizationID)
 	if err != nil {
@@ -152,19 +137,33 @@ func (h *handler) startSession(c echo.Context, status int, user store.User, o st
 	if err := h.store.CreateSession(c.Request().Context(), sess); err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{
-		Name: sessionCookie, Value: secret, Path: "/", Expires: sess.ExpiresAt, MaxAge: int(sessionLifetime.Seconds()),
-		HttpOnly: true, Secure: h.secureCookies, SameSite: http.SameSiteLaxMode,
-	})
-	return c.JSON(status, sessionResponse{
-		User: userJSON{ID: user.ID, Email: user.Email}, Organization: orgJSON{ID: o.ID, Name: o.Name},
-		Role: role, CSRFToken: auth.CSRFToken(secret),
+	return h.answerSession(c, status, secret, sessionResponse{
+		User: userJSON{ID: user.ID, Email: user.Email}, Organization: orgJSON{ID: o.ID, Name: o.Name}, Role: role,
 	})
 }
 
+// answerSession sets the session cookie and answers the session with its
+// CSRF token.
+func (h *handler) answerSession(c echo.Context, status int, secret string, resp sessionResponse) error {
+	c.SetCookie(&http.Cookie{
+		Name: sessionCookie, Value: secret, Path: "/", Expires: h.store.Now().Add(sessionLifetime), MaxAge: int(sessionLifetime.Seconds()),
+		HttpOnly: true, Secure: h.secureCookies, SameSite: http.SameSiteLaxMode,
+	})
+	resp.CSRFToken = auth.CSRFToken(secret)
+	return c.JSON(status, resp)
+}
+
+// logout ends the live session, if any; without one it only clears the
+// cookie, so a stale cookie never keeps anyone from logging out.
 func (h *handler) logout(c echo.Context) error {
-	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-		if err := h.store.DeleteSession(c.Request().Context(), auth.HashToken(ck.Value)); err != nil {
+	info, secret, err := h.cookieSession(c)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		setActor(c, store.Actor{Type: store.ActorUser, ID: info.User.ID, Label: info.User.Email})
+		if err := h.store.DeleteSession(c.Request().Context(), auth.HashToken(secret)); err != nil {
 			return err
 		}
 	}

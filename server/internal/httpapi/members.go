@@ -193,9 +193,10 @@ func (h *handler) revokeInvitation(c echo.Context) error {
 }
 
 // acceptInvitation joins the organization named by an invitation link: a
-// logged-in user joins as themselves; anyone else becomes a new user with
-// the invited email and the given password. Either way a session in that
-// organization starts.
+// logged-in user joins as themselves if they have the invited email (and
+// send the CSRF token like any cookie write); anyone else becomes a new
+// user with the invited email and the given password. Either way a session
+// in that organization starts.
 func (h *handler) acceptInvitation(c echo.Context) error {
 	var req struct {
 		Token    string `json:"token"`
@@ -209,13 +210,12 @@ func (h *handler) acceptInvitation(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	hash := auth.HashToken(strings.TrimSpace(req.Token))
-	var userID string
-	var newUser *store.User
-	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-		if info, err := h.store.SessionByHash(ctx, auth.HashToken(ck.Value)); err == nil {
-			userID = info.User.ID
-		}
+	info, _, err := h.cookieSession(c)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
+	userID := info.User.ID // empty without a session
+	var newUser *store.User
 	if userID == "" {
 		if n := utf8.RuneCountInString(req.Password); n < minPassword || n > maxPassword {
 			return invalid([]fieldError{{"password", "must be 10 to 128 characters long"}})
@@ -230,6 +230,9 @@ func (h *handler) acceptInvitation(c echo.Context) error {
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrInvitationUsed):
 		return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: "this invitation link is unknown, used, revoked or expired"}
+	case errors.Is(err, store.ErrWrongInvitee):
+		return &apiError{Status: http.StatusForbidden, Code: "wrong_invitee", Message: "this invitation was sent to another email address " +
+			"than the one you are signed in with: sign out, then open the link again and sign in or sign up with the invited address"}
 	case errors.Is(err, store.ErrConflict):
 		return conflict("an account with this email exists or is a member already: log in first, then open the link again")
 	case err != nil:

@@ -42,36 +42,49 @@ func (h *handler) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		if secret, ok := bearer(c); ok {
-			tok, err := h.store.APITokenByHash(ctx, auth.HashToken(secret))
+			grant, err := h.store.APITokenByHash(ctx, auth.HashToken(secret))
 			if errors.Is(err, store.ErrNotFound) {
 				return errUnauthorized
 			}
 			if err != nil {
 				return err
 			}
-			c.Set(principalKey, &principal{OrgID: tok.OrganizationID, TokenID: tok.ID, Scope: tok.Scope})
+			tok := grant.Token
+			c.Set(principalKey, &principal{OrgID: tok.OrganizationID, Role: grant.CreatorRole, TokenID: tok.ID, Scope: tok.Scope})
 			setActor(c, store.Actor{Type: store.ActorToken, ID: tok.ID, Label: tok.Name})
 			return next(c)
 		}
-		ck, err := c.Cookie(sessionCookie)
-		if err != nil || ck.Value == "" {
-			return errUnauthorized
-		}
-		info, err := h.store.SessionByHash(ctx, auth.HashToken(ck.Value))
+		info, secret, err := h.cookieSession(c)
 		if errors.Is(err, store.ErrNotFound) {
 			return errUnauthorized
 		}
 		if err != nil {
 			return err
 		}
-		p := &principal{OrgID: info.Organization.ID, UserID: info.User.ID, UserEmail: info.User.Email, Role: info.Role, sessionSecret: ck.Value}
-		if !safeMethod(c.Request().Method) && !auth.CheckCSRF(ck.Value, c.Request().Header.Get("X-CSRF-Token")) {
-			return errCSRF
-		}
+		p := &principal{OrgID: info.Organization.ID, UserID: info.User.ID, UserEmail: info.User.Email, Role: info.Role, sessionSecret: secret}
 		c.Set(principalKey, p)
 		setActor(c, store.Actor{Type: store.ActorUser, ID: info.User.ID, Label: info.User.Email})
 		return next(c)
 	}
+}
+
+// cookieSession resolves the session cookie, with its secret. A write
+// must carry the session's CSRF token (errCSRF otherwise), also on the
+// routes that take a session without requiring one (logout, accepting an
+// invitation). No cookie or a dead session answers store.ErrNotFound.
+func (h *handler) cookieSession(c echo.Context) (store.SessionInfo, string, error) {
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return store.SessionInfo{}, "", store.ErrNotFound
+	}
+	info, err := h.store.SessionByHash(c.Request().Context(), auth.HashToken(ck.Value))
+	if err != nil {
+		return store.SessionInfo{}, "", err
+	}
+	if !safeMethod(c.Request().Method) && !auth.CheckCSRF(ck.Value, c.Request().Header.Get("X-CSRF-Token")) {
+		return store.SessionInfo{}, "", errCSRF
+	}
+	return info, ck.Value, nil
 }
 
 // setActor names who acts in the request context, for the audit log.
@@ -111,6 +124,12 @@ func safeMethod(m string) bool {
 //	permAdmin      -       -     yes    yes        -          yes
 //	permOwner      -       -      -     yes        -           -
 //	permSession   yes     yes    yes    yes        -           -
+//
+// A token acts with its scope capped by its creator's role now (a token
+// whose creator left the organization does not authenticate at all): a
+// write token of an admin demoted to member changes domains but no longer
+// agents or alerting, of a viewer it only reads. Agent-protocol tokens push
+// results, which is a write: they need a creator of at least member.
 type permission int
 
 const (
@@ -148,16 +167,10 @@ func need(perms ...permission) echo.MiddlewareFunc {
 }
 
 func (p *principal) allows(perm permission) bool {
+	if !roleAllows(p.Role, perm) {
+		return false
+	}
 	if p.isSession() {
-		rank := roleRank[p.Role]
-		switch perm {
-		case permWrite:
-			return rank >= roleRank[store.RoleMember]
-		case permAdmin:
-			return rank >= roleRank[store.RoleAdmin]
-		case permOwner:
-			return rank >= roleRank[store.RoleOwner]
-		}
 		return true
 	}
 	switch perm {
@@ -167,6 +180,24 @@ func (p *principal) allows(perm permission) bool {
 		return p.Scope == store.ScopeWrite
 	}
 	return false
+}
+
+// roleAllows is the role column of the table above; for a token the role
+// is its creator's.
+func roleAllows(role string, perm permission) bool {
+	rank, ok := roleRank[role]
+	if !ok {
+		return false
+	}
+	switch perm {
+	case permWrite:
+		return rank >= roleRank[store.RoleMember]
+	case permAdmin:
+		return rank >= roleRank[store.RoleAdmin]
+	case permOwner:
+		return rank >= roleRank[store.RoleOwner]
+	}
+	return true
 }
 
 // agentCaller is an authenticated agent.
@@ -187,14 +218,15 @@ func (h *handler) authenticateAgent(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || agentSecret == "" {
 			return errUnauthorized
 		}
-		tok, err := h.store.APITokenByHash(ctx, auth.HashToken(secret))
+		grant, err := h.store.APITokenByHash(ctx, auth.HashToken(secret))
 		if errors.Is(err, store.ErrNotFound) {
 			return errUnauthorized
 		}
 		if err != nil {
 			return err
 		}
-		if tok.Scope != store.ScopeAgent && tok.Scope != store.ScopeWrite {
+		tok := grant.Token
+		if (tok.Scope != store.ScopeAgent && tok.Scope != store.ScopeWrite) || !roleAllows(grant.CreatorRole, permWrite) {
 			return errUnauthorized
 		}
 		agent, err := h.store.AgentByHash(ctx, auth.HashToken(agentSecret))

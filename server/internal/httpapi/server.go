@@ -4,6 +4,7 @@ package httpapi
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -27,6 +28,27 @@ type Deps struct {
 	Channels map[string]ChannelType
 	// UI serves the dashboard for every path outside /api; nil serves none.
 	UI http.Handler
+	// TrustedProxies are the networks of the load balancers or reverse
+	// proxies in front of the server, whose X-Forwarded-For is believed.
+	TrustedProxies []*net.IPNet
+}
+
+// clientIP finds the client's address for the login limits and the audit
+// log. With no trusted proxy it is the TCP peer: trusting X-Forwarded-For by
+// default would let anyone pick their IP and dodge the limits. Behind
+// proxies it is the nearest address in X-Forwarded-For that is not one of
+// them (only the trusted ones are believed, not the private ranges echo
+// trusts by default); without it every client would share the proxy's IP
+// and its limits.
+func clientIP(proxies []*net.IPNet) echo.IPExtractor {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range proxies {
+		opts = append(opts, echo.TrustIPRange(p))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 type handler struct {
@@ -35,7 +57,7 @@ type handler struct {
 	log           *slog.Logger
 	secureCookies bool
 	loginByIP     *auth.Limiter
-	loginByEmail  *auth.Limiter
+	loginBackoff  *auth.Backoff
 	signupByIP    *auth.Limiter
 	channels      map[string]ChannelType
 	baseURL       string
@@ -51,16 +73,13 @@ func New(d Deps) *echo.Echo {
 		channels:      d.Channels,
 		baseURL:       d.BaseURL,
 		loginByIP:     auth.NewLimiter(6*time.Second, 20),
-		loginByEmail:  auth.NewLimiter(time.Minute, 5),
+		loginBackoff:  auth.NewBackoff(5, time.Second, 15*time.Minute),
 		signupByIP:    auth.NewLimiter(time.Minute, 10),
 	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	// Clients connect directly unless an operator puts a proxy in front;
-	// trusting X-Forwarded-For by default would let anyone pick their IP
-	// and dodge the login limits.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = clientIP(d.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	answerHEAD(e)
 	// The dashboard loads only its own scripts and styles, and no other

@@ -54,7 +54,8 @@ func (s *Store) SetMemberRole(ctx context.Context, orgID, userID, role string) e
 }
 
 // RemoveMember takes a user out of the organization (leaving, when it is
-// the actor itself) and ends their sessions there.
+// the actor itself), ends their sessions there and revokes the API tokens
+// they created there, all in one transaction.
 func (s *Store) RemoveMember(ctx context.Context, orgID, userID string) error {
 	action := "member.remove"
 	if a := actorFrom(ctx); a.Type == ActorUser && a.ID == userID {
@@ -73,7 +74,10 @@ func (s *Store) RemoveMember(ctx context.Context, orgID, userID string) error {
 		if err := tx.Where("organization_id = ? AND user_id = ?", orgID, userID).Delete(&Membership{}).Error; err != nil {
 			return "", err
 		}
-		return userID, tx.Where("organization_id = ? AND user_id = ?", orgID, userID).Delete(&Session{}).Error
+		if err := tx.Where("organization_id = ? AND user_id = ?", orgID, userID).Delete(&Session{}).Error; err != nil {
+			return "", err
+		}
+		return userID, s.revokeTokensOf(ctx, tx, orgID, userID, action)
 	})
 	if err != nil {
 		return fmt.Errorf("store: remove member %s: %w", userID, err)
@@ -150,9 +154,13 @@ func (s *Store) RevokeInvitation(ctx context.Context, orgID, id string) error {
 // ErrInvitationUsed means the invitation was accepted, revoked or expired.
 var ErrInvitationUsed = errors.New("invitation is no longer valid")
 
-// AcceptInvitation makes the user a member (creating the user first when
-// newUser is set) and uses the invitation up, in one transaction, so a
-// link works exactly once.
+// ErrWrongInvitee means an invitation was sent to another email address
+// than the accepting user's: the link alone does not make anyone a member.
+var ErrWrongInvitee = errors.New("invitation is for another email address")
+
+// AcceptInvitation makes the user, who must have the invited email, a
+// member (creating the user first when newUser is set) and uses the
+// invitation up, in one transaction, so a link works exactly once.
 func (s *Store) AcceptInvitation(ctx context.Context, tokenHash string, userID string, newUser *User) (Membership, error) {
 	now := s.now()
 	var m Membership
@@ -178,6 +186,8 @@ func (s *Store) AcceptInvitation(ctx context.Context, tokenHash string, userID s
 				return err
 			}
 			userID = newUser.ID
+		} else if err := checkInvitee(tx, userID, inv.Email); err != nil {
+			return err
 		}
 		m = Membership{OrganizationID: inv.OrganizationID, UserID: userID, Role: inv.Role, CreatedAt: now}
 		if err := tx.Create(&m).Error; err != nil {
@@ -194,6 +204,17 @@ func (s *Store) AcceptInvitation(ctx context.Context, tokenHash string, userID s
 		return Membership{}, fmt.Errorf("store: accept invitation: %w", err)
 	}
 	return m, nil
+}
+
+func checkInvitee(tx *gorm.DB, userID, invited string) error {
+	var u User
+	if err := tx.Where("id = ?", userID).Take(&u).Error; err != nil {
+		return notFound(err)
+	}
+	if u.Email != invited {
+		return ErrWrongInvitee
+	}
+	return nil
 }
 
 // UserByID loads a user.

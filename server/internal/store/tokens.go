@@ -80,21 +80,55 @@ func (s *Store) RevokeAPIToken(ctx context.Context, orgID, id string) error {
 	return nil
 }
 
-// APITokenByHash finds a usable token (not revoked, not expired) and
-// records its use.
-func (s *Store) APITokenByHash(ctx context.Context, tokenHash string) (APIToken, error) {
+// TokenGrant is a usable API token with the current role of the member who
+// created it. A token acts with no more rights than that role allows now,
+// so demoting its creator caps it at once.
+type TokenGrant struct {
+	Token       APIToken
+	CreatorRole string
+}
+
+// APITokenByHash finds a usable token (not revoked, not expired, its creator
+// still a member of the token's organization) and records its use.
+func (s *Store) APITokenByHash(ctx context.Context, tokenHash string) (TokenGrant, error) {
 	now := s.now()
 	db := s.db.WithContext(ctx)
-	var t APIToken
-	err := db.Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", tokenHash, now).Take(&t).Error
-	if err != nil {
-		return APIToken{}, fmt.Errorf("store: api token: %w", notFound(err))
+	var row struct {
+		APIToken
+		CreatorRole string
 	}
+	err := db.Table("api_tokens t").Select("t.*, m.role AS creator_role").
+		Joins("JOIN memberships m ON m.organization_id = t.organization_id AND m.user_id = t.created_by").
+		Where("t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)", tokenHash, now).
+		Take(&row).Error
+	if err != nil {
+		return TokenGrant{}, fmt.Errorf("store: api token: %w", notFound(err))
+	}
+	t := row.APIToken
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= lastUsedGranularity {
 		if err := db.Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now).Error; err != nil {
-			return APIToken{}, fmt.Errorf("store: api token last use: %w", err)
+			return TokenGrant{}, fmt.Errorf("store: api token last use: %w", err)
 		}
 		t.LastUsedAt = &now
 	}
-	return t, nil
+	return TokenGrant{Token: t, CreatorRole: row.CreatorRole}, nil
+}
+
+// revokeTokensOf revokes, inside tx, the live tokens a user created in an
+// organization, each with its own audit entry: a token must not outlive its
+// creator's membership.
+func (s *Store) revokeTokensOf(ctx context.Context, tx *gorm.DB, orgID, userID, reason string) error {
+	var live []APIToken
+	if err := tx.Where("organization_id = ? AND created_by = ? AND revoked_at IS NULL", orgID, userID).Order("id").Find(&live).Error; err != nil {
+		return fmt.Errorf("tokens of %s: %w", userID, err)
+	}
+	for _, t := range live {
+		if err := tx.Model(&APIToken{}).Where("id = ?", t.ID).Update("revoked_at", s.now()).Error; err != nil {
+			return fmt.Errorf("revoke token %s: %w", t.ID, err)
+		}
+		if err := s.audit(ctx, tx, orgID, "token.revoke", "token", t.ID, map[string]string{"name": t.Name, "reason": reason}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
