@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"certinel.dev/server/internal/safetext"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/wire"
 )
@@ -29,7 +30,7 @@ func (h *handler) agentTargets(c echo.Context) error {
 	if version == c.Request().UserAgent() {
 		version = ""
 	}
-	if err := h.store.TouchAgent(ctx, a.OrganizationID, a.ID, truncateText(version, 64), c.RealIP()); err != nil {
+	if err := h.store.TouchAgent(ctx, a.OrganizationID, a.ID, version, c.RealIP()); err != nil {
 		return err
 	}
 	domains, err := h.store.AgentTargets(ctx, a.OrganizationID, a.ID)
@@ -78,6 +79,8 @@ func (h *handler) agentResults(c echo.Context) error {
 		return badRequest("batch_id", "batch_id is required")
 	case len(req.BatchID) > maxBatchIDLen:
 		return badRequest("batch_id", "batch_id must be at most %d characters", maxBatchIDLen)
+	case safetext.Clean(req.BatchID) != req.BatchID:
+		return badRequest("batch_id", "batch_id must not hold NUL characters")
 	case len(req.Results) == 0:
 		return badRequest("results", "results must hold at least one result")
 	case len(req.Results) > maxBatchResults:
@@ -121,11 +124,4 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.n -= int64(n)
 	return n, err
-}
-
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

@@ -131,6 +131,7 @@ func (s *Store) AgentTargetIDs(ctx context.Context, orgID, agentID string) (map[
 // the latest state of each domain. A batch ID seen before stores nothing and
 // answers ErrDuplicateBatch with the first outcome.
 func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (ResultBatch, error) {
+	rs = storableResults(rs)
 	now := s.now()
 	batch := ResultBatch{
 		OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID,
