@@ -78,8 +78,8 @@ func storeText(t *testing.T, ctx context.Context, tn tenant, text string, port i
 	obs := []store.Observation{
 		{ID: store.NewID(), DomainID: &tn.domainID, ObservedAt: at, Address: text, TLSVersion: text, CipherSuite: text,
 			HandshakeError: text, LeafSHA256: sha, Verdict: text, TrustStatus: text, VerdictStatus: text, Problems: []string{text}, Chain: []string{sha}},
-		{ID: store.NewID(), DomainID: &tn.domainID, ObservedAt: at.Add(-time.Millisecond), Error: text, ErrorKind: text},
-		{ID: store.NewID(), ObservedAt: at, LeafSHA256: sha, Chain: []string{sha}},
+		{ID: store.NewID(), DomainID: &tn.domainID, ObservedAt: at.Add(-time.Millisecond), Error: text, ErrorKind: text, Index: 1},
+		{ID: store.NewID(), ObservedAt: at, LeafSHA256: sha, Chain: []string{sha}, Index: 2},
 	}
 	found := store.DiscoveredEndpoint{AgentID: tn.agentID, Address: text, Port: port, Protocol: text, SNI: text,
 		ObservationID: obs[2].ID, LeafSHA256: sha, VerdictStatus: text, TrustStatus: text, Problems: text,
