@@ -81,6 +81,12 @@ func TestIngestUnstorableText(t *testing.T) {
 		if err != nil || len(errs) != 1 || !storable(errs[0].Error) || !strings.HasPrefix(errs[0].Error, "reset by ") {
 			t.Errorf("stored error: %v %+v", err, errs)
 		}
+
+		// A batch ID is a key, not text to fit: one that cannot be stored is refused.
+		nulID := wire.ResultsRequest{BatchID: "batch\x00", Results: batch.Results[:1]}
+		if r := srv.agentClient(t, a).do("POST", "/api/v1/agent/results", nulID); r.Status != http.StatusBadRequest || r.errorField() != "batch_id" {
+			t.Errorf("batch_id with NUL: %d %s", r.Status, r.Body)
+		}
 	})
 }
 
