@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"certinel.dev/server/internal/safetext"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/wire"
 )
@@ -30,7 +31,7 @@ func (h *handler) agentTargets(c echo.Context) error {
 	if version == c.Request().UserAgent() {
 		version = ""
 	}
-	if err := h.store.TouchAgent(ctx, a.OrganizationID, a.ID, truncateText(version, 64), c.RealIP()); err != nil {
+	if err := h.store.TouchAgent(ctx, a.OrganizationID, a.ID, version, c.RealIP()); err != nil {
 		return err
 	}
 	if err := h.recordParked(c, a); err != nil {
@@ -96,7 +97,7 @@ func (h *handler) agentResults(c echo.Context) error {
 		return badRequest("batch_id", "batch_id is required")
 	case len(req.BatchID) > maxBatchIDLen:
 		return badRequest("batch_id", "batch_id must be at most %d characters", maxBatchIDLen)
-	case !storableText(req.BatchID):
+	case !safetext.Storable(req.BatchID):
 		return badText("batch_id")
 	case len(req.Results) == 0:
 		return badRequest("results", "results must hold at least one result")
@@ -141,11 +142,4 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.n -= int64(n)
 	return n, err
-}
-
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

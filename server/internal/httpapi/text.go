@@ -10,17 +10,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"certinel.dev/server/internal/safetext"
 )
 
 // PostgreSQL refuses NUL and invalid UTF-8 in text columns (an error, so a
 // 500) while SQLite stores them; no name or filter a person types holds
 // either. Both are refused at the door with a 400 that names the field,
 // the same on both databases.
-
-// storableText reports whether s may go into a text column.
-func storableText(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
-}
 
 func badText(field string) *apiError {
 	return badRequest(field, "%s: holds a NUL character or bytes that are not UTF-8", field)
@@ -36,18 +33,18 @@ func printableField(s string) string {
 func checkParams(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		for _, name := range c.ParamNames() {
-			if !storableText(c.Param(name)) {
+			if !safetext.Storable(c.Param(name)) {
 				return badText(name)
 			}
 		}
 		query := c.QueryParams()
 		// Sorted, so that the field named is the same on every try.
 		for _, name := range slices.Sorted(maps.Keys(query)) {
-			if !storableText(name) {
+			if !safetext.Storable(name) {
 				return badText(printableField(name))
 			}
 			for _, v := range query[name] {
-				if !storableText(v) {
+				if !safetext.Storable(v) {
 					return badText(name)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"certinel.dev/server/internal/certs"
+	"certinel.dev/server/internal/safetext"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/wire"
 )
@@ -17,10 +18,11 @@ import (
 const (
 	MaxChainLength = 16
 	maxCertBytes   = 64 << 10
-	maxTextLen     = 1024
 	maxShortLen    = 255
 	futureSkew     = time.Hour
 	maxAge         = 30 * 24 * time.Hour
+	// maxQuotedLen bounds the agent's text quoted back in a rejection.
+	maxQuotedLen = 64
 )
 
 var errorKinds = map[string]bool{"dns": true, "refused": true, "timeout": true, "tls_handshake": true, "protocol": true}
@@ -33,7 +35,7 @@ func (j *judge) convert(r wire.Result, targets map[string]store.Domain) (store.O
 	}
 	d, ok := targets[r.TargetID]
 	if !ok {
-		return obs, fmt.Errorf("target_id %q: not a target of this agent", truncate(r.TargetID, 64))
+		return obs, fmt.Errorf("target_id %q: not a target of this agent", safetext.Fit(r.TargetID, maxQuotedLen))
 	}
 	chain, shas, earliest, err := j.parseChain(r.Chain)
 	if err != nil {
@@ -49,13 +51,13 @@ func (j *judge) convert(r wire.Result, targets map[string]store.Domain) (store.O
 		NotAfter: earliest, Chain: shas,
 	}
 	if len(chain) == 0 {
-		obs.Error, obs.ErrorKind = truncate(r.Error, maxTextLen), kind
+		obs.Error, obs.ErrorKind = r.Error, kind
 		return obs, nil
 	}
 	// A captured chain with a later handshake failure is a success for the
 	// certificate's purposes; the failure is kept as a note.
 	obs.LeafSHA256 = shas[0]
-	obs.HandshakeError = truncate(r.Error, maxTextLen)
+	obs.HandshakeError = r.Error
 	v, raw, err := j.verdict(chain, d, r.TLSVersion)
 	if err != nil {
 		return obs, err
@@ -173,17 +175,10 @@ func parseCertificate(b64 string) (*certs.Cert, store.Certificate, error) {
 		names = append(names, strings.ToLower(n))
 	}
 	return c, store.Certificate{
-		SHA256: f.SHA256, DER: der, Subject: truncate(f.Subject, maxTextLen), Issuer: truncate(f.Issuer, maxTextLen),
+		SHA256: f.SHA256, DER: der, Subject: f.Subject, Issuer: f.Issuer,
 		Serial: f.Serial, NotBefore: f.NotBefore.UTC(), NotAfter: f.NotAfter.UTC(),
 		SHA1: f.SHA1, SPKISHA256: f.SPKISHA256, KeyType: f.KeyType, KeyBits: f.KeyBits,
 		SignatureAlgorithm: f.SignatureAlgorithm, IsCA: f.IsCA, SubjectKeyID: f.SubjectKeyID,
 		AuthorityKeyID: f.AuthorityKeyID, Facts: string(facts), Names: names,
 	}, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"certinel.dev/server/internal/safetext"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/probe"
 	"certinel.dev/shared/target"
@@ -39,7 +40,7 @@ func (j *judge) convertDiscovery(r wire.Result, src Source) (store.Observation, 
 	var obs store.Observation
 	job, ok := src.Jobs[r.DiscoveryJobID]
 	if !ok || src.AgentID == nil {
-		return obs, nil, fmt.Errorf("discovery_job_id %q: not a discovery job of this agent", truncate(r.DiscoveryJobID, 64))
+		return obs, nil, fmt.Errorf("discovery_job_id %q: not a discovery job of this agent", safetext.Fit(r.DiscoveryJobID, maxQuotedLen))
 	}
 	if err := checkResult(r, j.now()); err != nil {
 		return obs, nil, err
@@ -60,7 +61,7 @@ func (j *judge) convertDiscovery(r wire.Result, src Source) (store.Observation, 
 	obs = store.Observation{
 		ID: store.NewID(), ObservedAt: r.ObservedAt.UTC(), Address: net.JoinHostPort(ep.Address, strconv.Itoa(ep.Port)),
 		DurationMS: r.DurationMS, TLSVersion: r.TLSVersion, CipherSuite: r.CipherSuite, NotAfter: earliest, Chain: shas,
-		LeafSHA256: shas[0], HandshakeError: truncate(r.Error, maxTextLen),
+		LeafSHA256: shas[0], HandshakeError: r.Error,
 		Verdict: raw, VerdictStatus: v.Status, TrustStatus: v.Trust.Status, Problems: v.Problems,
 	}
 	ep.AgentID, ep.DiscoveryJobID, ep.ObservationID = *src.AgentID, &job.ID, obs.ID
@@ -88,7 +89,7 @@ func checkEndpoint(r wire.Result) (store.DiscoveredEndpoint, error) {
 		return ep, fmt.Errorf("port %d: must be between 1 and 65535", r.Port)
 	}
 	if !probe.Supported(r.Protocol) {
-		return ep, fmt.Errorf("protocol %q: not supported", truncate(r.Protocol, 32))
+		return ep, fmt.Errorf("protocol %q: not supported", safetext.Fit(r.Protocol, maxQuotedLen))
 	}
 	sni := ""
 	if r.SNI != "" {

@@ -86,37 +86,35 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 	if src.AgentID != nil {
 		rs.AgentID = *src.AgentID
 	}
-	resp := wire.ResultsResponse{Rejected: []wire.Rejection{}}
+	refused := []wire.Rejection{}
 	for i, r := range req.Results {
 		obs, found, err := j.convertResult(r, src)
 		if err != nil {
-			resp.Rejected = append(resp.Rejected, wire.Rejection{Index: i, Error: err.Error()})
+			refused = append(refused, wire.Rejection{Index: i, Error: err.Error()})
 			continue
 		}
-		obs.AgentID = src.AgentID
+		obs.AgentID, obs.Index = src.AgentID, i
 		rs.Observations = append(rs.Observations, obs)
 		if found != nil {
 			rs.Discovered = append(rs.Discovered, *found)
 		}
 	}
 	rs.Certificates = j.cache.used()
-	rejected, err := json.Marshal(resp.Rejected)
+	rejected, err := json.Marshal(refused)
 	if err != nil {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
 	rs.Rejected = string(rejected)
 	batch, err := in.store.SaveResults(ctx, src.OrgID, rs)
-	if errors.Is(err, store.ErrDuplicateBatch) {
-		first := wire.ResultsResponse{Accepted: batch.Accepted, Rejected: []wire.Rejection{}}
-		_ = json.Unmarshal([]byte(batch.Rejected), &first.Rejected)
-		return first, err
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, store.ErrDuplicateBatch) {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
-	resp.Accepted = len(rs.Observations)
-	if in.Stored != nil && resp.Accepted > 0 {
+	// The stored outcome is the answer: it holds the results the database
+	// refused, and for a replay the first outcome.
+	stored := wire.ResultsResponse{Accepted: batch.Accepted, Rejected: []wire.Rejection{}}
+	_ = json.Unmarshal([]byte(batch.Rejected), &stored.Rejected)
+	if err == nil && in.Stored != nil && stored.Accepted > 0 {
 		in.Stored(src.OrgID)
 	}
-	return resp, nil
+	return stored, err
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"certinel.dev/server/internal/safetext"
 )
 
 // DefaultAgentInterval is how often an agent pulls its targets.
@@ -123,10 +125,11 @@ func (s *Store) AgentByHash(ctx context.Context, tokenHash string) (Agent, error
 	return a, nil
 }
 
-// TouchAgent records an agent's check-in.
+// TouchAgent records an agent's check-in. The version comes from the
+// agent's User-Agent and is cut to fit.
 func (s *Store) TouchAgent(ctx context.Context, orgID, id, version, ip string) error {
 	err := s.db.WithContext(ctx).Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).
-		Updates(map[string]any{"last_seen_at": s.now(), "version": version, "last_ip": ip}).Error
+		Updates(map[string]any{"last_seen_at": s.now(), "version": safetext.Fit(version, maxVersion), "last_ip": safetext.Fit(ip, maxShortText)}).Error
 	if err != nil {
 		return fmt.Errorf("store: touch agent %s: %w", id, err)
 	}

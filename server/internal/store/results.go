@@ -73,6 +73,9 @@ type Observation struct {
 	Problems      []string `gorm:"-"`
 	// Chain lists the fingerprints in the order the peer presented them.
 	Chain []string `gorm:"-"`
+	// Index is the result's position in the agent's batch: a result the
+	// database refuses is rejected by it.
+	Index int `gorm:"-"`
 }
 
 // ObservationCertificate places a certificate in an observation's chain.
@@ -101,7 +104,8 @@ type ResultSet struct {
 	// Discovered are the endpoints discovery results found; their
 	// observations are among Observations, without a domain.
 	Discovered []DiscoveredEndpoint
-	// Rejected is the JSON list of refused items, kept for replays.
+	// Rejected is the JSON list of refused items ({"index", "error"}), kept
+	// for replays; the store adds the results the database refuses.
 	Rejected string
 }
 
@@ -130,32 +134,49 @@ func (s *Store) AgentTargetIDs(ctx context.Context, orgID, agentID string) (map[
 // certificates (deduplicated), observations with their ordered chains, and
 // the latest state of each domain. A batch ID seen before stores nothing and
 // answers ErrDuplicateBatch with the first outcome.
+//
+// A value the database still refuses does not sink the batch: the batch is
+// stored again result by result, and the results that cannot be kept are
+// added to its rejected list (see saveResultsApart).
 func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (ResultBatch, error) {
+	rs = storableResults(rs)
 	now := s.now()
 	batch := ResultBatch{
 		OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID,
 		Accepted: len(rs.Observations), Rejected: rs.Rejected, CreatedAt: now,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&batch)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			if err := tx.Where("organization_id = ? AND batch_id = ?", orgID, rs.BatchID).Take(&batch).Error; err != nil {
-				return err
-			}
-			return ErrDuplicateBatch
+		if err := claimBatch(tx, &batch); err != nil {
+			return err
 		}
 		if err := saveObservations(tx, orgID, rs, now); err != nil {
 			return err
 		}
 		return upsertDiscovered(tx, orgID, rs.Discovered)
 	})
+	if isDataError(err) {
+		return s.saveResultsApart(ctx, orgID, rs, now)
+	}
 	if err != nil && !errors.Is(err, ErrDuplicateBatch) {
 		return ResultBatch{}, fmt.Errorf("store: save batch %q: %w", rs.BatchID, err)
 	}
 	return batch, err
+}
+
+// claimBatch records the batch marker. A batch ID seen before answers
+// ErrDuplicateBatch, with batch set to the first outcome.
+func claimBatch(tx *gorm.DB, batch *ResultBatch) error {
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(batch)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		if err := tx.Where("organization_id = ? AND batch_id = ?", batch.OrganizationID, batch.BatchID).Take(batch).Error; err != nil {
+			return err
+		}
+		return ErrDuplicateBatch
+	}
+	return nil
 }
 
 func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) error {

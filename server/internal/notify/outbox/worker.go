@@ -15,6 +15,7 @@ import (
 	"github.com/sourcegraph/conc/pool"
 
 	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/safetext"
 	"certinel.dev/server/internal/store"
 )
 
@@ -150,7 +151,7 @@ func (w *Worker) deliver(ctx context.Context, d delivery) {
 	err := w.send(ctx, d.channel, msg)
 	out := store.Delivery{OK: err == nil, Duration: time.Since(start)}
 	if err != nil {
-		out.Err = truncate(err.Error(), 1000)
+		out.Err = safetext.Fit(err.Error(), 1000)
 		if !notify.IsPermanent(err) && attempts < w.MaxAttempts {
 			out.Retry = time.Now().Add(w.backoff(attempts))
 		}
@@ -193,11 +194,4 @@ func (w *Worker) backoff(attempt int) time.Duration {
 		d = w.RetryMax
 	}
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

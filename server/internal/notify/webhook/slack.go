@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/safetext"
 )
 
 // Slack limits (https://api.slack.com/reference/block-kit): a message holds at most 50
@@ -40,7 +41,7 @@ func newSlackPayload(msg notify.Message) slackPayload {
 		return p
 	}
 	title := strings.TrimPrefix(p.Text, "[Certinel] ")
-	p.Blocks = append(p.Blocks, slackBlock{Type: "header", Text: &slackText{"plain_text", truncate(title, slackMaxHeader)}})
+	p.Blocks = append(p.Blocks, slackBlock{Type: "header", Text: &slackText{"plain_text", safetext.Fit(title, slackMaxHeader)}})
 	events := msg.Events
 	if room := slackMaxBlocks - 1; len(events) > room {
 		// One block for the header, one for the "more" line.
@@ -72,20 +73,11 @@ func slackSection(e notify.Event) slackBlock {
 		}
 		b.WriteString("\n*" + f.Label + ":* " + value)
 	}
-	return slackBlock{Type: "section", Text: &slackText{"mrkdwn", truncate(b.String(), slackMaxSection)}}
+	return slackBlock{Type: "section", Text: &slackText{"mrkdwn", safetext.Fit(b.String(), slackMaxSection)}}
 }
 
 // slackEscape escapes the three characters Slack reserves for links and mentions, so a
 // host name or error text cannot ping @channel or forge a link.
 func slackEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-// truncate shortens s to at most n runes, marking the cut.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

@@ -15,6 +15,7 @@ import (
 
 	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/safetext"
 )
 
 var _ notify.Sender = (*Sender)(nil)
@@ -153,7 +154,7 @@ func quote(body []byte) string {
 	if s == "" {
 		return ""
 	}
-	return strconv.Quote(truncate(s, maxQuoted))
+	return strconv.Quote(safetext.Fit(s, maxQuoted))
 }
 
 // redact keeps scheme and host: enough to tell which receiver failed.
