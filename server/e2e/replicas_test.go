@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -102,6 +103,13 @@ func testDSN(t *testing.T) string {
 	return storetest.PostgresSchemaURL(t)
 }
 
+// sharedKey is the secret key of every replica on one database: replicas
+// must share it, as in production.
+func sharedKey(dsn string) string {
+	sum := sha256.Sum256([]byte(dsn))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
 // startServer runs one replica and waits until it is ready.
 func startServer(t *testing.T, bin, dsn string, i int) string {
 	return startServerCmd(t, bin, dsn, i, nil)
@@ -115,7 +123,7 @@ func startServerCmd(t *testing.T, bin, dsn string, i int, started func(*exec.Cmd
 	cmd.Env = []string{
 		"CERTINEL_LISTEN_ADDR=127.0.0.1:" + fmt.Sprint(port), "CERTINEL_BASE_URL=" + base, "DATABASE_URL=" + dsn,
 		"CERTINEL_DATA_DIR=" + t.TempDir(), "CERTINEL_ALLOW_PRIVATE_TARGETS=true", "CERTINEL_LOG_LEVEL=warn",
-		"PATH=" + os.Getenv("PATH"),
+		"CERTINEL_SECRET_KEY=" + sharedKey(dsn), "PATH=" + os.Getenv("PATH"),
 	}
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
