@@ -71,9 +71,9 @@ func (f fleet) batch(a, r int, at time.Time) wire.ResultsRequest {
 	return req
 }
 
-// pushAll has every agent push rounds batches at once and returns the
-// answers that were not 200 with every result accepted.
-func (f fleet) pushAll(rounds int, at time.Time) []string {
+// pushAll has every agent push its batch of round r at once and returns
+// the answers that were not 200 with every result accepted.
+func (f fleet) pushAll(r int, at time.Time) []string {
 	var (
 		mu     sync.Mutex
 		failed []string
@@ -81,18 +81,16 @@ func (f fleet) pushAll(rounds int, at time.Time) []string {
 	)
 	for a, c := range f.agents {
 		wg.Go(func() {
-			for r := range rounds {
-				req := f.batch(a, r, at.Add(time.Duration(r)*time.Second))
-				status, body, err := c.post(req)
-				var resp wire.ResultsResponse
-				if err == nil && status == http.StatusOK {
-					err = json.Unmarshal(body, &resp)
-				}
-				if err != nil || status != http.StatusOK || resp.Accepted != len(req.Results) {
-					mu.Lock()
-					failed = append(failed, fmt.Sprintf("agent %d round %d: %d %v %.200s", a, r, status, err, body))
-					mu.Unlock()
-				}
+			req := f.batch(a, r, at)
+			status, body, err := c.post(req)
+			var resp wire.ResultsResponse
+			if err == nil && status == http.StatusOK {
+				err = json.Unmarshal(body, &resp)
+			}
+			if err != nil || status != http.StatusOK || resp.Accepted != len(req.Results) {
+				mu.Lock()
+				failed = append(failed, fmt.Sprintf("agent %d round %d: %d %v %.200s", a, r, status, err, body))
+				mu.Unlock()
 			}
 		})
 	}
@@ -107,6 +105,11 @@ func (c *client) post(req wire.ResultsRequest) (int, []byte, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	return c.send(body, nil)
+}
+
+// send posts a raw results body with extra headers, as post does.
+func (c *client) send(body []byte, hdr map[string]string) (int, []byte, error) {
 	hr, err := http.NewRequest("POST", c.base+"/api/v1/agent/results", bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
@@ -114,6 +117,9 @@ func (c *client) post(req wire.ResultsRequest) (int, []byte, error) {
 	hr.Header.Set("Content-Type", "application/json")
 	hr.Header.Set("Authorization", "Bearer "+c.bearer)
 	for k, v := range c.headers {
+		hr.Header.Set(k, v)
+	}
+	for k, v := range hdr {
 		hr.Header.Set(k, v)
 	}
 	resp, err := c.http.Do(hr)
@@ -134,7 +140,12 @@ func TestConcurrentAgentsShareIntermediates(t *testing.T) {
 	const agents, perAgent, rounds = 8, 20, 3
 	forEachDialect(t, func(t *testing.T, srv *testServer) {
 		f := newFleet(t, srv, agents, perAgent)
-		if failed := f.pushAll(rounds, time.Now().UTC().Add(-time.Hour)); len(failed) > 0 {
+		start := time.Now().UTC().Add(-time.Hour)
+		var failed []string
+		for r := range rounds {
+			failed = append(failed, f.pushAll(r, start.Add(time.Duration(r)*time.Second))...)
+		}
+		if len(failed) > 0 {
 			t.Fatalf("%d of %d batches failed:\n%s", len(failed), agents*rounds, failed)
 		}
 		ctx := context.Background()

@@ -39,6 +39,7 @@ type handler struct {
 	signupByIP    *auth.Limiter
 	channels      map[string]ChannelType
 	baseURL       string
+	ingestGate    ingestGate
 }
 
 // New builds the Echo instance with every route.
@@ -53,6 +54,7 @@ func New(d Deps) *echo.Echo {
 		loginByIP:     auth.NewLimiter(6*time.Second, 20),
 		loginByEmail:  auth.NewLimiter(time.Minute, 5),
 		signupByIP:    auth.NewLimiter(time.Minute, 10),
+		ingestGate:    newIngestGate(),
 	}
 	e := echo.New()
 	e.HideBanner = true
