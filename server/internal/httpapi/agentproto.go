@@ -15,10 +15,14 @@ import (
 	"certinel.dev/shared/wire"
 )
 
-// Bounds of one results batch. The decompressed limit guards against gzip
-// bombs; the agent sends far smaller batches.
+// Bounds of one results batch. maxResultsJSON bounds the JSON as decoded,
+// after any gzip, so a gzip bomb answers 413 like an oversized plain body.
+// The agent sends 500 results per batch, a few MiB even with long RSA
+// chains; the largest batch allowed, 10,000 results of three-certificate
+// ECDSA chains, is 17 MiB. The bound is also what each batch in flight may
+// hold in memory, twice over while it is decoded (see ingestGate).
 const (
-	maxResultsBody  = 64 << 20
+	maxResultsJSON  = 24 << 20
 	maxBatchResults = 10_000
 	maxBatchIDLen   = 128
 	targetTimeoutMS = 10_000
@@ -75,7 +79,11 @@ func (h *handler) recordParked(c echo.Context, a store.Agent) error {
 }
 
 func (h *handler) agentResults(c echo.Context) error {
-	body := io.Reader(http.MaxBytesReader(c.Response(), c.Request().Body, maxResultsBody))
+	if err := h.ingestGate.enter(c.Request().Context()); err != nil {
+		return err
+	}
+	defer h.ingestGate.leave()
+	body := io.Reader(http.MaxBytesReader(c.Response(), c.Request().Body, maxResultsJSON))
 	switch enc := strings.ToLower(c.Request().Header.Get(echo.HeaderContentEncoding)); enc {
 	case "", "identity":
 	case "gzip":
@@ -84,7 +92,7 @@ func (h *handler) agentResults(c echo.Context) error {
 			return badRequest("", "body is not valid gzip")
 		}
 		defer zr.Close()
-		body = &limitedReader{r: zr, n: maxResultsBody}
+		body = &limitedReader{r: zr, n: maxResultsJSON}
 	default:
 		return &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Content-Encoding must be gzip or none"}
 	}
@@ -134,7 +142,7 @@ type limitedReader struct {
 
 func (l *limitedReader) Read(p []byte) (int, error) {
 	if l.n <= 0 {
-		return 0, &http.MaxBytesError{Limit: maxResultsBody}
+		return 0, &http.MaxBytesError{Limit: maxResultsJSON}
 	}
 	if int64(len(p)) > l.n {
 		p = p[:l.n]

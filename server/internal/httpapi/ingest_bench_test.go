@@ -92,3 +92,33 @@ func BenchmarkIngestResults(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIngestConcurrentAgents has eight agents of one organization push
+// 1,250 results each at once, their chains under the same intermediates and
+// roots, and reports results per second and the batches that failed.
+func BenchmarkIngestConcurrentAgents(b *testing.B) {
+	const agents, perAgent = 8, 1250
+	for _, d := range storetest.Dialects {
+		b.Run(string(d), func(b *testing.B) {
+			srv := newServer(b, d, false)
+			f := newFleet(b, srv, agents, perAgent)
+			start := time.Now().UTC().Add(-time.Hour)
+			// Rounds stay unique across the benchmark's repeated runs; the
+			// first stores the certificates, as in the repeat case above.
+			round := 0
+			push := func() int {
+				round++
+				return len(f.pushAll(round, start.Add(time.Duration(round)*time.Second)))
+			}
+			push()
+			b.ResetTimer()
+			failed := 0
+			for range b.N {
+				failed += push()
+			}
+			// Only the results of batches that were stored count.
+			b.ReportMetric(float64((agents*b.N-failed)*perAgent)/b.Elapsed().Seconds(), "results/s")
+			b.ReportMetric(float64(failed)/float64(b.N), "failed-batches/op")
+		})
+	}
+}

@@ -61,6 +61,7 @@ type handler struct {
 	signupByIP    *auth.Limiter
 	channels      map[string]ChannelType
 	baseURL       string
+	ingestGate    ingestGate
 }
 
 // New builds the Echo instance with every route.
@@ -75,6 +76,7 @@ func New(d Deps) *echo.Echo {
 		loginByIP:     auth.NewLimiter(6*time.Second, 20),
 		loginBackoff:  auth.NewBackoff(5, time.Second, 15*time.Minute),
 		signupByIP:    auth.NewLimiter(time.Minute, 10),
+		ingestGate:    newIngestGate(),
 	}
 	e := echo.New()
 	e.HideBanner = true

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -130,6 +133,11 @@ func upsertDiscovered(tx *gorm.DB, orgID string, found []DiscoveredEndpoint) err
 		latest[k] = len(rows)
 		rows = append(rows, e)
 	}
+	// Key order, as for every row concurrent batches share (see saveObservations).
+	slices.SortFunc(rows, func(a, b DiscoveredEndpoint) int {
+		return cmp.Or(strings.Compare(a.AgentID, b.AgentID), strings.Compare(a.Address, b.Address),
+			cmp.Compare(a.Port, b.Port), strings.Compare(a.Protocol, b.Protocol))
+	})
 	upsert := clause.OnConflict{
 		Columns: []clause.Column{{Name: "organization_id"}, {Name: "agent_id"}, {Name: "address"}, {Name: "port"}, {Name: "protocol"}},
 		DoUpdates: clause.AssignmentColumns([]string{"discovery_job_id", "sni", "observation_id", "leaf_sha256", "not_after",

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -145,7 +147,7 @@ func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (Re
 		OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID,
 		Accepted: len(rs.Observations), Rejected: rs.Rejected, CreatedAt: now,
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transact(ctx, func(tx *gorm.DB) error {
 		if err := claimBatch(tx, &batch); err != nil {
 			return err
 		}
@@ -179,8 +181,13 @@ func claimBatch(tx *gorm.DB, batch *ResultBatch) error {
 	return nil
 }
 
+// saveObservations writes the rows that concurrent batches share
+// (certificates, their names, the organization's certificate list, domain
+// states) in key order: transactions that lock such rows in one order wait
+// for each other in turn, never in a cycle, so they cannot deadlock.
 func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) error {
 	if len(rs.Certificates) > 0 {
+		slices.SortFunc(rs.Certificates, func(a, b Certificate) int { return strings.Compare(a.SHA256, b.SHA256) })
 		fresh, err := insertNewCertificates(tx, rs.Certificates, now)
 		if err != nil {
 			return err
@@ -195,6 +202,9 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 			}
 		}
 		if len(names) > 0 {
+			slices.SortFunc(names, func(a, b CertificateName) int {
+				return cmp.Or(strings.Compare(a.SHA256, b.SHA256), strings.Compare(a.Name, b.Name))
+			})
 			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(names, chainBatch).Error; err != nil {
 				return fmt.Errorf("certificate names: %w", err)
 			}
@@ -321,6 +331,7 @@ func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
 		}
 		states = append(states, st)
 	}
+	slices.SortFunc(states, func(a, b DomainState) int { return strings.Compare(a.DomainID, b.DomainID) })
 	set := clause.AssignmentColumns([]string{"observation_id", "checked_at", "error", "error_kind", "leaf_sha256", "not_after", "verdict_status", "trust_status", "problems"})
 	set = append(set,
 		clause.Assignment{Column: clause.Column{Name: "consecutive_failures"},

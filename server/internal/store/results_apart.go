@@ -49,7 +49,7 @@ func isDataError(err error) bool {
 // result instead of one per result.
 func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet, now time.Time) (ResultBatch, error) {
 	batch := ResultBatch{OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID, Rejected: rs.Rejected, CreatedAt: now}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.transact(ctx, func(tx *gorm.DB) error {
 		if err := claimBatch(tx, &batch); err != nil {
 			return err
 		}
