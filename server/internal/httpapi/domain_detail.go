@@ -88,7 +88,7 @@ func (h *handler) getDomain(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		out.LastCheck = &checkJSON{ObservedAt: obs.ObservedAt, Address: obs.Address, TLSVersion: obs.TLSVersion,
+		out.LastCheck = &checkJSON{ObservedAt: obs.LastObservedAt, Address: obs.Address, TLSVersion: obs.TLSVersion,
 			CipherSuite: obs.CipherSuite, DurationMS: obs.DurationMS, HandshakeError: obs.HandshakeError, ByAgent: obs.AgentID != nil}
 		if obs.Verdict != "" {
 			out.Analysis = json.RawMessage(obs.Verdict)
@@ -122,7 +122,7 @@ func (h *handler) getDomain(c echo.Context) error {
 		return err
 	}
 	out.Errors = mapItems(failures, func(o store.Observation) checkErrorJSON {
-		return checkErrorJSON{ObservedAt: o.ObservedAt, Error: o.Error, ErrorKind: o.ErrorKind, Address: o.Address}
+		return checkErrorJSON{ObservedAt: o.LastObservedAt, Error: o.Error, ErrorKind: o.ErrorKind, Address: o.Address}
 	})
 	stale, err := h.store.StaleEndpoints(ctx, orgID, v.ID)
 	if err != nil {

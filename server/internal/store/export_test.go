@@ -15,3 +15,10 @@ func RawChannelConfig(ctx context.Context, s *Store, id string) (string, error) 
 func SetRawChannelConfig(ctx context.Context, s *Store, id, cfg string) error {
 	return s.db.WithContext(ctx).Model(&Channel{}).Where("id = ?", id).UpdateColumn("config", cfg).Error
 }
+
+// CountRows counts the rows of a table, for tests of what is kept.
+func CountRows(ctx context.Context, s *Store, table string) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Table(table).Count(&n).Error
+	return n, err
+}

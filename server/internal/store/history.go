@@ -43,7 +43,8 @@ func (s *Store) ObservationChain(ctx context.Context, orgID, observationID strin
 	return out, nil
 }
 
-// DomainHistory lists every leaf certificate a domain served, newest first.
+// DomainHistory lists every leaf certificate a domain served, newest first,
+// with how many checks saw it: a sample counts every check it stands for.
 func (s *Store) DomainHistory(ctx context.Context, orgID, domainID string) ([]ServedCertificate, error) {
 	var rows []struct {
 		ServedCertificate
@@ -51,7 +52,7 @@ func (s *Store) DomainHistory(ctx context.Context, orgID, domainID string) ([]Se
 		LastSeen  scanTime
 	}
 	err := s.db.WithContext(ctx).Table("observations o").
-		Select("c.sha256, c.subject, c.issuer, c.not_after, MIN(o.observed_at) AS first_seen, MAX(o.observed_at) AS last_seen, COUNT(*) AS count").
+		Select("c.sha256, c.subject, c.issuer, c.not_after, MIN(o.observed_at) AS first_seen, MAX(o.last_observed_at) AS last_seen, SUM(o.checks) AS count").
 		Joins("JOIN certificates c ON c.sha256 = o.leaf_sha256").
 		Where("o.organization_id = ? AND o.domain_id = ? AND o.leaf_sha256 <> ''", orgID, domainID).
 		Group("c.sha256, c.subject, c.issuer, c.not_after").
@@ -87,11 +88,12 @@ func (s *Store) DomainChanges(ctx context.Context, orgID, domainID string, limit
 	return out, nil
 }
 
-// DomainErrors lists the latest failed checks of a domain, newest first.
+// DomainErrors lists the latest failed samples of a domain, the most
+// recently seen first; a run of the same failure is one sample.
 func (s *Store) DomainErrors(ctx context.Context, orgID, domainID string, limit int) ([]Observation, error) {
 	var out []Observation
 	err := s.db.WithContext(ctx).Where("organization_id = ? AND domain_id = ? AND error <> ''", orgID, domainID).
-		Order("observed_at DESC, id").Limit(limit).Find(&out).Error
+		Order("last_observed_at DESC, id").Limit(limit).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: errors of domain %s: %w", domainID, err)
 	}

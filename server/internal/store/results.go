@@ -57,6 +57,12 @@ type Observation struct {
 	BatchID        string
 	ObservedAt     time.Time
 	ReceivedAt     time.Time
+	// A stored observation stands for a run of checks that changed
+	// nothing (see samples.go): LastObservedAt is the latest of them,
+	// Checks how many there were, SampleKey what they had in common.
+	LastObservedAt time.Time
+	Checks         int
+	SampleKey      string
 	Address        string
 	DurationMS     int64 `gorm:"column:duration_ms"`
 	TLSVersion     string
@@ -213,29 +219,20 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 	if len(rs.Observations) == 0 {
 		return nil
 	}
-	var chain []ObservationCertificate
 	latest := make(map[string]*Observation)
 	for i := range rs.Observations {
 		o := &rs.Observations[i]
 		o.OrganizationID = orgID
 		o.ReceivedAt = now
 		o.BatchID = rs.BatchID
-		for pos, sha := range o.Chain {
-			chain = append(chain, ObservationCertificate{ObservationID: o.ID, Position: pos, SHA256: sha})
-		}
 		if o.DomainID != nil {
 			if prev := latest[*o.DomainID]; prev == nil || !o.ObservedAt.Before(prev.ObservedAt) {
 				latest[*o.DomainID] = o
 			}
 		}
 	}
-	if err := tx.CreateInBatches(rs.Observations, observationBatch).Error; err != nil {
-		return fmt.Errorf("observations: %w", err)
-	}
-	if len(chain) > 0 {
-		if err := tx.CreateInBatches(chain, chainBatch).Error; err != nil {
-			return fmt.Errorf("chains: %w", err)
-		}
+	if err := saveSamples(tx, rs.Observations); err != nil {
+		return err
 	}
 	if err := recordChanges(tx, orgID, latest); err != nil {
 		return err
