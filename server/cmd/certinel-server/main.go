@@ -105,6 +105,7 @@ func run() error {
 	sched, err := jobs.Start(context.Background(), st, log, replica, []jobs.Job{
 		{Name: "server-checks", Every: 5 * time.Minute, Run: checker.Run},
 		{Name: "alert-evaluation", Every: time.Minute, Run: evaluator.Run},
+		{Name: "retention", Every: time.Hour, Run: jobs.Retention(st, retention(cfg.Retention), log)},
 	}, evaluator.Loop, worker.Loop)
 	if err != nil {
 		_ = ln.Close()
@@ -122,6 +123,14 @@ func run() error {
 		log.Info("shutting down")
 	}
 	return errors.Join(serveErr, shutdown(srv, sched))
+}
+
+// retention adds to the configured windows the one for result batch
+// markers: they must outlive every result an agent may still send, or a
+// replayed batch would be stored twice.
+func retention(r config.Retention) store.Retention {
+	return store.Retention{Samples: r.Samples, Audit: r.Audit, Deliveries: r.Deliveries,
+		ResultBatches: monitor.MaxResultAge + 24*time.Hour}
 }
 
 // shutdownTimeout bounds each step of shutdown.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"certinel.dev/server/internal/secret"
 )
@@ -32,6 +33,17 @@ type Config struct {
 	// CERTINEL_SECRET_KEY or CERTINEL_SECRET_KEY_FILE; nil when neither is
 	// set, and main falls back to KeyFile (see its secretkeys.go).
 	SecretKeys *secret.Keyring
+	Retention  Retention
+}
+
+// Retention is how long old records are kept before the retention job
+// deletes them.
+type Retention struct {
+	// Samples are past check samples: observations no endpoint shows as
+	// its current state any more.
+	Samples    time.Duration
+	Audit      time.Duration
+	Deliveries time.Duration
 }
 
 // SMTP configures outgoing mail.
@@ -113,11 +125,39 @@ func Load(getenv func(string) string) (Config, error) {
 	default:
 		return Config{}, fmt.Errorf("CERTINEL_SMTP_TLS: want none, starttls or tls, got %q", c.SMTP.TLS)
 	}
+	if c.Retention, err = loadRetention(get); err != nil {
+		return Config{}, err
+	}
 	if c.SecretKeys, err = loadKeys(getenv("CERTINEL_SECRET_KEY"), get("CERTINEL_SECRET_KEY_FILE", "")); err != nil {
 		return Config{}, err
 	}
 	return c, nil
 }
+
+// loadRetention reads the retention windows, in whole days.
+func loadRetention(get func(key, def string) string) (Retention, error) {
+	var r Retention
+	for _, v := range []struct {
+		key, def string
+		to       *time.Duration
+	}{
+		{"CERTINEL_RETENTION_DAYS", "30", &r.Samples},
+		{"CERTINEL_AUDIT_RETENTION_DAYS", "365", &r.Audit},
+		{"CERTINEL_DELIVERY_RETENTION_DAYS", "90", &r.Deliveries},
+	} {
+		raw := get(v.key, v.def)
+		days, err := strconv.Atoi(raw)
+		if err != nil || days < 1 || days > maxRetentionDays {
+			return Retention{}, fmt.Errorf("%s: want a number of days 1-%d, got %q", v.key, maxRetentionDays, raw)
+		}
+		*v.to = time.Duration(days) * 24 * time.Hour
+	}
+	return r, nil
+}
+
+// maxRetentionDays (a century) keeps the windows far from overflowing a
+// time.Duration.
+const maxRetentionDays = 36500
 
 // loadKeys reads the keyring from the variable or the file it names, and is
 // nil when neither is set. Errors never quote the variable: it is a key.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"certinel.dev/server/internal/secret"
 )
@@ -24,13 +25,18 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.ListenAddr != ":8080" || c.DataDir != "./data" || c.DatabaseURL != "" || c.SMTP.Port != 587 || c.SMTP.TLS != "starttls" ||
-		c.AllowPrivateTargets || c.SecureCookies() || c.SQLitePath() != "data/certinel.db" {
+		c.AllowPrivateTargets || c.SecureCookies() || c.SQLitePath() != "data/certinel.db" ||
+		c.Retention != (Retention{Samples: 30 * 24 * time.Hour, Audit: 365 * 24 * time.Hour, Deliveries: 90 * 24 * time.Hour}) {
 		t.Fatalf("defaults: %+v", c)
 	}
 	c, err = Load(env("CERTINEL_BASE_URL", "https://certinel.example.com", "CERTINEL_ALLOW_PRIVATE_TARGETS", "true",
 		"DATABASE_URL", "postgres://u@db/x", "CERTINEL_LOG_FORMAT", "json", "CERTINEL_LOG_LEVEL", "debug"))
 	if err != nil || !c.SecureCookies() || !c.AllowPrivateTargets || c.DatabaseURL == "" || c.LogFormat != "json" {
 		t.Fatalf("set: %+v %v", c, err)
+	}
+	c, err = Load(env("CERTINEL_RETENTION_DAYS", "7", "CERTINEL_AUDIT_RETENTION_DAYS", "730"))
+	if err != nil || c.Retention.Samples != 7*24*time.Hour || c.Retention.Audit != 730*24*time.Hour {
+		t.Fatalf("retention: %+v %v", c.Retention, err)
 	}
 	c, err = Load(env("CERTINEL_TRUSTED_PROXIES", " 10.1.0.0/16, 192.0.2.7,2001:db8::1 ,"))
 	var proxies []string
@@ -49,14 +55,17 @@ func TestLoad(t *testing.T) {
 		}
 	}
 	bad := map[string][]string{
-		"CERTINEL_BASE_URL":              {"CERTINEL_BASE_URL", "localhost:8080"},
-		"DATABASE_URL":                   {"DATABASE_URL", "mysql://x"},
-		"CERTINEL_LOG_LEVEL":             {"CERTINEL_LOG_LEVEL", "loud"},
-		"CERTINEL_LOG_FORMAT":            {"CERTINEL_LOG_FORMAT", "xml"},
-		"CERTINEL_ALLOW_PRIVATE_TARGETS": {"CERTINEL_ALLOW_PRIVATE_TARGETS", "yes please"},
-		"CERTINEL_SMTP_PORT":             {"CERTINEL_SMTP_PORT", "70000"},
-		"CERTINEL_SMTP_TLS":              {"CERTINEL_SMTP_TLS", "ssl"},
-		"CERTINEL_TRUSTED_PROXIES":       {"CERTINEL_TRUSTED_PROXIES", "10.0.0.0/8, lb.internal"},
+		"CERTINEL_BASE_URL":                {"CERTINEL_BASE_URL", "localhost:8080"},
+		"DATABASE_URL":                     {"DATABASE_URL", "mysql://x"},
+		"CERTINEL_LOG_LEVEL":               {"CERTINEL_LOG_LEVEL", "loud"},
+		"CERTINEL_LOG_FORMAT":              {"CERTINEL_LOG_FORMAT", "xml"},
+		"CERTINEL_ALLOW_PRIVATE_TARGETS":   {"CERTINEL_ALLOW_PRIVATE_TARGETS", "yes please"},
+		"CERTINEL_SMTP_PORT":               {"CERTINEL_SMTP_PORT", "70000"},
+		"CERTINEL_SMTP_TLS":                {"CERTINEL_SMTP_TLS", "ssl"},
+		"CERTINEL_TRUSTED_PROXIES":         {"CERTINEL_TRUSTED_PROXIES", "10.0.0.0/8, lb.internal"},
+		"CERTINEL_RETENTION_DAYS":          {"CERTINEL_RETENTION_DAYS", "0"},
+		"CERTINEL_AUDIT_RETENTION_DAYS":    {"CERTINEL_AUDIT_RETENTION_DAYS", "a year"},
+		"CERTINEL_DELIVERY_RETENTION_DAYS": {"CERTINEL_DELIVERY_RETENTION_DAYS", "36501"},
 	}
 	for name, kv := range bad {
 		_, err := Load(env(kv...))

@@ -20,7 +20,9 @@ const (
 	maxCertBytes   = 64 << 10
 	maxShortLen    = 255
 	futureSkew     = time.Hour
-	maxAge         = 30 * 24 * time.Hour
+	// MaxResultAge is the oldest result accepted: a spooled batch replayed
+	// later stores nothing, so its batch marker need not be kept longer.
+	MaxResultAge = 30 * 24 * time.Hour
 	// maxQuotedLen bounds the agent's text quoted back in a rejection.
 	maxQuotedLen = 64
 )
@@ -96,7 +98,7 @@ func checkResult(r wire.Result, now time.Time) error {
 		return errors.New("observed_at is required")
 	case r.ObservedAt.After(now.Add(futureSkew)):
 		return errors.New("observed_at is in the future: check the agent's clock")
-	case r.ObservedAt.Before(now.Add(-maxAge)):
+	case r.ObservedAt.Before(now.Add(-MaxResultAge)):
 		return errors.New("observed_at is more than 30 days old")
 	case r.DurationMS < 0:
 		return errors.New("duration_ms must not be negative")
