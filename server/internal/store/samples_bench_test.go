@@ -19,18 +19,18 @@ var benchVerdict = `{"status":"ok","problems":[],"days_left":61,"deadline":{"at"
 	`"hostname":"www.example.com","hostname_match":true,"hostname_reason":"matches the subject alternative name www.example.com","hostname_matched_by":"san",` +
 	`"weak_crypto":[],"renew_by":"2026-05-02T00:00:00Z","renewal_overdue":false}`
 
-// BenchmarkBytesPerUnchangedCheck measures how much PostgreSQL keeps for a
-// check that changes nothing: 10,000 domains are checked once, then five
-// more times with the same results. bytes/check-2nd is the growth of the
-// second round per check, which on PostgreSQL pays once for the new row
-// versions of updated rows; bytes/check that of the four rounds after it
-// (the steady state), where VACUUM lets updates reuse that space, and
-// µs/check the wall time SaveResults took for them. Tables
-// are vacuumed before each measure, so run it in a database where no long
-// transaction holds back VACUUM (other tests' are). It runs once whatever
-// b.N: -benchtime 1x.
-func BenchmarkBytesPerUnchangedCheck(b *testing.B) {
-	const domains, batch, steadyRounds = 10_000, 1_000, 4
+// benchFleet is one organization whose agent checks many domains, each
+// serving its own leaf under one intermediate.
+type benchFleet struct {
+	s     *store.Store
+	clk   *clock
+	org   string
+	agent string
+	ds    []store.Domain
+	inter store.Certificate
+}
+
+func newBenchFleet(b *testing.B, domains int) *benchFleet {
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
 	s := storetest.Open(b, store.Postgres, store.Options{Now: clk.now})
@@ -49,32 +49,54 @@ func BenchmarkBytesPerUnchangedCheck(b *testing.B) {
 	if ds, err = s.CreateDomains(ctx, org.ID, ds); err != nil {
 		b.Fatal(err)
 	}
-	notAfter := clk.t.AddDate(0, 3, 0)
 	inter := store.Certificate{SHA256: fmt.Sprintf("%064d", 0), DER: make([]byte, 1200), Subject: "CN=Example CA", Issuer: "CN=Example Root",
 		Serial: "1", NotBefore: clk.t.AddDate(-1, 0, 0), NotAfter: clk.t.AddDate(5, 0, 0), IsCA: true}
-	round := func(r int) {
-		at := clk.t.Add(time.Duration(r) * 4 * time.Hour)
-		for start := 0; start < domains; start += batch {
-			rs := store.ResultSet{BatchID: fmt.Sprintf("r%d-%d", r, start), AgentID: agent.ID, Rejected: "[]",
-				Certificates: []store.Certificate{inter}}
-			for i := start; i < start+batch; i++ {
-				leaf := fmt.Sprintf("%064d", i+1)
-				rs.Certificates = append(rs.Certificates, store.Certificate{SHA256: leaf, DER: make([]byte, 1500),
-					Subject: "CN=" + ds[i].Host, Issuer: inter.Subject, Serial: leaf[:16], NotBefore: clk.t, NotAfter: notAfter,
-					Names: []string{ds[i].Host}})
-				rs.Observations = append(rs.Observations, store.Observation{ID: store.NewID(), DomainID: &ds[i].ID, AgentID: &agent.ID,
-					ObservedAt: at, Address: "192.0.2.1:443", DurationMS: int64(20 + r), TLSVersion: "TLS 1.3", CipherSuite: "TLS_AES_128_GCM_SHA256",
-					LeafSHA256: leaf, NotAfter: &notAfter, Verdict: benchVerdict, VerdictStatus: "ok", TrustStatus: "trusted",
-					Problems: []string{}, Chain: []string{leaf, inter.SHA256}})
-			}
-			clk.t = at
-			if _, err := s.SaveResults(ctx, org.ID, rs); err != nil {
-				b.Fatal(err)
-			}
+	return &benchFleet{s: s, clk: clk, org: org.ID, agent: agent.ID, ds: ds, inter: inter}
+}
+
+// check stores one check of every domain at at, in batches of 1,000; gen
+// picks the leaves (another gen is a renewal of every one).
+func (f *benchFleet) check(b *testing.B, at time.Time, gen, duration int) {
+	const batch = 1_000
+	f.clk.t = at
+	notAfter := at.AddDate(0, 3, 0)
+	for start := 0; start < len(f.ds); start += batch {
+		rs := store.ResultSet{BatchID: fmt.Sprintf("g%d-%s-%d", gen, at.Format(time.RFC3339), start), AgentID: f.agent, Rejected: "[]",
+			Certificates: []store.Certificate{f.inter}}
+		for i := start; i < min(start+batch, len(f.ds)); i++ {
+			d := f.ds[i]
+			leaf := fmt.Sprintf("%032d%032d", gen, i+1)
+			rs.Certificates = append(rs.Certificates, store.Certificate{SHA256: leaf, DER: make([]byte, 1500),
+				Subject: "CN=" + d.Host, Issuer: f.inter.Subject, Serial: leaf[:16], NotBefore: at, NotAfter: notAfter,
+				Names: []string{d.Host}})
+			rs.Observations = append(rs.Observations, store.Observation{ID: store.NewID(), DomainID: &d.ID, AgentID: &f.agent,
+				ObservedAt: at, Address: "192.0.2.1:443", DurationMS: int64(duration), TLSVersion: "TLS 1.3", CipherSuite: "TLS_AES_128_GCM_SHA256",
+				LeafSHA256: leaf, NotAfter: &notAfter, Verdict: benchVerdict, VerdictStatus: "ok", TrustStatus: "trusted",
+				Problems: []string{}, Chain: []string{leaf, f.inter.SHA256}})
+		}
+		if _, err := f.s.SaveResults(context.Background(), f.org, rs); err != nil {
+			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkBytesPerUnchangedCheck measures how much PostgreSQL keeps for a
+// check that changes nothing: 10,000 domains are checked once, then five
+// more times with the same results. bytes/check-2nd is the growth of the
+// second round per check, which on PostgreSQL pays once for the new row
+// versions of updated rows; bytes/check that of the four rounds after it
+// (the steady state), where VACUUM lets updates reuse that space, and
+// µs/check the wall time SaveResults took for them. Tables are vacuumed
+// before each measure, so run it in a database where no long transaction
+// holds back VACUUM (other tests' are). It runs once whatever b.N:
+// -benchtime 1x.
+func BenchmarkBytesPerUnchangedCheck(b *testing.B) {
+	const domains, steadyRounds = 10_000, 4
+	f := newBenchFleet(b, domains)
+	t0 := f.clk.t
+	round := func(r int) { f.check(b, t0.Add(time.Duration(r)*4*time.Hour), 0, 20+r) }
 	size := func() int64 {
-		n, err := store.DatabaseBytes(ctx, s)
+		n, err := store.DatabaseBytes(context.Background(), f.s)
 		if err != nil {
 			b.Fatal(err)
 		}
