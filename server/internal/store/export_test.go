@@ -41,3 +41,9 @@ func DatabaseBytes(ctx context.Context, s *Store) (int64, error) {
 		JOIN pg_namespace ns ON ns.oid = c.relnamespace WHERE ns.nspname = current_schema() AND c.relkind = 'r'`).Scan(&n).Error
 	return n, err
 }
+
+// MakeLegacySample makes an observation look as one stored before
+// change-only history: no last-seen time, no sample key.
+func MakeLegacySample(ctx context.Context, s *Store, id string) error {
+	return s.db.WithContext(ctx).Exec("UPDATE observations SET last_observed_at = NULL, sample_key = '' WHERE id = ?", id).Error
+}

@@ -52,7 +52,7 @@ func (s *Store) DomainHistory(ctx context.Context, orgID, domainID string) ([]Se
 		LastSeen  scanTime
 	}
 	err := s.db.WithContext(ctx).Table("observations o").
-		Select("c.sha256, c.subject, c.issuer, c.not_after, MIN(o.observed_at) AS first_seen, MAX(o.last_observed_at) AS last_seen, SUM(o.checks) AS count").
+		Select("c.sha256, c.subject, c.issuer, c.not_after, MIN(o.observed_at) AS first_seen, MAX(COALESCE(o.last_observed_at, o.observed_at)) AS last_seen, SUM(o.checks) AS count").
 		Joins("JOIN certificates c ON c.sha256 = o.leaf_sha256").
 		Where("o.organization_id = ? AND o.domain_id = ? AND o.leaf_sha256 <> ''", orgID, domainID).
 		Group("c.sha256, c.subject, c.issuer, c.not_after").
@@ -93,7 +93,7 @@ func (s *Store) DomainChanges(ctx context.Context, orgID, domainID string, limit
 func (s *Store) DomainErrors(ctx context.Context, orgID, domainID string, limit int) ([]Observation, error) {
 	var out []Observation
 	err := s.db.WithContext(ctx).Where("organization_id = ? AND domain_id = ? AND error <> ''", orgID, domainID).
-		Order("last_observed_at DESC, id").Limit(limit).Find(&out).Error
+		Order("COALESCE(last_observed_at, observed_at) DESC, id").Limit(limit).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: errors of domain %s: %w", domainID, err)
 	}

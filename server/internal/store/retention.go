@@ -35,7 +35,7 @@ const pruneBatch = 5000
 const (
 	pruneSamples = `DELETE FROM observations WHERE id IN (
 		SELECT o.id FROM observations o
-		WHERE o.observed_at < ? AND o.last_observed_at < ?
+		WHERE o.observed_at < ? AND COALESCE(o.last_observed_at, o.observed_at) < ?
 		  AND NOT EXISTS (SELECT 1 FROM domain_states s WHERE s.observation_id = o.id)
 		  AND NOT EXISTS (SELECT 1 FROM discovered_endpoints e WHERE e.observation_id = o.id)
 		LIMIT ?)`

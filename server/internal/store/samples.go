@@ -46,6 +46,15 @@ func sampleKey(o Observation) string {
 // drift without being a change.
 var repeatColumns = []string{"last_observed_at", "received_at", "address", "duration_ms", "error", "handshake_error", "verdict"}
 
+// AfterFind reads a sample stored before change-only history (migration
+// 00016) as what it is: one check, last seen when first seen.
+func (o *Observation) AfterFind(*gorm.DB) error {
+	if o.LastObservedAt.IsZero() {
+		o.LastObservedAt = o.ObservedAt
+	}
+	return nil
+}
+
 // currentSample is the sample a domain's state points at.
 type currentSample struct {
 	ObservationID string
@@ -187,7 +196,7 @@ func extendSamples(tx *gorm.DB, repeats []*Observation) error {
 	upsert := clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: set,
-		Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "excluded.last_observed_at >= observations.last_observed_at"}}},
+		Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "excluded.last_observed_at >= COALESCE(observations.last_observed_at, observations.observed_at)"}}},
 	}
 	if err := tx.Clauses(upsert).CreateInBatches(repeats, observationBatch).Error; err != nil {
 		return fmt.Errorf("repeated observations: %w", err)

@@ -225,3 +225,42 @@ func TestRepeatedFailuresCount(t *testing.T) {
 		})
 	}
 }
+
+// TestSamplesStoredBefore: a sample from before change-only history (no
+// last-seen time, no key) reads as one check, counts in the history, is
+// replaced by the next check and then pruned like any other.
+func TestSamplesStoredBefore(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			f := newHistoryFixture(t, d)
+			t0 := f.clk.t
+			f.save(t, check{leaf: "v1", tls: "TLS 1.3", at: t0})
+			state, err := f.s.DomainStateOf(ctx, f.org, f.domain)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := store.MakeLegacySample(ctx, f.s, state.ObservationID); err != nil {
+				t.Fatal(err)
+			}
+			if o, err := f.s.GetObservation(ctx, f.org, state.ObservationID); err != nil || !o.LastObservedAt.Equal(t0) {
+				t.Fatalf("legacy sample: %v, last observed %v", err, o.LastObservedAt)
+			}
+			f.save(t, check{leaf: "v1", tls: "TLS 1.3", at: t0.Add(time.Hour)})
+			f.save(t, check{leaf: "v1", tls: "TLS 1.3", at: t0.Add(2 * time.Hour)})
+			if n := f.count(t, "observations"); n != 2 {
+				t.Errorf("%d samples, want the legacy one and one new", n)
+			}
+			history, err := f.s.DomainHistory(ctx, f.org, f.domain)
+			if err != nil || len(history) != 1 || history[0].Count != 3 || !history[0].FirstSeen.Equal(t0) || !history[0].LastSeen.Equal(t0.Add(2*time.Hour)) {
+				t.Errorf("history: %v %+v", err, history)
+			}
+			f.clk.t = t0.Add(31 * day)
+			n, err := f.s.Prune(ctx, store.Retention{Samples: 30 * day, Audit: 365 * day, Deliveries: 90 * day, ResultBatches: 365 * day}, 100)
+			if err != nil || n.Samples != 1 {
+				t.Errorf("prune: %v %+v", err, n)
+			}
+		})
+	}
+}

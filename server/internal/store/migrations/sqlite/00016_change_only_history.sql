@@ -2,11 +2,11 @@
 -- An observation is now a run of identical checks: observed_at is the first
 -- check of the run, last_observed_at the latest, checks how many there were.
 -- sample_key digests what makes a check different (see store/samples.go).
+-- Rows stored before keep last_observed_at NULL (last seen when first seen)
+-- and an empty sample_key: filling them in would rewrite the whole table.
 ALTER TABLE observations ADD COLUMN last_observed_at DATETIME;
 ALTER TABLE observations ADD COLUMN checks INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE observations ADD COLUMN sample_key TEXT NOT NULL DEFAULT '';
--- SQLite cannot add NOT NULL to a column: the store always writes it.
-UPDATE observations SET last_observed_at = observed_at;
 
 -- Retention finds old rows by time, and keeps the samples still referenced.
 CREATE INDEX observations_observed_at ON observations (observed_at);
