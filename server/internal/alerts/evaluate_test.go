@@ -92,15 +92,15 @@ func (f *fixture) fired(fn func()) map[string]int {
 	return got
 }
 
-// scopeToTags narrows the organization's default rule to the tags.
-func (f *fixture) scopeToTags(tags ...string) {
+// changeRule changes the organization's default rule.
+func (f *fixture) changeRule(change func(*store.AlertRule)) {
 	f.t.Helper()
 	rules, err := f.st.ListAlertRules(f.ctx, f.org.ID)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	r := rules[0]
-	r.ScopeAll, r.ScopeTags = false, tags
+	change(&r)
 	if _, err := f.st.UpdateAlertRule(f.ctx, f.org.ID, r); err != nil {
 		f.t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestAgentOffline(t *testing.T) {
 
 func TestScopeByTag(t *testing.T) {
 	f := newFixture(t, store.SQLite)
-	f.scopeToTags("prod")
+	f.changeRule(func(r *store.AlertRule) { r.ScopeAll, r.ScopeTags = false, []string{"prod"} })
 	dev := f.domain("dev.example.com")
 	prod, err := f.st.CreateDomain(f.ctx, f.org.ID, store.Domain{Host: "prod.example.com", Port: 443, Protocol: "tls", Tags: []string{"prod"}})
 	if err != nil {

@@ -84,7 +84,7 @@ func TestRuleChangeMakesOrganizationDue(t *testing.T) {
 			if got := f.pass(); got.Domains != 0 {
 				t.Fatalf("nothing changed, yet %d domains loaded", got.Domains)
 			}
-			f.scopeToTags("prod")
+			f.changeRule(func(r *store.AlertRule) { r.ScopeAll, r.ScopeTags = false, []string{"prod"} })
 			var stats alerts.PassStats
 			want(t, "out of the rule's scope", f.fired(func() { stats = f.pass() }), map[string]int{"resolved": 1})
 			if stats.Domains != 2 {
@@ -171,6 +171,21 @@ func TestConcurrentPassesShareTheWork(t *testing.T) {
 			if got := len(f.alerts()); got != n {
 				t.Fatalf("%d alerts, want %d", got, n)
 			}
+		})
+	}
+}
+
+func TestDeletingAgentMakesOrganizationDue(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			f := newFixture(t, d)
+			f.changeRule(func(r *store.AlertRule) { r.ScopeAll, r.ScopeAgentIDs = false, []string{f.agent.ID} })
+			f.observe(f.domain("www.example.com"), "leaf", f.clk.t.Add(5*24*time.Hour), "")
+			want(t, "the agent's domain, 5 days left", f.evaluate(), map[string]int{"expiring": 1})
+			if err := f.st.DeleteAgent(f.ctx, f.org.ID, f.agent.ID); err != nil {
+				t.Fatal(err)
+			}
+			want(t, "its agent deleted", f.evaluate(), map[string]int{"resolved": 1})
 		})
 	}
 }
