@@ -189,3 +189,23 @@ func TestDeletingAgentMakesOrganizationDue(t *testing.T) {
 		})
 	}
 }
+
+func TestRetaggingDomainMakesItDue(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			f := newFixture(t, d)
+			f.changeRule(func(r *store.AlertRule) { r.ScopeAll, r.ScopeTags = false, []string{"prod"} })
+			dom, err := f.st.CreateDomain(f.ctx, f.org.ID, store.Domain{Host: "prod.example.com", Port: 443, Protocol: "tls", Tags: []string{"prod"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.observe(dom, "leaf", f.clk.t.Add(5*24*time.Hour), "")
+			want(t, "tagged prod, 5 days left", f.evaluate(), map[string]int{"expiring": 1})
+			dom.Tags = []string{"dev"}
+			if _, err := f.st.UpdateDomain(f.ctx, f.org.ID, dom); err != nil {
+				t.Fatal(err)
+			}
+			want(t, "retagged dev", f.evaluate(), map[string]int{"resolved": 1})
+		})
+	}
+}
