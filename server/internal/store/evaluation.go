@@ -49,7 +49,10 @@ func (s *Store) LoadDomainBatch(ctx context.Context, orgID string, domainIDs []s
 	in.Orgs[org.ID] = org
 	q := db.Table("domains d").Select(`d.id, d.organization_id, d.host, d.port, d.protocol, d.agent_id,
 		ds.checked_at, ds.leaf_sha256, ds.not_after, ds.error, ds.trust_status, ds.problems, ds.consecutive_failures, ds.failing_since`).
-		Joins("JOIN domain_states ds ON ds.domain_id = d.id").Where("d.organization_id = ? AND d.id IN ?", orgID, domainIDs)
+		Joins("JOIN domain_states ds ON ds.domain_id = d.id").
+		// The list on both sides, for PostgreSQL does not carry it across
+		// the join and would otherwise scan every state.
+		Where("d.organization_id = ? AND d.id IN ? AND ds.domain_id IN ?", orgID, domainIDs, domainIDs)
 	if err := q.Find(&in.Domains).Error; err != nil {
 		return in, fmt.Errorf("store: eval domains: %w", err)
 	}
