@@ -79,21 +79,30 @@ func (e *Evaluator) Pass(ctx context.Context, orgID string) (PassStats, error) {
 	if err := e.record(ctx, in, &stats); err != nil {
 		return stats, err
 	}
+	// Where each organization's claims got to in this pass; a domain made
+	// due behind that point waits for the next pass.
+	progress := make(map[string]*store.DueKey)
 	for stats.Batches < e.MaxBatches {
 		orgs, err := e.store.DueOrganizations(ctx, orgID, e.lastServed(), e.MaxBatches-stats.Batches)
 		if err != nil {
 			return stats, fmt.Errorf("alerts: evaluate: %w", err)
 		}
-		if len(orgs) == 0 {
-			break
-		}
+		claimed := false
 		for _, org := range orgs {
-			if err := e.evaluateBatch(ctx, org, &stats); err != nil {
+			last, seen := progress[org]
+			if seen && last == nil {
+				continue // nothing left after its last claim
+			}
+			if progress[org], err = e.evaluateBatch(ctx, org, last, &stats); err != nil {
 				return stats, err
 			}
+			claimed = claimed || progress[org] != nil
 			if orgID == "" {
 				e.served(org)
 			}
+		}
+		if !claimed {
+			break
 		}
 	}
 	if stats.Recorded > 0 {
@@ -105,24 +114,25 @@ func (e *Evaluator) Pass(ctx context.Context, orgID string) (PassStats, error) {
 	return stats, nil
 }
 
-// evaluateBatch claims a batch of the organization's due domains,
-// evaluates them, and sets when each is next due.
-func (e *Evaluator) evaluateBatch(ctx context.Context, orgID string, stats *PassStats) error {
-	claim, err := e.store.ClaimDue(ctx, orgID, e.Batch, e.Lease)
+// evaluateBatch claims a batch of the organization's due domains after
+// the given position, evaluates them, and sets when each is next due. It
+// returns where the batch ended, nil when there was nothing to claim.
+func (e *Evaluator) evaluateBatch(ctx context.Context, orgID string, after *store.DueKey, stats *PassStats) (*store.DueKey, error) {
+	claim, err := e.store.ClaimDue(ctx, orgID, after, e.Batch, e.Lease)
 	if err != nil {
-		return fmt.Errorf("alerts: evaluate: %w", err)
+		return nil, fmt.Errorf("alerts: evaluate: %w", err)
 	}
 	stats.Batches++
 	if len(claim.DomainIDs) == 0 {
-		return nil
+		return nil, nil
 	}
 	in, err := e.store.LoadDomainBatch(ctx, orgID, claim.DomainIDs)
 	if err != nil {
-		return fmt.Errorf("alerts: evaluate: %w", err)
+		return nil, fmt.Errorf("alerts: evaluate: %w", err)
 	}
 	stats.Domains += len(in.Domains)
 	if err := e.record(ctx, in, stats); err != nil {
-		return err
+		return nil, err
 	}
 	next := make(map[string]time.Time, len(in.Domains))
 	for _, d := range in.Domains {
@@ -131,9 +141,9 @@ func (e *Evaluator) evaluateBatch(ctx context.Context, orgID string, stats *Pass
 		}
 	}
 	if err := e.store.Reschedule(ctx, claim, next); err != nil {
-		return fmt.Errorf("alerts: evaluate: %w", err)
+		return nil, fmt.Errorf("alerts: evaluate: %w", err)
 	}
-	return nil
+	return claim.Last, nil
 }
 
 // record evaluates the input and stores what fired and what resolved.

@@ -100,31 +100,55 @@ func (s *Store) DueOrganizations(ctx context.Context, orgID, after string, limit
 // Claim is a batch of an organization's domains taken for evaluation.
 // Until is the lease: the rows say it as their due time, so that no other
 // pass takes them meanwhile, and a pass that dies leaves them due again
-// when it ends.
+// when it ends. Last is where the batch ends in the due order.
 type Claim struct {
 	OrganizationID string
 	DomainIDs      []string
 	Until          time.Time
+	Last           *DueKey
 }
 
-// ClaimDue takes up to limit of the organization's due domains, the
-// longest due first. On PostgreSQL, FOR UPDATE SKIP LOCKED lets replicas
-// claim side by side without taking the same row; SQLite has a single
-// writer anyway.
-func (s *Store) ClaimDue(ctx context.Context, orgID string, limit int, lease time.Duration) (Claim, error) {
+// DueKey is a position in an organization's due order. The claims of one
+// pass start after the previous one's, rather than walk again over the
+// index entries of the rows it just moved, which stay, dead, until vacuum.
+type DueKey struct {
+	DueAt    time.Time
+	DomainID string
+}
+
+// ClaimDue takes up to limit of the organization's due domains, after the
+// given position if any, the longest due first. On PostgreSQL, FOR UPDATE
+// SKIP LOCKED lets replicas claim side by side without taking the same
+// row; SQLite has a single writer anyway.
+func (s *Store) ClaimDue(ctx context.Context, orgID string, after *DueKey, limit int, lease time.Duration) (Claim, error) {
 	now := s.now()
 	c := Claim{OrganizationID: orgID, Until: now.Add(lease).Truncate(time.Microsecond)}
-	lock := ""
-	if s.dialect == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
+	q := "SELECT domain_id, due_at FROM evaluation_schedule WHERE organization_id = ? AND due_at <= ?"
+	args := []any{orgID, now}
+	if after != nil {
+		q += " AND (due_at, domain_id) > (?, ?)"
+		args = append(args, after.DueAt, after.DomainID)
 	}
-	sql := `UPDATE evaluation_schedule SET due_at = ?
-		WHERE domain_id IN (SELECT domain_id FROM evaluation_schedule
-			WHERE organization_id = ? AND due_at <= ? ORDER BY due_at LIMIT ?` + lock + `)
-		RETURNING domain_id`
-	err := s.retryBroken(ctx, func(db *gorm.DB) error {
-		c.DomainIDs = nil
-		return db.Raw(sql, c.Until, orgID, now, limit).Scan(&c.DomainIDs).Error
+	q += " ORDER BY due_at, domain_id LIMIT ?"
+	if s.dialect == Postgres {
+		q += " FOR UPDATE SKIP LOCKED"
+	}
+	args = append(args, limit)
+	err := s.transact(ctx, func(tx *gorm.DB) error {
+		var rows []scheduleRow
+		if err := tx.Raw(q, args...).Scan(&rows).Error; err != nil {
+			return err
+		}
+		c.DomainIDs, c.Last = make([]string, len(rows)), nil
+		if len(rows) == 0 {
+			return nil
+		}
+		for i, r := range rows {
+			c.DomainIDs[i] = r.DomainID
+		}
+		last := rows[len(rows)-1]
+		c.Last = &DueKey{DueAt: *last.DueAt, DomainID: last.DomainID}
+		return tx.Model(&scheduleRow{}).Where("domain_id IN ?", c.DomainIDs).Update("due_at", c.Until).Error
 	})
 	if err != nil {
 		return Claim{}, fmt.Errorf("store: claim due domains of %s: %w", orgID, err)

@@ -10,7 +10,10 @@ CREATE TABLE evaluation_schedule (
     due_at          TIMESTAMPTZ
 );
 CREATE INDEX evaluation_schedule_due ON evaluation_schedule (due_at);
-CREATE INDEX evaluation_schedule_org_due ON evaluation_schedule (organization_id, due_at);
+CREATE INDEX evaluation_schedule_org_due ON evaluation_schedule (organization_id, due_at, domain_id);
+-- Each pass moves the rows it evaluates: vacuum them early, so that the
+-- index scans for due rows do not walk over many dead entries.
+ALTER TABLE evaluation_schedule SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
 
 -- A pass reads the open alerts of its domains, or of agents, only.
 CREATE INDEX alerts_domain_open ON alerts (domain_id) WHERE state = 'open';

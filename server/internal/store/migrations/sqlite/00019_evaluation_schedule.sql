@@ -10,7 +10,7 @@ CREATE TABLE evaluation_schedule (
     due_at          DATETIME
 );
 CREATE INDEX evaluation_schedule_due ON evaluation_schedule (due_at);
-CREATE INDEX evaluation_schedule_org_due ON evaluation_schedule (organization_id, due_at);
+CREATE INDEX evaluation_schedule_org_due ON evaluation_schedule (organization_id, due_at, domain_id);
 
 -- A pass reads the open alerts of its domains, or of agents, only.
 CREATE INDEX alerts_domain_open ON alerts (domain_id) WHERE state = 'open';
