@@ -156,6 +156,39 @@ func crossedThresholds(sorted []int, notAfter, now time.Time) []int {
 	return out
 }
 
+// NextTransition is the earliest instant after now at which the domain's
+// conditions change with no new check: a threshold crossing of a rule
+// watching expiring certificates (see crossedThresholds), or the expiry
+// itself. It is zero when there is none, as for a domain that fails or a
+// rule without those events: then only a new check or a change of the
+// rules changes the outcome. Keep it in step with the time-driven
+// conditions above; instants too many only cost an evaluation.
+func NextTransition(rules []store.AlertRule, d store.EvalDomain, now time.Time) time.Time {
+	var next time.Time
+	if d.LeafSHA256 == "" || d.NotAfter == nil {
+		return next
+	}
+	for _, rule := range rules {
+		if rule.OrganizationID != d.OrganizationID || !inScope(rule, d) {
+			continue
+		}
+		var days []int
+		if slices.Contains(rule.Events, notify.TypeExpiring) {
+			days = rule.Thresholds
+		}
+		if len(days) > 0 || slices.Contains(rule.Events, notify.TypeExpired) {
+			days = append(slices.Clone(days), 0)
+		}
+		for _, t := range days {
+			at := d.NotAfter.Add(-time.Duration(t) * day)
+			if at.After(now) && (next.IsZero() || at.Before(next)) {
+				next = at
+			}
+		}
+	}
+	return next
+}
+
 func problemDetail(typ string, d store.EvalDomain) string {
 	switch typ {
 	case notify.TypeInvalidChain:

@@ -2,12 +2,15 @@ package alerts_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for seeding
 
 	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/store"
@@ -21,7 +24,8 @@ func BenchmarkEvaluate(b *testing.B) {
 	const n, expiring = 100_000, 20_000
 	ctx := context.Background()
 	var statements atomic.Int64
-	st := storetest.Open(b, store.Postgres, store.Options{Statements: &statements})
+	dsn := storetest.PostgresSchemaURL(b)
+	st := storetest.OpenPostgresURL(b, dsn, store.Options{Statements: &statements})
 	_, org, err := st.CreateAccount(ctx, "bench@example.com", "h", "Bench")
 	if err != nil {
 		b.Fatal(err)
@@ -46,6 +50,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	if _, err := st.SaveResults(ctx, org.ID, store.ResultSet{BatchID: "seed", Observations: obs, Rejected: "[]"}); err != nil {
 		b.Fatal(err)
 	}
+	analyze(b, dsn)
 	ev := alerts.NewEvaluator(st, "https://x", slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	pass := func(b *testing.B) {
 		statements.Store(0)
@@ -87,4 +92,95 @@ func BenchmarkEvaluate(b *testing.B) {
 			pass(b)
 		}
 	})
+}
+
+// BenchmarkPassNothingDue runs a scheduled pass over a server whose
+// domains are all evaluated already and none due: ten organizations with
+// an agent each, and 100,000 or 1,000,000 domains seeded with SQL (each
+// expiring in 31 to 395 days, due at its 30-day crossing). Seeding
+// 1,000,000 takes minutes: run it with -benchtime bounded, e.g.
+//
+//	go test -run '^$' -bench 'PassNothingDue' -benchtime 20x ./internal/alerts
+func BenchmarkPassNothingDue(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			ctx := context.Background()
+			var statements atomic.Int64
+			dsn := storetest.PostgresSchemaURL(b)
+			st := storetest.OpenPostgresURL(b, dsn, store.Options{Statements: &statements})
+			seedEvaluated(b, st, dsn, n)
+			ev := alerts.NewEvaluator(st, "https://x", slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+			var domains int
+			statements.Store(0)
+			// b.Loop runs this function once, so the seed is made once.
+			for b.Loop() {
+				stats, err := ev.Pass(ctx, "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				domains += stats.Domains
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/pass")
+			b.ReportMetric(float64(statements.Load())/float64(b.N), "statements/pass")
+			b.ReportMetric(float64(domains)/float64(b.N), "domains/pass")
+		})
+	}
+}
+
+// seedEvaluated writes n domains, spread over ten organizations, with
+// their states and evaluation schedule, as a pass would have left them.
+func seedEvaluated(b *testing.B, st *store.Store, dsn string, n int) {
+	ctx := context.Background()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for i := range 10 {
+		_, org, err := st.CreateAccount(ctx, fmt.Sprintf("o%d@example.com", i), "h", fmt.Sprint("Org ", i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		agent, err := st.CreateAgent(ctx, org.ID, store.Agent{Name: "a", Prefix: "p", TokenHash: "agent-" + org.ID})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := st.TouchAgent(ctx, org.ID, agent.ID, "1.0", "10.0.0.1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	seed := []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO domains (id, organization_id, host, port, protocol, created_at, updated_at)
+		  WITH o AS (SELECT array_agg(id ORDER BY id) AS ids FROM organizations)
+		  SELECT 'd' || lpad(i::text, 7, '0'), o.ids[1 + i % 10], 'h' || i || '.example.com', 443, 'tls', now(), now()
+		  FROM generate_series(1, $1::int) i, o`, []any{n}},
+		{`INSERT INTO domain_states (domain_id, observation_id, checked_at, leaf_sha256, not_after)
+		  SELECT id, 'o' || id, now(), md5(id) || md5(id), now() + (31 + abs(hashtext(id)) % 365) * interval '1 day'
+		  FROM domains`, nil},
+		{`INSERT INTO evaluation_schedule (domain_id, organization_id, due_at)
+		  SELECT d.id, d.organization_id, ds.not_after - interval '30 days'
+		  FROM domains d JOIN domain_states ds ON ds.domain_id = d.id`, nil},
+	}
+	for _, q := range seed {
+		if _, err := db.ExecContext(ctx, q.sql, q.args...); err != nil {
+			b.Fatalf("seed: %v", err)
+		}
+	}
+	analyze(b, dsn)
+}
+
+// analyze gathers the planner's statistics after seeding, as autovacuum
+// would before long, so that plans are those of a server in use.
+func analyze(b *testing.B, dsn string) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("ANALYZE"); err != nil {
+		b.Fatalf("analyze: %v", err)
+	}
 }

@@ -71,18 +71,39 @@ func (f *fixture) observe(d store.Domain, leaf string, notAfter time.Time, errTe
 // evaluate runs a pass and returns the alerts it recorded, by type.
 func (f *fixture) evaluate() map[string]int {
 	f.t.Helper()
+	return f.fired(func() {
+		if err := f.ev.RunOrg(f.ctx, f.org.ID); err != nil {
+			f.t.Fatal(err)
+		}
+	})
+}
+
+// fired runs fn and returns the alerts recorded meanwhile, by type.
+func (f *fixture) fired(fn func()) map[string]int {
+	f.t.Helper()
 	before := f.alerts()
-	if err := f.ev.RunOrg(f.ctx, f.org.ID); err != nil {
-		f.t.Fatal(err)
-	}
-	after := f.alerts()
+	fn()
 	got := map[string]int{}
-	for id, a := range after {
+	for id, a := range f.alerts() {
 		if _, ok := before[id]; !ok {
 			got[a.Type]++
 		}
 	}
 	return got
+}
+
+// changeRule changes the organization's default rule.
+func (f *fixture) changeRule(change func(*store.AlertRule)) {
+	f.t.Helper()
+	rules, err := f.st.ListAlertRules(f.ctx, f.org.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	r := rules[0]
+	change(&r)
+	if _, err := f.st.UpdateAlertRule(f.ctx, f.org.ID, r); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 func (f *fixture) alerts() map[string]store.Alert {
@@ -213,15 +234,7 @@ func TestAgentOffline(t *testing.T) {
 
 func TestScopeByTag(t *testing.T) {
 	f := newFixture(t, store.SQLite)
-	rules, err := f.st.ListAlertRules(f.ctx, f.org.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := rules[0]
-	r.ScopeAll, r.ScopeTags = false, []string{"prod"}
-	if _, err := f.st.UpdateAlertRule(f.ctx, f.org.ID, r); err != nil {
-		t.Fatal(err)
-	}
+	f.changeRule(func(r *store.AlertRule) { r.ScopeAll, r.ScopeTags = false, []string{"prod"} })
 	dev := f.domain("dev.example.com")
 	prod, err := f.st.CreateDomain(f.ctx, f.org.ID, store.Domain{Host: "prod.example.com", Port: 443, Protocol: "tls", Tags: []string{"prod"}})
 	if err != nil {

@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"certinel.dev/server/internal/store"
 )
 
 // Evaluator runs evaluation passes: on a schedule for everyone, and right
-// after an ingest for the organization concerned.
+// after an ingest for the organization concerned. A pass evaluates only
+// the domains due (checked since, or reaching a threshold, or under
+// changed rules), in bounded batches, so its cost and memory follow what
+// changed rather than how many domains the server holds.
 type Evaluator struct {
 	store   *store.Store
 	baseURL string
@@ -18,28 +22,132 @@ type Evaluator struct {
 	// recorded is told when alerts were written, to wake the outbox.
 	recorded func()
 
+	// Batch bounds the domains one claim loads; MaxBatches the claims of
+	// one pass, the rest waiting for the next; Lease how long a claim
+	// keeps its domains from other passes, should this one die.
+	Batch      int
+	MaxBatches int
+	Lease      time.Duration
+
 	mu      sync.Mutex
 	pending map[string]bool
 	wake    chan struct{}
+	// cursor is the organization served last, so that passes go round
+	// the organizations and a big one cannot starve the others.
+	cursor string
 }
 
 // NewEvaluator builds an Evaluator; baseURL makes the dashboard links.
 func NewEvaluator(st *store.Store, baseURL string, log *slog.Logger, recorded func()) *Evaluator {
 	return &Evaluator{store: st, baseURL: baseURL, log: log, recorded: recorded,
+		Batch: 1000, MaxBatches: 200, Lease: 5 * time.Minute,
 		pending: map[string]bool{}, wake: make(chan struct{}, 1)}
+}
+
+// PassStats tells what a pass did.
+type PassStats struct {
+	// Batches counts the claims, Domains the domains loaded.
+	Batches, Domains int
+	// Agents counts the agents evaluated.
+	Agents int
+	// Recorded counts the new alerts and resolutions.
+	Recorded int
 }
 
 // Run evaluates every organization (the scheduled pass).
 func (e *Evaluator) Run(ctx context.Context) error {
-	return e.RunOrg(ctx, "")
+	_, err := e.Pass(ctx, "")
+	return err
 }
 
 // RunOrg evaluates one organization, or all when orgID is empty.
 func (e *Evaluator) RunOrg(ctx context.Context, orgID string) error {
-	in, err := e.store.LoadEvalInput(ctx, orgID)
+	_, err := e.Pass(ctx, orgID)
+	return err
+}
+
+// Pass evaluates the agents, then the due domains of one organization, or
+// of all when orgID is empty: one batch per organization in turn, until
+// nothing is due or MaxBatches batches are done.
+func (e *Evaluator) Pass(ctx context.Context, orgID string) (PassStats, error) {
+	var stats PassStats
+	in, err := e.store.LoadAgentInput(ctx, orgID)
 	if err != nil {
-		return fmt.Errorf("alerts: evaluate: %w", err)
+		return stats, fmt.Errorf("alerts: evaluate agents: %w", err)
 	}
+	stats.Agents = len(in.Agents)
+	if err := e.record(ctx, in, &stats); err != nil {
+		return stats, err
+	}
+	// Where each organization's claims got to in this pass; a domain made
+	// due behind that point waits for the next pass.
+	progress := make(map[string]*store.DueKey)
+	for stats.Batches < e.MaxBatches {
+		orgs, err := e.store.DueOrganizations(ctx, orgID, e.lastServed(), e.MaxBatches-stats.Batches)
+		if err != nil {
+			return stats, fmt.Errorf("alerts: evaluate: %w", err)
+		}
+		claimed := false
+		for _, org := range orgs {
+			last, seen := progress[org]
+			if seen && last == nil {
+				continue // nothing left after its last claim
+			}
+			if progress[org], err = e.evaluateBatch(ctx, org, last, &stats); err != nil {
+				return stats, err
+			}
+			claimed = claimed || progress[org] != nil
+			if orgID == "" {
+				e.served(org)
+			}
+		}
+		if !claimed {
+			break
+		}
+	}
+	if stats.Recorded > 0 {
+		e.log.Info("alerts recorded", "organization", orgID, "new", stats.Recorded)
+		if e.recorded != nil {
+			e.recorded()
+		}
+	}
+	return stats, nil
+}
+
+// evaluateBatch claims a batch of the organization's due domains after
+// the given position, evaluates them, and sets when each is next due. It
+// returns where the batch ended, nil when there was nothing to claim.
+func (e *Evaluator) evaluateBatch(ctx context.Context, orgID string, after *store.DueKey, stats *PassStats) (*store.DueKey, error) {
+	claim, err := e.store.ClaimDue(ctx, orgID, after, e.Batch, e.Lease)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: evaluate: %w", err)
+	}
+	stats.Batches++
+	if len(claim.DomainIDs) == 0 {
+		return nil, nil
+	}
+	in, err := e.store.LoadDomainBatch(ctx, orgID, claim.DomainIDs)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: evaluate: %w", err)
+	}
+	stats.Domains += len(in.Domains)
+	if err := e.record(ctx, in, stats); err != nil {
+		return nil, err
+	}
+	next := make(map[string]time.Time, len(in.Domains))
+	for _, d := range in.Domains {
+		if t := NextTransition(in.Rules, d, in.Now); !t.IsZero() {
+			next[d.ID] = t
+		}
+	}
+	if err := e.store.Reschedule(ctx, claim, next); err != nil {
+		return nil, fmt.Errorf("alerts: evaluate: %w", err)
+	}
+	return claim.Last, nil
+}
+
+// record evaluates the input and stores what fired and what resolved.
+func (e *Evaluator) record(ctx context.Context, in store.EvalInput, stats *PassStats) error {
 	fired, resolved := Evaluate(in, e.baseURL)
 	if len(fired) == 0 && len(resolved) == 0 {
 		return nil
@@ -48,13 +156,20 @@ func (e *Evaluator) RunOrg(ctx context.Context, orgID string) error {
 	if err != nil {
 		return fmt.Errorf("alerts: evaluate: %w", err)
 	}
-	if n > 0 {
-		e.log.Info("alerts recorded", "organization", orgID, "new", n)
-		if e.recorded != nil {
-			e.recorded()
-		}
-	}
+	stats.Recorded += n
 	return nil
+}
+
+func (e *Evaluator) lastServed() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cursor
+}
+
+func (e *Evaluator) served(orgID string) {
+	e.mu.Lock()
+	e.cursor = orgID
+	e.mu.Unlock()
 }
 
 // Trigger asks for an evaluation of the organization soon. Requests pile

@@ -108,6 +108,10 @@ func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
 		if err != nil {
 			return "", err
 		}
+		// Rules scoped to the agent no longer cover its domains.
+		if err := markOrgDue(tx, orgID, s.now()); err != nil {
+			return "", err
+		}
 		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&Agent{}))
 	})
 	if err != nil {

@@ -209,6 +209,10 @@ func (s *Store) UpdateDomain(ctx context.Context, orgID string, d Domain) (Domai
 		if err := affected(res); err != nil {
 			return "", err
 		}
+		// Its tags and agent decide which rules apply to it.
+		if err := markDue(tx, orgID, []string{d.ID}, d.UpdatedAt); err != nil {
+			return "", err
+		}
 		return d.ID, replaceTags(tx, orgID, d.ID, d.Tags)
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -235,6 +236,9 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 		return err
 	}
 	if err := recordChanges(tx, orgID, latest); err != nil {
+		return err
+	}
+	if err := markDue(tx, orgID, slices.Collect(maps.Keys(latest)), now); err != nil {
 		return err
 	}
 	return upsertStates(tx, latest)

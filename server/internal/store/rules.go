@@ -51,6 +51,9 @@ func (s *Store) CreateAlertRule(ctx context.Context, orgID string, r AlertRule) 
 		if err := checkRuleRefs(tx, orgID, r); err != nil {
 			return "", err
 		}
+		if err := markOrgDue(tx, orgID, now); err != nil {
+			return "", err
+		}
 		return r.ID, tx.Create(&r).Error
 	})
 	if err != nil {
@@ -65,6 +68,9 @@ func (s *Store) UpdateAlertRule(ctx context.Context, orgID string, r AlertRule) 
 	r.UpdatedAt = s.now()
 	err := s.change(ctx, orgID, "alert_rule.update", "alert_rule", map[string]string{"name": r.Name}, func(tx *gorm.DB) (string, error) {
 		if err := checkRuleRefs(tx, orgID, r); err != nil {
+			return "", err
+		}
+		if err := markOrgDue(tx, orgID, r.UpdatedAt); err != nil {
 			return "", err
 		}
 		return r.ID, affected(tx.Model(&AlertRule{}).Where("organization_id = ? AND id = ?", orgID, r.ID).
