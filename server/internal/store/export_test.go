@@ -15,3 +15,21 @@ func RawChannelConfig(ctx context.Context, s *Store, id string) (string, error) 
 func SetRawChannelConfig(ctx context.Context, s *Store, id, cfg string) error {
 	return s.db.WithContext(ctx).Model(&Channel{}).Where("id = ?", id).UpdateColumn("config", cfg).Error
 }
+
+// InventoryDrift lists the organization's certificates whose summary
+// (serving, leaf_serving, trust_status) differs from a recount over the
+// current domain states, the way the inventory was computed before it had
+// a summary.
+func InventoryDrift(ctx context.Context, s *Store, orgID string) ([]string, error) {
+	var drift []string
+	err := s.db.WithContext(ctx).Table("org_certificates").Where("organization_id = ?", orgID).
+		Where(`serving <> (SELECT COUNT(DISTINCT s.domain_id) FROM domain_states s
+			JOIN observation_certificates ocs ON ocs.observation_id = s.observation_id
+			JOIN domains d ON d.id = s.domain_id
+			WHERE ocs.sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id)
+		OR leaf_serving <> (SELECT COUNT(*) FROM domain_states s JOIN domains d ON d.id = s.domain_id
+			WHERE s.leaf_sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id)
+		OR trust_status <> `+trustSQL).
+		Order("sha256").Pluck("sha256", &drift).Error
+	return drift, err
+}

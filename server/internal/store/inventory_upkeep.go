@@ -1,0 +1,258 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// The inventory summary (org_certificates.serving, leaf_serving and
+// trust_status) says what the organization's current domain states say of
+// each certificate. The counts move by deltas, from the chain a state held
+// to the chain that replaces it, because recounting a shared intermediate
+// would read every chain that ever held it; the trust verdict is recomputed
+// for the leaves a change touches, which is an indexed lookup each.
+
+// servingDelta is how much a certificate's two counts move.
+type servingDelta struct{ serving, leaf int }
+
+// heldState is the part of a domain's current state the summary counts.
+type heldState struct {
+	DomainID      string
+	ObservationID string
+	LeafSHA256    string `gorm:"column:leaf_sha256"`
+	CheckedAt     scanTime
+}
+
+// saveStatesCounted moves each domain's state forward (upsertStates) and
+// the inventory summary with it. The previous states are locked first, so a
+// concurrent batch for the same domain counts from the state this one
+// leaves, never from the same old one.
+func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation) error {
+	ids := make([]string, 0, len(latest))
+	for id := range latest {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	prev, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), ids)
+	if err != nil {
+		return err
+	}
+	if err := upsertStates(tx, latest); err != nil {
+		return err
+	}
+	var gone []heldState
+	delta := map[string]servingDelta{}
+	for _, id := range ids {
+		o := latest[id]
+		if p, ok := prev[id]; ok {
+			if o.ObservedAt.Before(p.CheckedAt.Time) {
+				continue // a late result: upsertStates kept the newer state
+			}
+			gone = append(gone, p)
+		}
+		for _, sha := range distinct(o.Chain) {
+			d := delta[sha]
+			d.serving++
+			delta[sha] = d
+		}
+		if o.LeafSHA256 != "" {
+			d := delta[o.LeafSHA256]
+			d.leaf++
+			delta[o.LeafSHA256] = d
+		}
+	}
+	leaves, err := releaseStates(tx, orgID, gone, delta)
+	if err != nil {
+		return err
+	}
+	stale, err := trustDiffers(tx, orgID, latest)
+	if err != nil {
+		return err
+	}
+	return refreshTrust(tx, orgID, append(leaves, stale...))
+}
+
+// trustDiffers lists the leaves whose summary says another trust verdict
+// than the batch's latest states: a check that changes nothing costs one
+// read here, and no write.
+func trustDiffers(tx *gorm.DB, orgID string, latest map[string]*Observation) ([]string, error) {
+	said := map[string]string{}
+	for _, o := range latest {
+		if o.LeafSHA256 != "" {
+			said[o.LeafSHA256] = o.TrustStatus
+		}
+	}
+	shas := make([]string, 0, len(said))
+	for sha := range said {
+		shas = append(shas, sha)
+	}
+	var out []string
+	for start := 0; start < len(shas); start += certificateBatch {
+		var rows []struct {
+			SHA256      string `gorm:"column:sha256"`
+			TrustStatus string
+		}
+		err := tx.Table("org_certificates").Select("sha256, trust_status").
+			Where("organization_id = ? AND sha256 IN ?", orgID, shas[start:min(start+certificateBatch, len(shas))]).
+			Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("inventory trust: %w", err)
+		}
+		for _, r := range rows {
+			if said[r.SHA256] != r.TrustStatus {
+				out = append(out, r.SHA256)
+			}
+		}
+	}
+	return out, nil
+}
+
+// releaseStates takes the given states out of the summary, on top of the
+// counts already in delta, and applies the whole change. It returns the
+// leaves whose count moved: their trust verdict needs a refresh once the
+// states are written.
+func releaseStates(tx *gorm.DB, orgID string, gone []heldState, delta map[string]servingDelta) ([]string, error) {
+	obsIDs := make([]string, 0, len(gone))
+	for _, p := range gone {
+		obsIDs = append(obsIDs, p.ObservationID)
+		if p.LeafSHA256 != "" {
+			d := delta[p.LeafSHA256]
+			d.leaf--
+			delta[p.LeafSHA256] = d
+		}
+	}
+	chains, err := chainsOf(tx, obsIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range gone {
+		for _, sha := range distinct(chains[p.ObservationID]) {
+			d := delta[sha]
+			d.serving--
+			delta[sha] = d
+		}
+	}
+	return applyServing(tx, orgID, delta)
+}
+
+// heldStates reads the current states of the given domains.
+func heldStates(tx *gorm.DB, domainIDs []string) (map[string]heldState, error) {
+	out := make(map[string]heldState, len(domainIDs))
+	for start := 0; start < len(domainIDs); start += observationBatch {
+		var rows []heldState
+		err := tx.Table("domain_states").Select("domain_id, observation_id, leaf_sha256, checked_at").
+			Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).
+			Order("domain_id").Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("held states: %w", err)
+		}
+		for _, r := range rows {
+			out[r.DomainID] = r
+		}
+	}
+	return out, nil
+}
+
+// chainsOf reads the chains of the given observations.
+func chainsOf(tx *gorm.DB, obsIDs []string) (map[string][]string, error) {
+	out := make(map[string][]string, len(obsIDs))
+	for start := 0; start < len(obsIDs); start += observationBatch {
+		var rows []ObservationCertificate
+		err := tx.Select("observation_id, sha256").
+			Where("observation_id IN ?", obsIDs[start:min(start+observationBatch, len(obsIDs))]).Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("held chains: %w", err)
+		}
+		for _, r := range rows {
+			out[r.ObservationID] = append(out[r.ObservationID], r.SHA256)
+		}
+	}
+	return out, nil
+}
+
+// applyServing adds the deltas to the summary, one statement per distinct
+// delta (renewals give a handful), in fingerprint order like every write
+// concurrent batches share. It returns the leaves whose count moved.
+func applyServing(tx *gorm.DB, orgID string, delta map[string]servingDelta) ([]string, error) {
+	byDelta := map[servingDelta][]string{}
+	var leaves []string
+	for sha, d := range delta {
+		if d != (servingDelta{}) {
+			byDelta[d] = append(byDelta[d], sha)
+		}
+		if d.leaf != 0 {
+			leaves = append(leaves, sha)
+		}
+	}
+	for d, shas := range byDelta {
+		slices.Sort(shas)
+		for start := 0; start < len(shas); start += certificateBatch {
+			err := tx.Table("org_certificates").
+				Where("organization_id = ? AND sha256 IN ?", orgID, shas[start:min(start+certificateBatch, len(shas))]).
+				Updates(map[string]any{
+					"serving":      gorm.Expr("serving + ?", d.serving),
+					"leaf_serving": gorm.Expr("leaf_serving + ?", d.leaf),
+				}).Error
+			if err != nil {
+				return nil, fmt.Errorf("inventory counts: %w", err)
+			}
+		}
+	}
+	return leaves, nil
+}
+
+// trustSQL prefers what a monitored domain last said of the certificate and
+// falls back to its latest discovery, so certificates nobody monitors yet
+// still carry a verdict.
+const trustSQL = `COALESCE((SELECT s.trust_status FROM domain_states s
+	JOIN domains d ON d.id = s.domain_id
+	WHERE s.leaf_sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id
+	ORDER BY s.checked_at DESC LIMIT 1), (SELECT e.trust_status FROM discovered_endpoints e
+	WHERE e.leaf_sha256 = org_certificates.sha256 AND e.organization_id = org_certificates.organization_id
+	ORDER BY e.last_seen_at DESC LIMIT 1), '')`
+
+// refreshTrust recomputes the trust verdict of the given leaves.
+func refreshTrust(tx *gorm.DB, orgID string, leaves []string) error {
+	slices.Sort(leaves)
+	leaves = slices.Compact(leaves)
+	for start := 0; start < len(leaves); start += certificateBatch {
+		err := tx.Table("org_certificates").
+			Where("organization_id = ? AND sha256 IN ?", orgID, leaves[start:min(start+certificateBatch, len(leaves))]).
+			Update("trust_status", gorm.Expr(trustSQL)).Error
+		if err != nil {
+			return fmt.Errorf("inventory trust: %w", err)
+		}
+	}
+	return nil
+}
+
+// releaseDomains takes domains about to be deleted out of the summary; the
+// caller deletes them and then calls refreshTrust with the leaves returned,
+// which the deleted states no longer vouch for.
+func releaseDomains(tx *gorm.DB, orgID string, domainIDs []string) ([]string, error) {
+	held, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), domainIDs)
+	if err != nil {
+		return nil, err
+	}
+	gone := make([]heldState, 0, len(held))
+	var leaves []string
+	for _, id := range domainIDs {
+		if p, ok := held[id]; ok {
+			gone = append(gone, p)
+			leaves = append(leaves, p.LeafSHA256)
+		}
+	}
+	if _, err := releaseStates(tx, orgID, gone, map[string]servingDelta{}); err != nil {
+		return nil, err
+	}
+	return leaves, nil
+}
+
+func distinct(shas []string) []string {
+	out := slices.Clone(shas)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
