@@ -17,24 +17,41 @@ ALTER TABLE org_certificates ADD COLUMN serving INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE org_certificates ADD COLUMN leaf_serving INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE org_certificates ADD COLUMN trust_status TEXT NOT NULL DEFAULT '';
 
-UPDATE org_certificates SET
-    subject = (SELECT c.subject FROM certificates c WHERE c.sha256 = org_certificates.sha256),
-    issuer = (SELECT c.issuer FROM certificates c WHERE c.sha256 = org_certificates.sha256),
-    key_type = (SELECT c.key_type FROM certificates c WHERE c.sha256 = org_certificates.sha256),
-    is_ca = (SELECT c.is_ca FROM certificates c WHERE c.sha256 = org_certificates.sha256),
-    not_before = (SELECT c.not_before FROM certificates c WHERE c.sha256 = org_certificates.sha256),
-    not_after = (SELECT c.not_after FROM certificates c WHERE c.sha256 = org_certificates.sha256),
-    serving = (SELECT COUNT(DISTINCT s.domain_id) FROM domain_states s
-        JOIN observation_certificates ocs ON ocs.observation_id = s.observation_id
-        JOIN domains d ON d.id = s.domain_id
-        WHERE ocs.sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id),
-    leaf_serving = (SELECT COUNT(*) FROM domain_states s JOIN domains d ON d.id = s.domain_id
-        WHERE s.leaf_sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id),
-    trust_status = COALESCE((SELECT s.trust_status FROM domain_states s JOIN domains d ON d.id = s.domain_id
-        WHERE s.leaf_sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id
-        ORDER BY s.checked_at DESC LIMIT 1), (SELECT e.trust_status FROM discovered_endpoints e
-        WHERE e.leaf_sha256 = org_certificates.sha256 AND e.organization_id = org_certificates.organization_id
-        ORDER BY e.last_seen_at DESC LIMIT 1), '');
+-- Set-based fills: a correlated count per row would scan every state for
+-- each certificate.
+UPDATE org_certificates SET subject = c.subject, issuer = c.issuer, key_type = c.key_type, is_ca = c.is_ca,
+    not_before = c.not_before, not_after = c.not_after
+FROM certificates c WHERE c.sha256 = org_certificates.sha256;
+
+UPDATE org_certificates SET serving = x.n FROM (
+    SELECT d.organization_id, ocs.sha256, COUNT(DISTINCT s.domain_id) AS n
+    FROM domain_states s JOIN domains d ON d.id = s.domain_id
+    JOIN observation_certificates ocs ON ocs.observation_id = s.observation_id
+    GROUP BY d.organization_id, ocs.sha256) x
+WHERE x.organization_id = org_certificates.organization_id AND x.sha256 = org_certificates.sha256;
+
+UPDATE org_certificates SET leaf_serving = x.n FROM (
+    SELECT d.organization_id, s.leaf_sha256, COUNT(*) AS n
+    FROM domain_states s JOIN domains d ON d.id = s.domain_id
+    WHERE s.leaf_sha256 <> '' GROUP BY d.organization_id, s.leaf_sha256) x
+WHERE x.organization_id = org_certificates.organization_id AND x.leaf_sha256 = org_certificates.sha256;
+
+UPDATE org_certificates SET trust_status = x.trust_status FROM (
+    SELECT organization_id, leaf_sha256, trust_status FROM (
+        SELECT d.organization_id, s.leaf_sha256, s.trust_status, ROW_NUMBER() OVER (
+            PARTITION BY d.organization_id, s.leaf_sha256 ORDER BY s.checked_at DESC) AS place
+        FROM domain_states s JOIN domains d ON d.id = s.domain_id WHERE s.leaf_sha256 <> '') r
+    WHERE place = 1) x
+WHERE x.organization_id = org_certificates.organization_id AND x.leaf_sha256 = org_certificates.sha256;
+
+UPDATE org_certificates SET trust_status = x.trust_status FROM (
+    SELECT organization_id, leaf_sha256, trust_status FROM (
+        SELECT e.organization_id, e.leaf_sha256, e.trust_status, ROW_NUMBER() OVER (
+            PARTITION BY e.organization_id, e.leaf_sha256 ORDER BY e.last_seen_at DESC) AS place
+        FROM discovered_endpoints e WHERE e.leaf_sha256 <> '') r
+    WHERE place = 1) x
+WHERE x.organization_id = org_certificates.organization_id AND x.leaf_sha256 = org_certificates.sha256
+    AND org_certificates.leaf_serving = 0;
 
 -- The inventory's order (soonest expiry first) and the stale-endpoint
 -- insight's set of served leaves.
