@@ -119,7 +119,7 @@ func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
 				return "", err
 			}
 		}
-		if err := refreshTrust(tx, orgID, leaves); err != nil {
+		if err := refreshLeaves(tx, orgID, leaves); err != nil {
 			return "", err
 		}
 		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&Agent{}))

@@ -51,15 +51,18 @@ type CertificateFilter struct {
 // every filter and the order use the summary's own columns, so a page costs
 // the same whatever the number of endpoints behind it.
 func (s *Store) inventory(ctx context.Context, orgID string) *gorm.DB {
-	return s.db.WithContext(ctx).Table("org_certificates oc").
-		Select("certificates.*, oc.first_seen, oc.last_seen, oc.serving, oc.trust_status AS trust").
-		Joins("JOIN certificates ON certificates.sha256 = oc.sha256").
-		Where("oc.organization_id = ?", orgID)
+	return withCertificates(s.db.WithContext(ctx).Table("org_certificates oc").Where("oc.organization_id = ?", orgID))
+}
+
+func withCertificates(q *gorm.DB) *gorm.DB {
+	return q.Select("certificates.*, oc.first_seen, oc.last_seen, oc.serving, oc.trust_status AS trust").
+		Joins("JOIN certificates ON certificates.sha256 = oc.sha256")
 }
 
 // ListCertificates lists the organization's inventory, soonest expiry first.
+// The count reads the summary alone; only the page joins the certificates.
 func (s *Store) ListCertificates(ctx context.Context, orgID string, f CertificateFilter, page Page) ([]InventoryItem, int64, error) {
-	q := s.inventory(ctx, orgID)
+	q := s.db.WithContext(ctx).Table("org_certificates oc").Where("oc.organization_id = ?", orgID)
 	if f.Query != "" {
 		like := "%" + escapeLike(f.Query) + "%"
 		q = q.Where("(oc.subject LIKE ? ESCAPE '\\' OR oc.issuer LIKE ? ESCAPE '\\' OR oc.sha256 LIKE ? ESCAPE '\\')",
@@ -92,7 +95,7 @@ func (s *Store) ListCertificates(ctx context.Context, orgID string, f Certificat
 		return nil, 0, fmt.Errorf("store: count certificates: %w", err)
 	}
 	var out []InventoryItem
-	if err := q.Order("oc.not_after, oc.sha256").Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
+	if err := withCertificates(q).Order("oc.not_after, oc.sha256").Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: list certificates: %w", err)
 	}
 	return out, total, nil

@@ -255,7 +255,7 @@ func (s *Store) DeleteDomain(ctx context.Context, orgID, id string) error {
 		if err := affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&Domain{})); err != nil {
 			return "", err
 		}
-		return id, refreshTrust(tx, orgID, leaves)
+		return id, refreshLeaves(tx, orgID, leaves)
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete domain %s: %w", id, err)

@@ -21,7 +21,7 @@ func SetRawChannelConfig(ctx context.Context, s *Store, id, cfg string) error {
 }
 
 // InventoryDrift lists the organization's certificates whose summary
-// (serving, leaf_serving, trust_status) differs from a recount over the
+// (serving, leaf_serving, trust_status, superseded_by) differs from a recount over the
 // current domain states, the way the inventory was computed before it had
 // a summary.
 func InventoryDrift(ctx context.Context, s *Store, orgID string) ([]string, error) {
@@ -33,7 +33,8 @@ func InventoryDrift(ctx context.Context, s *Store, orgID string) ([]string, erro
 			WHERE ocs.sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id)
 		OR leaf_serving <> (SELECT COUNT(*) FROM domain_states s JOIN domains d ON d.id = s.domain_id
 			WHERE s.leaf_sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id)
-		OR trust_status <> `+trustSQL).
+		OR trust_status <> `+trustSQL+`
+		OR (leaf_serving > 0 AND superseded_by <> `+supersededSQL+`)`).
 		Order("sha256").Pluck("sha256", &drift).Error
 	return drift, err
 }

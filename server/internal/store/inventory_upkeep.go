@@ -72,7 +72,10 @@ func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation
 	if err != nil {
 		return err
 	}
-	return refreshTrust(tx, orgID, append(leaves, stale...))
+	if err := refreshTrust(tx, orgID, append(slices.Clone(leaves), stale...)); err != nil {
+		return err
+	}
+	return refreshSuperseded(tx, orgID, leaves)
 }
 
 // trustDiffers lists the leaves whose summary says another trust verdict
@@ -230,8 +233,8 @@ func refreshTrust(tx *gorm.DB, orgID string, leaves []string) error {
 }
 
 // releaseDomains takes domains about to be deleted out of the summary; the
-// caller deletes them and then calls refreshTrust with the leaves returned,
-// which the deleted states no longer vouch for.
+// caller deletes them and then calls refreshLeaves with the leaves
+// returned, which the deleted states no longer vouch for.
 func releaseDomains(tx *gorm.DB, orgID string, domainIDs []string) ([]string, error) {
 	held, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), domainIDs)
 	if err != nil {
@@ -249,6 +252,45 @@ func releaseDomains(tx *gorm.DB, orgID string, domainIDs []string) ([]string, er
 		return nil, err
 	}
 	return leaves, nil
+}
+
+// supersededSQL finds, for a served leaf, the newest other served leaf of
+// the organization with the same subject and a shared name, issued after it
+// and outliving it.
+const supersededSQL = `COALESCE((SELECT newer.sha256 FROM certificate_names mine
+	JOIN certificate_names theirs ON theirs.name = mine.name
+	JOIN org_certificates newer ON newer.organization_id = org_certificates.organization_id AND newer.sha256 = theirs.sha256
+	WHERE mine.sha256 = org_certificates.sha256 AND newer.leaf_serving > 0 AND newer.subject = org_certificates.subject
+		AND newer.not_before > org_certificates.not_before AND newer.not_after > org_certificates.not_after
+	ORDER BY newer.not_before DESC, newer.not_after DESC, newer.sha256 LIMIT 1), '')`
+
+// refreshSuperseded recomputes superseded_by for every certificate sharing
+// a name with the given leaves, whose served count just moved: a leaf
+// served anew may supersede its elders, one no longer served stops doing
+// so. Only renewals and moves get here, never a check that changes nothing.
+func refreshSuperseded(tx *gorm.DB, orgID string, leaves []string) error {
+	slices.Sort(leaves)
+	leaves = slices.Compact(leaves)
+	for start := 0; start < len(leaves); start += certificateBatch {
+		sharing := tx.Table("certificate_names mine").Select("theirs.sha256").
+			Joins("JOIN certificate_names theirs ON theirs.name = mine.name").
+			Where("mine.sha256 IN ?", leaves[start:min(start+certificateBatch, len(leaves))])
+		err := tx.Table("org_certificates").Where("organization_id = ? AND sha256 IN (?)", orgID, sharing).
+			Update("superseded_by", gorm.Expr(supersededSQL)).Error
+		if err != nil {
+			return fmt.Errorf("inventory superseded: %w", err)
+		}
+	}
+	return nil
+}
+
+// refreshLeaves recomputes what the summary derives from the states
+// serving the given leaves.
+func refreshLeaves(tx *gorm.DB, orgID string, leaves []string) error {
+	if err := refreshTrust(tx, orgID, slices.Clone(leaves)); err != nil {
+		return err
+	}
+	return refreshSuperseded(tx, orgID, leaves)
 }
 
 func distinct(shas []string) []string {

@@ -7,6 +7,9 @@
 --   leaf_serving: domains whose current chain starts with it
 --   trust_status: what the latest state serving it as a leaf said, else
 --                 the latest discovery that found it, else ''
+--   superseded_by: for a served leaf, the newest other served leaf of the
+--                 same subject sharing a name with it and issued after it
+--                 and outliving it (the stale-endpoint insight), else ''
 ALTER TABLE org_certificates ADD COLUMN subject TEXT NOT NULL DEFAULT '';
 ALTER TABLE org_certificates ADD COLUMN issuer TEXT NOT NULL DEFAULT '';
 ALTER TABLE org_certificates ADD COLUMN key_type TEXT NOT NULL DEFAULT '';
@@ -16,6 +19,7 @@ ALTER TABLE org_certificates ADD COLUMN not_after TIMESTAMPTZ NOT NULL DEFAULT '
 ALTER TABLE org_certificates ADD COLUMN serving INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE org_certificates ADD COLUMN leaf_serving INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE org_certificates ADD COLUMN trust_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE org_certificates ADD COLUMN superseded_by TEXT NOT NULL DEFAULT '';
 
 -- Set-based fills: a correlated count per row would scan every state for
 -- each certificate.
@@ -53,17 +57,26 @@ UPDATE org_certificates SET trust_status = x.trust_status FROM (
 WHERE x.organization_id = org_certificates.organization_id AND x.leaf_sha256 = org_certificates.sha256
     AND org_certificates.leaf_serving = 0;
 
--- The inventory's order (soonest expiry first) and the stale-endpoint
--- insight's set of served leaves.
+UPDATE org_certificates SET superseded_by = COALESCE((
+    SELECT newer.sha256 FROM certificate_names mine
+    JOIN certificate_names theirs ON theirs.name = mine.name
+    JOIN org_certificates newer ON newer.organization_id = org_certificates.organization_id AND newer.sha256 = theirs.sha256
+    WHERE mine.sha256 = org_certificates.sha256 AND newer.leaf_serving > 0 AND newer.subject = org_certificates.subject
+        AND newer.not_before > org_certificates.not_before AND newer.not_after > org_certificates.not_after
+    ORDER BY newer.not_before DESC, newer.not_after DESC, newer.sha256 LIMIT 1), '')
+WHERE leaf_serving > 0;
+
+-- The inventory's order (soonest expiry first) and the stale leaves.
 CREATE INDEX org_certificates_not_after ON org_certificates (organization_id, not_after, sha256);
-CREATE INDEX org_certificates_leaves ON org_certificates (organization_id, sha256) WHERE leaf_serving > 0;
+CREATE INDEX org_certificates_superseded ON org_certificates (organization_id) WHERE superseded_by <> '';
 -- Which states serve a leaf: trust upkeep and the stale-endpoint insight.
 CREATE INDEX domain_states_leaf ON domain_states (leaf_sha256, checked_at);
 
 -- +goose Down
 DROP INDEX domain_states_leaf;
-DROP INDEX org_certificates_leaves;
+DROP INDEX org_certificates_superseded;
 DROP INDEX org_certificates_not_after;
+ALTER TABLE org_certificates DROP COLUMN superseded_by;
 ALTER TABLE org_certificates DROP COLUMN trust_status;
 ALTER TABLE org_certificates DROP COLUMN leaf_serving;
 ALTER TABLE org_certificates DROP COLUMN serving;
