@@ -122,11 +122,10 @@ type ServingDomain struct {
 // CertificateServers lists the organization's domains currently serving a certificate.
 func (s *Store) CertificateServers(ctx context.Context, orgID, sha256 string) ([]ServingDomain, error) {
 	var out []ServingDomain
-	err := s.db.WithContext(ctx).Table("domain_states s").
-		Select("d.id AS domain_id, d.host, d.port, d.protocol, oc.position").
-		Joins("JOIN observation_certificates oc ON oc.observation_id = s.observation_id").
-		Joins("JOIN domains d ON d.id = s.domain_id").
-		Where("d.organization_id = ? AND oc.sha256 = ?", orgID, sha256).
+	err := s.db.WithContext(ctx).Table("domain_chains dc").
+		Select("d.id AS domain_id, d.host, d.port, d.protocol, dc.position").
+		Joins("JOIN domains d ON d.id = dc.domain_id").
+		Where("d.organization_id = ? AND dc.sha256 = ?", orgID, sha256).
 		Order("d.host, d.port").Limit(500).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: servers of certificate %s: %w", sha256, err)

@@ -58,7 +58,7 @@ func RefillInventorySummary(ctx context.Context, s *Store) error {
 		return err
 	}
 	text := string(up)
-	start := strings.Index(text, "UPDATE org_certificates")
+	start := strings.Index(text, "INSERT INTO domain_chains")
 	end := strings.Index(text, "-- The inventory's order")
 	return ExecScript(ctx, s, text[start:end])
 }

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"strings"
 	"testing"
@@ -61,6 +63,11 @@ func BenchmarkInventoryAtScale(b *testing.B) {
 		}},
 		{"page_1000", func() error {
 			_, _, err := s.ListCertificates(ctx, tn.orgID, store.CertificateFilter{}, store.Page{Number: 1000, PerPage: 50})
+			return err
+		}},
+		{"servers_of_intermediate", func() error {
+			sum := sha256.Sum256([]byte("ca0"))
+			_, err := s.CertificateServers(ctx, tn.orgID, hex.EncodeToString(sum[:]))
 			return err
 		}},
 		{"stale", func() error { _, err := s.StaleEndpoints(ctx, tn.orgID, ""); return err }},

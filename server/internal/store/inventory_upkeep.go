@@ -20,10 +20,16 @@ type servingDelta struct{ serving, leaf int }
 
 // heldState is the part of a domain's current state the summary counts.
 type heldState struct {
-	DomainID      string
-	ObservationID string
-	LeafSHA256    string `gorm:"column:leaf_sha256"`
-	CheckedAt     scanTime
+	DomainID   string
+	LeafSHA256 string `gorm:"column:leaf_sha256"`
+	CheckedAt  scanTime
+}
+
+// DomainChain places a certificate in a domain's current chain.
+type DomainChain struct {
+	DomainID string
+	Position int
+	SHA256   string `gorm:"column:sha256"`
 }
 
 // saveStatesCounted moves each domain's state forward (upsertStates) and
@@ -40,31 +46,33 @@ func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation
 	if err != nil {
 		return err
 	}
+	chains, err := chainsOf(tx, ids)
+	if err != nil {
+		return err
+	}
 	if err := upsertStates(tx, latest); err != nil {
 		return err
 	}
-	var gone []heldState
-	delta := map[string]servingDelta{}
+	var moved []string
+	delta := servingDeltas{}
 	for _, id := range ids {
 		o := latest[id]
-		if p, ok := prev[id]; ok {
-			if o.ObservedAt.Before(p.CheckedAt.Time) {
-				continue // a late result: upsertStates kept the newer state
-			}
-			gone = append(gone, p)
+		p, held := prev[id]
+		if held && o.ObservedAt.Before(p.CheckedAt.Time) {
+			continue // a late result: upsertStates kept the newer state
 		}
-		for _, sha := range distinct(o.Chain) {
-			d := delta[sha]
-			d.serving++
-			delta[sha] = d
+		if held {
+			delta.add(p.LeafSHA256, chains[id], -1)
 		}
-		if o.LeafSHA256 != "" {
-			d := delta[o.LeafSHA256]
-			d.leaf++
-			delta[o.LeafSHA256] = d
+		delta.add(o.LeafSHA256, o.Chain, 1)
+		if !slices.Equal(chains[id], o.Chain) {
+			moved = append(moved, id)
 		}
 	}
-	leaves, err := releaseStates(tx, orgID, gone, delta)
+	if err := replaceChains(tx, moved, latest); err != nil {
+		return err
+	}
+	leaves, err := applyServing(tx, orgID, delta)
 	if err != nil {
 		return err
 	}
@@ -76,6 +84,24 @@ func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation
 		return err
 	}
 	return refreshSuperseded(tx, orgID, leaves)
+}
+
+// servingDeltas are the moves of a change, by fingerprint.
+type servingDeltas map[string]servingDelta
+
+// add counts a state's leaf and chain in (sign 1) or out (sign -1); a
+// chain holding a certificate twice still counts one domain.
+func (m servingDeltas) add(leaf string, chain []string, sign int) {
+	for _, sha := range distinct(chain) {
+		d := m[sha]
+		d.serving += sign
+		m[sha] = d
+	}
+	if leaf != "" {
+		d := m[leaf]
+		d.leaf += sign
+		m[leaf] = d
+	}
 }
 
 // trustDiffers lists the leaves whose summary says another trust verdict
@@ -113,40 +139,12 @@ func trustDiffers(tx *gorm.DB, orgID string, latest map[string]*Observation) ([]
 	return out, nil
 }
 
-// releaseStates takes the given states out of the summary, on top of the
-// counts already in delta, and applies the whole change. It returns the
-// leaves whose count moved: their trust verdict needs a refresh once the
-// states are written.
-func releaseStates(tx *gorm.DB, orgID string, gone []heldState, delta map[string]servingDelta) ([]string, error) {
-	obsIDs := make([]string, 0, len(gone))
-	for _, p := range gone {
-		obsIDs = append(obsIDs, p.ObservationID)
-		if p.LeafSHA256 != "" {
-			d := delta[p.LeafSHA256]
-			d.leaf--
-			delta[p.LeafSHA256] = d
-		}
-	}
-	chains, err := chainsOf(tx, obsIDs)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range gone {
-		for _, sha := range distinct(chains[p.ObservationID]) {
-			d := delta[sha]
-			d.serving--
-			delta[sha] = d
-		}
-	}
-	return applyServing(tx, orgID, delta)
-}
-
 // heldStates reads the current states of the given domains.
 func heldStates(tx *gorm.DB, domainIDs []string) (map[string]heldState, error) {
 	out := make(map[string]heldState, len(domainIDs))
 	for start := 0; start < len(domainIDs); start += observationBatch {
 		var rows []heldState
-		err := tx.Table("domain_states").Select("domain_id, observation_id, leaf_sha256, checked_at").
+		err := tx.Table("domain_states").Select("domain_id, leaf_sha256, checked_at").
 			Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).
 			Order("domain_id").Find(&rows).Error
 		if err != nil {
@@ -159,27 +157,49 @@ func heldStates(tx *gorm.DB, domainIDs []string) (map[string]heldState, error) {
 	return out, nil
 }
 
-// chainsOf reads the chains of the given observations.
-func chainsOf(tx *gorm.DB, obsIDs []string) (map[string][]string, error) {
-	out := make(map[string][]string, len(obsIDs))
-	for start := 0; start < len(obsIDs); start += observationBatch {
-		var rows []ObservationCertificate
-		err := tx.Select("observation_id, sha256").
-			Where("observation_id IN ?", obsIDs[start:min(start+observationBatch, len(obsIDs))]).Find(&rows).Error
+// chainsOf reads the current chains of the given domains, in order.
+func chainsOf(tx *gorm.DB, domainIDs []string) (map[string][]string, error) {
+	out := make(map[string][]string, len(domainIDs))
+	for start := 0; start < len(domainIDs); start += observationBatch {
+		var rows []DomainChain
+		err := tx.Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).
+			Order("domain_id, position").Find(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("held chains: %w", err)
 		}
 		for _, r := range rows {
-			out[r.ObservationID] = append(out[r.ObservationID], r.SHA256)
+			out[r.DomainID] = append(out[r.DomainID], r.SHA256)
 		}
 	}
 	return out, nil
 }
 
+// replaceChains records the new current chain of the given domains.
+func replaceChains(tx *gorm.DB, domainIDs []string, latest map[string]*Observation) error {
+	var rows []DomainChain
+	for start := 0; start < len(domainIDs); start += observationBatch {
+		if err := tx.Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).Delete(&DomainChain{}).Error; err != nil {
+			return fmt.Errorf("domain chains: %w", err)
+		}
+	}
+	for _, id := range domainIDs {
+		for pos, sha := range latest[id].Chain {
+			rows = append(rows, DomainChain{DomainID: id, Position: pos, SHA256: sha})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := tx.CreateInBatches(rows, chainBatch).Error; err != nil {
+		return fmt.Errorf("domain chains: %w", err)
+	}
+	return nil
+}
+
 // applyServing adds the deltas to the summary, one statement per distinct
 // delta (renewals give a handful), in fingerprint order like every write
 // concurrent batches share. It returns the leaves whose count moved.
-func applyServing(tx *gorm.DB, orgID string, delta map[string]servingDelta) ([]string, error) {
+func applyServing(tx *gorm.DB, orgID string, delta servingDeltas) ([]string, error) {
 	byDelta := map[servingDelta][]string{}
 	var leaves []string
 	for sha, d := range delta {
@@ -240,18 +260,17 @@ func releaseDomains(tx *gorm.DB, orgID string, domainIDs []string) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	gone := make([]heldState, 0, len(held))
-	var leaves []string
-	for _, id := range domainIDs {
-		if p, ok := held[id]; ok {
-			gone = append(gone, p)
-			leaves = append(leaves, p.LeafSHA256)
-		}
-	}
-	if _, err := releaseStates(tx, orgID, gone, map[string]servingDelta{}); err != nil {
+	chains, err := chainsOf(tx, domainIDs)
+	if err != nil {
 		return nil, err
 	}
-	return leaves, nil
+	delta := servingDeltas{}
+	for _, id := range domainIDs {
+		if p, ok := held[id]; ok {
+			delta.add(p.LeafSHA256, chains[id], -1)
+		}
+	}
+	return applyServing(tx, orgID, delta)
 }
 
 // supersededSQL finds, for a served leaf, the newest other served leaf of

@@ -10,6 +10,19 @@
 --   superseded_by: for a served leaf, the newest other served leaf of the
 --                 same subject sharing a name with it and issued after it
 --                 and outliving it (the stale-endpoint insight), else ''
+-- Each domain's current chain, so that the counts can move from the chain
+-- a state held to the one replacing it whatever history keeps.
+CREATE TABLE domain_chains (
+    domain_id TEXT NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    sha256    TEXT NOT NULL,
+    PRIMARY KEY (domain_id, position)
+);
+CREATE INDEX domain_chains_sha256 ON domain_chains (sha256, domain_id);
+INSERT INTO domain_chains (domain_id, position, sha256)
+SELECT s.domain_id, ocs.position, ocs.sha256 FROM domain_states s
+JOIN observation_certificates ocs ON ocs.observation_id = s.observation_id;
+
 ALTER TABLE org_certificates ADD COLUMN subject TEXT NOT NULL DEFAULT '';
 ALTER TABLE org_certificates ADD COLUMN issuer TEXT NOT NULL DEFAULT '';
 ALTER TABLE org_certificates ADD COLUMN key_type TEXT NOT NULL DEFAULT '';
@@ -28,10 +41,9 @@ UPDATE org_certificates SET subject = c.subject, issuer = c.issuer, key_type = c
 FROM certificates c WHERE c.sha256 = org_certificates.sha256;
 
 UPDATE org_certificates SET serving = x.n FROM (
-    SELECT d.organization_id, ocs.sha256, COUNT(DISTINCT s.domain_id) AS n
-    FROM domain_states s JOIN domains d ON d.id = s.domain_id
-    JOIN observation_certificates ocs ON ocs.observation_id = s.observation_id
-    GROUP BY d.organization_id, ocs.sha256) x
+    SELECT d.organization_id, dc.sha256, COUNT(DISTINCT dc.domain_id) AS n
+    FROM domain_chains dc JOIN domains d ON d.id = dc.domain_id
+    GROUP BY d.organization_id, dc.sha256) x
 WHERE x.organization_id = org_certificates.organization_id AND x.sha256 = org_certificates.sha256;
 
 UPDATE org_certificates SET leaf_serving = x.n FROM (
@@ -86,3 +98,4 @@ ALTER TABLE org_certificates DROP COLUMN is_ca;
 ALTER TABLE org_certificates DROP COLUMN key_type;
 ALTER TABLE org_certificates DROP COLUMN issuer;
 ALTER TABLE org_certificates DROP COLUMN subject;
+DROP TABLE domain_chains;
