@@ -58,7 +58,9 @@ func RefillInventorySummary(ctx context.Context, s *Store) error {
 		return err
 	}
 	text := string(up)
-	start := strings.Index(text, "INSERT INTO domain_chains")
+	chains := text[strings.Index(text, "INSERT INTO domain_chains"):]
+	chains = chains[:strings.Index(chains, ";")+1]
+	start := strings.Index(text, "UPDATE org_certificates")
 	end := strings.Index(text, "-- The inventory's order")
-	return ExecScript(ctx, s, text[start:end])
+	return ExecScript(ctx, s, chains+"\n"+text[start:end])
 }
