@@ -54,9 +54,10 @@ func (s *Store) inventory(ctx context.Context, orgID string) *gorm.DB {
 	return withCertificates(s.db.WithContext(ctx).Table("org_certificates oc").Where("oc.organization_id = ?", orgID))
 }
 
+const inventoryColumns = "certificates.*, oc.first_seen, oc.last_seen, oc.serving, oc.trust_status AS trust"
+
 func withCertificates(q *gorm.DB) *gorm.DB {
-	return q.Select("certificates.*, oc.first_seen, oc.last_seen, oc.serving, oc.trust_status AS trust").
-		Joins("JOIN certificates ON certificates.sha256 = oc.sha256")
+	return q.Select(inventoryColumns).Joins("JOIN certificates ON certificates.sha256 = oc.sha256")
 }
 
 // ListCertificates lists the organization's inventory, soonest expiry first.
@@ -90,6 +91,9 @@ func (s *Store) ListCertificates(ctx context.Context, orgID string, f Certificat
 		}
 		q = q.Where("oc.serving " + op + " 0")
 	}
+	if f.Query != "" || f.Issuer != "" {
+		return s.searchCertificates(ctx, q, page)
+	}
 	var total int64
 	if err := q.Session(&gorm.Session{}).Select("COUNT(*)").Scan(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: count certificates: %w", err)
@@ -97,6 +101,41 @@ func (s *Store) ListCertificates(ctx context.Context, orgID string, f Certificat
 	var out []InventoryItem
 	if err := withCertificates(q).Order("oc.not_after, oc.sha256").Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: list certificates: %w", err)
+	}
+	return out, total, nil
+}
+
+// searchCertificates answers a text search in one pass over the summary:
+// no index serves a pattern, so the count rides on the scan that finds the
+// page, and only the page is joined to the certificates. (Two statements
+// would scan twice.)
+func (s *Store) searchCertificates(ctx context.Context, q *gorm.DB, page Page) ([]InventoryItem, int64, error) {
+	// The window is counted before the order is applied, so that no plan
+	// walks the expiry index to feed it.
+	counted := q.Session(&gorm.Session{}).Select("oc.*, COUNT(*) OVER () AS total")
+	matches := s.db.WithContext(ctx).Table("(?) AS m", counted).Order("m.not_after, m.sha256").
+		Limit(page.Limit()).Offset(page.Offset())
+	var rows []struct {
+		InventoryItem `gorm:"embedded"`
+		Total         int64
+	}
+	err := s.db.WithContext(ctx).Table("(?) AS oc", matches).Select(inventoryColumns + ", oc.total").
+		Joins("JOIN certificates ON certificates.sha256 = oc.sha256").Order("oc.not_after, oc.sha256").Find(&rows).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: search certificates: %w", err)
+	}
+	if len(rows) == 0 && page.Offset() > 0 {
+		// Past the last match the window counted nothing: count alone.
+		var total int64
+		if err := q.Session(&gorm.Session{}).Select("COUNT(*)").Scan(&total).Error; err != nil {
+			return nil, 0, fmt.Errorf("store: count certificates: %w", err)
+		}
+		return []InventoryItem{}, total, nil
+	}
+	out := make([]InventoryItem, len(rows))
+	var total int64
+	for i, r := range rows {
+		out[i], total = r.InventoryItem, r.Total
 	}
 	return out, total, nil
 }

@@ -113,6 +113,11 @@ func TestInventorySummaryFollowsStates(t *testing.T) {
 			expect("check failed", map[string]int{ca.SHA256: 1, old.SHA256: 0, renewed.SHA256: 1},
 				map[string]string{old.SHA256: "", renewed.SHA256: "trusted"})
 
+			past, total, err := s.ListCertificates(ctx, tn.orgID, store.CertificateFilter{Query: "x.example"}, store.Page{Number: 2, PerPage: 10})
+			if err != nil || len(past) != 0 || total != 2 {
+				t.Errorf("search past the last page: %d items of %d (%v), want none of 2", len(past), total, err)
+			}
+
 			yes, no := true, false
 			for _, c := range []struct {
 				name string
