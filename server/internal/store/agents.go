@@ -102,10 +102,24 @@ func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
 		// The agent's domains fall back to server-side checks; one that the
 		// server already checks under the same endpoint would be a
 		// duplicate, so it goes (with its history) instead.
-		err := tx.Exec(`DELETE FROM domains WHERE organization_id = ? AND agent_id = ? AND EXISTS (
+		var dups []string
+		err := tx.Model(&Domain{}).Where(`organization_id = ? AND agent_id = ? AND EXISTS (
 			SELECT 1 FROM domains d2 WHERE d2.organization_id = domains.organization_id AND d2.agent_id IS NULL
-			AND d2.host = domains.host AND d2.port = domains.port AND d2.protocol = domains.protocol)`, orgID, id).Error
+			AND d2.host = domains.host AND d2.port = domains.port AND d2.protocol = domains.protocol)`, orgID, id).
+			Order("id").Pluck("id", &dups).Error
 		if err != nil {
+			return "", err
+		}
+		leaves, err := releaseDomains(tx, orgID, dups)
+		if err != nil {
+			return "", err
+		}
+		for start := 0; start < len(dups); start += observationBatch {
+			if err := tx.Where("id IN ?", dups[start:min(start+observationBatch, len(dups))]).Delete(&Domain{}).Error; err != nil {
+				return "", err
+			}
+		}
+		if err := refreshLeaves(tx, orgID, leaves); err != nil {
 			return "", err
 		}
 		// Rules scoped to the agent no longer cover its domains.

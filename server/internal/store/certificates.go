@@ -47,64 +47,95 @@ type CertificateFilter struct {
 	Serving       *bool
 }
 
-const servingSQL = `(SELECT COUNT(*) FROM domain_states s
-	JOIN observation_certificates ocs ON ocs.observation_id = s.observation_id
-	JOIN domains d ON d.id = s.domain_id
-	WHERE ocs.sha256 = certificates.sha256 AND d.organization_id = oc.organization_id)`
-
-// trustSQL prefers what a monitored domain last said of the certificate and
-// falls back to its latest discovery, so certificates nobody monitors yet
-// still carry a verdict.
-const trustSQL = `COALESCE((SELECT s.trust_status FROM domain_states s
-	JOIN domains d ON d.id = s.domain_id
-	WHERE s.leaf_sha256 = certificates.sha256 AND d.organization_id = oc.organization_id
-	ORDER BY s.checked_at DESC LIMIT 1), (SELECT e.trust_status FROM discovered_endpoints e
-	WHERE e.leaf_sha256 = certificates.sha256 AND e.organization_id = oc.organization_id
-	ORDER BY e.last_seen_at DESC LIMIT 1), '')`
-
+// inventory reads the organization's summary rows with their certificates;
+// every filter and the order use the summary's own columns, so a page costs
+// the same whatever the number of endpoints behind it.
 func (s *Store) inventory(ctx context.Context, orgID string) *gorm.DB {
-	return s.db.WithContext(ctx).Table("certificates").
-		Select("certificates.*, oc.first_seen, oc.last_seen, "+servingSQL+" AS serving, "+trustSQL+" AS trust").
-		Joins("JOIN org_certificates oc ON oc.sha256 = certificates.sha256 AND oc.organization_id = ?", orgID)
+	return withCertificates(s.db.WithContext(ctx).Table("org_certificates oc").Where("oc.organization_id = ?", orgID))
+}
+
+const inventoryColumns = "certificates.*, oc.first_seen, oc.last_seen, oc.serving, oc.trust_status AS trust"
+
+func withCertificates(q *gorm.DB) *gorm.DB {
+	return q.Select(inventoryColumns).Joins("JOIN certificates ON certificates.sha256 = oc.sha256")
 }
 
 // ListCertificates lists the organization's inventory, soonest expiry first.
+// The count reads the summary alone; only the page joins the certificates.
 func (s *Store) ListCertificates(ctx context.Context, orgID string, f CertificateFilter, page Page) ([]InventoryItem, int64, error) {
-	q := s.inventory(ctx, orgID)
+	q := s.db.WithContext(ctx).Table("org_certificates oc").Where("oc.organization_id = ?", orgID)
 	if f.Query != "" {
 		like := "%" + escapeLike(f.Query) + "%"
-		q = q.Where("(certificates.subject LIKE ? ESCAPE '\\' OR certificates.issuer LIKE ? ESCAPE '\\' OR certificates.sha256 LIKE ? ESCAPE '\\')",
+		q = q.Where("(oc.subject LIKE ? ESCAPE '\\' OR oc.issuer LIKE ? ESCAPE '\\' OR oc.sha256 LIKE ? ESCAPE '\\')",
 			like, like, escapeLike(strings.ToLower(f.Query))+"%")
 	}
 	if f.Issuer != "" {
-		q = q.Where("certificates.issuer LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Issuer)+"%")
+		q = q.Where("oc.issuer LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Issuer)+"%")
 	}
 	if f.KeyType != "" {
-		q = q.Where("certificates.key_type = ?", f.KeyType)
+		q = q.Where("oc.key_type = ?", f.KeyType)
 	}
 	if f.ExpiresBefore != nil {
-		q = q.Where("certificates.not_after < ?", f.ExpiresBefore.UTC())
+		q = q.Where("oc.not_after < ?", f.ExpiresBefore.UTC())
 	}
 	if f.CA != nil {
-		q = q.Where("certificates.is_ca = ?", *f.CA)
+		q = q.Where("oc.is_ca = ?", *f.CA)
 	}
 	if f.Trust != "" {
-		q = q.Where(trustSQL+" = ?", f.Trust)
+		q = q.Where("oc.trust_status = ?", f.Trust)
 	}
 	if f.Serving != nil {
 		op := "="
 		if *f.Serving {
 			op = ">"
 		}
-		q = q.Where(servingSQL + " " + op + " 0")
+		q = q.Where("oc.serving " + op + " 0")
+	}
+	if f.Query != "" || f.Issuer != "" {
+		return s.searchCertificates(ctx, q, page)
 	}
 	var total int64
 	if err := q.Session(&gorm.Session{}).Select("COUNT(*)").Scan(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: count certificates: %w", err)
 	}
 	var out []InventoryItem
-	if err := q.Order("certificates.not_after, certificates.sha256").Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
+	if err := withCertificates(q).Order("oc.not_after, oc.sha256").Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: list certificates: %w", err)
+	}
+	return out, total, nil
+}
+
+// searchCertificates answers a text search in one pass over the summary:
+// no index serves a pattern, so the count rides on the scan that finds the
+// page, and only the page is joined to the certificates. (Two statements
+// would scan twice.)
+func (s *Store) searchCertificates(ctx context.Context, q *gorm.DB, page Page) ([]InventoryItem, int64, error) {
+	// The window is counted before the order is applied, so that no plan
+	// walks the expiry index to feed it.
+	counted := q.Session(&gorm.Session{}).Select("oc.*, COUNT(*) OVER () AS total")
+	matches := s.db.WithContext(ctx).Table("(?) AS m", counted).Order("m.not_after, m.sha256").
+		Limit(page.Limit()).Offset(page.Offset())
+	var rows []struct {
+		InventoryItem `gorm:"embedded"`
+		Total         int64
+	}
+	err := s.db.WithContext(ctx).Table("(?) AS oc", matches).Select(inventoryColumns + ", oc.total").
+		Joins("JOIN certificates ON certificates.sha256 = oc.sha256").Order("oc.not_after, oc.sha256").Find(&rows).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: search certificates: %w", err)
+	}
+	if len(rows) == 0 && page.Offset() > 0 {
+		// Past the last match the window counted nothing: count alone.
+		var total int64
+		if err := q.Session(&gorm.Session{}).Select("COUNT(*)").Scan(&total).Error; err != nil {
+			return nil, 0, fmt.Errorf("store: count certificates: %w", err)
+		}
+		return []InventoryItem{}, total, nil
+	}
+	out := make([]InventoryItem, len(rows))
+	var total int64
+	for i, r := range rows {
+		out[i], total = r.InventoryItem, r.Total
 	}
 	return out, total, nil
 }
@@ -112,7 +143,7 @@ func (s *Store) ListCertificates(ctx context.Context, orgID string, f Certificat
 // GetCertificate loads one certificate of the organization's inventory.
 func (s *Store) GetCertificate(ctx context.Context, orgID, sha256 string) (InventoryItem, error) {
 	var it InventoryItem
-	if err := s.inventory(ctx, orgID).Where("certificates.sha256 = ?", sha256).Take(&it).Error; err != nil {
+	if err := s.inventory(ctx, orgID).Where("oc.sha256 = ?", sha256).Take(&it).Error; err != nil {
 		return InventoryItem{}, fmt.Errorf("store: certificate %s: %w", sha256, notFound(err))
 	}
 	return it, nil
@@ -130,11 +161,10 @@ type ServingDomain struct {
 // CertificateServers lists the organization's domains currently serving a certificate.
 func (s *Store) CertificateServers(ctx context.Context, orgID, sha256 string) ([]ServingDomain, error) {
 	var out []ServingDomain
-	err := s.db.WithContext(ctx).Table("domain_states s").
-		Select("d.id AS domain_id, d.host, d.port, d.protocol, oc.position").
-		Joins("JOIN observation_certificates oc ON oc.observation_id = s.observation_id").
-		Joins("JOIN domains d ON d.id = s.domain_id").
-		Where("d.organization_id = ? AND oc.sha256 = ?", orgID, sha256).
+	err := s.db.WithContext(ctx).Table("domain_chains dc").
+		Select("d.id AS domain_id, d.host, d.port, d.protocol, dc.position").
+		Joins("JOIN domains d ON d.id = dc.domain_id").
+		Where("d.organization_id = ? AND dc.sha256 = ?", orgID, sha256).
 		Order("d.host, d.port").Limit(500).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: servers of certificate %s: %w", sha256, err)

@@ -147,7 +147,12 @@ func upsertDiscovered(tx *gorm.DB, orgID string, found []DiscoveredEndpoint) err
 	if err := tx.Clauses(upsert).CreateInBatches(rows, observationBatch).Error; err != nil {
 		return fmt.Errorf("discovered endpoints: %w", err)
 	}
-	return nil
+	leaves := make([]string, 0, len(rows))
+	for _, e := range rows {
+		leaves = append(leaves, e.LeafSHA256)
+	}
+	// A discovery is the inventory's trust verdict for leaves no domain serves.
+	return refreshTrust(tx, orgID, leaves)
 }
 
 // Adoption is the outcome of adopting one endpoint: the domain that now

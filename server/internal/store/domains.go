@@ -252,7 +252,14 @@ func replaceTags(tx *gorm.DB, orgID, domainID string, tags []string) error {
 // DeleteDomain removes a domain and its history.
 func (s *Store) DeleteDomain(ctx context.Context, orgID, id string) error {
 	err := s.change(ctx, orgID, "domain.delete", "domain", nil, func(tx *gorm.DB) (string, error) {
-		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&Domain{}))
+		leaves, err := releaseDomains(tx, orgID, []string{id})
+		if err != nil {
+			return "", err
+		}
+		if err := affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&Domain{})); err != nil {
+			return "", err
+		}
+		return id, refreshLeaves(tx, orgID, leaves)
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete domain %s: %w", id, err)

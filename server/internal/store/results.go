@@ -241,7 +241,7 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 	if err := markDue(tx, orgID, slices.Collect(maps.Keys(latest)), now); err != nil {
 		return err
 	}
-	return upsertStates(tx, latest)
+	return saveStatesCounted(tx, orgID, latest)
 }
 
 // insertNewCertificates stores the certificates not stored yet (with their
@@ -351,18 +351,31 @@ func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
 	return nil
 }
 
-// OrgCertificate records that an organization has seen a certificate.
+// OrgCertificate records that an organization has seen a certificate. It
+// is also the inventory's summary row: the certificate's listed fields are
+// copied in, and the counts are kept by saveStatesCounted.
 type OrgCertificate struct {
 	OrganizationID string
 	SHA256         string `gorm:"column:sha256"`
 	FirstSeen      time.Time
 	LastSeen       time.Time
+
+	Subject     string
+	Issuer      string
+	KeyType     string
+	IsCA        bool `gorm:"column:is_ca"`
+	NotBefore   time.Time
+	NotAfter    time.Time
+	Serving     int
+	LeafServing int
+	TrustStatus string
 }
 
 func upsertOrgCertificates(tx *gorm.DB, orgID string, certs []Certificate, now time.Time) error {
 	rows := make([]OrgCertificate, len(certs))
 	for i, c := range certs {
-		rows[i] = OrgCertificate{OrganizationID: orgID, SHA256: c.SHA256, FirstSeen: now, LastSeen: now}
+		rows[i] = OrgCertificate{OrganizationID: orgID, SHA256: c.SHA256, FirstSeen: now, LastSeen: now,
+			Subject: c.Subject, Issuer: c.Issuer, KeyType: c.KeyType, IsCA: c.IsCA, NotBefore: c.NotBefore, NotAfter: c.NotAfter}
 	}
 	upsert := clause.OnConflict{
 		Columns:   []clause.Column{{Name: "organization_id"}, {Name: "sha256"}},

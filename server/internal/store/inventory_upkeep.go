@@ -1,0 +1,319 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// The inventory summary (org_certificates.serving, leaf_serving and
+// trust_status) says what the organization's current domain states say of
+// each certificate. The counts move by deltas, from the chain a state held
+// to the chain that replaces it, because recounting a shared intermediate
+// would read every chain that ever held it; the trust verdict is recomputed
+// for the leaves a change touches, which is an indexed lookup each.
+
+// servingDelta is how much a certificate's two counts move.
+type servingDelta struct{ serving, leaf int }
+
+// heldState is the part of a domain's current state the summary counts.
+type heldState struct {
+	DomainID   string
+	LeafSHA256 string `gorm:"column:leaf_sha256"`
+	CheckedAt  scanTime
+}
+
+// DomainChain places a certificate in a domain's current chain.
+type DomainChain struct {
+	DomainID string
+	Position int
+	SHA256   string `gorm:"column:sha256"`
+}
+
+// saveStatesCounted moves each domain's state forward (upsertStates) and
+// the inventory summary with it. The previous states are locked first, so a
+// concurrent batch for the same domain counts from the state this one
+// leaves, never from the same old one.
+func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation) error {
+	ids := make([]string, 0, len(latest))
+	for id := range latest {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	prev, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), ids)
+	if err != nil {
+		return err
+	}
+	chains, err := chainsOf(tx, ids)
+	if err != nil {
+		return err
+	}
+	if err := upsertStates(tx, latest); err != nil {
+		return err
+	}
+	var moved []string
+	delta := servingDeltas{}
+	for _, id := range ids {
+		o := latest[id]
+		p, held := prev[id]
+		if held && o.ObservedAt.Before(p.CheckedAt.Time) {
+			continue // a late result: upsertStates kept the newer state
+		}
+		if held {
+			delta.add(p.LeafSHA256, chains[id], -1)
+		}
+		delta.add(o.LeafSHA256, o.Chain, 1)
+		if !slices.Equal(chains[id], o.Chain) {
+			moved = append(moved, id)
+		}
+	}
+	if err := replaceChains(tx, moved, latest); err != nil {
+		return err
+	}
+	leaves, err := applyServing(tx, orgID, delta)
+	if err != nil {
+		return err
+	}
+	stale, err := trustDiffers(tx, orgID, latest)
+	if err != nil {
+		return err
+	}
+	if err := refreshTrust(tx, orgID, append(slices.Clone(leaves), stale...)); err != nil {
+		return err
+	}
+	return refreshSuperseded(tx, orgID, leaves)
+}
+
+// servingDeltas are the moves of a change, by fingerprint.
+type servingDeltas map[string]servingDelta
+
+// add counts a state's leaf and chain in (sign 1) or out (sign -1); a
+// chain holding a certificate twice still counts one domain.
+func (m servingDeltas) add(leaf string, chain []string, sign int) {
+	for _, sha := range distinct(chain) {
+		d := m[sha]
+		d.serving += sign
+		m[sha] = d
+	}
+	if leaf != "" {
+		d := m[leaf]
+		d.leaf += sign
+		m[leaf] = d
+	}
+}
+
+// trustDiffers lists the leaves whose summary says another trust verdict
+// than the batch's latest states: a check that changes nothing costs one
+// read here, and no write.
+func trustDiffers(tx *gorm.DB, orgID string, latest map[string]*Observation) ([]string, error) {
+	said := map[string]string{}
+	for _, o := range latest {
+		if o.LeafSHA256 != "" {
+			said[o.LeafSHA256] = o.TrustStatus
+		}
+	}
+	shas := make([]string, 0, len(said))
+	for sha := range said {
+		shas = append(shas, sha)
+	}
+	var out []string
+	for start := 0; start < len(shas); start += certificateBatch {
+		var rows []struct {
+			SHA256      string `gorm:"column:sha256"`
+			TrustStatus string
+		}
+		err := tx.Table("org_certificates").Select("sha256, trust_status").
+			Where("organization_id = ? AND sha256 IN ?", orgID, shas[start:min(start+certificateBatch, len(shas))]).
+			Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("inventory trust: %w", err)
+		}
+		for _, r := range rows {
+			if said[r.SHA256] != r.TrustStatus {
+				out = append(out, r.SHA256)
+			}
+		}
+	}
+	return out, nil
+}
+
+// heldStates reads the current states of the given domains.
+func heldStates(tx *gorm.DB, domainIDs []string) (map[string]heldState, error) {
+	out := make(map[string]heldState, len(domainIDs))
+	for start := 0; start < len(domainIDs); start += observationBatch {
+		var rows []heldState
+		err := tx.Table("domain_states").Select("domain_id, leaf_sha256, checked_at").
+			Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).
+			Order("domain_id").Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("held states: %w", err)
+		}
+		for _, r := range rows {
+			out[r.DomainID] = r
+		}
+	}
+	return out, nil
+}
+
+// chainsOf reads the current chains of the given domains, in order.
+func chainsOf(tx *gorm.DB, domainIDs []string) (map[string][]string, error) {
+	out := make(map[string][]string, len(domainIDs))
+	for start := 0; start < len(domainIDs); start += observationBatch {
+		var rows []DomainChain
+		err := tx.Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).
+			Order("domain_id, position").Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("held chains: %w", err)
+		}
+		for _, r := range rows {
+			out[r.DomainID] = append(out[r.DomainID], r.SHA256)
+		}
+	}
+	return out, nil
+}
+
+// replaceChains records the new current chain of the given domains.
+func replaceChains(tx *gorm.DB, domainIDs []string, latest map[string]*Observation) error {
+	var rows []DomainChain
+	for start := 0; start < len(domainIDs); start += observationBatch {
+		if err := tx.Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).Delete(&DomainChain{}).Error; err != nil {
+			return fmt.Errorf("domain chains: %w", err)
+		}
+	}
+	for _, id := range domainIDs {
+		for pos, sha := range latest[id].Chain {
+			rows = append(rows, DomainChain{DomainID: id, Position: pos, SHA256: sha})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := tx.CreateInBatches(rows, chainBatch).Error; err != nil {
+		return fmt.Errorf("domain chains: %w", err)
+	}
+	return nil
+}
+
+// applyServing adds the deltas to the summary, one statement per distinct
+// delta (renewals give a handful), in fingerprint order like every write
+// concurrent batches share. It returns the leaves whose count moved.
+func applyServing(tx *gorm.DB, orgID string, delta servingDeltas) ([]string, error) {
+	byDelta := map[servingDelta][]string{}
+	var leaves []string
+	for sha, d := range delta {
+		if d != (servingDelta{}) {
+			byDelta[d] = append(byDelta[d], sha)
+		}
+		if d.leaf != 0 {
+			leaves = append(leaves, sha)
+		}
+	}
+	for d, shas := range byDelta {
+		slices.Sort(shas)
+		for start := 0; start < len(shas); start += certificateBatch {
+			err := tx.Table("org_certificates").
+				Where("organization_id = ? AND sha256 IN ?", orgID, shas[start:min(start+certificateBatch, len(shas))]).
+				Updates(map[string]any{
+					"serving":      gorm.Expr("serving + ?", d.serving),
+					"leaf_serving": gorm.Expr("leaf_serving + ?", d.leaf),
+				}).Error
+			if err != nil {
+				return nil, fmt.Errorf("inventory counts: %w", err)
+			}
+		}
+	}
+	return leaves, nil
+}
+
+// trustSQL prefers what a monitored domain last said of the certificate and
+// falls back to its latest discovery, so certificates nobody monitors yet
+// still carry a verdict.
+const trustSQL = `COALESCE((SELECT s.trust_status FROM domain_states s
+	JOIN domains d ON d.id = s.domain_id
+	WHERE s.leaf_sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id
+	ORDER BY s.checked_at DESC LIMIT 1), (SELECT e.trust_status FROM discovered_endpoints e
+	WHERE e.leaf_sha256 = org_certificates.sha256 AND e.organization_id = org_certificates.organization_id
+	ORDER BY e.last_seen_at DESC LIMIT 1), '')`
+
+// refreshTrust recomputes the trust verdict of the given leaves.
+func refreshTrust(tx *gorm.DB, orgID string, leaves []string) error {
+	slices.Sort(leaves)
+	leaves = slices.Compact(leaves)
+	for start := 0; start < len(leaves); start += certificateBatch {
+		err := tx.Table("org_certificates").
+			Where("organization_id = ? AND sha256 IN ?", orgID, leaves[start:min(start+certificateBatch, len(leaves))]).
+			Update("trust_status", gorm.Expr(trustSQL)).Error
+		if err != nil {
+			return fmt.Errorf("inventory trust: %w", err)
+		}
+	}
+	return nil
+}
+
+// releaseDomains takes domains about to be deleted out of the summary; the
+// caller deletes them and then calls refreshLeaves with the leaves
+// returned, which the deleted states no longer vouch for.
+func releaseDomains(tx *gorm.DB, orgID string, domainIDs []string) ([]string, error) {
+	held, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), domainIDs)
+	if err != nil {
+		return nil, err
+	}
+	chains, err := chainsOf(tx, domainIDs)
+	if err != nil {
+		return nil, err
+	}
+	delta := servingDeltas{}
+	for _, id := range domainIDs {
+		if p, ok := held[id]; ok {
+			delta.add(p.LeafSHA256, chains[id], -1)
+		}
+	}
+	return applyServing(tx, orgID, delta)
+}
+
+// supersededSQL finds, for a served leaf, the newest other served leaf of
+// the organization with the same subject and a shared name, issued after it
+// and outliving it.
+const supersededSQL = `COALESCE((SELECT newer.sha256 FROM certificate_names mine
+	JOIN certificate_names theirs ON theirs.name = mine.name
+	JOIN org_certificates newer ON newer.organization_id = org_certificates.organization_id AND newer.sha256 = theirs.sha256
+	WHERE mine.sha256 = org_certificates.sha256 AND newer.leaf_serving > 0 AND newer.subject = org_certificates.subject
+		AND newer.not_before > org_certificates.not_before AND newer.not_after > org_certificates.not_after
+	ORDER BY newer.not_before DESC, newer.not_after DESC, newer.sha256 LIMIT 1), '')`
+
+// refreshSuperseded recomputes superseded_by for every certificate sharing
+// a name with the given leaves, whose served count just moved: a leaf
+// served anew may supersede its elders, one no longer served stops doing
+// so. Only renewals and moves get here, never a check that changes nothing.
+func refreshSuperseded(tx *gorm.DB, orgID string, leaves []string) error {
+	slices.Sort(leaves)
+	leaves = slices.Compact(leaves)
+	for start := 0; start < len(leaves); start += certificateBatch {
+		sharing := tx.Table("certificate_names mine").Select("theirs.sha256").
+			Joins("JOIN certificate_names theirs ON theirs.name = mine.name").
+			Where("mine.sha256 IN ?", leaves[start:min(start+certificateBatch, len(leaves))])
+		err := tx.Table("org_certificates").Where("organization_id = ? AND sha256 IN (?)", orgID, sharing).
+			Update("superseded_by", gorm.Expr(supersededSQL)).Error
+		if err != nil {
+			return fmt.Errorf("inventory superseded: %w", err)
+		}
+	}
+	return nil
+}
+
+// refreshLeaves recomputes what the summary derives from the states
+// serving the given leaves.
+func refreshLeaves(tx *gorm.DB, orgID string, leaves []string) error {
+	if err := refreshTrust(tx, orgID, slices.Clone(leaves)); err != nil {
+		return err
+	}
+	return refreshSuperseded(tx, orgID, leaves)
+}
+
+func distinct(shas []string) []string {
+	out := slices.Clone(shas)
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// StaleEndpoint is a domain still serving a certificate after a newer one
+// for the same name and subject appeared on another of the organization's
+// endpoints: a process that never reloaded, or a forgotten copy.
+type StaleEndpoint struct {
+	DomainID      string
+	Host          string
+	Port          int
+	Name          string
+	ServedSHA256  string `gorm:"column:served_sha256"`
+	NewerSHA256   string `gorm:"column:newer_sha256"`
+	NewerDomainID string
+	NewerHost     string
+	NewerPort     int
+}
+
+// maxStaleEndpoints caps the answer: the first domains by host and port.
+const maxStaleEndpoints = 1000
+
+// staleSQL reads the stale leaves off the inventory summary (superseded_by,
+// kept at ingest) and joins each to the domains serving it; the shared name
+// and the first domain (by host and port) serving the newer certificate are
+// looked up for the page only. The stale leaves are materialized first: a
+// plan that walks every domain looking for them costs a second at 100,000.
+const staleSQL = `
+WITH stale AS MATERIALIZED (
+	SELECT sha256, superseded_by FROM org_certificates
+	WHERE organization_id = @org AND superseded_by <> '' AND leaf_serving > 0
+)
+SELECT p.domain_id, p.host, p.port, p.served_sha256, p.newer_sha256,
+	(SELECT MIN(mine.name) FROM certificate_names mine JOIN certificate_names theirs ON theirs.name = mine.name
+		WHERE mine.sha256 = p.served_sha256 AND theirs.sha256 = p.newer_sha256) AS name,
+	d2.id AS newer_domain_id, d2.host AS newer_host, d2.port AS newer_port
+FROM (SELECT d.id AS domain_id, d.host, d.port, st.sha256 AS served_sha256, st.superseded_by AS newer_sha256
+	FROM stale st
+	JOIN domain_states s ON s.leaf_sha256 = st.sha256
+	JOIN domains d ON d.id = s.domain_id AND d.organization_id = @org
+	WHERE %s
+	ORDER BY d.host, d.port, d.id LIMIT @limit) p
+JOIN domains d2 ON d2.id = (SELECT s2.domain_id FROM domain_states s2 JOIN domains dd ON dd.id = s2.domain_id
+	WHERE s2.leaf_sha256 = p.newer_sha256 AND dd.organization_id = @org
+	ORDER BY dd.host, dd.port, dd.id LIMIT 1)
+ORDER BY p.host, p.port, p.domain_id`
+
+// StaleEndpoints finds stale endpoints of the organization, one line per
+// domain with the newest certificate that replaces it; domainID limits the
+// search to one domain when not empty.
+func (s *Store) StaleEndpoints(ctx context.Context, orgID, domainID string) ([]StaleEndpoint, error) {
+	out := []StaleEndpoint{}
+	// One statement per shape, so that neither plan has to serve both.
+	onDomain := "TRUE"
+	if domainID != "" {
+		onDomain = "d.id = @domain"
+	}
+	err := s.db.WithContext(ctx).Raw(fmt.Sprintf(staleSQL, onDomain), map[string]any{"org": orgID, "domain": domainID, "limit": maxStaleEndpoints}).
+		Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: stale endpoints: %w", err)
+	}
+	return out, nil
+}
