@@ -128,6 +128,11 @@ func seedDomains(b *testing.B, ctx context.Context, s *store.Store, dsn string) 
 			CASE WHEN n % 40 = 3 THEN 'invalid' ELSE 'valid' END
 		FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM domains WHERE organization_id = $1) d
 		WHERE n % 100 <> 0`,
+		// What ingest copies into the list columns (copyListColumns).
+		`UPDATE domains SET state_checked_at = s.checked_at, state_not_after = s.not_after,
+			state_kind = CASE WHEN s.error <> '' OR s.not_after IS NULL THEN 'unreachable'
+				WHEN s.verdict_status = 'invalid' THEN 'invalid' ELSE 'valid' END
+		FROM domain_states s WHERE s.domain_id = domains.id AND domains.organization_id = $1`,
 		`INSERT INTO domain_tags (domain_id, organization_id, tag)
 		SELECT id, $1, 'prod' FROM domains WHERE organization_id = $1 AND ascii(id) % 10 = 0`,
 	} {
