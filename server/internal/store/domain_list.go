@@ -115,6 +115,11 @@ func (s *Store) domainViews(ctx context.Context, orgID string, expiringDays int)
 	return q, now
 }
 
+// orgDomains is the organization's rows of domains, without their states.
+func (s *Store) orgDomains(ctx context.Context, orgID string) *gorm.DB {
+	return s.db.WithContext(ctx).Table("domains").Where("domains.organization_id = ?", orgID)
+}
+
 // filterDomains applies the filter's conditions to a query over domains.
 // Each is a predicate on columns of domains that an index serves.
 func filterDomains(q *gorm.DB, f DomainFilter, now time.Time) *gorm.DB {
@@ -143,7 +148,7 @@ func filterDomains(q *gorm.DB, f DomainFilter, now time.Time) *gorm.DB {
 // beyond (see boundedCount).
 func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, page Page) ([]DomainView, int64, error) {
 	now := s.now()
-	count := filterDomains(s.db.WithContext(ctx).Table("domains").Where("domains.organization_id = ?", orgID), f, now)
+	count := filterDomains(s.orgDomains(ctx, orgID), f, now)
 	total, err := s.boundedCount(count)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: count domains: %w", err)
@@ -167,12 +172,16 @@ func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, p
 	return out, total, nil
 }
 
-// domainsPage reads limit rows from offset in the filter's order.
+// domainsPage reads limit rows from offset in the filter's order. The rows
+// skipped are read from domains alone (its sort index, at best without the
+// table); only the page's rows are joined to their states.
 func (s *Store) domainsPage(ctx context.Context, orgID string, f DomainFilter, limit, offset int) ([]DomainView, error) {
 	q, now := s.domainViews(ctx, orgID, f.ExpiringDays)
 	_, ds := sortOf(f)
+	order := ds.orderBy(f.Desc)
+	page := filterDomains(s.orgDomains(ctx, orgID).Select("domains.id"), f, now).Order(order).Limit(limit).Offset(offset)
 	var out []DomainView
-	if err := filterDomains(q, f, now).Order(ds.orderBy(f.Desc)).Limit(limit).Offset(offset).Find(&out).Error; err != nil {
+	if err := q.Where("domains.id IN (?)", page).Order(order).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list domains: %w", err)
 	}
 	return out, nil
