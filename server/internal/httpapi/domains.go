@@ -345,6 +345,13 @@ func parseTimeOrDate(v string) (time.Time, error) {
 	return time.Parse(time.DateOnly, v)
 }
 
+// domainList is a page of domains; NextCursor, when set, asks for the rows
+// after this page (?cursor=), which stays fast at any depth.
+type domainList struct {
+	list[domainJSON]
+	NextCursor *string `json:"next_cursor"`
+}
+
 func (h *handler) listDomains(c echo.Context) error {
 	page, err := pageParams(c)
 	if err != nil {
@@ -354,9 +361,20 @@ func (h *handler) listDomains(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if f.After = c.QueryParam("cursor"); f.After != "" && c.QueryParam("page") != "" {
+		return badRequest("cursor", "cursor: give either cursor or page, not both")
+	}
 	items, total, err := h.store.ListDomains(c.Request().Context(), principalOf(c).OrgID, f, page)
+	if errors.Is(err, store.ErrBadCursor) {
+		return badRequest("cursor", "cursor: not a cursor of this list and order; start again without it")
+	}
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, newList(mapItems(items, h.toDomainJSON), total, page))
+	out := domainList{list: newList(mapItems(items, h.toDomainJSON), total, page)}
+	if len(items) == page.PerPage {
+		next := store.DomainCursorAfter(f, items[len(items)-1])
+		out.NextCursor = &next
+	}
+	return c.JSON(http.StatusOK, out)
 }

@@ -243,6 +243,12 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 		anon.must(http.StatusUnauthorized, "GET", "/api/v1/agent/targets", nil, nil)
 
 		script.must(http.StatusOK, "GET", "/api/v1/domains?sort=-days_left&status=expiring", nil, nil)
+		var first struct {
+			NextCursor string `json:"next_cursor"`
+		}
+		script.must(http.StatusOK, "GET", "/api/v1/domains?sort=-days_left&per_page=1", nil, &first)
+		script.must(http.StatusOK, "GET", "/api/v1/domains?sort=-days_left&per_page=1&cursor="+first.NextCursor, nil, nil)
+		script.must(http.StatusBadRequest, "GET", "/api/v1/domains?cursor=x", nil, nil)
 		script.must(http.StatusOK, "GET", "/api/v1/domains/"+good.ID, nil, nil)
 		script.must(http.StatusOK, "GET", "/api/v1/domains/"+down.ID, nil, nil)
 		script.must(http.StatusBadRequest, "GET", "/api/v1/domains?per_page=1000", nil, nil)

@@ -4,22 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
-)
-
-// Domain statuses, derived from the latest check at read time so that they
-// age with the clock without any job rewriting rows.
-const (
-	StatusPending     = "pending"
-	StatusOK          = "ok"
-	StatusExpiring    = "expiring"
-	StatusExpired     = "expired"
-	StatusInvalid     = "invalid"
-	StatusUnreachable = "unreachable"
 )
 
 // ErrAgentNotFound means a domain names an agent the organization does not have.
@@ -70,64 +58,6 @@ type CertificateChange struct {
 	NewSHA256      string `gorm:"column:new_sha256"`
 	ObservedAt     time.Time
 }
-
-// DomainView is a domain with its latest check, as lists show it.
-type DomainView struct {
-	Domain     `gorm:"embedded"`
-	CheckedAt  *time.Time
-	Error      string
-	ErrorKind  string
-	LeafSHA256 string `gorm:"column:leaf_sha256"`
-	NotAfter   *time.Time
-	// TrustStatus and Problems come from the analysis of the latest chain.
-	TrustStatus string
-	Problems    string
-	Status      string
-}
-
-// DomainFilter selects and orders a domain list. Sort is one of host, port,
-// protocol, created_at, last_checked_at, days_left (alias not_after).
-type DomainFilter struct {
-	Query         string
-	Status        string
-	AgentID       string
-	Tag           string
-	ExpiresBefore *time.Time
-	Sort          string
-	Desc          bool
-	ExpiringDays  int
-}
-
-var domainSortColumns = map[string]string{
-	"host":            "domains.host",
-	"port":            "domains.port",
-	"protocol":        "domains.protocol",
-	"created_at":      "domains.created_at",
-	"last_checked_at": "ds.checked_at",
-	"days_left":       "ds.not_after",
-	"not_after":       "ds.not_after",
-}
-
-// DomainSortKeys lists the accepted sort keys.
-func DomainSortKeys() []string {
-	keys := make([]string, 0, len(domainSortColumns))
-	for k := range domainSortColumns {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// statusSQL derives a domain's status from its latest check; lists, filters
-// and counts all use it so that they agree. Its two parameters are now and
-// now plus the organization's expiring threshold.
-const statusSQL = `CASE
-	WHEN ds.domain_id IS NULL THEN 'pending'
-	WHEN ds.error <> '' OR ds.not_after IS NULL THEN 'unreachable'
-	WHEN ds.not_after <= ? THEN 'expired'
-	WHEN ds.verdict_status = 'invalid' THEN 'invalid'
-	WHEN ds.not_after <= ? THEN 'expiring'
-	ELSE 'ok' END`
 
 // CreateDomain stores a domain with its tags.
 func (s *Store) CreateDomain(ctx context.Context, orgID string, d Domain) (Domain, error) {
@@ -267,16 +197,6 @@ func (s *Store) DeleteDomain(ctx context.Context, orgID, id string) error {
 	return nil
 }
 
-func (s *Store) domainViews(ctx context.Context, orgID string, expiringDays int) (*gorm.DB, time.Time) {
-	now := s.now()
-	soon := now.Add(time.Duration(expiringDays) * 24 * time.Hour)
-	q := s.db.WithContext(ctx).Table("domains").
-		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, ds.trust_status, ds.problems, "+statusSQL+" AS status", now, soon).
-		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
-		Where("domains.organization_id = ?", orgID)
-	return q, now
-}
-
 // GetDomain loads one domain with its latest check.
 func (s *Store) GetDomain(ctx context.Context, orgID, id string, expiringDays int) (DomainView, error) {
 	q, _ := s.domainViews(ctx, orgID, expiringDays)
@@ -288,53 +208,6 @@ func (s *Store) GetDomain(ctx context.Context, orgID, id string, expiringDays in
 		return DomainView{}, err
 	}
 	return v, nil
-}
-
-// ListDomains lists an organization's domains with filters, sorting and paging.
-func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, page Page) ([]DomainView, int64, error) {
-	q, now := s.domainViews(ctx, orgID, f.ExpiringDays)
-	if f.Query != "" {
-		q = q.Where("domains.host LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(f.Query))+"%")
-	}
-	if f.Status != "" {
-		soon := now.Add(time.Duration(f.ExpiringDays) * 24 * time.Hour)
-		q = q.Where("("+statusSQL+") = ?", now, soon, f.Status)
-	}
-	if f.AgentID != "" {
-		q = q.Where("domains.agent_id = ?", f.AgentID)
-	}
-	if f.Tag != "" {
-		q = q.Where("EXISTS (SELECT 1 FROM domain_tags t WHERE t.domain_id = domains.id AND t.tag = ?)", f.Tag)
-	}
-	if f.ExpiresBefore != nil {
-		q = q.Where("ds.not_after < ?", f.ExpiresBefore.UTC())
-	}
-	var total int64
-	if err := q.Session(&gorm.Session{}).Select("COUNT(*)").Scan(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: count domains: %w", err)
-	}
-	col := domainSortColumns[f.Sort]
-	if col == "" {
-		col = "domains.host"
-	}
-	dir := "ASC"
-	if f.Desc {
-		dir = "DESC"
-	}
-	// NULLs (never checked) go last either way, portably.
-	order := fmt.Sprintf("CASE WHEN %s IS NULL THEN 1 ELSE 0 END, %s %s, domains.id", col, col, dir)
-	var out []DomainView
-	if err := q.Order(order).Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: list domains: %w", err)
-	}
-	ds := make([]*Domain, len(out))
-	for i := range out {
-		ds[i] = &out[i].Domain
-	}
-	if err := s.attachTags(ctx, ds); err != nil {
-		return nil, 0, err
-	}
-	return out, total, nil
 }
 
 func (s *Store) attachTags(ctx context.Context, ds []*Domain) error {

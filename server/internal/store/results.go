@@ -348,7 +348,7 @@ func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
 	if err := tx.Clauses(upsert).CreateInBatches(states, observationBatch).Error; err != nil {
 		return fmt.Errorf("domain states: %w", err)
 	}
-	return nil
+	return copyListColumns(tx, latest)
 }
 
 // OrgCertificate records that an organization has seen a certificate. It

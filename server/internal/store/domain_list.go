@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// DomainView is a domain with its latest check, as lists show it.
+type DomainView struct {
+	Domain     `gorm:"embedded"`
+	CheckedAt  *time.Time
+	Error      string
+	ErrorKind  string
+	LeafSHA256 string `gorm:"column:leaf_sha256"`
+	NotAfter   *time.Time
+	// TrustStatus and Problems come from the analysis of the latest chain.
+	TrustStatus string
+	Problems    string
+	Status      string
+}
+
+// DomainFilter selects and orders a domain list. Sort is one of host, port,
+// protocol, created_at, last_checked_at, days_left (alias not_after).
+type DomainFilter struct {
+	Query         string
+	Status        string
+	AgentID       string
+	Tag           string
+	ExpiresBefore *time.Time
+	Sort          string
+	Desc          bool
+	ExpiringDays  int
+	// After, a cursor from DomainCursorAfter, asks for the rows following
+	// the one it was made from (keyset paging) instead of a page number.
+	After string
+}
+
+// domainSort is a sort key: a column of domains that an index of
+// (organization_id, column, id) serves, so that any page is an index range.
+type domainSort struct {
+	column string
+	kind   sortKind
+	// nullable keys (never-checked domains) put NULLs last either way.
+	nullable bool
+	// value reads the key from a row, for the cursor after it: a string,
+	// an int, a time.Time or a *time.Time.
+	value func(v DomainView) any
+}
+
+// sortKind is the type of a sort key, for reading it back from a cursor.
+type sortKind int
+
+const (
+	sortText sortKind = iota
+	sortInt
+	sortTime
+)
+
+var domainSorts = map[string]domainSort{
+	"host":            {column: "domains.host", kind: sortText, value: func(v DomainView) any { return v.Host }},
+	"port":            {column: "domains.port", kind: sortInt, value: func(v DomainView) any { return v.Port }},
+	"protocol":        {column: "domains.protocol", kind: sortText, value: func(v DomainView) any { return v.Protocol }},
+	"created_at":      {column: "domains.created_at", kind: sortTime, value: func(v DomainView) any { return v.CreatedAt }},
+	"last_checked_at": {column: "domains.state_checked_at", kind: sortTime, nullable: true, value: func(v DomainView) any { return v.CheckedAt }},
+	"days_left":       {column: "domains.state_not_after", kind: sortTime, nullable: true, value: func(v DomainView) any { return v.NotAfter }},
+	"not_after":       {column: "domains.state_not_after", kind: sortTime, nullable: true, value: func(v DomainView) any { return v.NotAfter }},
+}
+
+// DomainSortKeys lists the accepted sort keys.
+func DomainSortKeys() []string {
+	keys := make([]string, 0, len(domainSorts))
+	for k := range domainSorts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// sortOf is the filter's sort key, host by default.
+func sortOf(f DomainFilter) (string, domainSort) {
+	if ds, ok := domainSorts[f.Sort]; ok {
+		return f.Sort, ds
+	}
+	return "host", domainSorts["host"]
+}
+
+// orderBy orders by the key, then by id in the same direction, so that one
+// index range serves it. NULLS LAST is spelt out only for nullable keys:
+// PostgreSQL reads a descending order of a NOT NULL column backwards from
+// the ascending index only when the NULLs placement matches its default.
+func (ds domainSort) orderBy(desc bool) string {
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	nulls := ""
+	if ds.nullable {
+		nulls = " NULLS LAST"
+	}
+	return fmt.Sprintf("%s %s%s, domains.id %s", ds.column, dir, nulls, dir)
+}
+
+func (s *Store) domainViews(ctx context.Context, orgID string, expiringDays int) (*gorm.DB, time.Time) {
+	now := s.now()
+	soon := now.Add(time.Duration(expiringDays) * 24 * time.Hour)
+	q := s.db.WithContext(ctx).Table("domains").
+		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, ds.trust_status, ds.problems, "+statusSQL+" AS status", now, soon).
+		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
+		Where("domains.organization_id = ?", orgID)
+	return q, now
+}
+
+// orgDomains is the organization's rows of domains, without their states.
+func (s *Store) orgDomains(ctx context.Context, orgID string) *gorm.DB {
+	return s.db.WithContext(ctx).Table("domains").Where("domains.organization_id = ?", orgID)
+}
+
+// filterDomains applies the filter's conditions to a query over domains.
+// Each is a predicate on columns of domains that an index serves.
+func filterDomains(q *gorm.DB, orgID string, f DomainFilter, now time.Time) *gorm.DB {
+	if f.Query != "" {
+		q = q.Where("domains.host LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(f.Query))+"%")
+	}
+	if f.Status != "" {
+		cond, args := statusCondition(f.Status, now, now.Add(time.Duration(f.ExpiringDays)*24*time.Hour))
+		q = q.Where(cond, args...)
+	}
+	if f.AgentID != "" {
+		q = q.Where("domains.agent_id = ?", f.AgentID)
+	}
+	if f.Tag != "" {
+		// Written as a set of the organization's tagged ids, so that a rare
+		// tag can be read from the (organization_id, tag) index first.
+		q = q.Where("domains.id IN (SELECT t.domain_id FROM domain_tags t WHERE t.organization_id = ? AND t.tag = ?)", orgID, f.Tag)
+	}
+	if f.ExpiresBefore != nil {
+		q = q.Where("domains.state_not_after < ?", f.ExpiresBefore.UTC())
+	}
+	return q
+}
+
+// ListDomains lists an organization's domains with filters and sorting: the
+// page numbered page.Number, or, when f.After is set, the page.PerPage rows
+// after that cursor. total is exact up to ExactCountBound, an estimate
+// beyond (see boundedCount).
+func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, page Page) ([]DomainView, int64, error) {
+	now := s.now()
+	count := filterDomains(s.orgDomains(ctx, orgID), orgID, f, now)
+	total, err := s.boundedCount(count)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: count domains: %w", err)
+	}
+	var out []DomainView
+	if f.After != "" {
+		out, err = s.domainsAfter(ctx, orgID, f, page.Limit())
+	} else {
+		out, err = s.domainsPage(ctx, orgID, f, page.Limit(), page.Offset())
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	ds := make([]*Domain, len(out))
+	for i := range out {
+		ds[i] = &out[i].Domain
+	}
+	if err := s.attachTags(ctx, ds); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// domainsPage reads limit rows from offset in the filter's order. The rows
+// skipped are read from domains alone (its sort index, at best without the
+// table); only the page's rows are joined to their states.
+func (s *Store) domainsPage(ctx context.Context, orgID string, f DomainFilter, limit, offset int) ([]DomainView, error) {
+	q, now := s.domainViews(ctx, orgID, f.ExpiringDays)
+	_, ds := sortOf(f)
+	order := ds.orderBy(f.Desc)
+	page := filterDomains(s.orgDomains(ctx, orgID).Select("domains.id"), orgID, f, now).Order(order).Limit(limit).Offset(offset)
+	var out []DomainView
+	if err := q.Where("domains.id IN (?)", page).Order(order).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list domains: %w", err)
+	}
+	return out, nil
+}
+
+// domainsAfter reads up to limit rows after the cursor f.After. A row
+// comparison on (key, id) is one index range; it is never true for a NULL
+// key, so never-checked domains, last in either direction, are read
+// separately once the checked ones run out.
+func (s *Store) domainsAfter(ctx context.Context, orgID string, f DomainFilter, limit int) ([]DomainView, error) {
+	c, key, err := parseDomainCursor(f)
+	if err != nil {
+		return nil, err
+	}
+	_, ds := sortOf(f)
+	after := ">"
+	if f.Desc {
+		after = "<"
+	}
+	var out []DomainView
+	if !c.Null {
+		q, now := s.domainViews(ctx, orgID, f.ExpiringDays)
+		q = filterDomains(q, orgID, f, now).Where(fmt.Sprintf("(%s, domains.id) %s (?, ?)", ds.column, after), key, c.ID)
+		if err := q.Order(ds.orderBy(f.Desc)).Limit(limit).Find(&out).Error; err != nil {
+			return nil, fmt.Errorf("store: list domains: %w", err)
+		}
+		if !ds.nullable || len(out) == limit {
+			return out, nil
+		}
+	}
+	q, now := s.domainViews(ctx, orgID, f.ExpiringDays)
+	q = filterDomains(q, orgID, f, now).Where(ds.column + " IS NULL")
+	if c.Null {
+		q = q.Where("domains.id "+after+" ?", c.ID)
+	}
+	var rest []DomainView
+	if err := q.Order(ds.orderBy(f.Desc)).Limit(limit - len(out)).Find(&rest).Error; err != nil {
+		return nil, fmt.Errorf("store: list domains: %w", err)
+	}
+	return append(out, rest...), nil
+}
