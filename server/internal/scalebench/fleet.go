@@ -26,7 +26,10 @@ type fleet struct {
 	chains    [][]string
 	renewed   map[int][]string
 	pki       *pki
-	now       time.Time
+	// tails are the shared ends of the chains (intermediate and root),
+	// encoded once and shared by every chain.
+	tails [][]string
+	now   time.Time
 }
 
 // portsPerHost is how many endpoints share one host and certificate.
@@ -41,6 +44,9 @@ func newFleet(orgs, perOrg, agentsPerOrg int, now time.Time) (*fleet, error) {
 		return nil, err
 	}
 	f := &fleet{orgs: orgs, pki: p, now: now, renewed: map[int][]string{}}
+	for i := range p.intermediates {
+		f.tails = append(f.tails, p.tail(i))
+	}
 	f.endpoints = make([]endpoint, 0, orgs*perOrg)
 	for o := range orgs {
 		for i := range perOrg {
@@ -53,7 +59,9 @@ func newFleet(orgs, perOrg, agentsPerOrg int, now time.Time) (*fleet, error) {
 				f.chains = append(f.chains, chain)
 			}
 			group := len(f.chains) - 1
-			f.endpoints = append(f.endpoints, endpoint{org: o, agent: i % agentsPerOrg, host: hostName(o, group),
+			// Each agent watches a contiguous share, as one agent per
+			// network segment does; a host's ports share an agent.
+			f.endpoints = append(f.endpoints, endpoint{org: o, agent: i / len(portsPerHost) * len(portsPerHost) * agentsPerOrg / perOrg, host: hostName(o, group),
 				port: portsPerHost[i%len(portsPerHost)], group: group})
 		}
 	}
@@ -74,15 +82,11 @@ func (f *fleet) issue(host string, group int, notAfter time.Time) ([]string, err
 	if group%3 == 0 {
 		lifetime = 90 * 24 * time.Hour
 	}
-	ders, err := f.pki.leaf(host, group, notAfter.Add(-lifetime), notAfter)
+	der, err := f.pki.leaf(host, group, notAfter.Add(-lifetime), notAfter)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(ders))
-	for i, der := range ders {
-		out[i] = base64.StdEncoding.EncodeToString(der)
-	}
-	return out, nil
+	return append([]string{base64.StdEncoding.EncodeToString(der)}, f.tails[group%len(f.tails)]...), nil
 }
 
 // Result kinds of a check in the second and later rounds.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
@@ -116,7 +117,7 @@ func (in *ingester) round(ctx context.Context, kind roundKind, roundNo int) (rou
 // Retries of a batch the server failed on (status 5xx): an agent keeps its
 // batch and posts it again later under the same batch_id.
 const (
-	maxAttempts  = 5
+	maxAttempts  = 8
 	retryBackoff = time.Second
 )
 
@@ -132,7 +133,7 @@ func (in *ingester) postRetrying(ctx context.Context, b batch, kind roundKind, b
 		select {
 		case <-ctx.Done():
 			return 0, nil, attempt, ctx.Err()
-		case <-time.After(time.Duration(attempt) * retryBackoff):
+		case <-time.After(time.Duration(attempt)*retryBackoff + rand.N(retryBackoff)):
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
 	"fmt"
 	"math/big"
@@ -77,20 +78,27 @@ func (p *pki) sign(tmpl, parent *x509.Certificate) (*x509.Certificate, error) {
 	return x509.ParseCertificate(der)
 }
 
-// leaf issues a server certificate for host, valid over [notBefore,
-// notAfter], and returns its chain as served: leaf, intermediate and
-// root, the three certificates many servers send.
-func (p *pki) leaf(host string, issuer int, notBefore, notAfter time.Time) ([][]byte, error) {
+// leaf issues a server certificate for host by the issuer-th
+// intermediate, valid over [notBefore, notAfter], and returns its DER.
+func (p *pki) leaf(host string, issuer int, notBefore, notAfter time.Time) ([]byte, error) {
 	tmpl := p.template(host, notBefore, notAfter)
 	tmpl.DNSNames = []string{host}
 	tmpl.KeyUsage = x509.KeyUsageDigitalSignature
 	tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-	inter := p.intermediates[issuer%len(p.intermediates)]
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, inter, &p.key.PublicKey, p.key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.intermediates[issuer%len(p.intermediates)], &p.key.PublicKey, p.key)
 	if err != nil {
 		return nil, fmt.Errorf("scalebench: sign leaf %s: %w", host, err)
 	}
-	return [][]byte{der, inter.Raw, p.roots[(issuer%len(p.intermediates))%len(p.roots)].Raw}, nil
+	return der, nil
+}
+
+// tail is what a server sends after a leaf of the issuer-th intermediate:
+// the intermediate and its root (many servers send the root too), base64
+// as on the wire.
+func (p *pki) tail(issuer int) []string {
+	inter := issuer % len(p.intermediates)
+	return []string{base64.StdEncoding.EncodeToString(p.intermediates[inter].Raw),
+		base64.StdEncoding.EncodeToString(p.roots[inter%len(p.roots)].Raw)}
 }
 
 // bundlePEM is the organization's CA bundle: the roots it trusts.

@@ -7,18 +7,14 @@ package scalebench
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	_ "github.com/glebarez/go-sqlite" // the "sqlite" driver, for checkpoints
-
-	"certinel.dev/server/internal/secret"
 	"certinel.dev/server/internal/store"
 )
 
@@ -71,49 +67,19 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	phase("issue certificates")
 
-	// The server seals channel settings with this key; seeding writes the
-	// default email channel of every organization.
-	keyFile := filepath.Join(cfg.WorkDir, "secret.key")
-	keys, err := secret.GenerateKeyFile(keyFile)
+	t, err := openTarget(ctx, cfg)
 	if err != nil {
 		return rep, err
 	}
-	var db *database
-	env := []string{"CERTINEL_SECRET_KEY_FILE=" + keyFile}
-	var st *store.Store
-	dataDir := filepath.Join(cfg.WorkDir, "data")
-	switch cfg.Dialect {
-	case store.Postgres:
-		if db, err = createDatabase(ctx, cfg.AdminURL); err != nil {
-			return rep, err
-		}
-		defer func() {
-			if err := db.drop(context.WithoutCancel(ctx), cfg.Keep); err != nil {
-				fmt.Fprintln(cfg.Progress, err)
-			}
-		}()
-		rep.Database = db.name
-		env = append(env, "DATABASE_URL="+db.url)
-		st, err = store.OpenPostgres(db.url, store.Options{})
-	case store.SQLite:
-		if err := os.MkdirAll(dataDir, 0o700); err != nil {
-			return rep, fmt.Errorf("scalebench: data dir: %w", err)
-		}
-		env = append(env, "CERTINEL_DATA_DIR="+dataDir)
-		st, err = store.OpenSQLite(filepath.Join(dataDir, "certinel.db"), store.Options{})
-	default:
-		return rep, fmt.Errorf("scalebench: unknown dialect %q", cfg.Dialect)
-	}
-	if err != nil {
-		return rep, err
-	}
-	creds, err := seedStore(ctx, st.WithKeys(keys), f, cfg)
+	defer t.close(context.WithoutCancel(ctx), cfg)
+	rep.Database = t.name()
+	creds, err := seedStore(ctx, t.seeder, f, cfg)
 	if err != nil {
 		return rep, err
 	}
 	phase("seed organizations, tokens, agents and domains")
 
-	srv, err := startServer(ctx, cfg.ServerBin, cfg.WorkDir, env)
+	srv, err := startServer(ctx, cfg.ServerBin, cfg.WorkDir, t.env)
 	if err != nil {
 		return rep, err
 	}
@@ -122,33 +88,18 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 
 	client := &http.Client{Timeout: cfg.RequestTimeout}
 	in := &ingester{client: client, baseURL: srv.url, fleet: f, batches: batches(f, creds), workers: cfg.IngestWorkers}
-	size := func() (int64, error) {
-		if db != nil {
-			return db.size(ctx)
-		}
-		return sqliteSize(ctx, dataDir)
-	}
 	for n, kind := range []roundKind{firstRound, laterRound, laterRound} {
 		if n == 1 {
 			if err := f.renew(); err != nil {
 				return rep, err
 			}
 		}
-		before, err := size()
+		r, err := measureRound(ctx, in, srv, t, kind, n+1)
 		if err != nil {
 			return rep, err
 		}
-		r, err := measureRound(ctx, in, srv, db, kind, n+1)
-		if err != nil {
-			return rep, err
-		}
-		after, err := size()
-		if err != nil {
-			return rep, err
-		}
-		r.Growth = after - before
 		rep.Rounds = append(rep.Rounds, r)
-		phase(fmt.Sprintf("ingest round %d", n+1))
+		phase(fmt.Sprintf("ingest round %d (and the database size around it)", n+1))
 	}
 
 	if cfg.EvaluationWait > 0 {
@@ -188,12 +139,15 @@ func seedStore(ctx context.Context, st *store.Store, f *fleet, cfg Config) ([]cr
 }
 
 // measureRound runs one ingest round with the server's and PostgreSQL's
-// CPU metered around it.
-func measureRound(ctx context.Context, in *ingester, srv *serverProcess, db *database, kind roundKind, n int) (roundResult, error) {
+// CPU metered around it and the database's size taken before and after.
+func measureRound(ctx context.Context, in *ingester, srv *serverProcess, t *target, kind roundKind, n int) (roundResult, error) {
+	sizeBefore, err := t.size(ctx)
+	if err != nil {
+		return roundResult{}, err
+	}
 	var meter *backendMeter
-	if db != nil {
-		var err error
-		if meter, err = db.meterBackends(ctx, 250*time.Millisecond); err != nil {
+	if t.db != nil {
+		if meter, err = t.db.meterBackends(ctx, 250*time.Millisecond); err != nil {
 			return roundResult{}, err
 		}
 	}
@@ -206,14 +160,13 @@ func measureRound(ctx context.Context, in *ingester, srv *serverProcess, db *dat
 	if meter != nil {
 		r.DatabaseCPU = meter.total(ctx)
 	}
-	if err != nil {
+	if err = errors.Join(err, cpuErr); err != nil {
 		return r, err
 	}
-	if cpuErr != nil {
-		return r, cpuErr
-	}
 	r.ServerCPU = cpuAfter - cpuBefore
-	return r, nil
+	sizeAfter, err := t.size(ctx)
+	r.Growth = sizeAfter - sizeBefore
+	return r, err
 }
 
 // measureEvaluation waits for the first scheduled pass that starts after
@@ -233,32 +186,6 @@ func (rep *Report) measureEvaluation(ctx context.Context, srv *serverProcess, wa
 	}
 	rep.Evaluations = []evaluationPass{first, second}
 	return nil
-}
-
-// sqliteSize moves the write-ahead log into the database file and adds up
-// the files of the data directory.
-func sqliteSize(ctx context.Context, dir string) (int64, error) {
-	db, err := sql.Open("sqlite", filepath.Join(dir, "certinel.db")+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		return 0, fmt.Errorf("scalebench: open sqlite: %w", err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-		return 0, fmt.Errorf("scalebench: sqlite checkpoint: %w", err)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return 0, fmt.Errorf("scalebench: data dir size: %w", err)
-	}
-	var n int64
-	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil {
-			return 0, fmt.Errorf("scalebench: data dir size: %w", err)
-		}
-		n += info.Size()
-	}
-	return n, nil
 }
 
 // loadAverage is the first line of /proc/loadavg: the machine is shared.
