@@ -3,8 +3,10 @@ package scalebench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"time"
@@ -46,6 +48,11 @@ func (r *reader) measure(ctx context.Context, q query) timing {
 	start := time.Now()
 	for len(samples) < r.requests && (len(samples) == 0 || time.Since(start) < r.budget) {
 		d, n, total, err := r.get(ctx, q.Path)
+		var netErr net.Error
+		if errors.As(err, &netErr) && netErr.Timeout() {
+			t.Failed = fmt.Sprintf("timed out after %s", r.client.Timeout)
+			break
+		}
 		if err != nil {
 			t.Failed = err.Error()
 			break
