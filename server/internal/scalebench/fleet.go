@@ -24,8 +24,10 @@ type fleet struct {
 	orgs      int
 	endpoints []endpoint
 	chains    [][]string
-	renewed   map[int][]string
-	pki       *pki
+	// renewed is, by group, the renewed chain the host's first port serves
+	// from the second round on (see renew).
+	renewed map[int][]string
+	pki     *pki
 	// tails are the shared ends of the chains (intermediate and root),
 	// encoded once and shared by every chain.
 	tails [][]string
