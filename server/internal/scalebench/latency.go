@@ -1,0 +1,154 @@
+package scalebench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// query is one measured read request.
+type query struct {
+	Name string
+	Path string
+}
+
+// timing is what the requests of one query took.
+type timing struct {
+	Query  query
+	N      int
+	P50    time.Duration
+	P99    time.Duration
+	Max    time.Duration
+	Bytes  int64
+	Total  int64
+	Failed string
+}
+
+// reader sends the measured read requests with an API token of scope read.
+type reader struct {
+	client   *http.Client
+	baseURL  string
+	token    string
+	requests int
+	// budget bounds the time spent on one query: a query slower than
+	// budget is measured once, a faster one as often as fits, up to
+	// requests times.
+	budget time.Duration
+}
+
+func (r *reader) measure(ctx context.Context, q query) timing {
+	t := timing{Query: q}
+	var samples []time.Duration
+	start := time.Now()
+	for len(samples) < r.requests && (len(samples) == 0 || time.Since(start) < r.budget) {
+		d, n, total, err := r.get(ctx, q.Path)
+		var netErr net.Error
+		if errors.As(err, &netErr) && netErr.Timeout() {
+			t.Failed = fmt.Sprintf("timed out after %s", r.client.Timeout)
+			break
+		}
+		if err != nil {
+			t.Failed = err.Error()
+			break
+		}
+		samples = append(samples, d)
+		t.Bytes, t.Total = n, total
+	}
+	if len(samples) == 0 {
+		return t
+	}
+	slices.Sort(samples)
+	t.N = len(samples)
+	t.P50, t.P99, t.Max = percentile(samples, 50), percentile(samples, 99), samples[len(samples)-1]
+	return t
+}
+
+// percentile is the nearest-rank percentile of sorted samples.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	rank := (p*len(sorted) + 99) / 100
+	return sorted[max(rank, 1)-1]
+}
+
+// get times one request up to the last byte of its body and returns the
+// body's size and, for lists, their "total".
+func (r *reader) get(ctx context.Context, path string) (time.Duration, int64, int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.baseURL+path, nil)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("scalebench: request %s: %w", path, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+r.token)
+	start := time.Now()
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("scalebench: GET %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	elapsed := time.Since(start)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("scalebench: GET %s: %w", path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, 0, 0, fmt.Errorf("scalebench: GET %s: status %d", path, resp.StatusCode)
+	}
+	var list struct {
+		Total int64 `json:"total"`
+	}
+	_ = json.Unmarshal(body, &list)
+	return elapsed, int64(len(body)), list.Total, nil
+}
+
+// listPerPage is the page size of the measured list requests.
+const listPerPage = 100
+
+// deepPage is the 1,000th page, or the last one of a shorter list.
+func deepPage(total int64) int64 {
+	return max(1, min(1000, (total+listPerPage-1)/listPerPage))
+}
+
+// searchTerm matches the hosts of the first 100 certificates (200
+// domains), a part of a name as people type it.
+const searchTerm = "svc00000"
+
+// domainListQueries are the sorts and filters the dashboard offers; each
+// is measured on its first page and on its deep page.
+var domainListQueries = []query{
+	{"sort by host", "sort=host"},
+	{"sort by days left", "sort=days_left"},
+	{"sort by last check, newest first", "sort=last_checked_at&order=desc"},
+	{"status expiring", "status=expiring"},
+	{"tag staging", "tag=staging"},
+	{"search", "q=" + searchTerm},
+}
+
+// measureReads measures every read figure of the organization.
+func (r *reader) measureReads(ctx context.Context) []timing {
+	var out []timing
+	for _, q := range domainListQueries {
+		first := r.measure(ctx, query{"domains, " + q.Name + ", page 1",
+			fmt.Sprintf("/api/v1/domains?%s&per_page=%d&page=1", q.Path, listPerPage)})
+		out = append(out, first)
+		page := deepPage(first.Total)
+		if page == 1 {
+			continue
+		}
+		out = append(out, r.measure(ctx, query{fmt.Sprintf("domains, %s, page %d", q.Name, page),
+			fmt.Sprintf("/api/v1/domains?%s&per_page=%d&page=%d", q.Path, listPerPage, page)}))
+	}
+	for _, q := range []query{
+		{"certificates, page 1", fmt.Sprintf("/api/v1/certificates?per_page=%d", listPerPage)},
+		{"certificates, search", fmt.Sprintf("/api/v1/certificates?q=%s&per_page=%d", searchTerm, listPerPage)},
+		{"insights, stale endpoints", "/api/v1/insights/stale"},
+		{"insights, expiry clusters", "/api/v1/insights/expiry-clusters"},
+		{"metrics", "/api/v1/metrics"},
+	} {
+		out = append(out, r.measure(ctx, q))
+	}
+	return out
+}
