@@ -18,7 +18,6 @@ import (
 const (
 	MaxChainLength = 16
 	maxCertBytes   = 64 << 10
-	maxShortLen    = 255
 	futureSkew     = time.Hour
 	// MaxResultAge is the oldest result accepted: a spooled batch replayed
 	// later stores nothing, so its batch marker need not be kept longer.
@@ -106,8 +105,8 @@ func checkResult(r wire.Result, now time.Time) error {
 		return errors.New("a result needs a chain or an error")
 	case len(r.Chain) > MaxChainLength:
 		return fmt.Errorf("chain has %d certificates, at most %d allowed", len(r.Chain), MaxChainLength)
-	case len(r.Address) > maxShortLen || len(r.TLSVersion) > maxShortLen || len(r.CipherSuite) > maxShortLen:
-		return errors.New("address, tls_version and cipher_suite must be at most 255 bytes")
+	case len(r.Address) > store.MaxShortText || len(r.TLSVersion) > store.MaxShortText || len(r.CipherSuite) > store.MaxShortText:
+		return fmt.Errorf("address, tls_version and cipher_suite must be at most %d bytes", store.MaxShortText)
 	}
 	return nil
 }

@@ -147,7 +147,7 @@ func (s *Store) AgentByHash(ctx context.Context, tokenHash string) (Agent, error
 // agent's User-Agent and is cut to fit.
 func (s *Store) TouchAgent(ctx context.Context, orgID, id, version, ip string) error {
 	err := s.db.WithContext(ctx).Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).
-		Updates(map[string]any{"last_seen_at": s.now(), "version": safetext.Fit(version, maxVersion), "last_ip": safetext.Fit(ip, maxShortText)}).Error
+		Updates(map[string]any{"last_seen_at": s.now(), "version": safetext.Fit(version, maxVersion), "last_ip": safetext.Fit(ip, MaxShortText)}).Error
 	if err != nil {
 		return fmt.Errorf("store: touch agent %s: %w", id, err)
 	}

@@ -6,7 +6,7 @@ import "certinel.dev/server/internal/safetext"
 // columns are TEXT; the limits keep a broken or hostile peer from filling
 // the database, and each is named only here.
 const (
-	maxShortText = 255  // addresses, SNIs, protocols, TLS versions, cipher suites, kinds, statuses, DNS names
+	MaxShortText = 255  // addresses, SNIs, protocols, TLS versions, cipher suites, kinds, statuses, DNS names
 	maxLongText  = 1024 // subjects, issuers, serials, key IDs, errors, problem lists
 	maxVersion   = 64   // agent versions
 )
@@ -35,7 +35,7 @@ func storableResults(rs ResultSet) ResultSet {
 }
 
 func storableObservation(o Observation) Observation {
-	fit(maxShortText, &o.Address, &o.TLSVersion, &o.CipherSuite, &o.ErrorKind, &o.TrustStatus, &o.VerdictStatus)
+	fit(MaxShortText, &o.Address, &o.TLSVersion, &o.CipherSuite, &o.ErrorKind, &o.TrustStatus, &o.VerdictStatus)
 	fit(maxLongText, &o.Error, &o.HandshakeError)
 	o.Verdict = safetext.Clean(o.Verdict)
 	o.Problems = storableList(o.Problems)
@@ -43,7 +43,7 @@ func storableObservation(o Observation) Observation {
 }
 
 func storableCertificate(c Certificate) Certificate {
-	fit(maxShortText, &c.SHA1, &c.SPKISHA256, &c.KeyType, &c.SignatureAlgorithm)
+	fit(MaxShortText, &c.SHA1, &c.SPKISHA256, &c.KeyType, &c.SignatureAlgorithm)
 	fit(maxLongText, &c.Subject, &c.Issuer, &c.Serial, &c.SubjectKeyID, &c.AuthorityKeyID)
 	c.Facts = safetext.Clean(c.Facts)
 	c.Names = storableList(c.Names)
@@ -51,7 +51,7 @@ func storableCertificate(c Certificate) Certificate {
 }
 
 func storableEndpoint(e DiscoveredEndpoint) DiscoveredEndpoint {
-	fit(maxShortText, &e.Address, &e.Protocol, &e.SNI, &e.VerdictStatus, &e.TrustStatus)
+	fit(MaxShortText, &e.Address, &e.Protocol, &e.SNI, &e.VerdictStatus, &e.TrustStatus)
 	fit(maxLongText, &e.Problems)
 	e.SuggestedNames = storableList(e.SuggestedNames)
 	return e
@@ -64,7 +64,7 @@ func storableList(items []string) []string {
 	}
 	out := make([]string, len(items))
 	for i, s := range items {
-		out[i] = safetext.Fit(s, maxShortText)
+		out[i] = safetext.Fit(s, MaxShortText)
 	}
 	return out
 }
