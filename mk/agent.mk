@@ -25,7 +25,7 @@ agent-all:
 	done
 
 test-agent:
-	cd agent && go test -race ./...
+	cd agent && go test -race -count=1 ./...
 	cd agent && go test -run '^$$' -fuzz '^FuzzParseEnvFile$$' -fuzztime $(AGENT_FUZZTIME) ./internal/config
 
 bench-agent: agent

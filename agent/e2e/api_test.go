@@ -138,6 +138,7 @@ type domain struct {
 	} `json:"history"`
 	Errors []struct {
 		ErrorKind string `json:"error_kind"`
+		Checks    int    `json:"checks"`
 	} `json:"errors"`
 }
 
@@ -148,16 +149,16 @@ func (u *user) domain(id string) domain {
 	return d
 }
 
-// checks counts the observations the server stored for a domain: the
-// handshakes with its served certificates, or its failures when it has none
-// (the detail lists the last ten, more than the test ever makes).
+// checks counts the checks the server recorded for a domain: handshakes with
+// its served certificates plus failures (a run of identical failures is one
+// sample with a count; the detail lists ten, more than the test makes).
 func (d domain) checks() int {
 	n := 0
 	for _, h := range d.History {
 		n += h.Checks
 	}
-	if n == 0 {
-		n = len(d.Errors)
+	for _, e := range d.Errors {
+		n += e.Checks
 	}
 	return n
 }

@@ -37,11 +37,15 @@ type changeJSON struct {
 	ObservedAt time.Time `json:"observed_at"`
 }
 
+// A run of identical failures is one sample: observed_at is its latest
+// check, first_observed_at its first, checks how many it spans.
 type checkErrorJSON struct {
-	ObservedAt time.Time `json:"observed_at"`
-	Error      string    `json:"error"`
-	ErrorKind  string    `json:"error_kind"`
-	Address    string    `json:"address"`
+	ObservedAt      time.Time `json:"observed_at"`
+	FirstObservedAt time.Time `json:"first_observed_at"`
+	Checks          int       `json:"checks"`
+	Error           string    `json:"error"`
+	ErrorKind       string    `json:"error_kind"`
+	Address         string    `json:"address"`
 }
 
 // checkJSON describes the handshake of the latest check.
@@ -122,7 +126,8 @@ func (h *handler) getDomain(c echo.Context) error {
 		return err
 	}
 	out.Errors = mapItems(failures, func(o store.Observation) checkErrorJSON {
-		return checkErrorJSON{ObservedAt: o.LastObservedAt, Error: o.Error, ErrorKind: o.ErrorKind, Address: o.Address}
+		return checkErrorJSON{ObservedAt: o.LastObservedAt, FirstObservedAt: o.ObservedAt, Checks: o.Checks,
+			Error: o.Error, ErrorKind: o.ErrorKind, Address: o.Address}
 	})
 	stale, err := h.store.StaleEndpoints(ctx, orgID, v.ID)
 	if err != nil {

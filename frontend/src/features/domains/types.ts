@@ -93,7 +93,14 @@ export type LastCheck = {
   by_agent: boolean;
 };
 
-export type CheckError = { observed_at: string; error: string; error_kind: string; address: string };
+export type CheckError = {
+  observed_at: string;
+  first_observed_at: string;
+  checks: number;
+  error: string;
+  error_kind: string;
+  address: string;
+};
 export type Change = { old_sha256: string; new_sha256: string; observed_at: string };
 
 export type StaleInfo = {

@@ -170,7 +170,14 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
               <tbody>
                 {d.errors.map((e, i) => (
                   <tr key={`${e.observed_at}-${i}`}>
-                    <td className="nowrap">{formatDateTime(e.observed_at)}</td>
+                    <td className="nowrap">
+                      {formatDateTime(e.observed_at)}
+                      {e.checks > 1 ? (
+                        <div className="muted small">
+                          {e.checks} checks since {formatDateTime(e.first_observed_at)}
+                        </div>
+                      ) : null}
+                    </td>
                     <td>{errorKinds[e.error_kind] ?? e.error_kind}</td>
                     <td className="mono">{e.address || '—'}</td>
                     <td><code className="error-text">{e.error}</code></td>
