@@ -93,3 +93,13 @@ func RefillInventorySummary(ctx context.Context, s *Store) error {
 	end := strings.Index(text, "-- The inventory's order")
 	return ExecScript(ctx, s, chains+"\n"+text[start:end])
 }
+
+// supersededSQL is the reference for superseded_by: for a served leaf, the
+// newest other served leaf of the organization with the same subject and a
+// shared name, issued after it and outliving it.
+const supersededSQL = `COALESCE((SELECT newer.sha256 FROM certificate_names mine
+	JOIN certificate_names theirs ON theirs.name = mine.name
+	JOIN org_certificates newer ON newer.organization_id = org_certificates.organization_id AND newer.sha256 = theirs.sha256
+	WHERE mine.sha256 = org_certificates.sha256 AND newer.leaf_serving > 0 AND newer.subject = org_certificates.subject
+		AND newer.not_before > org_certificates.not_before AND newer.not_after > org_certificates.not_after
+	ORDER BY newer.not_before DESC, newer.not_after DESC, newer.sha256 LIMIT 1), '')`

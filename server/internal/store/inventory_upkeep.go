@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -18,11 +20,29 @@ import (
 // servingDelta is how much a certificate's two counts move.
 type servingDelta struct{ serving, leaf int }
 
-// heldState is the part of a domain's current state the summary counts.
+// heldState is the part of a domain's current state the summary counts
+// and the alert rules judge.
 type heldState struct {
-	DomainID   string
-	LeafSHA256 string `gorm:"column:leaf_sha256"`
-	CheckedAt  scanTime
+	DomainID      string
+	LeafSHA256    string `gorm:"column:leaf_sha256"`
+	CheckedAt     scanTime
+	ErrorKind     string
+	NotAfter      *scanTime
+	VerdictStatus string
+	TrustStatus   string
+	Problems      string
+}
+
+// judgedAlike says whether a new result leaves everything the alert rules
+// read as it was, so the domain needs no evaluation. A failure never does:
+// it moves the count of failures in a row that rules wait for.
+func (p heldState) judgedAlike(o *Observation) bool {
+	if o.Error != "" {
+		return false
+	}
+	sameExpiry := (p.NotAfter == nil) == (o.NotAfter == nil) && (p.NotAfter == nil || p.NotAfter.Time.Equal(*o.NotAfter))
+	return sameExpiry && p.ErrorKind == o.ErrorKind && p.LeafSHA256 == o.LeafSHA256 &&
+		p.VerdictStatus == o.VerdictStatus && p.TrustStatus == o.TrustStatus && p.Problems == strings.Join(o.Problems, ",")
 }
 
 // DomainChain places a certificate in a domain's current chain.
@@ -33,10 +53,11 @@ type DomainChain struct {
 }
 
 // saveStatesCounted moves each domain's state forward (upsertStates) and
-// the inventory summary with it. The previous states are locked first, so a
+// the inventory summary with it, and makes the domains whose judged state
+// moved due for evaluation. The previous states are locked first, so a
 // concurrent batch for the same domain counts from the state this one
 // leaves, never from the same old one.
-func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation) error {
+func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation, now time.Time) error {
 	ids := make([]string, 0, len(latest))
 	for id := range latest {
 		ids = append(ids, id)
@@ -53,13 +74,16 @@ func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation
 	if err := upsertStates(tx, latest); err != nil {
 		return err
 	}
-	var moved []string
+	var moved, due []string
 	delta := servingDeltas{}
 	for _, id := range ids {
 		o := latest[id]
 		p, held := prev[id]
 		if held && o.ObservedAt.Before(p.CheckedAt.Time) {
 			continue // a late result: upsertStates kept the newer state
+		}
+		if !held || !p.judgedAlike(o) {
+			due = append(due, id)
 		}
 		if held {
 			delta.add(p.LeafSHA256, chains[id], -1)
@@ -68,6 +92,9 @@ func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation
 		if !slices.Equal(chains[id], o.Chain) {
 			moved = append(moved, id)
 		}
+	}
+	if err := markDue(tx, orgID, due, now); err != nil {
+		return err
 	}
 	if err := replaceChains(tx, moved, latest); err != nil {
 		return err
@@ -144,7 +171,7 @@ func heldStates(tx *gorm.DB, domainIDs []string) (map[string]heldState, error) {
 	out := make(map[string]heldState, len(domainIDs))
 	for start := 0; start < len(domainIDs); start += observationBatch {
 		var rows []heldState
-		err := tx.Table("domain_states").Select("domain_id, leaf_sha256, checked_at").
+		err := tx.Table("domain_states").Select("domain_id, leaf_sha256, checked_at, error_kind, not_after, verdict_status, trust_status, problems").
 			Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).
 			Order("domain_id").Find(&rows).Error
 		if err != nil {
@@ -242,11 +269,37 @@ func refreshTrust(tx *gorm.DB, orgID string, leaves []string) error {
 	slices.Sort(leaves)
 	leaves = slices.Compact(leaves)
 	for start := 0; start < len(leaves); start += certificateBatch {
-		err := tx.Table("org_certificates").
-			Where("organization_id = ? AND sha256 IN ?", orgID, leaves[start:min(start+certificateBatch, len(leaves))]).
-			Update("trust_status", gorm.Expr(trustSQL)).Error
-		if err != nil {
+		chunk := tx.Table("org_certificates").
+			Where("organization_id = ? AND sha256 IN ?", orgID, leaves[start:min(start+certificateBatch, len(leaves))])
+		if err := rewriteDerived(tx, orgID, chunk, "trust_status", trustSQL); err != nil {
 			return fmt.Errorf("inventory trust: %w", err)
+		}
+	}
+	return nil
+}
+
+// rewriteDerived recomputes a derived column of the selected summary rows
+// and writes only the rows whose value moved: most recomputations change
+// nothing, and an unchanged row is then neither rewritten nor locked.
+func rewriteDerived(tx *gorm.DB, orgID string, rows *gorm.DB, column, expr string) error {
+	var found []struct {
+		SHA256 string `gorm:"column:sha256"`
+		Value  string
+	}
+	err := rows.Select("sha256, " + expr + " AS value").
+		Where(column + " <> " + expr).Order("sha256").Find(&found).Error
+	if err != nil {
+		return err
+	}
+	byValue := map[string][]string{}
+	for _, f := range found {
+		byValue[f.Value] = append(byValue[f.Value], f.SHA256)
+	}
+	for value, shas := range byValue {
+		err := tx.Table("org_certificates").Where("organization_id = ? AND sha256 IN ?", orgID, shas).
+			Update(column, value).Error
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -271,36 +324,6 @@ func releaseDomains(tx *gorm.DB, orgID string, domainIDs []string) ([]string, er
 		}
 	}
 	return applyServing(tx, orgID, delta)
-}
-
-// supersededSQL finds, for a served leaf, the newest other served leaf of
-// the organization with the same subject and a shared name, issued after it
-// and outliving it.
-const supersededSQL = `COALESCE((SELECT newer.sha256 FROM certificate_names mine
-	JOIN certificate_names theirs ON theirs.name = mine.name
-	JOIN org_certificates newer ON newer.organization_id = org_certificates.organization_id AND newer.sha256 = theirs.sha256
-	WHERE mine.sha256 = org_certificates.sha256 AND newer.leaf_serving > 0 AND newer.subject = org_certificates.subject
-		AND newer.not_before > org_certificates.not_before AND newer.not_after > org_certificates.not_after
-	ORDER BY newer.not_before DESC, newer.not_after DESC, newer.sha256 LIMIT 1), '')`
-
-// refreshSuperseded recomputes superseded_by for every certificate sharing
-// a name with the given leaves, whose served count just moved: a leaf
-// served anew may supersede its elders, one no longer served stops doing
-// so. Only renewals and moves get here, never a check that changes nothing.
-func refreshSuperseded(tx *gorm.DB, orgID string, leaves []string) error {
-	slices.Sort(leaves)
-	leaves = slices.Compact(leaves)
-	for start := 0; start < len(leaves); start += certificateBatch {
-		sharing := tx.Table("certificate_names mine").Select("theirs.sha256").
-			Joins("JOIN certificate_names theirs ON theirs.name = mine.name").
-			Where("mine.sha256 IN ?", leaves[start:min(start+certificateBatch, len(leaves))])
-		err := tx.Table("org_certificates").Where("organization_id = ? AND sha256 IN (?)", orgID, sharing).
-			Update("superseded_by", gorm.Expr(supersededSQL)).Error
-		if err != nil {
-			return fmt.Errorf("inventory superseded: %w", err)
-		}
-	}
-	return nil
 }
 
 // refreshLeaves recomputes what the summary derives from the states

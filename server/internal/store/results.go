@@ -238,10 +238,7 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 	if err := recordChanges(tx, orgID, latest); err != nil {
 		return err
 	}
-	if err := markDue(tx, orgID, slices.Collect(maps.Keys(latest)), now); err != nil {
-		return err
-	}
-	return saveStatesCounted(tx, orgID, latest)
+	return saveStatesCounted(tx, orgID, latest, now)
 }
 
 // insertNewCertificates stores the certificates not stored yet (with their
@@ -252,17 +249,9 @@ func insertNewCertificates(tx *gorm.DB, certs []Certificate, now time.Time) ([]C
 	var fresh []Certificate
 	for start := 0; start < len(certs); start += certificateBatch {
 		chunk := certs[start:min(start+certificateBatch, len(certs))]
-		shas := make([]string, len(chunk))
-		for i, c := range chunk {
-			shas[i] = c.SHA256
-		}
-		var known []string
-		if err := tx.Model(&Certificate{}).Where("sha256 IN ?", shas).Pluck("sha256", &known).Error; err != nil {
+		stored, err := knownOf(tx.Model(&Certificate{}), chunk)
+		if err != nil {
 			return nil, fmt.Errorf("known certificates: %w", err)
-		}
-		stored := make(map[string]bool, len(known))
-		for _, sha := range known {
-			stored[sha] = true
 		}
 		for _, c := range chunk {
 			if !stored[c.SHA256] {
@@ -371,18 +360,58 @@ type OrgCertificate struct {
 	TrustStatus string
 }
 
-func upsertOrgCertificates(tx *gorm.DB, orgID string, certs []Certificate, now time.Time) error {
-	rows := make([]OrgCertificate, len(certs))
+// knownOf says which of the certificates the query's table already holds.
+func knownOf(q *gorm.DB, certs []Certificate) (map[string]bool, error) {
+	shas := make([]string, len(certs))
 	for i, c := range certs {
-		rows[i] = OrgCertificate{OrganizationID: orgID, SHA256: c.SHA256, FirstSeen: now, LastSeen: now,
-			Subject: c.Subject, Issuer: c.Issuer, KeyType: c.KeyType, IsCA: c.IsCA, NotBefore: c.NotBefore, NotAfter: c.NotAfter}
+		shas[i] = c.SHA256
 	}
-	upsert := clause.OnConflict{
-		Columns:   []clause.Column{{Name: "organization_id"}, {Name: "sha256"}},
-		DoUpdates: clause.AssignmentColumns([]string{"last_seen"}),
+	var known []string
+	if err := q.Where("sha256 IN ?", shas).Pluck("sha256", &known).Error; err != nil {
+		return nil, err
 	}
-	if err := tx.Clauses(upsert).CreateInBatches(rows, certificateBatch).Error; err != nil {
-		return fmt.Errorf("organization certificates: %w", err)
+	out := make(map[string]bool, len(known))
+	for _, sha := range known {
+		out[sha] = true
+	}
+	return out, nil
+}
+
+// lastSeenStep is how stale an organization certificate's last_seen may
+// get before a check that sees it again moves it: far below the check
+// interval, and it spares rewriting every certificate of every batch (a
+// shared intermediate's row would otherwise be locked by each batch in turn).
+const lastSeenStep = time.Hour
+
+// upsertOrgCertificates adds the certificates new to the organization and
+// moves last_seen of the others once it is lastSeenStep old.
+func upsertOrgCertificates(tx *gorm.DB, orgID string, certs []Certificate, now time.Time) error {
+	for start := 0; start < len(certs); start += certificateBatch {
+		chunk := certs[start:min(start+certificateBatch, len(certs))]
+		held, err := knownOf(tx.Model(&OrgCertificate{}).Where("organization_id = ?", orgID), chunk)
+		if err != nil {
+			return fmt.Errorf("organization certificates: %w", err)
+		}
+		var rows []OrgCertificate
+		for _, c := range chunk {
+			if !held[c.SHA256] {
+				rows = append(rows, OrgCertificate{OrganizationID: orgID, SHA256: c.SHA256, FirstSeen: now, LastSeen: now,
+					Subject: c.Subject, Issuer: c.Issuer, KeyType: c.KeyType, IsCA: c.IsCA, NotBefore: c.NotBefore, NotAfter: c.NotAfter})
+			}
+		}
+		// A concurrent batch may add the same certificate in between.
+		if len(rows) > 0 {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+				return fmt.Errorf("organization certificates: %w", err)
+			}
+		}
+		if len(held) > 0 {
+			err := tx.Model(&OrgCertificate{}).Where("organization_id = ? AND sha256 IN ? AND last_seen < ?", orgID, slices.Sorted(maps.Keys(held)), now.Add(-lastSeenStep)).
+				Update("last_seen", now).Error
+			if err != nil {
+				return fmt.Errorf("organization certificates: %w", err)
+			}
+		}
 	}
 	return nil
 }

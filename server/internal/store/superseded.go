@@ -1,0 +1,153 @@
+package store
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// A served leaf is superseded by the newest other served leaf of the
+// organization with the same subject and a shared name, issued after it
+// and outliving it: the renewal its endpoint should have picked up.
+// superseded_by is kept for every certificate sharing a name with a leaf
+// whose served count moved, and computed here from the names out, so that
+// the work follows how many certificates share those names and never
+// depends on a plan that walks the organization's certificates by date.
+
+// rival is what the rule compares of a certificate.
+type rival struct {
+	SHA256       string `gorm:"column:sha256"`
+	Subject      string
+	NotBefore    scanTime
+	NotAfter     scanTime
+	LeafServing  int
+	SupersededBy string
+}
+
+// renews says whether r supersedes x; newestFirst orders the renewals.
+func (r rival) renews(x rival) bool {
+	return r.SHA256 != x.SHA256 && r.LeafServing > 0 && r.Subject == x.Subject &&
+		r.NotBefore.After(x.NotBefore.Time) && r.NotAfter.After(x.NotAfter.Time)
+}
+
+func newestFirst(a, b rival) int {
+	return cmp.Or(b.NotBefore.Compare(a.NotBefore.Time), b.NotAfter.Compare(a.NotAfter.Time), strings.Compare(a.SHA256, b.SHA256))
+}
+
+// refreshSuperseded recomputes superseded_by for every certificate sharing
+// a name with the given leaves, whose served count just moved: a leaf
+// served anew may supersede its elders, one no longer served stops doing
+// so. Only renewals and moves get here, never a check that changes nothing.
+func refreshSuperseded(tx *gorm.DB, orgID string, leaves []string) error {
+	leaves = distinct(leaves)
+	for start := 0; start < len(leaves); start += certificateBatch {
+		if err := refreshSupersededChunk(tx, orgID, leaves[start:min(start+certificateBatch, len(leaves))]); err != nil {
+			return fmt.Errorf("inventory superseded: %w", err)
+		}
+	}
+	return nil
+}
+
+func refreshSupersededChunk(tx *gorm.DB, orgID string, leaves []string) error {
+	// The certificates to judge share a name with the leaves; their rivals
+	// share a name with them, one hop further.
+	judged, err := namesSharedWith(tx, leaves)
+	if err != nil {
+		return err
+	}
+	rivals, err := namesSharedWith(tx, slices.Collect(maps.Keys(judged)))
+	if err != nil {
+		return err
+	}
+	byName := map[string][]string{}
+	for sha, names := range rivals {
+		for _, n := range names {
+			byName[n] = append(byName[n], sha)
+		}
+	}
+	rows, err := rivalsOf(tx, orgID, slices.Collect(maps.Keys(rivals)))
+	if err != nil {
+		return err
+	}
+	moved := map[string][]string{}
+	for sha := range judged {
+		x, ok := rows[sha]
+		if !ok {
+			continue // not the organization's
+		}
+		var best *rival
+		for _, n := range rivals[sha] {
+			for _, other := range byName[n] {
+				if r, ok := rows[other]; ok && r.renews(x) && (best == nil || newestFirst(r, *best) < 0) {
+					best = &r
+				}
+			}
+		}
+		want := ""
+		if best != nil {
+			want = best.SHA256
+		}
+		if want != x.SupersededBy {
+			moved[want] = append(moved[want], sha)
+		}
+	}
+	for want, shas := range moved {
+		slices.Sort(shas)
+		err := tx.Table("org_certificates").Where("organization_id = ? AND sha256 IN ?", orgID, shas).
+			Update("superseded_by", want).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// namesSharedWith maps every certificate sharing a name with the given
+// ones (them included) to its names among those shared.
+func namesSharedWith(tx *gorm.DB, shas []string) (map[string][]string, error) {
+	var names []string
+	for start := 0; start < len(shas); start += certificateBatch {
+		var chunk []string
+		err := tx.Table("certificate_names").Where("sha256 IN ?", shas[start:min(start+certificateBatch, len(shas))]).
+			Distinct("name").Pluck("name", &chunk).Error
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, chunk...)
+	}
+	names = distinct(names)
+	out := map[string][]string{}
+	for start := 0; start < len(names); start += certificateBatch {
+		var pairs []CertificateName
+		err := tx.Where("name IN ?", names[start:min(start+certificateBatch, len(names))]).Find(&pairs).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pairs {
+			out[p.SHA256] = append(out[p.SHA256], p.Name)
+		}
+	}
+	return out, nil
+}
+
+// rivalsOf reads the organization's summary rows of the given certificates.
+func rivalsOf(tx *gorm.DB, orgID string, shas []string) (map[string]rival, error) {
+	out := make(map[string]rival, len(shas))
+	for start := 0; start < len(shas); start += certificateBatch {
+		var rows []rival
+		err := tx.Table("org_certificates").Select("sha256, subject, not_before, not_after, leaf_serving, superseded_by").
+			Where("organization_id = ? AND sha256 IN ?", orgID, shas[start:min(start+certificateBatch, len(shas))]).
+			Find(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.SHA256] = r
+		}
+	}
+	return out, nil
+}
