@@ -103,3 +103,12 @@ const supersededSQL = `COALESCE((SELECT newer.sha256 FROM certificate_names mine
 	WHERE mine.sha256 = org_certificates.sha256 AND newer.leaf_serving > 0 AND newer.subject = org_certificates.subject
 		AND newer.not_before > org_certificates.not_before AND newer.not_after > org_certificates.not_after
 	ORDER BY newer.not_before DESC, newer.not_after DESC, newer.sha256 LIMIT 1), '')`
+
+// trustSQL is the reference for trust_status: what a monitored domain last
+// said of the certificate, or else its latest discovery.
+const trustSQL = `COALESCE((SELECT s.trust_status FROM domain_states s
+	JOIN domains d ON d.id = s.domain_id
+	WHERE s.leaf_sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id
+	ORDER BY s.checked_at DESC LIMIT 1), (SELECT e.trust_status FROM discovered_endpoints e
+	WHERE e.leaf_sha256 = org_certificates.sha256 AND e.organization_id = org_certificates.organization_id
+	ORDER BY e.last_seen_at DESC LIMIT 1), '')`

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -254,55 +255,77 @@ func applyServing(tx *gorm.DB, orgID string, delta servingDeltas) ([]string, err
 	return leaves, nil
 }
 
-// trustSQL prefers what a monitored domain last said of the certificate and
-// falls back to its latest discovery, so certificates nobody monitors yet
-// still carry a verdict.
-const trustSQL = `COALESCE((SELECT s.trust_status FROM domain_states s
-	JOIN domains d ON d.id = s.domain_id
-	WHERE s.leaf_sha256 = org_certificates.sha256 AND d.organization_id = org_certificates.organization_id
-	ORDER BY s.checked_at DESC LIMIT 1), (SELECT e.trust_status FROM discovered_endpoints e
-	WHERE e.leaf_sha256 = org_certificates.sha256 AND e.organization_id = org_certificates.organization_id
-	ORDER BY e.last_seen_at DESC LIMIT 1), '')`
-
-// refreshTrust recomputes the trust verdict of the given leaves.
+// refreshTrust recomputes the trust verdict of the given leaves: what a
+// monitored domain of the organization last said of the certificate, or
+// else its latest discovery, so certificates nobody monitors yet still
+// carry a verdict. The latest of each is picked here from the rows serving
+// the leaves, which indexes find, and only verdicts that moved are written.
 func refreshTrust(tx *gorm.DB, orgID string, leaves []string) error {
-	slices.Sort(leaves)
-	leaves = slices.Compact(leaves)
+	leaves = distinct(leaves)
 	for start := 0; start < len(leaves); start += certificateBatch {
-		chunk := tx.Table("org_certificates").
-			Where("organization_id = ? AND sha256 IN ?", orgID, leaves[start:min(start+certificateBatch, len(leaves))])
-		if err := rewriteDerived(tx, orgID, chunk, "trust_status", trustSQL); err != nil {
+		if err := refreshTrustChunk(tx, orgID, leaves[start:min(start+certificateBatch, len(leaves))]); err != nil {
 			return fmt.Errorf("inventory trust: %w", err)
 		}
 	}
 	return nil
 }
 
-// rewriteDerived recomputes a derived column of the selected summary rows
-// and writes only the rows whose value moved: most recomputations change
-// nothing, and an unchanged row is then neither rewritten nor locked.
-func rewriteDerived(tx *gorm.DB, orgID string, rows *gorm.DB, column, expr string) error {
-	var found []struct {
-		SHA256 string `gorm:"column:sha256"`
-		Value  string
-	}
-	err := rows.Select("sha256, " + expr + " AS value").
-		Where(column + " <> " + expr).Order("sha256").Find(&found).Error
+// saidTrust is one verdict on a leaf and when it was given.
+type saidTrust struct {
+	LeafSHA256  string `gorm:"column:leaf_sha256"`
+	TrustStatus string
+	At          scanTime
+}
+
+func refreshTrustChunk(tx *gorm.DB, orgID string, leaves []string) error {
+	var monitored, discovered []saidTrust
+	err := tx.Table("domain_states s").Select("s.leaf_sha256, s.trust_status, s.checked_at AS at").
+		Joins("JOIN domains d ON d.id = s.domain_id").
+		Where("s.leaf_sha256 IN ? AND d.organization_id = ?", leaves, orgID).Find(&monitored).Error
 	if err != nil {
 		return err
 	}
-	byValue := map[string][]string{}
-	for _, f := range found {
-		byValue[f.Value] = append(byValue[f.Value], f.SHA256)
+	err = tx.Table("discovered_endpoints").Select("leaf_sha256, trust_status, last_seen_at AS at").
+		Where("leaf_sha256 IN ? AND organization_id = ?", leaves, orgID).Find(&discovered).Error
+	if err != nil {
+		return err
 	}
-	for value, shas := range byValue {
-		err := tx.Table("org_certificates").Where("organization_id = ? AND sha256 IN ?", orgID, shas).
-			Update(column, value).Error
-		if err != nil {
+	want := latestTrust(discovered)
+	maps.Copy(want, latestTrust(monitored))
+	var held []struct {
+		SHA256      string `gorm:"column:sha256"`
+		TrustStatus string
+	}
+	if err := tx.Table("org_certificates").Select("sha256, trust_status").
+		Where("organization_id = ? AND sha256 IN ?", orgID, leaves).Find(&held).Error; err != nil {
+		return err
+	}
+	moved := map[string][]string{}
+	for _, h := range held {
+		if w := want[h.SHA256]; w != h.TrustStatus {
+			moved[w] = append(moved[w], h.SHA256)
+		}
+	}
+	for w, shas := range moved {
+		slices.Sort(shas)
+		if err := tx.Table("org_certificates").Where("organization_id = ? AND sha256 IN ?", orgID, shas).
+			Update("trust_status", w).Error; err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// latestTrust keeps the latest verdict on each leaf.
+func latestTrust(said []saidTrust) map[string]string {
+	at := map[string]time.Time{}
+	out := map[string]string{}
+	for _, s := range said {
+		if t, ok := at[s.LeafSHA256]; !ok || s.At.After(t) {
+			at[s.LeafSHA256], out[s.LeafSHA256] = s.At.Time, s.TrustStatus
+		}
+	}
+	return out
 }
 
 // releaseDomains takes domains about to be deleted out of the summary; the
