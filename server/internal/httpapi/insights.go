@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"sort"
 	"strconv"
 	"time"
 
@@ -50,6 +49,10 @@ type clusterEntry struct {
 	NotAfter time.Time `json:"not_after"`
 }
 
+// clusterSample is how many of a cluster's endpoints the answer names, the
+// earliest first; the domain list filtered by expiry shows the rest.
+const clusterSample = 20
+
 // expiryClusters groups the deadlines of the next days by calendar day
 // (UTC); days where at least min endpoints expire together are clusters: a
 // correlated failure waiting to happen.
@@ -63,32 +66,16 @@ func (h *handler) expiryClusters(c echo.Context) error {
 		return err
 	}
 	now := h.store.Now()
-	deadlines, err := h.store.UpcomingDeadlines(c.Request().Context(), principalOf(c).OrgID, now, now.Add(time.Duration(days)*24*time.Hour))
+	clusters, err := h.store.ExpiryClusters(c.Request().Context(), principalOf(c).OrgID, now, now.Add(time.Duration(days)*24*time.Hour), minimum, clusterSample)
 	if err != nil {
 		return err
 	}
-	byDay := map[string]*clusterJSON{}
-	leaves := map[string]map[string]bool{}
-	for _, d := range deadlines {
-		day := d.NotAfter.UTC().Format(time.DateOnly)
-		cl := byDay[day]
-		if cl == nil {
-			cl = &clusterJSON{Date: day, Domains: []clusterEntry{}}
-			byDay[day] = cl
-			leaves[day] = map[string]bool{}
-		}
-		cl.Endpoints++
-		leaves[day][d.LeafSHA256] = true
-		cl.Domains = append(cl.Domains, clusterEntry{ID: d.DomainID, Host: d.Host, Port: d.Port, NotAfter: d.NotAfter})
-	}
-	out := []clusterJSON{}
-	for day, cl := range byDay {
-		cl.Certificates = len(leaves[day])
-		if cl.Endpoints >= minimum {
-			out = append(out, *cl)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Date < out[j].Date })
+	out := mapItems(clusters, func(cl store.ExpiryCluster) clusterJSON {
+		return clusterJSON{Date: cl.Date, Endpoints: cl.Endpoints, Certificates: cl.Certificates,
+			Domains: mapItems(cl.Sample, func(d store.Deadline) clusterEntry {
+				return clusterEntry{ID: d.DomainID, Host: d.Host, Port: d.Port, NotAfter: d.NotAfter}
+			})}
+	})
 	return c.JSON(http.StatusOK, map[string]any{"items": out, "total": len(out), "days": days, "min": minimum})
 }
 

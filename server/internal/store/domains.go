@@ -259,29 +259,6 @@ func (s *Store) DomainStateOf(ctx context.Context, orgID, domainID string) (Doma
 	return st, nil
 }
 
-// Deadline is when a domain's current chain stops being valid.
-type Deadline struct {
-	DomainID   string
-	Host       string
-	Port       int
-	LeafSHA256 string `gorm:"column:leaf_sha256"`
-	NotAfter   time.Time
-}
-
-// UpcomingDeadlines lists the organization's chain deadlines in [from, to).
-func (s *Store) UpcomingDeadlines(ctx context.Context, orgID string, from, to time.Time) ([]Deadline, error) {
-	var out []Deadline
-	err := s.db.WithContext(ctx).Table("domains d").
-		Select("d.id AS domain_id, d.host, d.port, ds.leaf_sha256, ds.not_after").
-		Joins("JOIN domain_states ds ON ds.domain_id = d.id").
-		Where("d.organization_id = ? AND ds.not_after >= ? AND ds.not_after < ?", orgID, from, to).
-		Order("ds.not_after").Find(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: upcoming deadlines: %w", err)
-	}
-	return out, nil
-}
-
 // DueServerChecks lists domains without an agent, across every
 // organization, whose last check is older than before (never-checked ones
 // first). It serves the server's own check job, which acts for all tenants.

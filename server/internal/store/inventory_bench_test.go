@@ -71,9 +71,9 @@ func BenchmarkInventoryAtScale(b *testing.B) {
 			return err
 		}},
 		{"stale", func() error { _, err := s.StaleEndpoints(ctx, tn.orgID, ""); return err }},
-		{"deadlines_90d", func() error {
+		{"expiry_clusters_90d", func() error {
 			now := time.Now()
-			_, err := s.UpcomingDeadlines(ctx, tn.orgID, now, now.Add(90*24*time.Hour))
+			_, err := s.ExpiryClusters(ctx, tn.orgID, now, now.Add(90*24*time.Hour), 2, 20)
 			return err
 		}},
 	} {

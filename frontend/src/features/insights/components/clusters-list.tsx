@@ -20,7 +20,7 @@ export function ClustersList({ clusters }: { clusters: ExpiryCluster[] }) {
                 <Link to={`/domains/${d.id}`}>{d.host}:{d.port}</Link>
               </span>
             ))}
-            {c.domains.length > 6 ? ` and ${c.domains.length - 6} more` : ''}
+            {c.endpoints > Math.min(c.domains.length, 6) ? ` and ${c.endpoints - Math.min(c.domains.length, 6)} more` : ''}
           </li>
         ))}
       </ul>

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Deadline is when a domain's current chain stops being valid.
+type Deadline struct {
+	DomainID   string
+	Host       string
+	Port       int
+	LeafSHA256 string `gorm:"column:leaf_sha256"`
+	NotAfter   time.Time
+}
+
+// ExpiryCluster is a calendar day (UTC) on which several of the
+// organization's endpoints stop being valid together: one missed renewal
+// away from a correlated outage.
+type ExpiryCluster struct {
+	Date         string
+	Endpoints    int
+	Certificates int
+	// Sample is the cluster's earliest deadlines, at most as many as asked.
+	Sample []Deadline `gorm:"-"`
+}
+
+// ExpiryClusters finds the days in [from, to) with at least minimum
+// deadlines. The database counts them, so the answer's size follows the
+// number of days, not of endpoints; each cluster then reads its sample as
+// an index range of the domain list's expiry column.
+func (s *Store) ExpiryClusters(ctx context.Context, orgID string, from, to time.Time, minimum, sample int) ([]ExpiryCluster, error) {
+	day := "to_char(d.state_not_after AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	if s.dialect == SQLite {
+		day = "date(d.state_not_after)"
+	}
+	var out []ExpiryCluster
+	err := s.db.WithContext(ctx).Table("domains d").
+		Select(day+" AS date, COUNT(*) AS endpoints, COUNT(DISTINCT ds.leaf_sha256) AS certificates").
+		Joins("JOIN domain_states ds ON ds.domain_id = d.id").
+		Where("d.organization_id = ? AND d.state_not_after >= ? AND d.state_not_after < ?", orgID, from, to).
+		Group(day).Having("COUNT(*) >= ?", minimum).Order("date").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: expiry clusters: %w", err)
+	}
+	for i := range out {
+		start, err := time.Parse(time.DateOnly, out[i].Date)
+		if err != nil {
+			return nil, fmt.Errorf("store: expiry cluster day %q: %w", out[i].Date, err)
+		}
+		end := start.AddDate(0, 0, 1)
+		if start.Before(from) {
+			start = from
+		}
+		if end.After(to) {
+			end = to
+		}
+		err = s.db.WithContext(ctx).Table("domains d").
+			Select("d.id AS domain_id, d.host, d.port, ds.leaf_sha256, ds.not_after").
+			Joins("JOIN domain_states ds ON ds.domain_id = d.id").
+			Where("d.organization_id = ? AND d.state_not_after >= ? AND d.state_not_after < ?",
+				orgID, start, end).
+			Order("d.state_not_after, d.id").Limit(sample).Find(&out[i].Sample).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: expiry cluster %s: %w", out[i].Date, err)
+		}
+	}
+	return out, nil
+}
