@@ -26,27 +26,35 @@ const maxStaleEndpoints = 1000
 // staleSQL reads the stale leaves off the inventory summary (superseded_by,
 // kept at ingest) and joins each to the domains serving it; the shared name
 // and the first domain (by host and port) serving the newer certificate are
-// looked up for the page only. The stale leaves are materialized first: a
-// plan that walks every domain looking for them costs a second at 100,000.
+// looked up for the page only, as scalar subqueries per row of the page
+// that start from the newer leaf's states (CROSS JOIN keeps SQLite from
+// walking every domain in host order instead). The stale
+// leaves are materialized first: a plan that walks every domain looking for
+// them costs a second at 100,000.
 const staleSQL = `
 WITH stale AS MATERIALIZED (
 	SELECT sha256, superseded_by FROM org_certificates
 	WHERE organization_id = @org AND superseded_by <> '' AND leaf_serving > 0
-)
-SELECT p.domain_id, p.host, p.port, p.served_sha256, p.newer_sha256,
-	(SELECT MIN(mine.name) FROM certificate_names mine JOIN certificate_names theirs ON theirs.name = mine.name
-		WHERE mine.sha256 = p.served_sha256 AND theirs.sha256 = p.newer_sha256) AS name,
-	d2.id AS newer_domain_id, d2.host AS newer_host, d2.port AS newer_port
-FROM (SELECT d.id AS domain_id, d.host, d.port, st.sha256 AS served_sha256, st.superseded_by AS newer_sha256
+), page AS MATERIALIZED (
+	SELECT d.id AS domain_id, d.host, d.port, st.sha256 AS served_sha256, st.superseded_by AS newer_sha256
 	FROM stale st
 	JOIN domain_states s ON s.leaf_sha256 = st.sha256
 	JOIN domains d ON d.id = s.domain_id AND d.organization_id = @org
 	WHERE %s
-	ORDER BY d.host, d.port, d.id LIMIT @limit) p
-JOIN domains d2 ON d2.id = (SELECT s2.domain_id FROM domain_states s2 JOIN domains dd ON dd.id = s2.domain_id
-	WHERE s2.leaf_sha256 = p.newer_sha256 AND dd.organization_id = @org
-	ORDER BY dd.host, dd.port, dd.id LIMIT 1)
-ORDER BY p.host, p.port, p.domain_id`
+	ORDER BY d.host, d.port, d.id LIMIT @limit
+), named AS MATERIALIZED (
+	SELECT p.*,
+		(SELECT MIN(mine.name) FROM certificate_names mine JOIN certificate_names theirs ON theirs.name = mine.name
+			WHERE mine.sha256 = p.served_sha256 AND theirs.sha256 = p.newer_sha256) AS name,
+		(SELECT s2.domain_id FROM domain_states s2 CROSS JOIN domains dd
+			WHERE dd.id = s2.domain_id AND s2.leaf_sha256 = p.newer_sha256 AND dd.organization_id = @org
+			ORDER BY dd.host, dd.port, dd.id LIMIT 1) AS newer_domain_id
+	FROM page p
+)
+SELECT n.domain_id, n.host, n.port, n.served_sha256, n.newer_sha256, n.name,
+	n.newer_domain_id, d2.host AS newer_host, d2.port AS newer_port
+FROM named n JOIN domains d2 ON d2.id = n.newer_domain_id
+ORDER BY n.host, n.port, n.domain_id`
 
 // StaleEndpoints finds stale endpoints of the organization, one line per
 // domain with the newest certificate that replaces it; domainID limits the
