@@ -16,11 +16,11 @@ SCALE_BENCH          := go run ./server/cmd/scale-bench -server $(BIN)/certinel-
 
 .PHONY: bench-scale bench-scale-million
 
-bench-scale: server
+bench-scale: ui server
 	scripts/with-postgres.sh sh -c '\
 		$(SCALE_BENCH) -dialect postgres -domains $(SCALE_DOMAINS) && \
 		$(SCALE_BENCH) -dialect postgres -orgs $(SCALE_ORGS) -domains $(SCALE_ORG_DOMAINS) && \
 		$(SCALE_BENCH) -dialect sqlite -domains $(SCALE_SQLITE_DOMAINS)'
 
-bench-scale-million: server
+bench-scale-million: ui server
 	scripts/with-postgres.sh $(SCALE_BENCH) -dialect postgres -domains $(SCALE_MILLION)

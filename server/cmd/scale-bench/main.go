@@ -39,6 +39,7 @@ func run() error {
 	flag.DurationVar(&cfg.RequestTimeout, "request-timeout", 10*time.Minute, "timeout of one request")
 	flag.DurationVar(&cfg.EvaluationWait, "evaluation-wait", 10*time.Minute, "wait for each scheduled evaluation pass, at most (0 skips them)")
 	flag.BoolVar(&cfg.Keep, "keep", false, "keep the PostgreSQL database (and the work directory)")
+	flag.StringVar(&cfg.Frontend, "frontend", "frontend", "the dashboard directory (npm ci done) whose scripts time its pages in Chromium; empty skips that")
 	flag.Parse()
 
 	cfg.Dialect = store.Dialect(dialect)

@@ -25,6 +25,10 @@ type Report struct {
 	MemoryAfterEvaluation memory
 	MemoryAtEnd           memory
 	Reads                 []timing
+	// Paint is the dashboard's pages timed in Chromium, or PaintSkipped
+	// says why not.
+	Paint        []pagePaint
+	PaintSkipped string
 }
 
 type phaseTime struct {
@@ -59,6 +63,7 @@ func (r Report) WriteMarkdown(w io.Writer) {
 	r.writeFigures(w)
 	r.writeRounds(w)
 	r.writeReads(w)
+	r.writePaint(w)
 	fmt.Fprintf(w, "| phase | wall |\n|---|---|\n")
 	var total time.Duration
 	for _, p := range r.Phases {

@@ -43,6 +43,9 @@ type Config struct {
 	// EvaluationWait bounds the wait for each scheduled evaluation pass
 	// (they run every minute); 0 skips those figures.
 	EvaluationWait time.Duration
+	// Frontend is the dashboard's directory, whose node_modules and
+	// scripts time its pages in Chromium; empty skips that.
+	Frontend string
 	// Keep leaves the PostgreSQL database in place.
 	Keep bool
 	// Progress receives a line per phase.
@@ -117,6 +120,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	rd := &reader{client: client, baseURL: srv.url, token: creds[0].read, requests: cfg.Requests, budget: cfg.QueryBudget}
 	rep.Reads = rd.measureReads(ctx)
 	phase("measure reads")
+	if rep.Paint, err = measurePaint(ctx, cfg.Frontend, srv.url); err != nil {
+		rep.PaintSkipped = err.Error()
+	}
+	phase("time the dashboard in Chromium")
 	if rep.MemoryAtEnd, err = memoryOf(srv.pid()); err != nil {
 		return rep, err
 	}

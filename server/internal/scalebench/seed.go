@@ -20,6 +20,12 @@ type credentials struct {
 	agents   []string
 }
 
+// ownerPassword is every seeded owner's password, for the dashboard run.
+const ownerPassword = "scale-bench-password"
+
+// ownerEmail is the login of organization o's owner.
+func ownerEmail(o int) string { return fmt.Sprintf("owner@o%05d.scale.example", o) }
+
 // seedChunk is how many domains one CreateDomains call stores.
 const seedChunk = 5000
 
@@ -30,7 +36,7 @@ const seedChunk = 5000
 // and in one request per 10,000-line CSV. Organizations are seeded by
 // workers in parallel.
 func seed(ctx context.Context, st *store.Store, f *fleet, agentsPerOrg, workers int) ([]credentials, error) {
-	hash, err := auth.HashPassword("scale-bench-password")
+	hash, err := auth.HashPassword(ownerPassword)
 	if err != nil {
 		return nil, fmt.Errorf("scalebench: password hash: %w", err)
 	}
@@ -51,7 +57,7 @@ func seed(ctx context.Context, st *store.Store, f *fleet, agentsPerOrg, workers 
 }
 
 func seedOrg(ctx context.Context, st *store.Store, f *fleet, o int, endpoints []int, hash string, agentsPerOrg int) (credentials, error) {
-	owner, org, err := st.CreateAccount(ctx, fmt.Sprintf("owner@o%05d.scale.example", o), hash, fmt.Sprintf("Scale Org %05d", o))
+	owner, org, err := st.CreateAccount(ctx, ownerEmail(o), hash, fmt.Sprintf("Scale Org %05d", o))
 	if err != nil {
 		return credentials{}, fmt.Errorf("scalebench: seed organization %d: %w", o, err)
 	}
