@@ -73,15 +73,15 @@ func startPebble(t *testing.T) pebble {
 	}
 	acmeAddr, mgmtAddr := freeLoopbackAddr(t), freeLoopbackAddr(t)
 	cfg := map[string]any{"pebble": map[string]any{
-		"listenAddress":           acmeAddr,
-		"managementListenAddress": mgmtAddr,
-		"certificate":             filepath.Join(mod, "test", "certs", "localhost", "cert.pem"),
-		"privateKey":              filepath.Join(mod, "test", "certs", "localhost", "key.pem"),
-		"httpPort":                5002,
-		"tlsPort":                 5001,
-		"ocspResponderURL":        "",
+		"listenAddress":                  acmeAddr,
+		"managementListenAddress":        mgmtAddr,
+		"certificate":                    filepath.Join(mod, "test", "certs", "localhost", "cert.pem"),
+		"privateKey":                     filepath.Join(mod, "test", "certs", "localhost", "key.pem"),
+		"httpPort":                       5002,
+		"tlsPort":                        5001,
+		"ocspResponderURL":               "",
 		"externalAccountBindingRequired": false,
-		"profiles": map[string]any{"default": map[string]any{"description": "test", "validityPeriod": 7776000}},
+		"profiles":                       map[string]any{"default": map[string]any{"description": "test", "validityPeriod": 7776000}},
 	}}
 	cfgPath := filepath.Join(t.TempDir(), "pebble.json")
 	raw, _ := json.Marshal(cfg)
