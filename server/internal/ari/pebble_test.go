@@ -173,6 +173,13 @@ func (p pebble) account(t *testing.T) acmeAccount {
 // issue obtains a certificate for name; it returns the chain, leaf first.
 func (a acmeAccount) issue(t *testing.T, name string) []*x509.Certificate {
 	t.Helper()
+	chain, _ := a.issueWithKey(t, name)
+	return chain
+}
+
+// issueWithKey is issue that also returns the certificate's private key.
+func (a acmeAccount) issueWithKey(t *testing.T, name string) ([]*x509.Certificate, crypto.Signer) {
+	t.Helper()
 	ctx := t.Context()
 	order, err := a.AuthorizeOrder(ctx, acme.DomainIDs(name))
 	if err != nil {
@@ -218,7 +225,7 @@ func (a acmeAccount) issue(t *testing.T, name string) []*x509.Certificate {
 			t.Fatal(err)
 		}
 	}
-	return chain
+	return chain, key
 }
 
 func (a acmeAccount) revoke(t *testing.T, leaf *x509.Certificate) {

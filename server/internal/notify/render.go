@@ -68,6 +68,8 @@ func headline(e Event) string {
 		return t + " uses weak cryptography"
 	case TypeRenewalOverdue:
 		return t + " certificate renewal is overdue"
+	case TypeRenewalWindowMovedEarlier:
+		return t + " certificate: the CA asks for renewal now"
 	case TypeAgentOffline:
 		return t + " is offline"
 	case TypeResolved:
@@ -91,14 +93,15 @@ func headline(e Event) string {
 
 // problemLabels name the problem a resolved event clears.
 var problemLabels = map[string]string{
-	TypeExpiring:         "expiring",
-	TypeExpired:          "expired",
-	TypeChanged:          "certificate changed",
-	TypeUnreachable:      "unreachable",
-	TypeInvalidChain:     "untrusted chain",
-	TypeHostnameMismatch: "host name mismatch",
-	TypeWeakCrypto:       "weak cryptography",
-	TypeRenewalOverdue:   "renewal overdue",
+	TypeExpiring:                  "expiring",
+	TypeExpired:                   "expired",
+	TypeChanged:                   "certificate changed",
+	TypeUnreachable:               "unreachable",
+	TypeInvalidChain:              "untrusted chain",
+	TypeHostnameMismatch:          "host name mismatch",
+	TypeWeakCrypto:                "weak cryptography",
+	TypeRenewalOverdue:            "renewal overdue",
+	TypeRenewalWindowMovedEarlier: "renewal window moved earlier",
 }
 
 // target names what the event is about: the endpoint, else the agent, else the
@@ -167,6 +170,10 @@ func Fields(e Event) []Field {
 	}
 	add("SHA-256", e.SHA256)
 	add("Previous SHA-256", e.OldSHA256)
+	if w := e.SuggestedWindow; w != nil {
+		add("Renew between", formatTime(w.Start)+" and "+formatTime(w.End))
+	}
+	add("CA explanation", e.ExplanationURL)
 	add("Detail", e.Detail)
 	if !e.OccurredAt.IsZero() {
 		add("Occurred", formatTime(e.OccurredAt))

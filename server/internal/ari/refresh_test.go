@@ -1,0 +1,171 @@
+package ari_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"certinel.dev/server/internal/ari"
+	"certinel.dev/server/internal/monitor"
+	"certinel.dev/server/internal/netguard"
+	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/store"
+	"certinel.dev/server/internal/store/storetest"
+)
+
+// clock is a store clock the test moves forward.
+type clock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off).UTC()
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.off += d
+	c.mu.Unlock()
+}
+
+// serveChain serves the chain on a loopback TLS listener and returns its port.
+func serveChain(t *testing.T, chain []*x509.Certificate, key crypto.Signer) int {
+	t.Helper()
+	cert := tls.Certificate{PrivateKey: key}
+	for _, c := range chain {
+		cert.Certificate = append(cert.Certificate, c.Raw)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_ = c.(*tls.Conn).Handshake()
+				_, _ = io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func fingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// TestRefresherAgainstPebble follows a certificate from Pebble served by a
+// monitored endpoint: unknown CA until the organization adds Pebble's
+// directory, then the suggested window is stored, and once the
+// certificate is revoked the window moves earlier and alerts.
+func TestRefresherAgainstPebble(t *testing.T) {
+	p := startPebble(t)
+	acct := p.account(t)
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			clk := &clock{}
+			st := storetest.Open(t, d, store.Options{Now: clk.now})
+			_, org, err := st.CreateAccount(ctx, "ari@example.com", "h", "ARI")
+			if err != nil {
+				t.Fatal(err)
+			}
+			chain, key := acct.issueWithKey(t, "ari-"+string(d)+".example.test")
+			leaf, issuer := chain[0], chain[1]
+			dom, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "127.0.0.1", Port: serveChain(t, chain, key), Protocol: "tls", SNI: leaf.DNSNames[0]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			check := &monitor.Checker{Store: st, Ingester: monitor.NewIngester(st, nil, log), Log: log,
+				Dial: netguard.New(true).DialContext, Concurrency: 1, Timeout: 5 * time.Second, Batch: 10}
+			if err := check.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			woken := 0
+			r := &ari.Refresher{Store: st, Client: ari.NewClient(p.guardedClient(true), nil), Log: log,
+				BaseURL: "https://certinel.example", Recorded: func() { woken++ }, Batch: 10, MaxBatches: 3, Concurrency: 2}
+			sha := fingerprint(leaf)
+			window := func() store.RenewalInfo {
+				t.Helper()
+				if err := r.Run(ctx); err != nil {
+					t.Fatal(err)
+				}
+				got, err := st.RenewalWindows(ctx, org.ID, []string{sha})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got[sha]
+			}
+
+			if w := window(); w.WindowStart != nil {
+				t.Fatalf("window %v from a CA whose directory nobody gave", w.WindowStart)
+			}
+			if _, err := st.CreateACMEDirectory(ctx, org.ID, store.ACMEDirectory{Name: "Pebble", DirectoryURL: p.Directory,
+				IssuerSHA256: fingerprint(issuer)}); err != nil {
+				t.Fatal(err)
+			}
+			first := window()
+			if first.WindowStart == nil || first.WindowStart.Before(leaf.NotBefore) || first.WindowEnd.After(leaf.NotAfter) {
+				t.Fatalf("suggested window %v – %v, want one within %s – %s", first.WindowStart, first.WindowEnd, leaf.NotBefore, leaf.NotAfter)
+			}
+			if want := clk.now().Add(6 * time.Hour); first.NextFetchAt.Before(want.Add(-time.Minute)) || first.NextFetchAt.After(want.Add(time.Minute)) {
+				t.Errorf("next lookup at %s, want Pebble's Retry-After of 6h (%s)", first.NextFetchAt, want)
+			}
+
+			acct.revoke(t, leaf)
+			if w := window(); !w.WindowStart.Equal(*first.WindowStart) {
+				t.Fatalf("looked up again before Retry-After: window now starts %s", w.WindowStart)
+			}
+			clk.advance(7 * time.Hour)
+			moved := window()
+			if !moved.WindowStart.Before(*first.WindowStart) || moved.PreviousStart == nil || !moved.PreviousStart.Equal(*first.WindowStart) {
+				t.Fatalf("after revocation: window %v (previous %v), want it earlier than %v", moved.WindowStart, moved.PreviousStart, first.WindowStart)
+			}
+			alerts, _, err := st.ListAlerts(ctx, org.ID, store.AlertFilter{Type: notify.TypeRenewalWindowMovedEarlier}, store.Page{Number: 1, PerPage: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(alerts) != 1 || alerts[0].DomainID == nil || *alerts[0].DomainID != dom.ID {
+				t.Fatalf("alerts %+v, want one for domain %s", alerts, dom.ID)
+			}
+			outbox, _, err := st.Deliveries(ctx, org.ID, []string{alerts[0].ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(outbox) != 1 || outbox[0].Kind != notify.TypeRenewalWindowMovedEarlier || woken != 1 {
+				t.Fatalf("outbox %+v (outbox woken %d times), want one notification of the default rule's channel", outbox, woken)
+			}
+
+			// Asked again later, the CA still wants renewal now: no new alert.
+			clk.advance(7 * time.Hour)
+			window()
+			again, _, err := st.ListAlerts(ctx, org.ID, store.AlertFilter{Type: notify.TypeRenewalWindowMovedEarlier}, store.Page{Number: 1, PerPage: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(again) != 1 {
+				t.Errorf("%d alerts after another lookup, want still 1", len(again))
+			}
+		})
+	}
+}
