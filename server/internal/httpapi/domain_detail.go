@@ -59,6 +59,19 @@ type checkJSON struct {
 	ByAgent        bool      `json:"by_agent"`
 }
 
+// renewalInfoJSON is what the issuing CA suggests (ACME Renewal
+// Information): null when the CA serves none or has not answered yet.
+type renewalInfoJSON struct {
+	WindowStart    time.Time  `json:"window_start"`
+	WindowEnd      time.Time  `json:"window_end"`
+	ExplanationURL string     `json:"explanation_url,omitempty"`
+	PreviousStart  *time.Time `json:"previous_start,omitempty"`
+	PreviousEnd    *time.Time `json:"previous_end,omitempty"`
+	FetchedAt      *time.Time `json:"fetched_at"`
+	NextFetchAt    time.Time  `json:"next_fetch_at"`
+	LastError      string     `json:"last_error,omitempty"`
+}
+
 type domainDetailJSON struct {
 	domainJSON
 	LastCheck *checkJSON       `json:"last_check"`
@@ -68,6 +81,8 @@ type domainDetailJSON struct {
 	Changes   []changeJSON     `json:"changes"`
 	Errors    []checkErrorJSON `json:"errors"`
 	Stale     []staleJSON      `json:"stale"`
+	// RenewalInfo is the CA's suggested window for the leaf served now.
+	RenewalInfo *renewalInfoJSON `json:"renewal_info"`
 }
 
 func (h *handler) getDomain(c echo.Context) error {
@@ -134,5 +149,15 @@ func (h *handler) getDomain(c echo.Context) error {
 		return err
 	}
 	out.Stale = mapItems(stale, toStaleJSON)
+	if v.LeafSHA256 != "" {
+		windows, err := h.store.RenewalWindows(ctx, orgID, []string{v.LeafSHA256})
+		if err != nil {
+			return err
+		}
+		if ri, ok := windows[v.LeafSHA256]; ok {
+			out.RenewalInfo = &renewalInfoJSON{WindowStart: *ri.WindowStart, WindowEnd: *ri.WindowEnd, ExplanationURL: ri.ExplanationURL,
+				PreviousStart: ri.PreviousStart, PreviousEnd: ri.PreviousEnd, FetchedAt: ri.FetchedAt, NextFetchAt: ri.NextFetchAt, LastError: ri.LastError}
+		}
+	}
 	return c.JSON(http.StatusOK, out)
 }
