@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"net/http"
@@ -11,11 +10,6 @@ import (
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/wire"
 )
-
-func sha256Hex(der []byte) string {
-	sum := sha256.Sum256(der)
-	return hex.EncodeToString(sum[:])
-}
 
 // TestACMEDirectories adds the ACME directory of an internal CA from a
 // chain an endpoint served, and reads the CA's window on the domain.
@@ -35,7 +29,7 @@ func TestACMEDirectories(t *testing.T) {
 			DirectoryURL string `json:"directory_url"`
 			IssuerSHA256 string `json:"issuer_sha256"`
 		}
-		valid := map[string]string{"name": "Corp ACME", "directory_url": "https://acme.corp.example/directory", "issuer_sha256": sha256Hex(interDER)}
+		valid := map[string]string{"name": "Corp ACME", "directory_url": "https://acme.corp.example/directory", "issuer_sha256": fingerprint(interDER)}
 		with := func(k, v string) map[string]string {
 			m := map[string]string{}
 			for key, val := range valid {
@@ -53,8 +47,8 @@ func TestACMEDirectories(t *testing.T) {
 			{"credentials in the URL", with("directory_url", "https://u:p@acme.corp.example/directory"), "directory_url"},
 			{"no name", with("name", " "), "name"},
 			{"not a fingerprint", with("issuer_sha256", "abc"), "issuer_sha256"},
-			{"a leaf as issuer", with("issuer_sha256", sha256Hex(chain.ders[0])), "issuer_sha256"},
-			{"a CA never served", with("issuer_sha256", sha256Hex(rootDER)), "issuer_sha256"},
+			{"a leaf as issuer", with("issuer_sha256", fingerprint(chain.ders[0])), "issuer_sha256"},
+			{"a CA never served", with("issuer_sha256", fingerprint(rootDER)), "issuer_sha256"},
 		} {
 			if r := a.browser.do("POST", "/api/v1/acme-directories", tc.body); r.Status != http.StatusBadRequest || r.errorField() != tc.field {
 				t.Errorf("%s: %d %s, want 400 on %s", tc.name, r.Status, r.Body, tc.field)
