@@ -6,6 +6,7 @@ package ari
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -80,9 +81,14 @@ type Info struct {
 type Client struct {
 	http *http.Client
 	now  func() time.Time
+	dirs *directoryCache
+}
 
-	mu   sync.Mutex
-	dirs map[string]cachedDirectory
+// directoryCache keeps directories by URL, shared by a Client and those
+// WithRoots derives from it.
+type directoryCache struct {
+	mu sync.Mutex
+	m  map[string]cachedDirectory
 }
 
 type cachedDirectory struct {
@@ -95,8 +101,38 @@ func NewClient(hc *http.Client, now func() time.Time) *Client {
 	if now == nil {
 		now = time.Now
 	}
-	return &Client{http: hc, now: now, dirs: map[string]cachedDirectory{}}
+	return &Client{http: hc, now: now, dirs: &directoryCache{m: map[string]cachedDirectory{}}}
 }
+
+// WithRoots returns a Client that also trusts roots for HTTPS: an internal
+// ACME CA usually serves its directory with a certificate of its own PKI,
+// which the organization has in its CA bundles. The new Client dials the
+// same way (through the guard) on a transport of its own; close its idle
+// connections when done with it.
+func (c *Client) WithRoots(roots []*x509.Certificate) (*Client, error) {
+	base, ok := c.http.Transport.(*http.Transport)
+	if !ok {
+		return nil, fmt.Errorf("ari: extra roots need an *http.Transport, have %T", c.http.Transport)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		return nil, fmt.Errorf("ari: system roots: %w", err)
+	}
+	for _, r := range roots {
+		pool.AddCert(r)
+	}
+	t := base.Clone()
+	if t.TLSClientConfig == nil {
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	t.TLSClientConfig.RootCAs = pool
+	hc := *c.http
+	hc.Transport = t
+	return &Client{http: &hc, now: c.now, dirs: c.dirs}, nil
+}
+
+// CloseIdleConnections closes the idle connections of the Client's transport.
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 
 // Lookup asks the CA whose ACME directory is at directoryURL for cert's
 // renewal window.
@@ -129,9 +165,9 @@ func (c *Client) Lookup(ctx context.Context, directoryURL string, cert *x509.Cer
 
 // renewalInfoURL reads the directory, from the cache when fresh.
 func (c *Client) renewalInfoURL(ctx context.Context, directoryURL string) (string, error) {
-	c.mu.Lock()
-	d, ok := c.dirs[directoryURL]
-	c.mu.Unlock()
+	c.dirs.mu.Lock()
+	d, ok := c.dirs.m[directoryURL]
+	c.dirs.mu.Unlock()
 	if ok && c.now().Sub(d.fetched) < directoryTTL {
 		return d.renewalInfo, nil
 	}
@@ -152,9 +188,9 @@ func (c *Client) renewalInfoURL(ctx context.Context, directoryURL string) (strin
 	if err != nil {
 		return "", fmt.Errorf("ari: directory %s: renewalInfo: %w", directoryURL, err)
 	}
-	c.mu.Lock()
-	c.dirs[directoryURL] = cachedDirectory{renewalInfo: ri, fetched: c.now()}
-	c.mu.Unlock()
+	c.dirs.mu.Lock()
+	c.dirs.m[directoryURL] = cachedDirectory{renewalInfo: ri, fetched: c.now()}
+	c.dirs.mu.Unlock()
 	return ri, nil
 }
 

@@ -54,8 +54,9 @@ func pebbleModuleDir(t *testing.T) string {
 // pebble is a running Pebble on loopback.
 type pebble struct {
 	Directory string
-	// Roots trusts Pebble's own HTTPS certificate.
-	Roots *x509.CertPool
+	// Roots trusts Pebble's own HTTPS certificate, whose CA is RootPEM.
+	Roots   *x509.CertPool
+	RootPEM string
 }
 
 // startPebble runs Pebble on free loopback ports until the test ends. It
@@ -110,7 +111,7 @@ func startPebble(t *testing.T) pebble {
 	}
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(pem)
-	p := pebble{Directory: "https://" + acmeAddr + "/dir", Roots: roots}
+	p := pebble{Directory: "https://" + acmeAddr + "/dir", Roots: roots, RootPEM: string(pem)}
 	waitReady(t, p)
 	return p
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/sourcegraph/conc/pool"
 
 	"certinel.dev/server/internal/alerts"
+	"certinel.dev/server/internal/certs"
 	"certinel.dev/server/internal/store"
 )
 
@@ -50,7 +51,8 @@ type Refresher struct {
 
 // Run is one tick.
 func (r *Refresher) Run(ctx context.Context) error {
-	dirs := &orgDirectories{store: r.Store, byOrg: map[string]map[string]string{}}
+	dirs := &orgDirectories{store: r.Store, client: r.Client, orgs: map[string]orgCAs{}}
+	defer dirs.close()
 	for range max(r.MaxBatches, 1) {
 		due, err := r.Store.DueRenewalLookups(ctx, max(r.Batch, 1))
 		if err != nil {
@@ -78,9 +80,9 @@ func (r *Refresher) refresh(ctx context.Context, l store.RenewalLookup, dirs *or
 	ri := l.Known
 	ri.OrganizationID, ri.SHA256 = l.OrganizationID, l.SHA256
 	cert, err := x509.ParseCertificate(l.DER)
-	dir := ""
+	dir, client := "", r.Client
 	if err == nil {
-		if dir, err = dirs.match(ctx, l.OrganizationID, cert); err != nil {
+		if dir, client, err = dirs.match(ctx, l.OrganizationID, cert); err != nil {
 			return err
 		}
 	}
@@ -93,7 +95,7 @@ func (r *Refresher) refresh(ctx context.Context, l store.RenewalLookup, dirs *or
 		return r.Store.SaveRenewalInfo(ctx, ri)
 	}
 
-	info, err := r.Client.Lookup(ctx, dir, cert)
+	info, err := client.Lookup(ctx, dir, cert)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -179,34 +181,80 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// orgDirectories matches a leaf to an ACME directory: one the organization
-// added for the leaf's issuing CA first, else a built-in one. It loads
-// each organization's directories once per tick.
+// orgDirectories matches a leaf to an ACME directory, and the client to
+// ask it with: a directory the organization added for the leaf's issuing
+// CA first, asked trusting the organization's CA bundles too, else a
+// built-in one, asked trusting the system's roots only. It loads each
+// organization's directories and bundles once per tick.
 type orgDirectories struct {
-	store *store.Store
-	mu    sync.Mutex
-	// byOrg maps an organization to its directories by issuer key ID.
-	byOrg map[string]map[string]string
+	store  *store.Store
+	client *Client
+	mu     sync.Mutex
+	orgs   map[string]orgCAs
 }
 
-func (o *orgDirectories) match(ctx context.Context, orgID string, leaf *x509.Certificate) (string, error) {
+type orgCAs struct {
+	byKey  map[string]string // directory URL by issuer key ID
+	client *Client           // nil until one of the directories is asked
+}
+
+func (o *orgDirectories) match(ctx context.Context, orgID string, leaf *x509.Certificate) (string, *Client, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	byKey, ok := o.byOrg[orgID]
+	org, ok := o.orgs[orgID]
 	if !ok {
 		list, err := o.store.ListACMEDirectories(ctx, orgID)
 		if err != nil {
-			return "", fmt.Errorf("ari: directories: %w", err)
+			return "", nil, fmt.Errorf("ari: directories: %w", err)
 		}
-		byKey = make(map[string]string, len(list))
+		org.byKey = make(map[string]string, len(list))
 		for _, d := range list {
-			byKey[d.IssuerKeyID] = d.DirectoryURL
+			org.byKey[d.IssuerKeyID] = d.DirectoryURL
 		}
-		o.byOrg[orgID] = byKey
+		o.orgs[orgID] = org
 	}
-	if dir, ok := byKey[hex.EncodeToString(leaf.AuthorityKeyId)]; ok && len(leaf.AuthorityKeyId) > 0 {
-		return dir, nil
+	dir, ok := org.byKey[hex.EncodeToString(leaf.AuthorityKeyId)]
+	if !ok || len(leaf.AuthorityKeyId) == 0 {
+		dir, _ = BuiltinDirectory(leaf)
+		return dir, o.client, nil
 	}
-	dir, _ := BuiltinDirectory(leaf)
-	return dir, nil
+	if org.client == nil {
+		c, err := o.orgClient(ctx, orgID)
+		if err != nil {
+			return "", nil, err
+		}
+		org.client = c
+		o.orgs[orgID] = org
+	}
+	return dir, org.client, nil
+}
+
+// orgClient is the client trusting the organization's CA bundles.
+func (o *orgDirectories) orgClient(ctx context.Context, orgID string) (*Client, error) {
+	bundles, err := o.store.ListCABundles(ctx, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("ari: ca bundles: %w", err)
+	}
+	var roots []*x509.Certificate
+	for _, b := range bundles {
+		// Bundles were validated on upload; one that no longer parses is
+		// left out rather than stopping every lookup.
+		cs, _ := certs.ParsePEMBundle([]byte(b.PEM), 0)
+		for _, c := range cs {
+			roots = append(roots, c.X509)
+		}
+	}
+	if len(roots) == 0 {
+		return o.client, nil
+	}
+	return o.client.WithRoots(roots)
+}
+
+// close releases the connections of the clients made for this tick.
+func (o *orgDirectories) close() {
+	for _, org := range o.orgs {
+		if org.client != nil && org.client != o.client {
+			org.client.CloseIdleConnections()
+		}
+	}
 }

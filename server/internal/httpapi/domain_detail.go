@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -60,10 +61,12 @@ type checkJSON struct {
 }
 
 // renewalInfoJSON is what the issuing CA suggests (ACME Renewal
-// Information): null when the CA serves none or has not answered yet.
+// Information): null when no known ACME CA issued the certificate; the
+// window is null until the CA answered.
 type renewalInfoJSON struct {
-	WindowStart    time.Time  `json:"window_start"`
-	WindowEnd      time.Time  `json:"window_end"`
+	DirectoryURL   string     `json:"directory_url"`
+	WindowStart    *time.Time `json:"window_start"`
+	WindowEnd      *time.Time `json:"window_end"`
 	ExplanationURL string     `json:"explanation_url,omitempty"`
 	PreviousStart  *time.Time `json:"previous_start,omitempty"`
 	PreviousEnd    *time.Time `json:"previous_end,omitempty"`
@@ -150,13 +153,14 @@ func (h *handler) getDomain(c echo.Context) error {
 	}
 	out.Stale = mapItems(stale, toStaleJSON)
 	if v.LeafSHA256 != "" {
-		windows, err := h.store.RenewalWindows(ctx, orgID, []string{v.LeafSHA256})
-		if err != nil {
+		ri, err := h.store.RenewalInfoOf(ctx, orgID, v.LeafSHA256)
+		switch {
+		case err == nil:
+			out.RenewalInfo = &renewalInfoJSON{DirectoryURL: ri.DirectoryURL, WindowStart: ri.WindowStart, WindowEnd: ri.WindowEnd,
+				ExplanationURL: ri.ExplanationURL, PreviousStart: ri.PreviousStart, PreviousEnd: ri.PreviousEnd,
+				FetchedAt: ri.FetchedAt, NextFetchAt: ri.NextFetchAt, LastError: ri.LastError}
+		case !errors.Is(err, store.ErrNotFound):
 			return err
-		}
-		if ri, ok := windows[v.LeafSHA256]; ok {
-			out.RenewalInfo = &renewalInfoJSON{WindowStart: *ri.WindowStart, WindowEnd: *ri.WindowEnd, ExplanationURL: ri.ExplanationURL,
-				PreviousStart: ri.PreviousStart, PreviousEnd: ri.PreviousEnd, FetchedAt: ri.FetchedAt, NextFetchAt: ri.NextFetchAt, LastError: ri.LastError}
 		}
 	}
 	return c.JSON(http.StatusOK, out)

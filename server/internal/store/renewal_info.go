@@ -103,6 +103,18 @@ func (s *Store) RenewalWindows(ctx context.Context, orgID string, sha256s []stri
 	return out, nil
 }
 
+// RenewalInfoOf returns what is known of the certificate's renewal
+// information for the organization, window or not, or ErrNotFound when
+// it was never looked at or its issuer has no known ACME directory.
+func (s *Store) RenewalInfoOf(ctx context.Context, orgID, sha256 string) (RenewalInfo, error) {
+	var ri RenewalInfo
+	err := s.db.WithContext(ctx).Where("organization_id = ? AND sha256 = ? AND directory_url <> ''", orgID, sha256).Take(&ri).Error
+	if err != nil {
+		return RenewalInfo{}, fmt.Errorf("store: renewal info %s: %w", sha256, notFound(err))
+	}
+	return ri, nil
+}
+
 // DomainsServingLeaf lists the organization's domains whose current chain
 // starts with the certificate.
 func (s *Store) DomainsServingLeaf(ctx context.Context, orgID, sha256 string) ([]string, error) {

@@ -117,8 +117,10 @@ export type StaleInfo = {
 
 /** The issuing CA's suggested renewal window (ACME Renewal Information, RFC 9773). */
 export type RenewalInfo = {
-  window_start: string;
-  window_end: string;
+  directory_url: string;
+  /** null until the CA answered. */
+  window_start: string | null;
+  window_end: string | null;
   explanation_url?: string;
   previous_start?: string;
   previous_end?: string;
@@ -129,7 +131,7 @@ export type RenewalInfo = {
 
 /** The CA moved its window earlier than it was: it wants the certificate replaced now. */
 export const windowMovedEarlier = (ri: RenewalInfo) =>
-  ri.previous_start != null && new Date(ri.window_start).getTime() < new Date(ri.previous_start).getTime();
+  ri.window_start != null && ri.previous_start != null && new Date(ri.window_start).getTime() < new Date(ri.previous_start).getTime();
 
 export type DomainDetail = Domain & {
   stale?: StaleInfo[] | null;

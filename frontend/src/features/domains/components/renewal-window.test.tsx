@@ -5,6 +5,7 @@ import type { RenewalInfo } from '../types';
 import { RenewalWindowFact, RenewalWindowNotice } from './renewal-window';
 
 const info: RenewalInfo = {
+  directory_url: 'https://acme.example/directory',
   window_start: '2026-12-20T10:00:00Z',
   window_end: '2026-12-22T10:00:00Z',
   fetched_at: '2026-11-29T06:00:00Z',
@@ -27,10 +28,18 @@ describe('renewal window', () => {
   it('raises an urgent notice when the CA moved the window earlier, and never links a script URL', () => {
     renderWithProviders(
       <RenewalWindowNotice info={{ ...info, window_start: '2026-11-29T05:00:00Z', window_end: '2026-11-29T05:00:01Z',
-        previous_start: info.window_start, previous_end: info.window_end, explanation_url: 'javascript:alert(1)' }} />,
+        previous_start: '2026-12-20T10:00:00Z', previous_end: '2026-12-22T10:00:00Z', explanation_url: 'javascript:alert(1)' }} />,
     );
     expect(screen.getByRole('alert')).toHaveTextContent('The CA asks for this certificate to be renewed now.');
     expect(screen.queryByRole('link')).not.toBeInTheDocument();
+  });
+
+  it('says why a CA has not answered yet', () => {
+    renderWithProviders(
+      <dl><RenewalWindowFact info={{ ...info, window_start: null, window_end: null, fetched_at: null, last_error: 'x509: certificate signed by unknown authority' }} /></dl>,
+    );
+    expect(screen.getByTestId('renewal-window')).toHaveTextContent(/not answered yet/);
+    expect(screen.getByTestId('renewal-window')).toHaveTextContent('Asking https://acme.example/directory failed: x509: certificate signed by unknown authority');
   });
 
   it('raises no notice when the window moved later', () => {

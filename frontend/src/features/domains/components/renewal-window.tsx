@@ -20,8 +20,14 @@ export function RenewalWindowFact({ info }: { info: RenewalInfo }) {
     <div>
       <dt>CA renewal window</dt>
       <dd data-testid="renewal-window">
-        {formatDate(info.window_start)} – {formatDate(info.window_end)}
-        <span className="muted"> · asked {info.fetched_at ? formatDateTime(info.fetched_at) : 'never'}</span>
+        {info.window_start ? (
+          <>
+            {formatDate(info.window_start)} – {formatDate(info.window_end)}
+            <span className="muted"> · asked {formatDateTime(info.fetched_at)}</span>
+          </>
+        ) : (
+          <span className="muted">not answered yet · next try {formatDateTime(info.next_fetch_at)}</span>
+        )}
         {link ? (
           <>
             {' · '}
@@ -30,7 +36,11 @@ export function RenewalWindowFact({ info }: { info: RenewalInfo }) {
             </a>
           </>
         ) : null}
-        {info.last_error ? <span className="muted" title={info.last_error}> · last lookup failed</span> : null}
+        {info.last_error ? (
+          <p className="field-error small">
+            Asking {info.directory_url} failed: <code className="error-text">{info.last_error}</code>
+          </p>
+        ) : null}
       </dd>
     </div>
   );
