@@ -51,6 +51,9 @@ type Refresher struct {
 
 // Run is one tick.
 func (r *Refresher) Run(ctx context.Context) error {
+	if _, err := r.Store.PruneRenewalInfo(ctx); err != nil {
+		return fmt.Errorf("ari: refresh: %w", err)
+	}
 	dirs := &orgDirectories{store: r.Store, client: r.Client, orgs: map[string]orgCAs{}}
 	defer dirs.close()
 	for range max(r.MaxBatches, 1) {

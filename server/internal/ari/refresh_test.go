@@ -180,6 +180,14 @@ func TestRefresherAgainstPebble(t *testing.T) {
 			if len(again) != 1 {
 				t.Errorf("%d alerts after another lookup, want still 1", len(again))
 			}
+
+			// Once no domain serves it, what the CA said of it is forgotten.
+			if err := st.DeleteDomain(ctx, org.ID, dom.ID); err != nil {
+				t.Fatal(err)
+			}
+			if w := window(); w.SHA256 != "" {
+				t.Errorf("renewal info kept for a certificate nobody serves: %+v", w)
+			}
 		})
 	}
 }

@@ -14,8 +14,8 @@ import (
 // answered. PreviousStart and PreviousEnd hold the window before the
 // last change.
 type RenewalInfo struct {
-	OrganizationID string
-	SHA256         string `gorm:"column:sha256"`
+	OrganizationID string `gorm:"primaryKey"`
+	SHA256         string `gorm:"column:sha256;primaryKey"`
 	DirectoryURL   string `gorm:"column:directory_url"`
 	WindowStart    *time.Time
 	WindowEnd      *time.Time
@@ -70,6 +70,19 @@ func (s *Store) DueRenewalLookups(ctx context.Context, limit int) ([]RenewalLook
 		}
 	}
 	return out, nil
+}
+
+// PruneRenewalInfo forgets what was known of certificates no domain of
+// their organization serves any more (renewed, or their domains deleted),
+// so that the table follows what is served, not what ever was.
+func (s *Store) PruneRenewalInfo(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Where(`NOT EXISTS (SELECT 1 FROM org_certificates oc
+		WHERE oc.organization_id = renewal_info.organization_id AND oc.sha256 = renewal_info.sha256 AND oc.leaf_serving > 0)`).
+		Delete(&RenewalInfo{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: prune renewal info: %w", res.Error)
+	}
+	return res.RowsAffected, nil
 }
 
 // SaveRenewalInfo records the outcome of a lookup.
