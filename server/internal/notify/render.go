@@ -93,15 +93,14 @@ func headline(e Event) string {
 
 // problemLabels name the problem a resolved event clears.
 var problemLabels = map[string]string{
-	TypeExpiring:                  "expiring",
-	TypeExpired:                   "expired",
-	TypeChanged:                   "certificate changed",
-	TypeUnreachable:               "unreachable",
-	TypeInvalidChain:              "untrusted chain",
-	TypeHostnameMismatch:          "host name mismatch",
-	TypeWeakCrypto:                "weak cryptography",
-	TypeRenewalOverdue:            "renewal overdue",
-	TypeRenewalWindowMovedEarlier: "renewal window moved earlier",
+	TypeExpiring:         "expiring",
+	TypeExpired:          "expired",
+	TypeChanged:          "certificate changed",
+	TypeUnreachable:      "unreachable",
+	TypeInvalidChain:     "untrusted chain",
+	TypeHostnameMismatch: "host name mismatch",
+	TypeWeakCrypto:       "weak cryptography",
+	TypeRenewalOverdue:   "renewal overdue",
 }
 
 // target names what the event is about: the endpoint, else the agent, else the
