@@ -2,12 +2,9 @@ package ari
 
 import (
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"math/big"
-	"net/http"
 	"testing"
-	"time"
 )
 
 // The example of RFC 9773 section 4.1: AKI 69:88:5B:6B:87:46:40:41:E1:B3:7B:
@@ -29,69 +26,5 @@ func TestCertIDNeedsAnAuthorityKeyID(t *testing.T) {
 	_, err := CertID(&x509.Certificate{SerialNumber: big.NewInt(1)})
 	if !errors.Is(err, ErrNoCertID) {
 		t.Errorf("err = %v, want ErrNoCertID", err)
-	}
-}
-
-func TestRetryAfterIsBounded(t *testing.T) {
-	now := time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		header string
-		want   time.Duration
-	}{
-		{"", 0},
-		{"garbage", 0},
-		{"21600", 6 * time.Hour},
-		{"1", MinRetry},
-		{"-5", MinRetry},
-		{"99999999999", MaxRetry},
-		{now.Add(3 * time.Hour).Format(http.TimeFormat), 3 * time.Hour},
-		{now.Add(-time.Hour).Format(http.TimeFormat), MinRetry},
-	} {
-		if got := retryAfter(tc.header, now); got != tc.want {
-			t.Errorf("retryAfter(%q) = %s, want %s", tc.header, got, tc.want)
-		}
-	}
-}
-
-func TestParseRenewalInfo(t *testing.T) {
-	for _, tc := range []struct {
-		name, body, explanation string
-		ok                      bool
-	}{
-		{"window", `{"suggestedWindow":{"start":"2026-12-01T00:00:00Z","end":"2026-12-02T00:00:00Z"}}`, "", true},
-		{"explained", `{"suggestedWindow":{"start":"2026-12-01T00:00:00Z","end":"2026-12-02T00:00:00Z"},"explanationURL":"https://ca.example/incident"}`, "https://ca.example/incident", true},
-		{"script link dropped", `{"suggestedWindow":{"start":"2026-12-01T00:00:00Z","end":"2026-12-02T00:00:00Z"},"explanationURL":"javascript:alert(1)"}`, "", true},
-		{"no window", `{}`, "", false},
-		{"ends before it starts", `{"suggestedWindow":{"start":"2026-12-02T00:00:00Z","end":"2026-12-01T00:00:00Z"}}`, "", false},
-		{"not json", `<html>`, "", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			info, err := parseRenewalInfo([]byte(tc.body))
-			if (err == nil) != tc.ok {
-				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
-			}
-			if info.ExplanationURL != tc.explanation {
-				t.Errorf("explanation = %q, want %q", info.ExplanationURL, tc.explanation)
-			}
-		})
-	}
-}
-
-func TestBuiltinDirectoryByIssuerOrganization(t *testing.T) {
-	for _, tc := range []struct {
-		org  []string
-		want string
-	}{
-		{[]string{"Let's Encrypt"}, LetsEncryptDirectory},
-		{[]string{"Google Trust Services"}, GoogleTrustDirectory},
-		{[]string{"Google Trust Services LLC"}, GoogleTrustDirectory},
-		{[]string{"(STAGING) Let's Encrypt"}, ""},
-		{[]string{"DigiCert Inc"}, ""},
-		{nil, ""},
-	} {
-		got, _ := BuiltinDirectory(&x509.Certificate{Issuer: pkix.Name{Organization: tc.org}})
-		if got != tc.want {
-			t.Errorf("issuer O=%v: directory %q, want %q", tc.org, got, tc.want)
-		}
 	}
 }
