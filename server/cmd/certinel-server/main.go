@@ -80,7 +80,7 @@ func run() error {
 		Interval: store.DefaultAgentInterval, Concurrency: 50, Timeout: 10 * time.Second, Batch: 2000,
 	}
 	renewals := &ari.Refresher{
-		Store: st, Client: ari.NewClient(guard.HTTPClient(30*time.Second), nil), Log: log,
+		Store: st, Client: ari.NewClient(guard.HTTPClient(15*time.Second), nil), Log: log,
 		BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/"), Recorded: worker.Wake,
 		Batch: 200, MaxBatches: 10, Concurrency: 8,
 	}

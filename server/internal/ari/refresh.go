@@ -27,7 +27,42 @@ const (
 	movedTolerance = time.Minute
 	// maxErrorText bounds the stored text of the last failure.
 	maxErrorText = 500
+	// tripAfter failures of one directory in a row end its lookups for
+	// the tick: a CA that is down would otherwise hold the tick for a
+	// timeout per certificate.
+	tripAfter = 3
 )
+
+// errDirectoryFailing is recorded on the certificates not asked because
+// their CA's directory kept failing during the tick.
+var errDirectoryFailing = errors.New("ari: not asked: the CA failed repeatedly during this pass")
+
+// breaker counts each directory's failures in a row during one tick.
+type breaker struct {
+	mu       sync.Mutex
+	failures map[string]int
+}
+
+func (b *breaker) check(dir string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.failures[dir] >= tripAfter {
+		return errDirectoryFailing
+	}
+	return nil
+}
+
+// record counts a lookup's outcome; a CA that answers 404 for one
+// certificate is not failing.
+func (b *breaker) record(dir string, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err == nil || errors.Is(err, ErrUnknownCertificate) {
+		b.failures[dir] = 0
+		return
+	}
+	b.failures[dir]++
+}
 
 // Refresher looks up the renewal window of every leaf the organizations
 // serve whose CA's ACME directory is known: Let's Encrypt and Google Trust
@@ -54,7 +89,7 @@ func (r *Refresher) Run(ctx context.Context) error {
 	if _, err := r.Store.PruneRenewalInfo(ctx); err != nil {
 		return fmt.Errorf("ari: refresh: %w", err)
 	}
-	dirs := &orgDirectories{store: r.Store, client: r.Client, orgs: map[string]orgCAs{}}
+	dirs := &orgDirectories{store: r.Store, client: r.Client, breaker: breaker{failures: map[string]int{}}, orgs: map[string]orgCAs{}}
 	defer dirs.close()
 	for range max(r.MaxBatches, 1) {
 		due, err := r.Store.DueRenewalLookups(ctx, max(r.Batch, 1))
@@ -98,7 +133,12 @@ func (r *Refresher) refresh(ctx context.Context, l store.RenewalLookup, dirs *or
 		return r.Store.SaveRenewalInfo(ctx, ri)
 	}
 
-	info, err := client.Lookup(ctx, dir, cert)
+	var info Info
+	err = dirs.breaker.check(dir)
+	if err == nil {
+		info, err = client.Lookup(ctx, dir, cert)
+		dirs.breaker.record(dir, err)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -190,10 +230,11 @@ func truncate(s string, n int) string {
 // built-in one, asked trusting the system's roots only. It loads each
 // organization's directories and bundles once per tick.
 type orgDirectories struct {
-	store  *store.Store
-	client *Client
-	mu     sync.Mutex
-	orgs   map[string]orgCAs
+	store   *store.Store
+	client  *Client
+	breaker breaker
+	mu      sync.Mutex
+	orgs    map[string]orgCAs
 }
 
 type orgCAs struct {

@@ -7,11 +7,16 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,6 +74,17 @@ func serveChain(t *testing.T, chain []*x509.Certificate, key crypto.Signer) int 
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
+// checkDomains runs the server's own checks of every domain, as the
+// server-checks job does, so that the chains they serve are stored.
+func checkDomains(t *testing.T, st *store.Store, log *slog.Logger) {
+	t.Helper()
+	check := &monitor.Checker{Store: st, Ingester: monitor.NewIngester(st, nil, log), Log: log,
+		Dial: netguard.New(true).DialContext, Concurrency: 5, Timeout: 5 * time.Second, Batch: 10}
+	if err := check.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func fingerprint(c *x509.Certificate) string {
 	sum := sha256.Sum256(c.Raw)
 	return hex.EncodeToString(sum[:])
@@ -97,11 +113,7 @@ func TestRefresherAgainstPebble(t *testing.T) {
 				t.Fatal(err)
 			}
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			check := &monitor.Checker{Store: st, Ingester: monitor.NewIngester(st, nil, log), Log: log,
-				Dial: netguard.New(true).DialContext, Concurrency: 1, Timeout: 5 * time.Second, Batch: 10}
-			if err := check.Run(ctx); err != nil {
-				t.Fatal(err)
-			}
+			checkDomains(t, st, log)
 			woken := 0
 			// The server's own client: through the guard, trusting the system's
 			// roots only. Pebble's HTTPS certificate is trusted through the
@@ -187,6 +199,69 @@ func TestRefresherAgainstPebble(t *testing.T) {
 			}
 			if w := window(); w.SHA256 != "" {
 				t.Errorf("renewal info kept for a certificate nobody serves: %+v", w)
+			}
+		})
+	}
+}
+
+// TestRefresherStopsAskingAFailingCA: once a CA failed three times in a
+// row during a pass, its other certificates are not asked until a later
+// pass, so a CA that is down cannot hold the pass for a timeout each.
+func TestRefresherStopsAskingAFailingCA(t *testing.T) {
+	p := startPebble(t)
+	acct := p.account(t)
+	var asked atomic.Int32
+	ca := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/directory" {
+			fmt.Fprintf(w, `{"renewalInfo": "https://%s/renewal-info"}`, r.Host)
+			return
+		}
+		asked.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(ca.Close)
+	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Certificate().Raw}))
+
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			asked.Store(0)
+			st := storetest.Open(t, d, store.Options{})
+			_, org, err := st.CreateAccount(ctx, "down@example.com", "h", "Down")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var issuer *x509.Certificate
+			for i := range 5 {
+				chain, key := acct.issueWithKey(t, fmt.Sprintf("down-%d-%s.example.test", i, d))
+				issuer = chain[1]
+				if _, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "127.0.0.1", Port: serveChain(t, chain, key), Protocol: "tls", SNI: chain[0].DNSNames[0]}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			checkDomains(t, st, log)
+			if _, err := st.CreateCABundle(ctx, org.ID, store.CABundle{Name: "test CA", PEM: caPEM, Certificates: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.CreateACMEDirectory(ctx, org.ID, store.ACMEDirectory{Name: "down", DirectoryURL: ca.URL + "/directory",
+				IssuerSHA256: fingerprint(issuer)}); err != nil {
+				t.Fatal(err)
+			}
+			r := &ari.Refresher{Store: st, Client: ari.NewClient(netguard.New(true).HTTPClient(10*time.Second), nil), Log: log,
+				Batch: 10, MaxBatches: 1, Concurrency: 1}
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := asked.Load(); n != 3 {
+				t.Errorf("the failing CA was asked %d times, want 3", n)
+			}
+			due, err := st.DueRenewalLookups(ctx, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(due) != 0 {
+				t.Errorf("%d certificates still due after the pass, want every one put off", len(due))
 			}
 		})
 	}
