@@ -15,7 +15,8 @@ import (
 // ask it with: a directory the organization added for the leaf's issuing
 // CA first, asked trusting the organization's CA bundles too, else a
 // built-in one, asked trusting the system's roots only. It loads each
-// organization's directories and bundles once per tick.
+// organization's directories and bundles once per tick, and carries the
+// tick's breaker of failing directories.
 type orgDirectories struct {
 	store   *store.Store
 	client  *Client
