@@ -33,6 +33,7 @@ var pebbleBinary = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	pebbleDir = dir
 	bin := filepath.Join(dir, "pebble")
 	cmd := exec.Command("go", "build", "-o", bin, "github.com/letsencrypt/pebble/v2/cmd/pebble")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -40,6 +41,17 @@ var pebbleBinary = sync.OnceValues(func() (string, error) {
 	}
 	return bin, nil
 })
+
+// pebbleDir holds the built binary, removed when the tests end.
+var pebbleDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if pebbleDir != "" {
+		os.RemoveAll(pebbleDir)
+	}
+	os.Exit(code)
+}
 
 // pebbleModuleDir is where Pebble's test certificates are.
 func pebbleModuleDir(t *testing.T) string {
