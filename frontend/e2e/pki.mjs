@@ -38,6 +38,7 @@ export function makeCA(name = 'Certinel E2E Intermediate CA', days = 400) {
   cert.setExtensions([
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
   ]);
   cert.sign(keys.priv, forge.md.sha256.create());
   return { cert, keys, der: derBase64(cert), pem: forge.pki.certificateToPem(cert) };

@@ -8,6 +8,7 @@
 //   E2E_SKIP_BUILD=1 npm run e2e     reuse dist/ and the built server
 //   E2E_HEADFUL=1                    (needs a display) watch it
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
@@ -574,6 +575,26 @@ async function scenario(label, server, browser) {
     await card.getByLabel(/Days left: 1(19|20) days/).waitFor();
     if (caBundle) await page.getByRole('region', { name: 'CA bundle e2e private CA' }).waitFor();
     await shot(page, '20-ca-bundles');
+  });
+
+  await check('an admin adds the ACME directory of the internal CA that issued served chains', async () => {
+    await page.goto('/ca-bundles');
+    const section = page.getByRole('region', { name: 'ACME renewal information' });
+    await section.getByRole('button', { name: 'Add ACME directory' }).click();
+    const form = page.getByRole('form', { name: 'Add an ACME directory' });
+    await form.getByLabel('CA name').fill('e2e ACME');
+    await form.getByLabel('ACME directory URL').fill('http://acme.e2e.example/directory');
+    await form.getByLabel('Issuing CA certificate (SHA-256)').fill(createHash('sha256').update(Buffer.from(makeCA().der, 'base64')).digest('hex'));
+    await form.getByRole('button', { name: 'Add directory' }).click();
+    await form.getByText('Enter the https URL of the ACME directory').waitFor();
+    await form.getByLabel('ACME directory URL').fill('https://acme.e2e.example/directory');
+    await form.getByRole('button', { name: 'Add directory' }).click();
+    // A CA the organization never served is refused by the server, next to its field.
+    await form.getByText(/among the certificates your endpoints served/).waitFor();
+    await form.getByLabel('Issuing CA certificate (SHA-256)').fill(createHash('sha256').update(Buffer.from(ca.der, 'base64')).digest('hex'));
+    await form.getByRole('button', { name: 'Add directory' }).click();
+    await section.getByRole('cell', { name: 'https://acme.e2e.example/directory' }).waitFor();
+    await shot(page, '20b-acme-directories');
   });
 
   await check('CSV import lists row errors, then imports; export is the server\'s CSV', async () => {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"certinel.dev/server/internal/alerts"
+	"certinel.dev/server/internal/ari"
 	"certinel.dev/server/internal/config"
 	"certinel.dev/server/internal/httpapi"
 	"certinel.dev/server/internal/jobs"
@@ -78,6 +79,11 @@ func run() error {
 		Store: st, Ingester: ingester, Log: log, Dial: guard.DialContext,
 		Interval: store.DefaultAgentInterval, Concurrency: 50, Timeout: 10 * time.Second, Batch: 2000,
 	}
+	renewals := &ari.Refresher{
+		Store: st, Client: ari.NewClient(guard.HTTPClient(15*time.Second), nil), Log: log,
+		BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/"), Recorded: worker.Wake,
+		Batch: 200, MaxBatches: 10, Concurrency: 8,
+	}
 	e := httpapi.New(httpapi.Deps{
 		Store:          st,
 		Ingester:       ingester,
@@ -105,6 +111,7 @@ func run() error {
 	sched, err := jobs.Start(context.Background(), st, log, replica, []jobs.Job{
 		{Name: "server-checks", Every: 5 * time.Minute, Run: checker.Run},
 		{Name: "alert-evaluation", Every: time.Minute, Run: evaluator.Run},
+		{Name: "renewal-info", Every: 10 * time.Minute, Run: renewals.Run},
 		{Name: "retention", Every: time.Hour, Run: jobs.Retention(st, retention(cfg.Retention), log)},
 	}, evaluator.Loop, worker.Loop)
 	if err != nil {

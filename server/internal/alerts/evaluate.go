@@ -89,8 +89,7 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 		if d.OrganizationID != rule.OrganizationID || !inScope(rule, d) {
 			continue
 		}
-		base := notify.Event{Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name}, Domain: &notify.DomainRef{
-			ID: d.ID, Host: d.Host, Port: d.Port, Protocol: d.Protocol, URL: baseURL + "/domains/" + d.ID}}
+		base := domainEvent(org, d, baseURL)
 		add := func(typ, key, detail string, ev func(*notify.Event)) *condition {
 			if !wants(typ) {
 				return nil
@@ -189,6 +188,12 @@ func NextTransition(rules []store.AlertRule, d store.EvalDomain, now time.Time) 
 	return next
 }
 
+// domainEvent is an event about the domain, with its dashboard link.
+func domainEvent(org store.Organization, d store.EvalDomain, baseURL string) notify.Event {
+	return notify.Event{Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name}, Domain: &notify.DomainRef{
+		ID: d.ID, Host: d.Host, Port: d.Port, Protocol: d.Protocol, URL: baseURL + "/domains/" + d.ID}}
+}
+
 func problemDetail(typ string, d store.EvalDomain) string {
 	switch typ {
 	case notify.TypeInvalidChain:
@@ -228,11 +233,9 @@ func changes(rule store.AlertRule, in store.EvalInput, org store.Organization, b
 		if !ok || ch.ObservedAt.Before(rule.CreatedAt) {
 			continue
 		}
-		e := notify.Event{Type: notify.TypeChanged, Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},
-			Domain: &notify.DomainRef{ID: d.ID, Host: d.Host, Port: d.Port, Protocol: d.Protocol, URL: baseURL + "/domains/" + d.ID},
-			SHA256: ch.NewSHA256, OldSHA256: ch.OldSHA256,
-			Detail: "The endpoint serves a new certificate.",
-		}
+		e := domainEvent(org, d, baseURL)
+		e.Type, e.SHA256, e.OldSHA256 = notify.TypeChanged, ch.NewSHA256, ch.OldSHA256
+		e.Detail = "The endpoint serves a new certificate."
 		out = append(out, condition{key: "changed|" + ch.ID, event: e, domainID: d.ID, state: store.AlertInfo})
 	}
 	return out

@@ -24,9 +24,11 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 		chain := leafChain(t, inter, rootDER, interDER, "secret.internal", 50)
 		srv.agentClient(t, a).must(http.StatusOK, "POST", "/api/v1/agent/results", wire.ResultsRequest{BatchID: "x",
 			Results: []wire.Result{{TargetID: dom.ID, ObservedAt: time.Now().UTC(), Chain: chain.base64()}}}, nil)
-		var bundle, ch, rule, job, inv, tok created
+		var bundle, acmeDir, ch, rule, job, inv, tok created
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/ca-bundles", map[string]string{"name": "b",
 			"pem": string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.cert.Raw}))}, &bundle)
+		a.browser.must(http.StatusCreated, "POST", "/api/v1/acme-directories", map[string]string{"name": "d",
+			"directory_url": "https://acme.internal/directory", "issuer_sha256": fingerprint(chain.ders[1])}, &acmeDir)
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/channels", map[string]any{"type": "email", "name": "m",
 			"config": map[string]any{"recipients": []string{"a@example.com"}}}, &ch)
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/alert-rules", map[string]any{"name": "r", "channel_ids": []string{ch.ID}}, &rule)
@@ -34,16 +36,17 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/invitations", map[string]string{"email": "new@example.com", "role": "viewer"}, &inv)
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/tokens", map[string]string{"name": "t", "scope": "read"}, &tok)
 		ids := map[string]string{
-			"/domains/":        dom.ID,
-			"/agents/":         a.agentID,
-			"/tokens/":         tok.ID,
-			"/ca-bundles/":     bundle.ID,
-			"/channels/":       ch.ID,
-			"/alert-rules/":    rule.ID,
-			"/discovery-jobs/": job.ID,
-			"/invitations/":    inv.ID,
-			"/members/":        a.session.User.ID,
-			"/certificates/":   fingerprint(chain.ders[0]),
+			"/domains/":          dom.ID,
+			"/agents/":           a.agentID,
+			"/tokens/":           tok.ID,
+			"/ca-bundles/":       bundle.ID,
+			"/acme-directories/": acmeDir.ID,
+			"/channels/":         ch.ID,
+			"/alert-rules/":      rule.ID,
+			"/discovery-jobs/":   job.ID,
+			"/invitations/":      inv.ID,
+			"/members/":          a.session.User.ID,
+			"/certificates/":     fingerprint(chain.ders[0]),
 		}
 
 		b, _ := srv.signup(t, "intruder@example.com")

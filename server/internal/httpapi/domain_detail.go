@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -59,6 +60,21 @@ type checkJSON struct {
 	ByAgent        bool      `json:"by_agent"`
 }
 
+// renewalInfoJSON is what the issuing CA suggests (ACME Renewal
+// Information): null when no known ACME CA issued the certificate; the
+// window is null until the CA answered.
+type renewalInfoJSON struct {
+	DirectoryURL   string     `json:"directory_url"`
+	WindowStart    *time.Time `json:"window_start"`
+	WindowEnd      *time.Time `json:"window_end"`
+	ExplanationURL string     `json:"explanation_url,omitempty"`
+	PreviousStart  *time.Time `json:"previous_start,omitempty"`
+	PreviousEnd    *time.Time `json:"previous_end,omitempty"`
+	FetchedAt      *time.Time `json:"fetched_at"`
+	NextFetchAt    time.Time  `json:"next_fetch_at"`
+	LastError      string     `json:"last_error,omitempty"`
+}
+
 type domainDetailJSON struct {
 	domainJSON
 	LastCheck *checkJSON       `json:"last_check"`
@@ -68,6 +84,8 @@ type domainDetailJSON struct {
 	Changes   []changeJSON     `json:"changes"`
 	Errors    []checkErrorJSON `json:"errors"`
 	Stale     []staleJSON      `json:"stale"`
+	// RenewalInfo is the CA's suggested window for the leaf served now.
+	RenewalInfo *renewalInfoJSON `json:"renewal_info"`
 }
 
 func (h *handler) getDomain(c echo.Context) error {
@@ -134,5 +152,16 @@ func (h *handler) getDomain(c echo.Context) error {
 		return err
 	}
 	out.Stale = mapItems(stale, toStaleJSON)
+	if v.LeafSHA256 != "" {
+		ri, err := h.store.RenewalInfoOf(ctx, orgID, v.LeafSHA256)
+		switch {
+		case err == nil:
+			out.RenewalInfo = &renewalInfoJSON{DirectoryURL: ri.DirectoryURL, WindowStart: ri.WindowStart, WindowEnd: ri.WindowEnd,
+				ExplanationURL: ri.ExplanationURL, PreviousStart: ri.PreviousStart, PreviousEnd: ri.PreviousEnd,
+				FetchedAt: ri.FetchedAt, NextFetchAt: ri.NextFetchAt, LastError: ri.LastError}
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -61,6 +61,9 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.POST("/ca-bundles", h.createCABundle, need(permAdmin))
 	g.GET("/ca-bundles/:id", h.getCABundle, need(permRead))
 	g.DELETE("/ca-bundles/:id", h.deleteCABundle, need(permAdmin))
+	g.GET("/acme-directories", h.listACMEDirectories, need(permRead))
+	g.POST("/acme-directories", h.createACMEDirectory, need(permAdmin))
+	g.DELETE("/acme-directories/:id", h.deleteACMEDirectory, need(permAdmin))
 
 	g.GET("/channels", h.listChannels, need(permRead))
 	g.POST("/channels", h.createChannel, need(permAdmin))

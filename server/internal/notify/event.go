@@ -18,9 +18,12 @@ const (
 	TypeHostnameMismatch = "hostname_mismatch"
 	TypeWeakCrypto       = "weak_crypto"
 	TypeRenewalOverdue   = "renewal_overdue"
-	TypeAgentOffline     = "agent_offline"
-	TypeResolved         = "resolved"
-	TypeTest             = "test"
+	// TypeRenewalWindowMovedEarlier: the issuing CA moved its suggested renewal window
+	// (ACME Renewal Information) earlier, as CAs do before revoking a certificate.
+	TypeRenewalWindowMovedEarlier = "renewal_window_moved_earlier"
+	TypeAgentOffline              = "agent_offline"
+	TypeResolved                  = "resolved"
+	TypeTest                      = "test"
 	// TypeInvitation carries an invitation link to a new member.
 	TypeInvitation = "invitation"
 )
@@ -40,10 +43,20 @@ type Event struct {
 	NotAfter     *time.Time      `json:"not_after,omitempty"`
 	SHA256       string          `json:"sha256,omitempty"`
 	OldSHA256    string          `json:"old_sha256,omitempty"`
+	// SuggestedWindow is the issuing CA's renewal window (ACME Renewal Information) and
+	// ExplanationURL the page where the CA says why it changed.
+	SuggestedWindow *Window `json:"suggested_window,omitempty"`
+	ExplanationURL  string  `json:"explanation_url,omitempty"`
 	// Detail is one human sentence: the connection error, why the chain is not trusted,
 	// the weak finding...
 	Detail     string    `json:"detail,omitempty"`
 	OccurredAt time.Time `json:"occurred_at"`
+}
+
+// Window is a time range, such as a CA's suggested renewal window.
+type Window struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
 }
 
 // OrganizationRef names the organization the event belongs to.

@@ -68,6 +68,8 @@ func headline(e Event) string {
 		return t + " uses weak cryptography"
 	case TypeRenewalOverdue:
 		return t + " certificate renewal is overdue"
+	case TypeRenewalWindowMovedEarlier:
+		return t + " certificate: the CA asks for renewal now"
 	case TypeAgentOffline:
 		return t + " is offline"
 	case TypeResolved:
@@ -167,6 +169,10 @@ func Fields(e Event) []Field {
 	}
 	add("SHA-256", e.SHA256)
 	add("Previous SHA-256", e.OldSHA256)
+	if w := e.SuggestedWindow; w != nil {
+		add("Renew between", formatTime(w.Start)+" and "+formatTime(w.End))
+	}
+	add("CA explanation", e.ExplanationURL)
 	add("Detail", e.Detail)
 	if !e.OccurredAt.IsZero() {
 		add("Occurred", formatTime(e.OccurredAt))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/notifytest"
@@ -36,6 +37,8 @@ func TestSubject(t *testing.T) {
 		}), "[Certinel] [2001:db8::1]:8443 is unreachable"},
 		{"changed", with(func(e *notify.Event) { e.Type = notify.TypeChanged }), "[Certinel] www.example.com:443 certificate changed"},
 		{"invalid chain", with(func(e *notify.Event) { e.Type = notify.TypeInvalidChain }), "[Certinel] www.example.com:443 certificate is not trusted"},
+		{"renewal window moved earlier", with(func(e *notify.Event) { e.Type = notify.TypeRenewalWindowMovedEarlier }),
+			"[Certinel] www.example.com:443 certificate: the CA asks for renewal now"},
 		{"agent offline", with(func(e *notify.Event) { e.Type = notify.TypeAgentOffline; e.Domain = nil }), "[Certinel] Agent office-lan is offline"},
 		{"agent back", with(func(e *notify.Event) {
 			e.Type, e.Resolves, e.Domain = notify.TypeResolved, notify.TypeAgentOffline, nil
@@ -55,6 +58,23 @@ func TestSubject(t *testing.T) {
 				t.Errorf("Subject = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestFieldsOfASuggestedWindow(t *testing.T) {
+	e := notifytest.Expiring()
+	e.Type = notify.TypeRenewalWindowMovedEarlier
+	e.SuggestedWindow = &notify.Window{Start: e.OccurredAt.Add(-time.Hour), End: e.OccurredAt}
+	e.ExplanationURL = "https://ca.example/incident"
+	got := map[string]string{}
+	for _, f := range notify.Fields(e) {
+		got[f.Label] = f.Value
+	}
+	if want := "2025-03-01 08:30:00 UTC and 2025-03-01 09:30:00 UTC"; got["Renew between"] != want {
+		t.Errorf("Renew between = %q, want %q", got["Renew between"], want)
+	}
+	if got["CA explanation"] != e.ExplanationURL {
+		t.Errorf("CA explanation = %q", got["CA explanation"])
 	}
 }
 

@@ -179,7 +179,7 @@ func (s *Store) Organization(ctx context.Context, orgID string) (Organization, e
 var (
 	DefaultThresholds = []int{30, 14, 7, 1}
 	DefaultEvents     = []string{"expiring", "expired", "changed", "unreachable", "invalid_chain",
-		"hostname_mismatch", "weak_crypto", "renewal_overdue", "agent_offline", "resolved"}
+		"hostname_mismatch", "weak_crypto", "renewal_overdue", "renewal_window_moved_earlier", "agent_offline", "resolved"}
 )
 
 func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {

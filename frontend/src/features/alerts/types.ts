@@ -32,6 +32,7 @@ export const EVENT_TYPES = [
   { value: 'hostname_mismatch', label: 'Host name mismatch', hint: 'the certificate does not cover the host' },
   { value: 'weak_crypto', label: 'Weak crypto', hint: 'weak key or signature' },
   { value: 'renewal_overdue', label: 'Renewal overdue', hint: 'past the renewal point of its lifetime' },
+  { value: 'renewal_window_moved_earlier', label: 'CA asks for renewal', hint: "the CA moved its renewal window earlier, as before a revocation" },
   { value: 'agent_offline', label: 'Agent offline', hint: 'an agent stopped reporting' },
   { value: 'resolved', label: 'Resolved', hint: 'a problem went away' },
 ] as const;

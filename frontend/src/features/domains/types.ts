@@ -115,8 +115,27 @@ export type StaleInfo = {
   newer_port: number;
 };
 
+/** The issuing CA's suggested renewal window (ACME Renewal Information, RFC 9773). */
+export type RenewalInfo = {
+  directory_url: string;
+  /** null until the CA answered. */
+  window_start: string | null;
+  window_end: string | null;
+  explanation_url?: string;
+  previous_start?: string;
+  previous_end?: string;
+  fetched_at: string | null;
+  next_fetch_at: string;
+  last_error?: string;
+};
+
+/** The CA moved its window earlier than it was: it wants the certificate replaced now. */
+export const windowMovedEarlier = (ri: RenewalInfo) =>
+  ri.window_start != null && ri.previous_start != null && new Date(ri.window_start).getTime() < new Date(ri.previous_start).getTime();
+
 export type DomainDetail = Domain & {
   stale?: StaleInfo[] | null;
+  renewal_info?: RenewalInfo | null;
   chain: ChainEntry[];
   history: ServedCertificate[];
   analysis?: Analysis | null;

@@ -17,6 +17,7 @@ import { endpointLabel, type AgentOption, type DomainDetail as Detail } from '..
 import { ChainTree } from './chain-tree';
 import { ChangesTimeline } from './changes-timeline';
 import { DomainEditForm } from './domain-edit-form';
+import { RenewalWindowFact, RenewalWindowNotice } from './renewal-window';
 import { Verdicts } from './verdicts';
 
 const errorKinds: Record<string, string> = {
@@ -95,6 +96,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
           <span className="mono">{shortHash(s.served_sha256)}</span>. The renewal was probably not deployed here.
         </Notice>
       ))}
+      {d.renewal_info ? <RenewalWindowNotice info={d.renewal_info} /> : null}
       <div className="detail-grid">
         <section className="card" aria-labelledby="facts-h">
           <h2 id="facts-h" className="section-title">Endpoint</h2>
@@ -117,6 +119,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
             <div><dt>Leaf SHA-256</dt><dd className="mono" title={d.sha256 ?? undefined}>{shortHash(d.sha256, 24)}</dd></div>
             <div><dt>Tags</dt><dd>{d.tags.length ? d.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="muted">none</span>}</dd></div>
             <div><dt>Renew after</dt><dd>{d.renew_after_fraction != null ? `${Math.round(d.renew_after_fraction * 100)}% of the lifetime` : <span className="muted">policy default</span>}{d.analysis?.renew_by ? <span className="muted"> · by {formatDate(d.analysis.renew_by)}</span> : null}</dd></div>
+            {d.renewal_info ? <RenewalWindowFact info={d.renewal_info} /> : null}
             <div><dt>Added</dt><dd>{formatDate(d.created_at)}</dd></div>
           </dl>
         </section>
