@@ -71,3 +71,12 @@ const (
 // RuleEvents lists the events a rule may choose.
 var RuleEvents = []Event{EventExpiring, EventExpired, EventChanged, EventUnreachable, EventInvalidChain,
 	EventHostnameMismatch, EventWeakCrypto, EventRenewalOverdue, EventAgentOffline, EventResolved}
+
+// Names spells typed names as strings, for SQL, JSON lists and messages.
+func Names[T ~string](xs ...T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}

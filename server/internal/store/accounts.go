@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"certinel.dev/server/internal/lifecycle"
 )
 
 // Roles of a member in an organization.
@@ -67,7 +69,7 @@ type SessionInfo struct {
 func (s *Store) CreateAccount(ctx context.Context, email, passwordHash, orgName string) (User, Organization, error) {
 	now := s.now()
 	user := User{ID: NewID(), Email: email, PasswordHash: passwordHash, CreatedAt: now}
-	org := Organization{ID: NewID(), Name: orgName, ExpiringThresholdDays: 30, CreatedAt: now}
+	org := Organization{ID: NewID(), Name: orgName, CreatedAt: now}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&user).Error; err != nil {
 			if isUniqueViolation(err) {
@@ -174,13 +176,20 @@ func (s *Store) Organization(ctx context.Context, orgID string) (Organization, e
 	return o, nil
 }
 
-// Defaults of a new organization: email to the owner at 30, 14, 7 and 1
-// days before expiry, and on every other event.
+// Defaults of a new organization's rule: lifetime-aware, with no fixed
+// day thresholds, so a certificate is mailed once when its renewal is
+// overdue and once when it becomes urgent, whatever its lifetime. A
+// changed certificate is recorded in the history but not sent: a healthy
+// rotation is no news. Fixed thresholds (FixedThresholds) are an option.
 var (
-	DefaultThresholds = []int{30, 14, 7, 1}
-	DefaultEvents     = []string{"expiring", "expired", "changed", "unreachable", "invalid_chain",
-		"hostname_mismatch", "weak_crypto", "renewal_overdue", "agent_offline", "resolved"}
+	DefaultThresholds = []int{}
+	DefaultEvents     = lifecycle.Names(lifecycle.EventExpiring, lifecycle.EventExpired, lifecycle.EventUnreachable,
+		lifecycle.EventInvalidChain, lifecycle.EventHostnameMismatch, lifecycle.EventWeakCrypto,
+		lifecycle.EventRenewalOverdue, lifecycle.EventAgentOffline, lifecycle.EventResolved)
+	// FixedThresholds are the classic days before expiry a rule may alert at.
+	FixedThresholds = []int{30, 14, 7, 1}
 )
+
 
 func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {
 	config, err := json.Marshal(map[string][]string{"recipients": {email}})

@@ -59,6 +59,9 @@ type EvalDomain struct {
 	Error               string
 	TrustStatus         string
 	Problems            string
+	// WindowEnd is when the renewal is overdue, UrgentAt when it is urgent.
+	WindowEnd           *time.Time
+	UrgentAt            *time.Time
 	ConsecutiveFailures int
 	FailingSince        *time.Time
 	Tags                []string `gorm:"-"`
