@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/monitor"
 	"certinel.dev/server/internal/netguard"
-	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 )

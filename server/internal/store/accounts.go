@@ -190,7 +190,6 @@ var (
 	FixedThresholds = []int{30, 14, 7, 1}
 )
 
-
 func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {
 	config, err := json.Marshal(map[string][]string{"recipients": {email}})
 	if err != nil {

@@ -31,7 +31,7 @@ type DomainView struct {
 	UrgentAt     *time.Time
 	StateKind    string
 	// Status and Problems are derived at read time (see settle).
-	Status   lifecycle.Status     `gorm:"-"`
+	Status   lifecycle.Status    `gorm:"-"`
 	Problems []lifecycle.Problem `gorm:"-"`
 }
 
@@ -127,7 +127,7 @@ func (ds domainSort) orderBy(desc bool) string {
 func (s *Store) domainViews(ctx context.Context, orgID string) (*gorm.DB, time.Time) {
 	now := s.now()
 	q := s.db.WithContext(ctx).Table("domains").
-		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, ds.trust_status, ds.problems, " +
+		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, ds.trust_status, ds.problems, "+
 			"ds.window_start, ds.window_end, ds.window_source, ds.urgent_at").
 		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
 		Where("domains.organization_id = ?", orgID)

@@ -35,7 +35,7 @@ func (s *Store) MetricsDomains(ctx context.Context, orgID string, floorDays, lim
 	now := s.now()
 	var out []MetricsDomain
 	err := s.db.WithContext(ctx).Table("domains").
-		Select("domains.id, domains.host, domains.port, domains.protocol, COALESCE(a.name, '') AS agent_name, " +
+		Select("domains.id, domains.host, domains.port, domains.protocol, COALESCE(a.name, '') AS agent_name, "+
 			"ds.checked_at, ds.not_after, ds.window_start, ds.window_end, ds.urgent_at, domains.state_kind, COALESCE(ds.error, '') AS error").
 		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
 		Joins("LEFT JOIN agents a ON a.id = domains.agent_id AND a.organization_id = domains.organization_id").
