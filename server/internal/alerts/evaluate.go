@@ -159,22 +159,25 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 // certificate's lifetime: overdue once its window has passed, and, for a
 // rule without fixed thresholds (lifetimeExpiring), expiring once it is
 // urgent. A certificate renewed in its window raises neither. Each fires
-// once per certificate; the overdue one stays open quietly when the
-// urgent one fires with it, so a first check of an urgent certificate
-// sends one alert, not two.
+// once per certificate and stays open until the renewal: quietly when a
+// more pressing one holds too (urgent over overdue, expired over both),
+// so a first check of an urgent certificate sends one alert, not two, and
+// expiry does not resolve them.
 func lifetimeConditions(d store.EvalDomain, now time.Time, floorDays int, lifetimeExpiring bool,
 	add func(typ, key, detail string, ev func(*notify.Event)) *condition, withCert func(*notify.Event)) {
 	st := lifecycle.State{Kind: lifecycle.KindValid, Deadline: d.NotAfter, WindowEnd: d.WindowEnd, UrgentAt: d.UrgentAt}
-	urgent := lifetimeExpiring && st.Urgent(now, floorDays)
+	expired := st.Expired(now) && d.WindowEnd != nil
+	urgent := lifetimeExpiring && (expired || st.Urgent(now, floorDays))
 	if urgent {
 		detail := fmt.Sprintf("The certificate was not renewed: renewal was expected by %s, and it expires on %s.",
 			d.WindowEnd.UTC().Format(time.RFC1123), d.NotAfter.UTC().Format(time.RFC1123))
-		add(notify.TypeExpiring, d.LeafSHA256+"|urgent", detail, withCert)
+		if c := add(notify.TypeExpiring, d.LeafSHA256+"|urgent", detail, withCert); c != nil {
+			c.quiet = expired
+		}
 	}
-	if st.Overdue(now) {
-		c := add(notify.TypeRenewalOverdue, d.LeafSHA256, problemDetail(notify.TypeRenewalOverdue, d), withCert)
-		if c != nil {
-			c.quiet = urgent
+	if expired || st.Overdue(now) {
+		if c := add(notify.TypeRenewalOverdue, d.LeafSHA256, problemDetail(notify.TypeRenewalOverdue, d), withCert); c != nil {
+			c.quiet = urgent || expired
 		}
 	}
 }
