@@ -46,7 +46,7 @@ func newFixture(t *testing.T, d store.Dialect) *fixture {
 	// These tests are of a rule with fixed thresholds that sends every
 	// event; the lifetime-aware default has tests of its own.
 	f.changeRule(func(r *store.AlertRule) {
-		r.Thresholds, r.Events = store.FixedThresholds, lifecycle.Names(lifecycle.RuleEvents...)
+		r.Thresholds, r.Events = []int{30, 14, 7, 1}, lifecycle.Names(lifecycle.RuleEvents...)
 	})
 	return f
 }

@@ -140,6 +140,12 @@ func (r *rotation) check(leaf *x509.Certificate) {
 	if err != nil || resp.Accepted != 1 {
 		r.t.Fatalf("ingest at %s: %+v %v", r.clk.t, resp, err)
 	}
+	r.evaluate()
+}
+
+// evaluate runs a scheduled pass and drains the outbox.
+func (r *rotation) evaluate() {
+	r.t.Helper()
 	if _, err := r.ev.Pass(r.ctx, ""); err != nil {
 		r.t.Fatal(err)
 	}
@@ -278,4 +284,35 @@ func TestFailedRotationAlertsBeforeExpiry(t *testing.T) {
 			t.Errorf("after expiry sent %+v, want expired last", r.sent)
 		}
 	})
+}
+
+// TestFloorMakesAnOverdueRenewalUrgent: an organization that sets an
+// absolute floor gets the urgent alert of a certificate past its window
+// with fewer days left at once, without waiting for a check.
+func TestFloorMakesAnOverdueRenewalUrgent(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+			r := newRotation(t, d, start)
+			leaf := r.issue(90)
+			r.clk.t = start.Add(70 * lifecycle.Day) // 20 days left: overdue, urgent only at 15
+			r.check(leaf)
+			if len(r.sent) != 1 || r.sent[0].typ != notify.TypeRenewalOverdue {
+				t.Fatalf("sent %+v, want renewal_overdue", r.sent)
+			}
+			org, err := r.st.Organization(r.ctx, r.src.OrgID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			org.ExpiringThresholdDays, org.Policy = 30, "{}" // as the API saves it
+			if _, err := r.st.UpdateOrganization(r.ctx, org); err != nil {
+				t.Fatal(err)
+			}
+			r.clk.t = r.clk.t.Add(time.Minute)
+			r.evaluate()
+			if len(r.sent) != 2 || r.sent[1].typ != notify.TypeExpiring {
+				t.Fatalf("after a 30-day floor sent %+v, want expiring", r.sent)
+			}
+		})
+	}
 }

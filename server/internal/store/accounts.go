@@ -180,14 +180,12 @@ func (s *Store) Organization(ctx context.Context, orgID string) (Organization, e
 // day thresholds, so a certificate is mailed once when its renewal is
 // overdue and once when it becomes urgent, whatever its lifetime. A
 // changed certificate is recorded in the history but not sent: a healthy
-// rotation is no news. Fixed thresholds (FixedThresholds) are an option.
+// rotation is no news. Fixed day thresholds are an option of a rule.
 var (
 	DefaultThresholds = []int{}
 	DefaultEvents     = lifecycle.Names(lifecycle.EventExpiring, lifecycle.EventExpired, lifecycle.EventUnreachable,
 		lifecycle.EventInvalidChain, lifecycle.EventHostnameMismatch, lifecycle.EventWeakCrypto,
 		lifecycle.EventRenewalOverdue, lifecycle.EventAgentOffline, lifecycle.EventResolved)
-	// FixedThresholds are the classic days before expiry a rule may alert at.
-	FixedThresholds = []int{30, 14, 7, 1}
 )
 
 func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {
@@ -207,11 +205,17 @@ func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time
 		ScopeTags: []string{}, ScopeAgentIDs: []string{}, UnreachableAfter: 2, CreatedAt: now, UpdatedAt: now}).Error
 }
 
-// UpdateOrganization saves the organization's name, expiring threshold and policy.
+// UpdateOrganization saves the organization's name, expiring threshold and
+// policy. The threshold (the floor of urgency) changes alert outcomes at
+// once, so every domain of the organization becomes due for evaluation.
 func (s *Store) UpdateOrganization(ctx context.Context, o Organization) (Organization, error) {
 	err := s.change(ctx, o.ID, "organization.update", "organization", map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": json.RawMessage(o.Policy)}, func(tx *gorm.DB) (string, error) {
-		return o.ID, affected(tx.Model(&Organization{}).Where("id = ?", o.ID).
+		err := affected(tx.Model(&Organization{}).Where("id = ?", o.ID).
 			Updates(map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": o.Policy}))
+		if err != nil {
+			return "", err
+		}
+		return o.ID, markOrgDue(tx, o.ID, s.now())
 	})
 	if err != nil {
 		return Organization{}, fmt.Errorf("store: update organization %s: %w", o.ID, err)

@@ -233,7 +233,7 @@ function DomainRow({ d, agent, checked, onToggle }: { d: Domain; agent: string; 
       </td>
       <td>
         <StatusBadge status={d.status} />
-        {d.status !== 'ok' ? <ProblemList problems={d.problems} /> : null}
+        <ProblemList problems={d.problems} />
       </td>
       <td title={windowText(d.renewal_window) ?? undefined}><DaysLeftBadge days={d.days_left} status={d.status} /></td>
       <td className="nowrap">{formatDate(d.not_after)}</td>

@@ -13,9 +13,12 @@ export const problemLabel: Record<Problem, string> = {
   unreachable: 'Unreachable',
 };
 
-/** Why a domain is not ok: every problem, or nothing when there is none. */
+/**
+ * Why a domain is not ok: every problem, or nothing when the status says it
+ * all (ok, or unreachable with nothing else to add).
+ */
 export function ProblemList({ problems }: { problems: Problem[] | undefined }) {
-  if (!problems?.length) return null;
+  if (!problems?.length || (problems.length === 1 && problems[0] === 'unreachable')) return null;
   return (
     <ul className="problem-list" aria-label="Problems">
       {problems.map((p) => (
