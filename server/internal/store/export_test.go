@@ -93,3 +93,14 @@ func RefillInventorySummary(ctx context.Context, s *Store) error {
 	end := strings.Index(text, "-- The inventory's order")
 	return ExecScript(ctx, s, chains+"\n"+text[start:end])
 }
+
+// MigrateTo applies the migrations up to version only: a database as an
+// older server left it.
+func MigrateTo(ctx context.Context, s *Store, version int64) error {
+	provider, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	_, err = provider.UpTo(ctx, version)
+	return err
+}
