@@ -316,14 +316,16 @@ async function scenario(label, server, browser) {
     if (!caBundle && bundle.status() !== 404) throw new Error(`POST /ca-bundles: ${bundle.status()} ${await bundle.text()}`);
     log(caBundle ? 'private CA added as a CA bundle' : 'no CA bundle endpoint: chains stay untrusted');
     const now = new Date().toISOString();
-    const ok = (key, days) => ({
+    const ok = (key, days, issuedDaysAgo = 1) => ({
       target_id: ids[key], address: '10.0.0.1:443', observed_at: now, duration_ms: 42, tls_version: 'TLS 1.3',
-      cipher_suite: 'TLS_AES_128_GCM_SHA256', chain: [makeLeaf(ca, hosts[key], days).der, ca.der],
+      cipher_suite: 'TLS_AES_128_GCM_SHA256', chain: [makeLeaf(ca, hosts[key], days, issuedDaysAgo).der, ca.der],
     });
     const body = {
       batch_id: `e2e-${stamp}`, agent_version: 'e2e-1.0',
       results: [
-        ok('short', 10),
+        // A 90-day certificate 80 days in, not renewed: urgent (the last
+        // sixth of its life). The 200-day one is one day in: healthy.
+        ok('short', 10, 80),
         ok('long', 200),
         { target_id: ids.down, address: '10.0.0.2:443', observed_at: now, duration_ms: 3, chain: [], error: 'dial tcp 10.0.0.2:443: connect: connection refused', error_kind: 'refused' },
       ],
@@ -354,7 +356,9 @@ async function scenario(label, server, browser) {
     await page.goto('/');
     const tile = (name) => page.getByTestId(`count-${name}`).locator('.tile-value');
     const want = {
-      OK: trusted ? '1' : '0', Expiring: trusted ? '1' : '0', Invalid: trusted ? '0' : '2', Expired: '0', Unreachable: '1', 'Pending first check': '1',
+      // A status counts a problem: the short one is overdue and expiring (and
+      // invalid when untrusted), and counted under each.
+      OK: trusted ? '1' : '0', 'Renewal overdue': '1', Expiring: '1', Invalid: trusted ? '0' : '2', Expired: '0', Unreachable: '1', 'Pending first check': '1',
       'Expire within 7 days': '0', 'Expire within 14 days': '1', 'Expire within 30 days': '1',
     };
     for (const [name, v] of Object.entries(want)) await until(`tile ${name}`, async () => (await tile(name).textContent()) === v || (await tile(name).textContent()));
@@ -376,6 +380,10 @@ async function scenario(label, server, browser) {
     await row(hosts.short).getByLabel('Days left: 10 days').waitFor();
     equal(await row(hosts.short).locator('.days-left').getAttribute('data-tone'), 'high', 'tone of 10 days');
     await row(hosts.short).getByText(shortStatus(), { exact: true }).waitFor();
+    // Every reason it is not ok is on its row.
+    for (const problem of trusted ? ['Renewal overdue', 'Expiring soon'] : ['Untrusted chain', 'Renewal overdue', 'Expiring soon']) {
+      await row(hosts.short).getByRole('list', { name: 'Problems' }).getByText(problem, { exact: true }).waitFor();
+    }
     await row(hosts.long).getByLabel('Days left: 200 days').waitFor();
     equal(await row(hosts.long).locator('.days-left').getAttribute('data-tone'), 'good', 'tone of 200 days');
     await row(hosts.long).getByText(longStatus(), { exact: true }).waitFor();
@@ -399,6 +407,8 @@ async function scenario(label, server, browser) {
     const header = page.locator('.page-header');
     await header.getByLabel('Days left: 10 days').waitFor();
     await header.getByText(shortStatus(), { exact: true }).waitFor();
+    await header.getByTestId('renewal-window').getByText(/^Renewal expected from .+ to .+ \(estimated from the lifetime\)$/).waitFor();
+    await page.getByRole('list', { name: 'Problems' }).getByText('Expiring soon', { exact: true }).waitFor();
     const chain = page.getByRole('list', { name: /Certificate chain/ });
     equal(await chain.locator('.chain-node').count(), 2, 'chain nodes');
     await chain.getByText('Certinel E2E Intermediate CA', { exact: true }).first().waitFor();
@@ -499,7 +509,7 @@ async function scenario(label, server, browser) {
     await shot(page, '16-alert-rule-editor');
     await form.getByRole('button', { name: 'Create rule' }).click();
     const row = page.locator('.rule-row').filter({ hasText: ruleName });
-    await row.getByText('60d, 30d, 14d, 7d, 1d').waitFor();
+    await row.getByText('60d').waitFor();
     await row.getByText(channelName).waitFor();
     await shot(page, '17-alerts');
   });
@@ -515,7 +525,8 @@ async function scenario(label, server, browser) {
     equal(created.status(), 201, 'POST /domains');
     const domainId = (await created.json()).id;
     ids.alert = domainId;
-    const leaf = makeLeaf(ca, alertHost, 5);
+    // 5 days left of 90, never renewed: the lifetime-aware default urgent.
+    const leaf = makeLeaf(ca, alertHost, 5, 85);
     const body = {
       batch_id: `e2e-alert-${stamp}`, agent_version: 'e2e-1.0',
       results: [{ target_id: domainId, address: '10.0.0.9:443', observed_at: new Date().toISOString(), duration_ms: 9, tls_version: 'TLS 1.3', cipher_suite: 'TLS_AES_128_GCM_SHA256', chain: [leaf.der, ca.der] }],
@@ -715,32 +726,43 @@ async function scenario(label, server, browser) {
 
   });
 
-  await check('the owner changes the expiring threshold and the policy; days-left colours follow the threshold', async () => {
+  await check('the owner sets an expiring floor and the policy; a certificate past its window within the floor turns Expiring', async () => {
+    const staleRow = async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Domains', exact: true }).click();
+      await page.getByLabel('Search domains').fill(`renewed-${stamp}`);
+      return page.getByRole('row').filter({ has: page.getByRole('link', { name: `renewed-${stamp}.e2e.example:443` }) });
+    };
+    // 20 days left of 90, past its renewal window: overdue, not yet urgent.
+    const before = await staleRow();
+    await before.getByLabel('Days left: 20 days').waitFor();
+    if (trusted) {
+      await before.getByText('Renewal overdue', { exact: true }).first().waitFor();
+      equal(await before.locator('.days-left').getAttribute('data-tone'), 'warning', 'tone of an overdue renewal');
+    }
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organization', exact: true }).click();
     await page.getByRole('heading', { name: 'Organization', level: 1 }).waitFor();
     const form = page.getByRole('form', { name: 'Organization settings' });
     const threshold = form.getByLabel('Expiring threshold (days)');
     const rsa = form.getByLabel('Minimum RSA key size (bits)');
-    equal(await threshold.inputValue(), '30', 'default expiring threshold');
+    equal(await threshold.inputValue(), '0', 'default expiring floor: none');
     equal(await rsa.inputValue(), '2048', 'default minimum RSA bits');
-    await threshold.fill('90');
+    await threshold.fill('30');
     await rsa.fill('3072');
     await form.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
     await shot(page, '27-organization');
     const saved = await (await page.request.get(`${base}/api/v1/organization`)).json();
-    equal(saved.expiring_threshold_days, 90, 'saved expiring threshold');
+    equal(saved.expiring_threshold_days, 30, 'saved expiring floor');
     equal(saved.policy.min_rsa_bits, 3072, 'saved minimum RSA bits');
     equal(saved.policy.min_ec_bits, 256, 'untouched minimum EC bits');
     await page.reload();
-    await until('threshold after reload', async () => (await threshold.inputValue()) === '90');
+    await until('floor after reload', async () => (await threshold.inputValue()) === '30');
     equal(await rsa.inputValue(), '3072', 'minimum RSA bits after reload');
-    // About 61 days left was green under 30 days; under 90 it is amber.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Domains', exact: true }).click();
-    await page.getByLabel('Search domains').fill(`cl-a-${stamp}`);
-    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: `cl-a-${stamp}.e2e.example:443` }) });
-    await row.getByLabel(/^Days left: 6\d days$/).waitFor();
-    equal(await row.locator('.days-left').getAttribute('data-tone'), 'warning', 'tone of ~61 days under a 90-day threshold');
+    // Past its window with 20 days left, within the 30-day floor: Expiring.
+    const after = await staleRow();
+    await after.getByLabel('Days left: 20 days').waitFor();
+    await after.getByRole('list', { name: 'Problems' }).getByText('Expiring soon', { exact: true }).waitFor();
+    if (trusted) await after.getByText('Expiring', { exact: true }).waitFor();
   });
 
   await check('events, alerts and CA bundles are in the navigation; members and audit log when the server has them', async () => {

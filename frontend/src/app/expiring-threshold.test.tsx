@@ -18,7 +18,7 @@ describe('ExpiringThresholdProvider', () => {
         <DaysLeftBadge days={61} />
       </ExpiringThresholdProvider>,
     );
-    // The server's default (30) until the organization arrives.
+    // The server's default (no floor) until the organization arrives.
     expect(screen.getByLabelText('Days left: 45 days')).toHaveAttribute('data-tone', 'good');
     await waitFor(() => expect(screen.getByLabelText('Days left: 45 days')).toHaveAttribute('data-tone', 'warning'));
     expect(screen.getByLabelText('Days left: 61 days')).toHaveAttribute('data-tone', 'good');

@@ -1,9 +1,10 @@
 import { createContext, useContext } from 'react';
 
-// Days-left colour coding: red within a week, orange within two, amber within
-// the organization's expiring threshold (the server's default is 30 days),
-// green beyond it. A threshold below 14 leaves no room for amber.
-export const DEFAULT_EXPIRING_THRESHOLD = 30;
+// Days-left colour coding, where no status says more: red within a week,
+// orange within two, amber within the organization's optional expiring
+// floor (none by default: a certificate's lifetime decides its urgency),
+// green beyond. A floor below 14 leaves no room for amber.
+export const DEFAULT_EXPIRING_THRESHOLD = 0;
 export const RED_DAYS = 7;
 export const ORANGE_DAYS = 14;
 

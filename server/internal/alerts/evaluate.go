@@ -10,18 +10,18 @@ import (
 	"strings"
 	"time"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/store"
 )
 
-const day = 24 * time.Hour
-
-// problemEvents maps analysis problem codes to the events they raise.
-var problemEvents = map[string]string{
-	"untrusted":         notify.TypeInvalidChain,
-	"hostname_mismatch": notify.TypeHostnameMismatch,
-	"weak_crypto":       notify.TypeWeakCrypto,
-	"renewal_overdue":   notify.TypeRenewalOverdue,
+// problemEvents maps the problems a check finds to the events they raise.
+// Overdue and urgent renewals come with the clock, not from the check:
+// see lifetimeConditions.
+var problemEvents = map[lifecycle.Problem]string{
+	lifecycle.ProblemUntrusted:        notify.TypeInvalidChain,
+	lifecycle.ProblemHostnameMismatch: notify.TypeHostnameMismatch,
+	lifecycle.ProblemWeakCrypto:       notify.TypeWeakCrypto,
 }
 
 // condition is one alertable fact that holds right now.
@@ -34,6 +34,9 @@ type condition struct {
 	// quiet conditions still hold but must not fire: the larger thresholds
 	// a deadline crossed before, which stay open until the renewal.
 	quiet bool
+	// silent conditions are recorded in the history without notifying:
+	// events the rule does not choose but the history keeps.
+	silent bool
 }
 
 // Evaluate compares the current state with the open alerts: conditions
@@ -77,7 +80,11 @@ func newAlert(rule store.AlertRule, key string, c condition, now time.Time) stor
 	if c.agentID != "" {
 		a.AgentID = &c.agentID
 	}
-	return store.NewAlert{Alert: a, ChannelIDs: rule.ChannelIDs}
+	channels := rule.ChannelIDs
+	if c.silent {
+		channels = nil
+	}
+	return store.NewAlert{Alert: a, ChannelIDs: channels}
 }
 
 func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization, baseURL string) []condition {
@@ -112,33 +119,66 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 			continue
 		}
 		withCert := func(e *notify.Event) {
-			left := int(d.NotAfter.Sub(in.Now).Hours() / 24)
+			left := lifecycle.DaysLeft(*d.NotAfter, in.Now)
 			e.SHA256, e.NotAfter, e.DaysLeft = d.LeafSHA256, d.NotAfter, &left
 		}
 		expired := !d.NotAfter.After(in.Now)
 		if expired {
 			add(notify.TypeExpired, d.LeafSHA256, "The certificate expired on "+d.NotAfter.UTC().Format(time.RFC1123)+".", withCert)
 		}
-		for i, t := range crossedThresholds(thresholds, *d.NotAfter, in.Now) {
-			c := add(notify.TypeExpiring, fmt.Sprintf("%s|%d", d.LeafSHA256, t), fmt.Sprintf("The certificate expires within %d days.", t),
-				func(e *notify.Event) { withCert(e); e.Threshold = &t })
-			if c != nil {
-				c.quiet = expired || i > 0
+		if len(thresholds) > 0 {
+			for i, t := range crossedThresholds(thresholds, *d.NotAfter, in.Now) {
+				c := add(notify.TypeExpiring, fmt.Sprintf("%s|%d", d.LeafSHA256, t), fmt.Sprintf("The certificate expires within %d days.", t),
+					func(e *notify.Event) { withCert(e); e.Threshold = &t })
+				if c != nil {
+					c.quiet = expired || i > 0
+				}
 			}
 		}
+		lifetimeConditions(d, in.Now, org.ExpiringThresholdDays, len(thresholds) == 0 && wants(notify.TypeExpiring), add, withCert)
 		for _, p := range strings.Split(d.Problems, ",") {
-			if typ, ok := problemEvents[p]; ok {
+			if typ, ok := problemEvents[lifecycle.Problem(p)]; ok {
 				add(typ, d.LeafSHA256, problemDetail(typ, d), withCert)
 			}
 		}
 	}
-	if wants(notify.TypeChanged) {
-		out = append(out, changes(rule, in, org, baseURL)...)
+	// A changed certificate is always in the history; it is sent only to
+	// rules that choose it, since a healthy rotation is no news.
+	for _, c := range changes(rule, in, org, baseURL) {
+		c.silent = !wants(notify.TypeChanged)
+		out = append(out, c)
 	}
 	if wants(notify.TypeAgentOffline) {
 		out = append(out, offlineAgents(rule, in, org)...)
 	}
 	return out
+}
+
+// lifetimeConditions are the alerts of a renewal judged against the
+// certificate's lifetime: overdue once its window has passed, and, for a
+// rule without fixed thresholds (lifetimeExpiring), expiring once it is
+// urgent. A certificate renewed in its window raises neither. Each fires
+// once per certificate and stays open until the renewal: quietly when a
+// more pressing one holds too (urgent over overdue, expired over both),
+// so a first check of an urgent certificate sends one alert, not two, and
+// expiry does not resolve them.
+func lifetimeConditions(d store.EvalDomain, now time.Time, floorDays int, lifetimeExpiring bool,
+	add func(typ, key, detail string, ev func(*notify.Event)) *condition, withCert func(*notify.Event)) {
+	st := lifecycle.State{Kind: lifecycle.KindValid, Deadline: d.NotAfter, WindowEnd: d.WindowEnd, UrgentAt: d.UrgentAt}
+	expired := st.Expired(now) && d.WindowEnd != nil
+	urgent := lifetimeExpiring && (expired || st.Urgent(now, floorDays))
+	if urgent {
+		detail := fmt.Sprintf("The certificate was not renewed: renewal was expected by %s, and it expires on %s.",
+			d.WindowEnd.UTC().Format(time.RFC1123), d.NotAfter.UTC().Format(time.RFC1123))
+		if c := add(notify.TypeExpiring, d.LeafSHA256+"|urgent", detail, withCert); c != nil {
+			c.quiet = expired
+		}
+	}
+	if expired || st.Overdue(now) {
+		if c := add(notify.TypeRenewalOverdue, d.LeafSHA256, problemDetail(notify.TypeRenewalOverdue, d), withCert); c != nil {
+			c.quiet = urgent || expired
+		}
+	}
 }
 
 // crossedThresholds lists the thresholds the deadline is within, smallest
@@ -148,7 +188,7 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 func crossedThresholds(sorted []int, notAfter, now time.Time) []int {
 	var out []int
 	for _, t := range sorted {
-		if !notAfter.After(now.Add(time.Duration(t) * day)) {
+		if !notAfter.After(now.Add(time.Duration(t) * lifecycle.Day)) {
 			out = append(out, t)
 		}
 	}
@@ -157,32 +197,45 @@ func crossedThresholds(sorted []int, notAfter, now time.Time) []int {
 
 // NextTransition is the earliest instant after now at which the domain's
 // conditions change with no new check: a threshold crossing of a rule
-// watching expiring certificates (see crossedThresholds), or the expiry
-// itself. It is zero when there is none, as for a domain that fails or a
+// watching expiring certificates (see crossedThresholds), the end of the
+// renewal window, urgency by the lifetime or by the floor (see
+// lifecycle.State.Urgent), or the expiry itself. It is zero when there is none, as for a domain that fails or a
 // rule without those events: then only a new check or a change of the
 // rules changes the outcome. Keep it in step with the time-driven
 // conditions above; instants too many only cost an evaluation.
-func NextTransition(rules []store.AlertRule, d store.EvalDomain, now time.Time) time.Time {
+func NextTransition(rules []store.AlertRule, d store.EvalDomain, floorDays int, now time.Time) time.Time {
 	var next time.Time
 	if d.LeafSHA256 == "" || d.NotAfter == nil {
 		return next
+	}
+	consider := func(at *time.Time) {
+		if at != nil && at.After(now) && (next.IsZero() || at.Before(next)) {
+			next = *at
+		}
 	}
 	for _, rule := range rules {
 		if rule.OrganizationID != d.OrganizationID || !inScope(rule, d) {
 			continue
 		}
-		var days []int
-		if slices.Contains(rule.Events, notify.TypeExpiring) {
-			days = rule.Thresholds
+		expiring := slices.Contains(rule.Events, notify.TypeExpiring)
+		if expiring || slices.Contains(rule.Events, notify.TypeExpired) {
+			consider(d.NotAfter)
 		}
-		if len(days) > 0 || slices.Contains(rule.Events, notify.TypeExpired) {
-			days = append(slices.Clone(days), 0)
-		}
-		for _, t := range days {
-			at := d.NotAfter.Add(-time.Duration(t) * day)
-			if at.After(now) && (next.IsZero() || at.Before(next)) {
-				next = at
+		if expiring && len(rule.Thresholds) > 0 {
+			for _, t := range rule.Thresholds {
+				at := d.NotAfter.Add(-time.Duration(t) * lifecycle.Day)
+				consider(&at)
 			}
+		}
+		if expiring && len(rule.Thresholds) == 0 {
+			consider(d.UrgentAt)
+			if floorDays > 0 {
+				at := d.NotAfter.Add(-time.Duration(floorDays) * lifecycle.Day)
+				consider(&at)
+			}
+		}
+		if slices.Contains(rule.Events, notify.TypeRenewalOverdue) || (expiring && floorDays > 0) {
+			consider(d.WindowEnd)
 		}
 	}
 	return next
@@ -203,7 +256,7 @@ func problemDetail(typ string, d store.EvalDomain) string {
 	case notify.TypeWeakCrypto:
 		return "The chain uses weak cryptography; the dashboard lists the findings."
 	case notify.TypeRenewalOverdue:
-		return "The certificate should have been renewed by now: check the rotation automation."
+		return "The certificate should have been renewed by " + d.WindowEnd.UTC().Format(time.RFC1123) + ": check the rotation automation."
 	}
 	return ""
 }
@@ -301,18 +354,15 @@ func resolutions(rule store.AlertRule, open []store.Alert, active map[string]boo
 		}
 		e := notify.Event{Type: notify.TypeResolved, Resolves: strings.Join(types, ","), Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},
 			Domain: first.Domain, Agent: first.Agent, Detail: "Resolved: " + strings.ReplaceAll(strings.Join(types, ", "), "_", " ") + "."}
-		c := condition{key: "resolved|" + list[0].ID, event: e, state: store.AlertInfo}
+		c := condition{key: "resolved|" + list[0].ID, event: e, state: store.AlertInfo,
+			silent: !slices.Contains(rule.Events, notify.TypeResolved)}
 		if e.Domain != nil {
 			c.domainID = e.Domain.ID
 		}
 		if e.Agent != nil {
 			c.agentID = e.Agent.ID
 		}
-		notice := newAlert(rule, rule.ID+"|"+c.key, c, now)
-		if !slices.Contains(rule.Events, notify.TypeResolved) {
-			notice.ChannelIDs = nil
-		}
-		out = append(out, store.Resolution{AlertIDs: ids, Notice: notice})
+		out = append(out, store.Resolution{AlertIDs: ids, Notice: newAlert(rule, rule.ID+"|"+c.key, c, now)})
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"certinel.dev/server/internal/alerts"
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 )
@@ -41,7 +42,13 @@ func newFixture(t *testing.T, d store.Dialect) *fixture {
 		t.Fatal(err)
 	}
 	ev := alerts.NewEvaluator(st, "https://certinel.example", slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	return &fixture{t: t, ctx: ctx, clk: clk, st: st, ev: ev, org: org, agent: agent}
+	f := &fixture{t: t, ctx: ctx, clk: clk, st: st, ev: ev, org: org, agent: agent}
+	// These tests are of a rule with fixed thresholds that sends every
+	// event; the lifetime-aware default has tests of its own.
+	f.changeRule(func(r *store.AlertRule) {
+		r.Thresholds, r.Events = []int{30, 14, 7, 1}, lifecycle.Names(lifecycle.RuleEvents...)
+	})
+	return f
 }
 
 func (f *fixture) domain(host string) store.Domain {

@@ -136,7 +136,7 @@ func (e *Evaluator) evaluateBatch(ctx context.Context, orgID string, after *stor
 	}
 	next := make(map[string]time.Time, len(in.Domains))
 	for _, d := range in.Domains {
-		if t := NextTransition(in.Rules, d, in.Now); !t.IsZero() {
+		if t := NextTransition(in.Rules, d, in.Orgs[orgID].ExpiringThresholdDays, in.Now); !t.IsZero() {
 			next[d.ID] = t
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"certinel.dev/server/internal/alerts"
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 )
@@ -114,7 +115,9 @@ func TestPassesServeOrganizationsInTurn(t *testing.T) {
 				t.Fatal(err)
 			}
 			na := f.clk.t.Add(3 * 24 * time.Hour)
-			o := store.Observation{ID: store.NewID(), DomainID: &dom.ID, ObservedAt: f.clk.t, LeafSHA256: "s", NotAfter: &na}
+			// Its default rule is lifetime-aware: a 90-day certificate 3 days from expiry is urgent.
+			o := store.Observation{ID: store.NewID(), DomainID: &dom.ID, ObservedAt: f.clk.t, LeafSHA256: "s", NotAfter: &na,
+				Renewal: lifecycle.NewPlan(na.Add(-90*lifecycle.Day), na, na, lifecycle.Settings{}, nil)}
 			if _, err := f.st.SaveResults(f.ctx, small.ID, store.ResultSet{BatchID: "small", Observations: []store.Observation{o}, Rejected: "[]"}); err != nil {
 				t.Fatal(err)
 			}

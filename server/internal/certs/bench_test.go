@@ -1,6 +1,10 @@
 package certs
 
-import "testing"
+import (
+	"testing"
+
+	"certinel.dev/server/internal/lifecycle"
+)
 
 // BenchmarkJudge is the per-result cost of ingest: one 3-certificate chain
 // (leaf, intermediate, root as many servers send it) judged against roots
@@ -9,7 +13,7 @@ import "testing"
 func BenchmarkJudge(b *testing.B) {
 	p := newPKI(b)
 	in := p.input(p.leaf(b, p.inter, nil), p.inter.cert, p.root.cert)
-	if v := Judge(in); v.Status != StatusOK {
+	if v := Judge(in); v.Status != lifecycle.StatusOK {
 		b.Fatalf("status %q, problems %q", v.Status, v.Problems)
 	}
 	b.Run("uncached", func(b *testing.B) {

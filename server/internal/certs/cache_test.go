@@ -4,6 +4,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"certinel.dev/server/internal/lifecycle"
 )
 
 func TestCacheRespectsRootExpiry(t *testing.T) {
@@ -48,7 +50,7 @@ func TestCacheConcurrentAndBounded(t *testing.T) {
 			for i := range 20 {
 				in := p.input(chains[(w+i)%len(chains)]...)
 				in.Cache = cache
-				if v := Judge(in); v.Status != StatusOK {
+				if v := Judge(in); v.Status != lifecycle.StatusOK {
 					t.Errorf("status %q (%s)", v.Status, v.Trust.Reason)
 				}
 			}

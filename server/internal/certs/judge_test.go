@@ -9,12 +9,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"certinel.dev/server/internal/lifecycle"
 )
 
 func TestJudge(t *testing.T) {
 	p := newPKI(t)
 	leaf := p.leaf(t, p.inter, nil)
-	shortInter := mint(t, spec{cn: "Short Intermediate", ca: true, from: now.Add(-days(300)), to: now.Add(days(20))}, p.root)
+	shortInter := mint(t, spec{cn: "Short Intermediate", ca: true, from: now.Add(-days(300)), to: now.Add(days(10))}, p.root)
 	expiredRoot := mint(t, spec{cn: "Expired Root", ca: true, from: now.Add(-days(3000)), to: now.Add(-days(1))}, nil)
 	expiredRootInter := mint(t, spec{cn: "Expired Root Intermediate", ca: true, from: now.Add(-days(300)), to: now.Add(days(300))}, expiredRoot)
 	oldInter := mint(t, spec{cn: "Old Intermediate", ca: true, from: now.Add(-days(400)), to: now.Add(-days(2))}, p.root)
@@ -24,38 +26,39 @@ func TestJudge(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       Input
-		status   string
+		status   lifecycle.Status
 		trust    string
-		problems []string
+		problems []lifecycle.Problem
 		check    func(t *testing.T, v Verdict)
 	}{
 		{
 			name: "valid chain to a system root", in: p.input(leaf, p.inter.cert),
-			status: StatusOK, trust: TrustTrusted, problems: []string{},
+			status: lifecycle.StatusOK, trust: TrustTrusted, problems: []lifecycle.Problem{},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "anchor", v.Trust.Anchor, "Test Root")
 				want(t, "days_left", v.DaysLeft, 80)
 				want(t, "deadline position", v.Deadline.Position, 0)
 				want(t, "hostname_matched_by", v.HostnameMatchedBy, "www.example.com")
-				want(t, "renew_by", v.RenewBy, now.Add(days(50)))
+				want(t, "renewal window start", v.RenewalWindow.Start, now.Add(days(50)))
+				want(t, "renewal window end", v.RenewalWindow.End, now.Add(days(50)+days(30)/4))
 				want(t, "verified_at", v.Trust.VerifiedAt, now)
 			},
 		},
 		{
 			name: "intermediate expires before the leaf", in: p.input(p.leaf(t, shortInter, nil), shortInter.cert),
-			status: StatusExpiring, trust: TrustTrusted, problems: []string{ProblemExpiring},
+			status: lifecycle.StatusExpiring, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemExpiring},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "deadline position", v.Deadline.Position, 1)
-				want(t, "deadline days_left", v.Deadline.DaysLeft, 20)
+				want(t, "deadline days_left", v.Deadline.DaysLeft, 10)
 				want(t, "leaf days_left", v.DaysLeft, 80)
-				want(t, "chain[1].days_left", v.Chain[1].DaysLeft, 20)
+				want(t, "chain[1].days_left", v.Chain[1].DaysLeft, 10)
 			},
 		},
 		{
 			name: "expired leaf stays trusted", in: p.input(p.leaf(t, p.inter, func(s *spec) {
 				s.from, s.to = now.Add(-days(90)), now.Add(-time.Hour)
 			}), p.inter.cert),
-			status: StatusExpired, trust: TrustTrusted, problems: []string{ProblemExpired},
+			status: lifecycle.StatusExpired, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemExpired},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "days_left", v.DaysLeft, -1)
 				want(t, "expired", v.Expired, true)
@@ -65,7 +68,7 @@ func TestJudge(t *testing.T) {
 		},
 		{
 			name: "expired intermediate", in: p.input(p.leaf(t, oldInter, nil), oldInter.cert),
-			status: StatusExpired, trust: TrustTrusted, problems: []string{ProblemExpired},
+			status: lifecycle.StatusExpired, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemExpired},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "deadline position", v.Deadline.Position, 1)
 				want(t, "chain[1].expired", v.Chain[1].Expired, true)
@@ -76,18 +79,18 @@ func TestJudge(t *testing.T) {
 			name: "leaf issued after its intermediate expired", in: p.input(p.leaf(t, oldInter, func(s *spec) {
 				s.from = now.Add(-days(1))
 			}), oldInter.cert),
-			status: StatusExpired, trust: TrustExpiredChain, problems: []string{ProblemExpired, ProblemUntrusted},
+			status: lifecycle.StatusExpired, trust: TrustExpiredChain, problems: []lifecycle.Problem{lifecycle.ProblemExpired, lifecycle.ProblemUntrusted},
 		},
 		{
 			name: "expired root in the trusted pool", in: withRoots(p.input(p.leaf(t, expiredRootInter, nil), expiredRootInter.cert),
 				Pool([]*Cert{expiredRoot.cert}), nil),
-			status: StatusInvalid, trust: TrustExpiredChain, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustExpiredChain, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 		},
 		{
 			name: "not yet valid by two minutes: clock skew", in: p.input(p.leaf(t, p.inter, func(s *spec) {
 				s.from = now.Add(2 * time.Minute)
 			}), p.inter.cert),
-			status: StatusOK, trust: TrustTrusted, problems: []string{},
+			status: lifecycle.StatusOK, trust: TrustTrusted, problems: []lifecycle.Problem{},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "not_yet_valid", v.NotYetValid, true)
 				want(t, "clock_skew", v.ClockSkew, true)
@@ -98,7 +101,7 @@ func TestJudge(t *testing.T) {
 			name: "not yet valid for ten days", in: p.input(p.leaf(t, p.inter, func(s *spec) {
 				s.from = now.Add(days(10))
 			}), p.inter.cert),
-			status: StatusInvalid, trust: TrustTrusted, problems: []string{ProblemNotYetValid},
+			status: lifecycle.StatusInvalid, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemNotYetValid},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "clock_skew", v.ClockSkew, false)
 				wantContains(t, "validity_note", v.ValidityNote, "genuinely in the future")
@@ -106,25 +109,25 @@ func TestJudge(t *testing.T) {
 		},
 		{
 			name: "self-signed", in: p.input(mint(t, spec{cn: "www.example.com", dns: []string{"www.example.com"}}, nil).cert),
-			status: StatusInvalid, trust: TrustSelfSigned, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustSelfSigned, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 		},
 		{
 			name: "self-signed and trusted as the organization's own", in: func() Input {
 				self := mint(t, spec{cn: "www.example.com", dns: []string{"www.example.com"}}, nil).cert
 				return withRoots(p.input(self), p.roots, Pool([]*Cert{self}))
 			}(),
-			status: StatusOK, trust: TrustTrustedOrgCA, problems: []string{},
+			status: lifecycle.StatusOK, trust: TrustTrustedOrgCA, problems: []lifecycle.Problem{},
 		},
 		{
 			name: "unknown authority: root not sent", in: p.input(p.leaf(t, p.other, nil), p.other.cert),
-			status: StatusInvalid, trust: TrustUnknownAuthority, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustUnknownAuthority, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "missing_issuer", v.Trust.MissingIssuer, "CN=Other Root,O=Certinel Test")
 			},
 		},
 		{
 			name: "unknown authority: untrusted root sent", in: p.input(p.leaf(t, p.other, nil), p.other.cert, p.otherRoot.cert),
-			status: StatusInvalid, trust: TrustUnknownAuthority, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustUnknownAuthority, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 			check: func(t *testing.T, v Verdict) {
 				wantContains(t, "reason", v.Trust.Reason, "Other Root")
 				want(t, "missing_issuer", v.Trust.MissingIssuer, "")
@@ -132,11 +135,11 @@ func TestJudge(t *testing.T) {
 		},
 		{
 			name: "unknown authority when no roots are configured", in: withRoots(p.input(leaf, p.inter.cert), nil, nil),
-			status: StatusInvalid, trust: TrustUnknownAuthority, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustUnknownAuthority, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 		},
 		{
 			name: "incomplete chain, intermediate unknown", in: withKnown(p.input(leaf), func(string) *Cert { return nil }),
-			status: StatusInvalid, trust: TrustIncompleteChain, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustIncompleteChain, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "missing_issuer", v.Trust.MissingIssuer, "CN=Test Intermediate,O=Certinel Test")
 				want(t, "missing_aki", v.Trust.MissingAKI, p.inter.cert.Facts.SubjectKeyID)
@@ -151,7 +154,7 @@ func TestJudge(t *testing.T) {
 				}
 				return nil
 			}),
-			status: StatusInvalid, trust: TrustIncompleteChain, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustIncompleteChain, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "missing_known", v.Trust.MissingKnown, true)
 				want(t, "valid_with_known", v.Trust.ValidWithKnown, true)
@@ -162,7 +165,7 @@ func TestJudge(t *testing.T) {
 			name: "incomplete chain of the org CA, intermediate in the inventory", in: withKnown(
 				withRoots(p.input(p.leaf(t, p.orgInter, nil)), p.roots, p.orgRoots),
 				func(string) *Cert { return p.orgInter.cert }),
-			status: StatusInvalid, trust: TrustIncompleteChain, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustIncompleteChain, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "valid_with_known", v.Trust.ValidWithKnown, true)
 			},
@@ -170,96 +173,96 @@ func TestJudge(t *testing.T) {
 		{
 			name: "issuer is an untrusted root in the inventory", in: withKnown(p.input(p.leaf(t, p.otherRoot, nil)),
 				func(string) *Cert { return p.otherRoot.cert }),
-			status: StatusInvalid, trust: TrustUnknownAuthority, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustUnknownAuthority, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "missing_known", v.Trust.MissingKnown, true)
 			},
 		},
 		{
 			name: "valid only with the organization's CA", in: withRoots(p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert), p.roots, p.orgRoots),
-			status: StatusOK, trust: TrustTrustedOrgCA, problems: []string{},
+			status: lifecycle.StatusOK, trust: TrustTrustedOrgCA, problems: []lifecycle.Problem{},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "anchor", v.Trust.Anchor, "Org Root")
 			},
 		},
 		{
 			name: "organization's CA without system roots", in: withRoots(p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert), nil, p.orgRoots),
-			status: StatusOK, trust: TrustTrustedOrgCA, problems: []string{},
+			status: lifecycle.StatusOK, trust: TrustTrustedOrgCA, problems: []lifecycle.Problem{},
 		},
 		{
 			name: "presented issuer did not sign the leaf", in: p.input(leaf, mint(t, spec{cn: "Test Intermediate", ca: true}, p.root).cert),
-			status: StatusInvalid, trust: TrustInvalid, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustInvalid, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 			check: func(t *testing.T, v Verdict) {
 				wantContains(t, "reason", v.Trust.Reason, "not validly signed")
 			},
 		},
 		{
 			name: "hostname mismatch", in: withHost(p.input(leaf, p.inter.cert), "api.example.com", ""),
-			status: StatusInvalid, trust: TrustTrusted, problems: []string{ProblemHostnameMismatch},
+			status: lifecycle.StatusInvalid, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemHostnameMismatch},
 		},
 		{
 			name: "SNI overrides the host", in: withHost(p.input(leaf, p.inter.cert), "10.1.2.3", "www.example.com"),
-			status: StatusOK, trust: TrustTrusted, problems: []string{},
+			status: lifecycle.StatusOK, trust: TrustTrusted, problems: []lifecycle.Problem{},
 			check: func(t *testing.T, v Verdict) {
 				want(t, "hostname", v.Hostname, "www.example.com")
 			},
 		},
 		{
 			name: "no host given is not a mismatch", in: withHost(p.input(leaf, p.inter.cert), "", ""),
-			status: StatusOK, trust: TrustTrusted, problems: []string{},
+			status: lifecycle.StatusOK, trust: TrustTrusted, problems: []lifecycle.Problem{},
 		},
 		{
 			name: "RSA 1024", in: p.input(p.leaf(t, p.inter, func(s *spec) { s.key = rsaKey(t, 1024) }), p.inter.cert),
-			status: StatusOK, trust: TrustTrusted, problems: []string{ProblemWeakCrypto},
+			status: lifecycle.StatusOK, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemWeakCrypto},
 			check: wantFinding(FindingRSAKeyTooSmall, 0),
 		},
 		{
 			name: "P-224", in: p.input(p.leaf(t, p.inter, func(s *spec) { s.key = ecKey(t, elliptic.P224()) }), p.inter.cert),
-			status: StatusOK, trust: TrustTrusted, problems: []string{ProblemWeakCrypto},
+			status: lifecycle.StatusOK, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemWeakCrypto},
 			check: wantFinding(FindingECCurveTooSmall, 0),
 		},
 		{
 			name: "SHA-1 signature", in: p.input(p.leaf(t, p.inter, func(s *spec) { s.sigAlg = x509.ECDSAWithSHA1 }), p.inter.cert),
-			status: StatusInvalid, trust: TrustInvalid, problems: []string{ProblemUntrusted, ProblemWeakCrypto},
+			status: lifecycle.StatusInvalid, trust: TrustInvalid, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted, lifecycle.ProblemWeakCrypto},
 			check: wantFinding(FindingSHA1Signature, 0),
 		},
 		{
 			name: "SHA-1 self-signature of the root does not count", in: withRoots(p.input(sha1RootLeaf, sha1Root.cert), Pool([]*Cert{sha1Root.cert}), nil),
-			status: StatusOK, trust: TrustTrusted, problems: []string{},
+			status: lifecycle.StatusOK, trust: TrustTrusted, problems: []lifecycle.Problem{},
 		},
 		{
 			name: "MD5 signature", in: p.input(md5Chain(t, p)...),
-			status: StatusInvalid, trust: TrustInvalid, problems: []string{ProblemUntrusted, ProblemWeakCrypto},
+			status: lifecycle.StatusInvalid, trust: TrustInvalid, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted, lifecycle.ProblemWeakCrypto},
 			check: wantFinding(FindingMD5Signature, 0),
 		},
 		{
 			name: "validity too long", in: p.input(p.leaf(t, p.inter, func(s *spec) { s.to = now.Add(days(400)) }), p.inter.cert),
-			status: StatusOK, trust: TrustTrusted, problems: []string{ProblemWeakCrypto},
+			status: lifecycle.StatusOK, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemWeakCrypto},
 			check: wantFinding(FindingValidityTooLong, 0),
 		},
 		{
 			name: "deprecated TLS version", in: withTLS(p.input(leaf, p.inter.cert), "TLS 1.0"),
-			status: StatusOK, trust: TrustTrusted, problems: []string{ProblemWeakCrypto},
+			status: lifecycle.StatusOK, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemWeakCrypto},
 			check: wantFinding(FindingWeakTLSVersion, PositionHandshake),
 		},
 		{
 			name: "renewal overdue", in: p.input(p.leaf(t, p.inter, func(s *spec) {
-				s.from, s.to = now.Add(-days(300)), now.Add(days(60))
+				s.from, s.to = now.Add(-days(300)), now.Add(days(90))
 			}), p.inter.cert),
-			status: StatusOK, trust: TrustTrusted, problems: []string{ProblemRenewalOverdue},
+			status: lifecycle.StatusDue, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemRenewalOverdue},
 			check: func(t *testing.T, v Verdict) {
-				want(t, "renew_by", v.RenewBy, now.Add(-days(60)))
+				want(t, "renewal window start", v.RenewalWindow.Start, now.Add(-days(40)))
 			},
 		},
 		{
 			name: "renewal overdue and expiring", in: p.input(p.leaf(t, p.inter, func(s *spec) {
-				s.from, s.to = now.Add(-days(70)), now.Add(days(20))
+				s.from, s.to = now.Add(-days(70)), now.Add(days(10))
 			}), p.inter.cert),
-			status: StatusExpiring, trust: TrustTrusted, problems: []string{ProblemRenewalOverdue, ProblemExpiring},
+			status: lifecycle.StatusExpiring, trust: TrustTrusted, problems: []lifecycle.Problem{lifecycle.ProblemRenewalOverdue, lifecycle.ProblemExpiring},
 		},
 		{
 			name: "empty chain", in: p.input(),
-			status: StatusInvalid, trust: TrustInvalid, problems: []string{ProblemUntrusted},
+			status: lifecycle.StatusInvalid, trust: TrustInvalid, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 		},
 	}
 	cache := NewCache(len(tests))
@@ -296,7 +299,7 @@ func TestJudgeJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, key := range []string{`"status":"ok"`, `"problems":[]`, `"days_left":80`, `"deadline":{"position":0`,
-		`"trust":{"status":"trusted"`, `"hostname_match":true`, `"weak_crypto":[]`, `"renew_by":`, `"missing_known":false`} {
+		`"trust":{"status":"trusted"`, `"hostname_match":true`, `"weak_crypto":[]`, `"renewal_window":{"start":`, `"missing_known":false`} {
 		if !bytes.Contains(b, []byte(key)) {
 			t.Errorf("JSON lacks %s: %s", key, b)
 		}

@@ -3,30 +3,40 @@ package certs
 import (
 	"encoding/json"
 	"fmt"
+
+	"certinel.dev/server/internal/lifecycle"
 )
 
 // Policy is an organization's bar for certificates. The zero value of a
 // field switches its check off (no minimum, no limit), so a partially
 // filled policy never invents requirements; start from DefaultPolicy.
 type Policy struct {
-	MinRSABits         int     `json:"min_rsa_bits"`
-	MinECBits          int     `json:"min_ec_bits"`
-	AllowSHA1          bool    `json:"allow_sha1"`
-	MaxValidityDays    int     `json:"max_validity_days"`    // leaves only
-	ExpiringDays       int     `json:"expiring_days"`        // deadline this close makes the status "expiring"
-	RenewAfterFraction float64 `json:"renew_after_fraction"` // of the leaf's lifetime; outside (0,1) disables the check
+	MinRSABits      int  `json:"min_rsa_bits"`
+	MinECBits       int  `json:"min_ec_bits"`
+	AllowSHA1       bool `json:"allow_sha1"`
+	MaxValidityDays int  `json:"max_validity_days"` // leaves only
+	// ExpiringDays is the organization's optional absolute floor: a chain
+	// past its renewal window with this few days left is urgent whatever
+	// its lifetime; 0: none (the lifetime's own margin decides).
+	ExpiringDays int `json:"expiring_days"`
+	// RenewAfterFraction fixes when renewal is expected, as a fraction of
+	// the leaf's lifetime; 0 follows the lifetime (lifecycle.Settings).
+	RenewAfterFraction float64 `json:"renew_after_fraction"`
+}
+
+// Lifecycle is the policy's part that plans renewals.
+func (p Policy) Lifecycle() lifecycle.Settings {
+	return lifecycle.Settings{RenewAfterFraction: p.RenewAfterFraction, FloorDays: p.ExpiringDays}
 }
 
 // DefaultPolicy matches what browsers and the CA/Browser Forum require today,
-// and gives rotation automation a third of the lifetime to act.
+// and expects renewal when ACME clients do it (see lifecycle.Settings).
 func DefaultPolicy() Policy {
 	return Policy{
-		MinRSABits:         2048,
-		MinECBits:          256,
-		AllowSHA1:          false,
-		MaxValidityDays:    398,
-		ExpiringDays:       30,
-		RenewAfterFraction: 2.0 / 3.0,
+		MinRSABits:      2048,
+		MinECBits:       256,
+		AllowSHA1:       false,
+		MaxValidityDays: 398,
 	}
 }
 

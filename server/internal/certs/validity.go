@@ -3,6 +3,8 @@ package certs
 import (
 	"fmt"
 	"time"
+
+	"certinel.dev/server/internal/lifecycle"
 )
 
 const day = 24 * time.Hour
@@ -31,17 +33,6 @@ type Deadline struct {
 	DaysLeft int       `json:"days_left"`
 }
 
-// daysLeft rounds towards the past, so a certificate that expired an hour
-// ago has -1 days left, not 0.
-func daysLeft(notAfter, now time.Time) int {
-	d := notAfter.Sub(now)
-	n := int(d / day)
-	if d < 0 && d%day != 0 {
-		n--
-	}
-	return n
-}
-
 func judgeValidity(v *Verdict, chain []*Cert, now time.Time) {
 	v.Chain = make([]CertValidity, len(chain))
 	var latestStart time.Time
@@ -52,7 +43,7 @@ func judgeValidity(v *Verdict, chain []*Cert, now time.Time) {
 			SHA256:      f.SHA256,
 			NotBefore:   f.NotBefore,
 			NotAfter:    f.NotAfter,
-			DaysLeft:    daysLeft(f.NotAfter, now),
+			DaysLeft:    lifecycle.DaysLeft(f.NotAfter, now),
 			Expired:     now.After(f.NotAfter),
 			NotYetValid: now.Before(f.NotBefore),
 		}
@@ -77,15 +68,4 @@ func judgeValidity(v *Verdict, chain []*Cert, now time.Time) {
 	} else {
 		v.ValidityNote = fmt.Sprintf("valid only from %s: genuinely in the future", latestStart.UTC().Format(time.RFC3339))
 	}
-}
-
-// judgeRenewal says when the leaf should have been replaced: rotation
-// automation that silently broke shows up here weeks before expiry.
-func judgeRenewal(v *Verdict, leaf *Facts, now time.Time, fraction float64) {
-	if !(fraction > 0 && fraction < 1) {
-		return
-	}
-	life := leaf.NotAfter.Sub(leaf.NotBefore)
-	v.RenewBy = leaf.NotBefore.Add(time.Duration(float64(life) * fraction))
-	v.RenewalOverdue = now.After(v.RenewBy) && !now.After(leaf.NotAfter)
 }

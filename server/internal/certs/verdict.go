@@ -3,25 +3,8 @@ package certs
 import (
 	"crypto/x509"
 	"time"
-)
 
-// Summary statuses, as the domain list shows them.
-const (
-	StatusOK       = "ok"
-	StatusExpiring = "expiring"
-	StatusInvalid  = "invalid"
-	StatusExpired  = "expired"
-)
-
-// Problem codes, one per alertable condition.
-const (
-	ProblemExpired          = "expired"
-	ProblemNotYetValid      = "not_yet_valid"
-	ProblemUntrusted        = "untrusted"
-	ProblemHostnameMismatch = "hostname_mismatch"
-	ProblemWeakCrypto       = "weak_crypto"
-	ProblemRenewalOverdue   = "renewal_overdue"
-	ProblemExpiring         = "expiring"
+	"certinel.dev/server/internal/lifecycle"
 )
 
 // Input is one observed chain and what to judge it against.
@@ -40,12 +23,15 @@ type Input struct {
 	TLSVersion string // as tls.VersionName prints it; optional
 	Policy     Policy
 	Cache      *Cache // optional: remembers chains that verified
+	// Window, when set, is the renewal window the issuing CA suggests for
+	// the leaf (ACME Renewal Information); it replaces the estimate.
+	Window *lifecycle.Window
 }
 
 // Verdict is everything Judge concludes about one observation.
 type Verdict struct {
-	Status   string   `json:"status"`   // ok | expiring | invalid | expired
-	Problems []string `json:"problems"` // Problem* codes, in a fixed order
+	Status   lifecycle.Status    `json:"status"`   // ok | due | expiring | invalid | expired
+	Problems []lifecycle.Problem `json:"problems"` // in lifecycle.Problems order
 
 	DaysLeft     int            `json:"days_left"` // of the leaf; Deadline has the chain's
 	Deadline     Deadline       `json:"deadline"`
@@ -64,8 +50,11 @@ type Verdict struct {
 
 	WeakCrypto []Finding `json:"weak_crypto"`
 
-	RenewBy        time.Time `json:"renew_by,omitzero"`
-	RenewalOverdue bool      `json:"renewal_overdue"`
+	// RenewalWindow is when the leaf is expected to be replaced, UrgentAt
+	// when a missing renewal becomes urgent (see lifecycle.NewPlan).
+	RenewalWindow  lifecycle.Window `json:"renewal_window"`
+	UrgentAt       time.Time        `json:"urgent_at"`
+	RenewalOverdue bool             `json:"renewal_overdue"`
 }
 
 // Judge judges one presented chain. It never parses: every certificate
@@ -73,8 +62,8 @@ type Verdict struct {
 func Judge(in Input) Verdict {
 	if len(in.Chain) == 0 {
 		return Verdict{
-			Status:     StatusInvalid,
-			Problems:   []string{ProblemUntrusted},
+			Status:     lifecycle.StatusInvalid,
+			Problems:   []lifecycle.Problem{lifecycle.ProblemUntrusted},
 			Trust:      Trust{Status: TrustInvalid, Reason: "no certificate was presented"},
 			Chain:      []CertValidity{},
 			WeakCrypto: []Finding{},
@@ -94,43 +83,38 @@ func Judge(in Input) Verdict {
 		v.HostnameReason = "no host name to match"
 	}
 	v.WeakCrypto = weakCrypto(in.Chain, in.Policy, in.TLSVersion)
-	judgeRenewal(&v, &leaf.Facts, in.Now, in.Policy.RenewAfterFraction)
-	v.Status, v.Problems = summarize(&v, in.Now, in.Policy)
+	summarize(&v, &leaf.Facts, &in)
 	return v
 }
 
-// summarize ranks the verdicts: an expired chain is the most urgent news,
-// then one that clients reject today, then one about to expire. Weak
-// crypto and overdue renewal are problems to alert on, but a chain that
-// clients accept is still "ok" or "expiring".
-func summarize(v *Verdict, now time.Time, p Policy) (string, []string) {
-	problems := []string{}
+// summarize plans the chain's renewal and ranks what is wrong with it
+// (see lifecycle.State): weak crypto is a problem to alert on, but a chain
+// that clients accept is still ok, due or expiring.
+func summarize(v *Verdict, leaf *Facts, in *Input) {
+	settings := in.Policy.Lifecycle()
+	plan := lifecycle.NewPlan(leaf.NotBefore, leaf.NotAfter, v.Deadline.NotAfter, settings, in.Window)
+	v.RenewalWindow, v.UrgentAt = plan.Window, plan.UrgentAt
 	notYetValid := v.NotYetValid && !v.ClockSkew
-	expiring := !v.Expired && v.Deadline.NotAfter.Sub(now) <= time.Duration(p.ExpiringDays)*day
-	flags := [...]struct {
+	mismatch := v.Hostname != "" && !v.HostnameMatch
+	var judged []string
+	for _, f := range [...]struct {
 		on   bool
-		code string
+		code lifecycle.Problem
 	}{
-		{v.Expired, ProblemExpired},
-		{notYetValid, ProblemNotYetValid},
-		{!v.Trust.Trusted(), ProblemUntrusted},
-		{v.Hostname != "" && !v.HostnameMatch, ProblemHostnameMismatch},
-		{len(v.WeakCrypto) > 0, ProblemWeakCrypto},
-		{v.RenewalOverdue, ProblemRenewalOverdue},
-		{expiring, ProblemExpiring},
-	}
-	for _, f := range flags {
+		{notYetValid, lifecycle.ProblemNotYetValid},
+		{!v.Trust.Trusted(), lifecycle.ProblemUntrusted},
+		{mismatch, lifecycle.ProblemHostnameMismatch},
+		{len(v.WeakCrypto) > 0, lifecycle.ProblemWeakCrypto},
+	} {
 		if f.on {
-			problems = append(problems, f.code)
+			judged = append(judged, string(f.code))
 		}
 	}
-	switch {
-	case v.Expired:
-		return StatusExpired, problems
-	case notYetValid || !v.Trust.Trusted() || (v.Hostname != "" && !v.HostnameMatch):
-		return StatusInvalid, problems
-	case expiring:
-		return StatusExpiring, problems
+	st := lifecycle.State{Kind: lifecycle.KindValid, Deadline: &plan.Deadline, WindowEnd: &plan.Window.End, UrgentAt: &plan.UrgentAt}
+	if notYetValid || !v.Trust.Trusted() || mismatch {
+		st.Kind = lifecycle.KindInvalid
 	}
-	return StatusOK, problems
+	v.Status = st.Status(in.Now, settings.FloorDays)
+	v.Problems = st.Problems(in.Now, settings.FloorDays, judged)
+	v.RenewalOverdue = st.Overdue(in.Now)
 }

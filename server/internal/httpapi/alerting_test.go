@@ -63,7 +63,8 @@ func TestAlertingThroughAPI(t *testing.T) {
 			Config json.RawMessage `json:"config"`
 		}]
 		a.browser.must(http.StatusOK, "GET", "/api/v1/channels", nil, &channels)
-		if rules.Total != 1 || len(rules.Items[0].ThresholdsDays) != 4 || channels.Total != 1 || channels.Items[0].Type != "email" ||
+		// The default rule is lifetime-aware: no fixed thresholds.
+		if rules.Total != 1 || len(rules.Items[0].ThresholdsDays) != 0 || channels.Total != 1 || channels.Items[0].Type != "email" ||
 			!strings.Contains(string(channels.Items[0].Config), "alerts@example.com") {
 			t.Fatalf("defaults: %+v %+v", rules, channels)
 		}

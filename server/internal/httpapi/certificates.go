@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 )
 
@@ -51,7 +52,7 @@ type servingDomainJSON struct {
 
 func (h *handler) toCertificateJSON(it store.InventoryItem) certificateJSON {
 	return certificateJSON{SHA256: it.SHA256, Subject: it.Subject, Issuer: it.Issuer, Serial: it.Serial,
-		NotBefore: it.NotBefore, NotAfter: it.NotAfter, DaysLeft: daysLeft(it.NotAfter, h.store.Now()),
+		NotBefore: it.NotBefore, NotAfter: it.NotAfter, DaysLeft: lifecycle.DaysLeft(it.NotAfter, h.store.Now()),
 		KeyType: it.KeyType, KeyBits: it.KeyBits, SignatureAlgorithm: it.SignatureAlgorithm, IsCA: it.IsCA,
 		Trust: it.Trust, Serving: it.Serving, FirstSeen: it.FirstSeen.Time, LastSeen: it.LastSeen.Time}
 }

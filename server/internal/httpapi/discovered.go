@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 )
 
@@ -46,7 +47,7 @@ func (h *handler) toDiscoveredJSON(v store.DiscoveredView) discoveredJSON {
 		out.SuggestedNames = []string{}
 	}
 	if v.NotAfter != nil {
-		d := daysLeft(*v.NotAfter, h.store.Now())
+		d := lifecycle.DaysLeft(*v.NotAfter, h.store.Now())
 		out.DaysLeft = &d
 	}
 	return out

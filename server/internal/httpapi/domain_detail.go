@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 )
 
@@ -121,7 +122,7 @@ func (h *handler) getDomain(c echo.Context) error {
 		}
 		out.Chain = mapItems(chain, func(e store.ChainEntry) chainEntryJSON {
 			return chainEntryJSON{Position: e.Position, SHA256: e.SHA256, Subject: e.Subject, Issuer: e.Issuer,
-				Serial: e.Serial, NotBefore: e.NotBefore, NotAfter: e.NotAfter, DaysLeft: daysLeft(e.NotAfter, now)}
+				Serial: e.Serial, NotBefore: e.NotBefore, NotAfter: e.NotAfter, DaysLeft: lifecycle.DaysLeft(e.NotAfter, now)}
 		})
 	}
 	history, err := h.store.DomainHistory(ctx, orgID, v.ID)

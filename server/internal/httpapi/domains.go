@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
-	"math"
 	"net/http"
 	"net/netip"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/probe"
 	"certinel.dev/shared/target"
@@ -58,22 +58,27 @@ type domainRequest struct {
 }
 
 type domainJSON struct {
-	ID            string     `json:"id"`
-	Host          string     `json:"host"`
-	Port          int        `json:"port"`
-	Protocol      string     `json:"protocol"`
-	SNI           string     `json:"sni"`
-	AgentID       *string    `json:"agent_id"`
-	Tags          []string   `json:"tags"`
-	Status        string     `json:"status"`
-	DaysLeft      *int       `json:"days_left"`
-	NotAfter      *time.Time `json:"not_after"`
-	SHA256        *string    `json:"sha256"`
-	LastCheckedAt *time.Time `json:"last_checked_at"`
-	LastError     string     `json:"last_error"`
-	LastErrorKind string     `json:"last_error_kind"`
-	TrustStatus   string     `json:"trust_status"`
-	Problems      []string   `json:"problems"`
+	ID            string           `json:"id"`
+	Host          string           `json:"host"`
+	Port          int              `json:"port"`
+	Protocol      string           `json:"protocol"`
+	SNI           string           `json:"sni"`
+	AgentID       *string          `json:"agent_id"`
+	Tags          []string         `json:"tags"`
+	Status        lifecycle.Status `json:"status"`
+	DaysLeft      *int             `json:"days_left"`
+	NotAfter      *time.Time       `json:"not_after"`
+	SHA256        *string          `json:"sha256"`
+	LastCheckedAt *time.Time       `json:"last_checked_at"`
+	LastError     string           `json:"last_error"`
+	LastErrorKind string           `json:"last_error_kind"`
+	TrustStatus   string           `json:"trust_status"`
+	// Problems says why the domain is not ok: every problem, at now.
+	Problems []lifecycle.Problem `json:"problems"`
+	// RenewalWindow is when the certificate is expected to be renewed;
+	// UrgentAt when a missing renewal becomes urgent. Null without a chain.
+	RenewalWindow *lifecycle.Window `json:"renewal_window"`
+	UrgentAt      *time.Time        `json:"urgent_at"`
 	// RenewAfterFraction overrides the policy's renewal point for this domain.
 	RenewAfterFraction *float64  `json:"renew_after_fraction"`
 	CreatedAt          time.Time `json:"created_at"`
@@ -87,22 +92,20 @@ func splitProblems(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// daysLeft counts whole days until t; negative once it has passed.
-func daysLeft(t, now time.Time) int {
-	return int(math.Floor(t.Sub(now).Hours() / 24))
-}
-
 func (h *handler) toDomainJSON(v store.DomainView) domainJSON {
 	out := domainJSON{ID: v.ID, Host: v.Host, Port: v.Port, Protocol: v.Protocol, SNI: v.SNI, AgentID: v.AgentID,
 		Tags: v.Tags, Status: v.Status, NotAfter: v.NotAfter, LastCheckedAt: v.CheckedAt,
-		LastError: v.Error, LastErrorKind: v.ErrorKind, TrustStatus: v.TrustStatus, Problems: splitProblems(v.Problems),
+		LastError: v.Error, LastErrorKind: v.ErrorKind, TrustStatus: v.TrustStatus, Problems: v.Problems, UrgentAt: v.UrgentAt,
 		RenewAfterFraction: v.RenewAfterFraction, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 	if out.Tags == nil {
 		out.Tags = []string{}
 	}
 	if v.NotAfter != nil {
-		d := daysLeft(*v.NotAfter, h.store.Now())
+		d := lifecycle.DaysLeft(*v.NotAfter, h.store.Now())
 		out.DaysLeft = &d
+	}
+	if v.WindowStart != nil && v.WindowEnd != nil {
+		out.RenewalWindow = &lifecycle.Window{Start: *v.WindowStart, End: *v.WindowEnd, Source: v.WindowSource}
 	}
 	if v.LeafSHA256 != "" {
 		out.SHA256 = &v.LeafSHA256
@@ -282,10 +285,11 @@ func (h *handler) deleteDomain(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-var domainStatuses = []string{store.StatusPending, store.StatusOK, store.StatusExpiring, store.StatusExpired, store.StatusInvalid, store.StatusUnreachable}
+// domainStatuses are the status filters, as lifecycle lists them.
+var domainStatuses = lifecycle.Names(lifecycle.Statuses...)
 
-// domainFilter reads the list filters and the organization's expiring
-// threshold, which statuses depend on.
+// domainFilter reads the list filters and the organization's floor, which
+// statuses depend on.
 func (h *handler) domainFilter(c echo.Context) (store.DomainFilter, error) {
 	f, err := parseDomainFilter(c)
 	if err != nil {
@@ -295,7 +299,7 @@ func (h *handler) domainFilter(c echo.Context) (store.DomainFilter, error) {
 	if err != nil {
 		return f, err
 	}
-	f.ExpiringDays = org.ExpiringThresholdDays
+	f.FloorDays = org.ExpiringThresholdDays
 	return f, nil
 }
 

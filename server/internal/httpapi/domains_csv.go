@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 )
 
@@ -278,13 +279,13 @@ func (h *handler) exportDomains(c echo.Context) error {
 			}
 			days, notAfter, checked := "", "", ""
 			if v.NotAfter != nil {
-				days, notAfter = strconv.Itoa(daysLeft(*v.NotAfter, now)), v.NotAfter.UTC().Format(time.RFC3339)
+				days, notAfter = strconv.Itoa(lifecycle.DaysLeft(*v.NotAfter, now)), v.NotAfter.UTC().Format(time.RFC3339)
 			}
 			if v.CheckedAt != nil {
 				checked = v.CheckedAt.UTC().Format(time.RFC3339)
 			}
 			_ = w.Write([]string{csvSafe(v.Host), strconv.Itoa(v.Port), v.Protocol, csvSafe(v.SNI), csvSafe(agent),
-				csvSafe(strings.Join(v.Tags, ";")), v.Status, days, notAfter, v.LeafSHA256, checked, csvSafe(v.Error)})
+				csvSafe(strings.Join(v.Tags, ";")), string(v.Status), days, notAfter, v.LeafSHA256, checked, csvSafe(v.Error)})
 		}
 		w.Flush()
 		if len(items) < exportPageSize {

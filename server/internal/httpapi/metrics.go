@@ -13,8 +13,8 @@ import (
 
 // Caps of one scrape. Series are bounded by the organization's own domains
 // and agents; the caps keep one very large organization from producing a
-// scrape that Prometheus would choke on: at most 4 series per domain and 1
-// per agent, so under 50,000 series in all. Beyond a cap the first domains
+// scrape that Prometheus would choke on: at most 6 series per domain and 1
+// per agent, so under 70,000 series in all. Beyond a cap the first domains
 // by host and port are kept (the same ones every scrape) and
 // certinel_metrics_truncated says so.
 const (

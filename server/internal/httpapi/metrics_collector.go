@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 )
 
@@ -29,8 +30,14 @@ var (
 		"When the domain was last checked, as a Unix time.",
 		domainLabels, nil)
 	descDomains = prometheus.NewDesc("certinel_domains",
-		"Domains of the organization by status (pending, ok, expiring, expired, invalid, unreachable).",
+		"Domains of the organization listed under each status filter (pending, ok, due, expiring, expired, invalid, unreachable); a domain with two problems counts under both.",
 		[]string{"status"}, nil)
+	descWindowStart = prometheus.NewDesc("certinel_certificate_renewal_window_start_seconds",
+		"When the renewal of the domain's certificate is expected to start (estimated from its lifetime, or suggested by its CA), as a Unix time.",
+		domainLabels, nil)
+	descWindowEnd = prometheus.NewDesc("certinel_certificate_renewal_window_end_seconds",
+		"When the renewal of the domain's certificate is overdue if not done, as a Unix time.",
+		domainLabels, nil)
 	descAgentLastSeen = prometheus.NewDesc("certinel_agent_last_seen_timestamp_seconds",
 		"When the agent last pulled its targets, as a Unix time; absent for agents never seen.",
 		[]string{"agent", "agent_id"}, nil)
@@ -47,7 +54,7 @@ var (
 // scrape can never see another organization's series.
 type orgCollector struct {
 	domains   []store.MetricsDomain
-	statuses  map[string]int64
+	statuses  map[lifecycle.Status]int64
 	agents    []store.Agent
 	truncated bool
 	now       time.Time
@@ -56,7 +63,7 @@ type orgCollector struct {
 var _ prometheus.Collector = (*orgCollector)(nil)
 
 func (c *orgCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descNotAfter, descDaysLeft, descCheckSuccess, descCheckTime,
+	for _, d := range []*prometheus.Desc{descNotAfter, descDaysLeft, descWindowStart, descWindowEnd, descCheckSuccess, descCheckTime,
 		descDomains, descAgentLastSeen, descAgents, descTruncated} {
 		ch <- d
 	}
@@ -70,17 +77,21 @@ func (c *orgCollector) Collect(ch chan<- prometheus.Metric) {
 		labels := []string{d.Host, strconv.Itoa(d.Port), d.Protocol, d.AgentName, d.ID}
 		if d.NotAfter != nil {
 			gauge(descNotAfter, unixSeconds(*d.NotAfter), labels...)
-			gauge(descDaysLeft, float64(daysLeft(*d.NotAfter, c.now)), labels...)
+			gauge(descDaysLeft, float64(lifecycle.DaysLeft(*d.NotAfter, c.now)), labels...)
+		}
+		if d.WindowStart != nil && d.WindowEnd != nil {
+			gauge(descWindowStart, unixSeconds(*d.WindowStart), labels...)
+			gauge(descWindowEnd, unixSeconds(*d.WindowEnd), labels...)
 		}
 		if d.CheckedAt != nil {
-			gauge(descCheckSuccess, boolFloat(d.Status != store.StatusUnreachable), labels...)
+			gauge(descCheckSuccess, boolFloat(d.Status != lifecycle.StatusUnreachable), labels...)
 			gauge(descCheckTime, unixSeconds(*d.CheckedAt), labels...)
 		}
 	}
 	// Every status is always present, zeros included, so that an alert on
 	// certinel_domains{status="expired"} > 0 has a series to evaluate.
-	for _, s := range domainStatuses {
-		gauge(descDomains, float64(c.statuses[s]), s)
+	for _, s := range lifecycle.Statuses {
+		gauge(descDomains, float64(c.statuses[s]), string(s))
 	}
 	agentCounts := map[string]int{}
 	for _, a := range c.agents {

@@ -63,6 +63,11 @@ func TestMetrics(t *testing.T) {
 			t.Fatalf("parse exposition: %v\n%s", err, r.Body)
 		}
 		leafNotAfter := float64(now.Add(20*24*time.Hour + time.Hour).Unix())
+		// leafChain issues a day before now: renewal is expected after two
+		// thirds of the 21-day life, overdue a quarter of the rest later.
+		born := now.Add(-24 * time.Hour)
+		windowStart := born.Add(2 * (21*24*time.Hour + time.Hour) / 3)
+		windowEnd := windowStart.Add(now.Add(20*24*time.Hour+time.Hour).Sub(windowStart) / 4)
 		checks := []struct {
 			family string
 			labels map[string]string
@@ -74,10 +79,14 @@ func TestMetrics(t *testing.T) {
 			{"certinel_check_success", map[string]string{"domain": "api.internal"}, 1, 0},
 			{"certinel_check_success", map[string]string{"domain": "down.internal", "port": "8443"}, 0, 0},
 			{"certinel_check_timestamp_seconds", map[string]string{"domain": "down.internal"}, float64(now.Unix()), 2},
-			{"certinel_domains", map[string]string{"status": "expiring"}, 1, 0},
+			{"certinel_certificate_renewal_window_start_seconds", map[string]string{"domain": "api.internal"}, float64(windowStart.Unix()), 120},
+			{"certinel_certificate_renewal_window_end_seconds", map[string]string{"domain": "api.internal"}, float64(windowEnd.Unix()), 120},
+			// Twenty days left of a 21-day life is a healthy window, not "expiring".
+			{"certinel_domains", map[string]string{"status": "expiring"}, 0, 0},
+			{"certinel_domains", map[string]string{"status": "due"}, 0, 0},
 			{"certinel_domains", map[string]string{"status": "unreachable"}, 1, 0},
 			{"certinel_domains", map[string]string{"status": "pending"}, 1, 0},
-			{"certinel_domains", map[string]string{"status": "ok"}, 0, 0},
+			{"certinel_domains", map[string]string{"status": "ok"}, 1, 0},
 			{"certinel_agent_last_seen_timestamp_seconds", map[string]string{"agent": weird, "agent_id": a.agentID}, float64(now.Unix()), 60},
 			{"certinel_agents", map[string]string{"status": "online"}, 1, 0},
 			{"certinel_agents", map[string]string{"status": "never"}, 0, 0},

@@ -41,8 +41,10 @@ func (h *handler) getOrganization(c echo.Context) error {
 	return c.JSON(http.StatusOK, toOrganizationJSON(o))
 }
 
-// updateOrganization changes the name, the expiring threshold and the
-// certificate policy; new checks are judged by it from their next check.
+// updateOrganization changes the name, the expiring threshold (an optional
+// absolute floor: a certificate past its renewal window with this few days
+// left is urgent, whatever its lifetime) and the certificate policy; new
+// checks are judged by it from their next check.
 func (h *handler) updateOrganization(c echo.Context) error {
 	var req organizationRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -61,8 +63,8 @@ func (h *handler) updateOrganization(c echo.Context) error {
 		}
 	}
 	if d := req.ExpiringThresholdDays; d != nil {
-		if *d < 1 || *d > 365 {
-			errs = append(errs, fieldError{"expiring_threshold_days", "must be 1 to 365 days"})
+		if *d < 0 || *d > 365 {
+			errs = append(errs, fieldError{"expiring_threshold_days", "must be 0 (none: the lifetime decides) to 365 days"})
 		}
 		o.ExpiringThresholdDays = *d
 	}
@@ -103,7 +105,7 @@ func checkPolicy(p certs.Policy) []fieldError {
 		errs = append(errs, fieldError{"policy.max_validity_days", "must be 0 (no limit) to 3650"})
 	}
 	if p.RenewAfterFraction < 0 || p.RenewAfterFraction >= 1 {
-		errs = append(errs, fieldError{"policy.renew_after_fraction", "must be at least 0 (off) and below 1, e.g. 0.66"})
+		errs = append(errs, fieldError{"policy.renew_after_fraction", "must be 0 (by lifetime: 1/2 under 10 days, else 2/3) or below 1, e.g. 0.75"})
 	}
 	return errs
 }

@@ -46,7 +46,7 @@ func TestOrganizationPolicy(t *testing.T) {
 			"policy.min_rsa_bits":         {"policy": map[string]int{"min_rsa_bits": -1}},
 			"policy.renew_after_fraction": {"policy": map[string]float64{"renew_after_fraction": 1.5}},
 			"policy":                      {"policy": map[string]int{"min_dsa_bits": 1}},
-			"expiring_threshold_days":     {"expiring_threshold_days": 0},
+			"expiring_threshold_days":     {"expiring_threshold_days": -1},
 		} {
 			if r := a.browser.do("PATCH", "/api/v1/organization", body); r.Status != http.StatusBadRequest || r.errorField() != field {
 				t.Errorf("%s: %d %s", field, r.Status, r.Body)

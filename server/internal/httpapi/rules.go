@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 )
 
@@ -109,8 +110,8 @@ func (req ruleRequest) toRule() (store.AlertRule, []fieldError) {
 	if req.Events != nil {
 		r.Events = nil
 		for _, e := range req.Events {
-			if !slices.Contains(store.DefaultEvents, e) {
-				errs = append(errs, fieldError{"events", "unknown event " + quote(e) + "; known: " + strings.Join(store.DefaultEvents, ", ")})
+			if !slices.Contains(lifecycle.RuleEvents, lifecycle.Event(e)) {
+				errs = append(errs, fieldError{"events", "unknown event " + quote(e) + "; known: " + strings.Join(lifecycle.Names(lifecycle.RuleEvents...), ", ")})
 				break
 			}
 			if !slices.Contains(r.Events, e) {

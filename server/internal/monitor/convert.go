@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"certinel.dev/server/internal/certs"
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/safetext"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/wire"
@@ -63,8 +64,19 @@ func (j *judge) convert(r wire.Result, targets map[string]store.Domain) (store.O
 	if err != nil {
 		return obs, err
 	}
-	obs.Verdict, obs.VerdictStatus, obs.TrustStatus, obs.Problems = raw, v.Status, v.Trust.Status, v.Problems
+	applyVerdict(&obs, v, raw)
 	return obs, nil
+}
+
+// applyVerdict records the verdict on the observation with its summary for
+// lists and alerting.
+func applyVerdict(obs *store.Observation, v certs.Verdict, raw string) {
+	obs.Verdict, obs.VerdictStatus, obs.TrustStatus = raw, string(v.Status), v.Trust.Status
+	obs.Problems = make([]string, len(v.Problems))
+	for i, p := range v.Problems {
+		obs.Problems[i] = string(p)
+	}
+	obs.Renewal = lifecycle.Plan{Window: v.RenewalWindow, UrgentAt: v.UrgentAt, Deadline: v.Deadline.NotAfter}
 }
 
 // parseChain parses a result's chain through the cache and marks its

@@ -62,11 +62,11 @@ func (j *judge) convertDiscovery(r wire.Result, src Source) (store.Observation, 
 		ID: store.NewID(), ObservedAt: r.ObservedAt.UTC(), Address: net.JoinHostPort(ep.Address, strconv.Itoa(ep.Port)),
 		DurationMS: r.DurationMS, TLSVersion: r.TLSVersion, CipherSuite: r.CipherSuite, NotAfter: earliest, Chain: shas,
 		LeafSHA256: shas[0], HandshakeError: r.Error,
-		Verdict: raw, VerdictStatus: v.Status, TrustStatus: v.Trust.Status, Problems: v.Problems,
 	}
+	applyVerdict(&obs, v, raw)
 	ep.AgentID, ep.DiscoveryJobID, ep.ObservationID = *src.AgentID, &job.ID, obs.ID
 	ep.LeafSHA256, ep.NotAfter, ep.LastSeenAt = obs.LeafSHA256, earliest, obs.ObservedAt
-	ep.VerdictStatus, ep.TrustStatus, ep.Problems = v.Status, v.Trust.Status, strings.Join(v.Problems, ",")
+	ep.VerdictStatus, ep.TrustStatus, ep.Problems = obs.VerdictStatus, obs.TrustStatus, strings.Join(obs.Problems, ",")
 	ep.SuggestedNames = []string{}
 	if _, err := netip.ParseAddr(ep.Address); err == nil {
 		ep.SuggestedNames = suggestNames(j.cache[r.Chain[0]].row.Names)

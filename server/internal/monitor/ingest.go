@@ -25,6 +25,9 @@ type Ingester struct {
 	// every few hours, and signature checks are most of the cost of judging.
 	trust *certs.Cache
 	pools orgPools
+	// Renewal, when set, is the one place the CA's suggested renewal
+	// windows come from; without it every window is an estimate.
+	Renewal RenewalWindows
 	// Stored, when set, hears of every organization that got new results
 	// (alert evaluation runs right after an ingest).
 	Stored func(orgID string)

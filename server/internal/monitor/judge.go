@@ -8,8 +8,16 @@ import (
 	"time"
 
 	"certinel.dev/server/internal/certs"
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 )
+
+// RenewalWindows supplies the renewal window a certificate's CA suggests
+// (ACME Renewal Information). It answers nil when the CA suggests none,
+// or none is known yet: the window is then estimated from the lifetime.
+type RenewalWindows interface {
+	Window(ctx context.Context, orgID string, leaf *certs.Cert) *lifecycle.Window
+}
 
 // judge holds what judging one batch of an organization needs, loaded once
 // per batch: the CA pools, the policy, and the parsed certificates.
@@ -24,6 +32,7 @@ type judge struct {
 	trust    *certs.Cache
 	known    map[string]*certs.Cert
 	now      func() time.Time
+	windows  RenewalWindows // nil: estimates only
 }
 
 func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) {
@@ -43,7 +52,7 @@ func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) 
 	}
 	policy.ExpiringDays = org.ExpiringThresholdDays
 	return &judge{ctx: ctx, store: in.store, orgID: orgID, roots: in.roots, orgRoots: orgRoots, policy: policy,
-		cache: make(certCache), trust: in.trust, known: make(map[string]*certs.Cert), now: in.store.Now}, nil
+		cache: make(certCache), trust: in.trust, known: make(map[string]*certs.Cert), now: in.store.Now, windows: in.Renewal}, nil
 }
 
 // knownBySKI answers certs.Input.Known from the organization's inventory,
@@ -67,9 +76,13 @@ func (j *judge) verdict(chain []*certs.Cert, d store.Domain, tlsVersion string) 
 	if d.RenewAfterFraction != nil {
 		p.RenewAfterFraction = *d.RenewAfterFraction
 	}
+	var window *lifecycle.Window
+	if j.windows != nil {
+		window = j.windows.Window(j.ctx, j.orgID, chain[0])
+	}
 	v := certs.Judge(certs.Input{
 		Chain: chain, Host: d.Host, SNI: d.SNI, Now: j.now(), Roots: j.roots, OrgRoots: j.orgRoots,
-		Known: j.knownBySKI, TLSVersion: tlsVersion, Policy: p, Cache: j.trust,
+		Known: j.knownBySKI, TLSVersion: tlsVersion, Policy: p, Cache: j.trust, Window: window,
 	})
 	b, err := json.Marshal(v)
 	if err != nil {

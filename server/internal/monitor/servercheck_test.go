@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/monitor"
 	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/store"
@@ -88,12 +89,12 @@ func TestServerChecks(t *testing.T) {
 			}
 			// By default the server refuses to reach a loopback address.
 			v := run(false)
-			if v.Status != store.StatusUnreachable || !strings.Contains(v.Error, "loopback") {
+			if v.Status != lifecycle.StatusUnreachable || !strings.Contains(v.Error, "loopback") {
 				t.Fatalf("guarded check: %s %q", v.Status, v.Error)
 			}
 			// A self-hosted install may allow it: the chain is captured and judged.
 			v = run(true)
-			if v.Error != "" || v.LeafSHA256 == "" || v.Status != store.StatusInvalid || v.TrustStatus != "self_signed" {
+			if v.Error != "" || v.LeafSHA256 == "" || v.Status != lifecycle.StatusInvalid || v.TrustStatus != "self_signed" {
 				t.Fatalf("allowed check: %+v", v)
 			}
 			if v.NotAfter == nil || !v.NotAfter.Equal(cert.NotAfter) {

@@ -1,31 +1,36 @@
 package notify
 
-import "time"
+import (
+	"time"
+
+	"certinel.dev/server/internal/lifecycle"
+)
 
 // SchemaVersion is the version of the Event JSON, stored in outbox payloads and sent as
 // "version" in webhook bodies. Adding an optional field keeps it; renaming, removing or
 // changing the meaning of one bumps it, because receivers parse it.
 const SchemaVersion = 1
 
-// Event types. Resolved carries the type it resolves in Event.Resolves; Test is what
-// POST /channels/:id/test sends.
+// Event types, as lifecycle names them. Resolved carries the type it
+// resolves in Event.Resolves; Test is what POST /channels/:id/test sends.
 const (
-	TypeExpiring         = "expiring"
-	TypeExpired          = "expired"
-	TypeChanged          = "changed"
-	TypeUnreachable      = "unreachable"
-	TypeInvalidChain     = "invalid_chain"
-	TypeHostnameMismatch = "hostname_mismatch"
-	TypeWeakCrypto       = "weak_crypto"
-	TypeRenewalOverdue   = "renewal_overdue"
-	// TypeRenewalWindowMovedEarlier: the issuing CA moved its suggested renewal window
-	// (ACME Renewal Information) earlier, as CAs do before revoking a certificate.
-	TypeRenewalWindowMovedEarlier = "renewal_window_moved_earlier"
-	TypeAgentOffline              = "agent_offline"
-	TypeResolved                  = "resolved"
-	TypeTest                      = "test"
+	TypeExpiring         = string(lifecycle.EventExpiring)
+	TypeExpired          = string(lifecycle.EventExpired)
+	TypeChanged          = string(lifecycle.EventChanged)
+	TypeUnreachable      = string(lifecycle.EventUnreachable)
+	TypeInvalidChain     = string(lifecycle.EventInvalidChain)
+	TypeHostnameMismatch = string(lifecycle.EventHostnameMismatch)
+	TypeWeakCrypto       = string(lifecycle.EventWeakCrypto)
+	TypeRenewalOverdue   = string(lifecycle.EventRenewalOverdue)
+	// TypeRenewalWindowMovedEarlier: the issuing CA moved its suggested
+	// renewal window (ACME Renewal Information) earlier, as CAs do before
+	// revoking a certificate.
+	TypeRenewalWindowMovedEarlier = string(lifecycle.EventRenewalWindowMovedEarlier)
+	TypeAgentOffline              = string(lifecycle.EventAgentOffline)
+	TypeResolved                  = string(lifecycle.EventResolved)
+	TypeTest                      = string(lifecycle.EventTest)
 	// TypeInvitation carries an invitation link to a new member.
-	TypeInvitation = "invitation"
+	TypeInvitation = string(lifecycle.EventInvitation)
 )
 
 // Event is one alert occurrence, as stored in the outbox payload and sent to webhooks.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"certinel.dev/server/internal/lifecycle"
 )
 
 // Roles of a member in an organization.
@@ -67,7 +69,7 @@ type SessionInfo struct {
 func (s *Store) CreateAccount(ctx context.Context, email, passwordHash, orgName string) (User, Organization, error) {
 	now := s.now()
 	user := User{ID: NewID(), Email: email, PasswordHash: passwordHash, CreatedAt: now}
-	org := Organization{ID: NewID(), Name: orgName, ExpiringThresholdDays: 30, CreatedAt: now}
+	org := Organization{ID: NewID(), Name: orgName, CreatedAt: now}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&user).Error; err != nil {
 			if isUniqueViolation(err) {
@@ -174,12 +176,16 @@ func (s *Store) Organization(ctx context.Context, orgID string) (Organization, e
 	return o, nil
 }
 
-// Defaults of a new organization: email to the owner at 30, 14, 7 and 1
-// days before expiry, and on every other event.
+// Defaults of a new organization's rule: lifetime-aware, with no fixed
+// day thresholds, so a certificate is mailed once when its renewal is
+// overdue and once when it becomes urgent, whatever its lifetime. A
+// changed certificate is recorded in the history but not sent: a healthy
+// rotation is no news. Fixed day thresholds are an option of a rule.
 var (
-	DefaultThresholds = []int{30, 14, 7, 1}
-	DefaultEvents     = []string{"expiring", "expired", "changed", "unreachable", "invalid_chain",
-		"hostname_mismatch", "weak_crypto", "renewal_overdue", "renewal_window_moved_earlier", "agent_offline", "resolved"}
+	DefaultThresholds = []int{}
+	DefaultEvents     = lifecycle.Names(lifecycle.EventExpiring, lifecycle.EventExpired, lifecycle.EventUnreachable,
+		lifecycle.EventInvalidChain, lifecycle.EventHostnameMismatch, lifecycle.EventWeakCrypto,
+		lifecycle.EventRenewalOverdue, lifecycle.EventRenewalWindowMovedEarlier, lifecycle.EventAgentOffline, lifecycle.EventResolved)
 )
 
 func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {
@@ -199,11 +205,17 @@ func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time
 		ScopeTags: []string{}, ScopeAgentIDs: []string{}, UnreachableAfter: 2, CreatedAt: now, UpdatedAt: now}).Error
 }
 
-// UpdateOrganization saves the organization's name, expiring threshold and policy.
+// UpdateOrganization saves the organization's name, expiring threshold and
+// policy. The threshold (the floor of urgency) changes alert outcomes at
+// once, so every domain of the organization becomes due for evaluation.
 func (s *Store) UpdateOrganization(ctx context.Context, o Organization) (Organization, error) {
 	err := s.change(ctx, o.ID, "organization.update", "organization", map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": json.RawMessage(o.Policy)}, func(tx *gorm.DB) (string, error) {
-		return o.ID, affected(tx.Model(&Organization{}).Where("id = ?", o.ID).
+		err := affected(tx.Model(&Organization{}).Where("id = ?", o.ID).
 			Updates(map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": o.Policy}))
+		if err != nil {
+			return "", err
+		}
+		return o.ID, markOrgDue(tx, o.ID, s.now())
 	})
 	if err != nil {
 		return Organization{}, fmt.Errorf("store: update organization %s: %w", o.ID, err)

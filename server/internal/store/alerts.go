@@ -47,18 +47,21 @@ type Resolution struct {
 
 // EvalDomain is a domain's latest state as alert evaluation reads it.
 type EvalDomain struct {
-	ID                  string
-	OrganizationID      string
-	Host                string
-	Port                int
-	Protocol            string
-	AgentID             *string
-	CheckedAt           *time.Time
-	LeafSHA256          string `gorm:"column:leaf_sha256"`
-	NotAfter            *time.Time
-	Error               string
-	TrustStatus         string
-	Problems            string
+	ID             string
+	OrganizationID string
+	Host           string
+	Port           int
+	Protocol       string
+	AgentID        *string
+	CheckedAt      *time.Time
+	LeafSHA256     string `gorm:"column:leaf_sha256"`
+	NotAfter       *time.Time
+	Error          string
+	TrustStatus    string
+	Problems       string
+	// WindowEnd is when the renewal is overdue, UrgentAt when it is urgent.
+	WindowEnd           *time.Time
+	UrgentAt            *time.Time
 	ConsecutiveFailures int
 	FailingSince        *time.Time
 	Tags                []string `gorm:"-"`

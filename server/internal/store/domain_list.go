@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"certinel.dev/server/internal/lifecycle"
 )
 
 // DomainView is a domain with its latest check, as lists show it.
@@ -18,10 +20,26 @@ type DomainView struct {
 	ErrorKind  string
 	LeafSHA256 string `gorm:"column:leaf_sha256"`
 	NotAfter   *time.Time
-	// TrustStatus and Problems come from the analysis of the latest chain.
+	// TrustStatus and Judged come from the analysis of the latest chain:
+	// Judged is its comma-separated problem codes as of that check.
 	TrustStatus string
-	Problems    string
-	Status      string
+	Judged      string `gorm:"column:problems"`
+	// The renewal window of the chain and when it turns urgent.
+	WindowStart  *time.Time
+	WindowEnd    *time.Time
+	WindowSource string
+	UrgentAt     *time.Time
+	StateKind    string
+	// Status and Problems are derived at read time (see settle).
+	Status   lifecycle.Status    `gorm:"-"`
+	Problems []lifecycle.Problem `gorm:"-"`
+}
+
+// settle derives the row's status and problems at now.
+func (v *DomainView) settle(now time.Time, floorDays int) {
+	st := stateOf(v.StateKind, v.NotAfter, v.WindowEnd, v.UrgentAt)
+	v.Status = st.Status(now, floorDays)
+	v.Problems = st.Problems(now, floorDays, splitProblems(v.Judged))
 }
 
 // DomainFilter selects and orders a domain list. Sort is one of host, port,
@@ -34,7 +52,8 @@ type DomainFilter struct {
 	ExpiresBefore *time.Time
 	Sort          string
 	Desc          bool
-	ExpiringDays  int
+	// FloorDays is the organization's absolute floor (see lifecycle.Settings).
+	FloorDays int
 	// After, a cursor from DomainCursorAfter, asks for the rows following
 	// the one it was made from (keyset paging) instead of a page number.
 	After string
@@ -105,11 +124,11 @@ func (ds domainSort) orderBy(desc bool) string {
 	return fmt.Sprintf("%s %s%s, domains.id %s", ds.column, dir, nulls, dir)
 }
 
-func (s *Store) domainViews(ctx context.Context, orgID string, expiringDays int) (*gorm.DB, time.Time) {
+func (s *Store) domainViews(ctx context.Context, orgID string) (*gorm.DB, time.Time) {
 	now := s.now()
-	soon := now.Add(time.Duration(expiringDays) * 24 * time.Hour)
 	q := s.db.WithContext(ctx).Table("domains").
-		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, ds.trust_status, ds.problems, "+statusSQL+" AS status", now, soon).
+		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, ds.trust_status, ds.problems, "+
+			"ds.window_start, ds.window_end, ds.window_source, ds.urgent_at").
 		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
 		Where("domains.organization_id = ?", orgID)
 	return q, now
@@ -127,7 +146,7 @@ func filterDomains(q *gorm.DB, orgID string, f DomainFilter, now time.Time) *gor
 		q = q.Where("domains.host LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(f.Query))+"%")
 	}
 	if f.Status != "" {
-		cond, args := statusCondition(f.Status, now, now.Add(time.Duration(f.ExpiringDays)*24*time.Hour))
+		cond, args := statusCondition(f.Status, now, f.FloorDays)
 		q = q.Where(cond, args...)
 	}
 	if f.AgentID != "" {
@@ -166,6 +185,7 @@ func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, p
 	}
 	ds := make([]*Domain, len(out))
 	for i := range out {
+		out[i].settle(now, f.FloorDays)
 		ds[i] = &out[i].Domain
 	}
 	if err := s.attachTags(ctx, ds); err != nil {
@@ -178,7 +198,7 @@ func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, p
 // skipped are read from domains alone (its sort index, at best without the
 // table); only the page's rows are joined to their states.
 func (s *Store) domainsPage(ctx context.Context, orgID string, f DomainFilter, limit, offset int) ([]DomainView, error) {
-	q, now := s.domainViews(ctx, orgID, f.ExpiringDays)
+	q, now := s.domainViews(ctx, orgID)
 	_, ds := sortOf(f)
 	order := ds.orderBy(f.Desc)
 	page := filterDomains(s.orgDomains(ctx, orgID).Select("domains.id"), orgID, f, now).Order(order).Limit(limit).Offset(offset)
@@ -205,7 +225,7 @@ func (s *Store) domainsAfter(ctx context.Context, orgID string, f DomainFilter, 
 	}
 	var out []DomainView
 	if !c.Null {
-		q, now := s.domainViews(ctx, orgID, f.ExpiringDays)
+		q, now := s.domainViews(ctx, orgID)
 		q = filterDomains(q, orgID, f, now).Where(fmt.Sprintf("(%s, domains.id) %s (?, ?)", ds.column, after), key, c.ID)
 		if err := q.Order(ds.orderBy(f.Desc)).Limit(limit).Find(&out).Error; err != nil {
 			return nil, fmt.Errorf("store: list domains: %w", err)
@@ -214,7 +234,7 @@ func (s *Store) domainsAfter(ctx context.Context, orgID string, f DomainFilter, 
 			return out, nil
 		}
 	}
-	q, now := s.domainViews(ctx, orgID, f.ExpiringDays)
+	q, now := s.domainViews(ctx, orgID)
 	q = filterDomains(q, orgID, f, now).Where(ds.column + " IS NULL")
 	if c.Null {
 		q = q.Where("domains.id "+after+" ?", c.ID)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 )
@@ -42,28 +43,32 @@ func newListFixture(t *testing.T, d store.Dialect) listFixture {
 		return &v
 	}
 	// host, port, protocol, tag, and the latest check: days left (nil
-	// for an error), verdict, or no check at all.
+	// for an error) of a certificate of a lifetime in days, verdict, or no
+	// check at all.
 	type spec struct {
 		host, protocol, tag string
 		port                int
 		checked             bool
 		notAfter            *time.Time
 		invalid             bool
+		life                float64
 	}
 	specs := []spec{
-		{"a.example", "tls", "prod", 443, true, day(100), false},
-		{"a.example", "tls", "", 8443, true, day(100), false},
-		{"a.example", "smtp", "prod", 25, true, day(10), false},
-		{"b.example", "tls", "prod", 443, true, day(10), false},
-		{"b.example", "imap", "", 993, true, day(-1), false},
-		{"c.example", "tls", "prod", 443, true, day(50), true},
-		{"c.example", "tls", "", 444, true, day(-5), true},
-		{"d.example", "tls", "prod", 443, true, nil, false},
-		{"d.example", "tls", "", 8443, true, nil, false},
-		{"e.example", "tls", "prod", 443, false, nil, false},
-		{"e.example", "tls", "", 8443, false, nil, false},
-		{"f.example", "tls", "", 443, false, nil, false},
-		{"g.example", "tls", "prod", 443, true, day(10), false},
+		{"a.example", "tls", "prod", 443, true, day(100), false, 398},
+		{"a.example", "tls", "", 8443, true, day(100), false, 200},
+		{"a.example", "smtp", "prod", 25, true, day(10), false, 45},
+		{"b.example", "tls", "prod", 443, true, day(10), false, 90},
+		{"b.example", "imap", "", 993, true, day(-1), false, 90},
+		{"c.example", "tls", "prod", 443, true, day(50), true, 90},
+		{"c.example", "tls", "", 444, true, day(-5), true, 90},
+		{"d.example", "tls", "prod", 443, true, nil, false, 0},
+		{"d.example", "tls", "", 8443, true, nil, false, 0},
+		{"e.example", "tls", "prod", 443, false, nil, false, 0},
+		{"e.example", "tls", "", 8443, false, nil, false, 0},
+		{"f.example", "tls", "", 443, false, nil, false, 0},
+		{"g.example", "tls", "prod", 443, true, day(10), false, 398},
+		{"h.example", "tls", "", 443, true, day(6), true, 45},
+		{"i.example", "tls", "", 443, true, day(20), false, 45},
 	}
 	var obs []store.Observation
 	for _, sp := range specs {
@@ -81,9 +86,13 @@ func newListFixture(t *testing.T, d store.Dialect) listFixture {
 		o := store.Observation{ID: store.NewID(), DomainID: &dom.ID, ObservedAt: clk.t, NotAfter: sp.notAfter, VerdictStatus: "valid"}
 		if sp.notAfter == nil {
 			o.Error, o.ErrorKind = "refused", "refused"
+		} else {
+			o.LeafSHA256 = fmt.Sprintf("leaf-%s-%d", sp.host, sp.port)
+			born := sp.notAfter.Add(-time.Duration(sp.life * float64(lifecycle.Day)))
+			o.Renewal = lifecycle.NewPlan(born, *sp.notAfter, *sp.notAfter, lifecycle.Settings{}, nil)
 		}
 		if sp.invalid {
-			o.VerdictStatus = "invalid"
+			o.VerdictStatus, o.Problems = "invalid", []string{"untrusted"}
 		}
 		obs = append(obs, o)
 	}
@@ -188,8 +197,8 @@ func TestDomainListOrderAndCursor(t *testing.T) {
 			before := fx.clk.t.Add(30 * 24 * time.Hour)
 			filters := map[string]store.DomainFilter{
 				"none":           {},
-				"status=ok":      {Status: store.StatusOK},
-				"status=pending": {Status: store.StatusPending},
+				"status=ok":      {Status: string(lifecycle.StatusOK)},
+				"status=pending": {Status: string(lifecycle.StatusPending)},
 				"tag=prod":       {Tag: "prod"},
 				"q=a.ex":         {Query: "a.ex"},
 				"agent":          {AgentID: fx.agent},
@@ -198,7 +207,7 @@ func TestDomainListOrderAndCursor(t *testing.T) {
 			for _, key := range store.DomainSortKeys() {
 				for _, desc := range []bool{false, true} {
 					for name, f := range filters {
-						f.Sort, f.Desc, f.ExpiringDays = key, desc, 30
+						f.Sort, f.Desc, f.FloorDays = key, desc, 30
 						all := fx.listAll(t, f)
 						if len(all) == 0 {
 							t.Fatalf("%s desc=%v %s: empty fixture", key, desc, name)
@@ -230,34 +239,75 @@ func TestDomainListOrderAndCursor(t *testing.T) {
 }
 
 // TestDomainStatusFilterAgreesWithStatus checks that the index ranges a
-// status filter selects are exactly the domains listed with that status,
-// as the clock moves across expiry dates and the expiring threshold.
+// status filter selects are exactly the domains lifecycle lists under
+// it, and that each row's own status is among them, as the clock moves
+// across renewal windows, urgency margins, the floor and expiry dates.
 func TestDomainStatusFilterAgreesWithStatus(t *testing.T) {
-	statuses := []string{store.StatusPending, store.StatusOK, store.StatusExpiring, store.StatusExpired, store.StatusInvalid, store.StatusUnreachable}
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
 			fx := newListFixture(t, d)
 			start := fx.clk.t
-			for _, days := range []int{0, 11, 60} {
-				fx.clk.t = start.Add(time.Duration(days) * 24 * time.Hour)
-				all := fx.listAll(t, store.DomainFilter{ExpiringDays: 30})
-				seen := 0
-				for _, status := range statuses {
-					var want []store.DomainView
-					for _, v := range all {
-						if v.Status == status {
-							want = append(want, v)
+			for _, days := range []int{0, 3, 11, 30, 60} {
+				for _, floor := range []int{0, 30} {
+					fx.clk.t = start.Add(time.Duration(days) * lifecycle.Day)
+					all := fx.listAll(t, store.DomainFilter{FloorDays: floor})
+					listed := map[string]map[lifecycle.Status]bool{}
+					for _, status := range lifecycle.Statuses {
+						var want []store.DomainView
+						for _, v := range all {
+							st := lifecycle.State{Kind: lifecycle.Kind(v.StateKind), Deadline: v.NotAfter, WindowEnd: v.WindowEnd, UrgentAt: v.UrgentAt}
+							if st.Listed(status, fx.clk.t, floor) {
+								want = append(want, v)
+							}
+						}
+						got := fx.listAll(t, store.DomainFilter{Status: string(status), FloorDays: floor})
+						if ids(got) != ids(want) {
+							t.Errorf("day %d floor %d status=%s: filter\n%s\nwant\n%s", days, floor, status, ids(got), ids(want))
+						}
+						for _, v := range got {
+							if listed[v.ID] == nil {
+								listed[v.ID] = map[lifecycle.Status]bool{}
+							}
+							listed[v.ID][status] = true
 						}
 					}
-					got := fx.listAll(t, store.DomainFilter{Status: status, ExpiringDays: 30})
-					if ids(got) != ids(want) {
-						t.Errorf("day %d status=%s: filter\n%s\nwant\n%s", days, status, ids(got), ids(want))
+					for _, v := range all {
+						if !listed[v.ID][v.Status] {
+							t.Errorf("day %d floor %d: %s is %s but not listed under it", days, floor, ids([]store.DomainView{v}), v.Status)
+						}
 					}
-					seen += len(got)
 				}
-				if seen != len(all) {
-					t.Errorf("day %d: statuses cover %d of %d domains", days, seen, len(all))
+			}
+		})
+	}
+}
+
+// TestUntrustedAndExpiringIsUnderBoth: a chain six days from expiry that
+// is also untrusted is invalid, found by the invalid and the expiring
+// filters, counted in both, and says both problems.
+func TestUntrustedAndExpiringIsUnderBoth(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			fx := newListFixture(t, d)
+			ctx := context.Background()
+			counts, err := fx.s.DomainStatusCounts(ctx, fx.orgID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, status := range []lifecycle.Status{lifecycle.StatusInvalid, lifecycle.StatusExpiring} {
+				got := fx.listAll(t, store.DomainFilter{Status: string(status)})
+				if !strings.Contains(ids(got), "h.example:443/tls") {
+					t.Errorf("status=%s misses the untrusted chain six days from expiry: %s", status, ids(got))
+				}
+				if counts[status] != int64(len(got)) {
+					t.Errorf("count of %s is %d, the filter lists %d", status, counts[status], len(got))
+				}
+			}
+			for _, v := range fx.listAll(t, store.DomainFilter{Query: "h.example"}) {
+				if v.Status != lifecycle.StatusInvalid || !slices.Contains(v.Problems, lifecycle.ProblemExpiring) {
+					t.Errorf("h.example: status %s, problems %v; want invalid with expiring among its problems", v.Status, v.Problems)
 				}
 			}
 		})

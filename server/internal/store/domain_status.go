@@ -3,60 +3,70 @@ package store
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
-)
 
-// Domain statuses, derived from the latest check at read time so that they
-// age with the clock without any job rewriting rows.
-const (
-	StatusPending     = "pending"
-	StatusOK          = "ok"
-	StatusExpiring    = "expiring"
-	StatusExpired     = "expired"
-	StatusInvalid     = "invalid"
-	StatusUnreachable = "unreachable"
+	"certinel.dev/server/internal/lifecycle"
 )
 
 // A domain's status has a part that does not age, its state kind, stored in
-// domains.state_kind at ingest, and a part that does: an invalid or valid
-// chain is expired once its not_after has passed, and a valid one expiring
-// within the organization's threshold. Kinds:
-//   - pending: never checked (the column's default);
-//   - unreachable: the latest check failed or brought no chain;
-//   - invalid: a chain the analysis judged invalid;
-//   - valid: any other chain.
-const stateKindSQL = `CASE WHEN s.error <> '' OR s.not_after IS NULL THEN 'unreachable'
-	WHEN s.verdict_status = 'invalid' THEN 'invalid' ELSE 'valid' END`
+// domains.state_kind at ingest, and parts that do: the instants its chain
+// expires (state_not_after), is overdue for renewal (state_due_at, the
+// window's end) and becomes urgent (state_urgent_at). Rows get their
+// status and problems from lifecycle.State at read time; filters and
+// counts select the same with the conditions below, which an index
+// serves. The kinds are those of lifecycle.Kind.
+var stateKindSQL = fmt.Sprintf(`CASE WHEN s.error <> '' OR s.not_after IS NULL THEN '%s'
+	WHEN s.verdict_status = '%s' THEN '%s' ELSE '%s' END`,
+	lifecycle.KindUnreachable, lifecycle.StatusInvalid, lifecycle.KindInvalid, lifecycle.KindValid)
 
-// statusSQL is the status of a row of domains; its two parameters are now
-// and now plus the organization's expiring threshold. statusCondition
-// selects the same statuses as index ranges: the two must agree.
-const statusSQL = `CASE
-	WHEN domains.state_kind IN ('pending', 'unreachable') THEN domains.state_kind
-	WHEN domains.state_not_after <= ? THEN 'expired'
-	WHEN domains.state_kind = 'invalid' THEN 'invalid'
-	WHEN domains.state_not_after <= ? THEN 'expiring'
-	ELSE 'ok' END`
+// withChain selects the kinds that have a chain.
+var withChain = fmt.Sprintf("domains.state_kind IN ('%s', '%s')", lifecycle.KindValid, lifecycle.KindInvalid)
 
-// statusCondition is the WHERE clause selecting the domains of a status, as
-// ranges over (state_kind, state_not_after) that an index serves.
-func statusCondition(status string, now, soon time.Time) (string, []any) {
-	switch status {
-	case StatusPending, StatusUnreachable:
+// statusCondition is the WHERE clause selecting the domains listed under a
+// status at now, as lifecycle.State.Listed says: a filter names a problem,
+// so that a chain both untrusted and expiring is under both. floorDays is
+// the organization's absolute floor (0: none).
+func statusCondition(status string, now time.Time, floorDays int) (string, []any) {
+	soon := now.Add(time.Duration(floorDays) * lifecycle.Day)
+	overdue := "domains.state_due_at <= ?"
+	urgent := "(domains.state_urgent_at <= ? OR (" + overdue + " AND domains.state_not_after <= ?))"
+	live := withChain + " AND domains.state_not_after > ?"
+	switch lifecycle.Status(status) {
+	case lifecycle.StatusPending, lifecycle.StatusUnreachable:
 		return "domains.state_kind = ?", []any{status}
-	case StatusExpired:
-		return "domains.state_kind IN ('invalid', 'valid') AND domains.state_not_after <= ?", []any{now}
-	case StatusInvalid:
-		return "domains.state_kind = 'invalid' AND domains.state_not_after > ?", []any{now}
-	case StatusExpiring:
-		return "domains.state_kind = 'valid' AND domains.state_not_after > ? AND domains.state_not_after <= ?", []any{now, soon}
-	case StatusOK:
-		return "domains.state_kind = 'valid' AND domains.state_not_after > ?", []any{soon}
+	case lifecycle.StatusInvalid:
+		return "domains.state_kind = ?", []any{lifecycle.KindInvalid}
+	case lifecycle.StatusExpired:
+		return withChain + " AND domains.state_not_after <= ?", []any{now}
+	case lifecycle.StatusDue:
+		return live + " AND " + overdue, []any{now, now}
+	case lifecycle.StatusExpiring:
+		return live + " AND " + urgent, []any{now, now, now, soon}
+	case lifecycle.StatusOK:
+		// A missing instant (a state stored before windows existed) never
+		// makes a chain due or urgent, as in lifecycle.State.
+		return "domains.state_kind = ? AND domains.state_not_after > ?" +
+			" AND (domains.state_due_at IS NULL OR domains.state_due_at > ?)" +
+			" AND (domains.state_urgent_at IS NULL OR domains.state_urgent_at > ?)", []any{lifecycle.KindValid, now, now, now}
 	}
 	// Callers validate the status; an unknown one selects nothing.
 	return "1 = 0", nil
+}
+
+// stateOf is the part of a row the status derives from.
+func stateOf(kind string, notAfter, dueAt, urgentAt *time.Time) lifecycle.State {
+	return lifecycle.State{Kind: lifecycle.Kind(kind), Deadline: notAfter, WindowEnd: dueAt, UrgentAt: urgentAt}
+}
+
+// splitProblems reads a stored, comma-separated list of problem codes.
+func splitProblems(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }
 
 // copyListColumns copies the domains' latest states, as domain_states holds
@@ -72,7 +82,7 @@ func copyListColumns(tx *gorm.DB, latest map[string]*Observation) error {
 	for start := 0; start < len(ids); start += observationBatch {
 		chunk := ids[start:min(start+observationBatch, len(ids))]
 		err := tx.Exec(`UPDATE domains SET state_checked_at = s.checked_at, state_not_after = s.not_after,
-			state_kind = `+stateKindSQL+`
+			state_due_at = s.window_end, state_urgent_at = s.urgent_at, state_kind = `+stateKindSQL+`
 			FROM domain_states s WHERE s.domain_id = domains.id AND domains.id IN ?`, chunk).Error
 		if err != nil {
 			return fmt.Errorf("domain list columns: %w", err)

@@ -43,6 +43,11 @@ type DomainState struct {
 	TrustStatus   string
 	// Problems is a comma-separated list of analysis problem codes.
 	Problems string
+	// The chain's renewal window and when it turns urgent; nil without one.
+	WindowStart  *time.Time
+	WindowEnd    *time.Time
+	WindowSource string
+	UrgentAt     *time.Time
 	// ConsecutiveFailures counts failed checks in a row; FailingSince is
 	// when the current run of failures began.
 	ConsecutiveFailures int
@@ -198,12 +203,13 @@ func (s *Store) DeleteDomain(ctx context.Context, orgID, id string) error {
 }
 
 // GetDomain loads one domain with its latest check.
-func (s *Store) GetDomain(ctx context.Context, orgID, id string, expiringDays int) (DomainView, error) {
-	q, _ := s.domainViews(ctx, orgID, expiringDays)
+func (s *Store) GetDomain(ctx context.Context, orgID, id string, floorDays int) (DomainView, error) {
+	q, now := s.domainViews(ctx, orgID)
 	var v DomainView
 	if err := q.Where("domains.id = ?", id).Take(&v).Error; err != nil {
 		return DomainView{}, fmt.Errorf("store: get domain %s: %w", id, notFound(err))
 	}
+	v.settle(now, floorDays)
 	if err := s.attachTags(ctx, []*Domain{&v.Domain}); err != nil {
 		return DomainView{}, err
 	}

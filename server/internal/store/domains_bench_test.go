@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 )
@@ -44,19 +45,19 @@ func BenchmarkListDomains(b *testing.B) {
 		{"sort=days_left", store.DomainFilter{Sort: "days_left"}},
 		{"sort=-days_left", store.DomainFilter{Sort: "days_left", Desc: true}},
 		{"q=host12", store.DomainFilter{Query: "host12"}},
-		{"status=ok", store.DomainFilter{Status: store.StatusOK}},
-		{"status=expiring", store.DomainFilter{Status: store.StatusExpiring}},
-		{"status=expired", store.DomainFilter{Status: store.StatusExpired}},
-		{"status=invalid", store.DomainFilter{Status: store.StatusInvalid}},
-		{"status=unreachable", store.DomainFilter{Status: store.StatusUnreachable}},
-		{"status=pending", store.DomainFilter{Status: store.StatusPending}},
+		{"status=ok", store.DomainFilter{Status: string(lifecycle.StatusOK)}},
+		{"status=expiring", store.DomainFilter{Status: string(lifecycle.StatusExpiring)}},
+		{"status=expired", store.DomainFilter{Status: string(lifecycle.StatusExpired)}},
+		{"status=invalid", store.DomainFilter{Status: string(lifecycle.StatusInvalid)}},
+		{"status=unreachable", store.DomainFilter{Status: string(lifecycle.StatusUnreachable)}},
+		{"status=pending", store.DomainFilter{Status: string(lifecycle.StatusPending)}},
 		{"agent_id", store.DomainFilter{AgentID: benchAgent(b, ctx, s, orgID)}},
 		{"tag=prod", store.DomainFilter{Tag: "prod"}},
 		{"expires_before", store.DomainFilter{ExpiresBefore: &expiresBefore}},
-		{"status=expiring,sort=days_left", store.DomainFilter{Status: store.StatusExpiring, Sort: "days_left"}},
+		{"status=expiring,sort=days_left", store.DomainFilter{Status: string(lifecycle.StatusExpiring), Sort: "days_left"}},
 	}
 	for _, c := range cases {
-		c.f.ExpiringDays = 30
+		c.f.FloorDays = 30
 		for _, number := range []int{1, 1000} {
 			b.Run(fmt.Sprintf("%s/page=%d", c.name, number), func(b *testing.B) {
 				page := store.Page{Number: number, PerPage: 50}

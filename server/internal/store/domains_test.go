@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 )
@@ -13,6 +14,12 @@ import (
 type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
+
+// plan is the renewal plan of a certificate of life days expiring at notAfter.
+func plan(life float64, notAfter time.Time) lifecycle.Plan {
+	born := notAfter.Add(-time.Duration(life * float64(lifecycle.Day)))
+	return lifecycle.NewPlan(born, notAfter, notAfter, lifecycle.Settings{}, nil)
+}
 
 // TestDomainStatusAndFilters checks that status, days-left order and every
 // filter agree on both databases while the clock moves.
@@ -45,20 +52,20 @@ func TestDomainStatusAndFilters(t *testing.T) {
 				return &v
 			}
 			obs := []store.Observation{
-				{ID: store.NewID(), DomainID: &soon.ID, ObservedAt: clk.t, NotAfter: at(10.5), LeafSHA256: ""},
-				{ID: store.NewID(), DomainID: &later.ID, ObservedAt: clk.t, NotAfter: at(100)},
-				{ID: store.NewID(), DomainID: &dead.ID, ObservedAt: clk.t, NotAfter: at(-0.0001)},
+				{ID: store.NewID(), DomainID: &soon.ID, ObservedAt: clk.t, NotAfter: at(10.5), LeafSHA256: "", Renewal: plan(90, *at(10.5))},
+				{ID: store.NewID(), DomainID: &later.ID, ObservedAt: clk.t, NotAfter: at(100), Renewal: plan(200, *at(100))},
+				{ID: store.NewID(), DomainID: &dead.ID, ObservedAt: clk.t, NotAfter: at(-0.0001), Renewal: plan(90, *at(-0.0001))},
 				{ID: store.NewID(), DomainID: &broken.ID, ObservedAt: clk.t, Error: "refused", ErrorKind: "refused"},
 			}
 			if _, err := s.SaveResults(ctx, org.ID, store.ResultSet{BatchID: "b", AgentID: agent.ID, Observations: obs, Rejected: "[]"}); err != nil {
 				t.Fatal(err)
 			}
 			page := store.Page{Number: 1, PerPage: 50}
-			want := map[string]string{
-				"soon.example": store.StatusExpiring, "later.example": store.StatusOK, "dead.example": store.StatusExpired,
-				"broken.example": store.StatusUnreachable, "never.example": store.StatusPending,
+			want := map[string]lifecycle.Status{
+				"soon.example": lifecycle.StatusExpiring, "later.example": lifecycle.StatusOK, "dead.example": lifecycle.StatusExpired,
+				"broken.example": lifecycle.StatusUnreachable, "never.example": lifecycle.StatusPending,
 			}
-			all, total, err := s.ListDomains(ctx, org.ID, store.DomainFilter{ExpiringDays: 30}, page)
+			all, total, err := s.ListDomains(ctx, org.ID, store.DomainFilter{FloorDays: 30}, page)
 			if err != nil || total != 5 {
 				t.Fatalf("list: %v %d", err, total)
 			}
@@ -67,31 +74,31 @@ func TestDomainStatusAndFilters(t *testing.T) {
 					t.Errorf("%s: status %s, want %s", v.Host, v.Status, want[v.Host])
 				}
 			}
-			for status, host := range map[string]string{store.StatusExpiring: "soon.example", store.StatusExpired: "dead.example", store.StatusPending: "never.example"} {
-				got, n, err := s.ListDomains(ctx, org.ID, store.DomainFilter{Status: status, ExpiringDays: 30}, page)
+			for status, host := range map[string]string{string(lifecycle.StatusExpiring): "soon.example", string(lifecycle.StatusExpired): "dead.example", string(lifecycle.StatusPending): "never.example"} {
+				got, n, err := s.ListDomains(ctx, org.ID, store.DomainFilter{Status: status, FloorDays: 30}, page)
 				if err != nil || n != 1 || got[0].Host != host {
 					t.Errorf("status=%s: %v %d %+v", status, err, n, got)
 				}
 			}
-			byDays, _, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{Sort: "days_left", ExpiringDays: 30}, page)
+			byDays, _, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{Sort: "days_left", FloorDays: 30}, page)
 			order := []string{"dead.example", "soon.example", "later.example"}
 			for i, h := range order {
 				if byDays[i].Host != h {
 					t.Errorf("days_left order at %d: %s, want %s", i, byDays[i].Host, h)
 				}
 			}
-			tagged, n, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{Tag: "web", ExpiringDays: 30}, page)
+			tagged, n, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{Tag: "web", FloorDays: 30}, page)
 			if n != 1 || tagged[0].Host != "later.example" || len(tagged[0].Tags) != 2 {
 				t.Errorf("tag filter: %d %+v", n, tagged)
 			}
 			before := clk.t.Add(30 * 24 * time.Hour)
-			if _, n, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{ExpiresBefore: &before, ExpiringDays: 30}, page); n != 2 {
+			if _, n, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{ExpiresBefore: &before, FloorDays: 30}, page); n != 2 {
 				t.Errorf("expires_before: %d, want 2", n)
 			}
-			if _, n, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{Query: "%", ExpiringDays: 30}, page); n != 0 {
+			if _, n, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{Query: "%", FloorDays: 30}, page); n != 0 {
 				t.Errorf("q=%% matched %d: LIKE wildcards must be literal", n)
 			}
-			if got, n, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{Query: "SOON", ExpiringDays: 30}, page); n != 1 || got[0].Host != "soon.example" {
+			if got, n, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{Query: "SOON", FloorDays: 30}, page); n != 1 || got[0].Host != "soon.example" {
 				t.Errorf("q=SOON: %d", n)
 			}
 			p2, n, _ := s.ListDomains(ctx, org.ID, store.DomainFilter{}, store.Page{Number: 2, PerPage: 2})
@@ -102,7 +109,7 @@ func TestDomainStatusAndFilters(t *testing.T) {
 			// Time moves on: the soon one expires without any write.
 			clk.t = clk.t.Add(11 * 24 * time.Hour)
 			v, err := s.GetDomain(ctx, org.ID, soon.ID, 30)
-			if err != nil || v.Status != store.StatusExpired {
+			if err != nil || v.Status != lifecycle.StatusExpired {
 				t.Errorf("after 11 days: %v %s", err, v.Status)
 			}
 
@@ -111,7 +118,7 @@ func TestDomainStatusAndFilters(t *testing.T) {
 			if _, err := s.SaveResults(ctx, org.ID, store.ResultSet{BatchID: "late", AgentID: agent.ID, Observations: old, Rejected: "[]"}); err != nil {
 				t.Fatal(err)
 			}
-			if v, _ := s.GetDomain(ctx, org.ID, later.ID, 30); v.Status != store.StatusOK {
+			if v, _ := s.GetDomain(ctx, org.ID, later.ID, 30); v.Status != lifecycle.StatusOK {
 				t.Errorf("late result overwrote state: %s", v.Status)
 			}
 

@@ -48,7 +48,7 @@ func (s *Store) LoadDomainBatch(ctx context.Context, orgID string, domainIDs []s
 	}
 	in.Orgs[org.ID] = org
 	q := db.Table("domains d").Select(`d.id, d.organization_id, d.host, d.port, d.protocol, d.agent_id,
-		ds.checked_at, ds.leaf_sha256, ds.not_after, ds.error, ds.trust_status, ds.problems, ds.consecutive_failures, ds.failing_since`).
+		ds.checked_at, ds.leaf_sha256, ds.not_after, ds.error, ds.trust_status, ds.problems, ds.window_end, ds.urgent_at, ds.consecutive_failures, ds.failing_since`).
 		Joins("JOIN domain_states ds ON ds.domain_id = d.id").
 		// The list on both sides, for PostgreSQL does not carry it across
 		// the join and would otherwise scan every state.

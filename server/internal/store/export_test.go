@@ -112,3 +112,14 @@ const trustSQL = `COALESCE((SELECT s.trust_status FROM domain_states s
 	ORDER BY s.checked_at DESC LIMIT 1), (SELECT e.trust_status FROM discovered_endpoints e
 	WHERE e.leaf_sha256 = org_certificates.sha256 AND e.organization_id = org_certificates.organization_id
 	ORDER BY e.last_seen_at DESC LIMIT 1), '')`
+
+// MigrateTo applies the migrations up to version only: a database as an
+// older server left it.
+func MigrateTo(ctx context.Context, s *Store, version int64) error {
+	provider, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	_, err = provider.UpTo(ctx, version)
+	return err
+}

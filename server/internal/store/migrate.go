@@ -16,35 +16,45 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
-// Migrate applies every pending migration, each in its own transaction.
+// Migrate applies every pending migration, each in its own transaction,
+// then plans the renewals of states stored before windows existed.
 func (s *Store) Migrate(ctx context.Context) error {
+	provider, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return s.backfillRenewalPlans(ctx)
+}
+
+// migrations is the goose provider of the store's dialect.
+func (s *Store) migrations() (*goose.Provider, error) {
 	dialect := goose.DialectPostgres
 	if s.dialect == SQLite {
 		dialect = goose.DialectSQLite3
 	}
 	dir, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
 	if err != nil {
-		return fmt.Errorf("store: migrations for %s: %w", s.dialect, err)
+		return nil, fmt.Errorf("store: migrations for %s: %w", s.dialect, err)
 	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
 	var opts []goose.ProviderOption
 	if s.dialect == Postgres {
 		// Replicas starting together must not apply the same migration twice.
 		locker, err := lock.NewPostgresSessionLocker()
 		if err != nil {
-			return fmt.Errorf("store: migrate: %w", err)
+			return nil, fmt.Errorf("store: migrate: %w", err)
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	provider, err := goose.NewProvider(dialect, sqlDB, dir, opts...)
 	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
-	if _, err := provider.Up(ctx); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	return nil
+	return provider, nil
 }

@@ -12,6 +12,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"certinel.dev/server/internal/lifecycle"
 )
 
 // ErrDuplicateBatch means the batch ID was already received; the first
@@ -80,6 +82,8 @@ type Observation struct {
 	TrustStatus   string
 	VerdictStatus string   `gorm:"-"`
 	Problems      []string `gorm:"-"`
+	// Renewal is the chain's renewal plan; zero without a chain.
+	Renewal lifecycle.Plan `gorm:"-"`
 	// Chain lists the fingerprints in the order the peer presented them.
 	Chain []string `gorm:"-"`
 	// Index is the result's position in the agent's batch: a result the
@@ -316,13 +320,17 @@ func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
 			Error: o.Error, ErrorKind: o.ErrorKind, LeafSHA256: o.LeafSHA256, NotAfter: o.NotAfter,
 			VerdictStatus: o.VerdictStatus, TrustStatus: o.TrustStatus, Problems: strings.Join(o.Problems, ","),
 		}
+		if w := o.Renewal.Window; !w.End.IsZero() {
+			st.WindowStart, st.WindowEnd, st.WindowSource, st.UrgentAt = &w.Start, &w.End, w.Source, &o.Renewal.UrgentAt
+		}
 		if o.Error != "" {
 			st.ConsecutiveFailures, st.FailingSince = 1, &o.ObservedAt
 		}
 		states = append(states, st)
 	}
 	slices.SortFunc(states, func(a, b DomainState) int { return strings.Compare(a.DomainID, b.DomainID) })
-	set := clause.AssignmentColumns([]string{"observation_id", "checked_at", "error", "error_kind", "leaf_sha256", "not_after", "verdict_status", "trust_status", "problems"})
+	set := clause.AssignmentColumns([]string{"observation_id", "checked_at", "error", "error_kind", "leaf_sha256", "not_after", "verdict_status", "trust_status", "problems",
+		"window_start", "window_end", "window_source", "urgent_at"})
 	set = append(set,
 		clause.Assignment{Column: clause.Column{Name: "consecutive_failures"},
 			Value: gorm.Expr("CASE WHEN excluded.error <> '' THEN domain_states.consecutive_failures + 1 ELSE 0 END")},

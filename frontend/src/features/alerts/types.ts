@@ -24,14 +24,14 @@ export type ChannelInput = {
 export type TestResult = { ok: boolean; error?: string; permanent?: boolean; duration_ms: number };
 
 export const EVENT_TYPES = [
-  { value: 'expiring', label: 'Expiring', hint: 'days left crosses a threshold' },
+  { value: 'expiring', label: 'Expiring', hint: 'urgent by its lifetime, or days left crosses a threshold' },
   { value: 'expired', label: 'Expired', hint: 'the certificate is past its end date' },
-  { value: 'changed', label: 'Changed', hint: 'a different certificate is served' },
+  { value: 'changed', label: 'Changed', hint: 'a different certificate is served (always kept in the history)' },
   { value: 'unreachable', label: 'Unreachable', hint: 'checks fail in a row' },
   { value: 'invalid_chain', label: 'Invalid chain', hint: 'not trusted by public roots or your CA bundles' },
   { value: 'hostname_mismatch', label: 'Host name mismatch', hint: 'the certificate does not cover the host' },
   { value: 'weak_crypto', label: 'Weak crypto', hint: 'weak key or signature' },
-  { value: 'renewal_overdue', label: 'Renewal overdue', hint: 'past the renewal point of its lifetime' },
+  { value: 'renewal_overdue', label: 'Renewal overdue', hint: 'its renewal window passed without a renewal' },
   { value: 'renewal_window_moved_earlier', label: 'CA asks for renewal', hint: "the CA moved its renewal window earlier, as before a revocation" },
   { value: 'agent_offline', label: 'Agent offline', hint: 'an agent stopped reporting' },
   { value: 'resolved', label: 'Resolved', hint: 'a problem went away' },

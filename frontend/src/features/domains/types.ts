@@ -18,8 +18,16 @@ export type Protocol = (typeof PROTOCOLS)[number]['value'];
 
 export const defaultPort = (protocol: string) => PROTOCOLS.find((p) => p.value === protocol)?.port ?? 443;
 
-export const STATUSES = ['pending', 'ok', 'expiring', 'expired', 'invalid', 'unreachable'] as const;
+/** Mirrors lifecycle.Statuses on the server. As a filter, a status selects every domain with that problem. */
+export const STATUSES = ['pending', 'ok', 'due', 'expiring', 'expired', 'invalid', 'unreachable'] as const;
 export type DomainStatus = (typeof STATUSES)[number];
+
+/** Mirrors lifecycle.Problems on the server. */
+export const PROBLEMS = ['expired', 'not_yet_valid', 'untrusted', 'hostname_mismatch', 'weak_crypto', 'renewal_overdue', 'expiring', 'unreachable'] as const;
+export type Problem = (typeof PROBLEMS)[number];
+
+/** When a certificate is expected to be renewed; after end, renewal is overdue. */
+export type RenewalWindow = { start: string; end: string; source: 'estimate' | 'ari' };
 
 export type Domain = {
   id: string;
@@ -36,6 +44,11 @@ export type Domain = {
   last_checked_at: string | null;
   last_error: string;
   last_error_kind: string;
+  /** Why the domain is not ok: every problem, now. */
+  problems: Problem[];
+  renewal_window: RenewalWindow | null;
+  /** When a missing renewal becomes urgent (status expiring). */
+  urgent_at: string | null;
   /** When renewal is due, as a fraction of the lifetime; null follows the policy. */
   renew_after_fraction?: number | null;
   created_at: string;
@@ -79,7 +92,8 @@ export type Analysis = {
   hostname_reason?: string;
   hostname_matched_by?: string;
   weak_crypto?: Finding[] | null;
-  renew_by?: string;
+  renewal_window?: RenewalWindow;
+  urgent_at?: string;
   renewal_overdue?: boolean;
 };
 

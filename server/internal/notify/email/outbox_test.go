@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"certinel.dev/server/internal/alerts"
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/email"
 	"certinel.dev/server/internal/notify/outbox"
@@ -51,7 +52,8 @@ func expiringAlert(t *testing.T, d store.Dialect) (*store.Store, string) {
 	}
 	sha := strings.Repeat("ab", 32)
 	na := st.Now().Add(6*24*time.Hour + time.Hour)
-	obs := store.Observation{ID: store.NewID(), DomainID: &dom.ID, ObservedAt: st.Now(), LeafSHA256: sha, NotAfter: &na}
+	obs := store.Observation{ID: store.NewID(), DomainID: &dom.ID, ObservedAt: st.Now(), LeafSHA256: sha, NotAfter: &na,
+		Renewal: lifecycle.NewPlan(na.Add(-90*lifecycle.Day), na, na, lifecycle.Settings{}, nil)}
 	if _, err := st.SaveResults(ctx, org.ID, store.ResultSet{BatchID: "b", Observations: []store.Observation{obs}, Rejected: "[]"}); err != nil {
 		t.Fatal(err)
 	}

@@ -36,8 +36,11 @@ describe('RuleForm', () => {
     renderWithProviders(<RuleForm channels={channels} agents={agents} onSaved={onSaved} />);
     const user = userEvent.setup();
     await user.type(screen.getByLabelText('Rule name'), 'Prod certs');
+    // A new rule is lifetime-aware: no fixed thresholds until some are added.
+    expect(screen.getByText(/None: lifetime-aware/)).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Add a threshold in days'), '60{Enter}30{Enter}14{Enter}7{Enter}1{Enter}');
     await user.click(screen.getByRole('button', { name: 'Remove the 1-day threshold' }));
-    await user.type(screen.getByLabelText('Add a threshold in days'), '60{Enter}3{Enter}');
+    await user.type(screen.getByLabelText('Add a threshold in days'), '3{Enter}');
     expect(within(screen.getByRole('list', { name: 'Thresholds' })).getAllByRole('listitem').map((li) => li.textContent?.replace('×', '').trim())).toEqual([
       '60 days', '30 days', '14 days', '7 days', '3 days',
     ]);
@@ -59,6 +62,7 @@ describe('RuleForm', () => {
       unreachable_after: 2,
     });
     expect(body.events).not.toContain('agent_offline');
+    expect(body.events).not.toContain('changed');
     expect(body.events).toContain('expiring');
   });
 

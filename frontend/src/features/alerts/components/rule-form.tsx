@@ -10,8 +10,11 @@ type ScopeKind = 'all' | 'tags' | 'agents';
 type Errors = Partial<Record<'name' | 'thresholds_days' | 'events' | 'channel_ids' | 'scope' | 'unreachable_after' | 'root', string>>;
 
 const TAG = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
-const DEFAULT_THRESHOLDS = [30, 14, 7, 1];
-const DEFAULT_EVENTS = EVENT_TYPES.map((e) => e.value as string);
+// Like a new organization's default rule: lifetime-aware (no fixed
+// thresholds), every event but a changed certificate, which the history
+// keeps without a notification.
+const DEFAULT_THRESHOLDS: number[] = [];
+const DEFAULT_EVENTS = EVENT_TYPES.map((e) => e.value as string).filter((e) => e !== 'changed');
 
 const splitTags = (s: string) => s.split(/[,\s]+/).map((t) => t.trim()).filter(Boolean);
 const cap = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
@@ -24,7 +27,6 @@ export function validateRule(v: RuleInput, scope: ScopeKind): Errors {
   else if (n > 100) e.name = 'At most 100 characters';
   if (v.thresholds_days.length > 10) e.thresholds_days = 'At most 10 thresholds';
   else if (v.thresholds_days.some((d) => !Number.isInteger(d) || d < 0 || d > 365)) e.thresholds_days = 'Each threshold is 0 to 365 days';
-  else if (v.events.includes('expiring') && v.thresholds_days.length === 0) e.thresholds_days = 'Add a threshold, or leave out the Expiring event';
   if (v.events.length === 0) e.events = 'Pick at least one event';
   if (v.channel_ids.length > 20) e.channel_ids = 'At most 20 channels';
   if (scope === 'tags' && v.scope.tags.length === 0) e.scope = 'Name at least one tag';
@@ -175,7 +177,11 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
             aria-describedby={errId('thresholds_days') ?? `${id}-th-hint`}
           />
         </div>
-        {errors.thresholds_days ? fieldErr('thresholds_days') : <p className="field-hint" id={`${id}-th-hint`}>One alert as days left crosses each threshold. Type a number and press Enter.</p>}
+        {errors.thresholds_days ? fieldErr('thresholds_days') : <p className="field-hint" id={`${id}-th-hint`}>
+            {thresholds.length
+              ? 'One alert as days left crosses each threshold. Type a number and press Enter.'
+              : 'None: lifetime-aware. Expiring alerts once when a certificate not renewed enters the last sixth of its lifetime. Type a number and press Enter for fixed thresholds.'}
+          </p>}
       </div>
 
       <fieldset className="fieldset" aria-describedby={errId('events')}>

@@ -58,7 +58,7 @@ export function RulesList({ agents, canWrite = true }: { agents: AgentOption[]; 
                     {r.enabled ? <Badge tone="good">Enabled</Badge> : <Badge tone="unknown">Paused</Badge>}
                   </div>
                   <div className="small">
-                    <span className="muted">Thresholds:</span> {r.thresholds_days.length ? r.thresholds_days.map((d) => `${d}d`).join(', ') : 'none'}
+                    <span className="muted">Thresholds:</span> {r.thresholds_days.length ? r.thresholds_days.map((d) => `${d}d`).join(', ') : 'lifetime-aware'}
                     {' · '}
                     <span className="muted">Events:</span> {r.events.map(eventLabel).join(', ') || 'none'}
                   </div>

@@ -18,6 +18,7 @@ import { ChainTree } from './chain-tree';
 import { ChangesTimeline } from './changes-timeline';
 import { DomainEditForm } from './domain-edit-form';
 import { RenewalWindowFact, RenewalWindowNotice } from './renewal-window';
+import { ProblemList, windowText } from './renewal';
 import { Verdicts } from './verdicts';
 
 const errorKinds: Record<string, string> = {
@@ -64,7 +65,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
       <PageHeader
         title={
           <span className="title-with-badges">
-            {endpointLabel(d)} <StatusBadge status={d.status} /> <DaysLeftBadge days={d.days_left} />
+            {endpointLabel(d)} <StatusBadge status={d.status} /> <DaysLeftBadge days={d.days_left} status={d.status} />
             {stale.length > 0 ? (
               <Badge tone="warning" title="A newer certificate for this name is served elsewhere">
                 Stale certificate
@@ -72,7 +73,16 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
             ) : null}
           </span>
         }
-        description={d.not_after ? `Earliest expiry in the chain: ${formatDateTime(d.not_after)}` : 'Not checked yet.'}
+        description={
+          d.not_after ? (
+            <>
+              Earliest expiry in the chain: {formatDateTime(d.not_after)}
+              {d.renewal_window ? <> · <span data-testid="renewal-window">{windowText(d.renewal_window)}</span></> : null}
+            </>
+          ) : (
+            'Not checked yet.'
+          )
+        }
         actions={
           canWrite ? (
             <>
@@ -82,6 +92,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
           ) : null
         }
       />
+      <ProblemList problems={d.problems} />
       {editing ? (
         <section className="card" aria-labelledby="edit-h">
           <h2 id="edit-h" className="section-title">Edit {endpointLabel(d)}</h2>
@@ -118,7 +129,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
             <div><dt>Last check</dt><dd>{d.last_checked_at ? `${formatDateTime(d.last_checked_at)} (${formatRelative(d.last_checked_at)})` : 'never'}</dd></div>
             <div><dt>Leaf SHA-256</dt><dd className="mono" title={d.sha256 ?? undefined}>{shortHash(d.sha256, 24)}</dd></div>
             <div><dt>Tags</dt><dd>{d.tags.length ? d.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="muted">none</span>}</dd></div>
-            <div><dt>Renew after</dt><dd>{d.renew_after_fraction != null ? `${Math.round(d.renew_after_fraction * 100)}% of the lifetime` : <span className="muted">policy default</span>}{d.analysis?.renew_by ? <span className="muted"> · by {formatDate(d.analysis.renew_by)}</span> : null}</dd></div>
+            <div><dt>Renew after</dt><dd>{d.renew_after_fraction != null ? `${Math.round(d.renew_after_fraction * 100)}% of the lifetime` : <span className="muted">policy default</span>}{d.urgent_at ? <span className="muted"> · urgent from {formatDate(d.urgent_at)}</span> : null}</dd></div>
             {d.renewal_info ? <RenewalWindowFact info={d.renewal_info} /> : null}
             <div><dt>Added</dt><dd>{formatDate(d.created_at)}</dd></div>
           </dl>

@@ -11,9 +11,21 @@ import { formatDate, formatRelative } from '@/lib/format';
 import { useDeleteDomains } from '../api/delete-domains';
 import { useDomains } from '../api/get-domains';
 import { exportUrl } from '../api/import-domains';
+import { ProblemList, windowText } from './renewal';
 import { endpointLabel, STATUSES, type AgentOption, type Domain, type DomainFilters } from '../types';
 
 const PER_PAGE = 50;
+
+// A status filter lists every domain with that problem.
+const statusFilterLabel: Record<(typeof STATUSES)[number], string> = {
+  pending: 'Pending',
+  ok: 'OK',
+  due: 'Renewal overdue',
+  expiring: 'Expiring',
+  expired: 'Expired',
+  invalid: 'Invalid',
+  unreachable: 'Unreachable',
+};
 
 const SORTS = [
   { value: 'days_left', label: 'Days left (soonest first)' },
@@ -87,7 +99,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
           <select id="f-status" className="input select" value={filters.status} onChange={(e) => update({ status: e.target.value })}>
             <option value="">All states</option>
             {STATUSES.map((s) => (
-              <option key={s} value={s}>{s[0]!.toUpperCase() + s.slice(1)}</option>
+              <option key={s} value={s}>{statusFilterLabel[s]}</option>
             ))}
           </select>
         </div>
@@ -219,8 +231,11 @@ function DomainRow({ d, agent, checked, onToggle }: { d: Domain; agent: string; 
         {d.protocol !== 'tls' ? <span className="chip">{d.protocol}</span> : null}
         {d.sni && d.sni !== d.host ? <div className="muted small">SNI {d.sni}</div> : null}
       </td>
-      <td><StatusBadge status={d.status} /></td>
-      <td><DaysLeftBadge days={d.days_left} /></td>
+      <td>
+        <StatusBadge status={d.status} />
+        <ProblemList problems={d.problems} />
+      </td>
+      <td title={windowText(d.renewal_window) ?? undefined}><DaysLeftBadge days={d.days_left} status={d.status} /></td>
       <td className="nowrap">{formatDate(d.not_after)}</td>
       <td className="muted">{agent}</td>
       <td className="muted nowrap" title={d.last_error || undefined}>{formatRelative(d.last_checked_at)}</td>

@@ -30,7 +30,8 @@ export function StatusCounts() {
   const c = q.data;
   const states: Tile[] = [
     { label: 'OK', value: c?.ok, tone: 'good', to: '/domains?status=ok' },
-    { label: 'Expiring', value: c?.expiring, tone: 'warning', to: '/domains?status=expiring' },
+    { label: 'Renewal overdue', value: c?.due, tone: 'warning', to: '/domains?status=due' },
+    { label: 'Expiring', value: c?.expiring, tone: 'high', to: '/domains?status=expiring' },
     { label: 'Expired', value: c?.expired, tone: 'critical', to: '/domains?status=expired' },
     { label: 'Invalid', value: c?.invalid, tone: 'critical', to: '/domains?status=invalid' },
     { label: 'Unreachable', value: c?.unreachable, tone: 'high', to: '/domains?status=unreachable' },

@@ -1,5 +1,6 @@
 import { formatDate } from '@/lib/format';
 import type { Analysis } from '../types';
+import { windowText } from './renewal';
 
 const trustLabel: Record<string, string> = {
   trusted: 'Trusted by public roots',
@@ -49,7 +50,8 @@ export function Verdicts({ analysis }: { analysis: Analysis }) {
     {
       label: 'Renewal',
       ok: a.renewal_overdue ? false : true,
-      text: a.renewal_overdue ? 'Overdue' : a.renew_by ? `Due by ${formatDate(a.renew_by)}` : 'On schedule',
+      text: a.renewal_overdue && a.renewal_window ? `Overdue since ${formatDate(a.renewal_window.end)}` : a.renewal_overdue ? 'Overdue' : 'On schedule',
+      detail: windowText(a.renewal_window) ?? undefined,
     },
   ];
   return (

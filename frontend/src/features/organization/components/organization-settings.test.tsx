@@ -106,10 +106,10 @@ describe('OrganizationSettings', () => {
     await user.type(fraction, '1.5');
     const threshold = screen.getByLabelText('Expiring threshold (days)');
     await user.clear(threshold);
-    await user.type(threshold, '0');
+    await user.type(threshold, '400');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(errorOf(fraction)).toMatch(/below, 1/);
-    expect(errorOf(threshold)).toBe('Whole days from 1 to 365');
+    expect(errorOf(threshold)).toBe('Whole days from 0 (none) to 365');
     expect(calls.filter((c) => c.method === 'PATCH')).toHaveLength(0);
   });
 

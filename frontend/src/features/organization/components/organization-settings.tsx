@@ -12,13 +12,14 @@ type PolicyKey = 'min_rsa_bits' | 'min_ec_bits' | 'max_validity_days' | 'renew_a
 /** One plain sentence per setting, shown to editors as a hint and to readers next to the value. */
 export const explain = {
   name: 'Shown in the dashboard next to your account.',
-  expiring_threshold_days: 'A certificate that expires within this many days is marked Expiring, and its days left turn amber.',
+  expiring_threshold_days:
+    'Optional floor: a certificate past its renewal window with this many days left or fewer is marked Expiring, whatever its lifetime. 0 leaves it to the lifetime (urgent in its last sixth).',
   min_rsa_bits: 'RSA keys shorter than this are flagged as weak crypto; 0 turns the check off.',
   min_ec_bits: 'Elliptic-curve keys smaller than this are flagged as weak crypto; 0 turns the check off.',
   allow_sha1: 'When off, certificates signed with SHA-1 are flagged as weak crypto.',
   max_validity_days: 'Leaf certificates issued for longer than this many days are flagged; 0 means no limit.',
   renew_after_fraction:
-    "Renewal is reported overdue once this share of a certificate's lifetime has passed (0.66 is two thirds); 0 turns it off. A domain can set its own.",
+    "Renewal is expected once this share of a certificate's lifetime has passed (0.66 is two thirds); 0 follows the lifetime, as ACME clients do: half under 10 days, else two thirds. A domain can set its own.",
 } as const;
 
 const labels = {
@@ -63,7 +64,7 @@ function valuesOf(o: Organization): Values {
 
 // The server's ranges, checked here first so that most mistakes need no round trip.
 const ranges: Record<NumberKey, { min: number; max: number; message: string }> = {
-  expiring_threshold_days: { min: 1, max: 365, message: 'Whole days from 1 to 365' },
+  expiring_threshold_days: { min: 0, max: 365, message: 'Whole days from 0 (none) to 365' },
   min_rsa_bits: { min: 0, max: 16384, message: 'A whole number from 0 (no minimum) to 16384' },
   min_ec_bits: { min: 0, max: 521, message: 'A whole number from 0 (no minimum) to 521' },
   max_validity_days: { min: 0, max: 3650, message: 'Whole days from 0 (no limit) to 3650' },
@@ -98,7 +99,7 @@ function toPatch(v: Values, initial: Values): { patch: OrganizationPatch; errors
   const rawFraction = v.renew_after_fraction.trim().replace(',', '.');
   const f = Number(rawFraction);
   if (rawFraction === '' || !Number.isFinite(f) || f < 0 || f >= 1) {
-    errors['policy.renew_after_fraction'] = 'A fraction from 0 (off) up to, but below, 1, e.g. 0.66';
+    errors['policy.renew_after_fraction'] = 'A fraction from 0 (by lifetime) up to, but below, 1, e.g. 0.66';
   } else if (rawFraction !== initial.renew_after_fraction) {
     policy.renew_after_fraction = f;
   }
@@ -266,7 +267,7 @@ export function OrganizationView({ organization: o }: { organization: Organizati
         <h2 id="org-general-h" className="section-title">General</h2>
         <dl className="facts facts-wide">
           <Fact label={labels.name} value={o.name} hint={explain.name} />
-          <Fact label={labels.expiring_threshold_days} value={`${o.expiring_threshold_days} days`} hint={explain.expiring_threshold_days} />
+          <Fact label={labels.expiring_threshold_days} value={o.expiring_threshold_days > 0 ? `${o.expiring_threshold_days} days` : 'none (by lifetime)'} hint={explain.expiring_threshold_days} />
         </dl>
       </section>
       <section className="card" aria-labelledby="org-policy-h">
@@ -278,7 +279,7 @@ export function OrganizationView({ organization: o }: { organization: Organizati
           <Fact label={labels.max_validity_days} value={p.max_validity_days === 0 ? 'no limit' : `${p.max_validity_days} days`} hint={explain.max_validity_days} />
           <Fact
             label={labels.renew_after_fraction}
-            value={p.renew_after_fraction > 0 && p.renew_after_fraction < 1 ? formatFraction(p.renew_after_fraction) : 'off'}
+            value={p.renew_after_fraction > 0 && p.renew_after_fraction < 1 ? formatFraction(p.renew_after_fraction) : 'by lifetime'}
             hint={explain.renew_after_fraction}
           />
           <Fact label={labels.allow_sha1} value={p.allow_sha1 ? 'yes' : 'no'} hint={explain.allow_sha1} />
