@@ -25,9 +25,6 @@ type Ingester struct {
 	// every few hours, and signature checks are most of the cost of judging.
 	trust *certs.Cache
 	pools orgPools
-	// Renewal, when set, is the one place the CA's suggested renewal
-	// windows come from; without it every window is an estimate.
-	Renewal RenewalWindows
 	// Stored, when set, hears of every organization that got new results
 	// (alert evaluation runs right after an ingest).
 	Stored func(orgID string)
@@ -88,6 +85,9 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 	rs := store.ResultSet{BatchID: req.BatchID}
 	if src.AgentID != nil {
 		rs.AgentID = *src.AgentID
+	}
+	if err := j.loadWindows(req.Results); err != nil {
+		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
 	refused := []wire.Rejection{}
 	for i, r := range req.Results {

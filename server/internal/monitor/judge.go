@@ -10,14 +10,8 @@ import (
 	"certinel.dev/server/internal/certs"
 	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
+	"certinel.dev/shared/wire"
 )
-
-// RenewalWindows supplies the renewal window a certificate's CA suggests
-// (ACME Renewal Information). It answers nil when the CA suggests none,
-// or none is known yet: the window is then estimated from the lifetime.
-type RenewalWindows interface {
-	Window(ctx context.Context, orgID string, leaf *certs.Cert) *lifecycle.Window
-}
 
 // judge holds what judging one batch of an organization needs, loaded once
 // per batch: the CA pools, the policy, and the parsed certificates.
@@ -32,7 +26,10 @@ type judge struct {
 	trust    *certs.Cache
 	known    map[string]*certs.Cert
 	now      func() time.Time
-	windows  RenewalWindows // nil: estimates only
+	// windows are the renewal windows the CAs suggested for the batch's
+	// leaves (ACME Renewal Information, as the ari job stored them); a
+	// leaf without one has its window estimated from its lifetime.
+	windows map[string]lifecycle.Window
 }
 
 func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) {
@@ -52,7 +49,36 @@ func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) 
 	}
 	policy.ExpiringDays = org.ExpiringThresholdDays
 	return &judge{ctx: ctx, store: in.store, orgID: orgID, roots: in.roots, orgRoots: orgRoots, policy: policy,
-		cache: make(certCache), trust: in.trust, known: make(map[string]*certs.Cert), now: in.store.Now, windows: in.Renewal}, nil
+		cache: make(certCache), trust: in.trust, known: make(map[string]*certs.Cert), now: in.store.Now}, nil
+}
+
+// loadWindows reads the CA-suggested windows of the batch's leaves in one
+// query per thousand, rather than one per result. A chain that does not
+// parse is refused later, with its reason.
+func (j *judge) loadWindows(results []wire.Result) error {
+	var leaves []string
+	for _, r := range results {
+		if len(r.Chain) == 0 {
+			continue
+		}
+		if c, err := j.cache.peek(r.Chain[0]); err == nil {
+			leaves = append(leaves, c.row.SHA256)
+		}
+	}
+	if len(leaves) == 0 {
+		return nil
+	}
+	found, err := j.store.RenewalWindows(j.ctx, j.orgID, leaves)
+	if err != nil {
+		return err
+	}
+	j.windows = make(map[string]lifecycle.Window, len(found))
+	for sha, ri := range found {
+		if ri.WindowStart != nil && ri.WindowEnd != nil {
+			j.windows[sha] = lifecycle.Window{Start: *ri.WindowStart, End: *ri.WindowEnd, Source: lifecycle.SourceARI}
+		}
+	}
+	return nil
 }
 
 // knownBySKI answers certs.Input.Known from the organization's inventory,
@@ -77,8 +103,8 @@ func (j *judge) verdict(chain []*certs.Cert, d store.Domain, tlsVersion string) 
 		p.RenewAfterFraction = *d.RenewAfterFraction
 	}
 	var window *lifecycle.Window
-	if j.windows != nil {
-		window = j.windows.Window(j.ctx, j.orgID, chain[0])
+	if w, ok := j.windows[chain[0].Facts.SHA256]; ok {
+		window = &w
 	}
 	v := certs.Judge(certs.Input{
 		Chain: chain, Host: d.Host, SNI: d.SNI, Now: j.now(), Roots: j.roots, OrgRoots: j.orgRoots,
