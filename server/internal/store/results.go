@@ -238,7 +238,11 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 	if err := recordChanges(tx, orgID, latest); err != nil {
 		return err
 	}
-	if err := markDue(tx, orgID, slices.Collect(maps.Keys(latest)), now); err != nil {
+	checked := slices.Collect(maps.Keys(latest))
+	if err := markDue(tx, orgID, checked, now); err != nil {
+		return err
+	}
+	if err := completeCheckRequests(tx, orgID, checked, now); err != nil {
 		return err
 	}
 	return saveStatesCounted(tx, orgID, latest)
@@ -348,7 +352,7 @@ func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
 	if err := tx.Clauses(upsert).CreateInBatches(states, observationBatch).Error; err != nil {
 		return fmt.Errorf("domain states: %w", err)
 	}
-	return copyListColumns(tx, latest)
+	return copyListColumns(tx, slices.Collect(maps.Keys(latest)))
 }
 
 // OrgCertificate records that an organization has seen a certificate. It
