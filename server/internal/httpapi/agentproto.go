@@ -31,11 +31,7 @@ const (
 func (h *handler) agentTargets(c echo.Context) error {
 	a := agentOf(c).Agent
 	ctx := c.Request().Context()
-	version := strings.TrimPrefix(c.Request().UserAgent(), wire.UserAgentPrefix)
-	if version == c.Request().UserAgent() {
-		version = ""
-	}
-	if err := h.store.TouchAgent(ctx, a.OrganizationID, a.ID, version, c.RealIP()); err != nil {
+	if err := h.store.TouchAgent(ctx, a.OrganizationID, a.ID, agentVersion(c.Request()), c.RealIP()); err != nil {
 		return err
 	}
 	if err := h.recordParked(c, a); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"certinel.dev/server/internal/auth"
 	"certinel.dev/server/internal/store"
+	"certinel.dev/shared/wire"
 )
 
 // Agent statuses.
@@ -110,18 +111,48 @@ func (h *handler) getAgent(c echo.Context) error {
 	return c.JSON(http.StatusOK, h.toAgentJSON(a))
 }
 
+// agentPatch changes an agent's name or how often it runs its full cycle.
+type agentPatch struct {
+	Name            *string `json:"name"`
+	IntervalSeconds *int    `json:"interval_seconds"`
+}
+
+// Bounds of an agent's interval: a fleet polling every few minutes would
+// load the server for nothing now that changes reach agents at once.
+const (
+	minAgentInterval = 5 * 60
+	maxAgentInterval = 7 * 24 * 3600
+)
+
 func (h *handler) updateAgent(c echo.Context) error {
-	var req agentRequest
+	var req agentPatch
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	name, err := agentName(req.Name)
+	var ch store.AgentChange
+	if req.Name != nil {
+		name, err := agentName(*req.Name)
+		if err != nil {
+			return err
+		}
+		ch.Name = &name
+	}
+	if iv := req.IntervalSeconds; iv != nil {
+		if *iv < minAgentInterval || *iv > maxAgentInterval {
+			return invalid([]fieldError{{"interval_seconds", "must be 300 to 604800 seconds"}})
+		}
+		ch.IntervalSeconds = iv
+	}
+	ctx := c.Request().Context()
+	orgID := principalOf(c).OrgID
+	a, err := h.store.UpdateAgent(ctx, orgID, c.Param("id"), ch)
 	if err != nil {
 		return err
 	}
-	a, err := h.store.RenameAgent(c.Request().Context(), principalOf(c).OrgID, c.Param("id"), name)
-	if err != nil {
-		return err
+	if ch.IntervalSeconds != nil {
+		if err := h.commands.Send(ctx, orgID, a.ID, wire.CommandSettings, wire.CommandArgs{IntervalSeconds: a.IntervalSeconds}); err != nil {
+			h.log.Warn("could not tell the agent its settings changed", "agent", a.ID, "err", err)
+		}
 	}
 	return c.JSON(http.StatusOK, h.toAgentJSON(a))
 }

@@ -39,8 +39,8 @@ type Agent struct {
 	Platform     string
 	SpoolBatches int
 	LastCycle    string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 	// Targets counts the domains assigned to the agent (read-only).
 	Targets int `gorm:"->;-:migration"`
 }
@@ -92,15 +92,28 @@ func (s *Store) GetAgent(ctx context.Context, orgID, id string) (Agent, error) {
 	return a, nil
 }
 
-// RenameAgent changes an agent's name.
-func (s *Store) RenameAgent(ctx context.Context, orgID, id, name string) (Agent, error) {
-	err := s.change(ctx, orgID, "agent.rename", "agent", map[string]string{"name": name}, func(tx *gorm.DB) (string, error) {
-		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).
-			Updates(map[string]any{"name": name, "updated_at": s.now()})
+// AgentChange is a change to an agent's settings; nil fields stay.
+type AgentChange struct {
+	Name            *string
+	IntervalSeconds *int
+}
+
+// UpdateAgent changes an agent's name or interval.
+func (s *Store) UpdateAgent(ctx context.Context, orgID, id string, ch AgentChange) (Agent, error) {
+	set := map[string]any{"updated_at": s.now()}
+	details := map[string]any{}
+	if ch.Name != nil {
+		set["name"], details["name"] = *ch.Name, *ch.Name
+	}
+	if ch.IntervalSeconds != nil {
+		set["interval_seconds"], details["interval_seconds"] = *ch.IntervalSeconds, *ch.IntervalSeconds
+	}
+	err := s.change(ctx, orgID, "agent.update", "agent", details, func(tx *gorm.DB) (string, error) {
+		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).Updates(set)
 		return id, affected(res)
 	})
 	if err != nil {
-		return Agent{}, fmt.Errorf("store: rename agent %s: %w", id, err)
+		return Agent{}, fmt.Errorf("store: update agent %s: %w", id, err)
 	}
 	return s.GetAgent(ctx, orgID, id)
 }

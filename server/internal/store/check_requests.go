@@ -28,6 +28,9 @@ type CheckRequestDomain struct {
 	DomainID       string
 	OrganizationID string
 	CompletedAt    *time.Time
+	// Status and CheckedAt are the domain's now (read-only).
+	Status    string     `gorm:"->;-:migration"`
+	CheckedAt *time.Time `gorm:"->;-:migration"`
 }
 
 // Done tells whether every domain of the request got its result.
@@ -71,14 +74,21 @@ func (s *Store) CreateCheckRequest(ctx context.Context, orgID string, domainIDs 
 }
 
 // GetCheckRequest returns a check request of the organization with the
-// state of each of its domains.
-func (s *Store) GetCheckRequest(ctx context.Context, orgID, id string) (CheckRequest, error) {
+// state of each of its domains; expiringDays is the organization's
+// threshold, which statuses depend on.
+func (s *Store) GetCheckRequest(ctx context.Context, orgID, id string, expiringDays int) (CheckRequest, error) {
 	var req CheckRequest
 	db := s.db.WithContext(ctx)
 	if err := db.Where("organization_id = ? AND id = ?", orgID, id).Take(&req).Error; err != nil {
 		return CheckRequest{}, fmt.Errorf("store: check request %s: %w", id, notFound(err))
 	}
-	if err := db.Where("request_id = ? AND organization_id = ?", id, orgID).Order("domain_id").Find(&req.Domains).Error; err != nil {
+	now := s.now()
+	err := db.Table("check_request_domains").
+		Select("check_request_domains.*, domains.state_checked_at AS checked_at, "+statusSQL+" AS status", now, now.Add(time.Duration(expiringDays)*24*time.Hour)).
+		Joins("JOIN domains ON domains.id = check_request_domains.domain_id").
+		Where("check_request_domains.request_id = ? AND check_request_domains.organization_id = ?", id, orgID).
+		Order("check_request_domains.domain_id").Scan(&req.Domains).Error
+	if err != nil {
 		return CheckRequest{}, fmt.Errorf("store: check request %s: %w", id, err)
 	}
 	return req, nil
