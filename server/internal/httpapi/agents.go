@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -39,6 +40,12 @@ type agentJSON struct {
 	ParkedBatches  int        `json:"parked_batches"`
 	ParkedOldestAt *time.Time `json:"parked_oldest_at"`
 	CreatedAt      time.Time  `json:"created_at"`
+	// Channel is the state of the agent's control channel; Platform,
+	// SpoolBatches and LastCycle are what it reported on its latest poll.
+	Channel      controlChannelJSON      `json:"channel"`
+	Platform     string           `json:"platform"`
+	SpoolBatches int              `json:"spool_batches"`
+	LastCycle    *json.RawMessage `json:"last_cycle"`
 	// Token is the agent token, present only in the creation answer.
 	Token string `json:"token,omitempty"`
 }
@@ -55,10 +62,28 @@ func agentStatus(a store.Agent, now time.Time) string {
 	return agentOffline
 }
 
+// controlChannelJSON: connected while the agent polled within store.ChannelGap;
+// since is when the current (or last) connection began, last_heartbeat its
+// latest poll.
+type controlChannelJSON struct {
+	Connected     bool       `json:"connected"`
+	Since         *time.Time `json:"since"`
+	LastHeartbeat *time.Time `json:"last_heartbeat"`
+}
+
 func (h *handler) toAgentJSON(a store.Agent) agentJSON {
-	return agentJSON{ID: a.ID, Name: a.Name, Status: agentStatus(a, h.store.Now()), LastSeenAt: a.LastSeenAt,
+	now := h.store.Now()
+	out := agentJSON{ID: a.ID, Name: a.Name, Status: agentStatus(a, now), LastSeenAt: a.LastSeenAt,
 		Version: a.Version, IntervalSeconds: a.IntervalSeconds, Targets: a.Targets, Prefix: a.Prefix,
-		ParkedBatches: a.ParkedBatches, ParkedOldestAt: a.ParkedOldestAt, CreatedAt: a.CreatedAt}
+		ParkedBatches: a.ParkedBatches, ParkedOldestAt: a.ParkedOldestAt, CreatedAt: a.CreatedAt,
+		Channel: controlChannelJSON{Since: a.ChannelSince, LastHeartbeat: a.ChannelSeenAt,
+			Connected: a.ChannelSeenAt != nil && now.Sub(*a.ChannelSeenAt) <= store.ChannelGap},
+		Platform: a.Platform, SpoolBatches: a.SpoolBatches}
+	if a.LastCycle != "" {
+		raw := json.RawMessage(a.LastCycle)
+		out.LastCycle = &raw
+	}
+	return out
 }
 
 func agentName(raw string) (string, error) {

@@ -20,6 +20,7 @@ import (
 const (
 	defaultPollWait = 25 * time.Second
 	maxAcks         = 200
+	maxPollBody     = 64 << 10
 )
 
 // errChannelsFull turns an agent away when this replica holds as many polls
@@ -35,7 +36,7 @@ func errChannelsFull() error {
 // answers as soon as commands wait for the agent, or empty after the wait.
 func (h *handler) agentChannel(c echo.Context) error {
 	var req wire.ChannelRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := decodeAgentJSON(c, maxPollBody, &req); err != nil {
 		return err
 	}
 	if len(req.Ack) > maxAcks {
