@@ -42,10 +42,10 @@ type agentJSON struct {
 	CreatedAt      time.Time  `json:"created_at"`
 	// Channel is the state of the agent's control channel; Platform,
 	// SpoolBatches and LastCycle are what it reported on its latest poll.
-	Channel      controlChannelJSON      `json:"channel"`
-	Platform     string           `json:"platform"`
-	SpoolBatches int              `json:"spool_batches"`
-	LastCycle    *json.RawMessage `json:"last_cycle"`
+	Channel      controlChannelJSON `json:"channel"`
+	Platform     string             `json:"platform"`
+	SpoolBatches int                `json:"spool_batches"`
+	LastCycle    *json.RawMessage   `json:"last_cycle"`
 	// Token is the agent token, present only in the creation answer.
 	Token string `json:"token,omitempty"`
 }
