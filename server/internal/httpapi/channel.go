@@ -21,6 +21,7 @@ const (
 	defaultPollWait = 25 * time.Second
 	maxAcks         = 200
 	maxPollBody     = 64 << 10
+	channelPath     = "/api/v1/agent/channel"
 )
 
 // errChannelsFull turns an agent away when this replica holds as many polls
