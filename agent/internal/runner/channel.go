@@ -67,13 +67,16 @@ func (r *Runner) listen(ctx context.Context, ch Channel, work chan<- wire.Comman
 
 // backoff is the wait after the given number of failures in a row:
 // exponential with the upper half random, so agents cut off together do
-// not come back together; a server's Retry-After is honoured, spread too.
+// not come back together. A server's Retry-After is a floor, spread by up
+// to a quarter more.
 func (ch Channel) backoff(failures int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return retryAfter + rand.N(retryAfter/4+1)
+	}
 	d := ch.BackoffBase << min(failures-1, 20)
 	if d <= 0 || d > ch.BackoffMax {
 		d = ch.BackoffMax
 	}
-	d = max(d, retryAfter)
 	return d/2 + rand.N(d/2+1)
 }
 

@@ -6,7 +6,7 @@ import (
 )
 
 // TestChannelBackoff: the wait after failures grows, stays within its cap,
-// is spread over its upper half, and honours a longer Retry-After.
+// is spread over its upper half, and waits at least a server's Retry-After.
 func TestChannelBackoff(t *testing.T) {
 	ch := Channel{BackoffBase: time.Second, BackoffMax: 30 * time.Second}
 	cases := []struct {
@@ -17,7 +17,7 @@ func TestChannelBackoff(t *testing.T) {
 		{1, 0, 500 * time.Millisecond, time.Second},
 		{3, 0, 2 * time.Second, 4 * time.Second},
 		{40, 0, 15 * time.Second, 30 * time.Second},
-		{1, 50 * time.Second, 25 * time.Second, 50 * time.Second},
+		{1, 40 * time.Second, 40 * time.Second, 50 * time.Second},
 	}
 	for _, c := range cases {
 		for range 100 {
