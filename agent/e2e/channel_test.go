@@ -21,15 +21,7 @@ const (
 // at the next four-hourly cycle, and "check now" comes back within seconds.
 func TestControlChannel(t *testing.T) {
 	srv := newServer(t, "sqlite")
-	u := signup(t, srv.url)
-	ca := newPKI(t)
-	u.uploadCABundle("E2E private CA", ca.rootPEM)
-	cred := u.createAgent("channel-agent")
-	daemon := install(t, cred).start(srv.url, "run")
-	t.Cleanup(func() { daemon.stop(5 * time.Second) })
-	waitConnected(t, u, cred.agentID)
-
-	id := u.addTLSDomain(serveTLS(t, "127.0.0.1:0", ca.leaf(t, net.IPv4(127, 0, 0, 1), 90)), cred.agentID)
+	u, cred, id := connectedAgentWithNewDomain(t, srv.url, srv.url)
 	waitStatus(t, u, id, "ok", newDomainDeadline, "the first result of a domain added to a connected agent")
 
 	u.checkNow(id, checkNowDeadline)
@@ -73,17 +65,24 @@ func TestCheckNowAcrossReplicas(t *testing.T) {
 	dbURL := postgresSchema(t)
 	first := newReplica(t, dbURL)
 	second := newReplica(t, dbURL)
-	u := signup(t, second.url)
-	ca := newPKI(t)
-	u.uploadCABundle("E2E private CA", ca.rootPEM)
-	cred := u.createAgent("replica-agent")
-	daemon := install(t, cred).start(first.url, "run")
-	t.Cleanup(func() { daemon.stop(5 * time.Second) })
-	waitConnected(t, u, cred.agentID)
-
-	id := u.addTLSDomain(serveTLS(t, "127.0.0.1:0", ca.leaf(t, net.IPv4(127, 0, 0, 1), 90)), cred.agentID)
+	u, _, id := connectedAgentWithNewDomain(t, second.url, first.url)
 	waitStatus(t, u, id, "ok", newDomainDeadline, "the first result of a domain added on the other replica")
 	u.checkNow(id, checkNowDeadline)
+}
+
+// connectedAgentWithNewDomain signs up on userURL, starts an agent daemon
+// against agentURL, waits for its channel, and then adds a domain (a TLS
+// listener whose CA the organization trusts) to it.
+func connectedAgentWithNewDomain(t *testing.T, userURL, agentURL string) (*user, credentials, string) {
+	t.Helper()
+	u := signup(t, userURL)
+	ca := newPKI(t)
+	u.uploadCABundle("E2E private CA", ca.rootPEM)
+	cred := u.createAgent("channel-agent")
+	daemon := install(t, cred).start(agentURL, "run")
+	t.Cleanup(func() { daemon.stop(5 * time.Second) })
+	waitConnected(t, u, cred.agentID)
+	return u, cred, u.addTLSDomain(serveTLS(t, "127.0.0.1:0", ca.leaf(t, net.IPv4(127, 0, 0, 1), 90)), cred.agentID)
 }
 
 // addTLSDomain assigns a direct-TLS listener to the agent.

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -73,9 +74,7 @@ func (h *handler) checkDomains(c echo.Context) error {
 	return h.checkNow(c, req.IDs)
 }
 
-// checkNow records a check request and dispatches it: a check command to
-// each agent concerned, and a background run for the server-checked
-// domains. It answers 202 with the request, which GET /check-requests/:id
+// checkNow records a check request and dispatches it. It answers 202 with the request, which GET /check-requests/:id
 // follows.
 func (h *handler) checkNow(c echo.Context, ids []string) error {
 	ctx := c.Request().Context()
@@ -84,21 +83,9 @@ func (h *handler) checkNow(c echo.Context, ids []string) error {
 	if err != nil {
 		return err
 	}
-	byAgent := map[string][]string{}
-	var own []store.Domain
-	for _, d := range domains {
-		if d.AgentID == nil {
-			own = append(own, d)
-			continue
-		}
-		byAgent[*d.AgentID] = append(byAgent[*d.AgentID], d.ID)
+	if err := h.dispatch(ctx, orgID, wire.CommandCheck, domains); err != nil {
+		return err
 	}
-	for agentID, targets := range byAgent {
-		if err := h.commands.Send(ctx, orgID, agentID, wire.CommandCheck, wire.CommandArgs{TargetIDs: targets}); err != nil {
-			return err
-		}
-	}
-	h.checkOnServer(ctx, own)
 	return h.respondCheckRequest(c, http.StatusAccepted, req.ID)
 }
 
@@ -174,10 +161,17 @@ func (h *handler) checkRequest(c echo.Context, id string) (checkRequestJSON, err
 	return toCheckRequestJSON(r), nil
 }
 
-// targetsChanged has new or changed domains checked now: their agents are
-// told (a failure only costs the wait for the agent's schedule), and the
-// server checks its own.
+// targetsChanged has new or changed domains checked now; a failure only
+// costs the wait for the agent's schedule.
 func (h *handler) targetsChanged(ctx context.Context, orgID string, ds []store.Domain) {
+	if err := h.dispatch(ctx, orgID, wire.CommandTargetsChanged, ds); err != nil {
+		h.log.Warn("could not tell an agent its targets changed", "err", err)
+	}
+}
+
+// dispatch has domains checked now: a command of the given kind to each
+// agent concerned, and a background check on the server for the others.
+func (h *handler) dispatch(ctx context.Context, orgID, kind string, ds []store.Domain) error {
 	byAgent := map[string][]string{}
 	var own []store.Domain
 	for _, d := range ds {
@@ -187,10 +181,10 @@ func (h *handler) targetsChanged(ctx context.Context, orgID string, ds []store.D
 		}
 		byAgent[*d.AgentID] = append(byAgent[*d.AgentID], d.ID)
 	}
+	var errs []error
 	for agentID, ids := range byAgent {
-		if err := h.commands.Send(ctx, orgID, agentID, wire.CommandTargetsChanged, wire.CommandArgs{TargetIDs: ids}); err != nil {
-			h.log.Warn("could not tell the agent its targets changed", "agent", agentID, "err", err)
-		}
+		errs = append(errs, h.commands.Send(ctx, orgID, agentID, kind, wire.CommandArgs{TargetIDs: ids}))
 	}
 	h.checkOnServer(ctx, own)
+	return errors.Join(errs...)
 }

@@ -95,14 +95,11 @@ function AgentRow({ a, onDelete }: { a: Agent; onDelete: () => void }) {
             {renameError ? <p id={`rename-err-${a.id}`} className="field-error" role="alert">{renameError}</p> : null}
           </form>
         ) : (
-          <>
-            <strong>{a.name}</strong>
-            <AgentReport agent={a} />
-          </>
+          <strong>{a.name}</strong>
         )}
       </td>
       <td><StatusBadge status={a.status} /></td>
-      <td><ChannelBadge agent={a} /></td>
+      <td><ChannelBadge agent={a} /><AgentReport agent={a} /></td>
       <td className="mono">{a.version || <span className="muted">—</span>}</td>
       <td className="nowrap" title={formatDateTime(a.last_seen_at)}>{formatRelative(a.last_seen_at)}</td>
       <td className="num">{a.targets}</td>
