@@ -132,7 +132,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Retention, err = loadRetention(get); err != nil {
 		return Config{}, err
 	}
-	channels := get("CERTINEL_AGENT_CHANNELS", "10000")
+	channels := get("CERTINEL_AGENT_CHANNELS", "5000")
 	if c.AgentChannels, err = strconv.Atoi(channels); err != nil || c.AgentChannels < 0 || c.AgentChannels > 1_000_000 {
 		return Config{}, fmt.Errorf("CERTINEL_AGENT_CHANNELS: want a number of channels 0-1000000, got %q", channels)
 	}
