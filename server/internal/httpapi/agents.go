@@ -71,13 +71,19 @@ type controlChannelJSON struct {
 	LastHeartbeat *time.Time `json:"last_heartbeat"`
 }
 
+// channelConnected: the agent polled its control channel within the gap
+// between two polls of one connection.
+func channelConnected(a store.Agent, now time.Time) bool {
+	return a.ChannelSeenAt != nil && now.Sub(*a.ChannelSeenAt) <= store.ChannelGap
+}
+
 func (h *handler) toAgentJSON(a store.Agent) agentJSON {
 	now := h.store.Now()
 	out := agentJSON{ID: a.ID, Name: a.Name, Status: agentStatus(a, now), LastSeenAt: a.LastSeenAt,
 		Version: a.Version, IntervalSeconds: a.IntervalSeconds, Targets: a.Targets, Prefix: a.Prefix,
 		ParkedBatches: a.ParkedBatches, ParkedOldestAt: a.ParkedOldestAt, CreatedAt: a.CreatedAt,
 		Channel: controlChannelJSON{Since: a.ChannelSince, LastHeartbeat: a.ChannelSeenAt,
-			Connected: a.ChannelSeenAt != nil && now.Sub(*a.ChannelSeenAt) <= store.ChannelGap},
+			Connected: channelConnected(a, now)},
 		Platform: a.Platform, SpoolBatches: a.SpoolBatches}
 	if a.LastCycle != "" {
 		raw := json.RawMessage(a.LastCycle)

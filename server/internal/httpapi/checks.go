@@ -162,7 +162,9 @@ func (h *handler) checkRequest(c echo.Context, id string) (checkRequestJSON, err
 }
 
 // targetsChanged has new or changed domains checked now; a failure only
-// costs the wait for the agent's schedule.
+// costs the wait for the agent's schedule. Only agents whose channel is
+// open are told: one that is not connected checks every target when it
+// starts, and a command waiting for it would only check them again.
 func (h *handler) targetsChanged(ctx context.Context, orgID string, ds []store.Domain) {
 	if err := h.dispatch(ctx, orgID, wire.CommandTargetsChanged, ds); err != nil {
 		h.log.Warn("could not tell an agent its targets changed", "err", err)
@@ -183,8 +185,17 @@ func (h *handler) dispatch(ctx context.Context, orgID, kind string, ds []store.D
 	}
 	var errs []error
 	for agentID, ids := range byAgent {
+		if kind == wire.CommandTargetsChanged && !h.channelOpen(ctx, orgID, agentID) {
+			continue
+		}
 		errs = append(errs, h.commands.Send(ctx, orgID, agentID, kind, wire.CommandArgs{TargetIDs: ids}))
 	}
 	h.checkOnServer(ctx, own)
 	return errors.Join(errs...)
+}
+
+// channelOpen tells whether the agent polled its channel lately.
+func (h *handler) channelOpen(ctx context.Context, orgID, agentID string) bool {
+	a, err := h.store.GetAgent(ctx, orgID, agentID)
+	return err == nil && channelConnected(a, h.store.Now())
 }

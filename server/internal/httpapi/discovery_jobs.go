@@ -244,9 +244,13 @@ func (h *handler) runDiscoveryJob(c echo.Context) error {
 	return c.JSON(http.StatusAccepted, toDiscoveryJobJSON(j))
 }
 
-// runDiscovery has a new job run now; a failure only costs the wait for
-// the agent's next pull.
+// runDiscovery has a new job run now by its agent if connected (one that
+// is not sweeps new jobs after its next pull); a failure only costs that
+// wait.
 func (h *handler) runDiscovery(ctx context.Context, j store.DiscoveryJob) {
+	if !h.channelOpen(ctx, j.OrganizationID, j.AgentID) {
+		return
+	}
 	if err := h.sendRunDiscovery(ctx, j); err != nil {
 		h.log.Warn("could not tell the agent to run a discovery job", "agent", j.AgentID, "job", j.ID, "err", err)
 	}
