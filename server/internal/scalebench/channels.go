@@ -290,4 +290,3 @@ func (p *pollers) timeCommands(ctx context.Context, api *apiClient, n int) ([]ti
 	}
 	return out, nil
 }
-
