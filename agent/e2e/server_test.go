@@ -24,6 +24,17 @@ type server struct {
 // schema ("postgres") and starts it.
 func newServer(t *testing.T, database string) *server {
 	t.Helper()
+	databaseURL := ""
+	if database == "postgres" {
+		databaseURL = postgresSchema(t)
+	}
+	return newReplica(t, databaseURL)
+}
+
+// newReplica starts a server on the given PostgreSQL (SQLite when empty):
+// several replicas of one database make a cluster.
+func newReplica(t *testing.T, databaseURL string) *server {
+	t.Helper()
 	port := freePort(t)
 	url := "http://127.0.0.1:" + strconv.Itoa(port)
 	dir := t.TempDir()
@@ -33,8 +44,8 @@ func newServer(t *testing.T, database string) *server {
 		"CERTINEL_DATA_DIR=" + dir,
 		"CERTINEL_LOG_LEVEL=debug",
 	}
-	if database == "postgres" {
-		env = append(env, "DATABASE_URL="+postgresSchema(t))
+	if databaseURL != "" {
+		env = append(env, "DATABASE_URL="+databaseURL)
 	}
 	s := &server{t: t, url: url, env: env, dir: dir}
 	s.start()

@@ -296,6 +296,7 @@ async function scenario(label, server, browser) {
   let caBundle = false;
   let ca = null;
   let agentHeaders = null;
+  const chains = {};
   await check('the agent protocol accepts results for real certificates', async () => {
     const csrf = (await (await page.request.get(`${base}/api/v1/me`)).json()).csrf_token;
     const headers = { Authorization: `Bearer ${apiKey}`, 'X-Agent-Token': agentToken, 'User-Agent': 'certinel-agent/e2e-1.0' };
@@ -318,7 +319,7 @@ async function scenario(label, server, browser) {
     const now = new Date().toISOString();
     const ok = (key, days, issuedDaysAgo = 1) => ({
       target_id: ids[key], address: '10.0.0.1:443', observed_at: now, duration_ms: 42, tls_version: 'TLS 1.3',
-      cipher_suite: 'TLS_AES_128_GCM_SHA256', chain: [makeLeaf(ca, hosts[key], days, issuedDaysAgo).der, ca.der],
+      cipher_suite: 'TLS_AES_128_GCM_SHA256', chain: (chains[key] = [makeLeaf(ca, hosts[key], days, issuedDaysAgo).der, ca.der]),
     });
     const body = {
       batch_id: `e2e-${stamp}`, agent_version: 'e2e-1.0',
@@ -426,6 +427,36 @@ async function scenario(label, server, browser) {
     await shot(page, '09-domain-detail');
   });
 
+  await check('Check now on the domain page reaches the agent and shows its result without a reload', async () => {
+    await page.goto(`/domains/${ids.short}`);
+    await page.getByRole('button', { name: 'Check now' }).click();
+    // The test is the agent: its control channel hands it the check...
+    const poll = await fetch(`${base}/api/v1/agent/channel?wait=10`, {
+      method: 'POST', headers: { ...agentHeaders, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ack: [], status: { platform: 'linux/amd64', spool_batches: 0 } }),
+    });
+    equal(poll.status, 200, 'POST /agent/channel');
+    const { commands } = await poll.json();
+    const cmd = commands.find((c) => c.kind === 'check');
+    if (!cmd || !cmd.target_ids.includes(ids.short)) throw new Error(`commands ${JSON.stringify(commands)}`);
+    // ...and it pushes the same chain again, which the open page picks up.
+    const result = {
+      target_id: ids.short, address: '10.0.0.1:443', observed_at: new Date().toISOString(), duration_ms: 40, tls_version: 'TLS 1.3',
+      cipher_suite: 'TLS_AES_128_GCM_SHA256', chain: chains.short,
+    };
+    const r = await fetch(`${base}/api/v1/agent/results`, {
+      method: 'POST', headers: { ...agentHeaders, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ batch_id: `e2e-check-${stamp}`, agent_version: 'e2e-1.0', results: [result] }),
+    });
+    equal(r.status, 200, 'POST /agent/results');
+    await page.getByRole('status').getByText(new RegExp(`Checked at .*: ${shortStatus()}`, "i")).waitFor();
+    await fetch(`${base}/api/v1/agent/channel?wait=0`, {
+      method: 'POST', headers: { ...agentHeaders, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ack: commands.map((c) => c.id), status: { platform: 'linux/amd64', spool_batches: 0 } }),
+    });
+    await shot(page, '09b-check-now');
+  });
+
   await check('an unreachable domain shows its last error', async () => {
     await page.goto(`/domains/${ids.down}`);
     const notice = page.locator('.notice-error').filter({ hasText: 'Connection refused' });
@@ -453,6 +484,8 @@ async function scenario(label, server, browser) {
     await row.getByText('Online').waitFor();
     await row.getByText('e2e-1.0').waitFor();
     await row.getByRole('cell', { name: '4', exact: true }).waitFor();
+    await row.getByText(/^Live since/).waitFor();
+    await row.getByText('linux/amd64').waitFor();
     await row.getByRole('button', { name: 'Rename office-lan' }).click();
     await page.getByLabel('New name for office-lan').fill('office-lan-2');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -55,7 +55,7 @@ func agent(cmd string, args []string, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	if err := r.Run(ctx, runner.DefaultSchedule()); err != nil {
+	if err := r.Run(ctx, runner.DefaultSchedule(), runner.DefaultChannel()); err != nil {
 		log.Error("daemon stopped", "error", err)
 		return exitFailed
 	}

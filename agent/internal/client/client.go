@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"certinel.dev/shared/wire"
@@ -134,7 +135,11 @@ func (c *Client) attempt(ctx context.Context, method, path string, header http.H
 	if gzBody != nil {
 		body = bytes.NewReader(gzBody)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.opts.BaseURL.JoinPath(path).String(), body)
+	// JoinPath would escape a query as part of the path.
+	path, query, _ := strings.Cut(path, "?")
+	u := c.opts.BaseURL.JoinPath(path)
+	u.RawQuery = query
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
 		return -1, err
 	}

@@ -201,7 +201,7 @@ func (s *Server) injected(w http.ResponseWriter, r *http.Request) bool {
 		writeError(w, fail.status, "injected", "injected failure")
 		return true
 	}
-	if hold != nil && r.Method == http.MethodPost {
+	if hold != nil && r.Method == http.MethodPost && r.URL.Path == "/api/v1/agent/results" {
 		holding <- struct{}{}
 		select {
 		case <-hold:

@@ -59,6 +59,12 @@ type Runner struct {
 	// checkedIn tells whether the latest pull got an answer: only then is
 	// a server failing on a batch held against the batch (see strike).
 	checkedIn atomic.Bool
+	// lastCycle holds the counts of the latest full target cycle, reported
+	// on the control channel.
+	lastCycle atomic.Pointer[wire.CycleCounts]
+	// intervals carries an interval the server set through the control
+	// channel to the daemon's schedule.
+	intervals chan time.Duration
 }
 
 // New returns a runner; opts.BatchSize defaults to DefaultBatchSize.
@@ -66,7 +72,7 @@ func New(opts Options) *Runner {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
-	return &Runner{opts: opts, swept: loadSweepLog(opts.SweepLog)}
+	return &Runner{opts: opts, swept: loadSweepLog(opts.SweepLog), intervals: make(chan time.Duration, 1)}
 }
 
 // RunOnce does one target cycle, then runs every discovery job the pull
@@ -84,6 +90,8 @@ func (r *Runner) runTargets(ctx context.Context) (Summary, error) {
 	start := time.Now()
 	sum, err := r.cycle(ctx)
 	sum.Elapsed = time.Since(start)
+	r.lastCycle.Store(&wire.CycleCounts{FinishedAt: time.Now().UTC(), Targets: sum.Targets, OK: sum.OK, Failed: sum.Failed,
+		Pushed: sum.Pushed, Spooled: sum.Spooled, ElapsedMS: sum.Elapsed.Milliseconds()})
 	if err != nil {
 		r.opts.Logger.Error("run finished with errors", "run", sum, "error", err)
 	} else {

@@ -307,7 +307,7 @@ func TestDaemonRepeatsOnServerInterval(t *testing.T) {
 	e.fake.SetTargets(wire.TargetsResponse{IntervalSeconds: 1})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- e.runner.Run(ctx, Schedule{Jitter: 0.1}) }()
+	go func() { done <- e.runner.Run(ctx, Schedule{Jitter: 0.1}, DefaultChannel()) }()
 	deadline := time.Now().Add(20 * time.Second)
 	for e.fake.Pulls() < 3 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
@@ -373,7 +373,9 @@ func TestDaemonRetriesSoonerAfterFailure(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- e.runner.Run(ctx, Schedule{RetryInterval: 500 * time.Millisecond, Jitter: 0.1}) }()
+	go func() {
+		done <- e.runner.Run(ctx, Schedule{RetryInterval: 500 * time.Millisecond, Jitter: 0.1}, DefaultChannel())
+	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for e.fake.Pulls() < 1 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
+	"github.com/sourcegraph/conc"
+
+	"certinel.dev/shared/wire"
 )
 
 // Schedule shapes the daemon's timing.
@@ -35,9 +38,28 @@ func DefaultSchedule() Schedule {
 }
 
 // Run is the daemon: one cycle right away, then one every interval the
-// server returned, with jitter, never two at once. It returns when ctx ends,
-// after the cycle in progress (if any) has stopped.
-func (r *Runner) Run(ctx context.Context, s Schedule) error {
+// server returned, with jitter, never two at once; beside it, the control
+// channel brings on-demand work (check now, new targets, discovery now,
+// settings). It returns when ctx ends, after the work in progress (if any)
+// has stopped.
+func (r *Runner) Run(ctx context.Context, s Schedule, ch Channel) error {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg conc.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	work := make(chan wire.Command, commandQueue)
+	wg.Go(func() { r.listen(ctx, ch, work) })
+	wg.Go(func() { r.serve(ctx, work) })
+	return r.schedule(ctx, s)
+}
+
+// commandQueue bounds the commands received and not yet carried out; the
+// channel stops polling while it is full.
+const commandQueue = 256
+
+// schedule runs the target cycle and the discovery sweeps on their
+// schedules until ctx ends.
+func (r *Runner) schedule(ctx context.Context, s Schedule) error {
 	sched, err := gocron.NewScheduler()
 	if err != nil {
 		return fmt.Errorf("runner: scheduler: %w", err)
@@ -80,6 +102,11 @@ func (r *Runner) Run(ctx context.Context, s Schedule) error {
 				return fmt.Errorf("runner: stop scheduler: %w", err)
 			}
 			return nil
+		case d := <-r.intervals:
+			select {
+			case changed <- max(d, s.MinInterval):
+			default:
+			}
 		case d := <-changed:
 			// Replacing the job re-arms it from now, which is when the run
 			// that learnt the new interval finished.

@@ -19,6 +19,7 @@ import (
 	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/ari"
 	"certinel.dev/server/internal/config"
+	"certinel.dev/server/internal/control"
 	"certinel.dev/server/internal/httpapi"
 	"certinel.dev/server/internal/jobs"
 	"certinel.dev/server/internal/monitor"
@@ -84,6 +85,8 @@ func run() error {
 		BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/"), Recorded: worker.Wake,
 		Batch: 200, MaxBatches: 10, Concurrency: 8,
 	}
+	hub := control.NewHub(cfg.AgentChannels)
+	rejudger := monitor.NewRejudger(st, ingester, log)
 	e := httpapi.New(httpapi.Deps{
 		Store:          st,
 		Ingester:       ingester,
@@ -93,6 +96,10 @@ func run() error {
 		SecureCookies:  cfg.SecureCookies(),
 		TrustedProxies: cfg.TrustedProxies,
 		UI:             webui.Handler(),
+		Hub:            hub,
+		MaxPollWait:    maxPollWait,
+		Checker:        checker,
+		Rejudger:       rejudger,
 	})
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
@@ -102,6 +109,8 @@ func run() error {
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
+	// Held polls answer at once on shutdown instead of holding it up.
+	srv.RegisterOnShutdown(hub.Close)
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
@@ -113,7 +122,7 @@ func run() error {
 		{Name: "alert-evaluation", Every: time.Minute, Run: evaluator.Run},
 		{Name: "renewal-info", Every: 10 * time.Minute, Run: renewals.Run},
 		{Name: "retention", Every: time.Hour, Run: jobs.Retention(st, retention(cfg.Retention), log)},
-	}, evaluator.Loop, worker.Loop)
+	}, evaluator.Loop, worker.Loop, rejudger.Loop, listener(cfg, hub, log))
 	if err != nil {
 		_ = ln.Close()
 		return err
@@ -138,6 +147,20 @@ func run() error {
 func retention(r config.Retention) store.Retention {
 	return store.Retention{Samples: r.Samples, Audit: r.Audit, Deliveries: r.Deliveries,
 		ResultBatches: monitor.MaxResultAge + 24*time.Hour}
+}
+
+// maxPollWait caps how long an agent's poll is held: under the server's
+// write timeout and the agent's wait for an answer.
+const maxPollWait = 50 * time.Second
+
+// listener is the loop that hears of commands stored on other replicas;
+// SQLite is a single node, where commands wake polls in process.
+func listener(cfg config.Config, hub *control.Hub, log *slog.Logger) func(context.Context) {
+	return func(ctx context.Context) {
+		if cfg.DatabaseURL != "" {
+			control.Listen(ctx, cfg.DatabaseURL, hub, log)
+		}
+	}
 }
 
 // shutdownTimeout bounds each step of shutdown.

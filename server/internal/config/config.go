@@ -34,6 +34,10 @@ type Config struct {
 	// set, and main falls back to KeyFile (see its secretkeys.go).
 	SecretKeys *secret.Keyring
 	Retention  Retention
+	// AgentChannels bounds the agents' control channels one replica holds
+	// open (CERTINEL_AGENT_CHANNELS); beyond, agents are told to come back
+	// later and run on their schedule meanwhile.
+	AgentChannels int
 }
 
 // Retention is how long old records are kept before the retention job
@@ -127,6 +131,10 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.Retention, err = loadRetention(get); err != nil {
 		return Config{}, err
+	}
+	channels := get("CERTINEL_AGENT_CHANNELS", "5000")
+	if c.AgentChannels, err = strconv.Atoi(channels); err != nil || c.AgentChannels < 0 || c.AgentChannels > 1_000_000 {
+		return Config{}, fmt.Errorf("CERTINEL_AGENT_CHANNELS: want a number of channels 0-1000000, got %q", channels)
 	}
 	if c.SecretKeys, err = loadKeys(getenv("CERTINEL_SECRET_KEY"), get("CERTINEL_SECRET_KEY_FILE", "")); err != nil {
 		return Config{}, err

@@ -66,6 +66,7 @@ func TestLoad(t *testing.T) {
 		"CERTINEL_RETENTION_DAYS":          {"CERTINEL_RETENTION_DAYS", "0"},
 		"CERTINEL_AUDIT_RETENTION_DAYS":    {"CERTINEL_AUDIT_RETENTION_DAYS", "a year"},
 		"CERTINEL_DELIVERY_RETENTION_DAYS": {"CERTINEL_DELIVERY_RETENTION_DAYS", "36501"},
+		"CERTINEL_AGENT_CHANNELS":          {"CERTINEL_AGENT_CHANNELS", "lots"},
 	}
 	for name, kv := range bad {
 		_, err := Load(env(kv...))

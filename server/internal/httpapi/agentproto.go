@@ -31,11 +31,7 @@ const (
 func (h *handler) agentTargets(c echo.Context) error {
 	a := agentOf(c).Agent
 	ctx := c.Request().Context()
-	version := strings.TrimPrefix(c.Request().UserAgent(), wire.UserAgentPrefix)
-	if version == c.Request().UserAgent() {
-		version = ""
-	}
-	if err := h.store.TouchAgent(ctx, a.OrganizationID, a.ID, version, c.RealIP()); err != nil {
+	if err := h.store.TouchAgent(ctx, a.OrganizationID, a.ID, agentVersion(c.Request()), c.RealIP()); err != nil {
 		return err
 	}
 	if err := h.recordParked(c, a); err != nil {
@@ -83,21 +79,8 @@ func (h *handler) agentResults(c echo.Context) error {
 		return err
 	}
 	defer h.ingestGate.leave()
-	body := io.Reader(http.MaxBytesReader(c.Response(), c.Request().Body, maxResultsJSON))
-	switch enc := strings.ToLower(c.Request().Header.Get(echo.HeaderContentEncoding)); enc {
-	case "", "identity":
-	case "gzip":
-		zr, err := gzip.NewReader(body)
-		if err != nil {
-			return badRequest("", "body is not valid gzip")
-		}
-		defer zr.Close()
-		body = &limitedReader{r: zr, n: maxResultsJSON}
-	default:
-		return &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Content-Encoding must be gzip or none"}
-	}
 	var req wire.ResultsRequest
-	if err := decodeJSONFrom(c, body, &req); err != nil {
+	if err := decodeAgentJSON(c, maxResultsJSON, &req); err != nil {
 		return err
 	}
 	switch {
@@ -126,6 +109,25 @@ func (h *handler) agentResults(c echo.Context) error {
 	return c.JSON(http.StatusOK, resp)
 }
 
+// decodeAgentJSON decodes an agent's JSON body, gzip-compressed or not, of
+// at most limit bytes once decompressed.
+func decodeAgentJSON(c echo.Context, limit int64, v any) error {
+	body := io.Reader(http.MaxBytesReader(c.Response(), c.Request().Body, limit))
+	switch enc := strings.ToLower(c.Request().Header.Get(echo.HeaderContentEncoding)); enc {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			return badRequest("", "body is not valid gzip")
+		}
+		defer zr.Close()
+		body = &limitedReader{r: zr, n: limit, limit: limit}
+	default:
+		return &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Content-Encoding must be gzip or none"}
+	}
+	return decodeJSONFrom(c, body, v)
+}
+
 // duplicateBatchJSON answers a replayed batch: an error for humans, and the
 // first outcome so that an agent can drop the batch from its spool.
 type duplicateBatchJSON struct {
@@ -136,13 +138,13 @@ type duplicateBatchJSON struct {
 // limitedReader fails with http.MaxBytesError past n bytes, so a gzip bomb
 // answers 413 like an oversized plain body.
 type limitedReader struct {
-	r io.Reader
-	n int64
+	r        io.Reader
+	n, limit int64
 }
 
 func (l *limitedReader) Read(p []byte) (int, error) {
 	if l.n <= 0 {
-		return 0, &http.MaxBytesError{Limit: maxResultsJSON}
+		return 0, &http.MaxBytesError{Limit: l.limit}
 	}
 	if int64(len(p)) > l.n {
 		p = p[:l.n]

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"certinel.dev/server/internal/auth"
 	"certinel.dev/server/internal/store"
+	"certinel.dev/shared/wire"
 )
 
 // Agent statuses.
@@ -38,6 +40,12 @@ type agentJSON struct {
 	ParkedBatches  int        `json:"parked_batches"`
 	ParkedOldestAt *time.Time `json:"parked_oldest_at"`
 	CreatedAt      time.Time  `json:"created_at"`
+	// Channel is the state of the agent's control channel; Platform,
+	// SpoolBatches and LastCycle are what it reported on its latest poll.
+	Channel      controlChannelJSON `json:"channel"`
+	Platform     string             `json:"platform"`
+	SpoolBatches int                `json:"spool_batches"`
+	LastCycle    *json.RawMessage   `json:"last_cycle"`
 	// Token is the agent token, present only in the creation answer.
 	Token string `json:"token,omitempty"`
 }
@@ -54,10 +62,34 @@ func agentStatus(a store.Agent, now time.Time) string {
 	return agentOffline
 }
 
+// controlChannelJSON: connected while the agent polled within store.ChannelGap;
+// since is when the current (or last) connection began, last_heartbeat its
+// latest poll.
+type controlChannelJSON struct {
+	Connected     bool       `json:"connected"`
+	Since         *time.Time `json:"since"`
+	LastHeartbeat *time.Time `json:"last_heartbeat"`
+}
+
+// channelConnected: the agent polled its control channel within the gap
+// between two polls of one connection.
+func channelConnected(a store.Agent, now time.Time) bool {
+	return a.ChannelSeenAt != nil && now.Sub(*a.ChannelSeenAt) <= store.ChannelGap
+}
+
 func (h *handler) toAgentJSON(a store.Agent) agentJSON {
-	return agentJSON{ID: a.ID, Name: a.Name, Status: agentStatus(a, h.store.Now()), LastSeenAt: a.LastSeenAt,
+	now := h.store.Now()
+	out := agentJSON{ID: a.ID, Name: a.Name, Status: agentStatus(a, now), LastSeenAt: a.LastSeenAt,
 		Version: a.Version, IntervalSeconds: a.IntervalSeconds, Targets: a.Targets, Prefix: a.Prefix,
-		ParkedBatches: a.ParkedBatches, ParkedOldestAt: a.ParkedOldestAt, CreatedAt: a.CreatedAt}
+		ParkedBatches: a.ParkedBatches, ParkedOldestAt: a.ParkedOldestAt, CreatedAt: a.CreatedAt,
+		Channel: controlChannelJSON{Since: a.ChannelSince, LastHeartbeat: a.ChannelSeenAt,
+			Connected: channelConnected(a, now)},
+		Platform: a.Platform, SpoolBatches: a.SpoolBatches}
+	if a.LastCycle != "" {
+		raw := json.RawMessage(a.LastCycle)
+		out.LastCycle = &raw
+	}
+	return out
 }
 
 func agentName(raw string) (string, error) {
@@ -110,18 +142,48 @@ func (h *handler) getAgent(c echo.Context) error {
 	return c.JSON(http.StatusOK, h.toAgentJSON(a))
 }
 
+// agentPatch changes an agent's name or how often it runs its full cycle.
+type agentPatch struct {
+	Name            *string `json:"name"`
+	IntervalSeconds *int    `json:"interval_seconds"`
+}
+
+// Bounds of an agent's interval: a fleet polling every few minutes would
+// load the server for nothing now that changes reach agents at once.
+const (
+	minAgentInterval = 5 * 60
+	maxAgentInterval = 7 * 24 * 3600
+)
+
 func (h *handler) updateAgent(c echo.Context) error {
-	var req agentRequest
+	var req agentPatch
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	name, err := agentName(req.Name)
+	var ch store.AgentChange
+	if req.Name != nil {
+		name, err := agentName(*req.Name)
+		if err != nil {
+			return err
+		}
+		ch.Name = &name
+	}
+	if iv := req.IntervalSeconds; iv != nil {
+		if *iv < minAgentInterval || *iv > maxAgentInterval {
+			return invalid([]fieldError{{"interval_seconds", "must be 300 to 604800 seconds"}})
+		}
+		ch.IntervalSeconds = iv
+	}
+	ctx := c.Request().Context()
+	orgID := principalOf(c).OrgID
+	a, err := h.store.UpdateAgent(ctx, orgID, c.Param("id"), ch)
 	if err != nil {
 		return err
 	}
-	a, err := h.store.RenameAgent(c.Request().Context(), principalOf(c).OrgID, c.Param("id"), name)
-	if err != nil {
-		return err
+	if ch.IntervalSeconds != nil {
+		if err := h.commands.Send(ctx, orgID, a.ID, wire.CommandSettings, wire.CommandArgs{IntervalSeconds: a.IntervalSeconds}); err != nil {
+			h.log.Warn("could not tell the agent its settings changed", "agent", a.ID, "err", err)
+		}
 	}
 	return c.JSON(http.StatusOK, h.toAgentJSON(a))
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -71,8 +72,12 @@ func (h *handler) createCABundle(c echo.Context) error {
 	if len(errs) > 0 {
 		return invalid(errs)
 	}
-	b, err := h.store.CreateCABundle(c.Request().Context(), principalOf(c).OrgID, store.CABundle{Name: name, PEM: req.PEM, Certificates: len(parsed)})
+	orgID := principalOf(c).OrgID
+	b, err := h.store.CreateCABundle(c.Request().Context(), orgID, store.CABundle{Name: name, PEM: req.PEM, Certificates: len(parsed)})
 	if err != nil {
+		return err
+	}
+	if err := h.rejudge(c.Request().Context(), orgID); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, toCABundleJSON(b))
@@ -97,8 +102,21 @@ func (h *handler) getCABundle(c echo.Context) error {
 }
 
 func (h *handler) deleteCABundle(c echo.Context) error {
-	if err := h.store.DeleteCABundle(c.Request().Context(), principalOf(c).OrgID, c.Param("id")); err != nil {
+	orgID := principalOf(c).OrgID
+	if err := h.store.DeleteCABundle(c.Request().Context(), orgID, c.Param("id")); err != nil {
+		return err
+	}
+	if err := h.rejudge(c.Request().Context(), orgID); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// rejudge has the organization's stored chains judged again, in the
+// background, after what judging depends on changed.
+func (h *handler) rejudge(ctx context.Context, orgID string) error {
+	if h.rejudger == nil {
+		return nil
+	}
+	return h.rejudger.Request(ctx, orgID)
 }

@@ -19,15 +19,18 @@ var compressedTypes = map[string]bool{
 }
 
 // compress gzips answers (the dashboard's files, JSON, CSV, metrics) for
-// clients that accept it. There is no long-lived or streamed answer that
-// buffering the first kilobyte could hold up.
+// clients that accept it. There is no streamed answer that buffering
+// the first kilobyte could hold up.
 func compress() echo.MiddlewareFunc {
 	return middleware.GzipWithConfig(middleware.GzipConfig{
 		MinLength: compressMinBytes,
 		Skipper: func(c echo.Context) bool {
 			r := c.Request()
 			// A byte range of the compressed body is not the range asked for.
-			return r.Header.Get("Range") != "" || compressedTypes[strings.ToLower(path.Ext(r.URL.Path))]
+			// A held control channel poll would keep a gzip writer for its
+			// whole wait, for an answer of a few hundred bytes.
+			return r.Header.Get("Range") != "" || compressedTypes[strings.ToLower(path.Ext(r.URL.Path))] ||
+				r.URL.Path == channelPath
 		},
 	})
 }

@@ -35,7 +35,10 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/discovery-jobs", map[string]any{"agent_id": a.agentID, "hosts": []string{"10.0.0.0/30"}}, &job)
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/invitations", map[string]string{"email": "new@example.com", "role": "viewer"}, &inv)
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/tokens", map[string]string{"name": "t", "scope": "read"}, &tok)
+		var check created
+		a.browser.must(http.StatusAccepted, "POST", "/api/v1/domains/"+dom.ID+"/check", nil, &check)
 		ids := map[string]string{
+			"/check-requests/":   check.ID,
 			"/domains/":          dom.ID,
 			"/agents/":           a.agentID,
 			"/tokens/":           tok.ID,

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -130,6 +131,7 @@ func (h *handler) adoptDiscovered(c echo.Context) error {
 		out.Adopted[i] = adoptionJSON{ID: a.ID, DomainID: a.DomainID, Created: a.Created}
 		found[i] = a.ID
 	}
+	h.checkAdopted(c.Request().Context(), principalOf(c).OrgID, adopted)
 	out.NotFound = notFoundOf(req.IDs, found)
 	return c.JSON(http.StatusOK, out)
 }
@@ -156,4 +158,19 @@ func (h *handler) ignoreDiscovered(c echo.Context) error {
 		return errNotFound
 	}
 	return c.JSON(http.StatusOK, ignoreResponse{Ignored: ignored, NotFound: notFoundOf(req.IDs, ignored)})
+}
+
+// checkAdopted has the domains adoption created checked now by the agents
+// that found them; one that cannot be read only waits for the schedule.
+func (h *handler) checkAdopted(ctx context.Context, orgID string, adopted []store.Adoption) {
+	var fresh []store.Domain
+	for _, a := range adopted {
+		if !a.Created {
+			continue
+		}
+		if v, err := h.store.GetDomain(ctx, orgID, a.DomainID, 0); err == nil {
+			fresh = append(fresh, v.Domain)
+		}
+	}
+	h.targetsChanged(ctx, orgID, fresh)
 }

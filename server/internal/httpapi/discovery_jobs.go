@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/discovery"
+	"certinel.dev/shared/wire"
 )
 
 // Bounds of a discovery job. The interval floor keeps sweeps polite; the
@@ -164,10 +166,12 @@ func (h *handler) createDiscoveryJob(c echo.Context) error {
 	if errs := req.apply(&j, true); len(errs) > 0 {
 		return invalid(errs)
 	}
-	j, err := h.store.CreateDiscoveryJob(c.Request().Context(), principalOf(c).OrgID, j)
+	orgID := principalOf(c).OrgID
+	j, err := h.store.CreateDiscoveryJob(c.Request().Context(), orgID, j)
 	if err != nil {
 		return discoveryJobStoreError(err)
 	}
+	h.runDiscovery(c.Request().Context(), j)
 	return c.JSON(http.StatusCreated, toDiscoveryJobJSON(j))
 }
 
@@ -223,4 +227,35 @@ func (h *handler) deleteDiscoveryJob(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// runDiscoveryJob is POST /discovery-jobs/:id/run: the job's agent runs it
+// now instead of at its next interval. 202: the sweep's findings arrive in
+// /discovered as it goes.
+func (h *handler) runDiscoveryJob(c echo.Context) error {
+	ctx := c.Request().Context()
+	j, err := h.store.GetDiscoveryJob(ctx, principalOf(c).OrgID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if err := h.sendRunDiscovery(ctx, j); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, toDiscoveryJobJSON(j))
+}
+
+// runDiscovery has a new job run now by its agent if connected (one that
+// is not sweeps new jobs after its next pull); a failure only costs that
+// wait.
+func (h *handler) runDiscovery(ctx context.Context, j store.DiscoveryJob) {
+	if !h.channelOpen(ctx, j.OrganizationID, j.AgentID) {
+		return
+	}
+	if err := h.sendRunDiscovery(ctx, j); err != nil {
+		h.log.Warn("could not tell the agent to run a discovery job", "agent", j.AgentID, "job", j.ID, "err", err)
+	}
+}
+
+func (h *handler) sendRunDiscovery(ctx context.Context, j store.DiscoveryJob) error {
+	return h.commands.Send(ctx, j.OrganizationID, j.AgentID, wire.CommandRunDiscovery, wire.CommandArgs{DiscoveryJobID: j.ID})
 }

@@ -225,6 +225,7 @@ func (h *handler) createDomain(c echo.Context) error {
 	if err != nil {
 		return domainStoreError(err)
 	}
+	h.targetsChanged(c.Request().Context(), orgID, []store.Domain{d})
 	return h.respondDomain(c, http.StatusCreated, d.ID)
 }
 
@@ -250,6 +251,7 @@ func (h *handler) updateDomain(c echo.Context) error {
 	if _, err := h.store.UpdateDomain(ctx, orgID, d); err != nil {
 		return domainStoreError(err)
 	}
+	h.targetsChanged(ctx, orgID, []store.Domain{d})
 	return h.respondDomain(c, http.StatusOK, d.ID)
 }
 

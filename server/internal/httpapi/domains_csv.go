@@ -100,9 +100,11 @@ func (h *handler) importDomains(c echo.Context) error {
 		}
 	}
 	if len(fresh) > 0 {
-		if _, err := h.store.CreateDomains(ctx, orgID, fresh); err != nil {
+		created, err := h.store.CreateDomains(ctx, orgID, fresh)
+		if err != nil {
 			return domainStoreError(err)
 		}
+		h.targetsChanged(ctx, orgID, created)
 	}
 	return c.JSON(http.StatusOK, map[string]int{"created": len(fresh), "skipped": len(domains) - len(fresh)})
 }

@@ -43,8 +43,8 @@ func (h *handler) getOrganization(c echo.Context) error {
 
 // updateOrganization changes the name, the expiring threshold (an optional
 // absolute floor: a certificate past its renewal window with this few days
-// left is urgent, whatever its lifetime) and the certificate policy; new
-// checks are judged by it from their next check.
+// left is urgent, whatever its lifetime) and the certificate policy; the
+// stored current chains are judged again by them in the background.
 func (h *handler) updateOrganization(c echo.Context) error {
 	var req organizationRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -89,6 +89,11 @@ func (h *handler) updateOrganization(c echo.Context) error {
 	o, err = h.store.UpdateOrganization(ctx, o)
 	if err != nil {
 		return err
+	}
+	if req.Policy != nil || req.ExpiringThresholdDays != nil {
+		if err := h.rejudge(ctx, o.ID); err != nil {
+			return err
+		}
 	}
 	return c.JSON(http.StatusOK, toOrganizationJSON(o))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"certinel.dev/server/internal/auth"
+	"certinel.dev/server/internal/control"
 	"certinel.dev/server/internal/monitor"
 	"certinel.dev/server/internal/store"
 )
@@ -31,6 +32,14 @@ type Deps struct {
 	// TrustedProxies are the networks of the load balancers or reverse
 	// proxies in front of the server, whose X-Forwarded-For is believed.
 	TrustedProxies []*net.IPNet
+	// Hub holds the agents' control channel polls; MaxPollWait caps how
+	// long one is held.
+	Hub         *control.Hub
+	MaxPollWait time.Duration
+	// Checker runs "check now" of server-checked domains.
+	Checker *monitor.Checker
+	// Rejudger judges stored chains again after CA bundle or policy changes.
+	Rejudger *monitor.Rejudger
 }
 
 // clientIP finds the client's address for the login limits and the audit
@@ -62,10 +71,24 @@ type handler struct {
 	channels      map[string]ChannelType
 	baseURL       string
 	ingestGate    ingestGate
+	hub           *control.Hub
+	commands      *control.Sender
+	maxPollWait   time.Duration
+	checker       *monitor.Checker
+	rejudger      *monitor.Rejudger
+	// checksNow bounds the "check now" runs of server-checked domains in
+	// flight on this replica.
+	checksNow chan struct{}
 }
 
 // New builds the Echo instance with every route.
 func New(d Deps) *echo.Echo {
+	if d.Hub == nil {
+		d.Hub = control.NewHub(defaultChannels)
+	}
+	if d.MaxPollWait <= 0 {
+		d.MaxPollWait = defaultPollWait
+	}
 	h := &handler{
 		store:         d.Store,
 		ingester:      d.Ingester,
@@ -77,6 +100,12 @@ func New(d Deps) *echo.Echo {
 		loginBackoff:  auth.NewBackoff(5, time.Second, 15*time.Minute),
 		signupByIP:    auth.NewLimiter(time.Minute, 10),
 		ingestGate:    newIngestGate(),
+		hub:           d.Hub,
+		commands:      &control.Sender{Store: d.Store, Hub: d.Hub},
+		maxPollWait:   d.MaxPollWait,
+		checker:       d.Checker,
+		rejudger:      d.Rejudger,
+		checksNow:     make(chan struct{}, serverChecksNow),
 	}
 	e := echo.New()
 	e.HideBanner = true

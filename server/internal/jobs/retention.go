@@ -19,7 +19,8 @@ func Retention(st *store.Store, r store.Retention, log *slog.Logger) func(ctx co
 		if err != nil {
 			return fmt.Errorf("jobs: retention: %w", err)
 		}
-		log.Info("retention", "samples", n.Samples, "audit_entries", n.Audit, "delivery_attempts", n.Deliveries, "result_batches", n.ResultBatches)
+		log.Info("retention", "samples", n.Samples, "audit_entries", n.Audit, "delivery_attempts", n.Deliveries, "result_batches", n.ResultBatches,
+			"agent_commands", n.Commands, "check_requests", n.CheckRequests)
 		return nil
 	}
 }

@@ -52,10 +52,9 @@ func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) 
 		cache: make(certCache), trust: in.trust, known: make(map[string]*certs.Cert), now: in.store.Now}, nil
 }
 
-// loadWindows reads the CA-suggested windows of the batch's leaves in one
-// query per thousand, rather than one per result. A chain that does not
-// parse is refused later, with its reason.
-func (j *judge) loadWindows(results []wire.Result) error {
+// batchLeaves fingerprints the leaves of a batch's chains. A chain that
+// does not parse is refused later, with its reason.
+func (j *judge) batchLeaves(results []wire.Result) []string {
 	var leaves []string
 	for _, r := range results {
 		if len(r.Chain) == 0 {
@@ -65,6 +64,13 @@ func (j *judge) loadWindows(results []wire.Result) error {
 			leaves = append(leaves, c.row.SHA256)
 		}
 	}
+	return leaves
+}
+
+// loadWindows reads the CA-suggested windows of the leaves about to be
+// judged, in one query per thousand rather than one per chain.
+func (j *judge) loadWindows(leaves []string) error {
+	j.windows = nil
 	if len(leaves) == 0 {
 		return nil
 	}

@@ -39,6 +39,13 @@ func (c *Checker) Run(ctx context.Context) error {
 	if len(due) == 0 {
 		return nil
 	}
+	return c.Check(ctx, due)
+}
+
+// Check probes the given server-checked domains through the SSRF guard and
+// stores the results: the scheduled run's due domains, or those of a
+// "check now".
+func (c *Checker) Check(ctx context.Context, due []store.Domain) error {
 	targets := make([]wire.Target, len(due))
 	orgOf := make(map[string]string, len(due))
 	byOrg := make(map[string]map[string]store.Domain)

@@ -29,8 +29,18 @@ type Agent struct {
 	// them (see wire.Parked).
 	ParkedBatches  int
 	ParkedOldestAt *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// ChannelSince is when the agent's control channel last connected, and
+	// ChannelSeenAt its latest poll (the heartbeat); see AgentPolled.
+	ChannelSince  *time.Time
+	ChannelSeenAt *time.Time
+	// Platform, SpoolBatches and LastCycle are what the agent reported on
+	// its latest poll: its OS/architecture, the result batches waiting in
+	// its spool, and the JSON counts of its latest cycle.
+	Platform     string
+	SpoolBatches int
+	LastCycle    string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 	// Targets counts the domains assigned to the agent (read-only).
 	Targets int `gorm:"->;-:migration"`
 }
@@ -82,15 +92,28 @@ func (s *Store) GetAgent(ctx context.Context, orgID, id string) (Agent, error) {
 	return a, nil
 }
 
-// RenameAgent changes an agent's name.
-func (s *Store) RenameAgent(ctx context.Context, orgID, id, name string) (Agent, error) {
-	err := s.change(ctx, orgID, "agent.rename", "agent", map[string]string{"name": name}, func(tx *gorm.DB) (string, error) {
-		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).
-			Updates(map[string]any{"name": name, "updated_at": s.now()})
+// AgentChange is a change to an agent's settings; nil fields stay.
+type AgentChange struct {
+	Name            *string
+	IntervalSeconds *int
+}
+
+// UpdateAgent changes an agent's name or interval.
+func (s *Store) UpdateAgent(ctx context.Context, orgID, id string, ch AgentChange) (Agent, error) {
+	set := map[string]any{"updated_at": s.now()}
+	details := map[string]any{}
+	if ch.Name != nil {
+		set["name"], details["name"] = *ch.Name, *ch.Name
+	}
+	if ch.IntervalSeconds != nil {
+		set["interval_seconds"], details["interval_seconds"] = *ch.IntervalSeconds, *ch.IntervalSeconds
+	}
+	err := s.change(ctx, orgID, "agent.update", "agent", details, func(tx *gorm.DB) (string, error) {
+		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).Updates(set)
 		return id, affected(res)
 	})
 	if err != nil {
-		return Agent{}, fmt.Errorf("store: rename agent %s: %w", id, err)
+		return Agent{}, fmt.Errorf("store: update agent %s: %w", id, err)
 	}
 	return s.GetAgent(ctx, orgID, id)
 }
@@ -170,6 +193,46 @@ func (s *Store) SetAgentParked(ctx context.Context, orgID, id string, batches in
 		Updates(map[string]any{"parked_batches": batches, "parked_oldest_at": oldest}).Error
 	if err != nil {
 		return fmt.Errorf("store: set agent %s parked batches: %w", id, err)
+	}
+	return nil
+}
+
+// ChannelGap is how long an agent's channel may go without a poll and
+// still count as the same connection: a poll is held for at most a minute,
+// and the agent polls again right after.
+const ChannelGap = 90 * time.Second
+
+// AgentPoll is what an agent reports on each poll of its control channel.
+type AgentPoll struct {
+	Version      string
+	IP           string
+	Platform     string
+	SpoolBatches int
+	// LastCycle is the JSON of the latest cycle's counts; empty keeps the
+	// stored one.
+	LastCycle string
+}
+
+// AgentPolled records a poll of the agent's control channel: it is the
+// agent's heartbeat (last seen), and starts a new connection time when the
+// previous poll is older than ChannelGap.
+func (s *Store) AgentPolled(ctx context.Context, orgID, id string, p AgentPoll) error {
+	now := s.now()
+	set := map[string]any{
+		"last_seen_at":    now,
+		"channel_seen_at": now,
+		"channel_since":   gorm.Expr("CASE WHEN channel_seen_at IS NULL OR channel_seen_at < ? OR channel_since IS NULL THEN ? ELSE channel_since END", now.Add(-ChannelGap), now),
+		"version":         safetext.Fit(p.Version, maxVersion),
+		"last_ip":         safetext.Fit(p.IP, MaxShortText),
+		"platform":        safetext.Fit(p.Platform, MaxShortText),
+		"spool_batches":   min(max(p.SpoolBatches, 0), maxParkedBatches),
+	}
+	if p.LastCycle != "" {
+		set["last_cycle"] = p.LastCycle
+	}
+	err := s.db.WithContext(ctx).Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).Updates(set).Error
+	if err != nil {
+		return fmt.Errorf("store: agent %s polled: %w", id, err)
 	}
 	return nil
 }

@@ -73,12 +73,8 @@ func splitProblems(s string) []string {
 // them after an upsert, into the columns the domain list sorts and filters
 // by. It copies rather than takes the observations, so that a late result
 // that did not move the state changes nothing.
-func copyListColumns(tx *gorm.DB, latest map[string]*Observation) error {
-	ids := make([]string, 0, len(latest))
-	for id := range latest {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids) // the order upsertStates locks rows in
+func copyListColumns(tx *gorm.DB, domainIDs []string) error {
+	ids := slices.Sorted(slices.Values(domainIDs)) // the order upsertStates locks rows in
 	for start := 0; start < len(ids); start += observationBatch {
 		chunk := ids[start:min(start+observationBatch, len(ids))]
 		err := tx.Exec(`UPDATE domains SET state_checked_at = s.checked_at, state_not_after = s.not_after,

@@ -242,6 +242,10 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 	if err := recordChanges(tx, orgID, latest); err != nil {
 		return err
 	}
+	checked := slices.Collect(maps.Keys(latest))
+	if err := completeCheckRequests(tx, orgID, checked, now); err != nil {
+		return err
+	}
 	return saveStatesCounted(tx, orgID, latest, now)
 }
 
@@ -307,6 +311,13 @@ func recordChanges(tx *gorm.DB, orgID string, latest map[string]*Observation) er
 	return nil
 }
 
+// setRenewal records the chain's renewal plan; a state without a chain has none.
+func (st *DomainState) setRenewal(p lifecycle.Plan) {
+	if w := p.Window; !w.End.IsZero() {
+		st.WindowStart, st.WindowEnd, st.WindowSource, st.UrgentAt = &w.Start, &w.End, w.Source, &p.UrgentAt
+	}
+}
+
 // upsertStates moves each domain's latest state forward; an older result
 // arriving late (a spooled batch) never overwrites a newer one.
 func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
@@ -320,9 +331,7 @@ func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
 			Error: o.Error, ErrorKind: o.ErrorKind, LeafSHA256: o.LeafSHA256, NotAfter: o.NotAfter,
 			VerdictStatus: o.VerdictStatus, TrustStatus: o.TrustStatus, Problems: strings.Join(o.Problems, ","),
 		}
-		if w := o.Renewal.Window; !w.End.IsZero() {
-			st.WindowStart, st.WindowEnd, st.WindowSource, st.UrgentAt = &w.Start, &w.End, w.Source, &o.Renewal.UrgentAt
-		}
+		st.setRenewal(o.Renewal)
 		if o.Error != "" {
 			st.ConsecutiveFailures, st.FailingSince = 1, &o.ObservedAt
 		}
@@ -345,7 +354,7 @@ func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
 	if err := tx.Clauses(upsert).CreateInBatches(states, observationBatch).Error; err != nil {
 		return fmt.Errorf("domain states: %w", err)
 	}
-	return copyListColumns(tx, latest)
+	return copyListColumns(tx, slices.Collect(maps.Keys(latest)))
 }
 
 // OrgCertificate records that an organization has seen a certificate. It

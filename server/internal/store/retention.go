@@ -21,7 +21,14 @@ type Retention struct {
 // Pruned counts the rows a pass deleted, by kind.
 type Pruned struct {
 	Samples, Audit, Deliveries, ResultBatches int64
+	// Commands are agent commands past their expiry; CheckRequests are
+	// "check now" requests older than checkRequestRetention.
+	Commands, CheckRequests int64
 }
+
+// checkRequestRetention is how long a "check now" request can be looked
+// up: the dashboard polls it for seconds, a script for minutes.
+const checkRequestRetention = 24 * time.Hour
 
 // pruneBatch bounds the rows one statement deletes: each statement is its
 // own short transaction, so pruning never holds many locks for long.
@@ -45,6 +52,10 @@ const (
 		SELECT id FROM delivery_attempts WHERE attempted_at < ? LIMIT ?)`
 	pruneResultBatches = `DELETE FROM result_batches WHERE (organization_id, batch_id) IN (
 		SELECT organization_id, batch_id FROM result_batches WHERE created_at < ? LIMIT ?)`
+	pruneCommands = `DELETE FROM agent_commands WHERE id IN (
+		SELECT id FROM agent_commands WHERE expires_at < ? LIMIT ?)`
+	pruneCheckRequests = `DELETE FROM check_requests WHERE id IN (
+		SELECT id FROM check_requests WHERE created_at < ? LIMIT ?)`
 )
 
 // Prune deletes the records older than their retention, at most maxRows of
@@ -65,6 +76,12 @@ func (s *Store) Prune(ctx context.Context, r Retention, maxRows int) (Pruned, er
 		return out, err
 	}
 	if out.ResultBatches, err = s.pruneRows(ctx, "result batches", pruneResultBatches, maxRows, now.Add(-r.ResultBatches)); err != nil {
+		return out, err
+	}
+	if out.Commands, err = s.pruneRows(ctx, "agent commands", pruneCommands, maxRows, now); err != nil {
+		return out, err
+	}
+	if out.CheckRequests, err = s.pruneRows(ctx, "check requests", pruneCheckRequests, maxRows, now.Add(-checkRequestRetention)); err != nil {
 		return out, err
 	}
 	return out, nil

@@ -12,6 +12,7 @@ import { useDeleteAgent } from '../api/delete-agent';
 import { useAgents } from '../api/get-agents';
 import { useRenameAgent } from '../api/update-agent';
 import type { Agent } from '../types';
+import { AgentReport, ChannelBadge } from './agent-channel';
 
 const PER_PAGE = 50;
 
@@ -39,6 +40,7 @@ export function AgentsList() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Status</th>
+              <th scope="col">Channel</th>
               <th scope="col">Version</th>
               <th scope="col">Last seen</th>
               <th scope="col" className="num">Targets</th>
@@ -97,6 +99,7 @@ function AgentRow({ a, onDelete }: { a: Agent; onDelete: () => void }) {
         )}
       </td>
       <td><StatusBadge status={a.status} /></td>
+      <td><ChannelBadge agent={a} /><AgentReport agent={a} /></td>
       <td className="mono">{a.version || <span className="muted">—</span>}</td>
       <td className="nowrap" title={formatDateTime(a.last_seen_at)}>{formatRelative(a.last_seen_at)}</td>
       <td className="num">{a.targets}</td>

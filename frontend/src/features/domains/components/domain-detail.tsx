@@ -16,6 +16,7 @@ import { useUpdateDomain } from '../api/update-domain';
 import { endpointLabel, type AgentOption, type DomainDetail as Detail } from '../types';
 import { ChainTree } from './chain-tree';
 import { ChangesTimeline } from './changes-timeline';
+import { CheckNowButton } from './check-now';
 import { DomainEditForm } from './domain-edit-form';
 import { RenewalWindowFact, RenewalWindowNotice } from './renewal-window';
 import { ProblemList, windowText } from './renewal';
@@ -86,6 +87,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
         actions={
           canWrite ? (
             <>
+              <CheckNowButton ids={[d.id]} />
               <Button onClick={() => setEditing((x) => !x)} aria-expanded={editing}>Edit</Button>
               <Button variant="danger" onClick={() => setConfirm(true)}>Delete</Button>
             </>

@@ -9,6 +9,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatRelative } from '@/lib/format';
 import { useDeleteDomains } from '../api/delete-domains';
+import { CheckNowButton } from './check-now';
 import { useDomains } from '../api/get-domains';
 import { exportUrl } from '../api/import-domains';
 import { ProblemList, windowText } from './renewal';
@@ -140,6 +141,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
       {selected.size > 0 && canWrite ? (
         <div className="bulkbar" role="region" aria-label="Bulk actions">
           <span>{selected.size} selected</span>
+          <CheckNowButton size="sm" ids={[...selected]} label="Check selected now" />
           <Button size="sm" variant="danger" onClick={() => setConfirm(true)}>Delete selected</Button>
           <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>Clear selection</Button>
         </div>
