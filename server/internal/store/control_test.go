@@ -141,7 +141,7 @@ func TestRejudge(t *testing.T) {
 		if err := f.s.SaveVerdicts(ctx, f.org, []store.Reverdict{stale}); err != nil {
 			t.Fatal(err)
 		}
-		if st := f.status(t); st != store.StatusOK {
+		if st := f.status(t); st != string(lifecycle.StatusOK) {
 			t.Fatalf("a verdict of another observation moved the status to %q", st)
 		}
 		if due, _ := f.s.DueOrganizations(ctx, f.org, "", 10); len(due) != 0 {
@@ -153,7 +153,7 @@ func TestRejudge(t *testing.T) {
 		if err := f.s.SaveVerdicts(ctx, f.org, []store.Reverdict{v}); err != nil {
 			t.Fatal(err)
 		}
-		if st := f.status(t); st != store.StatusInvalid {
+		if st := f.status(t); st != string(lifecycle.StatusInvalid) {
 			t.Fatalf("status after re-judging %q, want invalid", st)
 		}
 		if due, err := f.s.DueOrganizations(ctx, f.org, "", 10); err != nil || len(due) != 1 {
@@ -177,5 +177,5 @@ func (f *historyFixture) status(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v.Status
+	return string(v.Status)
 }
