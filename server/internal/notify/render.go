@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ func Subject(msg Message) string {
 	case 1:
 		return subjectPrefix + Headline(msg.Events[0])
 	}
+	if d := msg.Events[0].Domain; d != nil && sameDomain(msg.Events) {
+		return subjectPrefix + oneLine(hostPort(*d)) + ": " + problems(msg.Events)
+	}
 	s := fmt.Sprintf("%s%d alerts", subjectPrefix, len(msg.Events))
 	if org := oneLine(msg.Events[0].Organization.Name); org != "" {
 		s += " for " + org
@@ -37,6 +41,9 @@ func Subject(msg Message) string {
 
 // Headline says what happened in one line, naming the endpoint or agent.
 func Headline(e Event) string {
+	if e.Reminder {
+		return oneLine("Reminder: " + headline(e))
+	}
 	return oneLine(headline(e))
 }
 
@@ -59,6 +66,9 @@ func headline(e Event) string {
 	case TypeChanged:
 		return t + " certificate changed"
 	case TypeUnreachable:
+		if e.Domain == nil && e.Count > 0 {
+			return t + ": " + plural(e.Count, "endpoint") + " unreachable"
+		}
 		return t + " is unreachable"
 	case TypeInvalidChain:
 		return t + " certificate is not trusted"
@@ -74,6 +84,9 @@ func headline(e Event) string {
 		if e.Resolves == TypeAgentOffline {
 			return t + " is back online"
 		}
+		if e.Domain == nil && e.Resolves == TypeUnreachable {
+			return "Resolved: " + t + " endpoints reachable again"
+		}
 		if label, ok := problemLabels[e.Resolves]; ok {
 			return "Resolved: " + t + " (" + label + ")"
 		}
@@ -87,6 +100,35 @@ func headline(e Event) string {
 		return "Test notification"
 	}
 	return t + ": " + e.Type
+}
+
+// sameDomain says whether every event is about one endpoint: the message
+// lists the problems one evaluation found there.
+func sameDomain(events []Event) bool {
+	for _, e := range events {
+		if e.Domain == nil || hostPort(*e.Domain) != hostPort(*events[0].Domain) {
+			return false
+		}
+	}
+	return true
+}
+
+// problems lists the events' problems, in their order, once each.
+func problems(events []Event) string {
+	var out []string
+	for _, e := range events {
+		label, ok := problemLabels[e.Type]
+		if e.Type == TypeResolved {
+			label, ok = "resolved", true
+		}
+		if !ok {
+			label = e.Type
+		}
+		if !slices.Contains(out, label) {
+			out = append(out, label)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // problemLabels name the problem a resolved event clears.
@@ -167,6 +209,9 @@ func Fields(e Event) []Field {
 	}
 	add("SHA-256", e.SHA256)
 	add("Previous SHA-256", e.OldSHA256)
+	if e.Count > 0 {
+		add("Endpoints", strconv.Itoa(e.Count))
+	}
 	add("Detail", e.Detail)
 	if !e.OccurredAt.IsZero() {
 		add("Occurred", formatTime(e.OccurredAt))
@@ -177,7 +222,7 @@ func Fields(e Event) []Field {
 // DashboardURL is the event's link into the dashboard, or "" when it has none.
 func DashboardURL(e Event) string {
 	if e.Domain == nil {
-		return ""
+		return e.URL
 	}
 	return e.Domain.URL
 }
