@@ -102,6 +102,9 @@ func (p *plan) fire(k catch) {
 	a.NotifiedAt = &now
 	p.rec.Fired = append(p.rec.Fired, a)
 	p.queue(a, len(p.rec.Fired)-1, channelsOf(k.loud), store.NotifiedEvent{AlertID: a.ID, Payload: a.Payload})
+	if every, _ := remindEvery(k.loud); every > 0 && a.State == store.AlertOpen {
+		p.wakeAt(a, now.Add(every))
+	}
 }
 
 // queue adds an event to send; an unreachable endpoint of an agent may
@@ -219,6 +222,9 @@ func (p *plan) followUp() {
 			p.wakeAt(*a, end)
 		case a.NotifiedAt == nil:
 			p.queue(*a, -1, channelsOf(rules), store.NotifiedEvent{AlertID: a.ID, Payload: a.Payload, Again: true})
+			if every, _ := remindEvery(rules); every > 0 {
+				p.wakeAt(*a, p.in.Now.Add(every))
+			}
 		default:
 			p.remind(a, rules, quiet, end)
 		}
@@ -228,16 +234,7 @@ func (p *plan) followUp() {
 // remind repeats an open event every RemindEveryHours of its rules that
 // ask for it, unless it is acknowledged or silenced.
 func (p *plan) remind(a *store.Alert, rules []store.AlertRule, quiet bool, end time.Time) {
-	var every time.Duration
-	var reminding []store.AlertRule
-	for _, r := range rules {
-		if r.RemindEveryHours > 0 {
-			reminding = append(reminding, r)
-			if h := time.Duration(r.RemindEveryHours) * time.Hour; every == 0 || h < every {
-				every = h
-			}
-		}
-	}
+	every, reminding := remindEvery(rules)
 	if every == 0 || a.AcknowledgedAt != nil {
 		return
 	}
@@ -255,6 +252,22 @@ func (p *plan) remind(a *store.Alert, rules []store.AlertRule, quiet bool, end t
 		p.queue(*a, -1, channelsOf(reminding), store.NotifiedEvent{AlertID: a.ID, Payload: string(payload), Again: true, Previous: a.NotifiedAt})
 		p.wakeAt(*a, p.in.Now.Add(every))
 	}
+}
+
+// remindEvery is the shortest reminder interval of the rules, with the
+// rules that ask for reminders; zero when none does.
+func remindEvery(rules []store.AlertRule) (time.Duration, []store.AlertRule) {
+	var every time.Duration
+	var reminding []store.AlertRule
+	for _, r := range rules {
+		if r.RemindEveryHours > 0 {
+			reminding = append(reminding, r)
+			if h := time.Duration(r.RemindEveryHours) * time.Hour; every == 0 || h < every {
+				every = h
+			}
+		}
+	}
+	return every, reminding
 }
 
 // maintenance says whether a maintenance window silences the event's

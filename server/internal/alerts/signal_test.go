@@ -259,3 +259,149 @@ func TestEveryProblemOfADomainInOneMessage(t *testing.T) {
 		})
 	}
 }
+
+// Nothing is sent during a maintenance window; an event still open when
+// it ends is sent then, with no new check.
+func TestMaintenanceHoldsNotificationsUntilItEnds(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			f := newFixture(t, d)
+			f.soleRule()
+			h := newHook(t)
+			f.addRule("all", 0, f.channel(h, "ops"))
+			start, end := f.clk.t.Add(-time.Hour), f.clk.t.Add(2*time.Hour)
+			if _, err := f.st.CreateMaintenanceWindow(f.ctx, f.org.ID, store.MaintenanceWindow{Name: "upgrade", ScopeType: store.MaintenanceAgent,
+				ScopeValue: f.agent.ID, Recurrence: "once", StartsAt: &start, EndsAt: &end, TimeZone: "Europe/Berlin"}); err != nil {
+				t.Fatal(err)
+			}
+			f.observe(f.domain("www.example.com"), "leaf", f.clk.t.Add(10*24*time.Hour), "")
+			want(t, "expiring during maintenance", f.evaluate(), map[string]int{"expiring": 1})
+			f.deliver()
+			if got := h.take(); len(got) != 0 {
+				t.Fatalf("sent during maintenance: %v", got)
+			}
+			f.clk.t = end.Add(-time.Second)
+			if got := f.pass(); got.Domains != 0 {
+				t.Fatalf("before the window ends: loaded %d domains", got.Domains)
+			}
+			f.clk.t = end
+			f.pass()
+			f.deliver()
+			if got := h.take(); len(got) != 1 || got[0][0].Type != notify.TypeExpiring {
+				t.Fatalf("when the window ends: %v, want the expiring event", got)
+			}
+			f.clk.t = end.Add(time.Hour)
+			f.pass()
+			f.deliver()
+			if got := h.take(); len(got) != 0 {
+				t.Fatalf("sent again after the window: %v", got)
+			}
+		})
+	}
+}
+
+// A rule's reminders repeat an open event every N hours until someone
+// acknowledges it; a snooze holds them until it ends.
+func TestRemindersStopWhenAcknowledged(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			f := newFixture(t, d)
+			f.soleRule()
+			h := newHook(t)
+			f.addRule("all", 6, f.channel(h, "ops"))
+			f.observe(f.domain("www.example.com"), "leaf", f.clk.t.Add(12*24*time.Hour), "")
+			want(t, "expiring", f.evaluate(), map[string]int{"expiring": 1})
+			f.deliver()
+			first := h.take()
+			if len(first) != 1 || first[0][0].Reminder {
+				t.Fatalf("first notice: %v", first)
+			}
+			id := first[0][0].ID
+			step := func(d time.Duration, wantReminders int) {
+				t.Helper()
+				f.clk.t = f.clk.t.Add(d)
+				f.pass()
+				f.deliver()
+				got := h.take()
+				if len(got) != wantReminders {
+					t.Fatalf("after %v: %d messages, want %d", d, len(got), wantReminders)
+				}
+				for _, m := range got {
+					if !m[0].Reminder || m[0].ID != id {
+						t.Fatalf("not a reminder of %s: %+v", id, m[0])
+					}
+				}
+			}
+			step(5*time.Hour, 0)
+			step(time.Hour, 1)
+			step(6*time.Hour, 1)
+			until := f.clk.t.Add(15 * time.Hour)
+			if _, err := f.st.SnoozeAlert(f.ctx, f.org.ID, id, store.Snooze{Until: &until}); err != nil {
+				t.Fatal(err)
+			}
+			step(6*time.Hour, 0)
+			step(6*time.Hour, 0)
+			step(3*time.Hour, 1) // the snooze ended
+			if _, err := f.st.AcknowledgeAlert(f.ctx, f.org.ID, id, true); err != nil {
+				t.Fatal(err)
+			}
+			step(6*time.Hour, 0)
+			step(24*time.Hour, 0)
+			if n := f.openEvents()["expiring"]; n != 1 {
+				t.Fatalf("%d open expiring events after acknowledging, want it still open", n)
+			}
+		})
+	}
+}
+
+// Snoozed until it changes: no reminders, but its resolution is news.
+func TestSnoozeUntilChangeSendsTheResolution(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	f.soleRule()
+	h := newHook(t)
+	f.addRule("all", 1, f.channel(h, "ops"))
+	dom := f.domain("www.example.com")
+	f.observe(dom, "leaf", f.clk.t.Add(12*24*time.Hour), "")
+	f.evaluate()
+	f.deliver()
+	id := h.take()[0][0].ID
+	if _, err := f.st.SnoozeAlert(f.ctx, f.org.ID, id, store.Snooze{UntilChange: true}); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.t = f.clk.t.Add(5 * time.Hour)
+	f.pass()
+	f.deliver()
+	if got := h.take(); len(got) != 0 {
+		t.Fatalf("reminded while snoozed until it changes: %v", got)
+	}
+	f.observe(dom, "leaf2", f.clk.t.Add(90*24*time.Hour), "")
+	f.evaluate()
+	f.deliver()
+	got := h.take()
+	if len(got) != 1 || got[0][len(got[0])-1].Type != notify.TypeResolved {
+		t.Fatalf("renewed: %v, want the resolution", got)
+	}
+}
+
+func TestAcknowledgeAndSnoozeAreAudited(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	f.observe(f.domain("www.example.com"), "leaf", f.clk.t.Add(3*24*time.Hour), "")
+	f.evaluate()
+	var id string
+	for _, a := range f.alerts() {
+		id = a.ID
+	}
+	if _, err := f.st.AcknowledgeAlert(f.ctx, f.org.ID, id, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.SnoozeAlert(f.ctx, "another-org", id, store.Snooze{UntilChange: true}); err == nil {
+		t.Fatal("another organization snoozed the event")
+	}
+	entries, _, err := f.st.ListAudit(f.ctx, f.org.ID, store.Page{Number: 1, PerPage: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entries[0].Action != "alert.acknowledge" || entries[0].TargetID != id {
+		t.Fatalf("latest audit entry %+v, want the acknowledgement", entries[0])
+	}
+}
