@@ -150,6 +150,9 @@ func TestAgentOutageIsOneNotification(t *testing.T) {
 			if total != n || members[0].Type != notify.TypeUnreachable || members[0].DomainID == nil {
 				t.Fatalf("the outage lists %d endpoints (%+v), want %d", total, members[0], n)
 			}
+			if _, shown, err := f.st.ListAlerts(f.ctx, f.org.ID, store.AlertFilter{State: store.AlertOpen}, store.Page{Number: 1, PerPage: 10}); err != nil || shown > 3 {
+				t.Fatalf("the history shows %d open events (%v), want the outage rather than its endpoints", shown, err)
+			}
 
 			f.clk.t = f.clk.t.Add(time.Hour)
 			f.checkMany(doms, 500, "", healthy)

@@ -95,7 +95,8 @@ type AlertFilter struct {
 	Type     string
 	DomainID string
 	State    string
-	// GroupID lists the endpoints of an agent's outage.
+	// GroupID lists the endpoints of an agent's outage; without it or a
+	// domain, the history leaves them out.
 	GroupID string
 }
 
@@ -108,8 +109,12 @@ func (s *Store) ListAlerts(ctx context.Context, orgID string, f AlertFilter, pag
 	if f.DomainID != "" {
 		q = q.Where("domain_id = ?", f.DomainID)
 	}
-	if f.GroupID != "" {
+	switch {
+	case f.GroupID != "":
 		q = q.Where("group_id = ?", f.GroupID)
+	case f.DomainID == "":
+		// The history shows an agent's outage once, not its endpoints.
+		q = q.Where("group_id IS NULL")
 	}
 	if f.State != "" {
 		q = q.Where("state = ?", f.State)

@@ -53,7 +53,7 @@ export function EventActions({ ev }: { ev: AlertEvent }) {
       ) : (
         <span className="field-inline">
           <label htmlFor={`${id}-snooze`} className="sr-only">Snooze for</label>
-          <select id={`${id}-snooze`} className="input select input-sm" value={snooze} onChange={(e) => setSnooze(e.target.value)}>
+          <select id={`${id}-snooze`} className="input select" value={snooze} onChange={(e) => setSnooze(e.target.value)}>
             {SNOOZES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
           </select>
           <Button size="sm" loading={care.isPending} onClick={doSnooze}>Snooze</Button>
