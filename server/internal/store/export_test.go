@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/pressly/goose/v3"
 )
 
 // RawChannelConfig reads a channel's config column as stored, for tests that
@@ -92,4 +95,32 @@ func RefillInventorySummary(ctx context.Context, s *Store) error {
 	start := strings.Index(text, "UPDATE org_certificates")
 	end := strings.Index(text, "-- The inventory's order")
 	return ExecScript(ctx, s, chains+"\n"+text[start:end])
+}
+
+// MigrateUpTo applies the migrations up to version only, for tests of what
+// a later one does to the data an older server left.
+func MigrateUpTo(ctx context.Context, s *Store, version int64) error {
+	dialect := goose.DialectPostgres
+	if s.dialect == SQLite {
+		dialect = goose.DialectSQLite3
+	}
+	dir, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return err
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	provider, err := goose.NewProvider(dialect, sqlDB, dir)
+	if err != nil {
+		return err
+	}
+	_, err = provider.UpTo(ctx, version)
+	return err
+}
+
+// ExecRaw runs a statement as is, to write rows as an older server did.
+func ExecRaw(ctx context.Context, s *Store, sql string, args ...any) error {
+	return s.db.WithContext(ctx).Exec(sql, args...).Error
 }
