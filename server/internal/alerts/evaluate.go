@@ -249,4 +249,3 @@ func offlineAgents(rule store.AlertRule, in store.EvalInput, org store.Organizat
 	}
 	return out
 }
-

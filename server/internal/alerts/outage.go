@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"certinel.dev/server/internal/notify"
@@ -101,7 +100,7 @@ func (p *plan) openOutage(agent string, members []int) string {
 	a.DedupKey = "unreachable|agent|" + agent + "|" + a.ID
 	e := notify.Event{ID: a.ID, Type: notify.TypeUnreachable, Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},
 		Agent: &notify.AgentRef{ID: agent, Name: p.in.AgentNames[agent]}, Count: len(members), URL: p.baseURL + "/events/" + a.ID,
-		Detail:     fmt.Sprintf("%s endpoints unreachable since %s; the dashboard lists them.", thousands(len(members)), since.UTC().Format("2006-01-02 15:04 UTC")),
+		Detail:     fmt.Sprintf("%s endpoints unreachable since %s; the dashboard lists them.", notify.Thousands(len(members)), since.UTC().Format("2006-01-02 15:04 UTC")),
 		OccurredAt: p.in.Now}
 	payload, _ := json.Marshal(e)
 	a.Payload = string(payload)
@@ -128,13 +127,4 @@ func appendNew(list []string, items ...string) []string {
 		}
 	}
 	return list
-}
-
-// thousands writes n with thousands separators, as people read counts.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

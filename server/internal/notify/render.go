@@ -67,7 +67,7 @@ func headline(e Event) string {
 		return t + " certificate changed"
 	case TypeUnreachable:
 		if e.Domain == nil && e.Count > 0 {
-			return t + ": " + plural(e.Count, "endpoint") + " unreachable"
+			return t + ": " + Thousands(e.Count) + " endpoints unreachable"
 		}
 		return t + " is unreachable"
 	case TypeInvalidChain:
@@ -167,6 +167,15 @@ func inDays(n int) string {
 		return "today"
 	}
 	return "in " + plural(n, "day")
+}
+
+// Thousands writes n with thousands separators, as people read counts.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func plural(n int, unit string) string {
