@@ -65,7 +65,7 @@ func Evaluate(in store.EvalInput, baseURL string) Decision {
 		}
 	}
 	p.resolve(caught)
-	p.followUp()
+	p.followUp(caught)
 	return p.decision()
 }
 

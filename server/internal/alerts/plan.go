@@ -195,9 +195,14 @@ func (p *plan) notice(of store.Alert, rules []string, e notify.Event) store.Aler
 
 // followUp sends the open events that were held back and are free now,
 // and the reminders that are due, and notes when each needs a look next.
-func (p *plan) followUp() {
+// An event that stays open quietly (a larger threshold a later one
+// superseded) is not repeated: the later one speaks for it.
+func (p *plan) followUp(caught map[string]*catch) {
 	for i := range p.in.OpenAlerts {
 		a := &p.in.OpenAlerts[i]
+		if k := caught[a.DedupKey]; k != nil && len(k.loud) == 0 && !p.resolving[a.ID] {
+			continue
+		}
 		if a.GroupID != nil && p.resolving[a.ID] && !slices.Contains(p.shrunk, *a.GroupID) {
 			p.shrunk = append(p.shrunk, *a.GroupID)
 		}

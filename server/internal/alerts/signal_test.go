@@ -408,3 +408,30 @@ func TestAcknowledgeAndSnoozeAreAudited(t *testing.T) {
 		t.Fatalf("latest audit entry %+v, want the acknowledgement", entries[0])
 	}
 }
+
+// Crossing from one threshold to the next, the superseded event stays open
+// quietly: reminders repeat the latest only.
+func TestRemindersRepeatTheLatestThresholdOnly(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	f.soleRule()
+	h := newHook(t)
+	f.addRule("all", 24, f.channel(h, "ops"))
+	dom := f.domain("www.example.com")
+	expiry := f.clk.t.Add(15 * 24 * time.Hour)
+	f.observe(dom, "leaf", expiry, "")
+	want(t, "15 days left", f.evaluate(), map[string]int{"expiring": 1})
+	f.clk.t = expiry.Add(-14 * 24 * time.Hour)
+	f.pass()
+	f.deliver()
+	h.take()
+	if n := f.openEvents()["expiring"]; n != 2 {
+		t.Fatalf("%d open expiring events after the 14-day crossing, want the 30- and the 14-day ones", n)
+	}
+	f.clk.t = f.clk.t.Add(24 * time.Hour)
+	f.pass()
+	f.deliver()
+	got := h.take()
+	if len(got) != 1 || len(got[0]) != 1 || !got[0][0].Reminder || got[0][0].Threshold == nil || *got[0][0].Threshold != 14 {
+		t.Fatalf("a day later: %+v, want one reminder of the 14-day event", got)
+	}
+}
