@@ -17,8 +17,10 @@ func (s *Store) GetAlert(ctx context.Context, orgID, id string) (Alert, error) {
 	return a, nil
 }
 
-// Snooze silences an open event until a time, or until it changes (it
-// resolves, or its domain gets a new problem); both unset lifts it.
+// Snooze silences an open event: until a time (no reminder, and no notice
+// should it resolve meanwhile), or until it changes (no reminder until it
+// resolves, which is sent; a new problem of its domain is a new event and
+// is sent anyway). Both unset lifts it.
 type Snooze struct {
 	Until       *time.Time
 	UntilChange bool
