@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { alertSignal } from './alert-signal.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -180,14 +181,16 @@ function equal(actual, expected, what) {
   if (actual !== expected) throw new Error(`${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(expected)}`);
 }
 
+// shoot saves a screenshot of the page for the run on label.
+async function shoot(page, label, name) {
+  mkdirSync(shotsDir, { recursive: true });
+  await page.waitForLoadState('networkidle').catch(() => {});
+  await page.screenshot({ path: join(shotsDir, `${label === 'sqlite' ? '' : `${label}-`}${name}.png`), fullPage: true });
+}
+
 async function scenario(label, server, browser) {
   const { base } = server;
-  const prefix = label === 'sqlite' ? '' : `${label}-`;
-  const shot = async (page, name) => {
-    mkdirSync(shotsDir, { recursive: true });
-    await page.waitForLoadState('networkidle').catch(() => {});
-    await page.screenshot({ path: join(shotsDir, `${prefix}${name}.png`), fullPage: true });
-  };
+  const shot = (page, name) => shoot(page, label, name);
   const stamp = Date.now().toString(36);
   const email = `owner-${stamp}@example.com`;
   const password = 'correct horse battery';
@@ -900,7 +903,10 @@ async function main() {
         const server = await startServer(label, env);
         server.receiver = await startReceiver();
         try {
-          await scenario(label, server, browser);
+          // E2E_SPEC=alert-signal runs only those steps.
+          if (process.env.E2E_SPEC !== 'alert-signal') await scenario(label, server, browser);
+          await alertSignal({ label, server, browser, check, until, equal, shot: (page, name) => shoot(page, label, name),
+            setPage: (p) => { currentPage = p; } });
         } finally {
           await server.receiver.close();
           await server.stop();

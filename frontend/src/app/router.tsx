@@ -23,6 +23,7 @@ export const routes: RouteObject[] = [
       { path: 'certificates', lazy: lazyPage(() => import('./routes/app/certificates')) },
       { path: 'alerts', lazy: lazyPage(() => import('./routes/app/alerts')) },
       { path: 'events', lazy: lazyPage(() => import('./routes/app/events')) },
+      { path: 'events/:id', lazy: lazyPage(() => import('./routes/app/event')) },
       { path: 'ca-bundles', lazy: lazyPage(() => import('./routes/app/ca-bundles')) },
       { path: 'discovery', lazy: lazyPage(() => import('./routes/app/discovery')) },
       { path: 'members', lazy: lazyPage(() => import('./routes/app/members')) },

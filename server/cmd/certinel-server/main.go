@@ -15,6 +15,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	// Maintenance windows name IANA time zones; the zone database goes in
+	// the binary, so that they work on an image without one.
+	_ "time/tzdata"
 
 	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/ari"

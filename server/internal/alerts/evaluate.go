@@ -3,7 +3,6 @@
 package alerts
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -39,52 +38,42 @@ type condition struct {
 	silent bool
 }
 
-// Evaluate compares the current state with the open alerts: conditions
-// without an alert fire, open alerts without a condition resolve. It is a
-// pure function of its input, so every rule of alerting is testable
-// without a database.
-func Evaluate(in store.EvalInput, baseURL string) ([]store.NewAlert, []store.Resolution) {
-	open := make(map[string][]store.Alert)
-	isOpen := make(map[string]bool, len(in.OpenAlerts))
-	for _, a := range in.OpenAlerts {
-		open[a.RuleID] = append(open[a.RuleID], a)
-		isOpen[a.DedupKey] = true
-	}
-	var fired []store.NewAlert
-	var resolved []store.Resolution
+// Evaluate compares the current state with the open events: conditions
+// without an open event fire, open events without a condition resolve,
+// and what is to be sent is grouped into notifications (see plan). One
+// condition caught by several rules is one event, sent to each rule's
+// channels. It is a pure function of its input, so every rule of
+// alerting is testable without a database.
+func Evaluate(in store.EvalInput, baseURL string) Decision {
+	p := newPlan(in, baseURL)
+	var order []string
+	caught := map[string]*catch{}
 	for _, rule := range in.Rules {
-		org := in.Orgs[rule.OrganizationID]
-		active := map[string]bool{}
-		for _, c := range conditions(rule, in, org, baseURL) {
-			key := rule.ID + "|" + c.key
-			active[key] = true
-			if !c.quiet && !isOpen[key] {
-				fired = append(fired, newAlert(rule, key, c, in.Now))
+		for _, c := range conditions(rule, in, in.Orgs[rule.OrganizationID], baseURL) {
+			k := caught[c.key]
+			if k == nil {
+				k = &catch{cond: c}
+				caught[c.key] = k
+				order = append(order, c.key)
+			}
+			k.rules = append(k.rules, rule)
+			switch {
+			case c.quiet:
+			case c.silent:
+				k.kept = append(k.kept, rule)
+			default:
+				k.loud = append(k.loud, rule)
 			}
 		}
-		resolved = append(resolved, resolutions(rule, open[rule.ID], active, org, in.Now)...)
 	}
-	return fired, resolved
-}
-
-func newAlert(rule store.AlertRule, key string, c condition, now time.Time) store.NewAlert {
-	id := store.NewID()
-	c.event.ID = id
-	c.event.OccurredAt = now
-	payload, _ := json.Marshal(c.event)
-	a := store.Alert{ID: id, OrganizationID: rule.OrganizationID, RuleID: rule.ID, Type: c.event.Type,
-		DedupKey: key, State: c.state, Payload: string(payload), OpenedAt: now}
-	if c.domainID != "" {
-		a.DomainID = &c.domainID
+	for _, key := range order {
+		if k := caught[key]; len(k.loud)+len(k.kept) > 0 && !p.open[key] {
+			p.fire(*k)
+		}
 	}
-	if c.agentID != "" {
-		a.AgentID = &c.agentID
-	}
-	channels := rule.ChannelIDs
-	if c.silent {
-		channels = nil
-	}
-	return store.NewAlert{Alert: a, ChannelIDs: channels}
+	p.resolve(caught)
+	p.followUp(caught)
+	return p.decision()
 }
 
 func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization, baseURL string) []condition {
@@ -313,56 +302,6 @@ func offlineAgents(rule store.AlertRule, in store.EvalInput, org store.Organizat
 			Detail: "No check-in since " + a.LastSeenAt.UTC().Format(time.RFC1123) + ".",
 		}
 		out = append(out, condition{key: fmt.Sprintf("agent_offline|%s|%d", a.ID, a.LastSeenAt.Unix()), event: e, agentID: a.ID, state: store.AlertOpen})
-	}
-	return out
-}
-
-// resolutions closes the rule's open alerts whose condition is gone, with
-// one notice per domain or agent however many alerts it closes.
-func resolutions(rule store.AlertRule, open []store.Alert, active map[string]bool, org store.Organization, now time.Time) []store.Resolution {
-	groups := make(map[string][]store.Alert)
-	var order []string
-	for _, a := range open {
-		if active[a.DedupKey] {
-			continue
-		}
-		subject := ""
-		switch {
-		case a.DomainID != nil:
-			subject = "d:" + *a.DomainID
-		case a.AgentID != nil:
-			subject = "a:" + *a.AgentID
-		}
-		if groups[subject] == nil {
-			order = append(order, subject)
-		}
-		groups[subject] = append(groups[subject], a)
-	}
-	var out []store.Resolution
-	for _, subject := range order {
-		list := groups[subject]
-		sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
-		var first notify.Event
-		_ = json.Unmarshal([]byte(list[0].Payload), &first)
-		types := make([]string, 0, len(list))
-		ids := make([]string, len(list))
-		for i, a := range list {
-			ids[i] = a.ID
-			if !slices.Contains(types, a.Type) {
-				types = append(types, a.Type)
-			}
-		}
-		e := notify.Event{Type: notify.TypeResolved, Resolves: strings.Join(types, ","), Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},
-			Domain: first.Domain, Agent: first.Agent, Detail: "Resolved: " + strings.ReplaceAll(strings.Join(types, ", "), "_", " ") + "."}
-		c := condition{key: "resolved|" + list[0].ID, event: e, state: store.AlertInfo,
-			silent: !slices.Contains(rule.Events, notify.TypeResolved)}
-		if e.Domain != nil {
-			c.domainID = e.Domain.ID
-		}
-		if e.Agent != nil {
-			c.agentID = e.Agent.ID
-		}
-		out = append(out, store.Resolution{AlertIDs: ids, Notice: newAlert(rule, rule.ID+"|"+c.key, c, now)})
 	}
 	return out
 }

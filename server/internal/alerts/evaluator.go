@@ -76,7 +76,7 @@ func (e *Evaluator) Pass(ctx context.Context, orgID string) (PassStats, error) {
 		return stats, fmt.Errorf("alerts: evaluate agents: %w", err)
 	}
 	stats.Agents = len(in.Agents)
-	if err := e.record(ctx, in, &stats); err != nil {
+	if _, err := e.record(ctx, orgID, in, &stats); err != nil {
 		return stats, err
 	}
 	// Where each organization's claims got to in this pass; a domain made
@@ -131,12 +131,17 @@ func (e *Evaluator) evaluateBatch(ctx context.Context, orgID string, after *stor
 		return nil, fmt.Errorf("alerts: evaluate: %w", err)
 	}
 	stats.Domains += len(in.Domains)
-	if err := e.record(ctx, in, stats); err != nil {
+	wake, err := e.record(ctx, orgID, in, stats)
+	if err != nil {
 		return nil, err
 	}
 	next := make(map[string]time.Time, len(in.Domains))
 	for _, d := range in.Domains {
-		if t := NextTransition(in.Rules, d, in.Orgs[orgID].ExpiringThresholdDays, in.Now); !t.IsZero() {
+		t := NextTransition(in.Rules, d, in.Orgs[orgID].ExpiringThresholdDays, in.Now)
+		if w, ok := wake[d.ID]; ok && (t.IsZero() || w.Before(t)) {
+			t = w
+		}
+		if !t.IsZero() {
 			next[d.ID] = t
 		}
 	}
@@ -146,18 +151,34 @@ func (e *Evaluator) evaluateBatch(ctx context.Context, orgID string, after *stor
 	return claim.Last, nil
 }
 
-// record evaluates the input and stores what fired and what resolved.
-func (e *Evaluator) record(ctx context.Context, in store.EvalInput, stats *PassStats) error {
-	fired, resolved := Evaluate(in, e.baseURL)
-	if len(fired) == 0 && len(resolved) == 0 {
-		return nil
+// record evaluates the input, stores what fired, resolved and is to be
+// sent, closes the agent outages left without an open endpoint, and
+// returns when each domain's open events next need a look.
+func (e *Evaluator) record(ctx context.Context, orgID string, in store.EvalInput, stats *PassStats) (map[string]time.Time, error) {
+	if len(in.Rules) == 0 {
+		return nil, nil
 	}
-	n, err := e.store.RecordAlerts(ctx, fired, resolved)
+	if err := e.store.LoadNotifyContext(ctx, &in); err != nil {
+		return nil, fmt.Errorf("alerts: evaluate: %w", err)
+	}
+	d := Evaluate(in, e.baseURL)
+	n, err := e.store.RecordEvaluation(ctx, d.Record)
 	if err != nil {
-		return fmt.Errorf("alerts: evaluate: %w", err)
+		return nil, fmt.Errorf("alerts: evaluate: %w", err)
 	}
 	stats.Recorded += n
-	return nil
+	if len(d.Shrunk) == 0 {
+		return d.Wake, nil
+	}
+	empty, err := e.store.EmptyOutages(ctx, orgID, d.Shrunk)
+	if err != nil || len(empty) == 0 {
+		return d.Wake, err
+	}
+	if n, err = e.store.RecordEvaluation(ctx, ResolveOutages(in, empty, e.baseURL)); err != nil {
+		return nil, fmt.Errorf("alerts: evaluate: %w", err)
+	}
+	stats.Recorded += n
+	return d.Wake, nil
 }
 
 func (e *Evaluator) lastServed() string {

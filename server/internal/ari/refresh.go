@@ -141,7 +141,7 @@ func (r *Refresher) alert(ctx context.Context, ri store.RenewalInfo) error {
 		if err != nil {
 			return fmt.Errorf("ari: alert: %w", err)
 		}
-		n, err := r.Store.RecordAlerts(ctx, alerts.WindowMovedEarlier(in, ri.SHA256, ri, r.BaseURL), nil)
+		n, err := r.Store.RecordEvaluation(ctx, alerts.WindowMovedEarlier(in, ri.SHA256, ri, r.BaseURL))
 		if err != nil {
 			return fmt.Errorf("ari: alert: %w", err)
 		}

@@ -24,6 +24,21 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 		chain := leafChain(t, inter, rootDER, interDER, "secret.internal", 50)
 		srv.agentClient(t, a).must(http.StatusOK, "POST", "/api/v1/agent/results", wire.ResultsRequest{BatchID: "x",
 			Results: []wire.Result{{TargetID: dom.ID, ObservedAt: time.Now().UTC(), Chain: chain.base64()}}}, nil)
+		// An event and a maintenance window of theirs.
+		var soon domainOut
+		a.browser.must(http.StatusCreated, "POST", "/api/v1/domains", map[string]any{"host": "soon.internal", "agent_id": a.agentID}, &soon)
+		srv.agentClient(t, a).must(http.StatusOK, "POST", "/api/v1/agent/results", wire.ResultsRequest{BatchID: "soon",
+			Results: []wire.Result{{TargetID: soon.ID, ObservedAt: time.Now().UTC(),
+				Chain: leafChain(t, inter, rootDER, interDER, "soon.internal", 5).base64()}}}, nil)
+		var events listOut[created]
+		a.browser.must(http.StatusOK, "GET", "/api/v1/events?state=open", nil, &events)
+		if events.Total == 0 {
+			t.Fatal("no event to probe with")
+		}
+		var window created
+		a.browser.must(http.StatusCreated, "POST", "/api/v1/maintenance-windows", map[string]any{"name": "w",
+			"scope": map[string]string{"type": "domain", "value": dom.ID}, "recurrence": "weekly", "weekdays": []string{"sun"},
+			"start_time": "02:00", "duration_minutes": 60, "time_zone": "Europe/Berlin"}, &window)
 		var bundle, acmeDir, ch, rule, job, inv, tok created
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/ca-bundles", map[string]string{"name": "b",
 			"pem": string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: root.cert.Raw}))}, &bundle)
@@ -38,18 +53,20 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 		var check created
 		a.browser.must(http.StatusAccepted, "POST", "/api/v1/domains/"+dom.ID+"/check", nil, &check)
 		ids := map[string]string{
-			"/check-requests/":   check.ID,
-			"/domains/":          dom.ID,
-			"/agents/":           a.agentID,
-			"/tokens/":           tok.ID,
-			"/ca-bundles/":       bundle.ID,
-			"/acme-directories/": acmeDir.ID,
-			"/channels/":         ch.ID,
-			"/alert-rules/":      rule.ID,
-			"/discovery-jobs/":   job.ID,
-			"/invitations/":      inv.ID,
-			"/members/":          a.session.User.ID,
-			"/certificates/":     fingerprint(chain.ders[0]),
+			"/check-requests/":      check.ID,
+			"/domains/":             dom.ID,
+			"/agents/":              a.agentID,
+			"/tokens/":              tok.ID,
+			"/ca-bundles/":          bundle.ID,
+			"/acme-directories/":    acmeDir.ID,
+			"/channels/":            ch.ID,
+			"/alert-rules/":         rule.ID,
+			"/discovery-jobs/":      job.ID,
+			"/invitations/":         inv.ID,
+			"/members/":             a.session.User.ID,
+			"/certificates/":        fingerprint(chain.ders[0]),
+			"/events/":              events.Items[0].ID,
+			"/maintenance-windows/": window.ID,
 		}
 
 		b, _ := srv.signup(t, "intruder@example.com")
@@ -99,5 +116,13 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 		}
 		a.browser.must(http.StatusOK, "GET", "/api/v1/channels/"+ch.ID, nil, nil)
 		a.browser.must(http.StatusOK, "GET", "/api/v1/discovery-jobs/"+job.ID, nil, nil)
+		var ev struct {
+			AcknowledgedAt *time.Time `json:"acknowledged_at"`
+			SnoozedUntil   *time.Time `json:"snoozed_until"`
+		}
+		a.browser.must(http.StatusOK, "GET", "/api/v1/events/"+events.Items[0].ID, nil, &ev)
+		if ev.AcknowledgedAt != nil || ev.SnoozedUntil != nil {
+			t.Fatalf("another organization acknowledged or snoozed the event: %+v", ev)
+		}
 	})
 }

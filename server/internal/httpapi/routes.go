@@ -84,6 +84,17 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.DELETE("/alert-rules/:id", h.deleteRule, need(permAdmin))
 
 	g.GET("/events", h.listEvents, need(permRead))
+	g.GET("/events/:id", h.getEvent, need(permRead))
+	g.POST("/events/:id/acknowledge", h.acknowledgeEvent, need(permWrite))
+	g.DELETE("/events/:id/acknowledge", h.acknowledgeEvent, need(permWrite))
+	g.POST("/events/:id/snooze", h.snoozeEvent, need(permWrite))
+	g.DELETE("/events/:id/snooze", h.unsnoozeEvent, need(permWrite))
+
+	g.GET("/maintenance-windows", h.listMaintenanceWindows, need(permRead))
+	g.POST("/maintenance-windows", h.createMaintenanceWindow, need(permWrite))
+	g.GET("/maintenance-windows/:id", h.getMaintenanceWindow, need(permRead))
+	g.PATCH("/maintenance-windows/:id", h.updateMaintenanceWindow, need(permWrite))
+	g.DELETE("/maintenance-windows/:id", h.deleteMaintenanceWindow, need(permWrite))
 
 	g.GET("/insights/expiry-clusters", h.expiryClusters, need(permRead))
 	g.GET("/insights/stale", h.staleEndpoints, need(permRead))

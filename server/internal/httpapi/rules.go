@@ -49,6 +49,7 @@ type ruleRequest struct {
 	ChannelIDs       []string   `json:"channel_ids"`
 	Scope            *ruleScope `json:"scope"`
 	UnreachableAfter *int       `json:"unreachable_after"`
+	RemindEveryHours *int       `json:"remind_every_hours"`
 }
 
 type ruleJSON struct {
@@ -60,6 +61,7 @@ type ruleJSON struct {
 	ChannelIDs       []string  `json:"channel_ids"`
 	Scope            ruleScope `json:"scope"`
 	UnreachableAfter int       `json:"unreachable_after"`
+	RemindEveryHours int       `json:"remind_every_hours"`
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
 }
@@ -68,8 +70,11 @@ func toRuleJSON(r store.AlertRule) ruleJSON {
 	all := r.ScopeAll
 	return ruleJSON{ID: r.ID, Name: r.Name, Enabled: r.Enabled, ThresholdsDays: nonNil(r.Thresholds), Events: nonNil(r.Events),
 		ChannelIDs: nonNil(r.ChannelIDs), Scope: ruleScope{All: &all, Tags: nonNil(r.ScopeTags), AgentIDs: nonNil(r.ScopeAgentIDs)},
-		UnreachableAfter: r.UnreachableAfter, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		UnreachableAfter: r.UnreachableAfter, RemindEveryHours: r.RemindEveryHours, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
+
+// maxRemindHours bounds reminders to one a month at the least.
+const maxRemindHours = 720
 
 func nonNil[T any](s []T) []T {
 	if s == nil {
@@ -146,6 +151,12 @@ func (req ruleRequest) toRule() (store.AlertRule, []fieldError) {
 			errs = append(errs, fieldError{"unreachable_after", "must be 1 to 100 consecutive failed checks"})
 		}
 		r.UnreachableAfter = *req.UnreachableAfter
+	}
+	if req.RemindEveryHours != nil {
+		if *req.RemindEveryHours < 0 || *req.RemindEveryHours > maxRemindHours {
+			errs = append(errs, fieldError{"remind_every_hours", "must be 0 (no reminders) to 720 hours"})
+		}
+		r.RemindEveryHours = *req.RemindEveryHours
 	}
 	return r, errs
 }

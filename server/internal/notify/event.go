@@ -54,7 +54,14 @@ type Event struct {
 	ExplanationURL  string  `json:"explanation_url,omitempty"`
 	// Detail is one human sentence: the connection error, why the chain is not trusted,
 	// the weak finding...
-	Detail     string    `json:"detail,omitempty"`
+	Detail string `json:"detail,omitempty"`
+	// Count is how many endpoints an agent's outage covers.
+	Count int `json:"count,omitempty"`
+	// Reminder marks a repeated notice of an event still open.
+	Reminder bool `json:"reminder,omitempty"`
+	// URL is the event's page in the dashboard, for events that have no
+	// domain page (an agent's outage lists its endpoints there).
+	URL        string    `json:"url,omitempty"`
 	OccurredAt time.Time `json:"occurred_at"`
 }
 

@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ func Subject(msg Message) string {
 	case 1:
 		return subjectPrefix + Headline(msg.Events[0])
 	}
+	if d := msg.Events[0].Domain; d != nil && sameDomain(msg.Events) {
+		return subjectPrefix + oneLine(hostPort(*d)) + ": " + problems(msg.Events)
+	}
 	s := fmt.Sprintf("%s%d alerts", subjectPrefix, len(msg.Events))
 	if org := oneLine(msg.Events[0].Organization.Name); org != "" {
 		s += " for " + org
@@ -37,6 +41,9 @@ func Subject(msg Message) string {
 
 // Headline says what happened in one line, naming the endpoint or agent.
 func Headline(e Event) string {
+	if e.Reminder {
+		return oneLine("Reminder: " + headline(e))
+	}
 	return oneLine(headline(e))
 }
 
@@ -59,6 +66,9 @@ func headline(e Event) string {
 	case TypeChanged:
 		return t + " certificate changed"
 	case TypeUnreachable:
+		if e.Domain == nil && e.Count > 0 {
+			return t + ": " + Thousands(e.Count) + " endpoints unreachable"
+		}
 		return t + " is unreachable"
 	case TypeInvalidChain:
 		return t + " certificate is not trusted"
@@ -76,6 +86,9 @@ func headline(e Event) string {
 		if e.Resolves == TypeAgentOffline {
 			return t + " is back online"
 		}
+		if e.Domain == nil && e.Resolves == TypeUnreachable {
+			return "Resolved: " + t + " endpoints reachable again"
+		}
 		if label, ok := problemLabels[e.Resolves]; ok {
 			return "Resolved: " + t + " (" + label + ")"
 		}
@@ -89,6 +102,35 @@ func headline(e Event) string {
 		return "Test notification"
 	}
 	return t + ": " + e.Type
+}
+
+// sameDomain says whether every event is about one endpoint: the message
+// lists the problems one evaluation found there.
+func sameDomain(events []Event) bool {
+	for _, e := range events {
+		if e.Domain == nil || hostPort(*e.Domain) != hostPort(*events[0].Domain) {
+			return false
+		}
+	}
+	return true
+}
+
+// problems lists the events' problems, in their order, once each.
+func problems(events []Event) string {
+	var out []string
+	for _, e := range events {
+		label, ok := problemLabels[e.Type]
+		if e.Type == TypeResolved {
+			label, ok = "resolved", true
+		}
+		if !ok {
+			label = e.Type
+		}
+		if !slices.Contains(out, label) {
+			out = append(out, label)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // problemLabels name the problem a resolved event clears.
@@ -127,6 +169,15 @@ func inDays(n int) string {
 		return "today"
 	}
 	return "in " + plural(n, "day")
+}
+
+// Thousands writes n with thousands separators, as people read counts.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func plural(n int, unit string) string {
@@ -173,6 +224,9 @@ func Fields(e Event) []Field {
 		add("Renew between", formatTime(w.Start)+" and "+formatTime(w.End))
 	}
 	add("CA explanation", e.ExplanationURL)
+	if e.Count > 0 {
+		add("Endpoints", strconv.Itoa(e.Count))
+	}
 	add("Detail", e.Detail)
 	if !e.OccurredAt.IsZero() {
 		add("Occurred", formatTime(e.OccurredAt))
@@ -183,7 +237,7 @@ func Fields(e Event) []Field {
 // DashboardURL is the event's link into the dashboard, or "" when it has none.
 func DashboardURL(e Event) string {
 	if e.Domain == nil {
-		return ""
+		return e.URL
 	}
 	return e.Domain.URL
 }

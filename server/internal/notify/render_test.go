@@ -50,6 +50,16 @@ func TestSubject(t *testing.T) {
 			e.Agent = &notify.AgentRef{Name: "evil\r\nBcc: x@y.z"}
 		}), "[Certinel] Agent evil  Bcc: x@y.z is offline"},
 		{"digest", notifytest.Digest(12), "[Certinel] 12 alerts for Example Inc"},
+		{"agent outage", with(func(e *notify.Event) { e.Type, e.Domain, e.Count = notify.TypeUnreachable, nil, 1950 }),
+			"[Certinel] Agent office-lan: 1,950 endpoints unreachable"},
+		{"outage over", with(func(e *notify.Event) { e.Type, e.Resolves, e.Domain = notify.TypeResolved, notify.TypeUnreachable, nil }),
+			"[Certinel] Resolved: Agent office-lan endpoints reachable again"},
+		{"reminder", with(func(e *notify.Event) { e.Reminder = true }), "[Certinel] Reminder: www.example.com:443 expires in 7 days"},
+		{"problems of one domain", notify.Message{Events: []notify.Event{base, func() notify.Event {
+			e := base
+			e.Type = notify.TypeRenewalOverdue
+			return e
+		}()}}, "[Certinel] www.example.com:443: expiring, renewal overdue"},
 		{"empty", notify.Message{}, "[Certinel] No alerts"},
 	}
 	for _, tt := range tests {

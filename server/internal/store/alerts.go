@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Alert states: open until the condition clears; info for one-off notices
@@ -22,27 +19,27 @@ type Alert struct {
 	ID             string
 	OrganizationID string
 	RuleID         string
-	DomainID       *string
-	AgentID        *string
-	Type           string
-	DedupKey       string
-	State          string
+	// RuleIDs are every rule that caught the event; their channels hear of it.
+	RuleIDs  []string `gorm:"serializer:json;column:rule_ids"`
+	DomainID *string
+	AgentID  *string
+	Type     string
+	DedupKey string
+	State    string
 	// Payload is the event as notifications carry it (JSON).
 	Payload    string
 	OpenedAt   time.Time
 	ResolvedAt *time.Time
-}
-
-// NewAlert is an alert to record with the channels to notify.
-type NewAlert struct {
-	Alert      Alert
-	ChannelIDs []string
-}
-
-// Resolution closes open alerts with one notice.
-type Resolution struct {
-	AlertIDs []string
-	Notice   NewAlert
+	// GroupID is the agent outage this event belongs to, whose
+	// notifications speak for it.
+	GroupID *string
+	// NotifiedAt is when the event was last sent; nil while held back by
+	// maintenance or a snooze.
+	NotifiedAt        *time.Time
+	AcknowledgedAt    *time.Time
+	AcknowledgedBy    string
+	SnoozedUntil      *time.Time
+	SnoozeUntilChange bool
 }
 
 // EvalDomain is a domain's latest state as alert evaluation reads it.
@@ -96,96 +93,14 @@ const (
 	OutboxFailed  = "failed"
 )
 
-// RecordAlerts writes fired alerts and resolutions with their outbox rows
-// in one transaction. An alert whose dedup key exists already is skipped
-// (another pass or replica recorded it), and so is its notification. It
-// returns how many alerts and resolutions were new.
-func (s *Store) RecordAlerts(ctx context.Context, fired []NewAlert, resolved []Resolution) (int, error) {
-	now := s.now()
-	recorded := 0
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		notices := make([]NewAlert, len(resolved))
-		for i, r := range resolved {
-			notices[i] = r.Notice
-		}
-		newFired, err := insertAlerts(tx, fired)
-		if err != nil {
-			return err
-		}
-		newNotices, err := insertAlerts(tx, notices)
-		if err != nil {
-			return err
-		}
-		var closing []string
-		for _, r := range resolved {
-			if newNotices[r.Notice.Alert.ID] {
-				closing = append(closing, r.AlertIDs...)
-			}
-		}
-		for start := 0; start < len(closing); start += observationBatch {
-			chunk := closing[start:min(start+observationBatch, len(closing))]
-			if err := tx.Model(&Alert{}).Where("id IN ? AND state = ?", chunk, AlertOpen).
-				Updates(map[string]any{"state": AlertResolved, "resolved_at": now}).Error; err != nil {
-				return fmt.Errorf("resolve alerts: %w", err)
-			}
-		}
-		var rows []OutboxRow
-		for _, list := range [][]NewAlert{fired, notices} {
-			for _, a := range list {
-				if !newFired[a.Alert.ID] && !newNotices[a.Alert.ID] {
-					continue
-				}
-				recorded++
-				for _, ch := range a.ChannelIDs {
-					rows = append(rows, OutboxRow{ID: NewID(), OrganizationID: a.Alert.OrganizationID, AlertID: a.Alert.ID,
-						ChannelID: ch, Kind: a.Alert.Type, Payload: a.Alert.Payload, Status: OutboxPending,
-						NextAttemptAt: now, CreatedAt: now})
-				}
-			}
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		if err := tx.CreateInBatches(rows, observationBatch).Error; err != nil {
-			return fmt.Errorf("outbox: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("store: record alerts: %w", err)
-	}
-	return recorded, nil
-}
-
-// insertAlerts inserts what is new and reports which IDs it wrote.
-func insertAlerts(tx *gorm.DB, list []NewAlert) (map[string]bool, error) {
-	inserted := make(map[string]bool)
-	for start := 0; start < len(list); start += observationBatch {
-		chunk := list[start:min(start+observationBatch, len(list))]
-		rows := make([]Alert, len(chunk))
-		ids := make([]string, len(chunk))
-		for i, a := range chunk {
-			rows[i], ids[i] = a.Alert, a.Alert.ID
-		}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
-			return nil, fmt.Errorf("alerts: %w", err)
-		}
-		var got []string
-		if err := tx.Model(&Alert{}).Where("id IN ?", ids).Pluck("id", &got).Error; err != nil {
-			return nil, fmt.Errorf("alerts written: %w", err)
-		}
-		for _, id := range got {
-			inserted[id] = true
-		}
-	}
-	return inserted, nil
-}
-
 // AlertFilter selects alert history.
 type AlertFilter struct {
 	Type     string
 	DomainID string
 	State    string
+	// GroupID lists the endpoints of an agent's outage; without it or a
+	// domain, the history leaves them out.
+	GroupID string
 }
 
 // ListAlerts lists an organization's alert history, newest first.
@@ -196,6 +111,13 @@ func (s *Store) ListAlerts(ctx context.Context, orgID string, f AlertFilter, pag
 	}
 	if f.DomainID != "" {
 		q = q.Where("domain_id = ?", f.DomainID)
+	}
+	switch {
+	case f.GroupID != "":
+		q = q.Where("group_id = ?", f.GroupID)
+	case f.DomainID == "":
+		// The history shows an agent's outage once, not its endpoints.
+		q = q.Where("group_id IS NULL")
 	}
 	if f.State != "" {
 		q = q.Where("state = ?", f.State)
@@ -211,15 +133,19 @@ func (s *Store) ListAlerts(ctx context.Context, orgID string, f AlertFilter, pag
 	return out, total, nil
 }
 
-// Deliveries lists the outbox rows of the given alerts of the
-// organization, with their attempts, oldest first.
+// Deliveries lists the outbox rows that carry the given alerts of the
+// organization, with their attempts, oldest first. A row carrying several
+// of them is listed once for each, with AlertID saying which.
 func (s *Store) Deliveries(ctx context.Context, orgID string, alertIDs []string) ([]OutboxRow, map[string][]DeliveryAttempt, error) {
 	if len(alertIDs) == 0 {
 		return nil, nil, nil
 	}
 	db := s.db.WithContext(ctx)
 	var rows []OutboxRow
-	if err := db.Where("organization_id = ? AND alert_id IN ?", orgID, alertIDs).Order("created_at, id").Find(&rows).Error; err != nil {
+	q := db.Table("outbox o").Select(`o.id, o.organization_id, oa.alert_id, o.channel_id, o.kind, o.payload, o.status, o.attempts,
+		o.next_attempt_at, o.claimed_by, o.claimed_until, o.last_error, o.created_at, o.sent_at`).Joins("JOIN outbox_alerts oa ON oa.outbox_id = o.id").
+		Where("o.organization_id = ? AND oa.alert_id IN ?", orgID, alertIDs)
+	if err := q.Order("o.created_at, o.id").Find(&rows).Error; err != nil {
 		return nil, nil, fmt.Errorf("store: deliveries: %w", err)
 	}
 	ids := make([]string, len(rows))

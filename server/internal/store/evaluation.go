@@ -20,6 +20,10 @@ type EvalInput struct {
 	Agents     []Agent
 	OpenAlerts []Alert
 	Changes    []CertificateChange
+	// Notification context (see LoadNotifyContext).
+	Maintenance []MaintenanceWindow
+	Outages     []Alert
+	AgentNames  map[string]string
 }
 
 // openAlert selects open alerts; a literal, so that PostgreSQL plans

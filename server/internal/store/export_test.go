@@ -123,3 +123,8 @@ func MigrateTo(ctx context.Context, s *Store, version int64) error {
 	_, err = provider.UpTo(ctx, version)
 	return err
 }
+
+// ExecRaw runs a statement as is, to write rows as an older server did.
+func ExecRaw(ctx context.Context, s *Store, sql string, args ...any) error {
+	return s.db.WithContext(ctx).Exec(sql, args...).Error
+}

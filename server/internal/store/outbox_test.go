@@ -67,7 +67,9 @@ func oneNotification(t *testing.T, s *store.Store) (string, string) {
 	}
 	a := store.Alert{ID: store.NewID(), OrganizationID: org.ID, RuleID: rule.ID, Type: "expiring", DedupKey: "k",
 		State: store.AlertOpen, Payload: "{}", OpenedAt: s.Now()}
-	if n, err := s.RecordAlerts(ctx, []store.NewAlert{{Alert: a, ChannelIDs: []string{ch.ID}}}, nil); err != nil || n != 1 {
+	ev := store.Evaluation{Fired: []store.Alert{a}, Notifications: []store.Notification{{OrganizationID: org.ID,
+		ChannelIDs: []string{ch.ID}, Events: []store.NotifiedEvent{{AlertID: a.ID, Payload: a.Payload}}}}}
+	if n, err := s.RecordEvaluation(ctx, ev); err != nil || n != 1 {
 		t.Fatalf("record alert: %d %v", n, err)
 	}
 	return org.ID, a.ID

@@ -26,6 +26,8 @@ type AlertRule struct {
 	ScopeTags        []string `gorm:"serializer:json"`
 	ScopeAgentIDs    []string `gorm:"serializer:json;column:scope_agent_ids"`
 	UnreachableAfter int
+	// RemindEveryHours repeats the notification of an open event; 0 never.
+	RemindEveryHours int
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -74,7 +76,7 @@ func (s *Store) UpdateAlertRule(ctx context.Context, orgID string, r AlertRule) 
 			return "", err
 		}
 		return r.ID, affected(tx.Model(&AlertRule{}).Where("organization_id = ? AND id = ?", orgID, r.ID).
-			Select("name", "enabled", "thresholds", "events", "channel_ids", "scope_all", "scope_tags", "scope_agent_ids", "unreachable_after", "updated_at").
+			Select("name", "enabled", "thresholds", "events", "channel_ids", "scope_all", "scope_tags", "scope_agent_ids", "unreachable_after", "remind_every_hours", "updated_at").
 			Updates(&r))
 	})
 	if err != nil {

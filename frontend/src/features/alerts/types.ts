@@ -50,6 +50,7 @@ export type Rule = {
   channel_ids: string[];
   scope: RuleScope;
   unreachable_after: number;
+  remind_every_hours: number;
   created_at: string;
   updated_at: string;
 };
@@ -80,6 +81,9 @@ export type NotifyEvent = {
   sha256?: string;
   old_sha256?: string;
   detail?: string;
+  count?: number;
+  reminder?: boolean;
+  url?: string;
   occurred_at?: string;
 };
 
@@ -94,6 +98,40 @@ export type AlertEvent = {
   resolved_at: string | null;
   event: NotifyEvent;
   deliveries: Delivery[];
+  rule_ids: string[];
+  group_id: string | null;
+  notified_at: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by?: string;
+  snoozed_until: string | null;
+  snooze_until_change: boolean;
+};
+
+/** An agent's outage: one event standing for its endpoints that failed together. */
+export const isOutage = (ev: AlertEvent) => ev.type === 'unreachable' && !ev.domain_id && !!ev.agent_id;
+
+export type MaintenanceScopeType = 'domain' | 'tag' | 'agent';
+
+export type MaintenanceInput = {
+  name: string;
+  scope: { type: MaintenanceScopeType; value: string };
+  recurrence: 'once' | 'weekly';
+  starts_at?: string;
+  ends_at?: string;
+  weekdays?: string[];
+  start_time?: string;
+  duration_minutes?: number;
+  time_zone: string;
+};
+
+export type MaintenanceWindow = Required<Omit<MaintenanceInput, 'starts_at' | 'ends_at'>> & {
+  id: string;
+  starts_at: string | null;
+  ends_at: string | null;
+  active: boolean;
+  active_until: string | null;
+  created_at: string;
+  updated_at: string;
 };
 
 export type AgentOption = { id: string; name: string };

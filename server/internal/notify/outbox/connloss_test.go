@@ -144,16 +144,17 @@ func queueAlerts(t *testing.T, ctx context.Context, st *store.Store, url string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	fired := make([]store.NewAlert, n)
-	for i := range fired {
+	var ev store.Evaluation
+	for i := range n {
 		id := store.NewID()
 		payload, _ := json.Marshal(notify.Event{ID: id, Type: notify.TypeExpiring,
 			Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name}, OccurredAt: st.Now()})
-		fired[i] = store.NewAlert{ChannelIDs: []string{ch.ID}, Alert: store.Alert{ID: id, OrganizationID: org.ID,
-			RuleID: rule.ID, Type: notify.TypeExpiring, DedupKey: fmt.Sprintf("k%d", i), State: store.AlertOpen,
-			Payload: string(payload), OpenedAt: st.Now()}}
+		ev.Fired = append(ev.Fired, store.Alert{ID: id, OrganizationID: org.ID, RuleID: rule.ID, Type: notify.TypeExpiring,
+			DedupKey: fmt.Sprintf("k%d", i), State: store.AlertOpen, Payload: string(payload), OpenedAt: st.Now()})
+		ev.Notifications = append(ev.Notifications, store.Notification{OrganizationID: org.ID, ChannelIDs: []string{ch.ID},
+			Events: []store.NotifiedEvent{{AlertID: id, Payload: string(payload)}}})
 	}
-	if got, err := st.RecordAlerts(ctx, fired, nil); err != nil || got != n {
+	if got, err := st.RecordEvaluation(ctx, ev); err != nil || got != n {
 		t.Fatalf("record alerts: %d %v", got, err)
 	}
 	return org

@@ -142,9 +142,8 @@ func (w *Worker) deliver(ctx context.Context, d delivery) {
 	attempts := 0
 	for _, r := range d.rows {
 		attempts = max(attempts, r.Attempts+1)
-		var e notify.Event
-		if err := json.Unmarshal([]byte(r.Payload), &e); err == nil {
-			msg.Events = append(msg.Events, e)
+		if events, err := notify.DecodeEvents(r.Payload); err == nil {
+			msg.Events = append(msg.Events, events...)
 		}
 	}
 	start := time.Now()

@@ -25,7 +25,10 @@ const (
 // Each event has "id" (stable across retries: deduplicate on it), "type", "organization"
 // {id, name}, "occurred_at", and as they apply "resolves", "domain" {id, host, port,
 // protocol, url}, "agent" {id, name, last_seen_at}, "threshold_days", "days_left",
-// "not_after", "sha256", "old_sha256" and "detail". testdata/alert.json is an example.
+// "not_after", "sha256", "old_sha256", "detail", "count" (the endpoints of an agent's
+// outage), "reminder" (a repeated notice of an open event) and "url" (the event's page,
+// for one without a domain). testdata/alert.json is an example. A message lists every
+// problem one evaluation found on a domain, so "digest" may carry one domain's events.
 // Receivers should ignore fields they do not know: new optional ones may appear.
 type Payload struct {
 	Version int            `json:"version"`

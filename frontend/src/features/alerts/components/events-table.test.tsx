@@ -9,7 +9,8 @@ afterEach(() => vi.unstubAllGlobals());
 
 const event: AlertEvent = {
   id: 'ev1', type: 'expiring', state: 'open', rule_id: 'r1', domain_id: 'd1', agent_id: null,
-  opened_at: '2025-01-01T10:00:00Z', resolved_at: null,
+  opened_at: '2025-01-01T10:00:00Z', resolved_at: null, rule_ids: ['r1'], group_id: null, notified_at: '2025-01-01T10:00:00Z',
+  acknowledged_at: null, snoozed_until: null, snooze_until_change: false,
   event: { type: 'expiring', domain: { id: 'd1', host: 'shop.example', port: 443, protocol: 'tls' }, days_left: 6, threshold_days: 7 },
   deliveries: [
     {

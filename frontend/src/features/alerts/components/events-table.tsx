@@ -10,6 +10,7 @@ import { useChannels } from '../api/channels';
 import { useEvents } from '../api/events';
 import { EVENT_TYPES, eventLabel, type AlertEvent } from '../types';
 import { Deliveries } from './deliveries';
+import { CareBadges, EventActions } from './event-actions';
 
 const PER_PAGE = 25;
 
@@ -46,7 +47,7 @@ export function DeliveryCell({ ev }: { ev: AlertEvent }) {
   );
 }
 
-export function EventsTable() {
+export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
   const [params, setParams] = useSearchParams();
   const type = params.get('type') ?? '';
   const state = params.get('state') ?? '';
@@ -136,8 +137,8 @@ export function EventsTable() {
                             {expanded ? '▾' : '▸'}
                           </button>
                         </td>
-                        <td>{eventLabel(ev.type)}</td>
-                        <td><Badge tone={stateTone[ev.state as keyof typeof stateTone] ?? 'neutral'}>{ev.state}</Badge></td>
+                        <td><Link to={`/events/${ev.id}`}>{eventLabel(ev.type)}</Link>{ev.event.reminder ? <span className="muted small"> (reminder)</span> : null}</td>
+                        <td><Badge tone={stateTone[ev.state as keyof typeof stateTone] ?? 'neutral'}>{ev.state}</Badge> <CareBadges ev={ev} /></td>
                         <td>
                           {ev.event.domain ? (
                             <Link to={`/domains/${ev.event.domain.id}`}>{ev.event.domain.host}:{ev.event.domain.port}</Link>
@@ -158,6 +159,7 @@ export function EventsTable() {
                         <tr id={`ev-${ev.id}`} className="expanded-row">
                           <td />
                           <td colSpan={6}>
+                            {canWrite ? <EventActions ev={ev} /> : null}
                             <Deliveries deliveries={ev.deliveries} channelName={channelName} />
                           </td>
                         </tr>

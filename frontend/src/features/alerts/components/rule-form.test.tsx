@@ -60,6 +60,7 @@ describe('RuleForm', () => {
       channel_ids: ['ch-2'],
       scope: { all: false, tags: [], agent_ids: ['ag-1'] },
       unreachable_after: 2,
+      remind_every_hours: 0,
     });
     expect(body.events).not.toContain('agent_offline');
     expect(body.events).not.toContain('changed');
@@ -90,7 +91,7 @@ describe('RuleForm', () => {
     const calls = mockFetch((r) => ({ status: 200, body: r.body }));
     const rule = {
       id: 'r9', name: 'Old', enabled: false, thresholds_days: [10], events: ['expired'], channel_ids: ['ch-1'],
-      scope: { all: false, tags: ['prod'], agent_ids: [] }, unreachable_after: 5, created_at: '', updated_at: '',
+      scope: { all: false, tags: ['prod'], agent_ids: [] }, unreachable_after: 5, remind_every_hours: 12, created_at: '', updated_at: '',
     };
     renderWithProviders(<RuleForm rule={rule} channels={channels} agents={agents} />);
     const user = userEvent.setup();
@@ -101,7 +102,7 @@ describe('RuleForm', () => {
     expect(calls[0]!.url.pathname).toBe('/api/v1/alert-rules/r9');
     expect(calls[0]!.body).toEqual({
       name: 'Old', enabled: false, thresholds_days: [10], events: ['expired'], channel_ids: ['ch-1'],
-      scope: { all: false, tags: ['prod'], agent_ids: [] }, unreachable_after: 5,
+      scope: { all: false, tags: ['prod'], agent_ids: [] }, unreachable_after: 5, remind_every_hours: 12,
     });
   });
 });

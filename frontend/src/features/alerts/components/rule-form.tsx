@@ -7,7 +7,7 @@ import { useSaveRule } from '../api/rules';
 import { EVENT_TYPES, type AgentOption, type Channel, type Rule, type RuleInput } from '../types';
 
 type ScopeKind = 'all' | 'tags' | 'agents';
-type Errors = Partial<Record<'name' | 'thresholds_days' | 'events' | 'channel_ids' | 'scope' | 'unreachable_after' | 'root', string>>;
+type Errors = Partial<Record<'name' | 'thresholds_days' | 'events' | 'channel_ids' | 'scope' | 'unreachable_after' | 'remind_every_hours' | 'root', string>>;
 
 const TAG = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
 // Like a new organization's default rule: lifetime-aware (no fixed
@@ -33,13 +33,14 @@ export function validateRule(v: RuleInput, scope: ScopeKind): Errors {
   else if (scope === 'tags' && v.scope.tags.some((t) => t.length > 50 || !TAG.test(t))) e.scope = 'Tags: letters, digits and . _ : / -';
   if (scope === 'agents' && v.scope.agent_ids.length === 0) e.scope = 'Pick at least one agent';
   if (!Number.isInteger(v.unreachable_after) || v.unreachable_after < 1 || v.unreachable_after > 100) e.unreachable_after = 'From 1 to 100 failed checks';
+  if (!Number.isInteger(v.remind_every_hours) || v.remind_every_hours < 0 || v.remind_every_hours > 720) e.remind_every_hours = 'From 0 (never) to 720 hours';
   return e;
 }
 
 /** Maps the server's field names onto the editor's sections. */
 function apiFieldKey(field: string): keyof Errors | null {
   if (field === 'scope' || field.startsWith('scope.')) return 'scope';
-  if (['name', 'thresholds_days', 'events', 'channel_ids', 'unreachable_after'].includes(field)) return field as keyof Errors;
+  if (['name', 'thresholds_days', 'events', 'channel_ids', 'unreachable_after', 'remind_every_hours'].includes(field)) return field as keyof Errors;
   return null;
 }
 
@@ -59,6 +60,7 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
   const [tags, setTags] = useState((rule?.scope.tags ?? []).join(', '));
   const [agentIds, setAgentIds] = useState<string[]>(rule?.scope.agent_ids ?? []);
   const [unreachableAfter, setUnreachableAfter] = useState(String(rule?.unreachable_after ?? 2));
+  const [remindEvery, setRemindEvery] = useState(String(rule?.remind_every_hours ?? 0));
   const [errors, setErrors] = useState<Errors>({});
 
   // An error goes away as soon as its field is touched again.
@@ -101,6 +103,7 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
       agent_ids: scope === 'agents' ? agentIds : [],
     },
     unreachable_after: Number(unreachableAfter),
+    remind_every_hours: Number(remindEvery),
   });
 
   const onSubmit = async (ev: FormEvent) => {
@@ -148,6 +151,14 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
           value={unreachableAfter}
           onChange={(e) => { setUnreachableAfter(e.target.value); clear('unreachable_after'); }}
           error={errors.unreachable_after}
+        />
+        <TextField
+          label="Remind every (hours, 0 for never)"
+          inputMode="numeric"
+          value={remindEvery}
+          onChange={(e) => { setRemindEvery(e.target.value); clear('remind_every_hours'); }}
+          error={errors.remind_every_hours}
+          hint="Sends an open alert again until someone acknowledges it."
         />
       </div>
 
