@@ -83,13 +83,13 @@ func run() error {
 		Store: st, Ingester: ingester, Log: log, Dial: guard.DialContext,
 		Interval: store.DefaultAgentInterval, Concurrency: 50, Timeout: 10 * time.Second, Batch: 2000,
 	}
+	hub := control.NewHub(cfg.AgentChannels)
+	rejudger := monitor.NewRejudger(st, ingester, log)
 	renewals := &ari.Refresher{
 		Store: st, Client: ari.NewClient(guard.HTTPClient(15*time.Second), nil), Log: log,
 		BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/"), Recorded: worker.Wake,
-		Batch: 200, MaxBatches: 10, Concurrency: 8,
+		WindowChanged: rejudger.Request, Batch: 200, MaxBatches: 10, Concurrency: 8,
 	}
-	hub := control.NewHub(cfg.AgentChannels)
-	rejudger := monitor.NewRejudger(st, ingester, log)
 	e := httpapi.New(httpapi.Deps{
 		Store:          st,
 		Ingester:       ingester,

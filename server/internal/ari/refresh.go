@@ -40,6 +40,9 @@ type Refresher struct {
 	// alerts were written, to wake the outbox.
 	BaseURL  string
 	Recorded func()
+	// WindowChanged, when set, hears of every organization one of whose
+	// windows changed, to have its stored chains judged again.
+	WindowChanged func(ctx context.Context, orgID string) error
 	// Batch bounds the certificates one query loads, MaxBatches the
 	// batches of one tick (the rest wait for the next), Concurrency the
 	// lookups in flight.
@@ -112,7 +115,8 @@ func (r *Refresher) refresh(ctx context.Context, l store.RenewalLookup, dirs *or
 		return r.Store.SaveRenewalInfo(ctx, ri)
 	}
 	moved := ri.WindowStart != nil && info.Window.Start.Before(ri.WindowStart.Add(-movedTolerance))
-	if ri.WindowStart == nil || !info.Window.Start.Equal(*ri.WindowStart) || !info.Window.End.Equal(*ri.WindowEnd) {
+	changed := ri.WindowStart == nil || !info.Window.Start.Equal(*ri.WindowStart) || !info.Window.End.Equal(*ri.WindowEnd)
+	if changed {
 		ri.PreviousStart, ri.PreviousEnd = ri.WindowStart, ri.WindowEnd
 	}
 	ri.WindowStart, ri.WindowEnd = &info.Window.Start, &info.Window.End
@@ -125,7 +129,15 @@ func (r *Refresher) refresh(ctx context.Context, l store.RenewalLookup, dirs *or
 			return err
 		}
 	}
-	return r.Store.SaveRenewalInfo(ctx, ri)
+	if err := r.Store.SaveRenewalInfo(ctx, ri); err != nil {
+		return err
+	}
+	// Statuses rest on the window: the stored chains are judged again
+	// against the new one, rather than at their next check.
+	if changed && r.WindowChanged != nil {
+		return r.WindowChanged(ctx, ri.OrganizationID)
+	}
+	return nil
 }
 
 // alert records a notice for every domain of the organization serving

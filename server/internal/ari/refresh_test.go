@@ -17,10 +17,12 @@ import (
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 
 	"certinel.dev/server/internal/ari"
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/monitor"
 	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/notify"
@@ -118,8 +120,23 @@ func TestRefresherAgainstPebble(t *testing.T) {
 			// The server's own client: through the guard, trusting the system's
 			// roots only. Pebble's HTTPS certificate is trusted through the
 			// organization's CA bundle, as an internal CA's would be.
+			rejudger := monitor.NewRejudger(st, monitor.NewIngester(st, nil, log), log)
 			r := &ari.Refresher{Store: st, Client: ari.NewClient(netguard.New(true).HTTPClient(10*time.Second), nil), Log: log,
-				BaseURL: "https://certinel.example", Recorded: func() { woken++ }, Batch: 10, MaxBatches: 3, Concurrency: 2}
+				BaseURL: "https://certinel.example", Recorded: func() { woken++ }, WindowChanged: rejudger.Request,
+				Batch: 10, MaxBatches: 3, Concurrency: 2}
+			// judgedWindow is the renewal window the domain's status rests
+			// on, once the stored chain was judged again.
+			judgedWindow := func() (string, *time.Time) {
+				t.Helper()
+				if err := rejudger.RunPending(ctx); err != nil {
+					t.Fatal(err)
+				}
+				v, err := st.GetDomain(ctx, org.ID, dom.ID, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return v.WindowSource, v.WindowStart
+			}
 			sha := fingerprint(leaf)
 			window := func() store.RenewalInfo {
 				t.Helper()
@@ -154,6 +171,15 @@ func TestRefresherAgainstPebble(t *testing.T) {
 			if got, err := st.RenewalWindows(ctx, org.ID, []string{sha, "unknown"}); err != nil || len(got) != 1 || !got[sha].WindowStart.Equal(*first.WindowStart) {
 				t.Errorf("RenewalWindows = %+v, %v; want the one window", got, err)
 			}
+			// The CA's window replaces the estimate at once, without a check,
+			// and so does every later check.
+			if src, start := judgedWindow(); src != lifecycle.SourceARI || start == nil || !start.Equal(*first.WindowStart) {
+				t.Errorf("after the lookup the status rests on a %q window starting %v, want the CA's from %v", src, start, first.WindowStart)
+			}
+			checkDomains(t, st, log)
+			if v, err := st.GetDomain(ctx, org.ID, dom.ID, 0); err != nil || v.WindowSource != lifecycle.SourceARI {
+				t.Errorf("after a new check the window is %q (%v), want the CA's", v.WindowSource, err)
+			}
 			if want := clk.now().Add(6 * time.Hour); first.NextFetchAt.Before(want.Add(-time.Minute)) || first.NextFetchAt.After(want.Add(time.Minute)) {
 				t.Errorf("next lookup at %s, want Pebble's Retry-After of 6h (%s)", first.NextFetchAt, want)
 			}
@@ -167,6 +193,9 @@ func TestRefresherAgainstPebble(t *testing.T) {
 			if !moved.WindowStart.Before(*first.WindowStart) || moved.PreviousStart == nil || !moved.PreviousStart.Equal(*first.WindowStart) {
 				t.Fatalf("after revocation: window %v (previous %v), want it earlier than %v", moved.WindowStart, moved.PreviousStart, first.WindowStart)
 			}
+			if _, start := judgedWindow(); start == nil || !start.Equal(*moved.WindowStart) {
+				t.Errorf("after revocation the status rests on a window starting %v, want the CA's new %v", start, moved.WindowStart)
+			}
 			alerts, _, err := st.ListAlerts(ctx, org.ID, store.AlertFilter{Type: notify.TypeRenewalWindowMovedEarlier}, store.Page{Number: 1, PerPage: 10})
 			if err != nil {
 				t.Fatal(err)
@@ -178,7 +207,7 @@ func TestRefresherAgainstPebble(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(outbox) != 1 || outbox[0].Kind != notify.TypeRenewalWindowMovedEarlier || woken != 1 {
+			if len(outbox) != 1 || !strings.Contains(outbox[0].Payload, `"type":"`+notify.TypeRenewalWindowMovedEarlier+`"`) || woken != 1 {
 				t.Fatalf("outbox %+v (outbox woken %d times), want one notification of the default rule's channel", outbox, woken)
 			}
 
