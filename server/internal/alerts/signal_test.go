@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"certinel.dev/server/internal/netguard"
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/outbox"
 	"certinel.dev/server/internal/notify/webhook"
@@ -244,8 +245,12 @@ func TestEveryProblemOfADomainInOneMessage(t *testing.T) {
 			f.addRule("all", 0, f.channel(h, "ops"))
 			dom := f.domain("www.example.com")
 			na := f.clk.t.Add(5 * 24 * time.Hour)
+			// Its renewal window closed ten days ago; the rule's fixed
+			// thresholds say expiring.
+			window := lifecycle.Window{Start: f.clk.t.Add(-20 * lifecycle.Day), End: f.clk.t.Add(-10 * lifecycle.Day), Source: lifecycle.SourceEstimate}
 			o := store.Observation{ID: store.NewID(), DomainID: &dom.ID, AgentID: &f.agent.ID, ObservedAt: f.clk.t, LeafSHA256: "leaf",
-				NotAfter: &na, VerdictStatus: "warning", TrustStatus: "trusted", Problems: []string{"renewal_overdue"}}
+				NotAfter: &na, VerdictStatus: "warning", TrustStatus: "trusted", Problems: []string{"renewal_overdue"},
+				Renewal: lifecycle.Plan{Window: window, UrgentAt: na.Add(-lifecycle.Day), Deadline: na}}
 			if _, err := f.st.SaveResults(f.ctx, f.org.ID, store.ResultSet{BatchID: "b", AgentID: f.agent.ID, Observations: []store.Observation{o}, Rejected: "[]"}); err != nil {
 				t.Fatal(err)
 			}
