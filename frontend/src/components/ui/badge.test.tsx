@@ -7,8 +7,8 @@ describe('DaysLeftBadge', () => {
   it.each([
     [400, 'good', '400 days'],
     [31, 'good', '31 days'],
-    [30, 'warning', '30 days'],
-    [15, 'warning', '15 days'],
+    [30, 'good', '30 days'],
+    [15, 'good', '15 days'],
     [14, 'high', '14 days'],
     [8, 'high', '8 days'],
     [7, 'critical', '7 days'],
@@ -16,7 +16,7 @@ describe('DaysLeftBadge', () => {
     [0, 'critical', 'expires today'],
     [-3, 'critical', 'expired 3 days ago'],
     [null, 'unknown', 'unknown'],
-  ])('%s days → %s (default threshold 30)', (days, tone, label) => {
+  ])('%s days → %s (no floor by default)', (days, tone, label) => {
     render(<DaysLeftBadge days={days} />);
     const badge = screen.getByLabelText(`Days left: ${label}`);
     expect(badge).toHaveAttribute('data-tone', tone);
