@@ -29,7 +29,7 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/domains", map[string]any{"host": "soon.internal", "agent_id": a.agentID}, &soon)
 		srv.agentClient(t, a).must(http.StatusOK, "POST", "/api/v1/agent/results", wire.ResultsRequest{BatchID: "soon",
 			Results: []wire.Result{{TargetID: soon.ID, ObservedAt: time.Now().UTC(),
-				Chain: leafChain(t, inter, rootDER, interDER, "soon.internal", 5).base64()}}}, nil)
+				Chain: overdueChain(t, inter, rootDER, interDER, "soon.internal", 5).base64()}}}, nil)
 		var events listOut[created]
 		a.browser.must(http.StatusOK, "GET", "/api/v1/events?state=open", nil, &events)
 		if events.Total == 0 {

@@ -15,7 +15,7 @@ func TestAcknowledgeSnoozeAndMaintenanceThroughAPI(t *testing.T) {
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/domains", map[string]any{"host": "pay.example.com", "agent_id": a.agentID}, &d)
 		_, inter, rootDER, interDER := newCA(t)
 		srv.agentClient(t, a).must(http.StatusOK, "POST", "/api/v1/agent/results", wire.ResultsRequest{BatchID: "r",
-			Results: []wire.Result{{TargetID: d.ID, ObservedAt: time.Now().UTC(), Chain: leafChain(t, inter, rootDER, interDER, "pay.example.com", 5).base64()}}}, nil)
+			Results: []wire.Result{{TargetID: d.ID, ObservedAt: time.Now().UTC(), Chain: overdueChain(t, inter, rootDER, interDER, "pay.example.com", 5).base64()}}}, nil)
 		var events listOut[created]
 		a.browser.must(http.StatusOK, "GET", "/api/v1/events?state=open", nil, &events)
 		if events.Total != 1 {

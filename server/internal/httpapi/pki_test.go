@@ -104,3 +104,14 @@ func leafChain(t testing.TB, inter issuer, rootDER, interDER []byte, host string
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, &inter, mustKey(t))
 	return testChain{ders: [][]byte{ld, interDER, rootDER}}
 }
+
+// overdueChain is a 90-day certificate with days left: past its renewal
+// window whatever days is below 22, so it raises events under the
+// lifetime-aware default rule.
+func overdueChain(t testing.TB, inter issuer, rootDER, interDER []byte, host string, days int) testChain {
+	now := time.Now()
+	_, ld := issue(t, &x509.Certificate{Subject: pkix.Name{CommonName: host}, DNSNames: []string{host},
+		NotBefore: now.Add(time.Duration(days-90) * 24 * time.Hour), NotAfter: now.Add(time.Duration(days)*24*time.Hour + time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, &inter, mustKey(t))
+	return testChain{ders: [][]byte{ld, interDER, rootDER}}
+}

@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
@@ -33,29 +35,32 @@ func TestMigrationMakesOldDefaultsLifetimeAware(t *testing.T) {
 			if err := store.MigrateTo(ctx, s, 19); err != nil {
 				t.Fatal(err)
 			}
-			_, org, err := s.CreateAccount(ctx, "old@example.com", "h", "Old")
-			if err != nil {
-				t.Fatal(err)
-			}
+			// Rows as a server at version 19 wrote them: the store's models
+			// have columns later migrations add.
+			now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 			oldEvents := []string{"expiring", "expired", "changed", "unreachable", "invalid_chain",
 				"hostname_mismatch", "weak_crypto", "renewal_overdue", "agent_offline", "resolved"}
-			rules, err := s.ListAlertRules(ctx, org.ID)
+			events, err := json.Marshal(oldEvents)
 			if err != nil {
 				t.Fatal(err)
 			}
-			def := rules[0]
-			def.Thresholds, def.Events = []int{30, 14, 7, 1}, oldEvents
-			if _, err := s.UpdateAlertRule(ctx, org.ID, def); err != nil {
-				t.Fatal(err)
+			for _, q := range []struct {
+				sql  string
+				args []any
+			}{
+				{`INSERT INTO organizations (id, name, expiring_threshold_days, policy, created_at)
+					VALUES ('o1', 'Old', 30, '{"renew_after_fraction":0.6666666666666666}', ?)`, []any{now}},
+				{`INSERT INTO alert_rules (id, organization_id, name, thresholds, events, channel_ids, created_at, updated_at)
+					VALUES ('default', 'o1', 'Default', '[30,14,7,1]', ?, '[]', ?, ?)`, []any{string(events), now, now}},
+				{`INSERT INTO alert_rules (id, organization_id, name, thresholds, events, channel_ids, created_at, updated_at)
+					VALUES ('mine', 'o1', 'Mine', '[10]', ?, '[]', ?, ?)`, []any{string(events), now, now}},
+			} {
+				if err := store.ExecRaw(ctx, s, q.sql, q.args...); err != nil {
+					t.Fatal(err)
+				}
 			}
-			custom, err := s.CreateAlertRule(ctx, org.ID, store.AlertRule{Name: "Mine", Enabled: true, Thresholds: []int{10}, Events: oldEvents, ScopeAll: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			org.ExpiringThresholdDays, org.Policy = 30, `{"renew_after_fraction":0.6666666666666666}`
-			if _, err := s.UpdateOrganization(ctx, org); err != nil {
-				t.Fatal(err)
-			}
+			org := store.Organization{ID: "o1"}
+			def, custom := store.AlertRule{ID: "default"}, store.AlertRule{ID: "mine"}
 
 			if err := s.Migrate(ctx); err != nil {
 				t.Fatal(err)
