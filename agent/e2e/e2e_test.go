@@ -62,13 +62,13 @@ func setUp(t *testing.T, database string) *scenario {
 	cred := u.createAgent("e2e-agent")
 
 	v4, v6 := net.IPv4(127, 0, 0, 1), net.IPv6loopback
-	// Leaf lifetimes chosen against the default 30-day expiring threshold.
-	direct, smtp, ipv6 := ca.leaf(t, v4, 90), ca.leaf(t, v4, 20), ca.leaf(t, v6, 60)
+	// 90-day leaves: two inside their lifetime, one in its last 15 days.
+	direct, smtp, ipv6 := ca.leaf(t, v4, 90), ca.leaf(t, v4, 10), ca.leaf(t, v6, 60)
 	targets := []*target{
 		{name: "direct TLS", addr: serveTLS(t, "127.0.0.1:0", direct), protocol: "tls",
 			leafSHA256: fingerprint(direct.Certificate[0]), status: "ok", daysLeft: 90},
 		{name: "SMTP STARTTLS", addr: serveSMTP(t, "127.0.0.1:0", smtp), protocol: "smtp",
-			leafSHA256: fingerprint(smtp.Certificate[0]), status: "expiring", daysLeft: 20},
+			leafSHA256: fingerprint(smtp.Certificate[0]), status: "expiring", daysLeft: 10},
 		{name: "IPv6", addr: serveTLS(t, "[::1]:0", ipv6), protocol: "tls",
 			leafSHA256: fingerprint(ipv6.Certificate[0]), status: "ok", daysLeft: 60},
 		{name: "closed port", addr: closedPort(t), protocol: "tls", status: "unreachable", errorKind: "refused"},
