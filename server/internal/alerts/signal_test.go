@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/lifecycle"
+	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/outbox"
 	"certinel.dev/server/internal/notify/webhook"

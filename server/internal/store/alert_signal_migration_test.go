@@ -17,20 +17,7 @@ func TestUpgradeMergesEventsOfSeveralRules(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			var s *store.Store
-			var err error
-			if d == store.SQLite {
-				s, err = store.OpenSQLite(filepath.Join(t.TempDir(), "old.db"), store.Options{})
-			} else {
-				s, err = store.OpenPostgres(storetest.PostgresSchemaURL(t), store.Options{})
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = s.Close() })
-			if err := store.MigrateTo(ctx, s, 19); err != nil {
-				t.Fatal(err)
-			}
+			s := openAtVersion(t, d, 19)
 			now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 			for _, q := range []struct {
 				sql  string
@@ -90,4 +77,26 @@ func TestUpgradeMergesEventsOfSeveralRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openAtVersion opens an empty database of the dialect migrated only up to
+// version: the database an older server left, for upgrade tests.
+func openAtVersion(t *testing.T, d store.Dialect, version int64) *store.Store {
+	t.Helper()
+	var s *store.Store
+	var err error
+	if d == store.SQLite {
+		s, err = store.OpenSQLite(filepath.Join(t.TempDir(), "old.db"), store.Options{})
+	} else {
+		s, err = store.OpenPostgres(storetest.PostgresSchemaURL(t), store.Options{})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	s = s.WithKeys(storetest.Keys(t))
+	if err := store.MigrateTo(context.Background(), s, version); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -20,21 +19,7 @@ func TestMigrationMakesOldDefaultsLifetimeAware(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			var s *store.Store
-			var err error
-			if d == store.SQLite {
-				s, err = store.OpenSQLite(filepath.Join(t.TempDir(), "old.db"), store.Options{})
-			} else {
-				s, err = store.OpenPostgres(storetest.PostgresSchemaURL(t), store.Options{})
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = s.Close() })
-			s = s.WithKeys(storetest.Keys(t))
-			if err := store.MigrateTo(ctx, s, 19); err != nil {
-				t.Fatal(err)
-			}
+			s := openAtVersion(t, d, 19)
 			// Rows as a server at version 19 wrote them: the store's models
 			// have columns later migrations add.
 			now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
