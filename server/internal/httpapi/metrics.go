@@ -1,29 +1,22 @@
 package httpapi
 
 import (
+	"bufio"
 	"fmt"
-	"log/slog"
+	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/expfmt"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 )
 
-// Caps of one scrape. Series are bounded by the organization's own domains
-// and agents; the caps keep one very large organization from producing a
-// scrape that Prometheus would choke on: at most 6 series per domain and 1
-// per agent, so under 70,000 series in all. Beyond a cap the first domains
-// by host and port are kept (the same ones every scrape) and
-// certinel_metrics_truncated says so.
-const (
-	maxMetricDomains = 10_000
-	maxMetricAgents  = 5_000
-)
-
 // metrics answers the Prometheus exposition of the caller's organization,
-// in the text format or OpenMetrics as the scraper asks.
+// in the text format or OpenMetrics as the scraper asks. It holds every
+// domain and agent of the organization, read and written a chunk at a
+// time (see exposition), so a scrape's memory does not grow with them.
 func (h *handler) metrics(c echo.Context) error {
 	ctx := c.Request().Context()
 	orgID := principalOf(c).OrgID
@@ -31,34 +24,96 @@ func (h *handler) metrics(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	domains, err := h.store.MetricsDomains(ctx, orgID, org.ExpiringThresholdDays, maxMetricDomains+1)
-	if err != nil {
-		return err
-	}
-	truncated := len(domains) > maxMetricDomains
-	if truncated {
-		domains = domains[:maxMetricDomains]
-	}
 	statuses, err := h.store.DomainStatusCounts(ctx, orgID, org.ExpiringThresholdDays)
 	if err != nil {
 		return err
 	}
-	agents, totalAgents, err := h.store.ListAgents(ctx, orgID, store.Page{Number: 1, PerPage: maxMetricAgents})
+	openMetrics := expfmt.NegotiateIncludingOpenMetrics(c.Request().Header).FormatType() == expfmt.TypeOpenMetrics
+	x, err := newExposition(openMetrics, domainFamilies)
 	if err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
-	col := &orgCollector{domains: domains, statuses: statuses, agents: agents,
-		truncated: truncated || totalAgents > int64(len(agents)), now: h.store.Now()}
-	if err := reg.Register(col); err != nil {
-		return fmt.Errorf("httpapi: register metrics collector: %w", err)
+	defer x.close()
+	now := h.store.Now()
+	err = h.store.EachMetricsDomain(ctx, orgID, org.ExpiringThresholdDays, func(ds []store.MetricsDomain) error {
+		for _, d := range ds {
+			x.domain(d, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	promhttp.HandlerFor(reg, promhttp.HandlerOpts{
-		ErrorLog:          slog.NewLogLogger(h.log.Handler(), slog.LevelError),
-		ErrorHandling:     promhttp.HTTPErrorOnError,
-		EnableOpenMetrics: true,
-		// The compression middleware compresses every answer alike.
-		DisableCompression: true,
-	}).ServeHTTP(c.Response(), c.Request())
+
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, x.contentType())
+	w.WriteHeader(http.StatusOK)
+	out := bufio.NewWriterSize(w, 32<<10)
+	if err := x.writeFamilies(out); err != nil {
+		return fmt.Errorf("httpapi: write metrics: %w", err)
+	}
+	// Every status is always present, zeros included, so that an alert on
+	// certinel_domains{status="expired"} > 0 has a series to evaluate.
+	domains := newFamily(out, familyDomains)
+	for _, s := range lifecycle.Statuses {
+		domains.sample(labelSet("status", string(s)), float64(statuses[s]))
+	}
+	lastSeen := newFamily(out, familyAgentLastSeen)
+	agentCounts := map[string]int{}
+	err = h.store.EachMetricsAgent(ctx, orgID, func(as []store.MetricsAgent) error {
+		for _, a := range as {
+			agentCounts[agentStatus(store.Agent{LastSeenAt: a.LastSeenAt, IntervalSeconds: a.IntervalSeconds}, now)]++
+			if a.LastSeenAt != nil {
+				lastSeen.sample(labelSet("agent", a.Name, "agent_id", a.ID), unixSeconds(*a.LastSeenAt))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		// The answer has begun: all that is left is to cut it short, which
+		// a scraper sees as a failed scrape.
+		h.log.Error("metrics: agents", "err", err)
+		return nil
+	}
+	agents := newFamily(out, familyAgents)
+	for _, s := range []string{agentOnline, agentOffline, agentNever} {
+		agents.sample(labelSet("status", s), float64(agentCounts[s]))
+	}
+	if openMetrics {
+		_, _ = out.WriteString("# EOF\n")
+	}
+	if err := out.Flush(); err != nil {
+		h.log.Debug("metrics: write", "err", err)
+	}
 	return nil
+}
+
+// labelSet renders name/value pairs as the text formats' label set.
+func labelSet(pairs ...string) []byte {
+	b := []byte{'{'}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendLabel(b, pairs[i], pairs[i+1])
+	}
+	return append(b, '}')
+}
+
+// domainLabelSet is the label set of a domain's series. domain_id is in it
+// because host, port, protocol and agent name alone can repeat (two agents
+// may share a name), and a repeated label set would fail the whole scrape.
+// It adds no series: there is one per domain either way.
+func domainLabelSet(b []byte, d store.MetricsDomain) []byte {
+	b = append(b[:0], '{')
+	b = appendLabel(b, "domain", d.Host)
+	b = append(b, ',')
+	b = appendLabel(b, "port", strconv.Itoa(d.Port))
+	b = append(b, ',')
+	b = appendLabel(b, "protocol", d.Protocol)
+	b = append(b, ',')
+	b = appendLabel(b, "agent", d.AgentName)
+	b = append(b, ',')
+	b = appendLabel(b, "domain_id", d.ID)
+	return append(b, '}')
 }

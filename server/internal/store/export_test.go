@@ -128,3 +128,11 @@ func MigrateTo(ctx context.Context, s *Store, version int64) error {
 func ExecRaw(ctx context.Context, s *Store, sql string, args ...any) error {
 	return s.db.WithContext(ctx).Exec(sql, args...).Error
 }
+
+// SetMetricsChunk sets how many rows one read of the exposition holds, so
+// that a small organization spans several reads; it returns the undo.
+func SetMetricsChunk(n int) func() {
+	old := metricsChunk
+	metricsChunk = n
+	return func() { metricsChunk = old }
+}

@@ -28,34 +28,80 @@ type MetricsDomain struct {
 	Status      lifecycle.Status `gorm:"-"`
 }
 
-// MetricsDomains lists up to limit domains of the organization with their
-// latest check, in a stable order (host, port, id) so that a capped answer
-// keeps the same series from one scrape to the next.
-func (s *Store) MetricsDomains(ctx context.Context, orgID string, floorDays, limit int) ([]MetricsDomain, error) {
+// metricsChunk is how many rows one read of the exposition holds: the
+// scrape's memory is that of one chunk, whatever the organization's size.
+var metricsChunk = 2000
+
+// EachMetricsDomain calls fn with every domain of the organization and its
+// latest check, metricsChunk at a time, in (host, id) order: a range of
+// the host sort index, read on from the last row of the chunk before.
+// fn must not keep the slice.
+func (s *Store) EachMetricsDomain(ctx context.Context, orgID string, floorDays int, fn func([]MetricsDomain) error) error {
 	now := s.now()
-	var out []MetricsDomain
-	err := s.db.WithContext(ctx).Table("domains").
-		Select("domains.id, domains.host, domains.port, domains.protocol, COALESCE(a.name, '') AS agent_name, "+
-			"ds.checked_at, ds.not_after, ds.window_start, ds.window_end, ds.urgent_at, domains.state_kind, COALESCE(ds.error, '') AS error").
-		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
-		Joins("LEFT JOIN agents a ON a.id = domains.agent_id AND a.organization_id = domains.organization_id").
-		Where("domains.organization_id = ?", orgID).
-		Order("domains.host, domains.port, domains.id").
-		Limit(limit).Find(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: metrics domains: %w", err)
+	var chunk []MetricsDomain
+	for {
+		q := s.db.WithContext(ctx).Table("domains").
+			Select("domains.id, domains.host, domains.port, domains.protocol, COALESCE(a.name, '') AS agent_name, "+
+				"ds.checked_at, ds.not_after, ds.window_start, ds.window_end, ds.urgent_at, domains.state_kind, COALESCE(ds.error, '') AS error").
+			Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
+			Joins("LEFT JOIN agents a ON a.id = domains.agent_id AND a.organization_id = domains.organization_id").
+			Where("domains.organization_id = ?", orgID)
+		if n := len(chunk); n > 0 {
+			q = q.Where("(domains.host, domains.id) > (?, ?)", chunk[n-1].Host, chunk[n-1].ID)
+		}
+		if err := q.Order("domains.host, domains.id").Limit(metricsChunk).Find(&chunk).Error; err != nil {
+			return fmt.Errorf("store: metrics domains: %w", err)
+		}
+		if len(chunk) == 0 {
+			return nil
+		}
+		for i := range chunk {
+			d := &chunk[i]
+			d.Status = stateOf(d.StateKind, d.NotAfter, d.WindowEnd, d.UrgentAt).Status(now, floorDays)
+		}
+		if err := fn(chunk); err != nil {
+			return err
+		}
+		if len(chunk) < metricsChunk {
+			return nil
+		}
 	}
-	for i := range out {
-		d := &out[i]
-		d.Status = stateOf(d.StateKind, d.NotAfter, d.WindowEnd, d.UrgentAt).Status(now, floorDays)
+}
+
+// MetricsAgent is one agent as the exposition shows it.
+type MetricsAgent struct {
+	ID              string
+	Name            string
+	LastSeenAt      *time.Time
+	IntervalSeconds int
+}
+
+// EachMetricsAgent calls fn with every agent of the organization,
+// metricsChunk at a time, in id order. fn must not keep the slice.
+func (s *Store) EachMetricsAgent(ctx context.Context, orgID string, fn func([]MetricsAgent) error) error {
+	after := ""
+	for {
+		var chunk []MetricsAgent
+		err := s.db.WithContext(ctx).Model(&Agent{}).Select("id, name, last_seen_at, interval_seconds").
+			Where("organization_id = ? AND id > ?", orgID, after).Order("id").Limit(metricsChunk).Find(&chunk).Error
+		if err != nil {
+			return fmt.Errorf("store: metrics agents: %w", err)
+		}
+		if len(chunk) > 0 {
+			if err := fn(chunk); err != nil {
+				return err
+			}
+		}
+		if len(chunk) < metricsChunk {
+			return nil
+		}
+		after = chunk[len(chunk)-1].ID
 	}
-	return out, nil
 }
 
 // DomainStatusCounts counts the organization's domains listed under each
-// status filter, over all of them (not capped like MetricsDomains): the
-// same conditions as the list's filters, so the two always agree, and a
-// domain with two problems is counted under both.
+// status filter: the same conditions as the list's filters, so the two
+// always agree, and a domain with two problems is counted under both.
 func (s *Store) DomainStatusCounts(ctx context.Context, orgID string, floorDays int) (map[lifecycle.Status]int64, error) {
 	now := s.now()
 	cols := make([]string, len(lifecycle.Statuses))
