@@ -90,8 +90,9 @@ func (s *Store) GetCheckRequest(ctx context.Context, orgID, id string, floorDays
 		StateUrgentAt *time.Time
 	}
 	err := db.Table("check_request_domains").
-		Select("check_request_domains.*, domains.state_checked_at AS checked_at, domains.state_kind, domains.state_not_after, domains.state_due_at, domains.state_urgent_at").
+		Select("check_request_domains.*, ds.checked_at, domains.state_kind, domains.state_not_after, domains.state_due_at, domains.state_urgent_at").
 		Joins("JOIN domains ON domains.id = check_request_domains.domain_id").
+		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
 		Where("check_request_domains.request_id = ? AND check_request_domains.organization_id = ?", id, orgID).
 		Order("check_request_domains.domain_id").Scan(&rows).Error
 	if err != nil {

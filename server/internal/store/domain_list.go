@@ -66,6 +66,10 @@ type domainSort struct {
 	kind   sortKind
 	// nullable keys (never-checked domains) put NULLs last either way.
 	nullable bool
+	// onState keys are columns of the domain's latest state (ds), which
+	// an index of domain_states (organization_id, key, domain_id) serves.
+	// Never-checked domains have no state: they follow the checked ones.
+	onState bool
 	// value reads the key from a row, for the cursor after it: a string,
 	// an int, a time.Time or a *time.Time.
 	value func(v DomainView) any
@@ -85,7 +89,7 @@ var domainSorts = map[string]domainSort{
 	"port":            {column: "domains.port", kind: sortInt, value: func(v DomainView) any { return v.Port }},
 	"protocol":        {column: "domains.protocol", kind: sortText, value: func(v DomainView) any { return v.Protocol }},
 	"created_at":      {column: "domains.created_at", kind: sortTime, value: func(v DomainView) any { return v.CreatedAt }},
-	"last_checked_at": {column: "domains.state_checked_at", kind: sortTime, nullable: true, value: func(v DomainView) any { return v.CheckedAt }},
+	"last_checked_at": {column: "ds.checked_at", kind: sortTime, nullable: true, onState: true, value: func(v DomainView) any { return v.CheckedAt }},
 	"days_left":       {column: "domains.state_not_after", kind: sortTime, nullable: true, value: func(v DomainView) any { return v.NotAfter }},
 	"not_after":       {column: "domains.state_not_after", kind: sortTime, nullable: true, value: func(v DomainView) any { return v.NotAfter }},
 }
@@ -113,15 +117,34 @@ func sortOf(f DomainFilter) (string, domainSort) {
 // PostgreSQL reads a descending order of a NOT NULL column backwards from
 // the ascending index only when the NULLs placement matches its default.
 func (ds domainSort) orderBy(desc bool) string {
-	dir := "ASC"
-	if desc {
-		dir = "DESC"
-	}
 	nulls := ""
 	if ds.nullable {
 		nulls = " NULLS LAST"
 	}
-	return fmt.Sprintf("%s %s%s, domains.id %s", ds.column, dir, nulls, dir)
+	return fmt.Sprintf("%s %s%s, domains.id %s", ds.column, direction(desc), nulls, direction(desc))
+}
+
+// stateOrder orders the checked domains by a key on their state, as the
+// index of domain_states holds them: the state's own column breaks ties,
+// and there is no NULL to place.
+func (ds domainSort) stateOrder(desc bool) string {
+	return fmt.Sprintf("%s %s, ds.domain_id %s", ds.column, direction(desc), direction(desc))
+}
+
+// nullCondition selects the rows whose key is NULL: for a key on the state,
+// the domains never checked, which the status index finds.
+func (ds domainSort) nullCondition() (string, []any) {
+	if ds.onState {
+		return "domains.state_kind = ?", []any{lifecycle.KindPending}
+	}
+	return ds.column + " IS NULL", nil
+}
+
+func direction(desc bool) string {
+	if desc {
+		return "DESC"
+	}
+	return "ASC"
 }
 
 func (s *Store) domainViews(ctx context.Context, orgID string) (*gorm.DB, time.Time) {
@@ -201,12 +224,63 @@ func (s *Store) domainsPage(ctx context.Context, orgID string, f DomainFilter, l
 	q, now := s.domainViews(ctx, orgID)
 	_, ds := sortOf(f)
 	order := ds.orderBy(f.Desc)
-	page := filterDomains(s.orgDomains(ctx, orgID).Select("domains.id"), orgID, f, now).Order(order).Limit(limit).Offset(offset)
+	var page any = filterDomains(s.orgDomains(ctx, orgID).Select("domains.id"), orgID, f, now).Order(order).Limit(limit).Offset(offset)
+	if ds.onState {
+		ids, err := s.statePage(ctx, orgID, f, ds, limit, offset)
+		if err != nil {
+			return nil, err
+		}
+		page = ids
+	}
 	var out []DomainView
 	if err := q.Where("domains.id IN (?)", page).Order(order).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list domains: %w", err)
 	}
 	return out, nil
+}
+
+// statePage reads the ids of a page in the order of a key on the state:
+// the checked domains skipped are read from the index of domain_states
+// (joined to domains only when a filter needs it), and a page that runs
+// past them goes on with the never-checked domains in id order.
+func (s *Store) statePage(ctx context.Context, orgID string, f DomainFilter, ds domainSort, limit, offset int) ([]string, error) {
+	now := s.now()
+	checked := s.db.WithContext(ctx).Table("domain_states ds").Where("ds.organization_id = ?", orgID)
+	if f.filtered() {
+		checked = filterDomains(checked.Joins("JOIN domains ON domains.id = ds.domain_id"), orgID, f, now)
+	}
+	var ids []string
+	if err := checked.Order(ds.stateOrder(f.Desc)).Limit(limit).Offset(offset).Pluck("ds.domain_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("store: list domains: %w", err)
+	}
+	if len(ids) == limit {
+		return ids, nil
+	}
+	var nChecked int64
+	if len(ids) == 0 {
+		// The page starts past the checked domains: count them to know
+		// how many never-checked ones it skips.
+		cond, args := ds.nullCondition()
+		q := filterDomains(s.orgDomains(ctx, orgID), orgID, f, now).Where("NOT ("+cond+")", args...)
+		if err := q.Count(&nChecked).Error; err != nil {
+			return nil, fmt.Errorf("store: count checked domains: %w", err)
+		}
+	} else {
+		nChecked = int64(offset + len(ids))
+	}
+	cond, args := ds.nullCondition()
+	var rest []string
+	err := filterDomains(s.orgDomains(ctx, orgID), orgID, f, now).Where(cond, args...).
+		Order("domains.id "+direction(f.Desc)).Limit(limit-len(ids)).Offset(max(0, offset-int(nChecked))).Pluck("domains.id", &rest).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: list domains: %w", err)
+	}
+	return append(ids, rest...), nil
+}
+
+// filtered says whether the filter selects fewer than all domains.
+func (f DomainFilter) filtered() bool {
+	return f.Query != "" || f.Status != "" || f.AgentID != "" || f.Tag != "" || f.ExpiresBefore != nil
 }
 
 // domainsAfter reads up to limit rows after the cursor f.After. A row
@@ -226,8 +300,16 @@ func (s *Store) domainsAfter(ctx context.Context, orgID string, f DomainFilter, 
 	var out []DomainView
 	if !c.Null {
 		q, now := s.domainViews(ctx, orgID)
-		q = filterDomains(q, orgID, f, now).Where(fmt.Sprintf("(%s, domains.id) %s (?, ?)", ds.column, after), key, c.ID)
-		if err := q.Order(ds.orderBy(f.Desc)).Limit(limit).Find(&out).Error; err != nil {
+		q = filterDomains(q, orgID, f, now)
+		order := ds.orderBy(f.Desc)
+		if ds.onState {
+			// Read as a range of the index of domain_states.
+			q = q.Where("ds.organization_id = ?", orgID).Where(fmt.Sprintf("(%s, ds.domain_id) %s (?, ?)", ds.column, after), key, c.ID)
+			order = ds.stateOrder(f.Desc)
+		} else {
+			q = q.Where(fmt.Sprintf("(%s, domains.id) %s (?, ?)", ds.column, after), key, c.ID)
+		}
+		if err := q.Order(order).Limit(limit).Find(&out).Error; err != nil {
 			return nil, fmt.Errorf("store: list domains: %w", err)
 		}
 		if !ds.nullable || len(out) == limit {
@@ -235,7 +317,8 @@ func (s *Store) domainsAfter(ctx context.Context, orgID string, f DomainFilter, 
 		}
 	}
 	q, now := s.domainViews(ctx, orgID)
-	q = filterDomains(q, orgID, f, now).Where(ds.column + " IS NULL")
+	cond, args := ds.nullCondition()
+	q = filterDomains(q, orgID, f, now).Where(cond, args...)
 	if c.Null {
 		q = q.Where("domains.id "+after+" ?", c.ID)
 	}

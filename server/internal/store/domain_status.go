@@ -72,17 +72,30 @@ func splitProblems(s string) []string {
 // copyListColumns copies the domains' latest states, as domain_states holds
 // them after an upsert, into the columns the domain list sorts and filters
 // by. It copies rather than takes the observations, so that a late result
-// that did not move the state changes nothing.
+// that did not move the state changes nothing; and it writes only the rows
+// whose columns differ, so that a check that changes nothing leaves the
+// domain's row and its many indexes alone.
 func copyListColumns(tx *gorm.DB, domainIDs []string) error {
 	ids := slices.Sorted(slices.Values(domainIDs)) // the order upsertStates locks rows in
+	unchanged := "domains.state_kind = " + stateKindSQL + " AND " + strings.Join([]string{
+		sameValue("domains.state_not_after", "s.not_after"),
+		sameValue("domains.state_due_at", "s.window_end"),
+		sameValue("domains.state_urgent_at", "s.urgent_at"),
+	}, " AND ")
 	for start := 0; start < len(ids); start += observationBatch {
 		chunk := ids[start:min(start+observationBatch, len(ids))]
-		err := tx.Exec(`UPDATE domains SET state_checked_at = s.checked_at, state_not_after = s.not_after,
+		err := tx.Exec(`UPDATE domains SET state_not_after = s.not_after,
 			state_due_at = s.window_end, state_urgent_at = s.urgent_at, state_kind = `+stateKindSQL+`
-			FROM domain_states s WHERE s.domain_id = domains.id AND domains.id IN ?`, chunk).Error
+			FROM domain_states s WHERE s.domain_id = domains.id AND domains.id IN ? AND NOT (`+unchanged+`)`, chunk).Error
 		if err != nil {
 			return fmt.Errorf("domain list columns: %w", err)
 		}
 	}
 	return nil
+}
+
+// sameValue is SQL saying that two columns hold the same value or are both
+// NULL, in both dialects.
+func sameValue(a, b string) string {
+	return fmt.Sprintf("(%s = %s OR (%s IS NULL AND %s IS NULL))", a, b, a, b)
 }

@@ -32,15 +32,16 @@ type Domain struct {
 
 // DomainState is the latest check of a domain.
 type DomainState struct {
-	DomainID      string
-	ObservationID string
-	CheckedAt     time.Time
-	Error         string
-	ErrorKind     string
-	LeafSHA256    string `gorm:"column:leaf_sha256"`
-	NotAfter      *time.Time
-	VerdictStatus string
-	TrustStatus   string
+	DomainID       string
+	OrganizationID string
+	ObservationID  string
+	CheckedAt      time.Time
+	Error          string
+	ErrorKind      string
+	LeafSHA256     string `gorm:"column:leaf_sha256"`
+	NotAfter       *time.Time
+	VerdictStatus  string
+	TrustStatus    string
 	// Problems is a comma-separated list of analysis problem codes.
 	Problems string
 	// The chain's renewal window and when it turns urgent; nil without one.

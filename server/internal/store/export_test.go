@@ -136,3 +136,18 @@ func SetMetricsChunk(n int) func() {
 	metricsChunk = n
 	return func() { metricsChunk = old }
 }
+
+// WatchDomainWrites makes the database note the id of every domains row an
+// UPDATE writes, in the table domain_writes, for tests of what a check
+// leaves alone.
+func WatchDomainWrites(ctx context.Context, s *Store) error {
+	sql := `CREATE TABLE domain_writes (domain_id TEXT);
+		CREATE TRIGGER domain_writes AFTER UPDATE ON domains BEGIN INSERT INTO domain_writes VALUES (NEW.id); END;`
+	if s.dialect == Postgres {
+		sql = `CREATE TABLE domain_writes (domain_id TEXT);
+		CREATE FUNCTION note_domain_write() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN INSERT INTO domain_writes VALUES (NEW.id); RETURN NEW; END $$;
+		CREATE TRIGGER domain_writes AFTER UPDATE ON domains FOR EACH ROW EXECUTE FUNCTION note_domain_write();`
+	}
+	return ExecScript(ctx, s, sql)
+}

@@ -72,7 +72,7 @@ func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation
 	if err != nil {
 		return err
 	}
-	if err := upsertStates(tx, latest); err != nil {
+	if err := upsertStates(tx, orgID, latest); err != nil {
 		return err
 	}
 	var moved, due []string

@@ -320,14 +320,14 @@ func (st *DomainState) setRenewal(p lifecycle.Plan) {
 
 // upsertStates moves each domain's latest state forward; an older result
 // arriving late (a spooled batch) never overwrites a newer one.
-func upsertStates(tx *gorm.DB, latest map[string]*Observation) error {
+func upsertStates(tx *gorm.DB, orgID string, latest map[string]*Observation) error {
 	if len(latest) == 0 {
 		return nil
 	}
 	states := make([]DomainState, 0, len(latest))
 	for id, o := range latest {
 		st := DomainState{
-			DomainID: id, ObservationID: o.ID, CheckedAt: o.ObservedAt,
+			DomainID: id, OrganizationID: orgID, ObservationID: o.ID, CheckedAt: o.ObservedAt,
 			Error: o.Error, ErrorKind: o.ErrorKind, LeafSHA256: o.LeafSHA256, NotAfter: o.NotAfter,
 			VerdictStatus: o.VerdictStatus, TrustStatus: o.TrustStatus, Problems: strings.Join(o.Problems, ","),
 		}

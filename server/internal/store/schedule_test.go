@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"certinel.dev/server/internal/store"
 )
 
 // TestUnchangedCheckIsNotDue: ingest makes a domain due for evaluation only
@@ -42,6 +44,49 @@ func TestUnchangedCheckIsNotDue(t *testing.T) {
 			if err := f.s.Reschedule(ctx, claim, nil); err != nil {
 				t.Fatal(err)
 			}
+		}
+	})
+}
+
+// TestUnchangedCheckLeavesDomainRow: a check that changes nothing the list
+// filters or sorts by writes no row of domains (whose many indexes made
+// that write the largest of an unchanged check); a change of state does.
+func TestUnchangedCheckLeavesDomainRow(t *testing.T) {
+	withHistory(t, func(t *testing.T, f *historyFixture) {
+		ctx := context.Background()
+		if err := store.WatchDomainWrites(ctx, f.s); err != nil {
+			t.Fatal(err)
+		}
+		t0 := f.clk.t
+		h := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+		steps := []struct {
+			name  string
+			check check
+			write bool
+		}{
+			{"first check", check{leaf: "v1", at: h(0)}, true},
+			{"unchanged", check{leaf: "v1", at: h(1)}, false},
+			{"unchanged from another address", check{leaf: "v1", address: "192.0.2.9:443", at: h(2)}, false},
+			// The fixture's certificates share their dates: the list's
+			// columns (kind, expiry, window) stay as they were.
+			{"renewed", check{leaf: "v2", at: h(3)}, false},
+			{"failed", check{errKind: "timeout", errText: "i/o timeout", at: h(4)}, true},
+			{"failed again", check{errKind: "timeout", errText: "i/o timeout", at: h(5)}, false},
+			{"recovered", check{leaf: "v2", at: h(6)}, true},
+			{"unchanged after recovery", check{leaf: "v2", at: h(7)}, false},
+		}
+		var before int64
+		for _, st := range steps {
+			f.clk.t = st.check.at
+			f.save(t, st.check)
+			n, err := store.CountRows(ctx, f.s, "domain_writes")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wrote := n > before; wrote != st.write {
+				t.Errorf("%s: wrote the domain's row %v, want %v", st.name, wrote, st.write)
+			}
+			before = n
 		}
 	})
 }
