@@ -35,13 +35,15 @@ type DomainState struct {
 	DomainID       string
 	OrganizationID string
 	ObservationID  string
-	CheckedAt      time.Time
-	Error          string
-	ErrorKind      string
-	LeafSHA256     string `gorm:"column:leaf_sha256"`
-	NotAfter       *time.Time
-	VerdictStatus  string
-	TrustStatus    string
+	// SampleKey is the key of the current sample (see sampleKey).
+	SampleKey     string
+	CheckedAt     time.Time
+	Error         string
+	ErrorKind     string
+	LeafSHA256    string `gorm:"column:leaf_sha256"`
+	NotAfter      *time.Time
+	VerdictStatus string
+	TrustStatus   string
 	// Problems is a comma-separated list of analysis problem codes.
 	Problems string
 	// The chain's renewal window and when it turns urgent; nil without one.

@@ -46,7 +46,12 @@ func DatabaseBytes(ctx context.Context, s *Store) (int64, error) {
 // MakeLegacySample makes an observation look as one stored before
 // change-only history: no last-seen time, no sample key.
 func MakeLegacySample(ctx context.Context, s *Store, id string) error {
-	return s.db.WithContext(ctx).Exec("UPDATE observations SET last_observed_at = NULL, sample_key = '' WHERE id = ?", id).Error
+	err := s.db.WithContext(ctx).Exec("UPDATE observations SET last_observed_at = NULL, sample_key = '' WHERE id = ?", id).Error
+	if err != nil {
+		return err
+	}
+	// Migration 00034 copies the sample's (empty) key into its state.
+	return s.db.WithContext(ctx).Exec("UPDATE domain_states SET sample_key = '' WHERE observation_id = ?", id).Error
 }
 
 // InventoryDrift lists the organization's certificates whose summary
@@ -151,3 +156,6 @@ func WatchDomainWrites(ctx context.Context, s *Store) error {
 	}
 	return ExecScript(ctx, s, sql)
 }
+
+// SampleKeyOf is the key ingest gives an observation's sample.
+func SampleKeyOf(o Observation) string { return sampleKey(o) }

@@ -21,10 +21,13 @@ import (
 // servingDelta is how much a certificate's two counts move.
 type servingDelta struct{ serving, leaf int }
 
-// heldState is the part of a domain's current state the summary counts
-// and the alert rules judge.
+// heldState is the part of a domain's current state that ingest compares
+// a new result with: its sample, what the summary counts and what the
+// alert rules judge.
 type heldState struct {
 	DomainID      string
+	ObservationID string
+	SampleKey     string
 	LeafSHA256    string `gorm:"column:leaf_sha256"`
 	CheckedAt     scanTime
 	ErrorKind     string
@@ -55,20 +58,20 @@ type DomainChain struct {
 
 // saveStatesCounted moves each domain's state forward (upsertStates) and
 // the inventory summary with it, and makes the domains whose judged state
-// moved due for evaluation. The previous states are locked first, so a
-// concurrent batch for the same domain counts from the state this one
-// leaves, never from the same old one.
-func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation, now time.Time) error {
-	ids := make([]string, 0, len(latest))
-	for id := range latest {
-		ids = append(ids, id)
+// moved due for evaluation. prev are the states before, locked by the
+// caller (see lockStates), so a concurrent batch for the same domain
+// counts from the state this one leaves, never from the same old one.
+func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation, prev map[string]heldState, now time.Time) error {
+	ids := slices.Sorted(maps.Keys(latest))
+	// A result folded into the current sample has its chain: only the
+	// others may have moved, and only their old chains are read.
+	var resampled []string
+	for _, id := range ids {
+		if p, held := prev[id]; held && p.SampleKey != latest[id].SampleKey {
+			resampled = append(resampled, id)
+		}
 	}
-	slices.Sort(ids)
-	prev, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), ids)
-	if err != nil {
-		return err
-	}
-	chains, err := chainsOf(tx, ids)
+	chains, err := chainsOf(tx, resampled)
 	if err != nil {
 		return err
 	}
@@ -85,6 +88,9 @@ func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation
 		}
 		if !held || !p.judgedAlike(o) {
 			due = append(due, id)
+		}
+		if held && p.SampleKey == o.SampleKey {
+			continue // the same chain: nothing to count or replace
 		}
 		if held {
 			delta.add(p.LeafSHA256, chains[id], -1)
@@ -172,7 +178,7 @@ func heldStates(tx *gorm.DB, domainIDs []string) (map[string]heldState, error) {
 	out := make(map[string]heldState, len(domainIDs))
 	for start := 0; start < len(domainIDs); start += observationBatch {
 		var rows []heldState
-		err := tx.Table("domain_states").Select("domain_id, leaf_sha256, checked_at, error_kind, not_after, verdict_status, trust_status, problems").
+		err := tx.Table("domain_states").Select("domain_id, observation_id, sample_key, leaf_sha256, checked_at, error_kind, not_after, verdict_status, trust_status, problems").
 			Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).
 			Order("domain_id").Find(&rows).Error
 		if err != nil {

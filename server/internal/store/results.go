@@ -236,17 +236,23 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 			}
 		}
 	}
-	if err := saveSamples(tx, rs.Observations); err != nil {
+	// The states are read once, locked, before anything is compared with
+	// them; every batch locks them first, in domain order.
+	checked := slices.Sorted(maps.Keys(latest))
+	prev, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), checked)
+	if err != nil {
 		return err
 	}
-	if err := recordChanges(tx, orgID, latest); err != nil {
+	if err := saveSamples(tx, rs.Observations, prev); err != nil {
 		return err
 	}
-	checked := slices.Collect(maps.Keys(latest))
+	if err := recordChanges(tx, orgID, latest, prev); err != nil {
+		return err
+	}
 	if err := completeCheckRequests(tx, orgID, checked, now); err != nil {
 		return err
 	}
-	return saveStatesCounted(tx, orgID, latest, now)
+	return saveStatesCounted(tx, orgID, latest, prev, now)
 }
 
 // insertNewCertificates stores the certificates not stored yet (with their
@@ -280,26 +286,13 @@ func insertNewCertificates(tx *gorm.DB, certs []Certificate, now time.Time) ([]C
 
 // recordChanges notes every domain whose served leaf differs from the one
 // in its current state, for results newer than that state.
-func recordChanges(tx *gorm.DB, orgID string, latest map[string]*Observation) error {
-	ids := make([]string, 0, len(latest))
-	for id, o := range latest {
-		if o.LeafSHA256 != "" {
-			ids = append(ids, id)
-		}
-	}
+func recordChanges(tx *gorm.DB, orgID string, latest map[string]*Observation, prev map[string]heldState) error {
 	var changes []CertificateChange
-	for start := 0; start < len(ids); start += observationBatch {
-		chunk := ids[start:min(start+observationBatch, len(ids))]
-		var prev []DomainState
-		if err := tx.Select("domain_id, leaf_sha256, checked_at").Where("domain_id IN ? AND leaf_sha256 <> ''", chunk).Find(&prev).Error; err != nil {
-			return fmt.Errorf("previous states: %w", err)
-		}
-		for _, p := range prev {
-			o := latest[p.DomainID]
-			if o.LeafSHA256 != p.LeafSHA256 && !o.ObservedAt.Before(p.CheckedAt) {
-				changes = append(changes, CertificateChange{ID: NewID(), OrganizationID: orgID, DomainID: p.DomainID,
-					OldSHA256: p.LeafSHA256, NewSHA256: o.LeafSHA256, ObservedAt: o.ObservedAt})
-			}
+	for _, id := range slices.Sorted(maps.Keys(latest)) {
+		o, p := latest[id], prev[id]
+		if o.LeafSHA256 != "" && p.LeafSHA256 != "" && o.LeafSHA256 != p.LeafSHA256 && !o.ObservedAt.Before(p.CheckedAt.Time) {
+			changes = append(changes, CertificateChange{ID: NewID(), OrganizationID: orgID, DomainID: id,
+				OldSHA256: p.LeafSHA256, NewSHA256: o.LeafSHA256, ObservedAt: o.ObservedAt})
 		}
 	}
 	if len(changes) == 0 {
@@ -327,7 +320,7 @@ func upsertStates(tx *gorm.DB, orgID string, latest map[string]*Observation) err
 	states := make([]DomainState, 0, len(latest))
 	for id, o := range latest {
 		st := DomainState{
-			DomainID: id, OrganizationID: orgID, ObservationID: o.ID, CheckedAt: o.ObservedAt,
+			DomainID: id, OrganizationID: orgID, ObservationID: o.ID, SampleKey: o.SampleKey, CheckedAt: o.ObservedAt,
 			Error: o.Error, ErrorKind: o.ErrorKind, LeafSHA256: o.LeafSHA256, NotAfter: o.NotAfter,
 			VerdictStatus: o.VerdictStatus, TrustStatus: o.TrustStatus, Problems: strings.Join(o.Problems, ","),
 		}
@@ -338,7 +331,7 @@ func upsertStates(tx *gorm.DB, orgID string, latest map[string]*Observation) err
 		states = append(states, st)
 	}
 	slices.SortFunc(states, func(a, b DomainState) int { return strings.Compare(a.DomainID, b.DomainID) })
-	set := clause.AssignmentColumns([]string{"observation_id", "checked_at", "error", "error_kind", "leaf_sha256", "not_after", "verdict_status", "trust_status", "problems",
+	set := clause.AssignmentColumns([]string{"observation_id", "sample_key", "checked_at", "error", "error_kind", "leaf_sha256", "not_after", "verdict_status", "trust_status", "problems",
 		"window_start", "window_end", "window_source", "urgent_at"})
 	set = append(set,
 		clause.Assignment{Column: clause.Column{Name: "consecutive_failures"},

@@ -63,13 +63,13 @@ type currentSample struct {
 }
 
 // saveSamples stores the results that change something as new samples with
-// their chains, and folds the others into their domain's current sample.
-// A folded result takes that sample's ID, so the domain state written next
-// points at it.
-func saveSamples(tx *gorm.DB, obs []Observation) error {
-	current, err := currentSamples(tx, obs)
-	if err != nil {
-		return err
+// their chains, and folds the others into their domain's current sample,
+// as the domains' states before the batch (prev) name it. A folded result
+// takes that sample's ID, so the domain state written next points at it.
+func saveSamples(tx *gorm.DB, obs []Observation, prev map[string]heldState) error {
+	current := make(map[string]currentSample, len(prev))
+	for id, p := range prev {
+		current[id] = currentSample{ObservationID: p.ObservationID, SampleKey: p.SampleKey, CheckedAt: p.CheckedAt.Time}
 	}
 	fresh, repeats := splitRepeats(obs, current)
 	var chain []ObservationCertificate
@@ -89,40 +89,6 @@ func saveSamples(tx *gorm.DB, obs []Observation) error {
 		}
 	}
 	return extendSamples(tx, repeats)
-}
-
-// currentSamples loads the current sample of each domain the results are
-// for, by domain ID.
-func currentSamples(tx *gorm.DB, obs []Observation) (map[string]currentSample, error) {
-	var ids []string
-	for _, o := range obs {
-		if o.DomainID != nil {
-			ids = append(ids, *o.DomainID)
-		}
-	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	out := make(map[string]currentSample, len(ids))
-	for start := 0; start < len(ids); start += observationBatch {
-		var rows []struct {
-			DomainID      string
-			ObservationID string
-			SampleKey     string
-			CheckedAt     scanTime
-		}
-		err := tx.Table("domain_states s").
-			Select("s.domain_id, s.observation_id, o.sample_key, s.checked_at").
-			Joins("JOIN observations o ON o.id = s.observation_id").
-			Where("s.domain_id IN ?", ids[start:min(start+observationBatch, len(ids))]).
-			Scan(&rows).Error
-		if err != nil {
-			return nil, fmt.Errorf("current samples: %w", err)
-		}
-		for _, r := range rows {
-			out[r.DomainID] = currentSample{ObservationID: r.ObservationID, SampleKey: r.SampleKey, CheckedAt: r.CheckedAt.Time}
-		}
-	}
-	return out, nil
 }
 
 // splitRepeats sorts the results into new samples (fresh) and repeats of a
