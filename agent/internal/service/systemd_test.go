@@ -1,12 +1,16 @@
 package service
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestUnit(t *testing.T) {
@@ -100,5 +104,28 @@ func TestSystemdInstallWithSystemd(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, env)); err != nil {
 		t.Errorf("env file after uninstall: %v, want it kept", err)
+	}
+}
+
+// TestUnitVerifies has systemd's own checker read the unit, where it is
+// installed (systemd need not be running).
+func TestUnitVerifies(t *testing.T) {
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze is not installed")
+	}
+	exe, err := os.Executable() // ExecStart must name a file that exists
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := filepath.Join(t.TempDir(), unitName)
+	if err := os.WriteFile(unit, []byte(Unit(exe, DefaultEnvFile)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, analyze, "verify", unit).CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
 }
