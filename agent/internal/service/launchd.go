@@ -169,8 +169,8 @@ func (l launchd) Uninstall() error {
 	if err := l.removeFile(PlistPath); err != nil {
 		return err
 	}
-	l.say("kept %s, %s, %s and the account %s; remove them with `dscl . -delete /Users/%s && dscl . -delete /Groups/%s && rm -r '%s' %s %s`",
-		l.EnvFile, macStateDir, macLogDir, macUser, macUser, macUser, macStateDir, macLogDir, l.EnvFile)
+	l.say("kept the env file, %s, %s and the account %s; `dscl . -delete /Users/%s && dscl . -delete /Groups/%s && rm -r '%s' %s` removes the rest",
+		macStateDir, macLogDir, macUser, macUser, macUser, macStateDir, macLogDir)
 	return nil
 }
 

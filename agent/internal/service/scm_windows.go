@@ -149,7 +149,7 @@ func (s scm) Uninstall() error {
 		return fmt.Errorf("service: delete %s: %w", Name, err)
 	}
 	_ = eventlog.Remove(Name)
-	s.say("removed the service %s; kept %s and %s", Name, s.EnvFile, spoolDir)
+	s.say("removed the service %s; kept the env file and %s", Name, spoolDir)
 	return nil
 }
 

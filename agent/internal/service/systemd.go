@@ -152,8 +152,8 @@ func (s systemd) Uninstall() error {
 			return err
 		}
 	}
-	s.say("kept %s, %s and the user %s; remove them with `userdel %s && rm -r %s %s`",
-		s.EnvFile, StateDir, User, User, StateDir, s.EnvFile)
+	s.say("kept the env file, %s and the user %s; `userdel %s && rm -r %s` removes the last two",
+		StateDir, User, User, StateDir)
 	return nil
 }
 
