@@ -36,8 +36,8 @@ type System interface {
 type Options struct {
 	Executable string // absolute path of the agent binary the service starts
 	EnvFile    string // absolute path of the env file given to `run --env-file`
-	// Root is the file system root the service files are written under:
-	// "/" in production, a temporary directory in tests.
+	// Root is a directory the systemd and launchd installers write under
+	// instead of "/": a temporary directory in tests, empty in production.
 	Root   string
 	System System
 	Out    io.Writer // one line per step, for the operator
@@ -57,14 +57,15 @@ func New(o Options) (Manager, error) {
 	if !filepath.IsAbs(o.Executable) || !filepath.IsAbs(o.EnvFile) {
 		return nil, fmt.Errorf("service: executable %q and env file %q must be absolute paths", o.Executable, o.EnvFile)
 	}
-	if o.Root == "" {
-		o.Root = string(filepath.Separator)
-	}
 	return newPlatform(o)
 }
 
-// path is p (an absolute path on the target system) under the root.
+// path is p (an absolute path on the target system) under the root. With
+// no root it is p itself: joined to "\", a Windows path would lose its drive.
 func (o Options) path(p string) string {
+	if o.Root == "" {
+		return p
+	}
 	return filepath.Join(o.Root, p)
 }
 

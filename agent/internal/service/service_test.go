@@ -85,3 +85,16 @@ func TestInstallNeedsEnvFile(t *testing.T) {
 		t.Errorf("ran %q before finding the env file missing", sys.calls)
 	}
 }
+
+// Without a root (production), paths are used as given: a Windows path
+// joined to a root would lose its drive letter.
+func TestPathWithoutRoot(t *testing.T) {
+	for _, p := range []string{`C:\ProgramData\Certinel\agent.env`, "/etc/certinel/agent.env"} {
+		if got := (Options{}).path(p); got != p {
+			t.Errorf("path(%q) = %q", p, got)
+		}
+	}
+	if got := (Options{Root: "/tmp/root"}).path("/etc/certinel/agent.env"); got != "/tmp/root/etc/certinel/agent.env" {
+		t.Errorf("under a root: %q", got)
+	}
+}
