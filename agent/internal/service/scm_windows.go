@@ -35,9 +35,9 @@ func (s scm) Install() error {
 	if err := s.restrictFiles(); err != nil {
 		return err
 	}
-	m, err := mgr.Connect()
+	m, err := connect()
 	if err != nil {
-		return fmt.Errorf("service: connect to the service control manager (run as Administrator): %w", err)
+		return err
 	}
 	defer m.Disconnect()
 	// Every field set, as UpdateConfig writes them all.
@@ -136,59 +136,41 @@ func commandLine(exe string, args []string) string {
 }
 
 func (s scm) Uninstall() error {
-	m, svcObj, err := s.open()
-	if err != nil {
-		return err
-	}
-	defer m.Disconnect()
-	defer svcObj.Close()
-	if err := stopAndWait(svcObj); err != nil {
-		return err
-	}
-	if err := svcObj.Delete(); err != nil {
-		return fmt.Errorf("service: delete %s: %w", Name, err)
-	}
-	_ = eventlog.Remove(Name)
-	s.say("removed the service %s; kept the env file and %s", Name, spoolDir)
-	return nil
+	return withService(func(svcObj *mgr.Service) error {
+		if err := stopAndWait(svcObj); err != nil {
+			return err
+		}
+		if err := svcObj.Delete(); err != nil {
+			return fmt.Errorf("service: delete %s: %w", Name, err)
+		}
+		_ = eventlog.Remove(Name)
+		s.say("removed the service %s; kept the env file and %s", Name, spoolDir)
+		return nil
+	})
 }
 
 func (s scm) Start() error {
-	m, svcObj, err := s.open()
-	if err != nil {
-		return err
-	}
-	defer m.Disconnect()
-	defer svcObj.Close()
-	if err := svcObj.Start(); err != nil {
-		return fmt.Errorf("service: start %s: %w", Name, err)
-	}
-	return nil
+	return withService(func(svcObj *mgr.Service) error {
+		if err := svcObj.Start(); err != nil {
+			return fmt.Errorf("service: start %s: %w", Name, err)
+		}
+		return nil
+	})
 }
 
 func (s scm) Stop() error {
-	m, svcObj, err := s.open()
-	if err != nil {
-		return err
-	}
-	defer m.Disconnect()
-	defer svcObj.Close()
-	return stopAndWait(svcObj)
+	return withService(stopAndWait)
 }
 
 func (s scm) Status() error {
-	m, svcObj, err := s.open()
-	if err != nil {
-		return err
-	}
-	defer m.Disconnect()
-	defer svcObj.Close()
-	st, err := svcObj.Query()
-	if err != nil {
-		return fmt.Errorf("service: query %s: %w", Name, err)
-	}
-	s.say("%s: %s", Name, stateNames[st.State])
-	return nil
+	return withService(func(svcObj *mgr.Service) error {
+		st, err := svcObj.Query()
+		if err != nil {
+			return fmt.Errorf("service: query %s: %w", Name, err)
+		}
+		s.say("%s: %s", Name, stateNames[st.State])
+		return nil
+	})
 }
 
 var stateNames = map[svc.State]string{
@@ -197,17 +179,29 @@ var stateNames = map[svc.State]string{
 	svc.Paused: "paused",
 }
 
-func (s scm) open() (*mgr.Mgr, *mgr.Service, error) {
+// connect opens the service control manager, which only Administrators may
+// change services through.
+func connect() (*mgr.Mgr, error) {
 	m, err := mgr.Connect()
 	if err != nil {
-		return nil, nil, fmt.Errorf("service: connect to the service control manager (run as Administrator): %w", err)
+		return nil, fmt.Errorf("service: connect to the service control manager (run as Administrator): %w", err)
 	}
+	return m, nil
+}
+
+// withService runs fn on the installed service.
+func withService(fn func(*mgr.Service) error) error {
+	m, err := connect()
+	if err != nil {
+		return err
+	}
+	defer m.Disconnect()
 	svcObj, err := m.OpenService(Name)
 	if err != nil {
-		m.Disconnect()
-		return nil, nil, fmt.Errorf("service: %s is not installed: %w", Name, err)
+		return fmt.Errorf("service: %s is not installed: %w", Name, err)
 	}
-	return m, svcObj, nil
+	defer svcObj.Close()
+	return fn(svcObj)
 }
 
 // stopAndWait asks the service to stop and waits, at most a minute, until it

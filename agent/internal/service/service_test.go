@@ -98,3 +98,17 @@ func TestPathWithoutRoot(t *testing.T) {
 		t.Errorf("under a root: %q", got)
 	}
 }
+
+// containsAll checks a rendered service definition: every line wanted is
+// in it, and no placeholder is left.
+func containsAll(t *testing.T, doc string, wants []string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(doc, want) {
+			t.Errorf("lacks %q:\n%s", want, doc)
+		}
+	}
+	if strings.Contains(doc, "{") {
+		t.Errorf("has a placeholder left:\n%s", doc)
+	}
+}
