@@ -1,9 +1,11 @@
 package service
 
 import (
+	"encoding/xml"
 	"io"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -17,6 +19,17 @@ func TestPlist(t *testing.T) {
 		"<key>StandardErrorPath</key>\n\t<string>/Library/Logs/Certinel/agent.log</string>",
 		"<string>/Library/Application Support/Certinel/spool</string>",
 	})
+	// launchd refuses a plist that is not well-formed XML.
+	dec := xml.NewDecoder(strings.NewReader(plist))
+	for {
+		_, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("plist is not well-formed: %v\n%s", err, plist)
+		}
+	}
 }
 
 func TestLaunchdInstall(t *testing.T) {

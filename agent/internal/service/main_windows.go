@@ -72,22 +72,16 @@ func (h *handler) Execute(_ []string, requests <-chan svc.ChangeRequest, status 
 	}
 }
 
-// eventWriter sends each log line to the event log, as an error or a
-// warning when the slog line says so (text or JSON format).
+// eventWriter sends each log line to the event log with the severity its
+// slog level asks for.
 type eventWriter struct{ elog *eventlog.Log }
 
 func (w eventWriter) Write(p []byte) (int, error) {
+	send := map[severity]func(uint32, string) error{
+		severityInfo: w.elog.Info, severityWarning: w.elog.Warning, severityError: w.elog.Error,
+	}
 	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
-		var err error
-		switch {
-		case strings.Contains(line, "level=ERROR"), strings.Contains(line, `"level":"ERROR"`):
-			err = w.elog.Error(1, line)
-		case strings.Contains(line, "level=WARN"), strings.Contains(line, `"level":"WARN"`):
-			err = w.elog.Warning(1, line)
-		default:
-			err = w.elog.Info(1, line)
-		}
-		if err != nil {
+		if err := send[lineSeverity(line)](1, line); err != nil {
 			return 0, err
 		}
 	}
