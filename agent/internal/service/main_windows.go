@@ -34,9 +34,8 @@ func Main(program func(ctx context.Context, stderr io.Writer) int) int {
 	return h.code
 }
 
-// handler runs the program under the SCM and cancels it on Stop or
-// Shutdown, waiting for it to finish its work (the spool is written before
-// any push, so nothing is lost).
+// handler runs the program under the SCM, and on Stop or Shutdown cancels
+// it as Ctrl+C would and waits for it to return.
 type handler struct {
 	program func(ctx context.Context, stderr io.Writer) int
 	log     io.Writer
