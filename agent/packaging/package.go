@@ -118,10 +118,8 @@ func packageInfo(o Options, format, staging string) (*nfpm.Info, error) {
 		Platform:      "linux",
 		Version:       packageVersion(o.Version),
 		VersionSchema: "none",
-		Maintainer:    "Certinel <support@certinel.dev>",
+		Maintainer:    "Certinel",
 		Description:   "Certinel agent: checks the TLS certificates of a private network and reports them to a Certinel server.",
-		Homepage:      "https://certinel.dev",
-		License:       "Proprietary",
 		Section:       "net",
 		Priority:      "optional",
 		Overridables: nfpm.Overridables{
