@@ -190,16 +190,25 @@ func TestDebInstallsWithDpkg(t *testing.T) {
 	}
 }
 
-// dpkg runs dpkg with a time bound and returns its output.
+// dpkg runs dpkg and returns its output. Another package manager at work
+// on the machine (apt installing something) holds dpkg's lock: then it
+// waits and tries again, up to 60 times 2 s, each run bounded too.
 func dpkg(t *testing.T, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "dpkg", args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("dpkg %s: %v\n%s", strings.Join(args, " "), err, out)
+	for range 60 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		out, err := exec.CommandContext(ctx, "dpkg", args...).CombinedOutput()
+		cancel()
+		if err == nil {
+			return string(out)
+		}
+		if !bytes.Contains(out, []byte("locked by another process")) {
+			t.Fatalf("dpkg %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		time.Sleep(2 * time.Second)
 	}
-	return string(out)
+	t.Fatalf("dpkg %s: dpkg's lock stayed held by another process", strings.Join(args, " "))
+	return ""
 }
 
 func loginShell(t *testing.T, name string) string {
