@@ -2,6 +2,7 @@ package service
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 )
@@ -101,6 +102,11 @@ func (s systemd) Install() error {
 	if err := s.requireEnvFile(); err != nil {
 		return err
 	}
+	for _, p := range []string{s.Executable, s.EnvFile} {
+		if dir := hiddenBySandbox(p); dir != "" {
+			return fmt.Errorf("service: %s is under %s, which the service's sandbox hides (ProtectHome, PrivateTmp): move it, e.g. to /usr/local/bin or /etc/certinel", p, dir)
+		}
+	}
 	if err := s.ensureUser(); err != nil {
 		return err
 	}
@@ -127,6 +133,17 @@ func (s systemd) Install() error {
 	}
 	s.say("%s is running; follow it with `journalctl -u %s -f`", Name, Name)
 	return nil
+}
+
+// hiddenBySandbox returns the directory of p that the unit's ProtectHome
+// and PrivateTmp hide from the service, or "".
+func hiddenBySandbox(p string) string {
+	for _, dir := range []string{"/home", "/root", "/run/user", "/tmp", "/var/tmp"} {
+		if p == dir || strings.HasPrefix(p, dir+"/") {
+			return dir
+		}
+	}
+	return ""
 }
 
 // ensureUser creates the system user (and its group) unless it exists.

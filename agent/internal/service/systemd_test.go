@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -119,5 +120,24 @@ func TestUnitVerifies(t *testing.T) {
 	out, err := exec.CommandContext(ctx, analyze, "verify", unit).CombinedOutput()
 	if err != nil || len(bytes.TrimSpace(out)) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
+
+// A binary or env file the sandbox hides would make a service that can
+// only fail: install refuses it and runs nothing.
+func TestSystemdInstallRefusesHiddenPaths(t *testing.T) {
+	for _, c := range []struct{ exe, env string }{
+		{"/home/ann/Downloads/certinel-agent", "/etc/certinel/agent.env"},
+		{"/usr/local/bin/certinel-agent", "/root/agent.env"},
+		{"/usr/local/bin/certinel-agent", "/tmp/agent.env"},
+	} {
+		sys := &fakeSystem{}
+		m := systemd{Options{Executable: c.exe, EnvFile: c.env, Root: newRoot(t, c.env), System: sys, Out: io.Discard}}
+		if err := m.Install(); err == nil || !strings.Contains(err.Error(), "sandbox hides") {
+			t.Errorf("%s, %s: %v, want a refusal", c.exe, c.env, err)
+		}
+		if len(sys.calls) > 0 {
+			t.Errorf("%s, %s: ran %q", c.exe, c.env, sys.calls)
+		}
 	}
 }
