@@ -100,11 +100,11 @@ func TestRPMFiles(t *testing.T) {
 	}
 }
 
-// TestDebInstallsWithDpkg installs the package on this machine for real,
-// checks what it put in place, purges it and checks that it is all gone.
-// It needs root and dpkg (as in CI), and refuses to touch a machine where
-// the agent is installed already.
-func TestDebInstallsWithDpkg(t *testing.T) {
+// requireDpkgMachine skips unless the test may install packages here: it
+// needs root and dpkg (as in CI), and refuses to touch a machine where the
+// agent is installed already.
+func requireDpkgMachine(t *testing.T) {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("not root: dpkg -i cannot run")
 	}
@@ -117,12 +117,27 @@ func TestDebInstallsWithDpkg(t *testing.T) {
 	if exec.Command("dpkg", "-s", service.Name).Run() == nil {
 		t.Skip("the certinel-agent package is installed here already; not touching it")
 	}
+	if _, err := os.Stat("/etc/certinel"); err == nil {
+		t.Skip("/etc/certinel exists here already; not touching it")
+	}
+}
+
+// installDeb installs the package and purges it when the test ends.
+func installDeb(t *testing.T, args ...string) {
+	t.Helper()
 	deb := buildPackage(t, "deb")
 	if filepath.Base(deb) != "certinel-agent_1.2.3+4.gabc1234_amd64.deb" {
 		t.Errorf("package name %s", filepath.Base(deb))
 	}
-	dpkg(t, "--install", deb)
 	t.Cleanup(func() { _ = exec.Command("dpkg", "--purge", service.Name).Run() })
+	dpkg(t, append(args, "--install", deb)...)
+}
+
+// TestDebInstallsWithDpkg installs the package on this machine for real,
+// checks what it put in place, purges it and checks that it is all gone.
+func TestDebInstallsWithDpkg(t *testing.T) {
+	requireDpkgMachine(t)
+	installDeb(t)
 
 	agent, err := user.Lookup(service.User)
 	if err != nil {
@@ -187,6 +202,37 @@ func TestDebInstallsWithDpkg(t *testing.T) {
 	}
 	if _, err := user.LookupGroup(service.User); err == nil {
 		t.Errorf("group %s after purge, want it gone", service.User)
+	}
+}
+
+// A one-step install writes the env file first, then installs the package
+// with --force-confold: dpkg keeps that file (it would ask otherwise), and
+// the package gives it its owner and mode.
+func TestDebKeepsAPreparedEnvFile(t *testing.T) {
+	requireDpkgMachine(t)
+	const prepared = "CERTINEL_SERVER_URL=https://127.0.0.1:1\nCERTINEL_AGENT_TOKEN=t\nCERTINEL_API_KEY=k\n"
+	t.Cleanup(func() { _ = os.RemoveAll("/etc/certinel") })
+	if err := os.MkdirAll("/etc/certinel", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(envPath, []byte(prepared), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	installDeb(t, "--force-confold")
+	agent, err := user.LookupGroup(service.User)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := os.ReadFile(envPath)
+	if err != nil || string(env) != prepared {
+		t.Errorf("env file after install (%v):\n%s\nwant it kept:\n%s", err, env, prepared)
+	}
+	fi, err := os.Stat(envPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gid := strconv.Itoa(int(fi.Sys().(*syscall.Stat_t).Gid)); fi.Mode() != 0o640 || gid != agent.Gid {
+		t.Errorf("env file mode %v group %s, want 0640 and %s", fi.Mode(), gid, agent.Gid)
 	}
 }
 
