@@ -1,7 +1,9 @@
 # Agent targets, included by the top-level Makefile.
 #   make agent        static, stripped bin/certinel-agent for this machine
 #   make agent-all    the same for linux/darwin/windows × amd64/arm64
-#   make test-agent   the agent's tests with -race, then a short fuzz of the env-file parser
+#   make agent-packages  .deb and .rpm of the agent for linux amd64 and arm64 in bin/agents/
+#   make test-agent   the agent's tests with -race (as root with dpkg, one installs and purges the
+#                     .deb for real), then a short fuzz of the env-file parser
 #   make bench-agent  throughput ratio, peak/idle RSS and size against the goals
 #   make bench-discovery  sweep time and peak RSS of `once` over a loopback /24 × 11 ports
 
@@ -12,7 +14,7 @@ AGENT_BUILD   := CGO_ENABLED=0 go build -trimpath -ldflags "$(AGENT_LDFLAGS)"
 AGENT_FUZZTIME ?= 100000x
 AGENT_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: agent agent-all test-agent bench-agent bench-discovery
+.PHONY: agent agent-all agent-packages test-agent bench-agent bench-discovery
 
 agent:
 	$(AGENT_BUILD) -o bin/certinel-agent ./agent/cmd/certinel-agent
@@ -24,8 +26,23 @@ agent-all:
 		GOOS=$$os GOARCH=$$arch $(AGENT_BUILD) -o bin/certinel-agent-$$os-$$arch$$ext ./agent/cmd/certinel-agent; \
 	done
 
+# agent/packaging is a module of its own, outside go.work, so that nfpm stays out of
+# the agent's dependencies; hence GOWORK=off. Its tests run without -race: nothing in them
+# runs concurrently, and a race build of nfpm only makes them slow.
+AGENT_PACKAGING := cd agent/packaging && export GOWORK=off
+AGENT_PKG_ARCHS := amd64 arm64
+
+# Packages wrap bin/agents/certinel-agent-linux-<arch>, built here when missing.
+agent-packages:
+	@set -e; for arch in $(AGENT_PKG_ARCHS); do \
+		bin=bin/agents/certinel-agent-linux-$$arch; \
+		if [ ! -f $$bin ]; then echo $$bin; GOOS=linux GOARCH=$$arch $(AGENT_BUILD) -o $$bin ./agent/cmd/certinel-agent; fi; \
+		($(AGENT_PACKAGING) && go run . -binary $(CURDIR)/$$bin -arch $$arch -version "$(AGENT_VERSION)" -out $(CURDIR)/bin/agents); \
+	done
+
 test-agent:
 	cd agent && go test -race -count=1 ./...
+	$(AGENT_PACKAGING) && go vet ./... && go test -count=1 -timeout 10m ./...
 	cd agent && go test -run '^$$' -fuzz '^FuzzParseEnvFile$$' -fuzztime $(AGENT_FUZZTIME) ./internal/config
 
 bench-agent: agent

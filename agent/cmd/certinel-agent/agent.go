@@ -7,9 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"certinel.dev/agent/internal/client"
 	"certinel.dev/agent/internal/config"
@@ -22,7 +20,7 @@ import (
 const defaultEnvFile = "environment.txt"
 
 // agent runs the `run` and `once` commands.
-func agent(cmd string, args []string, stderr io.Writer) int {
+func agent(ctx context.Context, cmd string, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	envFile := fs.String("env-file", "", "file of KEY=VALUE lines (default ./"+defaultEnvFile+" when present)")
@@ -39,9 +37,6 @@ func agent(cmd string, args []string, stderr io.Writer) int {
 		return exitUsage
 	}
 	log := newLogger(cfg, stderr)
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 
 	r, err := newRunner(cfg, log)
 	if err != nil {

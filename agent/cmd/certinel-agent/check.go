@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -16,7 +14,7 @@ import (
 )
 
 // check probes one endpoint and prints its chain; no server is involved.
-func check(args []string, stdout, stderr io.Writer) int {
+func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	protocol := fs.String("protocol", "tls", "one of "+strings.Join(probe.Protocols(), ", "))
@@ -48,8 +46,6 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	res, err := probe.Probe(ctx, probe.Request{Host: host, Port: port, Protocol: *protocol, SNI: *sni, Timeout: *timeout})
 	if err != nil {
 		fmt.Fprintf(stderr, "certinel-agent check: %s:%d: %v (kind %s)\n", host, port, err, probe.KindOf(err))

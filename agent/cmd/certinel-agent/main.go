@@ -11,15 +11,19 @@
 //	certinel-agent [run] [--env-file PATH]   the daemon (default)
 //	certinel-agent once  [--env-file PATH]   one cycle; exit 0 when every pull and push succeeded
 //	certinel-agent check HOST[:PORT] [--protocol P] [--sni NAME] [--timeout D]
+//	certinel-agent service install|uninstall|start|stop|status [--env-file PATH]
 //	certinel-agent version
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
 	"strings"
+
+	"certinel.dev/agent/internal/service"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -33,19 +37,25 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(service.Main(func(ctx context.Context, stderr io.Writer) int {
+		return run(ctx, os.Args[1:], os.Stdout, stderr)
+	}))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+// run runs one command until it ends or ctx is cancelled (a signal, or the
+// Windows service control manager stopping the service).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "run"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
 	case "run", "once":
-		return agent(cmd, args, stderr)
+		return agent(ctx, cmd, args, stderr)
 	case "check":
-		return check(args, stdout, stderr)
+		return check(ctx, args, stdout, stderr)
+	case "service":
+		return serviceCommand(args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "certinel-agent %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
@@ -63,6 +73,9 @@ const usage = `usage:
   certinel-agent once [--env-file PATH]    one pull-fetch-push cycle; exit 0 when it all succeeded
   certinel-agent check HOST[:PORT] [--protocol tls] [--sni NAME] [--timeout 10s]
                                            print one endpoint's chain, no server needed
+  certinel-agent service install|uninstall|start|stop|status [--env-file PATH]
+                                           the agent as a system service (as root or Administrator);
+                                           the env file defaults to ` + service.DefaultEnvFile + `
   certinel-agent version
 The env file (default ./environment.txt when present) holds KEY=VALUE lines;
 the process environment overrides it.
