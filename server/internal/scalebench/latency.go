@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 )
@@ -104,6 +105,30 @@ func (r *reader) get(ctx context.Context, path string) (time.Duration, int64, in
 	return elapsed, int64(len(body)), list.Total, nil
 }
 
+// byNumber names the deep pages asked for by number (an offset).
+const byNumber = "by number"
+
+// nextCursor reads the next_cursor of a list page.
+func (r *reader) nextCursor(ctx context.Context, path string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.baseURL+path, nil)
+	if err != nil {
+		return "", fmt.Errorf("scalebench: request %s: %w", path, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+r.token)
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("scalebench: GET %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	var page struct {
+		NextCursor *string `json:"next_cursor"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil || page.NextCursor == nil {
+		return "", fmt.Errorf("scalebench: GET %s: no next_cursor (%v, status %d)", path, err, resp.StatusCode)
+	}
+	return *page.NextCursor, nil
+}
+
 // listPerPage is the page size of the measured list requests.
 const listPerPage = 100
 
@@ -138,8 +163,18 @@ func (r *reader) measureReads(ctx context.Context) []timing {
 		if page == 1 {
 			continue
 		}
-		out = append(out, r.measure(ctx, query{fmt.Sprintf("domains, %s, page %d", q.Name, page),
+		out = append(out, r.measure(ctx, query{fmt.Sprintf("domains, %s, page %d %s", q.Name, page, byNumber),
 			fmt.Sprintf("/api/v1/domains?%s&per_page=%d&page=%d", q.Path, listPerPage, page)}))
+		// The same page as a client paging with next_cursor reaches it
+		// (the dashboard's "next"): the cursor of the page before.
+		cursor, err := r.nextCursor(ctx, fmt.Sprintf("/api/v1/domains?%s&per_page=%d&page=%d", q.Path, listPerPage, page-1))
+		byCursor := query{fmt.Sprintf("domains, %s, page %d by cursor", q.Name, page), ""}
+		if err != nil {
+			out = append(out, timing{Query: byCursor, Failed: err.Error()})
+			continue
+		}
+		byCursor.Path = fmt.Sprintf("/api/v1/domains?%s&per_page=%d&cursor=%s", q.Path, listPerPage, url.QueryEscape(cursor))
+		out = append(out, r.measure(ctx, byCursor))
 	}
 	for _, q := range []query{
 		{"certificates, page 1", fmt.Sprintf("/api/v1/certificates?per_page=%d", listPerPage)},

@@ -76,13 +76,23 @@ func (r Report) WriteMarkdown(w io.Writer) {
 func (r Report) writeFigures(w io.Writer) {
 	fmt.Fprintf(w, "| figure | measured | goal |\n|---|---|---|\n")
 	row := func(figure, measured, goal string) { fmt.Fprintf(w, "| %s | %s | %s |\n", figure, measured, goal) }
-	var worst timing
+	// Deep pages count as a client pages to them, with next_cursor; those
+	// asked for by number are reported on a row of their own.
+	var worst, worstNumbered timing
 	for _, t := range r.Reads {
-		if strings.HasPrefix(t.Query.Name, "domains,") && (t.P99 >= worst.P99 || t.Failed != "") {
-			worst = t
+		if !strings.HasPrefix(t.Query.Name, "domains,") {
+			continue
+		}
+		w := &worst
+		if strings.HasSuffix(t.Query.Name, byNumber) {
+			w = &worstNumbered
+		}
+		if t.P99 >= w.P99 || t.Failed != "" {
+			*w = t
 		}
 	}
 	row("domain list, any sort or filter, first and 1,000th page, p99", fmt.Sprintf("%s (worst: %s)", cell(worst), worst.Query.Name), "≤ 50 ms")
+	row("the same 1,000th pages asked for by number (offset), p99", fmt.Sprintf("%s (worst: %s)", cell(worstNumbered), worstNumbered.Query.Name), "")
 	row("certificate inventory with a search, p99", cell(r.read("certificates, search")), "≤ 100 ms")
 	row("stale endpoints / expiry clusters, p99", cell(r.read("insights, stale endpoints"))+" / "+cell(r.read("insights, expiry clusters")), "≤ 100 ms")
 	m := r.read("metrics")
