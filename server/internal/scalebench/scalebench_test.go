@@ -33,7 +33,7 @@ func TestRunSmallEstate(t *testing.T) {
 			defer cancel()
 			rep, err := scalebench.Run(ctx, scalebench.Config{
 				ServerBin: bin, Dialect: d, AdminURL: os.Getenv("TEST_DATABASE_URL"), WorkDir: t.TempDir(),
-				Orgs: 1, DomainsPerOrg: 50, IngestWorkers: 2,
+				Orgs: 1, DomainsPerOrg: 50, IngestWorkers: 2, Rounds: 3,
 				Requests: 1, QueryBudget: time.Minute, RequestTimeout: time.Minute,
 			})
 			if err != nil {
