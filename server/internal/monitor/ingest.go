@@ -52,7 +52,11 @@ type Source struct {
 // IngestAgent stores an agent's batch. A batch ID seen before stores
 // nothing: it answers the first outcome together with store.ErrDuplicateBatch.
 func (in *Ingester) IngestAgent(ctx context.Context, agent store.Agent, req wire.ResultsRequest) (wire.ResultsResponse, error) {
-	domains, err := in.store.AgentTargets(ctx, agent.OrganizationID, agent.ID)
+	ids := make([]string, len(req.Results))
+	for i, r := range req.Results {
+		ids[i] = r.TargetID
+	}
+	domains, err := in.store.AgentTargetsOf(ctx, agent.OrganizationID, agent.ID, ids)
 	if err != nil {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -248,6 +249,24 @@ func (s *Store) AgentTargets(ctx context.Context, orgID, agentID string) ([]Doma
 		Order("host, port, id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: targets of agent %s: %w", agentID, err)
+	}
+	return out, nil
+}
+
+// AgentTargetsOf loads those of the given domains that are assigned to the
+// agent: what ingest needs to check a batch, read by key rather than the
+// agent's whole target list at every batch. Unknown IDs are left out.
+func (s *Store) AgentTargetsOf(ctx context.Context, orgID, agentID string, ids []string) ([]Domain, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	var out []Domain
+	for start := 0; start < len(ids); start += observationBatch {
+		var chunk []Domain
+		err := s.db.WithContext(ctx).Where("organization_id = ? AND agent_id = ? AND id IN ?", orgID, agentID, ids[start:min(start+observationBatch, len(ids))]).
+			Find(&chunk).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: targets of agent %s: %w", agentID, err)
+		}
+		out = append(out, chunk...)
 	}
 	return out, nil
 }

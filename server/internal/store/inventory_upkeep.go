@@ -30,11 +30,33 @@ type heldState struct {
 	SampleKey     string
 	LeafSHA256    string `gorm:"column:leaf_sha256"`
 	CheckedAt     scanTime
+	Error         string
 	ErrorKind     string
 	NotAfter      *scanTime
 	VerdictStatus string
 	TrustStatus   string
 	Problems      string
+	WindowEnd     *scanTime
+	UrgentAt      *scanTime
+}
+
+// listedAlike says whether a new result leaves the domain list's columns
+// as they were: copyListColumns derives them from whether the check
+// failed, the expiry, the verdict, the window's end and the urgency.
+func (p heldState) listedAlike(o *Observation) bool {
+	var next DomainState
+	next.setRenewal(o.Renewal)
+	return p.Error != "" == (o.Error != "") && p.VerdictStatus == o.VerdictStatus &&
+		sameInstant(p.NotAfter, o.NotAfter) && sameInstant(p.WindowEnd, next.WindowEnd) && sameInstant(p.UrgentAt, next.UrgentAt)
+}
+
+// sameInstant compares a stored time with a new one at the precision the
+// databases keep (PostgreSQL: microseconds).
+func sameInstant(stored *scanTime, t *time.Time) bool {
+	if stored == nil || t == nil {
+		return stored == nil && t == nil
+	}
+	return stored.Time.Truncate(time.Microsecond).Equal(t.Truncate(time.Microsecond))
 }
 
 // judgedAlike says whether a new result leaves everything the alert rules
@@ -78,7 +100,7 @@ func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation
 	if err := upsertStates(tx, orgID, latest); err != nil {
 		return err
 	}
-	var moved, due []string
+	var moved, due, listed []string
 	delta := servingDeltas{}
 	for _, id := range ids {
 		o := latest[id]
@@ -88,6 +110,9 @@ func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation
 		}
 		if !held || !p.judgedAlike(o) {
 			due = append(due, id)
+		}
+		if !held || !p.listedAlike(o) {
+			listed = append(listed, id)
 		}
 		if held && p.SampleKey == o.SampleKey {
 			continue // the same chain: nothing to count or replace
@@ -99,6 +124,9 @@ func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation
 		if !slices.Equal(chains[id], o.Chain) {
 			moved = append(moved, id)
 		}
+	}
+	if err := copyListColumns(tx, listed); err != nil {
+		return err
 	}
 	if err := markDue(tx, orgID, due, now); err != nil {
 		return err
@@ -178,7 +206,7 @@ func heldStates(tx *gorm.DB, domainIDs []string) (map[string]heldState, error) {
 	out := make(map[string]heldState, len(domainIDs))
 	for start := 0; start < len(domainIDs); start += observationBatch {
 		var rows []heldState
-		err := tx.Table("domain_states").Select("domain_id, observation_id, sample_key, leaf_sha256, checked_at, error_kind, not_after, verdict_status, trust_status, problems").
+		err := tx.Table("domain_states").Select("domain_id, observation_id, sample_key, leaf_sha256, checked_at, error, error_kind, not_after, verdict_status, trust_status, problems, window_end, urgent_at").
 			Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).
 			Order("domain_id").Find(&rows).Error
 		if err != nil {

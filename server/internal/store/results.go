@@ -312,7 +312,8 @@ func (st *DomainState) setRenewal(p lifecycle.Plan) {
 }
 
 // upsertStates moves each domain's latest state forward; an older result
-// arriving late (a spooled batch) never overwrites a newer one.
+// arriving late (a spooled batch) never overwrites a newer one. The caller
+// copies what moved into the domain list's columns (copyListColumns).
 func upsertStates(tx *gorm.DB, orgID string, latest map[string]*Observation) error {
 	if len(latest) == 0 {
 		return nil
@@ -347,7 +348,7 @@ func upsertStates(tx *gorm.DB, orgID string, latest map[string]*Observation) err
 	if err := tx.Clauses(upsert).CreateInBatches(states, observationBatch).Error; err != nil {
 		return fmt.Errorf("domain states: %w", err)
 	}
-	return copyListColumns(tx, slices.Collect(maps.Keys(latest)))
+	return nil
 }
 
 // OrgCertificate records that an organization has seen a certificate. It
