@@ -13,6 +13,9 @@ import (
 	"certinel.dev/server/internal/store"
 )
 
+// metricsPath is where the organization's Prometheus exposition is served.
+const metricsPath = "/api/v1/metrics"
+
 // metrics answers the Prometheus exposition of the caller's organization,
 // in the text format or OpenMetrics as the scraper asks. It holds every
 // domain and agent of the organization, read and written a chunk at a

@@ -108,7 +108,7 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.DELETE("/invitations/:id", h.revokeInvitation, need(permSession, permOwner))
 	g.GET("/audit-log", h.listAudit, need(permAdmin))
 
-	g.GET("/metrics", h.metrics, need(permRead))
+	g.GET("/metrics", h.metrics, need(permRead)) // metricsPath
 
 	api.Any("/*", func(c echo.Context) error { return errNotFound })
 	if ui != nil {

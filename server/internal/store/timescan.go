@@ -46,3 +46,11 @@ func (t *scanTime) parse(s string) error {
 
 // Value lets scanTime be written back as a plain time.
 func (t scanTime) Value() (driver.Value, error) { return t.Time, nil }
+
+// ptr is the time a nullable column held, nil for NULL.
+func (t *scanTime) ptr() *time.Time {
+	if t == nil {
+		return nil
+	}
+	return &t.Time
+}
