@@ -27,9 +27,10 @@ type ExpiryCluster struct {
 }
 
 // ExpiryClusters finds the days in [from, to) with at least minimum
-// deadlines. The database counts them, so the answer's size follows the
-// number of days, not of endpoints; each cluster then reads its sample as
-// an index range of the domain list's expiry column.
+// deadlines. The database counts them from the domain list's expiry index,
+// which holds the served leaf, so the answer's size and cost follow the
+// domains in the range, not all states; each cluster then reads its sample
+// as a range of the same index.
 func (s *Store) ExpiryClusters(ctx context.Context, orgID string, from, to time.Time, minimum, sample int) ([]ExpiryCluster, error) {
 	day := "to_char(d.state_not_after AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 	if s.dialect == SQLite {
@@ -37,8 +38,7 @@ func (s *Store) ExpiryClusters(ctx context.Context, orgID string, from, to time.
 	}
 	var out []ExpiryCluster
 	err := s.db.WithContext(ctx).Table("domains d").
-		Select(day+" AS date, COUNT(*) AS endpoints, COUNT(DISTINCT ds.leaf_sha256) AS certificates").
-		Joins("JOIN domain_states ds ON ds.domain_id = d.id").
+		Select(day+" AS date, COUNT(*) AS endpoints, COUNT(DISTINCT d.state_leaf_sha256) AS certificates").
 		Where("d.organization_id = ? AND d.state_not_after >= ? AND d.state_not_after < ?", orgID, from, to).
 		Group(day).Having("COUNT(*) >= ?", minimum).Order("date").Find(&out).Error
 	if err != nil {
@@ -57,8 +57,7 @@ func (s *Store) ExpiryClusters(ctx context.Context, orgID string, from, to time.
 			end = to
 		}
 		err = s.db.WithContext(ctx).Table("domains d").
-			Select("d.id AS domain_id, d.host, d.port, ds.leaf_sha256, ds.not_after").
-			Joins("JOIN domain_states ds ON ds.domain_id = d.id").
+			Select("d.id AS domain_id, d.host, d.port, d.state_leaf_sha256 AS leaf_sha256, d.state_not_after AS not_after").
 			Where("d.organization_id = ? AND d.state_not_after >= ? AND d.state_not_after < ?",
 				orgID, start, end).
 			Order("d.state_not_after, d.id").Limit(sample).Find(&out[i].Sample).Error

@@ -77,14 +77,14 @@ func splitProblems(s string) []string {
 // domain's row and its many indexes alone.
 func copyListColumns(tx *gorm.DB, domainIDs []string) error {
 	ids := slices.Sorted(slices.Values(domainIDs)) // the order upsertStates locks rows in
-	unchanged := "domains.state_kind = " + stateKindSQL + " AND " + strings.Join([]string{
+	unchanged := "domains.state_kind = " + stateKindSQL + " AND domains.state_leaf_sha256 = s.leaf_sha256 AND " + strings.Join([]string{
 		sameValue("domains.state_not_after", "s.not_after"),
 		sameValue("domains.state_due_at", "s.window_end"),
 		sameValue("domains.state_urgent_at", "s.urgent_at"),
 	}, " AND ")
 	for start := 0; start < len(ids); start += observationBatch {
 		chunk := ids[start:min(start+observationBatch, len(ids))]
-		err := tx.Exec(`UPDATE domains SET state_not_after = s.not_after,
+		err := tx.Exec(`UPDATE domains SET state_not_after = s.not_after, state_leaf_sha256 = s.leaf_sha256,
 			state_due_at = s.window_end, state_urgent_at = s.urgent_at, state_kind = `+stateKindSQL+`
 			FROM domain_states s WHERE s.domain_id = domains.id AND domains.id IN ? AND NOT (`+unchanged+`)`, chunk).Error
 		if err != nil {

@@ -42,11 +42,12 @@ type heldState struct {
 
 // listedAlike says whether a new result leaves the domain list's columns
 // as they were: copyListColumns derives them from whether the check
-// failed, the expiry, the verdict, the window's end and the urgency.
+// failed, the leaf, the expiry, the verdict, the window's end and the
+// urgency.
 func (p heldState) listedAlike(o *Observation) bool {
 	var next DomainState
 	next.setRenewal(o.Renewal)
-	return p.Error != "" == (o.Error != "") && p.VerdictStatus == o.VerdictStatus &&
+	return p.Error != "" == (o.Error != "") && p.LeafSHA256 == o.LeafSHA256 && p.VerdictStatus == o.VerdictStatus &&
 		sameInstant(p.NotAfter, o.NotAfter) && sameInstant(p.WindowEnd, next.WindowEnd) && sameInstant(p.UrgentAt, next.UrgentAt)
 }
 

@@ -67,9 +67,8 @@ func TestUnchangedCheckLeavesDomainRow(t *testing.T) {
 			{"first check", check{leaf: "v1", at: h(0)}, true},
 			{"unchanged", check{leaf: "v1", at: h(1)}, false},
 			{"unchanged from another address", check{leaf: "v1", address: "192.0.2.9:443", at: h(2)}, false},
-			// The fixture's certificates share their dates: the list's
-			// columns (kind, expiry, window) stay as they were.
-			{"renewed", check{leaf: "v2", at: h(3)}, false},
+			// The served leaf is one of the list's columns.
+			{"renewed", check{leaf: "v2", at: h(3)}, true},
 			{"failed", check{errKind: "timeout", errText: "i/o timeout", at: h(4)}, true},
 			{"failed again", check{errKind: "timeout", errText: "i/o timeout", at: h(5)}, false},
 			{"recovered", check{leaf: "v2", at: h(6)}, true},
