@@ -111,6 +111,32 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("certinel_check_success has %d series, want 2", n)
 		}
 
+		// Split by agent: that agent's domains, counts and series only; an
+		// agent of another organization is not found.
+		r = srv.bearerClient(t, write.Token).must(http.StatusOK, "GET", "/api/v1/metrics?agent_id="+a.agentID, nil, nil)
+		shardParser := expfmt.NewTextParser(model.UTF8Validation)
+		shard, err := shardParser.TextToMetricFamilies(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatalf("parse exposition of one agent: %v\n%s", err, r.Body)
+		}
+		if _, ok := gaugeValue(shard["certinel_certificate_days_left"], map[string]string{"domain": "api.internal"}); !ok {
+			t.Errorf("the agent's scrape lacks its domain:\n%s", r.Body)
+		}
+		for _, c := range []struct {
+			family string
+			labels map[string]string
+			want   float64
+		}{
+			{"certinel_domains", map[string]string{"status": "pending"}, 0}, // pending.example has no agent
+			{"certinel_domains", map[string]string{"status": "ok"}, 1},
+			{"certinel_agents", map[string]string{"status": "online"}, 1},
+		} {
+			if got, ok := gaugeValue(shard[c.family], c.labels); !ok || got != c.want {
+				t.Errorf("one agent's %s%v = %v (%v), want %v", c.family, c.labels, got, ok, c.want)
+			}
+		}
+		srv.bearerClient(t, write.Token).must(http.StatusNotFound, "GET", "/api/v1/metrics?agent_id="+other.agentID, nil, nil)
+
 		var read created
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/tokens", map[string]string{"name": "ro", "scope": "read"}, &read)
 		srv.bearerClient(t, read.Token).must(http.StatusOK, "GET", "/api/v1/metrics", nil, nil)

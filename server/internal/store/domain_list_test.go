@@ -292,7 +292,7 @@ func TestUntrustedAndExpiringIsUnderBoth(t *testing.T) {
 			t.Parallel()
 			fx := newListFixture(t, d)
 			ctx := context.Background()
-			counts, err := fx.s.DomainStatusCounts(ctx, fx.orgID, 0)
+			counts, err := fx.s.DomainStatusCounts(ctx, fx.orgID, "", 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -32,14 +32,19 @@ type MetricsDomain struct {
 // scrape's memory is that of one chunk, whatever the organization's size.
 var metricsChunk = 2000
 
-// EachMetricsDomain calls fn with every domain of the organization and its
-// latest check, metricsChunk at a time. The rows come from one query read
+// EachMetricsDomain calls fn with every domain of the organization (of one
+// of its agents when agentID is set) and its latest check, metricsChunk at
+// a time. The rows come from one query read
 // as they arrive, not loaded whole, in no particular order: a scraper does
 // not need one, and sorting the hosts took longer than reading them. fn
 // must not keep the slice.
-func (s *Store) EachMetricsDomain(ctx context.Context, orgID string, floorDays int, fn func([]MetricsDomain) error) error {
+func (s *Store) EachMetricsDomain(ctx context.Context, orgID, agentID string, floorDays int, fn func([]MetricsDomain) error) error {
 	now := s.now()
-	rows, err := s.db.WithContext(ctx).Table("domains").
+	q := s.db.WithContext(ctx).Table("domains")
+	if agentID != "" {
+		q = q.Where("domains.agent_id = ?", agentID)
+	}
+	rows, err := q.
 		Select("domains.id, domains.host, domains.port, domains.protocol, COALESCE(a.name, ''), "+
 			"ds.checked_at, ds.not_after, ds.window_start, ds.window_end, ds.urgent_at, domains.state_kind, COALESCE(ds.error, '')").
 		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
@@ -83,14 +88,18 @@ type MetricsAgent struct {
 	IntervalSeconds int
 }
 
-// EachMetricsAgent calls fn with every agent of the organization,
-// metricsChunk at a time, in id order. fn must not keep the slice.
-func (s *Store) EachMetricsAgent(ctx context.Context, orgID string, fn func([]MetricsAgent) error) error {
+// EachMetricsAgent calls fn with every agent of the organization (the one
+// agent when agentID is set), metricsChunk at a time, in id order. fn must
+// not keep the slice.
+func (s *Store) EachMetricsAgent(ctx context.Context, orgID, agentID string, fn func([]MetricsAgent) error) error {
 	after := ""
 	for {
 		var chunk []MetricsAgent
-		err := s.db.WithContext(ctx).Model(&Agent{}).Select("id, name, last_seen_at, interval_seconds").
-			Where("organization_id = ? AND id > ?", orgID, after).Order("id").Limit(metricsChunk).Find(&chunk).Error
+		q := s.db.WithContext(ctx).Model(&Agent{}).Select("id, name, last_seen_at, interval_seconds")
+		if agentID != "" {
+			q = q.Where("id = ?", agentID)
+		}
+		err := q.Where("organization_id = ? AND id > ?", orgID, after).Order("id").Limit(metricsChunk).Find(&chunk).Error
 		if err != nil {
 			return fmt.Errorf("store: metrics agents: %w", err)
 		}
@@ -106,10 +115,11 @@ func (s *Store) EachMetricsAgent(ctx context.Context, orgID string, fn func([]Me
 	}
 }
 
-// DomainStatusCounts counts the organization's domains listed under each
-// status filter: the same conditions as the list's filters, so the two
-// always agree, and a domain with two problems is counted under both.
-func (s *Store) DomainStatusCounts(ctx context.Context, orgID string, floorDays int) (map[lifecycle.Status]int64, error) {
+// DomainStatusCounts counts the organization's domains (of one of its
+// agents when agentID is set) listed under each status filter: the same
+// conditions as the list's filters, so the two always agree, and a domain
+// with two problems is counted under both.
+func (s *Store) DomainStatusCounts(ctx context.Context, orgID, agentID string, floorDays int) (map[lifecycle.Status]int64, error) {
 	now := s.now()
 	cols := make([]string, len(lifecycle.Statuses))
 	var args []any
@@ -123,7 +133,11 @@ func (s *Store) DomainStatusCounts(ctx context.Context, orgID string, floorDays 
 	for i := range counts {
 		dest[i] = &counts[i]
 	}
-	err := s.orgDomains(ctx, orgID).Select(strings.Join(cols, ", "), args...).Row().Scan(dest...)
+	q := s.orgDomains(ctx, orgID)
+	if agentID != "" {
+		q = q.Where("domains.agent_id = ?", agentID)
+	}
+	err := q.Select(strings.Join(cols, ", "), args...).Row().Scan(dest...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count domains by status: %w", err)
 	}

@@ -23,7 +23,7 @@ func TestEachMetricsDomainReadsEveryDomainInChunks(t *testing.T) {
 			undo := store.SetMetricsChunk(chunk)
 			var got []string
 			var sizes []int
-			err := fx.s.EachMetricsDomain(context.Background(), fx.orgID, 0, func(ds []store.MetricsDomain) error {
+			err := fx.s.EachMetricsDomain(context.Background(), fx.orgID, "", 0, func(ds []store.MetricsDomain) error {
 				sizes = append(sizes, len(ds))
 				for _, d := range ds {
 					got = append(got, fmt.Sprintf("%s:%d/%s", d.Host, d.Port, d.Protocol))
