@@ -39,7 +39,15 @@ type Agent struct {
 	Platform     string
 	SpoolBatches int
 	LastCycle    string
-	CreatedAt    time.Time
+	// NextTokenHash and NextPrefix are the token the agent fetched during a
+	// graceful rotation, waiting for its first use; TokenRotationRequestedAt
+	// is set while a graceful rotation waits for the agent, TokenRotatedAt
+	// is when the token last changed. See agent_tokens.go.
+	NextTokenHash            *string
+	NextPrefix               string
+	TokenRotationRequestedAt *time.Time
+	TokenRotatedAt           *time.Time
+	CreatedAt                time.Time
 	UpdatedAt    time.Time
 	// Targets counts the domains assigned to the agent (read-only).
 	Targets int `gorm:"->;-:migration"`
@@ -155,15 +163,6 @@ func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
 		return fmt.Errorf("store: delete agent %s: %w", id, err)
 	}
 	return nil
-}
-
-// AgentByHash finds the agent an agent token belongs to.
-func (s *Store) AgentByHash(ctx context.Context, tokenHash string) (Agent, error) {
-	var a Agent
-	if err := s.db.WithContext(ctx).Omit("Targets").Where("token_hash = ?", tokenHash).Take(&a).Error; err != nil {
-		return Agent{}, fmt.Errorf("store: agent by token: %w", notFound(err))
-	}
-	return a, nil
 }
 
 // TouchAgent records an agent's check-in. The version comes from the
