@@ -55,13 +55,7 @@ type Agent struct {
 
 // CreateAgent stores a new agent.
 func (s *Store) CreateAgent(ctx context.Context, orgID string, a Agent) (Agent, error) {
-	now := s.now()
-	a.ID = NewID()
-	a.OrganizationID = orgID
-	a.CreatedAt, a.UpdatedAt = now, now
-	if a.IntervalSeconds == 0 {
-		a.IntervalSeconds = int(DefaultAgentInterval / time.Second)
-	}
+	a = s.newAgent(orgID, a)
 	err := s.change(ctx, orgID, "agent.create", "agent", map[string]string{"name": a.Name}, func(tx *gorm.DB) (string, error) {
 		return a.ID, tx.Omit("Targets").Create(&a).Error
 	})
@@ -69,6 +63,40 @@ func (s *Store) CreateAgent(ctx context.Context, orgID string, a Agent) (Agent, 
 		return Agent{}, fmt.Errorf("store: create agent: %w", err)
 	}
 	return a, nil
+}
+
+// CreateAgentWithAPIToken stores a new agent and the API token it is to
+// use, together or not at all, so one-step setup never leaves half of it.
+func (s *Store) CreateAgentWithAPIToken(ctx context.Context, orgID string, a Agent, t APIToken) (Agent, APIToken, error) {
+	a = s.newAgent(orgID, a)
+	t.ID, t.OrganizationID, t.CreatedAt = NewID(), orgID, a.CreatedAt
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Omit("Targets").Create(&a).Error; err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, orgID, "agent.create", "agent", a.ID, map[string]string{"name": a.Name}); err != nil {
+			return err
+		}
+		if err := tx.Create(&t).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, orgID, "token.create", "token", t.ID, map[string]string{"name": t.Name, "scope": t.Scope})
+	})
+	if err != nil {
+		return Agent{}, APIToken{}, fmt.Errorf("store: create agent with api token: %w", err)
+	}
+	return a, t, nil
+}
+
+func (s *Store) newAgent(orgID string, a Agent) Agent {
+	now := s.now()
+	a.ID = NewID()
+	a.OrganizationID = orgID
+	a.CreatedAt, a.UpdatedAt = now, now
+	if a.IntervalSeconds == 0 {
+		a.IntervalSeconds = int(DefaultAgentInterval / time.Second)
+	}
+	return a
 }
 
 func (s *Store) agentsWithTargets(ctx context.Context, orgID string) *gorm.DB {
