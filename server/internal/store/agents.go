@@ -48,7 +48,7 @@ type Agent struct {
 	TokenRotationRequestedAt *time.Time
 	TokenRotatedAt           *time.Time
 	CreatedAt                time.Time
-	UpdatedAt    time.Time
+	UpdatedAt                time.Time
 	// Targets counts the domains assigned to the agent (read-only).
 	Targets int `gorm:"->;-:migration"`
 }
