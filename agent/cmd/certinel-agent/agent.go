@@ -16,6 +16,7 @@ import (
 	"certinel.dev/agent/internal/discovery"
 	"certinel.dev/agent/internal/runner"
 	"certinel.dev/agent/internal/spool"
+	"certinel.dev/agent/internal/tokenstate"
 	"certinel.dev/shared/probe"
 )
 
@@ -88,16 +89,10 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := client.New(client.Options{
-		BaseURL:    cfg.ServerURL,
-		APIKey:     cfg.APIKey,
-		AgentToken: cfg.AgentToken,
-		Version:    version,
-		RootCAs:    cfg.RootCAs,
-		Proxy:      cfg.Proxy,
-		Backoff:    client.DefaultBackoff(),
-		Logger:     log,
-	})
+	c, tokens, err := newClient(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	return runner.New(runner.Options{
 		Client: c,
 		Spool:  sp,
@@ -109,5 +104,32 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
 		// Beside the spooled batches; the spool ignores files not its own.
 		LastTargets: filepath.Join(cfg.SpoolDir, "last-targets.json"),
 		SweepLog:    filepath.Join(cfg.SpoolDir, "discovery-sweeps.json"),
+		RotateToken: func(ctx context.Context) error {
+			_, err := tokenstate.Rotate(ctx, c, tokens)
+			return err
+		},
 	}), nil
+}
+
+// newClient builds the client with the agent token in use: the one it
+// rotated to, kept in the spool directory, or the configured one.
+func newClient(cfg config.Config, log *slog.Logger) (*client.Client, tokenstate.State, error) {
+	tokens := tokenstate.State{Dir: cfg.SpoolDir, Configured: cfg.AgentToken}
+	token, err := tokens.Current()
+	if err != nil {
+		return nil, tokens, err
+	}
+	if token != cfg.AgentToken {
+		log.Info("using the rotated agent token kept in the spool directory", "file", filepath.Join(cfg.SpoolDir, tokenstate.FileName))
+	}
+	return client.New(client.Options{
+		BaseURL:    cfg.ServerURL,
+		APIKey:     cfg.APIKey,
+		AgentToken: token,
+		Version:    version,
+		RootCAs:    cfg.RootCAs,
+		Proxy:      cfg.Proxy,
+		Backoff:    client.DefaultBackoff(),
+		Logger:     log,
+	}), tokens, nil
 }

@@ -11,6 +11,7 @@
 //	certinel-agent [run] [--env-file PATH]   the daemon (default)
 //	certinel-agent once  [--env-file PATH]   one cycle; exit 0 when every pull and push succeeded
 //	certinel-agent check HOST[:PORT] [--protocol P] [--sni NAME] [--timeout D]
+//	certinel-agent rotate-token [--env-file PATH]   fetch and keep a new agent token
 //	certinel-agent version
 package main
 
@@ -46,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return agent(cmd, args, stderr)
 	case "check":
 		return check(args, stdout, stderr)
+	case "rotate-token":
+		return rotateToken(args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "certinel-agent %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
@@ -63,6 +66,9 @@ const usage = `usage:
   certinel-agent once [--env-file PATH]    one pull-fetch-push cycle; exit 0 when it all succeeded
   certinel-agent check HOST[:PORT] [--protocol tls] [--sni NAME] [--timeout 10s]
                                            print one endpoint's chain, no server needed
+  certinel-agent rotate-token [--env-file PATH]
+                                           fetch a new agent token and keep it in the spool
+                                           directory; the agent switches to it at its next start
   certinel-agent version
 The env file (default ./environment.txt when present) holds KEY=VALUE lines;
 the process environment overrides it.

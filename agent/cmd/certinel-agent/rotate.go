@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"certinel.dev/agent/internal/tokenstate"
+)
+
+// rotateToken runs `certinel-agent rotate-token`: the agent asks the server
+// for a next token and keeps it in its spool directory. A running daemon
+// goes on with the current token, which keeps working, and switches to the
+// new one when it next starts; the server retires the old token then.
+func rotateToken(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("rotate-token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	envFile := fs.String("env-file", "", "file of KEY=VALUE lines (default ./"+defaultEnvFile+" when present)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "certinel-agent rotate-token: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	cfg, err := loadConfig(*envFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "certinel-agent: %v\n", err)
+		return exitUsage
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c, tokens, err := newClient(cfg, log)
+	if err != nil {
+		log.Error("cannot rotate the token", "error", err)
+		return exitFailed
+	}
+	if _, err := tokenstate.Rotate(ctx, c, tokens); err != nil {
+		log.Error("cannot rotate the token; the current one goes on working", "error", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "new agent token kept in %s; restart the agent to switch to it (the current token works until then)\n",
+		filepath.Join(cfg.SpoolDir, tokenstate.FileName))
+	return exitOK
+}
