@@ -200,6 +200,13 @@ func (r *Runner) rotateToken(ctx context.Context) {
 		r.opts.Logger.Error("token rotation failed; the current token goes on working", "error", err)
 		return
 	}
+	// The server retires the old token at the first request with the new
+	// one; make it now rather than at the next poll, which went out with
+	// the old token and may be held for a while.
+	if resp, err := r.pull(ctx); resp == nil {
+		r.opts.Logger.Error("token rotated, but the first pull with the new token failed", "error", err)
+		return
+	}
 	r.opts.Logger.Info("agent token rotated; the new one is kept in the state directory")
 }
 
