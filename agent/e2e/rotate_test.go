@@ -89,3 +89,25 @@ func agentPull(t *testing.T, base, apiKey, agentToken string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+// TestRotateTokenCommand: `certinel-agent rotate-token` fetches and keeps a
+// new token while the old one goes on working; the next start uses the
+// kept token, and from then on the old one is refused.
+func TestRotateTokenCommand(t *testing.T) {
+	srv := newServer(t, "sqlite")
+	u := signup(t, srv.url)
+	cred := u.createAgent("cli-agent")
+	agent := install(t, cred)
+	if code := agent.start(srv.url, "rotate-token").wait(30 * time.Second); code != 0 {
+		t.Fatalf("certinel-agent rotate-token: exit code %d", code)
+	}
+	if code := agentPull(t, srv.url, cred.apiKey, cred.agentToken); code != http.StatusOK {
+		t.Fatalf("the old token pulls with status %d before the agent used the new one, want 200", code)
+	}
+	if code, _ := agent.once(srv.url); code != 0 {
+		t.Fatalf("certinel-agent once with the kept token: exit code %d", code)
+	}
+	if code := agentPull(t, srv.url, cred.apiKey, cred.agentToken); code != http.StatusUnauthorized {
+		t.Errorf("the old token pulls with status %d after the agent used the new one, want 401", code)
+	}
+}

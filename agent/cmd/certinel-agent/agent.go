@@ -24,19 +24,8 @@ const defaultEnvFile = "environment.txt"
 
 // agent runs the `run` and `once` commands.
 func agent(cmd string, args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	envFile := fs.String("env-file", "", "file of KEY=VALUE lines (default ./"+defaultEnvFile+" when present)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "certinel-agent %s: unexpected argument %q\n", cmd, fs.Arg(0))
-		return exitUsage
-	}
-	cfg, err := loadConfig(*envFile)
-	if err != nil {
-		fmt.Fprintf(stderr, "certinel-agent: %v\n", err)
+	cfg, ok := commandConfig(cmd, args, stderr)
+	if !ok {
 		return exitUsage
 	}
 	log := newLogger(cfg, stderr)
@@ -62,6 +51,27 @@ func agent(cmd string, args []string, stderr io.Writer) int {
 	}
 	log.Info("agent stopped")
 	return exitOK
+}
+
+// commandConfig parses the flags of a command that takes only --env-file
+// and loads the configuration; on failure it has said why on stderr.
+func commandConfig(cmd string, args []string, stderr io.Writer) (config.Config, bool) {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	envFile := fs.String("env-file", "", "file of KEY=VALUE lines (default ./"+defaultEnvFile+" when present)")
+	if err := fs.Parse(args); err != nil {
+		return config.Config{}, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "certinel-agent %s: unexpected argument %q\n", cmd, fs.Arg(0))
+		return config.Config{}, false
+	}
+	cfg, err := loadConfig(*envFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "certinel-agent: %v\n", err)
+		return config.Config{}, false
+	}
+	return cfg, true
 }
 
 func loadConfig(envFile string) (config.Config, error) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,19 +17,8 @@ import (
 // goes on with the current token, which keeps working, and switches to the
 // new one when it next starts; the server retires the old token then.
 func rotateToken(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("rotate-token", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	envFile := fs.String("env-file", "", "file of KEY=VALUE lines (default ./"+defaultEnvFile+" when present)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "certinel-agent rotate-token: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
-	cfg, err := loadConfig(*envFile)
-	if err != nil {
-		fmt.Fprintf(stderr, "certinel-agent: %v\n", err)
+	cfg, ok := commandConfig("rotate-token", args, stderr)
+	if !ok {
 		return exitUsage
 	}
 	log := newLogger(cfg, stderr)

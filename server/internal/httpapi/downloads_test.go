@@ -53,7 +53,8 @@ func TestAgentDownloads(t *testing.T) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	linux := []byte("\x7fELF pretend agent for linux/amd64")
+	// Beyond the size the server would gzip, had it not to serve files as built.
+	linux := append([]byte("\x7fELF pretend agent for linux/amd64"), bytes.Repeat([]byte(" padding"), 512)...)
 	deb := []byte("!<arch> pretend package")
 	writeFile(t, filepath.Join(dir, "certinel-agent-linux-amd64"), linux)
 	writeFile(t, filepath.Join(dir, "certinel-agent_1.2.3_arm64.deb"), deb)
@@ -65,8 +66,8 @@ func TestAgentDownloads(t *testing.T) {
 	srv := newDownloadsServer(t, dir)
 	anon := srv.client(t)
 
-	r := anon.raw("GET", "/downloads/agent/certinel-agent-linux-amd64", nil, nil)
-	if r.Status != http.StatusOK || !bytes.Equal(r.Body, linux) {
+	r := anon.raw("GET", "/downloads/agent/certinel-agent-linux-amd64", nil, map[string]string{"Accept-Encoding": "gzip"})
+	if r.Status != http.StatusOK || !bytes.Equal(r.Body, linux) || r.Header.Get("Content-Encoding") != "" {
 		t.Fatalf("binary: %d %q", r.Status, r.Body)
 	}
 	for k, want := range map[string]string{
