@@ -13,7 +13,7 @@ FUZZTIME ?= 100000x
 run: build
 	CERTINEL_DATA_DIR=$${CERTINEL_DATA_DIR:-./data} ./$(BIN)/certinel-server
 
-build: ui server $(if $(wildcard mk/agent.mk),agent)
+build: ui server $(if $(wildcard mk/agent.mk),agent $(if $(wildcard mk/dist.mk),agent-dist))
 
 server:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/certinel-server ./server/cmd/certinel-server

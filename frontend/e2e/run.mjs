@@ -225,7 +225,7 @@ async function scenario(label, server, browser) {
 
   let agentToken = '';
   let apiKey = '';
-  await check('creating an agent shows its token, an agent API token and the run commands once', async () => {
+  await check('creating an agent makes its API token too and shows one install command per platform the server has', async () => {
     await page.goto('/agents');
     await page.getByText('No agents yet').waitFor();
     await page.getByLabel('Agent name').fill('office-lan');
@@ -233,16 +233,25 @@ async function scenario(label, server, browser) {
     const panel = page.getByTestId('agent-setup');
     await panel.waitFor();
     agentToken = (await panel.getByLabel('Agent token', { exact: true }).textContent()).trim();
-    await panel.getByRole('button', { name: 'Create an API token for this agent' }).click();
-    await panel.getByLabel('API token', { exact: true }).waitFor();
     apiKey = (await panel.getByLabel('API token', { exact: true }).textContent()).trim();
+    if (!agentToken.startsWith('cnl_agt_') || !apiKey.startsWith('cnl_api_')) throw new Error(`secrets look wrong: ${agentToken} ${apiKey}`);
     const env = await panel.getByTestId('env-file').textContent();
-    if (!env.includes(`CERTINEL_SERVER_URL=${base}\n`)) throw new Error(`environment.txt lacks the server URL:\n${env}`);
-    if (!env.includes(`CERTINEL_AGENT_TOKEN=${agentToken}\n`) || !env.includes(`CERTINEL_API_KEY=${apiKey}\n`)) throw new Error(`environment.txt lacks a token:\n${env}`);
-    await panel.getByText('docker run -d --restart unless-stopped --name certinel-agent --env-file environment.txt certinel/agent').waitFor();
-    await panel.getByText('./certinel-agent run --env-file environment.txt').waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download environment.txt' }).click()]);
-    equal(download.suggestedFilename(), 'environment.txt', 'download name');
+    if (!env.includes(`CERTINEL_SERVER_URL=${base}\n`)) throw new Error(`the env file lacks the server URL:\n${env}`);
+    if (!env.includes(`CERTINEL_AGENT_TOKEN=${agentToken}\n`) || !env.includes(`CERTINEL_API_KEY=${apiKey}\n`)) throw new Error(`the env file lacks a token:\n${env}`);
+    const offered = await panel.getByLabel('Platform').locator('option').allTextContents();
+    equal(offered.join(', '), 'Linux x86-64, Docker', 'platforms offered');
+    const command = await panel.getByTestId('install-command').textContent();
+    const url = `${base}/downloads/agent/certinel-agent-linux-amd64`;
+    const sum = createHash('sha256').update(agentStandIn).digest('hex');
+    for (const want of [`'${url}'`, `echo '${sum}  certinel-agent-linux-amd64' | sha256sum -c -`, `CERTINEL_AGENT_TOKEN=${agentToken}`,
+      'service install --env-file /etc/certinel/agent.env']) {
+      if (!command.includes(want)) throw new Error(`the install command lacks ${want}:\n${command}`);
+    }
+    if ((await panel.textContent()).includes('certinel/agent ')) throw new Error('the panel still offers the unpublished certinel/agent image');
+    // What the command downloads is what its checksum names.
+    const res = await fetch(url);
+    equal(res.status, 200, 'download status');
+    equal(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex'), sum, 'downloaded SHA-256');
     await shot(page, '03-agent-created');
     await panel.getByRole('button', { name: /saved these/ }).click();
     await page.getByRole('cell', { name: 'office-lan', exact: true }).waitFor();
@@ -261,7 +270,7 @@ async function scenario(label, server, browser) {
     await shot(page, '04-token-created');
     await panel.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('cell', { name: 'grafana', exact: true }).waitFor();
-    await page.getByRole('cell', { name: 'agent office-lan', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'office-lan', exact: true }).waitFor(); // the agent's API token, named after it
     if ((await page.content()).includes(secret)) throw new Error('the secret is still on the page after Done');
     await shot(page, '05-tokens');
   });
@@ -493,6 +502,13 @@ async function scenario(label, server, browser) {
     await page.getByLabel('New name for office-lan').fill('office-lan-2');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('cell', { name: 'office-lan-2', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Rotate the token of office-lan-2' }).click();
+    const dialog = page.getByRole('dialog', { name: /Rotate the token/ });
+    await dialog.getByRole('radio', { name: /Graceful/ }).waitFor();
+    await dialog.getByRole('button', { name: 'Rotate token' }).click();
+    await dialog.getByText(/Rotation requested/).waitFor();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('row').filter({ hasText: 'office-lan-2' }).getByText('rotation pending').waitFor();
     await shot(page, '11-agents');
   });
 
@@ -891,6 +907,18 @@ async function withPostgres(fn) {
   }
 }
 
+// The agent builds the server offers: a stand-in for the Linux binary with
+// its SHA256SUMS, as make agent-dist writes them (cross-building six agents
+// for every run would only slow it down).
+const agentStandIn = Buffer.from('#!/bin/sh\necho certinel-agent stand-in\n');
+function agentDownloads(label) {
+  const dir = mkdtempSync(join(work, `agents-${label}-`));
+  writeFileSync(join(dir, 'certinel-agent-linux-amd64'), agentStandIn);
+  const sum = createHash('sha256').update(agentStandIn).digest('hex');
+  writeFileSync(join(dir, 'SHA256SUMS'), `${sum}  certinel-agent-linux-amd64\n`);
+  return dir;
+}
+
 async function main() {
   const t0 = Date.now();
   if (existsSync(shotsDir)) for (const f of readdirSync(shotsDir)) if (f.startsWith('FAILED-')) rmSync(join(shotsDir, f));
@@ -903,7 +931,7 @@ async function main() {
     for (const [label, wrap] of runs) {
       log(`scenario on ${label}`);
       await wrap(async (env) => {
-        const server = await startServer(label, env);
+        const server = await startServer(label, { ...env, CERTINEL_AGENT_DOWNLOADS_DIR: agentDownloads(label) });
         server.receiver = await startReceiver();
         try {
           // E2E_SPEC=alert-signal runs only those steps.

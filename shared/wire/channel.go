@@ -19,6 +19,9 @@ const (
 	CommandRunDiscovery = "run_discovery"
 	// CommandSettings: the agent's settings changed (IntervalSeconds).
 	CommandSettings = "settings"
+	// CommandRotateToken: fetch a next agent token (POST TokenPath), keep it,
+	// and use it from now on; the current token works until then.
+	CommandRotateToken = "rotate_token"
 )
 
 // ChannelRequest is the body of a poll: the commands of the previous

@@ -14,6 +14,7 @@ import (
 	"certinel.dev/agent/internal/discovery"
 	"certinel.dev/agent/internal/runner"
 	"certinel.dev/agent/internal/spool"
+	"certinel.dev/agent/internal/tokenstate"
 	"certinel.dev/shared/probe"
 )
 
@@ -21,19 +22,8 @@ const defaultEnvFile = "environment.txt"
 
 // agent runs the `run` and `once` commands.
 func agent(ctx context.Context, cmd string, args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	envFile := fs.String("env-file", "", "file of KEY=VALUE lines (default ./"+defaultEnvFile+" when present)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "certinel-agent %s: unexpected argument %q\n", cmd, fs.Arg(0))
-		return exitUsage
-	}
-	cfg, err := loadConfig(*envFile)
-	if err != nil {
-		fmt.Fprintf(stderr, "certinel-agent: %v\n", err)
+	cfg, ok := commandConfig(cmd, args, stderr)
+	if !ok {
 		return exitUsage
 	}
 	log := newLogger(cfg, stderr)
@@ -56,6 +46,27 @@ func agent(ctx context.Context, cmd string, args []string, stderr io.Writer) int
 	}
 	log.Info("agent stopped")
 	return exitOK
+}
+
+// commandConfig parses the flags of a command that takes only --env-file
+// and loads the configuration; on failure it has said why on stderr.
+func commandConfig(cmd string, args []string, stderr io.Writer) (config.Config, bool) {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	envFile := fs.String("env-file", "", "file of KEY=VALUE lines (default ./"+defaultEnvFile+" when present)")
+	if err := fs.Parse(args); err != nil {
+		return config.Config{}, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "certinel-agent %s: unexpected argument %q\n", cmd, fs.Arg(0))
+		return config.Config{}, false
+	}
+	cfg, err := loadConfig(*envFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "certinel-agent: %v\n", err)
+		return config.Config{}, false
+	}
+	return cfg, true
 }
 
 func loadConfig(envFile string) (config.Config, error) {
@@ -83,16 +94,10 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := client.New(client.Options{
-		BaseURL:    cfg.ServerURL,
-		APIKey:     cfg.APIKey,
-		AgentToken: cfg.AgentToken,
-		Version:    version,
-		RootCAs:    cfg.RootCAs,
-		Proxy:      cfg.Proxy,
-		Backoff:    client.DefaultBackoff(),
-		Logger:     log,
-	})
+	c, tokens, err := newClient(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	return runner.New(runner.Options{
 		Client: c,
 		Spool:  sp,
@@ -104,5 +109,32 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
 		// Beside the spooled batches; the spool ignores files not its own.
 		LastTargets: filepath.Join(cfg.SpoolDir, "last-targets.json"),
 		SweepLog:    filepath.Join(cfg.SpoolDir, "discovery-sweeps.json"),
+		RotateToken: func(ctx context.Context) error {
+			_, err := tokenstate.Rotate(ctx, c, tokens)
+			return err
+		},
 	}), nil
+}
+
+// newClient builds the client with the agent token in use: the one it
+// rotated to, kept in the spool directory, or the configured one.
+func newClient(cfg config.Config, log *slog.Logger) (*client.Client, tokenstate.State, error) {
+	tokens := tokenstate.State{Dir: cfg.SpoolDir, Configured: cfg.AgentToken}
+	token, err := tokens.Current()
+	if err != nil {
+		return nil, tokens, err
+	}
+	if token != cfg.AgentToken {
+		log.Info("using the rotated agent token kept in the spool directory", "file", filepath.Join(cfg.SpoolDir, tokenstate.FileName))
+	}
+	return client.New(client.Options{
+		BaseURL:    cfg.ServerURL,
+		APIKey:     cfg.APIKey,
+		AgentToken: token,
+		Version:    version,
+		RootCAs:    cfg.RootCAs,
+		Proxy:      cfg.Proxy,
+		Backoff:    client.DefaultBackoff(),
+		Logger:     log,
+	}), tokens, nil
 }

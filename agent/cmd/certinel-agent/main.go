@@ -12,6 +12,7 @@
 //	certinel-agent once  [--env-file PATH]   one cycle; exit 0 when every pull and push succeeded
 //	certinel-agent check HOST[:PORT] [--protocol P] [--sni NAME] [--timeout D]
 //	certinel-agent service install|uninstall|start|stop|status [--env-file PATH]
+//	certinel-agent rotate-token [--env-file PATH]   fetch and keep a new agent token
 //	certinel-agent version
 package main
 
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return check(ctx, args, stdout, stderr)
 	case "service":
 		return serviceCommand(args, stdout, stderr)
+	case "rotate-token":
+		return rotateToken(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "certinel-agent %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
@@ -76,6 +79,9 @@ const usage = `usage:
   certinel-agent service install|uninstall|start|stop|status [--env-file PATH]
                                            the agent as a system service (as root or Administrator);
                                            the env file defaults to ` + service.DefaultEnvFile + `
+  certinel-agent rotate-token [--env-file PATH]
+                                           fetch a new agent token and keep it in the spool
+                                           directory; the agent switches to it at its next start
   certinel-agent version
 The env file (default ./environment.txt when present) holds KEY=VALUE lines;
 the process environment overrides it.

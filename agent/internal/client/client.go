@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"certinel.dev/shared/wire"
@@ -45,6 +46,8 @@ type Options struct {
 type Client struct {
 	opts Options
 	http *http.Client
+	// agentToken starts as Options.AgentToken and changes on rotation.
+	agentToken atomic.Pointer[string]
 }
 
 // New builds a client with its own transport.
@@ -63,7 +66,7 @@ func New(opts Options) *Client {
 		MaxIdleConns:          2,
 		IdleConnTimeout:       90 * time.Second,
 	}
-	return &Client{
+	c := &Client{
 		opts: opts,
 		http: &http.Client{
 			Transport: transport,
@@ -73,6 +76,13 @@ func New(opts Options) *Client {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
+	c.SetAgentToken(opts.AgentToken)
+	return c
+}
+
+// SetAgentToken makes every later request carry token.
+func (c *Client) SetAgentToken(token string) {
+	c.agentToken.Store(&token)
 }
 
 // Targets pulls the agent's work list. The pull is the agent's check-in, so
@@ -148,7 +158,7 @@ func (c *Client) attempt(ctx context.Context, method, path string, header http.H
 	}
 	req.Header.Set("User-Agent", wire.UserAgentPrefix+c.opts.Version)
 	req.Header.Set("Authorization", "Bearer "+c.opts.APIKey)
-	req.Header.Set(wire.AgentTokenHeader, c.opts.AgentToken)
+	req.Header.Set(wire.AgentTokenHeader, *c.agentToken.Load())
 	req.Header.Set("Accept", "application/json")
 	if gzBody != nil {
 		req.Header.Set("Content-Type", "application/json")

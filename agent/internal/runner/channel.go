@@ -128,6 +128,8 @@ func (r *Runner) carryOut(ctx context.Context, cmds []wire.Command) {
 			jobs = append(jobs, cmd.DiscoveryJobID)
 		case wire.CommandSettings:
 			r.setInterval(time.Duration(cmd.IntervalSeconds) * time.Second)
+		case wire.CommandRotateToken:
+			r.rotateToken(ctx)
 		default:
 			r.opts.Logger.Warn("unknown command from the server, ignored", "kind", cmd.Kind)
 		}
@@ -185,6 +187,27 @@ func (r *Runner) sweepNow(ctx context.Context, id string) {
 		}
 	}
 	r.opts.Logger.Warn("run discovery: no such job for this agent", "job_id", id)
+}
+
+// rotateToken switches to a next agent token. A failure leaves the current
+// token working, and the rotation may be asked again.
+func (r *Runner) rotateToken(ctx context.Context) {
+	if r.opts.RotateToken == nil {
+		r.opts.Logger.Warn("the server asked for a token rotation, which this agent is not set up for")
+		return
+	}
+	if err := r.opts.RotateToken(ctx); err != nil {
+		r.opts.Logger.Error("token rotation failed; the current token goes on working", "error", err)
+		return
+	}
+	// The server retires the old token at the first request with the new
+	// one; make it now rather than at the next poll, which went out with
+	// the old token and may be held for a while.
+	if resp, err := r.pull(ctx); resp == nil {
+		r.opts.Logger.Error("token rotated, but the first pull with the new token failed", "error", err)
+		return
+	}
+	r.opts.Logger.Info("agent token rotated; the new one is kept in the state directory")
 }
 
 // setInterval hands a new interval to the daemon's schedule.

@@ -43,6 +43,9 @@ type Options struct {
 	// SweepLog is the file that remembers when each discovery job last ran;
 	// empty keeps it in memory only.
 	SweepLog string
+	// RotateToken fetches, keeps and switches to a next agent token, on the
+	// server's rotate_token command; nil ignores the command.
+	RotateToken func(ctx context.Context) error
 }
 
 // Runner runs pull-fetch-push cycles.

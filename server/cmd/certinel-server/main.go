@@ -23,6 +23,7 @@ import (
 	"certinel.dev/server/internal/ari"
 	"certinel.dev/server/internal/config"
 	"certinel.dev/server/internal/control"
+	"certinel.dev/server/internal/downloads"
 	"certinel.dev/server/internal/httpapi"
 	"certinel.dev/server/internal/jobs"
 	"certinel.dev/server/internal/monitor"
@@ -31,6 +32,10 @@ import (
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/webui"
 )
+
+// version is set at build time with -ldflags "-X main.version=...", from
+// git describe like the agent builds it serves.
+var version = "dev"
 
 func main() {
 	if err := run(); err != nil {
@@ -103,6 +108,9 @@ func run() error {
 		MaxPollWait:    maxPollWait,
 		Checker:        checker,
 		Rejudger:       rejudger,
+		AgentDownloads: downloads.Dir{Path: agentDownloadsDir(cfg, log)},
+		Version:        version,
+		PublicURL:      publicURL(cfg),
 	})
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,

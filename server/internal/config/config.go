@@ -18,8 +18,11 @@ import (
 // Config is every setting of certinel-server. environment.example documents
 // each variable.
 type Config struct {
-	ListenAddr          string
-	BaseURL             *url.URL
+	ListenAddr string
+	BaseURL    *url.URL
+	// BaseURLSet: CERTINEL_BASE_URL was given, rather than derived from the
+	// listen address; only then is it worth handing to agents.
+	BaseURLSet          bool
 	DataDir             string
 	DatabaseURL         string
 	LogLevel            slog.Level
@@ -38,6 +41,10 @@ type Config struct {
 	// open (CERTINEL_AGENT_CHANNELS); beyond, agents are told to come back
 	// later and run on their schedule meanwhile.
 	AgentChannels int
+	// AgentDownloadsDir holds the agent builds the server offers
+	// (CERTINEL_AGENT_DOWNLOADS_DIR); empty means agents/ next to the
+	// server's executable, resolved by main.
+	AgentDownloadsDir string
 }
 
 // Retention is how long old records are kept before the retention job
@@ -86,10 +93,12 @@ func Load(getenv func(string) string) (Config, error) {
 		return def
 	}
 	c := Config{
-		ListenAddr:  get("CERTINEL_LISTEN_ADDR", ":8080"),
-		DataDir:     get("CERTINEL_DATA_DIR", "./data"),
-		DatabaseURL: get("DATABASE_URL", ""),
-		LogFormat:   get("CERTINEL_LOG_FORMAT", "text"),
+		ListenAddr:        get("CERTINEL_LISTEN_ADDR", ":8080"),
+		DataDir:           get("CERTINEL_DATA_DIR", "./data"),
+		DatabaseURL:       get("DATABASE_URL", ""),
+		BaseURLSet:        get("CERTINEL_BASE_URL", "") != "",
+		AgentDownloadsDir: get("CERTINEL_AGENT_DOWNLOADS_DIR", ""),
+		LogFormat:         get("CERTINEL_LOG_FORMAT", "text"),
 		SMTP: SMTP{
 			Host:     get("CERTINEL_SMTP_HOST", ""),
 			Username: get("CERTINEL_SMTP_USERNAME", ""),

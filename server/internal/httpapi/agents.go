@@ -23,6 +23,9 @@ const (
 
 type agentRequest struct {
 	Name string `json:"name"`
+	// CreateAPIKey also creates the API token (scope agent, named after the
+	// agent) that the agent authenticates with, in the same step.
+	CreateAPIKey bool `json:"create_api_key"`
 }
 
 type agentJSON struct {
@@ -46,8 +49,16 @@ type agentJSON struct {
 	Platform     string             `json:"platform"`
 	SpoolBatches int                `json:"spool_batches"`
 	LastCycle    *json.RawMessage   `json:"last_cycle"`
-	// Token is the agent token, present only in the creation answer.
+	// TokenRotationRequestedAt is set while a graceful token rotation waits
+	// for the agent; TokenRotatedAt is when its token last changed.
+	TokenRotationRequestedAt *time.Time `json:"token_rotation_requested_at"`
+	TokenRotatedAt           *time.Time `json:"token_rotated_at"`
+	// Token is the agent token, present only in the creation answer and
+	// that of a revoking rotation.
 	Token string `json:"token,omitempty"`
+	// APIKey is the API token created with the agent (create_api_key),
+	// present only in the creation answer.
+	APIKey *tokenJSON `json:"api_key,omitempty"`
 }
 
 // agentStatus: an agent is online while it checked in within twice its
@@ -84,7 +95,8 @@ func (h *handler) toAgentJSON(a store.Agent) agentJSON {
 		ParkedBatches: a.ParkedBatches, ParkedOldestAt: a.ParkedOldestAt, CreatedAt: a.CreatedAt,
 		Channel: controlChannelJSON{Since: a.ChannelSince, LastHeartbeat: a.ChannelSeenAt,
 			Connected: channelConnected(a, now)},
-		Platform: a.Platform, SpoolBatches: a.SpoolBatches}
+		Platform: a.Platform, SpoolBatches: a.SpoolBatches,
+		TokenRotationRequestedAt: a.TokenRotationRequestedAt, TokenRotatedAt: a.TokenRotatedAt}
 	if a.LastCycle != "" {
 		raw := json.RawMessage(a.LastCycle)
 		out.LastCycle = &raw
@@ -109,16 +121,41 @@ func (h *handler) createAgent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p := principalOf(c)
+	// Tokens are made from the dashboard only (POST /tokens needs a
+	// session); a script's token does not mint others through this door.
+	if req.CreateAPIKey && !p.isSession() {
+		return errForbidden
+	}
 	secret, hash, display, err := auth.NewToken(auth.PrefixAgentToken)
 	if err != nil {
 		return err
 	}
-	a, err := h.store.CreateAgent(c.Request().Context(), principalOf(c).OrgID, store.Agent{Name: name, Prefix: display, TokenHash: hash})
+	ctx := c.Request().Context()
+	agent := store.Agent{Name: name, Prefix: display, TokenHash: hash}
+	if !req.CreateAPIKey {
+		a, err := h.store.CreateAgent(ctx, p.OrgID, agent)
+		if err != nil {
+			return err
+		}
+		out := h.toAgentJSON(a)
+		out.Token = secret
+		return c.JSON(http.StatusCreated, out)
+	}
+	keySecret, keyHash, keyDisplay, err := auth.NewToken(auth.PrefixAPIToken)
+	if err != nil {
+		return err
+	}
+	a, t, err := h.store.CreateAgentWithAPIToken(ctx, p.OrgID, agent,
+		store.APIToken{Name: name, Scope: store.ScopeAgent, Prefix: keyDisplay, TokenHash: keyHash, CreatedBy: &p.UserID})
 	if err != nil {
 		return err
 	}
 	out := h.toAgentJSON(a)
 	out.Token = secret
+	key := toTokenJSON(t)
+	key.Token = keySecret
+	out.APIKey = &key
 	return c.JSON(http.StatusCreated, out)
 }
 

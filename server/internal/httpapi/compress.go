@@ -32,9 +32,12 @@ func compress() echo.MiddlewareFunc {
 			r := c.Request()
 			// A byte range of the compressed body is not the range asked for.
 			// A held control channel poll would keep a gzip writer for its
-			// whole wait, for an answer of a few hundred bytes.
+			// whole wait, for an answer of a few hundred bytes. Agent
+			// downloads go as built: their Content-Length, ETag and ranges
+			// describe the file, and gzipping megabytes per request is CPU
+			// better spent elsewhere.
 			return r.Header.Get("Range") != "" || compressedTypes[strings.ToLower(path.Ext(r.URL.Path))] ||
-				r.URL.Path == channelPath || exposition(c)
+				r.URL.Path == channelPath || strings.HasPrefix(r.URL.Path, downloadsPath) || exposition(c)
 		},
 	})
 	fast := middleware.GzipWithConfig(middleware.GzipConfig{

@@ -229,8 +229,8 @@ func (h *handler) authenticateAgent(next echo.HandlerFunc) echo.HandlerFunc {
 		if (tok.Scope != store.ScopeAgent && tok.Scope != store.ScopeWrite) || !roleAllows(grant.CreatorRole, permWrite) {
 			return errUnauthorized
 		}
-		agent, err := h.store.AgentByHash(ctx, auth.HashToken(agentSecret))
-		if errors.Is(err, store.ErrNotFound) || (err == nil && agent.OrganizationID != tok.OrganizationID) {
+		agent, err := h.store.AgentByToken(ctx, tok.OrganizationID, auth.HashToken(agentSecret))
+		if errors.Is(err, store.ErrNotFound) {
 			return errUnauthorized
 		}
 		if err != nil {

@@ -215,6 +215,20 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 		browser.must(http.StatusOK, "GET", "/api/v1/agents/"+ag.ID, nil, nil)
 		browser.must(http.StatusOK, "PATCH", "/api/v1/agents/"+ag.ID, map[string]string{"name": "dc-1"}, nil)
 		browser.must(http.StatusNotFound, "GET", "/api/v1/agents/00000000-0000-0000-0000-000000000000", nil, nil)
+		browser.must(http.StatusOK, "GET", "/api/v1/agent-downloads", nil, nil)
+		var both struct {
+			created
+			APIKey struct {
+				Token string `json:"token"`
+			} `json:"api_key"`
+		}
+		browser.must(http.StatusCreated, "POST", "/api/v1/agents", map[string]any{"name": "dc2", "create_api_key": true}, &both)
+		browser.must(http.StatusAccepted, "POST", "/api/v1/agents/"+both.ID+"/token", map[string]string{"mode": "graceful"}, nil)
+		rotating := spec.watch(srv.bearerClient(t, both.APIKey.Token))
+		rotating.headers["X-Agent-Token"] = both.Token
+		rotating.must(http.StatusOK, "POST", "/api/v1/agent/token", nil, nil)
+		browser.must(http.StatusOK, "POST", "/api/v1/agents/"+both.ID+"/token", map[string]string{"mode": "revoke"}, nil)
+		browser.must(http.StatusBadRequest, "POST", "/api/v1/agents/"+both.ID+"/token", map[string]string{"mode": "sometime"}, nil)
 
 		var good, down, spare domainOut
 		script.must(http.StatusCreated, "POST", "/api/v1/domains", map[string]any{"host": "app.internal", "agent_id": ag.ID, "tags": []string{"prod"}}, &good)

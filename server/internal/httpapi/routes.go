@@ -10,6 +10,7 @@ import (
 func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
+	e.GET(downloadsPath+":file", h.agentDownload)
 
 	api := e.Group("/api/v1", h.requestLog, noStore, anonymousActor)
 	api.POST("/auth/signup", h.signup)
@@ -22,6 +23,7 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	agent.GET("/targets", h.agentTargets)
 	agent.POST("/results", h.agentResults)
 	agent.POST("/channel", h.agentChannel)
+	agent.POST("/token", h.agentNextToken)
 
 	g := api.Group("", h.authenticate)
 	g.GET("/me", h.me, need(permRead))
@@ -37,6 +39,9 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.GET("/agents/:id", h.getAgent, need(permRead))
 	g.PATCH("/agents/:id", h.updateAgent, need(permAdmin))
 	g.DELETE("/agents/:id", h.deleteAgent, need(permAdmin))
+	g.POST("/agents/:id/token", h.rotateAgentToken, need(permAdmin))
+
+	g.GET("/agent-downloads", h.listAgentDownloads, need(permRead))
 
 	g.GET("/domains", h.listDomains, need(permRead))
 	g.POST("/domains", h.createDomain, need(permWrite))

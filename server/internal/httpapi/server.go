@@ -13,6 +13,7 @@ import (
 
 	"certinel.dev/server/internal/auth"
 	"certinel.dev/server/internal/control"
+	"certinel.dev/server/internal/downloads"
 	"certinel.dev/server/internal/monitor"
 	"certinel.dev/server/internal/store"
 )
@@ -40,6 +41,13 @@ type Deps struct {
 	Checker *monitor.Checker
 	// Rejudger judges stored chains again after CA bundle or policy changes.
 	Rejudger *monitor.Rejudger
+	// AgentDownloads is the directory of agent builds offered for download;
+	// its zero value (no path) offers none. Version is the server's own.
+	AgentDownloads downloads.Dir
+	Version        string
+	// PublicURL is CERTINEL_BASE_URL when it was set: install commands
+	// point agents there rather than at the address the browser used.
+	PublicURL string
 }
 
 // clientIP finds the client's address for the login limits and the audit
@@ -76,6 +84,9 @@ type handler struct {
 	maxPollWait   time.Duration
 	checker       *monitor.Checker
 	rejudger      *monitor.Rejudger
+	downloads     downloads.Dir
+	version       string
+	publicURL     string
 	// checksNow bounds the "check now" runs of server-checked domains in
 	// flight on this replica.
 	checksNow chan struct{}
@@ -105,6 +116,9 @@ func New(d Deps) *echo.Echo {
 		maxPollWait:   d.MaxPollWait,
 		checker:       d.Checker,
 		rejudger:      d.Rejudger,
+		downloads:     d.AgentDownloads,
+		version:       d.Version,
+		publicURL:     d.PublicURL,
 		checksNow:     make(chan struct{}, serverChecksNow),
 	}
 	e := echo.New()

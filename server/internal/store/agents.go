@@ -39,21 +39,23 @@ type Agent struct {
 	Platform     string
 	SpoolBatches int
 	LastCycle    string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// NextTokenHash and NextPrefix are the token the agent fetched during a
+	// graceful rotation, waiting for its first use; TokenRotationRequestedAt
+	// is set while a graceful rotation waits for the agent, TokenRotatedAt
+	// is when the token last changed. See agent_tokens.go.
+	NextTokenHash            *string
+	NextPrefix               string
+	TokenRotationRequestedAt *time.Time
+	TokenRotatedAt           *time.Time
+	CreatedAt                time.Time
+	UpdatedAt                time.Time
 	// Targets counts the domains assigned to the agent (read-only).
 	Targets int `gorm:"->;-:migration"`
 }
 
 // CreateAgent stores a new agent.
 func (s *Store) CreateAgent(ctx context.Context, orgID string, a Agent) (Agent, error) {
-	now := s.now()
-	a.ID = NewID()
-	a.OrganizationID = orgID
-	a.CreatedAt, a.UpdatedAt = now, now
-	if a.IntervalSeconds == 0 {
-		a.IntervalSeconds = int(DefaultAgentInterval / time.Second)
-	}
+	a = s.newAgent(orgID, a)
 	err := s.change(ctx, orgID, "agent.create", "agent", map[string]string{"name": a.Name}, func(tx *gorm.DB) (string, error) {
 		return a.ID, tx.Omit("Targets").Create(&a).Error
 	})
@@ -61,6 +63,40 @@ func (s *Store) CreateAgent(ctx context.Context, orgID string, a Agent) (Agent, 
 		return Agent{}, fmt.Errorf("store: create agent: %w", err)
 	}
 	return a, nil
+}
+
+// CreateAgentWithAPIToken stores a new agent and the API token it is to
+// use, together or not at all, so one-step setup never leaves half of it.
+func (s *Store) CreateAgentWithAPIToken(ctx context.Context, orgID string, a Agent, t APIToken) (Agent, APIToken, error) {
+	a = s.newAgent(orgID, a)
+	t.ID, t.OrganizationID, t.CreatedAt = NewID(), orgID, a.CreatedAt
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Omit("Targets").Create(&a).Error; err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, orgID, "agent.create", "agent", a.ID, map[string]string{"name": a.Name}); err != nil {
+			return err
+		}
+		if err := tx.Create(&t).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, orgID, "token.create", "token", t.ID, map[string]string{"name": t.Name, "scope": t.Scope})
+	})
+	if err != nil {
+		return Agent{}, APIToken{}, fmt.Errorf("store: create agent with api token: %w", err)
+	}
+	return a, t, nil
+}
+
+func (s *Store) newAgent(orgID string, a Agent) Agent {
+	now := s.now()
+	a.ID = NewID()
+	a.OrganizationID = orgID
+	a.CreatedAt, a.UpdatedAt = now, now
+	if a.IntervalSeconds == 0 {
+		a.IntervalSeconds = int(DefaultAgentInterval / time.Second)
+	}
+	return a
 }
 
 func (s *Store) agentsWithTargets(ctx context.Context, orgID string) *gorm.DB {
@@ -155,15 +191,6 @@ func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
 		return fmt.Errorf("store: delete agent %s: %w", id, err)
 	}
 	return nil
-}
-
-// AgentByHash finds the agent an agent token belongs to.
-func (s *Store) AgentByHash(ctx context.Context, tokenHash string) (Agent, error) {
-	var a Agent
-	if err := s.db.WithContext(ctx).Omit("Targets").Where("token_hash = ?", tokenHash).Take(&a).Error; err != nil {
-		return Agent{}, fmt.Errorf("store: agent by token: %w", notFound(err))
-	}
-	return a, nil
 }
 
 // TouchAgent records an agent's check-in. The version comes from the

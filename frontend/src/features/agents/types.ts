@@ -18,8 +18,35 @@ export type Agent = {
   platform: string;
   spool_batches: number;
   last_cycle: CycleCounts | null;
-  /** The agent token: only in the creation answer. */
+  /** Set while a graceful token rotation waits for the agent; when its token last changed. */
+  token_rotation_requested_at: string | null;
+  token_rotated_at: string | null;
+  /** The agent token: only in the creation answer and that of a revoking rotation. */
   token?: string;
+  /** The API token made with the agent (create_api_key): only in the creation answer. */
+  api_key?: { id: string; name: string; prefix: string; token: string };
+};
+
+/** A file of GET /agent-downloads. */
+export type AgentDownload = {
+  name: string;
+  os: string;
+  arch: string;
+  kind: 'binary' | 'deb' | 'rpm' | 'other';
+  size: number;
+  sha256: string;
+  url: string;
+  modified_at: string;
+};
+
+/** The agent builds the server offers; available is false when it has none (hint says how to build them). */
+export type AgentDownloads = {
+  available: boolean;
+  hint?: string;
+  version: string;
+  server_url: string | null;
+  sha256sums_url: string;
+  files: AgentDownload[];
 };
 
 export type CycleCounts = {

@@ -1,32 +1,35 @@
 import { useState } from 'react';
 import { PageHeader } from '@/components/ui/page-header';
+import { useAgentDownloads } from '@/features/agents/api/get-agent-downloads';
 import { AgentSetupPanel } from '@/features/agents/components/agent-setup-panel';
 import { AgentsList } from '@/features/agents/components/agents-list';
 import { CreateAgentForm } from '@/features/agents/components/create-agent-form';
 import { ParkedBatchesWarnings } from '@/features/agents/components/parked-batches';
-import { useCreateToken } from '@/features/tokens/api/create-token';
+import { agentServerUrl } from '@/features/agents/components/setup';
+
+type Created = { name: string; agentToken: string; apiKey: string };
 
 export default function AgentsRoute() {
-  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
-  const createToken = useCreateToken();
+  const [created, setCreated] = useState<Created | null>(null);
+  const downloads = useAgentDownloads();
   return (
     <>
       <title>Agents · Certinel</title>
       <PageHeader
         title="Agents"
-        description="Agents run inside your networks, check the endpoints assigned to them and report back every 4 hours."
+        description="Agents run inside your networks, check the endpoints assigned to them and report back, at once when asked and every 4 hours."
       />
       {created ? (
         <AgentSetupPanel
           agentName={created.name}
-          agentToken={created.token}
-          serverUrl={window.location.origin}
-          createApiKey={async () => (await createToken.mutateAsync({ name: `agent ${created.name}`, scope: 'agent' })).token}
+          credentials={{ serverUrl: agentServerUrl(downloads.data, window.location.origin), agentToken: created.agentToken, apiKey: created.apiKey }}
+          downloads={downloads.data}
+          downloadsError={downloads.error?.message}
           onDone={() => setCreated(null)}
         />
       ) : (
         <section className="card" aria-label="New agent">
-          <CreateAgentForm onCreated={(a) => setCreated({ name: a.name, token: a.token })} />
+          <CreateAgentForm onCreated={(a) => setCreated({ name: a.name, agentToken: a.token, apiKey: a.api_key?.token ?? '' })} />
         </section>
       )}
       <ParkedBatchesWarnings />

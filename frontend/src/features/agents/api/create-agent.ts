@@ -2,7 +2,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Agent } from '../types';
 
-export const createAgent = (input: { name: string }) => api.post<Agent & { token: string }>('/agents', input);
+export type CreatedAgent = Agent & { token: string };
+
+/** create_api_key also makes the agent's API token (scope agent) in the same call. */
+export const createAgent = (input: { name: string; create_api_key?: boolean }) => api.post<CreatedAgent>('/agents', input);
 
 export function useCreateAgent() {
   const qc = useQueryClient();

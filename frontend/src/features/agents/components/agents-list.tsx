@@ -13,12 +13,14 @@ import { useAgents } from '../api/get-agents';
 import { useRenameAgent } from '../api/update-agent';
 import type { Agent } from '../types';
 import { AgentReport, ChannelBadge } from './agent-channel';
+import { RotateTokenDialog } from './rotate-token-dialog';
 
 const PER_PAGE = 50;
 
 export function AgentsList() {
   const [page, setPage] = useState(1);
   const [deleting, setDeleting] = useState<Agent | null>(null);
+  const [rotating, setRotating] = useState<Agent | null>(null);
   const q = useAgents(page, PER_PAGE);
   const del = useDeleteAgent();
   if (q.isPending) return <Spinner label="Loading agents" />;
@@ -50,12 +52,13 @@ export function AgentsList() {
           </thead>
           <tbody>
             {q.data.items.map((a) => (
-              <AgentRow key={a.id} a={a} onDelete={() => setDeleting(a)} />
+              <AgentRow key={a.id} a={a} onDelete={() => setDeleting(a)} onRotate={() => setRotating(a)} />
             ))}
           </tbody>
         </table>
       </div>
       <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="agents" onPage={setPage} />
+      {rotating ? <RotateTokenDialog agent={rotating} onClose={() => setRotating(null)} /> : null}
       {deleting ? (
         <ConfirmDialog
           title={`Delete agent “${deleting.name}”?`}
@@ -72,7 +75,7 @@ export function AgentsList() {
   );
 }
 
-function AgentRow({ a, onDelete }: { a: Agent; onDelete: () => void }) {
+function AgentRow({ a, onDelete, onRotate }: { a: Agent; onDelete: () => void; onRotate: () => void }) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(a.name);
   const rename = useRenameAgent();
@@ -103,11 +106,17 @@ function AgentRow({ a, onDelete }: { a: Agent; onDelete: () => void }) {
       <td className="mono">{a.version || <span className="muted">—</span>}</td>
       <td className="nowrap" title={formatDateTime(a.last_seen_at)}>{formatRelative(a.last_seen_at)}</td>
       <td className="num">{a.targets}</td>
-      <td className="mono muted">{a.prefix}…</td>
+      <td className="mono muted">
+        {a.prefix}…
+        {a.token_rotation_requested_at ? (
+          <div className="small" title={`Requested ${formatDateTime(a.token_rotation_requested_at)}`}>rotation pending</div>
+        ) : null}
+      </td>
       <td className="actions">
         {!editing ? (
           <>
             <Button size="sm" variant="ghost" onClick={() => setEditing(true)} aria-label={`Rename ${a.name}`}>Rename</Button>
+            <Button size="sm" variant="ghost" onClick={onRotate} aria-label={`Rotate the token of ${a.name}`}>Rotate token</Button>
             <Button size="sm" variant="ghost" className="danger-text" onClick={onDelete} aria-label={`Delete ${a.name}`}>Delete</Button>
           </>
         ) : null}

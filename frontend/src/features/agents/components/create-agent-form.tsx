@@ -2,10 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { isApiError } from '@/lib/api-client';
-import { useCreateAgent } from '../api/create-agent';
-import type { Agent } from '../types';
+import { useCreateAgent, type CreatedAgent } from '../api/create-agent';
 
-export function CreateAgentForm({ onCreated }: { onCreated: (a: Agent & { token: string }) => void }) {
+/** Creates the agent and its API token (scope agent) in one call; both secrets come back once. */
+export function CreateAgentForm({ onCreated }: { onCreated: (a: CreatedAgent) => void }) {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | undefined>();
   const create = useCreateAgent();
@@ -16,7 +16,7 @@ export function CreateAgentForm({ onCreated }: { onCreated: (a: Agent & { token:
     if (n.length > 100) return setError('At most 100 characters');
     setError(undefined);
     create.mutate(
-      { name: n },
+      { name: n, create_api_key: true },
       {
         onSuccess: (a) => {
           setName('');
