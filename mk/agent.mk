@@ -1,7 +1,7 @@
 # Agent targets, included by the top-level Makefile.
 #   make agent        static, stripped bin/certinel-agent for this machine
 #   make agent-all    the same for linux/darwin/windows × amd64/arm64
-#   make agent-packages  .deb and .rpm of the agent for linux amd64 and arm64 in bin/agents/
+#   make agent-packages  .deb and .rpm of the agent for linux amd64 and arm64 (mk/dist.mk)
 #   make test-agent   the agent's tests with -race (as root with dpkg, one installs and purges the
 #                     .deb for real), then a short fuzz of the env-file parser
 #   make bench-agent  throughput ratio, peak/idle RSS and size against the goals
@@ -31,14 +31,6 @@ agent-all:
 # runs concurrently, and a race build of nfpm only makes them slow.
 AGENT_PACKAGING := cd agent/packaging && export GOWORK=off
 AGENT_PKG_ARCHS := amd64 arm64
-
-# Packages wrap bin/agents/certinel-agent-linux-<arch>, built here when missing.
-agent-packages:
-	@set -e; for arch in $(AGENT_PKG_ARCHS); do \
-		bin=bin/agents/certinel-agent-linux-$$arch; \
-		if [ ! -f $$bin ]; then echo $$bin; GOOS=linux GOARCH=$$arch $(AGENT_BUILD) -o $$bin ./agent/cmd/certinel-agent; fi; \
-		($(AGENT_PACKAGING) && go run . -binary $(CURDIR)/$$bin -arch $$arch -version "$(AGENT_VERSION)" -out $(CURDIR)/bin/agents); \
-	done
 
 test-agent:
 	cd agent && go test -race -count=1 ./...

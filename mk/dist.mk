@@ -1,4 +1,5 @@
 # Agent downloads, included by the top-level Makefile (after mk/agent.mk).
+#   make agent-packages  .deb and .rpm of the agent for linux amd64 and arm64 in bin/agents/
 #   make agent-dist   the agent for every platform the server offers, in bin/agents/ as
 #                     certinel-agent-<os>-<arch>[.exe], and bin/agents/SHA256SUMS over every
 #                     file there (packages dropped in the directory included). make build runs it;
@@ -25,6 +26,16 @@ $(AGENT_DIST_DIR)/certinel-agent-%: $(AGENT_DIST_SOURCES) $(AGENT_DIST_STAMP)
 	@mkdir -p $(@D)
 	@p='$*'; p=$${p%.exe}; os=$${p%-*}; arch=$${p#*-}; echo "$@ ($(AGENT_VERSION))"; \
 		GOOS=$$os GOARCH=$$arch $(AGENT_BUILD) -o $@.tmp ./agent/cmd/certinel-agent && mv $@.tmp $@
+
+# .deb and .rpm of the current Linux binaries, beside them (so the server offers them too),
+# then the sums again.
+agent-packages: $(AGENT_DIST_DIR)/certinel-agent-linux-amd64 $(AGENT_DIST_DIR)/certinel-agent-linux-arm64
+	@rm -f $(AGENT_DIST_DIR)/*.deb $(AGENT_DIST_DIR)/*.rpm # those of an older version
+	@set -e; for arch in $(AGENT_PKG_ARCHS); do \
+		($(AGENT_PACKAGING) && go run . -binary $(CURDIR)/$(AGENT_DIST_DIR)/certinel-agent-linux-$$arch -arch $$arch \
+			-version "$(AGENT_VERSION)" -out $(CURDIR)/$(AGENT_DIST_DIR)); \
+	done
+	@$(MAKE) --no-print-directory $(AGENT_DIST_DIR)/SHA256SUMS
 
 # Always rewritten: packages may have been added beside the binaries.
 $(AGENT_DIST_DIR)/SHA256SUMS: $(AGENT_DIST_FILES) FORCE
