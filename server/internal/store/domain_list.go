@@ -256,11 +256,11 @@ func (s *Store) statePage(ctx context.Context, orgID string, f DomainFilter, ds 
 	if len(ids) == limit {
 		return ids, nil
 	}
+	cond, args := ds.nullCondition()
 	var nChecked int64
 	if len(ids) == 0 {
 		// The page starts past the checked domains: count them to know
 		// how many never-checked ones it skips.
-		cond, args := ds.nullCondition()
 		q := filterDomains(s.orgDomains(ctx, orgID), orgID, f, now).Where("NOT ("+cond+")", args...)
 		if err := q.Count(&nChecked).Error; err != nil {
 			return nil, fmt.Errorf("store: count checked domains: %w", err)
@@ -268,7 +268,6 @@ func (s *Store) statePage(ctx context.Context, orgID string, f DomainFilter, ds 
 	} else {
 		nChecked = int64(offset + len(ids))
 	}
-	cond, args := ds.nullCondition()
 	var rest []string
 	err := filterDomains(s.orgDomains(ctx, orgID), orgID, f, now).Where(cond, args...).
 		Order("domains.id "+direction(f.Desc)).Limit(limit-len(ids)).Offset(max(0, offset-int(nChecked))).Pluck("domains.id", &rest).Error

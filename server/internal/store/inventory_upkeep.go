@@ -84,8 +84,9 @@ type DomainChain struct {
 // moved due for evaluation. prev are the states before, locked by the
 // caller (see lockStates), so a concurrent batch for the same domain
 // counts from the state this one leaves, never from the same old one.
-func saveStatesCounted(tx *gorm.DB, orgID string, latest map[string]*Observation, prev map[string]heldState, now time.Time) error {
-	ids := slices.Sorted(maps.Keys(latest))
+//
+// ids are latest's keys, sorted.
+func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[string]*Observation, prev map[string]heldState, now time.Time) error {
 	// A result folded into the current sample has its chain: only the
 	// others may have moved, and only their old chains are read.
 	var resampled []string

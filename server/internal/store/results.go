@@ -246,13 +246,13 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 	if err := saveSamples(tx, rs.Observations, prev); err != nil {
 		return err
 	}
-	if err := recordChanges(tx, orgID, latest, prev); err != nil {
+	if err := recordChanges(tx, orgID, checked, latest, prev); err != nil {
 		return err
 	}
 	if err := completeCheckRequests(tx, orgID, checked, now); err != nil {
 		return err
 	}
-	return saveStatesCounted(tx, orgID, latest, prev, now)
+	return saveStatesCounted(tx, orgID, checked, latest, prev, now)
 }
 
 // insertNewCertificates stores the certificates not stored yet (with their
@@ -285,10 +285,11 @@ func insertNewCertificates(tx *gorm.DB, certs []Certificate, now time.Time) ([]C
 }
 
 // recordChanges notes every domain whose served leaf differs from the one
-// in its current state, for results newer than that state.
-func recordChanges(tx *gorm.DB, orgID string, latest map[string]*Observation, prev map[string]heldState) error {
+// in its current state, for results newer than that state. ids are
+// latest's keys, sorted.
+func recordChanges(tx *gorm.DB, orgID string, ids []string, latest map[string]*Observation, prev map[string]heldState) error {
 	var changes []CertificateChange
-	for _, id := range slices.Sorted(maps.Keys(latest)) {
+	for _, id := range ids {
 		o, p := latest[id], prev[id]
 		if o.LeafSHA256 != "" && p.LeafSHA256 != "" && o.LeafSHA256 != p.LeafSHA256 && !o.ObservedAt.Before(p.CheckedAt.Time) {
 			changes = append(changes, CertificateChange{ID: NewID(), OrganizationID: orgID, DomainID: id,
