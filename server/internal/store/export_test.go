@@ -159,3 +159,10 @@ func WatchDomainWrites(ctx context.Context, s *Store) error {
 
 // SampleKeyOf is the key ingest gives an observation's sample.
 func SampleKeyOf(o Observation) string { return sampleKey(o) }
+
+// Setting reads a run-time parameter of one of the store's connections.
+func Setting(ctx context.Context, s *Store, name string) (string, error) {
+	var v string
+	err := s.db.WithContext(ctx).Raw("SELECT current_setting(?)", name).Scan(&v).Error
+	return v, err
+}

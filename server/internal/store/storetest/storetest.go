@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,12 +38,42 @@ func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
 	case store.SQLite:
 		s, err = store.OpenSQLite(filepath.Join(t.TempDir(), "test.db"), opts)
 	case store.Postgres:
-		s, err = store.OpenPostgres(PostgresSchemaURL(t), opts)
+		u := PostgresSchemaURL(t)
+		s, err = store.OpenPostgres(u, opts)
+		schemaURLs.Store(s, u)
+		t.Cleanup(func() { schemaURLs.Delete(s) })
 	}
 	if err != nil {
 		t.Fatalf("open %s: %v", d, err)
 	}
 	return migrate(t, s)
+}
+
+// schemaURLs maps a PostgreSQL store from Open to its schema's URL.
+var schemaURLs sync.Map
+
+// Analyze refreshes the planner's statistics of a store from Open, as
+// autovacuum does a minute after a bulk load: benchmarks call it after
+// seeding so they time the steady state, not a table's first minute.
+func Analyze(t testing.TB, s *store.Store) {
+	t.Helper()
+	u, ok := schemaURLs.Load(s)
+	if !ok {
+		return // SQLite, or a store Open did not make
+	}
+	db, err := sql.Open("pgx", u.(string))
+	if err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
+	defer db.Close()
+	var tables string
+	err = db.QueryRow("SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables WHERE schemaname = current_schema()").Scan(&tables)
+	if err != nil {
+		t.Fatalf("analyze: list tables: %v", err)
+	}
+	if _, err := db.Exec("ANALYZE " + tables); err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
 }
 
 // OpenPostgresURL is Open on PostgreSQL at dsn, a URL from
