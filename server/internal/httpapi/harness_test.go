@@ -231,5 +231,8 @@ func (s *testServer) agentClient(t testing.TB, tn tenant) *client {
 	c := s.bearerClient(t, tn.apiToken)
 	c.headers["X-Agent-Token"] = tn.agentToken
 	c.headers["User-Agent"] = "certinel-agent/1.2.3"
+	// The agent waits two minutes for an answer: a batch queued behind
+	// others on SQLite's one writer may take longer than a browser's call.
+	c.http.Timeout = 2 * time.Minute
 	return c
 }
