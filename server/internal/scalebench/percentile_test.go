@@ -24,7 +24,7 @@ func TestPercentile(t *testing.T) {
 }
 
 func TestDeepPage(t *testing.T) {
-	for total, want := range map[int64]int64{0: 1, 50: 1, 101: 2, 100_000: 1000, 1_000_000: 1000} {
+	for total, want := range map[int64]int64{0: 1, 50: 1, 101: 2, 10_000: 100, 25_353: 229, 100_000: 900, 1_000_000: 1000} {
 		if got := deepPage(total); got != want {
 			t.Errorf("deepPage(%d) = %d, want %d", total, got, want)
 		}

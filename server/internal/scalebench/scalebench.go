@@ -121,7 +121,8 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		}
 	}
 
-	rd := &reader{client: client, baseURL: srv.url, token: creds[0].read, requests: cfg.Requests, budget: cfg.QueryBudget}
+	rd := &reader{client: client, baseURL: srv.url, token: creds[0].read, requests: cfg.Requests, budget: cfg.QueryBudget,
+		domains: int64(cfg.DomainsPerOrg)}
 	rep.Reads = rd.measureReads(ctx)
 	phase("measure reads")
 	if rep.Paint, err = measurePaint(ctx, cfg.Frontend, srv.url); err != nil {
