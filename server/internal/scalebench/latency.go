@@ -44,6 +44,9 @@ type reader struct {
 	// of the unfiltered list, whose answer above store.ExactCountBound is
 	// an estimate.
 	domains int64
+	// agentID is one of the organization's agents, whose share of /metrics
+	// is measured too.
+	agentID string
 	// budget bounds the time spent on one query: a query slower than
 	// budget is measured once, a faster one as often as fits, up to
 	// requests times.
@@ -199,6 +202,7 @@ func (r *reader) measureReads(ctx context.Context) []timing {
 		{"insights, stale endpoints", "/api/v1/insights/stale"},
 		{"insights, expiry clusters", "/api/v1/insights/expiry-clusters"},
 		{"metrics", "/api/v1/metrics"},
+		{"metrics, one agent", "/api/v1/metrics?agent_id=" + url.QueryEscape(r.agentID)},
 	} {
 		out = append(out, r.measure(ctx, q))
 	}

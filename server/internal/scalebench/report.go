@@ -97,6 +97,8 @@ func (r Report) writeFigures(w io.Writer) {
 	row("stale endpoints / expiry clusters, p99", cell(r.read("insights, stale endpoints"))+" / "+cell(r.read("insights, expiry clusters")), "≤ 100 ms")
 	m := r.read("metrics")
 	row("/metrics for the organization", fmt.Sprintf("%s, %s", cell(m), bytesCell(m.Bytes)), "≤ 500 ms, bounded memory")
+	shard := r.read("metrics, one agent")
+	row("/metrics of one agent's domains (?agent_id=)", fmt.Sprintf("%s, %s", cell(shard), bytesCell(shard.Bytes)), "")
 	row("server RSS after ingest and one evaluation", fmt.Sprintf("%s (peak %s; %s at the end, after the reads)",
 		bytesCell(r.MemoryAfterEvaluation.RSS), bytesCell(r.MemoryAfterEvaluation.Peak), bytesCell(r.MemoryAtEnd.RSS)), "≤ 256 MB")
 	if len(r.Rounds) == 3 {

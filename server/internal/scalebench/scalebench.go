@@ -122,7 +122,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 
 	rd := &reader{client: client, baseURL: srv.url, token: creds[0].read, requests: cfg.Requests, budget: cfg.QueryBudget,
-		domains: int64(cfg.DomainsPerOrg)}
+		domains: int64(cfg.DomainsPerOrg), agentID: creds[0].agentIDs[0]}
 	rep.Reads = rd.measureReads(ctx)
 	phase("measure reads")
 	if rep.Paint, err = measurePaint(ctx, cfg.Frontend, srv.url); err != nil {

@@ -18,6 +18,7 @@ type credentials struct {
 	// agentKey (scope agent) and agents (one token per agent) push results.
 	agentKey string
 	agents   []string
+	agentIDs []string
 }
 
 // ownerPassword is every seeded owner's password, for the dashboard run.
@@ -85,6 +86,7 @@ func seedOrg(ctx context.Context, st *store.Store, f *fleet, o int, endpoints []
 		agentIDs[a] = agent.ID
 		c.agents = append(c.agents, secret)
 	}
+	c.agentIDs = agentIDs
 	for start := 0; start < len(endpoints); start += seedChunk {
 		chunk := endpoints[start:min(start+seedChunk, len(endpoints))]
 		ds := make([]store.Domain, len(chunk))
