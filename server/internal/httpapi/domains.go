@@ -355,6 +355,8 @@ func parseTimeOrDate(v string) (time.Time, error) {
 // after this page (?cursor=), which stays fast at any depth.
 type domainList struct {
 	list[domainJSON]
+	// TotalExact is false when total is an estimate (large lists).
+	TotalExact bool    `json:"total_exact"`
 	NextCursor *string `json:"next_cursor"`
 }
 
@@ -377,7 +379,7 @@ func (h *handler) listDomains(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := domainList{list: newList(mapItems(items, h.toDomainJSON), total, page)}
+	out := domainList{list: newList(mapItems(items, h.toDomainJSON), total, page), TotalExact: h.store.CountIsExact(total)}
 	if len(items) == page.PerPage {
 		next := store.DomainCursorAfter(f, items[len(items)-1])
 		out.NextCursor = &next

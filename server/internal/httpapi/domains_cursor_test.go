@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"slices"
 	"testing"
+
+	"certinel.dev/server/internal/store"
+	"certinel.dev/server/internal/store/storetest"
 )
 
 // TestDomainListCursor walks the domain list by next_cursor and checks it
@@ -74,6 +77,38 @@ func TestDomainListCursor(t *testing.T) {
 			if r := a.browser.do("GET", "/api/v1/domains?"+q, nil); r.Status != http.StatusBadRequest || r.errorField() != "cursor" {
 				t.Errorf("%s: %d %s", q, r.Status, r.Body)
 			}
+		}
+	})
+}
+
+// TestDomainListTotalExact: a list's total says whether it is a count or,
+// past store.ExactCountBound on PostgreSQL, the planner's estimate.
+func TestDomainListTotalExact(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, srv *testServer) {
+		a := srv.newTenant(t, "totals@example.com")
+		type page struct {
+			Total      int64 `json:"total"`
+			TotalExact *bool `json:"total_exact"`
+		}
+		var small page
+		a.browser.must(http.StatusOK, "GET", "/api/v1/domains", nil, &small)
+		if small.TotalExact == nil || !*small.TotalExact {
+			t.Fatalf("empty list: total_exact %v, want true", small.TotalExact)
+		}
+		ds := make([]store.Domain, store.ExactCountBound+1)
+		for i := range ds {
+			ds[i] = store.Domain{Host: fmt.Sprintf("h%05d.example", i), Port: 443, Protocol: "tls"}
+		}
+		if _, err := srv.store.CreateDomains(t.Context(), a.session.Organization.ID, ds); err != nil {
+			t.Fatal(err)
+		}
+		storetest.Analyze(t, srv.store)
+		var large page
+		a.browser.must(http.StatusOK, "GET", "/api/v1/domains?per_page=1", nil, &large)
+		exact := srv.store.Dialect() == store.SQLite // SQLite counts every match
+		if large.TotalExact == nil || *large.TotalExact != exact || large.Total <= store.ExactCountBound ||
+			exact && large.Total != store.ExactCountBound+1 {
+			t.Fatalf("%d domains: total %d, total_exact %v; want exact=%v", len(ds), large.Total, large.TotalExact, exact)
 		}
 	})
 }

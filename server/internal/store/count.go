@@ -36,6 +36,12 @@ func (s *Store) boundedCount(q *gorm.DB) (int64, error) {
 	return max(est, ExactCountBound+1), nil
 }
 
+// CountIsExact says whether a total from boundedCount is a count rather
+// than the planner's estimate.
+func (s *Store) CountIsExact(total int64) bool {
+	return total <= ExactCountBound || s.dialect != Postgres
+}
+
 // plannedRows is PostgreSQL's estimate of how many rows q returns.
 func (s *Store) plannedRows(q *gorm.DB) (int64, error) {
 	var ids []string

@@ -5,7 +5,7 @@ import type { Domain, DomainFilters } from '../types';
 export type DomainListParams = DomainFilters & { page?: number; per_page?: number; cursor?: string };
 
 /** A page of domains; next_cursor asks for the page after it at any depth. */
-export type DomainPage = Paginated<Domain> & { next_cursor: string | null };
+export type DomainPage = Paginated<Domain> & { next_cursor: string | null; total_exact: boolean };
 
 export const getDomains = (params: DomainListParams, signal?: AbortSignal) =>
   api.get<DomainPage>('/domains', params, signal);

@@ -195,7 +195,16 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
               </tbody>
             </table>
           </div>
-          <Pagination page={page} perPage={PER_PAGE} total={list.data.total} noun="domains" onPage={(p) => update({ page: String(p) })} />
+          <Pagination
+            page={page}
+            perPage={PER_PAGE}
+            total={list.data.total}
+            estimated={!list.data.total_exact}
+            hasNext={list.data.next_cursor !== null}
+            shown={items.length}
+            noun="domains"
+            onPage={(p) => update({ page: String(p) })}
+          />
         </>
       )}
       {confirm ? (
