@@ -159,3 +159,10 @@ func WatchDomainWrites(ctx context.Context, s *Store) error {
 
 // SampleKeyOf is the key ingest gives an observation's sample.
 func SampleKeyOf(o Observation) string { return sampleKey(o) }
+
+// RawAgentCAKeys reads the agent CA's key columns as stored.
+func RawAgentCAKeys(ctx context.Context, s *Store) (root, issuing string, err error) {
+	var row AgentCA
+	err = s.db.WithContext(ctx).Where("id = ?", agentCAID).Take(&row).Error
+	return row.RootKey, row.IssuingKey, err
+}
