@@ -122,6 +122,16 @@ func TestLoadValues(t *testing.T) {
 	}
 }
 
+func TestNoTokensForAnEnrolledAgent(t *testing.T) {
+	env := required()
+	delete(env, "CERTINEL_AGENT_TOKEN")
+	delete(env, "CERTINEL_API_KEY")
+	c, err := Load(lookupFrom(env), "environment.txt", nil)
+	if err != nil || c.AgentToken != "" || c.APIKey != "" {
+		t.Errorf("neither token: %v, %q %q", err, c.AgentToken, c.APIKey)
+	}
+}
+
 func TestEnvironmentOverridesFile(t *testing.T) {
 	file := map[string]string{
 		"CERTINEL_SERVER_URL":  "https://from-file.example",
