@@ -18,6 +18,8 @@ type server struct {
 	dir  string
 	proc *process
 	runs int
+	// client reaches the server: over HTTPS when it serves TLS itself.
+	client *http.Client
 }
 
 // newServer prepares a server on SQLite ("sqlite") or on a fresh PostgreSQL
@@ -35,19 +37,28 @@ func newServer(t *testing.T, database string) *server {
 // several replicas of one database make a cluster.
 func newReplica(t *testing.T, databaseURL string) *server {
 	t.Helper()
+	var env []string
+	if databaseURL != "" {
+		env = append(env, "DATABASE_URL="+databaseURL)
+	}
+	return startServer(t, "http", http.DefaultClient, env)
+}
+
+// startServer starts a server on SQLite with the extra variables env,
+// reached over scheme (http, or https when env gives it its certificate)
+// with client.
+func startServer(t *testing.T, scheme string, client *http.Client, env []string) *server {
+	t.Helper()
 	port := freePort(t)
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	url := scheme + "://127.0.0.1:" + strconv.Itoa(port)
 	dir := t.TempDir()
-	env := []string{
+	env = append([]string{
 		"CERTINEL_LISTEN_ADDR=127.0.0.1:" + strconv.Itoa(port),
 		"CERTINEL_BASE_URL=" + url,
 		"CERTINEL_DATA_DIR=" + dir,
 		"CERTINEL_LOG_LEVEL=debug",
-	}
-	if databaseURL != "" {
-		env = append(env, "DATABASE_URL="+databaseURL)
-	}
-	s := &server{t: t, url: url, env: env, dir: dir}
+	}, env...)
+	s := &server{t: t, url: url, env: env, dir: dir, client: client}
 	s.start()
 	return s
 }
@@ -62,7 +73,7 @@ func (s *server) start() {
 		if !s.proc.running() {
 			s.t.Fatalf("certinel-server exited during start-up (code %d)", s.proc.wait(0))
 		}
-		resp, err := http.Get(s.url + "/readyz")
+		resp, err := s.client.Get(s.url + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
