@@ -19,8 +19,10 @@ import (
 // generated; with the certificate it then authenticates by mutual TLS
 // (authenticateAgent) and renews (POST /agent/renew) before it expires.
 
-// DefaultJoinTokenTTL is how long a join token may wait for its agent.
-const DefaultJoinTokenTTL = time.Hour
+// joinTokenTTL is how long a join token may wait for its agent: long
+// enough to install it, short enough that a token seen in a chat or a
+// ticket soon opens nothing.
+const joinTokenTTL = time.Hour
 
 var (
 	errPKIOff = &apiError{Status: http.StatusServiceUnavailable, Code: "agent_pki_unavailable",
@@ -52,7 +54,7 @@ func (h *handler) createJoinToken(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.store.CreateAgentJoinToken(c.Request().Context(), principalOf(c).OrgID, c.Param("id"), hash, display, h.joinTokenTTL)
+	t, err := h.store.CreateAgentJoinToken(c.Request().Context(), principalOf(c).OrgID, c.Param("id"), hash, display, joinTokenTTL)
 	if err != nil {
 		return err
 	}

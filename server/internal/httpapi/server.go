@@ -50,10 +50,8 @@ type Deps struct {
 	// point agents there rather than at the address the browser used.
 	PublicURL string
 	// AgentCA issues and checks agents' client certificates; nil turns
-	// enrollment, renewal and the CRL off. JoinTokenTTL is how long a join
-	// token lasts (DefaultJoinTokenTTL when zero).
-	AgentCA      *agentca.Authority
-	JoinTokenTTL time.Duration
+	// enrollment, renewal and the CRL off.
+	AgentCA *agentca.Authority
 }
 
 // clientIP finds the client's address for the login limits and the audit
@@ -95,7 +93,6 @@ type handler struct {
 	publicURL     string
 	ca            *agentca.Authority
 	crl           *agentca.Publisher
-	joinTokenTTL  time.Duration
 	// checksNow bounds the "check now" runs of server-checked domains in
 	// flight on this replica.
 	checksNow chan struct{}
@@ -108,9 +105,6 @@ func New(d Deps) *echo.Echo {
 	}
 	if d.MaxPollWait <= 0 {
 		d.MaxPollWait = defaultPollWait
-	}
-	if d.JoinTokenTTL <= 0 {
-		d.JoinTokenTTL = DefaultJoinTokenTTL
 	}
 	h := &handler{
 		store:         d.Store,
@@ -132,7 +126,6 @@ func New(d Deps) *echo.Echo {
 		version:       d.Version,
 		publicURL:     d.PublicURL,
 		ca:            d.AgentCA,
-		joinTokenTTL:  d.JoinTokenTTL,
 		checksNow:     make(chan struct{}, serverChecksNow),
 	}
 	if d.AgentCA != nil {
