@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -39,7 +41,10 @@ func newReplica(t *testing.T, databaseURL string) *server {
 	t.Helper()
 	var env []string
 	if databaseURL != "" {
-		env = append(env, "DATABASE_URL="+databaseURL)
+		// Replicas of one database share one secret key, as in production:
+		// the agent CA in the database is sealed with it.
+		key := sha256.Sum256([]byte(databaseURL))
+		env = append(env, "DATABASE_URL="+databaseURL, "CERTINEL_SECRET_KEY="+base64.StdEncoding.EncodeToString(key[:]))
 	}
 	return startServer(t, "http", http.DefaultClient, env)
 }

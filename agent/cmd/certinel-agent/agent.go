@@ -76,6 +76,11 @@ func commandConfig(cmd string, args []string, stderr io.Writer) (config.Config, 
 }
 
 func loadConfig(envFile string) (config.Config, error) {
+	return loadConfigWith(envFile, os.LookupEnv)
+}
+
+// loadConfigWith loads the env file and the variables lookup answers.
+func loadConfigWith(envFile string, lookup config.LookupFunc) (config.Config, error) {
 	path, optional := envFile, false
 	if path == "" {
 		path, optional = defaultEnvFile, true
@@ -84,7 +89,7 @@ func loadConfig(envFile string) (config.Config, error) {
 	if err != nil {
 		return config.Config{}, err
 	}
-	return config.Load(os.LookupEnv, path, file)
+	return config.Load(lookup, path, file)
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

@@ -90,19 +90,10 @@ func enrollWith(ctx context.Context, c *client.Client, dir identity.Dir, joinTok
 // enrollConfig loads the configuration with the server URL of --server; the
 // tokens are not needed.
 func enrollConfig(envFile, server string) (config.Config, error) {
-	path, optional := envFile, false
-	if path == "" {
-		path, optional = defaultEnvFile, true
-	}
-	file, err := config.ReadEnvFile(path, optional)
-	if err != nil {
-		return config.Config{}, err
-	}
-	lookup := func(key string) (string, bool) {
+	return loadConfigWith(envFile, func(key string) (string, bool) {
 		if key == "CERTINEL_SERVER_URL" {
 			return server, true
 		}
 		return os.LookupEnv(key)
-	}
-	return config.Load(lookup, path, file)
+	})
 }

@@ -157,7 +157,7 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("CERTINEL_AGENT_CHANNELS: want a number of channels 0-1000000, got %q", channels)
 	}
 	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
-		return Config{}, fmt.Errorf("CERTINEL_TLS_CERT_FILE and CERTINEL_TLS_KEY_FILE: set both or neither")
+		return Config{}, fmt.Errorf("CERTINEL_TLS_CERT_FILE: set it and CERTINEL_TLS_KEY_FILE, or neither")
 	}
 	validity := get("CERTINEL_AGENT_CERT_VALIDITY", "168h")
 	if c.AgentCertValidity, err = time.ParseDuration(validity); err != nil || c.AgentCertValidity < time.Hour || c.AgentCertValidity > maxAgentCertValidity {
