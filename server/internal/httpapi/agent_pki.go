@@ -68,7 +68,7 @@ func (h *handler) createJoinToken(c echo.Context) error {
 func (h *handler) revokeAgentCertificate(c echo.Context) error {
 	ctx := c.Request().Context()
 	orgID := principalOf(c).OrgID
-	if _, err := h.store.RevokeAgentCertificates(ctx, orgID, c.Param("id")); err != nil {
+	if err := h.store.RevokeAgentCertificates(ctx, orgID, c.Param("id")); err != nil {
 		return err
 	}
 	a, err := h.store.GetAgent(ctx, orgID, c.Param("id"))

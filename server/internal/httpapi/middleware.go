@@ -251,11 +251,7 @@ func (h *handler) authenticateAgent(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		org, err := h.store.Organization(ctx, tok.OrganizationID)
-		if err != nil {
-			return err
-		}
-		if org.RequireAgentMTLS {
+		if grant.RequireAgentMTLS {
 			return errMTLSRequired
 		}
 		c.Set(agentKey, &agentCaller{Agent: agent})

@@ -64,24 +64,24 @@ func (s *Store) AgentByCertificate(ctx context.Context, orgID, agentID, serial s
 
 // RevokeAgentCertificates revokes every live certificate of the agent and
 // clears its current one; it answers ErrNotFound for an agent the
-// organization does not have.
-func (s *Store) RevokeAgentCertificates(ctx context.Context, orgID, agentID string) (int64, error) {
-	var n int64
-	err := s.change(ctx, orgID, "agent.certificate_revoke", "agent", nil, func(tx *gorm.DB) (string, error) {
+// organization does not have. The audit entry counts the certificates.
+func (s *Store) RevokeAgentCertificates(ctx context.Context, orgID, agentID string) error {
+	details := map[string]any{}
+	err := s.change(ctx, orgID, "agent.certificate_revoke", "agent", details, func(tx *gorm.DB) (string, error) {
 		now := s.now()
 		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, agentID).
 			Updates(map[string]any{"cert_serial": "", "cert_not_after": nil, "updated_at": now})
 		if err := affected(res); err != nil {
 			return "", err
 		}
-		var err error
-		n, err = revokeAgentCertificates(tx, orgID, agentID, now)
+		n, err := revokeAgentCertificates(tx, orgID, agentID, now)
+		details["revoked"] = n // read by the audit entry written after fn
 		return agentID, err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: revoke certificates of agent %s: %w", agentID, err)
+		return fmt.Errorf("store: revoke certificates of agent %s: %w", agentID, err)
 	}
-	return n, nil
+	return nil
 }
 
 // revokeAgentCertificates marks, inside tx, the agent's unexpired,
