@@ -22,6 +22,12 @@ import (
 // with its client certificate alone, no tokens. Once its certificate is
 // revoked, its next cycle is refused.
 func TestAgentEnrollsAndPushesOverMutualTLS(t *testing.T) {
+	for _, database := range []string{"sqlite", "postgres"} {
+		t.Run(database, func(t *testing.T) { enrollAndPushOverMutualTLS(t, database) })
+	}
+}
+
+func enrollAndPushOverMutualTLS(t *testing.T, database string) {
 	dir := t.TempDir()
 	web := newPKI(t) // the server's own HTTPS certificate
 	serverCert := web.leaf(t, net.IPv4(127, 0, 0, 1), 90)
@@ -32,8 +38,11 @@ func TestAgentEnrollsAndPushesOverMutualTLS(t *testing.T) {
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM([]byte(web.rootPEM))
 	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
-	srv := startServer(t, "https", &http.Client{Transport: transport, Timeout: 10 * time.Second},
-		[]string{"CERTINEL_TLS_CERT_FILE=" + certFile, "CERTINEL_TLS_KEY_FILE=" + keyFile})
+	env := []string{"CERTINEL_TLS_CERT_FILE=" + certFile, "CERTINEL_TLS_KEY_FILE=" + keyFile}
+	if database == "postgres" {
+		env = append(env, "DATABASE_URL="+postgresSchema(t))
+	}
+	srv := startServer(t, "https", &http.Client{Transport: transport, Timeout: 10 * time.Second}, env)
 
 	u := signupVia(t, srv.url, transport)
 	targets := newPKI(t)
@@ -45,7 +54,7 @@ func TestAgentEnrollsAndPushesOverMutualTLS(t *testing.T) {
 	u.call(http.MethodPost, "/api/v1/agents/"+cred.agentID+"/join-tokens", nil, http.StatusCreated, &join)
 
 	spool := filepath.Join(dir, "spool")
-	env := []string{"CERTINEL_CA_FILE=" + rootFile, "CERTINEL_SPOOL_DIR=" + spool, "CERTINEL_TIMEOUT=3s", "CERTINEL_LOG_LEVEL=debug"}
+	env = []string{"CERTINEL_CA_FILE=" + rootFile, "CERTINEL_SPOOL_DIR=" + spool, "CERTINEL_TIMEOUT=3s", "CERTINEL_LOG_LEVEL=debug"}
 	enroll := func(pin string) (int, string) {
 		p := start(t, "certinel-agent enroll", dir, agentBin, env, "enroll", "--server", srv.url, "--join-token", join.Token, "--server-pin", pin)
 		return p.wait(30 * time.Second), p.out.String()

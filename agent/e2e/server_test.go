@@ -49,9 +49,9 @@ func newReplica(t *testing.T, databaseURL string) *server {
 	return startServer(t, "http", http.DefaultClient, env)
 }
 
-// startServer starts a server on SQLite with the extra variables env,
-// reached over scheme (http, or https when env gives it its certificate)
-// with client.
+// startServer starts a server with the extra variables env (SQLite unless
+// they set DATABASE_URL), reached over scheme (http, or https when env
+// gives it its certificate) with client.
 func startServer(t *testing.T, scheme string, client *http.Client, env []string) *server {
 	t.Helper()
 	port := freePort(t)
