@@ -21,8 +21,14 @@ type user struct {
 
 func signup(t *testing.T, base string) *user {
 	t.Helper()
+	return signupVia(t, base, nil)
+}
+
+// signupVia is signup over transport (nil: the default one).
+func signupVia(t *testing.T, base string, transport http.RoundTripper) *user {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	u := &user{t: t, base: base, http: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+	u := &user{t: t, base: base, http: &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: transport}}
 	var out struct {
 		CSRFToken string `json:"csrf_token"`
 	}

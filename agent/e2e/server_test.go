@@ -1,6 +1,8 @@
 package e2e_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -18,6 +20,8 @@ type server struct {
 	dir  string
 	proc *process
 	runs int
+	// client reaches the server: over HTTPS when it serves TLS itself.
+	client *http.Client
 }
 
 // newServer prepares a server on SQLite ("sqlite") or on a fresh PostgreSQL
@@ -35,19 +39,31 @@ func newServer(t *testing.T, database string) *server {
 // several replicas of one database make a cluster.
 func newReplica(t *testing.T, databaseURL string) *server {
 	t.Helper()
+	var env []string
+	if databaseURL != "" {
+		// Replicas of one database share one secret key, as in production:
+		// the agent CA in the database is sealed with it.
+		key := sha256.Sum256([]byte(databaseURL))
+		env = append(env, "DATABASE_URL="+databaseURL, "CERTINEL_SECRET_KEY="+base64.StdEncoding.EncodeToString(key[:]))
+	}
+	return startServer(t, "http", http.DefaultClient, env)
+}
+
+// startServer starts a server with the extra variables env (SQLite unless
+// they set DATABASE_URL), reached over scheme (http, or https when env
+// gives it its certificate) with client.
+func startServer(t *testing.T, scheme string, client *http.Client, env []string) *server {
+	t.Helper()
 	port := freePort(t)
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	url := scheme + "://127.0.0.1:" + strconv.Itoa(port)
 	dir := t.TempDir()
-	env := []string{
+	env = append([]string{
 		"CERTINEL_LISTEN_ADDR=127.0.0.1:" + strconv.Itoa(port),
 		"CERTINEL_BASE_URL=" + url,
 		"CERTINEL_DATA_DIR=" + dir,
 		"CERTINEL_LOG_LEVEL=debug",
-	}
-	if databaseURL != "" {
-		env = append(env, "DATABASE_URL="+databaseURL)
-	}
-	s := &server{t: t, url: url, env: env, dir: dir}
+	}, env...)
+	s := &server{t: t, url: url, env: env, dir: dir, client: client}
 	s.start()
 	return s
 }
@@ -62,7 +78,7 @@ func (s *server) start() {
 		if !s.proc.running() {
 			s.t.Fatalf("certinel-server exited during start-up (code %d)", s.proc.wait(0))
 		}
-		resp, err := http.Get(s.url + "/readyz")
+		resp, err := s.client.Get(s.url + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

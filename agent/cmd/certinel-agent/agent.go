@@ -2,16 +2,20 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"certinel.dev/agent/internal/client"
 	"certinel.dev/agent/internal/config"
 	"certinel.dev/agent/internal/discovery"
+	"certinel.dev/agent/internal/identity"
 	"certinel.dev/agent/internal/runner"
 	"certinel.dev/agent/internal/spool"
 	"certinel.dev/agent/internal/tokenstate"
@@ -28,18 +32,20 @@ func agent(ctx context.Context, cmd string, args []string, stderr io.Writer) int
 	}
 	log := newLogger(cfg, stderr)
 
-	r, err := newRunner(cfg, log)
+	r, certs, err := newRunner(cfg, log)
 	if err != nil {
 		log.Error("cannot start", "error", err)
 		return exitFailed
 	}
 	log.Info("agent starting", "version", version, "command", cmd, "config", cfg)
 	if cmd == "once" {
+		certs.renewIfDue(ctx)
 		if _, err := r.RunOnce(ctx); err != nil {
 			return exitFailed
 		}
 		return exitOK
 	}
+	go certs.keepRenewed(ctx)
 	if err := r.Run(ctx, runner.DefaultSchedule(), runner.DefaultChannel()); err != nil {
 		log.Error("daemon stopped", "error", err)
 		return exitFailed
@@ -70,6 +76,11 @@ func commandConfig(cmd string, args []string, stderr io.Writer) (config.Config, 
 }
 
 func loadConfig(envFile string) (config.Config, error) {
+	return loadConfigWith(envFile, os.LookupEnv)
+}
+
+// loadConfigWith loads the env file and the variables lookup answers.
+func loadConfigWith(envFile string, lookup config.LookupFunc) (config.Config, error) {
 	path, optional := envFile, false
 	if path == "" {
 		path, optional = defaultEnvFile, true
@@ -78,7 +89,7 @@ func loadConfig(envFile string) (config.Config, error) {
 	if err != nil {
 		return config.Config{}, err
 	}
-	return config.Load(os.LookupEnv, path, file)
+	return config.Load(lookup, path, file)
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -89,14 +100,14 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
+func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, *certRenewal, error) {
 	sp, err := spool.Open(cfg.SpoolDir, cfg.SpoolMaxBytes, log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	c, tokens, err := newClient(cfg, log)
+	c, tokens, certs, err := newClient(cfg, log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return runner.New(runner.Options{
 		Client: c,
@@ -113,28 +124,70 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, error) {
 			_, err := tokenstate.Rotate(ctx, c, tokens)
 			return err
 		},
-	}), nil
+	}), certs, nil
 }
 
-// newClient builds the client with the agent token in use: the one it
-// rotated to, kept in the spool directory, or the configured one.
-func newClient(cfg config.Config, log *slog.Logger) (*client.Client, tokenstate.State, error) {
+// newClient builds the client with the agent's credentials: its client
+// certificate when it enrolled (with the server pin given then), and the
+// agent token in use: the one it rotated to, kept in the spool directory,
+// or the configured one.
+func newClient(cfg config.Config, log *slog.Logger) (*client.Client, tokenstate.State, *certRenewal, error) {
 	tokens := tokenstate.State{Dir: cfg.SpoolDir, Configured: cfg.AgentToken}
 	token, err := tokens.Current()
 	if err != nil {
-		return nil, tokens, err
+		return nil, tokens, nil, err
 	}
 	if token != cfg.AgentToken {
 		log.Info("using the rotated agent token kept in the spool directory", "file", filepath.Join(cfg.SpoolDir, tokenstate.FileName))
 	}
-	return client.New(client.Options{
-		BaseURL:    cfg.ServerURL,
-		APIKey:     cfg.APIKey,
-		AgentToken: token,
-		Version:    version,
-		RootCAs:    cfg.RootCAs,
-		Proxy:      cfg.Proxy,
-		Backoff:    client.DefaultBackoff(),
-		Logger:     log,
-	}), tokens, nil
+	opts := clientOptions(cfg, log)
+	opts.AgentToken = token
+	dir := identity.Dir(cfg.SpoolDir)
+	id, err := dir.Load()
+	switch {
+	case errors.Is(err, identity.ErrNotEnrolled):
+		if cfg.APIKey == "" {
+			return nil, tokens, nil, errors.New("no credentials: set CERTINEL_AGENT_TOKEN and CERTINEL_API_KEY, " +
+				"or enroll the agent first: certinel-agent enroll --server URL --join-token TOKEN")
+		}
+	case err != nil:
+		return nil, tokens, nil, err
+	case id.Expired(time.Now()):
+		return nil, tokens, nil, fmt.Errorf("the agent's client certificate expired on %s (%s): "+
+			"enroll again with a new join token: certinel-agent enroll --server URL --join-token TOKEN",
+			id.Leaf.NotAfter.Format(time.RFC3339), filepath.Join(cfg.SpoolDir, identity.FileName))
+	default:
+		opts.Certificate = &id.Cert
+	}
+	if opts.ServerPin, err = serverPin(dir); err != nil {
+		return nil, tokens, nil, err
+	}
+	c := client.New(opts)
+	var certs *certRenewal
+	if opts.Certificate != nil {
+		certs = &certRenewal{client: c, dir: dir, current: id, log: log}
+	}
+	return c, tokens, certs, nil
+}
+
+// clientOptions are the client settings of every command.
+func clientOptions(cfg config.Config, log *slog.Logger) client.Options {
+	return client.Options{
+		BaseURL: cfg.ServerURL,
+		APIKey:  cfg.APIKey,
+		Version: version,
+		RootCAs: cfg.RootCAs,
+		Proxy:   cfg.Proxy,
+		Backoff: client.DefaultBackoff(),
+		Logger:  log,
+	}
+}
+
+// serverPin is the check of the pin given at enrollment, nil without one.
+func serverPin(dir identity.Dir) (func(tls.ConnectionState) error, error) {
+	pin, err := dir.LoadPin()
+	if err != nil || pin == nil {
+		return nil, err
+	}
+	return identity.VerifyPin(pin), nil
 }

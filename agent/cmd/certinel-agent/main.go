@@ -13,6 +13,7 @@
 //	certinel-agent check HOST[:PORT] [--protocol P] [--sni NAME] [--timeout D]
 //	certinel-agent service install|uninstall|start|stop|status [--env-file PATH]
 //	certinel-agent rotate-token [--env-file PATH]   fetch and keep a new agent token
+//	certinel-agent enroll --server URL --join-token T [--server-pin sha256:HEX] [--env-file PATH]
 //	certinel-agent version
 package main
 
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return serviceCommand(args, stdout, stderr)
 	case "rotate-token":
 		return rotateToken(ctx, args, stdout, stderr)
+	case "enroll":
+		return enroll(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "certinel-agent %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
@@ -82,6 +85,10 @@ const usage = `usage:
   certinel-agent rotate-token [--env-file PATH]
                                            fetch a new agent token and keep it in the spool
                                            directory; the agent switches to it at its next start
+  certinel-agent enroll --server URL --join-token TOKEN [--server-pin sha256:HEX] [--env-file PATH]
+                                           generate the agent's key, get its client certificate with
+                                           a one-time join token, and keep both in the spool directory;
+                                           run and once then authenticate by mutual TLS and renew it
   certinel-agent version
 The env file (default ./environment.txt when present) holds KEY=VALUE lines;
 the process environment overrides it.

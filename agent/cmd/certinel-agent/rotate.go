@@ -19,7 +19,7 @@ func rotateToken(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	}
 	log := newLogger(cfg, stderr)
-	c, tokens, err := newClient(cfg, log)
+	c, tokens, _, err := newClient(cfg, log)
 	if err != nil {
 		log.Error("cannot rotate the token", "error", err)
 		return exitFailed

@@ -40,14 +40,21 @@ type Options struct {
 	Proxy      func(*url.URL) (*url.URL, error)
 	Backoff    Backoff
 	Logger     *slog.Logger
+	// Certificate is the agent's client certificate for mutual TLS; nil
+	// authenticates by the tokens alone. ServerPin, when set, is the
+	// SHA-256 the server's leaf must match (see identity.VerifyPin).
+	Certificate *tls.Certificate
+	ServerPin   func(tls.ConnectionState) error
 }
 
 // Client is safe for concurrent use.
 type Client struct {
 	opts Options
 	http *http.Client
-	// agentToken starts as Options.AgentToken and changes on rotation.
+	// agentToken starts as Options.AgentToken and changes on rotation;
+	// cert as Options.Certificate, and changes on renewal.
 	agentToken atomic.Pointer[string]
+	cert       atomic.Pointer[tls.Certificate]
 }
 
 // New builds a client with its own transport.
@@ -59,7 +66,7 @@ func New(opts Options) *Client {
 	transport := &http.Transport{
 		Proxy:                 proxy,
 		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:       &tls.Config{RootCAs: opts.RootCAs, MinVersion: tls.VersionTLS12},
+		TLSClientConfig:       &tls.Config{RootCAs: opts.RootCAs, MinVersion: tls.VersionTLS12, VerifyConnection: opts.ServerPin},
 		TLSHandshakeTimeout:   15 * time.Second,
 		ResponseHeaderTimeout: time.Minute,
 		ForceAttemptHTTP2:     true,
@@ -77,7 +84,23 @@ func New(opts Options) *Client {
 		},
 	}
 	c.SetAgentToken(opts.AgentToken)
+	c.cert.Store(opts.Certificate)
+	// Read per handshake, so a renewed certificate is used from the next
+	// connection on.
+	transport.TLSClientConfig.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		if cert := c.cert.Load(); cert != nil {
+			return cert, nil
+		}
+		return &tls.Certificate{}, nil // none: the tokens authenticate
+	}
 	return c
+}
+
+// SetCertificate makes new connections present cert, and closes the idle
+// ones that present the previous one.
+func (c *Client) SetCertificate(cert *tls.Certificate) {
+	c.cert.Store(cert)
+	c.http.CloseIdleConnections()
 }
 
 // SetAgentToken makes every later request carry token.
@@ -157,10 +180,17 @@ func (c *Client) attempt(ctx context.Context, method, path string, header http.H
 		req.Header[k] = v
 	}
 	req.Header.Set("User-Agent", wire.UserAgentPrefix+c.opts.Version)
-	req.Header.Set("Authorization", "Bearer "+c.opts.APIKey)
-	req.Header.Set(wire.AgentTokenHeader, *c.agentToken.Load())
+	// An agent with a client certificate may have no tokens; a request
+	// may bring its own bearer (the join token of an enrollment).
+	if c.opts.APIKey != "" && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+c.opts.APIKey)
+	}
+	if token := *c.agentToken.Load(); token != "" {
+		req.Header.Set(wire.AgentTokenHeader, token)
+	}
 	req.Header.Set("Accept", "application/json")
-	if gzBody != nil {
+	// A caller that sets the Content-Type sends its body as it is.
+	if gzBody != nil && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Content-Encoding", "gzip")
 	}

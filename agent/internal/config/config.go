@@ -143,14 +143,22 @@ func loadServerURL(c *Config, src source) error {
 	return nil
 }
 
+// loadSecrets reads the two tokens: both, or neither for an agent that
+// authenticates by its client certificate (certinel-agent enroll), which
+// main checks once it has looked at the state directory.
 func loadSecrets(c *Config, src source) error {
+	token, _ := src.get("CERTINEL_AGENT_TOKEN")
+	key, _ := src.get("CERTINEL_API_KEY")
+	if token == "" && key == "" {
+		return nil
+	}
 	for _, s := range []struct {
 		key  string
 		dest *string
 	}{{"CERTINEL_AGENT_TOKEN", &c.AgentToken}, {"CERTINEL_API_KEY", &c.APIKey}} {
 		v, origin := src.get(s.key)
 		if v == "" {
-			return fail(s.key, "", "required")
+			return fail(s.key, "", "required with %s (or leave both unset when the agent enrolled with a client certificate)", other(s.key))
 		}
 		// A stray space or newline would make an invalid HTTP header; say so
 		// here instead of as a confusing transport error later. The value
@@ -161,6 +169,13 @@ func loadSecrets(c *Config, src source) error {
 		*s.dest = v
 	}
 	return nil
+}
+
+func other(key string) string {
+	if key == "CERTINEL_API_KEY" {
+		return "CERTINEL_AGENT_TOKEN"
+	}
+	return "CERTINEL_API_KEY"
 }
 
 func loadConcurrency(c *Config, src source) error {

@@ -42,8 +42,8 @@ func TestLoadErrors(t *testing.T) {
 		want string
 	}{
 		{"no server", without("CERTINEL_SERVER_URL"), "config: CERTINEL_SERVER_URL: required, e.g. https://certinel.example.com"},
-		{"no token", without("CERTINEL_AGENT_TOKEN"), "config: CERTINEL_AGENT_TOKEN: required"},
-		{"no key", without("CERTINEL_API_KEY"), "config: CERTINEL_API_KEY: required"},
+		{"no token", without("CERTINEL_AGENT_TOKEN"), "config: CERTINEL_AGENT_TOKEN: required with CERTINEL_API_KEY (or leave both unset when the agent enrolled with a client certificate)"},
+		{"no key", without("CERTINEL_API_KEY"), "config: CERTINEL_API_KEY: required with CERTINEL_AGENT_TOKEN (or leave both unset when the agent enrolled with a client certificate)"},
 		{"ftp url", with("CERTINEL_SERVER_URL", "ftp://x"), `config: CERTINEL_SERVER_URL (from environment): want an http:// or https:// URL, got "ftp://x"`},
 		{"bare host", with("CERTINEL_SERVER_URL", "certinel.example.com"), `config: CERTINEL_SERVER_URL (from environment): want an http:// or https:// URL, got "certinel.example.com"`},
 		{"url query", with("CERTINEL_SERVER_URL", "https://x/?a=b"), `config: CERTINEL_SERVER_URL (from environment): want a URL without credentials, query or fragment, got "https://x/?a=b"`},
@@ -119,6 +119,16 @@ func TestLoadValues(t *testing.T) {
 	if c.Concurrency != 200 || c.Timeout != 1500*time.Millisecond || c.SpoolDir != "/var/spool/x" ||
 		c.SpoolMaxBytes != 10<<20 || c.LogLevel != slog.LevelDebug || c.LogFormat != "json" {
 		t.Errorf("got %+v", c)
+	}
+}
+
+func TestNoTokensForAnEnrolledAgent(t *testing.T) {
+	env := required()
+	delete(env, "CERTINEL_AGENT_TOKEN")
+	delete(env, "CERTINEL_API_KEY")
+	c, err := Load(lookupFrom(env), "environment.txt", nil)
+	if err != nil || c.AgentToken != "" || c.APIKey != "" {
+		t.Errorf("neither token: %v, %q %q", err, c.AgentToken, c.APIKey)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	// the binary, so that they work on an image without one.
 	_ "time/tzdata"
 
+	"certinel.dev/server/internal/agentca"
 	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/ari"
 	"certinel.dev/server/internal/config"
@@ -66,6 +67,10 @@ func run() error {
 		return err
 	}
 
+	ca, err := agentca.Load(ctx, st, cfg.AgentCertValidity)
+	if err != nil {
+		return err
+	}
 	roots, err := x509.SystemCertPool()
 	if err != nil {
 		return fmt.Errorf("system roots: %w", err)
@@ -111,6 +116,7 @@ func run() error {
 		AgentDownloads: downloads.Dir{Path: agentDownloadsDir(cfg, log)},
 		Version:        version,
 		PublicURL:      publicURL(cfg),
+		AgentCA:        ca,
 	})
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
@@ -119,6 +125,9 @@ func run() error {
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
+	}
+	if srv.TLSConfig, err = serverTLS(cfg); err != nil {
+		return err
 	}
 	// Held polls answer at once on shutdown instead of holding it up.
 	srv.RegisterOnShutdown(hub.Close)
@@ -141,7 +150,13 @@ func run() error {
 	log.Info("certinel-server listening", "addr", ln.Addr().String(), "url", cfg.BaseURL.String(), "database", string(st.Dialect()))
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if srv.TLSConfig != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	var serveErr error
 	select {
 	case err := <-errc:

@@ -14,7 +14,7 @@ import (
 )
 
 // errNoSecretKey stops a start that would leave stored secrets unreadable.
-var errNoSecretKey = errors.New("the database holds channel secrets but no secret key is configured: " +
+var errNoSecretKey = errors.New("the database holds channel secrets or the agent CA's keys but no secret key is configured: " +
 	"set CERTINEL_SECRET_KEY or CERTINEL_SECRET_KEY_FILE to the key that sealed them, or to a new key " +
 	"(openssl rand -base64 32) if they were stored before encryption (see environment.example)")
 
@@ -67,10 +67,10 @@ func secretKeys(ctx context.Context, cfg config.Config, st *store.Store, log *sl
 	}
 	if st.Dialect() == store.Postgres {
 		// Replicas share the database, not this directory.
-		log.Warn("generated a secret key for channel secrets in the data directory; with several replicas, "+
-			"give them all one key with CERTINEL_SECRET_KEY or CERTINEL_SECRET_KEY_FILE", "file", path, "key_id", keys.Current())
+		log.Warn("generated a secret key for channel secrets and the agent CA in the data directory; with several replicas, "+
+			"give them all one key with CERTINEL_SECRET_KEY or CERTINEL_SECRET_KEY_FILE (a replica without it refuses to start)", "file", path, "key_id", keys.Current())
 	} else {
-		log.Info("generated a secret key for channel secrets; back it up with the database", "file", path, "key_id", keys.Current())
+		log.Info("generated a secret key for channel secrets and the agent CA; back it up with the database", "file", path, "key_id", keys.Current())
 	}
 	return keys, nil
 }

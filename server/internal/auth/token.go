@@ -12,12 +12,14 @@ import (
 
 // Token prefixes make a leaked secret recognisable (and scannable by secret
 // scanners): cnl_api_ for API tokens, cnl_agt_ for agent tokens, cnl_ses_
-// for session cookies.
+// for session cookies, cnl_inv_ for invitations, cnl_join_ for agents' join
+// tokens.
 const (
 	PrefixAPIToken   = "cnl_api_"
 	PrefixAgentToken = "cnl_agt_"
 	PrefixSession    = "cnl_ses_"
 	PrefixInvitation = "cnl_inv_"
+	PrefixJoinToken  = "cnl_join_"
 )
 
 // displayLen is how many random characters stay in clear after the prefix

@@ -45,6 +45,15 @@ type Config struct {
 	// (CERTINEL_AGENT_DOWNLOADS_DIR); empty means agents/ next to the
 	// server's executable, resolved by main.
 	AgentDownloadsDir string
+	// TLSCertFile and TLSKeyFile make the server serve HTTPS itself
+	// (CERTINEL_TLS_CERT_FILE, CERTINEL_TLS_KEY_FILE, both or neither),
+	// asking clients for certificates so agents can authenticate by mutual
+	// TLS.
+	TLSCertFile string
+	TLSKeyFile  string
+	// AgentCertValidity is the lifetime of agents' client certificates
+	// (CERTINEL_AGENT_CERT_VALIDITY).
+	AgentCertValidity time.Duration
 }
 
 // Retention is how long old records are kept before the retention job
@@ -98,6 +107,8 @@ func Load(getenv func(string) string) (Config, error) {
 		DatabaseURL:       get("DATABASE_URL", ""),
 		BaseURLSet:        get("CERTINEL_BASE_URL", "") != "",
 		AgentDownloadsDir: get("CERTINEL_AGENT_DOWNLOADS_DIR", ""),
+		TLSCertFile:       get("CERTINEL_TLS_CERT_FILE", ""),
+		TLSKeyFile:        get("CERTINEL_TLS_KEY_FILE", ""),
 		LogFormat:         get("CERTINEL_LOG_FORMAT", "text"),
 		SMTP: SMTP{
 			Host:     get("CERTINEL_SMTP_HOST", ""),
@@ -108,7 +119,7 @@ func Load(getenv func(string) string) (Config, error) {
 		},
 	}
 
-	base, err := url.Parse(get("CERTINEL_BASE_URL", localURL(c.ListenAddr)))
+	base, err := url.Parse(get("CERTINEL_BASE_URL", localURL(c.ListenAddr, c.TLSCertFile != "")))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return Config{}, fmt.Errorf("CERTINEL_BASE_URL: want an absolute http(s) URL, got %q", getenv("CERTINEL_BASE_URL"))
 	}
@@ -145,6 +156,13 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.AgentChannels, err = strconv.Atoi(channels); err != nil || c.AgentChannels < 0 || c.AgentChannels > 1_000_000 {
 		return Config{}, fmt.Errorf("CERTINEL_AGENT_CHANNELS: want a number of channels 0-1000000, got %q", channels)
 	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		return Config{}, fmt.Errorf("CERTINEL_TLS_CERT_FILE: set it and CERTINEL_TLS_KEY_FILE, or neither")
+	}
+	validity := get("CERTINEL_AGENT_CERT_VALIDITY", "168h")
+	if c.AgentCertValidity, err = time.ParseDuration(validity); err != nil || c.AgentCertValidity < time.Hour || c.AgentCertValidity > maxAgentCertValidity {
+		return Config{}, fmt.Errorf("CERTINEL_AGENT_CERT_VALIDITY: want a duration from 1h to 2160h (90 days), got %q", validity)
+	}
 	if c.SecretKeys, err = loadKeys(getenv("CERTINEL_SECRET_KEY"), get("CERTINEL_SECRET_KEY_FILE", "")); err != nil {
 		return Config{}, err
 	}
@@ -171,6 +189,10 @@ func loadRetention(get func(key, def string) string) (Retention, error) {
 	}
 	return r, nil
 }
+
+// maxAgentCertValidity caps agent certificates at 90 days: they renew on
+// their own, and a long life only lengthens a stolen key's.
+const maxAgentCertValidity = 90 * 24 * time.Hour
 
 // maxRetentionDays (a century) keeps the windows far from overflowing a
 // time.Duration.
@@ -200,15 +222,19 @@ func loadKeys(keys, file string) (*secret.Keyring, error) {
 
 // localURL is the default public URL: this machine on the listening port, so
 // the URL printed at start-up and put in links works out of the box.
-func localURL(listen string) string {
+func localURL(listen string, https bool) string {
+	scheme := "http://"
+	if https {
+		scheme = "https://"
+	}
 	host, port, err := net.SplitHostPort(listen)
 	if err != nil {
-		return "http://localhost:8080"
+		return scheme + "localhost:8080"
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + net.JoinHostPort(host, port)
 }
 
 // parseNetworks reads a comma-separated list of CIDR networks; a bare

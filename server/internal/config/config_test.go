@@ -67,6 +67,16 @@ func TestLoad(t *testing.T) {
 		"CERTINEL_AUDIT_RETENTION_DAYS":    {"CERTINEL_AUDIT_RETENTION_DAYS", "a year"},
 		"CERTINEL_DELIVERY_RETENTION_DAYS": {"CERTINEL_DELIVERY_RETENTION_DAYS", "36501"},
 		"CERTINEL_AGENT_CHANNELS":          {"CERTINEL_AGENT_CHANNELS", "lots"},
+		"CERTINEL_TLS_CERT_FILE":           {"CERTINEL_TLS_CERT_FILE", "server.pem"},
+		"CERTINEL_AGENT_CERT_VALIDITY":     {"CERTINEL_AGENT_CERT_VALIDITY", "2161h"},
+	}
+	c, err = Load(env("CERTINEL_TLS_CERT_FILE", "s.pem", "CERTINEL_TLS_KEY_FILE", "s.key", "CERTINEL_LISTEN_ADDR", ":8443",
+		"CERTINEL_AGENT_CERT_VALIDITY", "24h"))
+	if err != nil || c.BaseURL.String() != "https://localhost:8443" || !c.SecureCookies() || c.AgentCertValidity != 24*time.Hour {
+		t.Errorf("serving TLS: base URL %v, validity %s, %v", c.BaseURL, c.AgentCertValidity, err)
+	}
+	if c, _ := Load(env()); c.AgentCertValidity != 7*24*time.Hour {
+		t.Errorf("default agent certificate validity %s, want 7 days", c.AgentCertValidity)
 	}
 	for name, kv := range bad {
 		_, err := Load(env(kv...))

@@ -53,6 +53,12 @@ type agentJSON struct {
 	// for the agent; TokenRotatedAt is when its token last changed.
 	TokenRotationRequestedAt *time.Time `json:"token_rotation_requested_at"`
 	TokenRotatedAt           *time.Time `json:"token_rotated_at"`
+	// The agent's current client certificate (mutual TLS): its serial (hex,
+	// empty when it has none or it was revoked), expiry, and when it was
+	// last issued (enrollment or renewal).
+	CertificateSerial    string     `json:"certificate_serial"`
+	CertificateNotAfter  *time.Time `json:"certificate_not_after"`
+	CertificateRotatedAt *time.Time `json:"certificate_rotated_at"`
 	// Token is the agent token, present only in the creation answer and
 	// that of a revoking rotation.
 	Token string `json:"token,omitempty"`
@@ -96,7 +102,8 @@ func (h *handler) toAgentJSON(a store.Agent) agentJSON {
 		Channel: controlChannelJSON{Since: a.ChannelSince, LastHeartbeat: a.ChannelSeenAt,
 			Connected: channelConnected(a, now)},
 		Platform: a.Platform, SpoolBatches: a.SpoolBatches,
-		TokenRotationRequestedAt: a.TokenRotationRequestedAt, TokenRotatedAt: a.TokenRotatedAt}
+		TokenRotationRequestedAt: a.TokenRotationRequestedAt, TokenRotatedAt: a.TokenRotatedAt,
+		CertificateSerial: a.CertSerial, CertificateNotAfter: a.CertNotAfter, CertificateRotatedAt: a.CertRotatedAt}
 	if a.LastCycle != "" {
 		raw := json.RawMessage(a.LastCycle)
 		out.LastCycle = &raw

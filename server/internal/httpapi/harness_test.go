@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"certinel.dev/server/internal/agentca"
 	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/httpapi"
 	"certinel.dev/server/internal/monitor"
@@ -43,6 +44,10 @@ type testServer struct {
 	store  *store.Store
 	outbox *outbox.Worker
 	routes []*echo.Route
+	// handler is the server's Echo instance, for a second listener (TLS);
+	// ca is its agent CA.
+	handler http.Handler
+	ca      *agentca.Authority
 }
 
 func newTestServer(t testing.TB, d store.Dialect) *testServer {
@@ -74,13 +79,18 @@ func newServer(t testing.TB, d store.Dialect, evaluate bool) *testServer {
 			}
 		}
 	}
-	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels, UI: webui.Serve(os.DirFS("testdata/ui"))})
+	ca, err := agentca.Load(context.Background(), st, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels, UI: webui.Serve(os.DirFS("testdata/ui")),
+		AgentCA: ca})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	worker := &outbox.Worker{Store: st, Senders: map[string]notify.Sender{store.ChannelWebhook: hooks}, Log: log, Holder: "test",
 		Batch: 100, Lease: time.Minute, MaxAttempts: 3, Concurrency: 4, SendTimeout: 5 * time.Second,
 		RetryBase: time.Millisecond, RetryMax: time.Millisecond, Poll: time.Second}
-	return &testServer{Server: srv, store: st, outbox: worker, routes: e.Routes()}
+	return &testServer{Server: srv, store: st, outbox: worker, routes: e.Routes(), handler: e, ca: ca}
 }
 
 // testLog sends server logs to the test's log, shown on failure.

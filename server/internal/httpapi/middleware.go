@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"crypto/x509"
 	"errors"
 	"net/http"
 	"strings"
@@ -200,19 +201,33 @@ func roleAllows(role string, perm permission) bool {
 	return true
 }
 
-// agentCaller is an authenticated agent.
+// agentCaller is an authenticated agent; Cert is its client certificate
+// when it authenticated by mutual TLS.
 type agentCaller struct {
 	Agent store.Agent
+	Cert  *x509.Certificate
 }
 
 const agentKey = "certinel.agent"
 
-// authenticateAgent requires an API token of scope agent or write plus an
-// agent token, both of the same organization. Every failure answers the
-// same 401 so that a probe cannot tell which credential was wrong.
+// authenticateAgent accepts a client certificate of the agent CA (see
+// agentByCertificate), which then decides alone: a refused one is not
+// excused by tokens. Without one it requires an API token of scope agent or
+// write plus an agent token, both of the same organization, and an
+// organization that does not require mutual TLS. Every token failure
+// answers the same 401 so that a probe cannot tell which credential was
+// wrong.
 func (h *handler) authenticateAgent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
+		if tls := c.Request().TLS; tls != nil && len(tls.PeerCertificates) > 0 {
+			caller, err := h.agentByCertificate(ctx, tls.PeerCertificates)
+			if err != nil {
+				return err
+			}
+			c.Set(agentKey, caller)
+			return next(c)
+		}
 		secret, ok := bearer(c)
 		agentSecret := c.Request().Header.Get(wire.AgentTokenHeader)
 		if !ok || agentSecret == "" {
@@ -235,6 +250,9 @@ func (h *handler) authenticateAgent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if err != nil {
 			return err
+		}
+		if grant.RequireAgentMTLS {
+			return errMTLSRequired
 		}
 		c.Set(agentKey, &agentCaller{Agent: agent})
 		return next(c)

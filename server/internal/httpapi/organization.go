@@ -17,12 +17,15 @@ type organizationJSON struct {
 	Name                  string       `json:"name"`
 	ExpiringThresholdDays int          `json:"expiring_threshold_days"`
 	Policy                certs.Policy `json:"policy"`
+	// RequireAgentMTLS refuses agents that authenticate by token alone.
+	RequireAgentMTLS bool `json:"require_agent_mtls"`
 }
 
 type organizationRequest struct {
 	Name                  *string         `json:"name"`
 	ExpiringThresholdDays *int            `json:"expiring_threshold_days"`
 	Policy                json.RawMessage `json:"policy"`
+	RequireAgentMTLS      *bool           `json:"require_agent_mtls"`
 }
 
 func toOrganizationJSON(o store.Organization) organizationJSON {
@@ -30,7 +33,8 @@ func toOrganizationJSON(o store.Organization) organizationJSON {
 	// defaults otherwise, which is what ingest judges with too.
 	p, _ := certs.ParsePolicy(o.Policy)
 	p.ExpiringDays = o.ExpiringThresholdDays
-	return organizationJSON{ID: o.ID, Name: o.Name, ExpiringThresholdDays: o.ExpiringThresholdDays, Policy: p}
+	return organizationJSON{ID: o.ID, Name: o.Name, ExpiringThresholdDays: o.ExpiringThresholdDays, Policy: p,
+		RequireAgentMTLS: o.RequireAgentMTLS}
 }
 
 func (h *handler) getOrganization(c echo.Context) error {
@@ -67,6 +71,9 @@ func (h *handler) updateOrganization(c echo.Context) error {
 			errs = append(errs, fieldError{"expiring_threshold_days", "must be 0 (none: the lifetime decides) to 365 days"})
 		}
 		o.ExpiringThresholdDays = *d
+	}
+	if req.RequireAgentMTLS != nil {
+		o.RequireAgentMTLS = *req.RequireAgentMTLS
 	}
 	policy, _ := certs.ParsePolicy(o.Policy)
 	if req.Policy != nil {

@@ -29,10 +29,13 @@ var roleTable = map[string]string{
 	"POST /api/v1/invitations/accept": anyone, "GET /api/v1/openapi.json": anyone,
 	"GET /api/v1/agent/targets": agentOnly, "POST /api/v1/agent/results": agentOnly, "POST /api/v1/agent/channel": agentOnly,
 	"POST /api/v1/agent/token": agentOnly, "GET /downloads/agent/:file": anyone,
+	"POST /api/v1/agent/renew": agentOnly, "POST /api/v1/agent/enroll": anyone, // the join token authenticates
+	"GET /pki/crl.der": anyone, "GET /pki/crl.pem": anyone,
 	"GET /api/v1/me": readers, "GET /api/v1/organization": readers, "PATCH /api/v1/organization": owners,
 	"GET /api/v1/tokens": people, "POST /api/v1/tokens": adminsOnly, "DELETE /api/v1/tokens/:id": adminsOnly,
 	"GET /api/v1/agents": readers, "POST /api/v1/agents": admins, "GET /api/v1/agents/:id": readers,
 	"PATCH /api/v1/agents/:id": admins, "DELETE /api/v1/agents/:id": admins, "POST /api/v1/agents/:id/token": admins,
+	"POST /api/v1/agents/:id/join-tokens": adminsOnly, "POST /api/v1/agents/:id/certificate/revoke": admins,
 	"GET /api/v1/agent-downloads": readers,
 	"GET /api/v1/domains":         readers, "POST /api/v1/domains": writers, "POST /api/v1/domains/import": writers,
 	"GET /api/v1/domains/export": readers, "GET /api/v1/domains/:id": readers, "PATCH /api/v1/domains/:id": writers,

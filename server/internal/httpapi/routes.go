@@ -11,6 +11,8 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET(downloadsPath+":file", h.agentDownload)
+	e.GET(crlDERPath, h.crlDER)
+	e.GET(crlPEMPath, h.crlPEM)
 
 	api := e.Group("/api/v1", h.requestLog, noStore, anonymousActor)
 	api.POST("/auth/signup", h.signup)
@@ -18,12 +20,14 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	api.POST("/auth/logout", h.logout)
 	api.GET("/openapi.json", openAPI())
 	api.POST("/invitations/accept", h.acceptInvitation)
+	api.POST("/agent/enroll", h.enrollAgent) // the join token authenticates
 
 	agent := api.Group("/agent", h.authenticateAgent)
 	agent.GET("/targets", h.agentTargets)
 	agent.POST("/results", h.agentResults)
 	agent.POST("/channel", h.agentChannel)
 	agent.POST("/token", h.agentNextToken)
+	agent.POST("/renew", h.renewAgentCertificate)
 
 	g := api.Group("", h.authenticate)
 	g.GET("/me", h.me, need(permRead))
@@ -40,6 +44,8 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.PATCH("/agents/:id", h.updateAgent, need(permAdmin))
 	g.DELETE("/agents/:id", h.deleteAgent, need(permAdmin))
 	g.POST("/agents/:id/token", h.rotateAgentToken, need(permAdmin))
+	g.POST("/agents/:id/join-tokens", h.createJoinToken, need(permSession, permAdmin))
+	g.POST("/agents/:id/certificate/revoke", h.revokeAgentCertificate, need(permAdmin))
 
 	g.GET("/agent-downloads", h.listAgentDownloads, need(permRead))
 

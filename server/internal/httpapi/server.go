@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"certinel.dev/server/internal/agentca"
 	"certinel.dev/server/internal/auth"
 	"certinel.dev/server/internal/control"
 	"certinel.dev/server/internal/downloads"
@@ -48,6 +49,9 @@ type Deps struct {
 	// PublicURL is CERTINEL_BASE_URL when it was set: install commands
 	// point agents there rather than at the address the browser used.
 	PublicURL string
+	// AgentCA issues and checks agents' client certificates; nil turns
+	// enrollment, renewal and the CRL off.
+	AgentCA *agentca.Authority
 }
 
 // clientIP finds the client's address for the login limits and the audit
@@ -87,6 +91,8 @@ type handler struct {
 	downloads     downloads.Dir
 	version       string
 	publicURL     string
+	ca            *agentca.Authority
+	crl           *agentca.Publisher
 	// checksNow bounds the "check now" runs of server-checked domains in
 	// flight on this replica.
 	checksNow chan struct{}
@@ -119,7 +125,11 @@ func New(d Deps) *echo.Echo {
 		downloads:     d.AgentDownloads,
 		version:       d.Version,
 		publicURL:     d.PublicURL,
+		ca:            d.AgentCA,
 		checksNow:     make(chan struct{}, serverChecksNow),
+	}
+	if d.AgentCA != nil {
+		h.crl = &agentca.Publisher{CA: d.AgentCA, Store: d.Store}
 	}
 	e := echo.New()
 	e.HideBanner = true

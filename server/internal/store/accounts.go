@@ -27,8 +27,11 @@ type Organization struct {
 	ExpiringThresholdDays int
 	// Policy is the JSON of the organization's certificate policy; empty
 	// means the defaults.
-	Policy    string
-	CreatedAt time.Time
+	Policy string
+	// RequireAgentMTLS refuses agents that authenticate by token alone:
+	// only a client certificate of the agent CA will do.
+	RequireAgentMTLS bool `gorm:"column:require_agent_mtls"`
+	CreatedAt        time.Time
 }
 
 // User is a person who logs in to the dashboard.
@@ -209,9 +212,12 @@ func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time
 // policy. The threshold (the floor of urgency) changes alert outcomes at
 // once, so every domain of the organization becomes due for evaluation.
 func (s *Store) UpdateOrganization(ctx context.Context, o Organization) (Organization, error) {
-	err := s.change(ctx, o.ID, "organization.update", "organization", map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": json.RawMessage(o.Policy)}, func(tx *gorm.DB) (string, error) {
+	details := map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": json.RawMessage(o.Policy),
+		"require_agent_mtls": o.RequireAgentMTLS}
+	err := s.change(ctx, o.ID, "organization.update", "organization", details, func(tx *gorm.DB) (string, error) {
 		err := affected(tx.Model(&Organization{}).Where("id = ?", o.ID).
-			Updates(map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": o.Policy}))
+			Updates(map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": o.Policy,
+				"require_agent_mtls": o.RequireAgentMTLS}))
 		if err != nil {
 			return "", err
 		}

@@ -47,8 +47,14 @@ type Agent struct {
 	NextPrefix               string
 	TokenRotationRequestedAt *time.Time
 	TokenRotatedAt           *time.Time
-	CreatedAt                time.Time
-	UpdatedAt                time.Time
+	// CertSerial and CertNotAfter describe the client certificate the agent
+	// last enrolled or renewed (empty once revoked); CertRotatedAt is when.
+	// See agent_certificates.go.
+	CertSerial    string
+	CertNotAfter  *time.Time
+	CertRotatedAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 	// Targets counts the domains assigned to the agent (read-only).
 	Targets int `gorm:"->;-:migration"`
 }
@@ -183,6 +189,10 @@ func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
 		}
 		// Rules scoped to the agent no longer cover its domains.
 		if err := markOrgDue(tx, orgID, s.now()); err != nil {
+			return "", err
+		}
+		// Its certificates stop working now, and the CRL lists them.
+		if _, err := revokeAgentCertificates(tx, orgID, id, s.now()); err != nil {
 			return "", err
 		}
 		return id, affected(tx.Where("organization_id = ? AND id = ?", orgID, id).Delete(&Agent{}))

@@ -166,3 +166,10 @@ func Setting(ctx context.Context, s *Store, name string) (string, error) {
 	err := s.db.WithContext(ctx).Raw("SELECT current_setting(?)", name).Scan(&v).Error
 	return v, err
 }
+
+// RawAgentCAKeys reads the agent CA's key columns as stored.
+func RawAgentCAKeys(ctx context.Context, s *Store) (root, issuing string, err error) {
+	var row AgentCA
+	err = s.db.WithContext(ctx).Where("id = ?", agentCAID).Take(&row).Error
+	return row.RootKey, row.IssuingKey, err
+}

@@ -86,6 +86,9 @@ func (s *Store) RevokeAPIToken(ctx context.Context, orgID, id string) error {
 type TokenGrant struct {
 	Token       APIToken
 	CreatorRole string
+	// RequireAgentMTLS is the organization's setting: read with the token,
+	// as every agent request made with tokens checks it.
+	RequireAgentMTLS bool
 }
 
 // APITokenByHash finds a usable token (not revoked, not expired, its creator
@@ -95,10 +98,12 @@ func (s *Store) APITokenByHash(ctx context.Context, tokenHash string) (TokenGran
 	db := s.db.WithContext(ctx)
 	var row struct {
 		APIToken
-		CreatorRole string
+		CreatorRole      string
+		RequireAgentMTLS bool `gorm:"column:require_agent_mtls"`
 	}
-	err := db.Table("api_tokens t").Select("t.*, m.role AS creator_role").
+	err := db.Table("api_tokens t").Select("t.*, m.role AS creator_role, o.require_agent_mtls").
 		Joins("JOIN memberships m ON m.organization_id = t.organization_id AND m.user_id = t.created_by").
+		Joins("JOIN organizations o ON o.id = t.organization_id").
 		Where("t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)", tokenHash, now).
 		Take(&row).Error
 	if err != nil {
@@ -111,7 +116,7 @@ func (s *Store) APITokenByHash(ctx context.Context, tokenHash string) (TokenGran
 		}
 		t.LastUsedAt = &now
 	}
-	return TokenGrant{Token: t, CreatorRole: row.CreatorRole}, nil
+	return TokenGrant{Token: t, CreatorRole: row.CreatorRole, RequireAgentMTLS: row.RequireAgentMTLS}, nil
 }
 
 // revokeTokensOf revokes, inside tx, the live tokens a user created in an

@@ -1,0 +1,132 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"certinel.dev/server/internal/secret"
+	"certinel.dev/server/internal/store"
+	"certinel.dev/server/internal/store/storetest"
+)
+
+// replicas opens n stores on one database, all with the same keys, as
+// replicas of one deployment are.
+func replicas(t *testing.T, d store.Dialect, n int, keys *secret.Keyring) []*store.Store {
+	t.Helper()
+	var dsn string
+	if d == store.Postgres {
+		dsn = storetest.PostgresSchemaURL(t)
+	} else {
+		dsn = filepath.Join(t.TempDir(), "shared.db")
+	}
+	out := make([]*store.Store, n)
+	for i := range out {
+		var s *store.Store
+		if d == store.Postgres {
+			s = storetest.OpenPostgresURL(t, dsn, store.Options{})
+		} else {
+			var err error
+			if s, err = store.OpenSQLite(dsn, store.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = s.Close() })
+			if err := s.Migrate(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out[i] = s.WithKeys(keys)
+	}
+	return out
+}
+
+// fakeCA stands for generated CA material; which replica's won is what the
+// test looks at.
+func fakeCA(name string) func() (store.AgentCA, error) {
+	return func() (store.AgentCA, error) {
+		return store.AgentCA{RootCert: "root of " + name, RootKey: "root key of " + name,
+			IssuingCert: "issuing of " + name, IssuingKey: "issuing key of " + name}, nil
+	}
+}
+
+func TestReplicasStartingTogetherEndWithOneAgentCA(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			keys := storetest.Keys(t)
+			stores := replicas(t, d, 4, keys)
+			got := make([]store.AgentCA, len(stores))
+			errs := make([]error, len(stores))
+			var wg sync.WaitGroup
+			for i, s := range stores {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					got[i], errs[i] = s.EnsureAgentCA(context.Background(), fakeCA(string(rune('a'+i))))
+				}()
+			}
+			wg.Wait()
+			for i := range stores {
+				if errs[i] != nil {
+					t.Fatalf("replica %d: %v", i, errs[i])
+				}
+				if got[i].RootCert != got[0].RootCert || got[i].IssuingKey != got[0].IssuingKey {
+					t.Errorf("replica %d has CA %q, replica 0 %q", i, got[i].RootCert, got[0].RootCert)
+				}
+			}
+			if !strings.HasPrefix(got[0].IssuingKey, "issuing key of ") {
+				t.Errorf("issuing key opened to %q", got[0].IssuingKey)
+			}
+			// A later start reads the same CA and generates nothing.
+			again, err := stores[0].EnsureAgentCA(context.Background(), func() (store.AgentCA, error) {
+				return store.AgentCA{}, errors.New("generated again")
+			})
+			if err != nil || again.RootCert != got[0].RootCert {
+				t.Errorf("second start: %v, %q", err, again.RootCert)
+			}
+		})
+	}
+}
+
+func TestAgentCAKeysSealedAndResealedOnKeyRotation(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			oldKey, newKey := storetest.Key(), storetest.Key()
+			s := storetest.Open(t, d, store.Options{}).WithKeys(storetest.Keys(t, oldKey))
+			if holds, err := s.HoldsSecrets(ctx); err != nil || holds {
+				t.Fatalf("empty database holds secrets: %v, %v", holds, err)
+			}
+			if _, err := s.EnsureAgentCA(ctx, fakeCA("x")); err != nil {
+				t.Fatal(err)
+			}
+			root, issuing, err := store.RawAgentCAKeys(ctx, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range []string{root, issuing} {
+				if !secret.IsSealed(v) || strings.Contains(v, "key of") {
+					t.Errorf("stored key %q is not sealed", v)
+				}
+			}
+			// A server without its key must not make a new one.
+			if holds, err := s.HoldsSecrets(ctx); err != nil || !holds {
+				t.Errorf("database with an agent CA holds no secrets: %v, %v", holds, err)
+			}
+			// Without the key that sealed it, the CA does not open.
+			if _, err := s.WithKeys(storetest.Keys(t, newKey)).EnsureAgentCA(ctx, fakeCA("y")); !errors.Is(err, secret.ErrUnknownKey) {
+				t.Errorf("opened with an unknown key: %v", err)
+			}
+			// The new key first, the old one after: the start re-seals.
+			rotated := s.WithKeys(storetest.Keys(t, newKey, oldKey))
+			if ca, err := rotated.EnsureAgentCA(ctx, fakeCA("y")); err != nil || ca.RootKey != "root key of x" {
+				t.Fatalf("rotated start: %v, %q", err, ca.RootKey)
+			}
+			if ca, err := s.WithKeys(storetest.Keys(t, newKey)).EnsureAgentCA(ctx, fakeCA("y")); err != nil || ca.IssuingKey != "issuing key of x" {
+				t.Errorf("after re-sealing, the new key alone: %v, %q", err, ca.IssuingKey)
+			}
+		})
+	}
+}
