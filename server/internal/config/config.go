@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"certinel.dev/server/internal/secret"
 )
 
@@ -54,6 +56,11 @@ type Config struct {
 	// AgentCertValidity is the lifetime of agents' client certificates
 	// (CERTINEL_AGENT_CERT_VALIDITY).
 	AgentCertValidity time.Duration
+	// ClientCertHeader is the header in which a TLS-terminating proxy of
+	// TrustedProxies relays agents' client certificates
+	// (CERTINEL_CLIENT_CERT_HEADER); empty when the server terminates TLS
+	// itself or agents use tokens.
+	ClientCertHeader string
 }
 
 // Retention is how long old records are kept before the retention job
@@ -158,6 +165,13 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
 		return Config{}, fmt.Errorf("CERTINEL_TLS_CERT_FILE: set it and CERTINEL_TLS_KEY_FILE, or neither")
+	}
+	c.ClientCertHeader = get("CERTINEL_CLIENT_CERT_HEADER", "")
+	if c.ClientCertHeader != "" && len(c.TrustedProxies) == 0 {
+		return Config{}, fmt.Errorf("CERTINEL_CLIENT_CERT_HEADER: set CERTINEL_TRUSTED_PROXIES to the proxies that send it; the header is believed from them only")
+	}
+	if c.ClientCertHeader != "" && !httpguts.ValidHeaderFieldName(c.ClientCertHeader) {
+		return Config{}, fmt.Errorf("CERTINEL_CLIENT_CERT_HEADER: want a header name such as X-SSL-Client-Cert, got %q", c.ClientCertHeader)
 	}
 	validity := get("CERTINEL_AGENT_CERT_VALIDITY", "168h")
 	if c.AgentCertValidity, err = time.ParseDuration(validity); err != nil || c.AgentCertValidity < time.Hour || c.AgentCertValidity > maxAgentCertValidity {

@@ -69,6 +69,15 @@ func TestLoad(t *testing.T) {
 		"CERTINEL_AGENT_CHANNELS":          {"CERTINEL_AGENT_CHANNELS", "lots"},
 		"CERTINEL_TLS_CERT_FILE":           {"CERTINEL_TLS_CERT_FILE", "server.pem"},
 		"CERTINEL_AGENT_CERT_VALIDITY":     {"CERTINEL_AGENT_CERT_VALIDITY", "2161h"},
+		"CERTINEL_CLIENT_CERT_HEADER":      {"CERTINEL_CLIENT_CERT_HEADER", "X-SSL-Client-Cert"}, // no trusted proxy
+	}
+	if _, err := Load(env("CERTINEL_CLIENT_CERT_HEADER", "X SSL", "CERTINEL_TRUSTED_PROXIES", "10.0.0.1")); err == nil ||
+		!strings.HasPrefix(err.Error(), "CERTINEL_CLIENT_CERT_HEADER:") {
+		t.Errorf("a header name with a space: %v", err)
+	}
+	if c, err := Load(env("CERTINEL_CLIENT_CERT_HEADER", "X-SSL-Client-Cert", "CERTINEL_TRUSTED_PROXIES", "10.0.0.1")); err != nil ||
+		c.ClientCertHeader != "X-SSL-Client-Cert" {
+		t.Errorf("client certificate header behind a proxy: %q, %v", c.ClientCertHeader, err)
 	}
 	c, err = Load(env("CERTINEL_TLS_CERT_FILE", "s.pem", "CERTINEL_TLS_KEY_FILE", "s.key", "CERTINEL_LISTEN_ADDR", ":8443",
 		"CERTINEL_AGENT_CERT_VALIDITY", "24h"))

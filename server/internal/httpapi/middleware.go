@@ -210,7 +210,8 @@ type agentCaller struct {
 
 const agentKey = "certinel.agent"
 
-// authenticateAgent accepts a client certificate of the agent CA (see
+// authenticateAgent accepts a client certificate of the agent CA, presented
+// to this server or relayed by a trusted proxy (see presentedChain and
 // agentByCertificate), which then decides alone: a refused one is not
 // excused by tokens. Without one it requires an API token of scope agent or
 // write plus an agent token, both of the same organization, and an
@@ -220,8 +221,12 @@ const agentKey = "certinel.agent"
 func (h *handler) authenticateAgent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		if tls := c.Request().TLS; tls != nil && len(tls.PeerCertificates) > 0 {
-			caller, err := h.agentByCertificate(ctx, tls.PeerCertificates)
+		chain, err := h.presentedChain(c.Request())
+		if err != nil {
+			return errClientCert
+		}
+		if chain != nil {
+			caller, err := h.agentByCertificate(ctx, chain)
 			if err != nil {
 				return err
 			}

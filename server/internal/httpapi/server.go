@@ -52,6 +52,11 @@ type Deps struct {
 	// AgentCA issues and checks agents' client certificates; nil turns
 	// enrollment, renewal and the CRL off.
 	AgentCA *agentca.Authority
+	// ClientCertHeader names the header in which a TLS-terminating proxy
+	// (one of TrustedProxies) relays the client certificate it received:
+	// X-Forwarded-Client-Cert (Envoy), or any other holding URL-encoded
+	// PEM (nginx's $ssl_client_escaped_cert). Empty: none is read.
+	ClientCertHeader string
 }
 
 // clientIP finds the client's address for the login limits and the audit
@@ -92,6 +97,8 @@ type handler struct {
 	version       string
 	publicURL     string
 	ca            *agentca.Authority
+	certHeader    string
+	proxies       []*net.IPNet
 	crl           *agentca.Publisher
 	// checksNow bounds the "check now" runs of server-checked domains in
 	// flight on this replica.
@@ -126,6 +133,8 @@ func New(d Deps) *echo.Echo {
 		version:       d.Version,
 		publicURL:     d.PublicURL,
 		ca:            d.AgentCA,
+		certHeader:    d.ClientCertHeader,
+		proxies:       d.TrustedProxies,
 		checksNow:     make(chan struct{}, serverChecksNow),
 	}
 	if d.AgentCA != nil {
