@@ -74,6 +74,44 @@ func (db *database) size(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// analyzeInterval is how often the harness analyzes the database during an
+// ingest round when the server's autovacuum is off: autovacuum's own
+// default nap between passes.
+const analyzeInterval = time.Minute
+
+// autovacuumOff tells whether the PostgreSQL server runs without autovacuum
+// (as a CI cluster may).
+func (db *database) autovacuumOff(ctx context.Context) (bool, error) {
+	var on string
+	if err := db.conn.QueryRow(ctx, "SHOW autovacuum").Scan(&on); err != nil {
+		return false, fmt.Errorf("scalebench: show autovacuum: %w", err)
+	}
+	return on == "off", nil
+}
+
+// analyzeEvery runs ANALYZE on the harness's own session every interval
+// until the returned stop is called: what autovacuum would do on a server
+// that has it on. Without it, tables that fill during a round keep the
+// statistics of when they were empty, and every plan degrades as they grow.
+// The session is left out of the database CPU, as maintenance.
+func (db *database) analyzeEvery(ctx context.Context, interval time.Duration) (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				_, _ = db.conn.Exec(ctx, "ANALYZE")
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
 // backendMeter adds up the CPU of the PostgreSQL backends serving the
 // database (the server's pool), by sampling pg_stat_activity and
 // /proc/<pid>/stat: PostgreSQL runs on this machine. A backend that exits

@@ -12,8 +12,11 @@ import (
 
 // Report is what a run measured.
 type Report struct {
-	Config     Config
-	Database   string
+	Config   Config
+	Database string
+	// Analyzed says the harness analyzed during ingest rounds, PostgreSQL
+	// running without autovacuum.
+	Analyzed   bool
 	Started    time.Time
 	LoadBefore string
 	LoadAfter  string
@@ -58,6 +61,9 @@ func (r Report) WriteMarkdown(w io.Writer) {
 		r.Started.Format(time.RFC3339), runtime.NumCPU(), r.LoadBefore, r.LoadAfter)
 	if r.Database != "" {
 		fmt.Fprintf(w, "PostgreSQL database %s. PostgreSQL CPU = utime+stime of the backends serving it (pg_stat_activity, /proc/<pid>/stat, sampled every 250 ms).\n", r.Database)
+	}
+	if r.Analyzed {
+		fmt.Fprintf(w, "This PostgreSQL runs without autovacuum: the harness ran ANALYZE every %s during the ingest rounds, as autovacuum would (not counted in its CPU).\n", analyzeInterval)
 	}
 	fmt.Fprintln(w)
 	r.writeFigures(w)

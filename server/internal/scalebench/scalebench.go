@@ -79,7 +79,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return rep, err
 	}
 	defer t.close(context.WithoutCancel(ctx), cfg)
-	rep.Database = t.name()
+	rep.Database, rep.Analyzed = t.name(), t.analyzes
 	creds, err := seedStore(ctx, t.seeder, f, cfg)
 	if err != nil {
 		return rep, err
@@ -167,7 +167,12 @@ func measureRound(ctx context.Context, in *ingester, srv *serverProcess, t *targ
 	if err != nil {
 		return roundResult{}, err
 	}
+	stopAnalyzing := func() {}
+	if t.analyzes {
+		stopAnalyzing = t.db.analyzeEvery(ctx, analyzeInterval)
+	}
 	r, err := in.round(ctx, kind, n)
+	stopAnalyzing()
 	cpuAfter, cpuErr := cpuTime(srv.pid())
 	if meter != nil {
 		r.DatabaseCPU = meter.total(ctx)

@@ -23,6 +23,9 @@ type target struct {
 	// db is the PostgreSQL database; nil on SQLite, whose files are in dataDir.
 	db      *database
 	dataDir string
+	// analyzes is set when PostgreSQL runs without autovacuum: the harness
+	// then analyzes during ingest rounds, as autovacuum would.
+	analyzes bool
 }
 
 // openTarget creates the run's database: a new PostgreSQL database on the
@@ -43,6 +46,10 @@ func openTarget(ctx context.Context, cfg Config) (*target, error) {
 			return nil, err
 		}
 		t.env = append(t.env, "DATABASE_URL="+t.db.url)
+		if t.analyzes, err = t.db.autovacuumOff(ctx); err != nil {
+			t.close(ctx, cfg)
+			return nil, err
+		}
 		st, err = store.OpenPostgres(t.db.url, store.Options{})
 	case store.SQLite:
 		if err := os.MkdirAll(t.dataDir, 0o700); err != nil {
