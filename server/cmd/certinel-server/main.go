@@ -63,6 +63,11 @@ func run() error {
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
+	if off, err := st.AutovacuumOff(ctx); err != nil {
+		return err
+	} else if off {
+		log.Warn("PostgreSQL runs without autovacuum: as tables grow their statistics go stale and queries slow down; turn autovacuum on or run ANALYZE regularly")
+	}
 	if st, err = withSecretKeys(ctx, cfg, st, log); err != nil {
 		return err
 	}

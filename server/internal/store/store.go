@@ -100,6 +100,20 @@ func OpenPostgres(dsn string, opts Options) (*Store, error) {
 	return newStore(db, Postgres, opts), nil
 }
 
+// AutovacuumOff tells whether PostgreSQL runs without autovacuum, which
+// leaves the statistics of growing tables stale until someone runs ANALYZE;
+// always false on SQLite.
+func (s *Store) AutovacuumOff(ctx context.Context) (bool, error) {
+	if s.dialect != Postgres {
+		return false, nil
+	}
+	var on string
+	if err := s.db.WithContext(ctx).Raw("SHOW autovacuum").Scan(&on).Error; err != nil {
+		return false, fmt.Errorf("store: show autovacuum: %w", err)
+	}
+	return on == "off", nil
+}
+
 func gormConfig() *gorm.Config {
 	return &gorm.Config{
 		Logger:                 logger.Discard,
