@@ -142,12 +142,12 @@ func (r *reader) nextCursor(ctx context.Context, path string) (string, error) {
 // listPerPage is the page size of the measured list requests.
 const listPerPage = 100
 
-// deepPage is the 1,000th page, or the last one of a shorter list. A
-// filtered list's total above store.ExactCountBound is the planner's
-// estimate, which may overshoot the matches by a few percent: the page then
-// stays a tenth inside it, so that it still holds rows.
-func deepPage(total int64) int64 {
-	if total > store.ExactCountBound {
+// deepPage is the 1,000th page, or the last one of a shorter list. A total
+// that is not exact (the planner's estimate, above store.ExactCountBound)
+// may overshoot the matches by a few percent: the page then stays a tenth
+// inside it, so that it still holds rows.
+func deepPage(total int64, exact bool) int64 {
+	if !exact {
 		total -= total / 10
 	}
 	return max(1, min(1000, (total+listPerPage-1)/listPerPage))
@@ -175,11 +175,11 @@ func (r *reader) measureReads(ctx context.Context) []timing {
 		first := r.measure(ctx, query{"domains, " + q.Name + ", page 1",
 			fmt.Sprintf("/api/v1/domains?%s&per_page=%d&page=1", q.Path, listPerPage)})
 		out = append(out, first)
-		total := first.Total
+		total, exact := first.Total, first.Total <= store.ExactCountBound
 		if strings.HasPrefix(q.Path, "sort=") {
-			total = r.domains
+			total, exact = r.domains, true
 		}
-		page := deepPage(total)
+		page := deepPage(total, exact)
 		if page == 1 {
 			continue
 		}

@@ -24,9 +24,14 @@ func TestPercentile(t *testing.T) {
 }
 
 func TestDeepPage(t *testing.T) {
-	for total, want := range map[int64]int64{0: 1, 50: 1, 101: 2, 10_000: 100, 25_353: 229, 100_000: 900, 1_000_000: 1000} {
-		if got := deepPage(total); got != want {
-			t.Errorf("deepPage(%d) = %d, want %d", total, got, want)
+	for total, want := range map[int64]int64{0: 1, 50: 1, 101: 2, 10_000: 100, 100_000: 1000, 1_000_000: 1000} {
+		if got := deepPage(total, true); got != want {
+			t.Errorf("deepPage(%d, exact) = %d, want %d", total, got, want)
+		}
+	}
+	for total, want := range map[int64]int64{25_353: 229, 100_000: 900, 1_000_000: 1000} {
+		if got := deepPage(total, false); got != want {
+			t.Errorf("deepPage(%d, estimated) = %d, want %d", total, got, want)
 		}
 	}
 }
