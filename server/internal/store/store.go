@@ -13,8 +13,6 @@ import (
 
 	"github.com/glebarez/sqlite"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -75,18 +73,7 @@ func OpenSQLite(path string, opts Options) (*Store, error) {
 
 // OpenPostgres connects to PostgreSQL.
 func OpenPostgres(dsn string, opts Options) (*Store, error) {
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		return nil, fmt.Errorf("store: postgres address: %w", err)
-	}
-	// Batch statements carry IN lists of up to a thousand keys. A generic
-	// plan cached while a table was young (a new organization's first
-	// check-in) scans the table once per key for every later batch; plans
-	// made for the actual keys use the index or hash the list.
-	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	}
-	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*cfg)}), gormConfig())
+	db, err := gorm.Open(postgres.Open(dsn), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
