@@ -1,0 +1,182 @@
+package revocation
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Bounds on what a CA's servers can make the server do.
+const (
+	// maxOCSPResponse bounds an OCSP response: one signed answer with at
+	// most a responder certificate is a few kilobytes.
+	maxOCSPResponse = 64 << 10
+	// maxCRL bounds a CRL download: the largest public CRLs are a few
+	// megabytes; more is a misconfiguration or an attack on memory.
+	maxCRL = 20 << 20
+	// FetchTimeout bounds each OCSP request and CRL download, so that a
+	// responder that hangs costs one timeout, not a stuck pass.
+	FetchTimeout = 10 * time.Second
+)
+
+// Checker checks revocation over HTTP. Give it a client dialling through
+// the SSRF guard (netguard.Guard.HTTPClient): the URLs come from
+// certificates anyone can present. It keeps CRLs between passes (see
+// crlCache); make one and reuse it.
+type Checker struct {
+	http    *http.Client
+	now     func() time.Time
+	timeout time.Duration
+	crls    *crlCache
+}
+
+// NewChecker returns a Checker over hc; now is the clock (nil: time.Now),
+// timeout bounds each fetch (0: FetchTimeout).
+func NewChecker(hc *http.Client, now func() time.Time, timeout time.Duration) *Checker {
+	if now == nil {
+		now = time.Now
+	}
+	if timeout <= 0 {
+		timeout = FetchTimeout
+	}
+	return &Checker{http: hc, now: now, timeout: timeout, crls: newCRLCache(maxCachedCRLs)}
+}
+
+// Pass is one round of checks: each CRL it needs is fetched at most once
+// and shared by every certificate that names it, even when that fetch
+// failed. Safe for concurrent use.
+type Pass struct {
+	c    *Checker
+	mu   sync.Mutex
+	crls map[string]*passCRL
+}
+
+type passCRL struct {
+	once sync.Once
+	crl  *cachedCRL
+	why  string
+}
+
+// NewPass starts a round of checks.
+func (c *Checker) NewPass() *Pass {
+	return &Pass{c: c, crls: map[string]*passCRL{}}
+}
+
+// Check tells cert's revocation status, issuer being the certificate that
+// issued it: OCSP first when the certificate names a responder, else (or
+// when the responder gave no answer) its CRL.
+func (p *Pass) Check(ctx context.Context, cert, issuer *x509.Certificate) Status {
+	if !issuedBy(cert, issuer) {
+		return unavailable("", "the issuer's certificate is not served with it, so no answer can be verified")
+	}
+	ocspURL, crlURL := firstHTTP(cert.OCSPServer), firstHTTP(cert.CRLDistributionPoints)
+	if ocspURL == "" && crlURL == "" {
+		return unavailable("", "the certificate names no OCSP responder or CRL reachable over HTTP")
+	}
+	var st Status
+	if ocspURL != "" {
+		st = p.c.ocsp(ctx, ocspURL, cert, issuer)
+		if st.State != StateUnavailable || crlURL == "" {
+			return st
+		}
+	}
+	fromCRL := p.crl(ctx, crlURL, cert, issuer)
+	if fromCRL.State == StateUnavailable && st.Why != "" {
+		fromCRL.Why = st.Why + "; " + fromCRL.Why
+	}
+	return fromCRL
+}
+
+// crl answers from the CRL at u, fetched once per pass.
+func (p *Pass) crl(ctx context.Context, u string, cert, issuer *x509.Certificate) Status {
+	p.mu.Lock()
+	e, ok := p.crls[u]
+	if !ok {
+		e = &passCRL{}
+		p.crls[u] = e
+	}
+	p.mu.Unlock()
+	e.once.Do(func() { e.crl, e.why = p.c.loadCRL(ctx, u) })
+	if e.crl == nil {
+		return unavailable(SourceCRL, e.why)
+	}
+	return e.crl.status(cert, issuer, p.c.now())
+}
+
+// firstHTTP is the first http(s) URL of urls: LDAP and other schemes
+// are not fetched.
+func firstHTTP(urls []string) string {
+	for _, s := range urls {
+		if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// fetched is an HTTP answer read within its bound.
+type fetched struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// fetch sends req with the fetch timeout and reads at most limit bytes of
+// the answer. The error is a reason in words, naming what was asked.
+func (c *Checker) fetch(ctx context.Context, req *http.Request, limit int64, what string) (fetched, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req = req.WithContext(ctx)
+	req.Header.Set("User-Agent", "certinel-server")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fetched{}, fetchError(what, c.timeout, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNotModified {
+		return fetched{}, fmt.Errorf("%s answered HTTP %d", what, resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return fetched{}, fetchError(what, c.timeout, err)
+	}
+	if int64(len(body)) > limit {
+		return fetched{}, fmt.Errorf("%s sent more than %s", what, size(limit))
+	}
+	return fetched{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+func fetchError(what string, timeout time.Duration, err error) error {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Errorf("%s timed out after %s", what, timeout)
+	}
+	return fmt.Errorf("%s unreachable: %w", what, err)
+}
+
+// size prints a byte count the way limits are spoken of.
+func size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// describe names a URL in a reason without its query.
+func describe(kind, u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	return kind + " " + u
+}

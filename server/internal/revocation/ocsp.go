@@ -1,0 +1,81 @@
+package revocation
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"golang.org/x/crypto/ocsp"
+)
+
+// clockSkew tolerates a responder whose clock runs a little ahead.
+const clockSkew = 5 * time.Minute
+
+// ocsp asks the responder at u, by POST (RFC 6960 appendix A.1), and
+// verifies the answer was signed by the issuer or by a responder the
+// issuer delegated to.
+func (c *Checker) ocsp(ctx context.Context, u string, cert, issuer *x509.Certificate) Status {
+	what := describe("OCSP responder", u)
+	der, err := ocsp.CreateRequest(cert, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
+	if err != nil {
+		return unavailable(SourceOCSP, fmt.Sprintf("OCSP request could not be made: %v", err))
+	}
+	req, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(der))
+	if err != nil {
+		return unavailable(SourceOCSP, fmt.Sprintf("%s: %v", what, err))
+	}
+	req.Header.Set("Content-Type", "application/ocsp-request")
+	req.Header.Set("Accept", "application/ocsp-response")
+	got, err := c.fetch(ctx, req, maxOCSPResponse, what)
+	if err != nil {
+		return unavailable(SourceOCSP, err.Error())
+	}
+	resp, err := ocsp.ParseResponseForCert(got.body, cert, issuer)
+	var re ocsp.ResponseError
+	switch {
+	case errors.As(err, &re):
+		return unavailable(SourceOCSP, fmt.Sprintf("%s refused to answer (%s)", what, re.Status))
+	case err != nil:
+		return unavailable(SourceOCSP, fmt.Sprintf("%s sent an answer that does not verify: %v", what, err))
+	}
+	if why := delegationProblem(resp, issuer); why != "" {
+		return unavailable(SourceOCSP, what+": "+why)
+	}
+	now := c.now()
+	if resp.ThisUpdate.After(now.Add(clockSkew)) {
+		return unavailable(SourceOCSP, fmt.Sprintf("%s sent an answer from the future (%s)", what, resp.ThisUpdate.UTC().Format(time.RFC3339)))
+	}
+	if !resp.NextUpdate.IsZero() && resp.NextUpdate.Before(now) {
+		return unavailable(SourceOCSP, fmt.Sprintf("%s sent an answer that expired on %s", what, resp.NextUpdate.UTC().Format(time.RFC3339)))
+	}
+	st := Status{Source: SourceOCSP, ThisUpdate: resp.ThisUpdate.UTC(), NextUpdate: resp.NextUpdate.UTC()}
+	switch resp.Status {
+	case ocsp.Good:
+		st.State = StateGood
+	case ocsp.Revoked:
+		st.State, st.RevokedAt, st.Reason = StateRevoked, resp.RevokedAt.UTC(), ReasonName(resp.RevocationReason)
+	default:
+		st.State = StateUnknown
+	}
+	return st
+}
+
+// delegationProblem checks what the library leaves to its caller: a
+// responder certificate other than the issuer's must be one the issuer
+// made for signing OCSP answers (RFC 6960 section 4.2.2.2).
+func delegationProblem(resp *ocsp.Response, issuer *x509.Certificate) string {
+	rc := resp.Certificate
+	if rc == nil || bytes.Equal(rc.Raw, issuer.Raw) {
+		return ""
+	}
+	if !slices.Contains(rc.ExtKeyUsage, x509.ExtKeyUsageOCSPSigning) {
+		return "the responder's certificate is not authorized to sign OCSP answers"
+	}
+	return ""
+}
