@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// RevocationStatus is what the server last found of one certificate an
+// organization serves: revoked or not, by OCSP or CRL. State is one of
+// revocation.State; LastError says why it is unavailable.
+type RevocationStatus struct {
+	OrganizationID string `gorm:"primaryKey"`
+	SHA256         string `gorm:"column:sha256;primaryKey"`
+	State          string
+	Source         string
+	RevokedAt      *time.Time
+	Reason         string
+	CheckedAt      *time.Time
+	ThisUpdate     *time.Time
+	NextUpdate     *time.Time
+	NextCheckAt    time.Time
+	Failures       int
+	LastError      string
+}
+
+// TableName keeps the singular name the migration gave the table.
+func (RevocationStatus) TableName() string { return "revocation_status" }
+
+// RevocationCheck is a certificate due for a check, with the certificate
+// that issued it as a chain of the organization serves it (nil when none
+// does), and what is known of it so far (the zero value the first time).
+type RevocationCheck struct {
+	OrganizationID string
+	SHA256         string           `gorm:"column:sha256"`
+	DER            []byte           `gorm:"column:der"`
+	IssuerSHA256   *string          `gorm:"column:issuer_sha256"`
+	IssuerDER      []byte           `gorm:"-"`
+	Known          RevocationStatus `gorm:"-"`
+}
+
+// servedIssuer picks, for the certificate of org_certificates oc, the
+// certificate that follows it in a chain one of the organization's
+// domains serves: the issuer as the organization's servers present it.
+const servedIssuer = `(SELECT MIN(nx.sha256) FROM domain_chains dc
+	JOIN domains d ON d.id = dc.domain_id AND d.organization_id = oc.organization_id
+	JOIN domain_chains nx ON nx.domain_id = dc.domain_id AND nx.position = dc.position + 1
+	WHERE dc.sha256 = oc.sha256)`
+
+// DueRevocationChecks lists up to limit leaves and intermediates that some
+// organization's domain serves now, that have not expired, are not
+// self-issued roots, and whose revocation status was never checked or is
+// due again.
+func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]RevocationCheck, error) {
+	now := s.now()
+	var rows []struct {
+		RevocationCheck `gorm:"embedded"`
+		Known           RevocationStatus `gorm:"embedded;embeddedPrefix:rs_"`
+	}
+	err := s.db.WithContext(ctx).Table("org_certificates oc").
+		Select(`oc.organization_id, oc.sha256, c.der, `+servedIssuer+` AS issuer_sha256,
+			rs.organization_id AS rs_organization_id, rs.sha256 AS rs_sha256, rs.state AS rs_state, rs.source AS rs_source,
+			rs.revoked_at AS rs_revoked_at, rs.reason AS rs_reason, rs.checked_at AS rs_checked_at,
+			rs.this_update AS rs_this_update, rs.next_update AS rs_next_update, rs.next_check_at AS rs_next_check_at,
+			rs.failures AS rs_failures, rs.last_error AS rs_last_error`).
+		Joins("JOIN certificates c ON c.sha256 = oc.sha256").
+		Joins("LEFT JOIN revocation_status rs ON rs.organization_id = oc.organization_id AND rs.sha256 = oc.sha256").
+		Where("oc.serving > 0 AND oc.not_after > ? AND oc.subject <> oc.issuer AND (rs.sha256 IS NULL OR rs.next_check_at <= ?)", now, now).
+		Order("oc.organization_id, oc.sha256").Limit(limit).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: due revocation checks: %w", err)
+	}
+	out := make([]RevocationCheck, len(rows))
+	var issuers []string
+	for i, r := range rows {
+		out[i] = r.RevocationCheck
+		if r.Known.SHA256 != "" {
+			out[i].Known = r.Known
+		}
+		if r.IssuerSHA256 != nil {
+			issuers = append(issuers, *r.IssuerSHA256)
+		}
+	}
+	der, err := s.certificateDER(ctx, issuers)
+	if err != nil {
+		return nil, fmt.Errorf("store: due revocation checks: %w", err)
+	}
+	for i := range out {
+		if out[i].IssuerSHA256 != nil {
+			out[i].IssuerDER = der[*out[i].IssuerSHA256]
+		}
+	}
+	return out, nil
+}
+
+// certificateDER reads the DER of the given certificates, by SHA-256.
+func (s *Store) certificateDER(ctx context.Context, sha256s []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(sha256s))
+	for start := 0; start < len(sha256s); start += observationBatch {
+		var rows []struct {
+			SHA256 string `gorm:"column:sha256"`
+			DER    []byte `gorm:"column:der"`
+		}
+		err := s.db.WithContext(ctx).Table("certificates").Select("sha256, der").
+			Where("sha256 IN ?", sha256s[start:min(start+observationBatch, len(sha256s))]).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("certificate DER: %w", err)
+		}
+		for _, r := range rows {
+			out[r.SHA256] = r.DER
+		}
+	}
+	return out, nil
+}
+
+// SaveRevocationStatus records the outcome of a check.
+func (s *Store) SaveRevocationStatus(ctx context.Context, rs RevocationStatus) error {
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "organization_id"}, {Name: "sha256"}},
+		UpdateAll: true,
+	}).Create(&rs).Error
+	if err != nil {
+		return fmt.Errorf("store: save revocation status %s: %w", rs.SHA256, err)
+	}
+	return nil
+}
+
+// PruneRevocationStatus forgets the status of certificates no domain of
+// their organization serves any more, so that the table follows what is
+// served, not what ever was.
+func (s *Store) PruneRevocationStatus(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Where(`NOT EXISTS (SELECT 1 FROM org_certificates oc
+		WHERE oc.organization_id = revocation_status.organization_id AND oc.sha256 = revocation_status.sha256 AND oc.serving > 0)`).
+		Delete(&RevocationStatus{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: prune revocation status: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// RevocationStatuses returns the organization's known statuses of those of
+// the given certificates it has one for, by SHA-256.
+func (s *Store) RevocationStatuses(ctx context.Context, orgID string, sha256s []string) (map[string]RevocationStatus, error) {
+	out := make(map[string]RevocationStatus)
+	for start := 0; start < len(sha256s); start += observationBatch {
+		var rows []RevocationStatus
+		err := s.db.WithContext(ctx).Where("organization_id = ? AND sha256 IN ?", orgID, sha256s[start:min(start+observationBatch, len(sha256s))]).
+			Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: revocation statuses: %w", err)
+		}
+		for _, r := range rows {
+			out[r.SHA256] = r
+		}
+	}
+	return out, nil
+}
