@@ -18,6 +18,7 @@ import (
 // Overdue and urgent renewals come with the clock, not from the check:
 // see lifetimeConditions.
 var problemEvents = map[lifecycle.Problem]string{
+	lifecycle.ProblemRevoked:          notify.TypeInvalidChain,
 	lifecycle.ProblemUntrusted:        notify.TypeInvalidChain,
 	lifecycle.ProblemHostnameMismatch: notify.TypeHostnameMismatch,
 	lifecycle.ProblemWeakCrypto:       notify.TypeWeakCrypto,
@@ -127,7 +128,7 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 		lifetimeConditions(d, in.Now, org.ExpiringThresholdDays, len(thresholds) == 0 && wants(notify.TypeExpiring), add, withCert)
 		for _, p := range strings.Split(d.Problems, ",") {
 			if typ, ok := problemEvents[lifecycle.Problem(p)]; ok {
-				add(typ, d.LeafSHA256, problemDetail(typ, d), withCert)
+				add(typ, d.LeafSHA256, problemDetail(typ, lifecycle.Problem(p), d), withCert)
 			}
 		}
 	}
@@ -164,7 +165,7 @@ func lifetimeConditions(d store.EvalDomain, now time.Time, floorDays int, lifeti
 		}
 	}
 	if expired || st.Overdue(now) {
-		if c := add(notify.TypeRenewalOverdue, d.LeafSHA256, problemDetail(notify.TypeRenewalOverdue, d), withCert); c != nil {
+		if c := add(notify.TypeRenewalOverdue, d.LeafSHA256, problemDetail(notify.TypeRenewalOverdue, lifecycle.ProblemRenewalOverdue, d), withCert); c != nil {
 			c.quiet = urgent || expired
 		}
 	}
@@ -236,15 +237,17 @@ func domainEvent(org store.Organization, d store.EvalDomain, baseURL string) not
 		ID: d.ID, Host: d.Host, Port: d.Port, Protocol: d.Protocol, URL: baseURL + "/domains/" + d.ID}}
 }
 
-func problemDetail(typ string, d store.EvalDomain) string {
-	switch typ {
-	case notify.TypeInvalidChain:
+func problemDetail(typ string, p lifecycle.Problem, d store.EvalDomain) string {
+	switch {
+	case p == lifecycle.ProblemRevoked:
+		return "A certificate of the chain was revoked by its CA; clients that check revocation refuse it."
+	case typ == notify.TypeInvalidChain:
 		return "The chain is not trusted (" + strings.ReplaceAll(d.TrustStatus, "_", " ") + ")."
-	case notify.TypeHostnameMismatch:
+	case typ == notify.TypeHostnameMismatch:
 		return "The certificate does not cover " + d.Host + "."
-	case notify.TypeWeakCrypto:
+	case typ == notify.TypeWeakCrypto:
 		return "The chain uses weak cryptography; the dashboard lists the findings."
-	case notify.TypeRenewalOverdue:
+	case typ == notify.TypeRenewalOverdue:
 		return "The certificate should have been renewed by " + d.WindowEnd.UTC().Format(time.RFC1123) + ": check the rotation automation."
 	}
 	return ""

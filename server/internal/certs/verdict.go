@@ -26,6 +26,9 @@ type Input struct {
 	// Window, when set, is the renewal window the issuing CA suggests for
 	// the leaf (ACME Renewal Information); it replaces the estimate.
 	Window *lifecycle.Window
+	// Revoked holds, by SHA-256, the certificates known to be revoked
+	// among those of the chain; nil = none known.
+	Revoked map[string]Revocation
 }
 
 // Verdict is everything Judge concludes about one observation.
@@ -49,6 +52,9 @@ type Verdict struct {
 	HostnameMatchedBy string `json:"hostname_matched_by,omitempty"`
 
 	WeakCrypto []Finding `json:"weak_crypto"`
+
+	// Revoked lists the certificates of the chain their CA revoked.
+	Revoked []RevokedCert `json:"revoked,omitempty"`
 
 	// RenewalWindow is when the leaf is expected to be replaced, UrgentAt
 	// when a missing renewal becomes urgent (see lifecycle.NewPlan).
@@ -83,6 +89,7 @@ func Judge(in Input) Verdict {
 		v.HostnameReason = "no host name to match"
 	}
 	v.WeakCrypto = weakCrypto(in.Chain, in.Policy, in.TLSVersion)
+	v.Revoked = revokedIn(in.Chain, in.Revoked)
 	summarize(&v, &leaf.Facts, &in)
 	return v
 }
@@ -96,11 +103,13 @@ func summarize(v *Verdict, leaf *Facts, in *Input) {
 	v.RenewalWindow, v.UrgentAt = plan.Window, plan.UrgentAt
 	notYetValid := v.NotYetValid && !v.ClockSkew
 	mismatch := v.Hostname != "" && !v.HostnameMatch
+	revoked := len(v.Revoked) > 0
 	var judged []string
 	for _, f := range [...]struct {
 		on   bool
 		code lifecycle.Problem
 	}{
+		{revoked, lifecycle.ProblemRevoked},
 		{notYetValid, lifecycle.ProblemNotYetValid},
 		{!v.Trust.Trusted(), lifecycle.ProblemUntrusted},
 		{mismatch, lifecycle.ProblemHostnameMismatch},
@@ -111,7 +120,7 @@ func summarize(v *Verdict, leaf *Facts, in *Input) {
 		}
 	}
 	st := lifecycle.State{Kind: lifecycle.KindValid, Deadline: &plan.Deadline, WindowEnd: &plan.Window.End, UrgentAt: &plan.UrgentAt}
-	if notYetValid || !v.Trust.Trusted() || mismatch {
+	if revoked || notYetValid || !v.Trust.Trusted() || mismatch {
 		st.Kind = lifecycle.KindInvalid
 	}
 	v.Status = st.Status(in.Now, settings.FloorDays)

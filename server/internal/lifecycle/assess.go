@@ -10,7 +10,7 @@ type Kind string
 const (
 	KindPending     Kind = "pending"     // never checked
 	KindUnreachable Kind = "unreachable" // the latest check failed or brought no chain
-	KindInvalid     Kind = "invalid"     // a chain clients reject (untrusted, wrong name, not yet valid)
+	KindInvalid     Kind = "invalid"     // a chain clients reject (revoked, untrusted, wrong name, not yet valid)
 	KindValid       Kind = "valid"       // any other chain
 )
 

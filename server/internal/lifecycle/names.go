@@ -28,7 +28,9 @@ type Problem string
 
 // Problems, in the fixed order a verdict lists them.
 const (
-	ProblemExpired          Problem = "expired"
+	ProblemExpired Problem = "expired"
+	// ProblemRevoked: the CA revoked a certificate of the chain.
+	ProblemRevoked          Problem = "revoked"
 	ProblemNotYetValid      Problem = "not_yet_valid"
 	ProblemUntrusted        Problem = "untrusted"
 	ProblemHostnameMismatch Problem = "hostname_mismatch"
@@ -39,7 +41,7 @@ const (
 )
 
 // Problems lists every problem in that order.
-var Problems = []Problem{ProblemExpired, ProblemNotYetValid, ProblemUntrusted, ProblemHostnameMismatch,
+var Problems = []Problem{ProblemExpired, ProblemRevoked, ProblemNotYetValid, ProblemUntrusted, ProblemHostnameMismatch,
 	ProblemWeakCrypto, ProblemRenewalOverdue, ProblemExpiring, ProblemUnreachable}
 
 // timeDriven problems come and go with the clock alone, so they are taken

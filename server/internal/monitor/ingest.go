@@ -90,7 +90,7 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 	if src.AgentID != nil {
 		rs.AgentID = *src.AgentID
 	}
-	if err := j.loadWindows(j.batchLeaves(req.Results)); err != nil {
+	if err := j.load(j.batchCerts(req.Results)); err != nil {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
 	refused := []wire.Rejection{}

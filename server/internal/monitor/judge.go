@@ -5,10 +5,12 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"certinel.dev/server/internal/certs"
 	"certinel.dev/server/internal/lifecycle"
+	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/wire"
 )
@@ -30,6 +32,9 @@ type judge struct {
 	// leaves (ACME Renewal Information, as the ari job stored them); a
 	// leaf without one has its window estimated from its lifetime.
 	windows map[string]lifecycle.Window
+	// revoked are the batch's certificates the revocation job found
+	// revoked, by SHA-256.
+	revoked map[string]certs.Revocation
 }
 
 func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) {
@@ -52,23 +57,61 @@ func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) 
 		cache: make(certCache), trust: in.trust, known: make(map[string]*certs.Cert), now: in.store.Now}, nil
 }
 
-// batchLeaves fingerprints the leaves of a batch's chains. A chain that
-// does not parse is refused later, with its reason.
-func (j *judge) batchLeaves(results []wire.Result) []string {
-	var leaves []string
+// batchCerts fingerprints the certificates of a batch's chains, and
+// their leaves apart. A chain that does not parse is refused later, with
+// its reason.
+func (j *judge) batchCerts(results []wire.Result) (leaves, all []string) {
 	for _, r := range results {
-		if len(r.Chain) == 0 {
-			continue
-		}
-		if c, err := j.cache.peek(r.Chain[0]); err == nil {
-			leaves = append(leaves, c.row.SHA256)
+		for i, der := range r.Chain {
+			c, err := j.cache.peek(der)
+			if err != nil {
+				break
+			}
+			if i == 0 {
+				leaves = append(leaves, c.row.SHA256)
+			}
+			all = append(all, c.row.SHA256)
 		}
 	}
-	return leaves
+	return leaves, all
 }
 
-// loadWindows reads the CA-suggested windows of the leaves about to be
-// judged, in one query per thousand rather than one per chain.
+// load reads what the batch's chains are judged against besides
+// themselves, in one query per thousand rather than one per chain: the
+// CA-suggested windows of the leaves and the revocations of every
+// certificate.
+func (j *judge) load(leaves, all []string) error {
+	if err := j.loadWindows(leaves); err != nil {
+		return err
+	}
+	return j.loadRevocations(all)
+}
+
+// loadRevocations reads which of the certificates are known revoked.
+func (j *judge) loadRevocations(shas []string) error {
+	j.revoked = nil
+	if len(shas) == 0 {
+		return nil
+	}
+	// An intermediate is in most chains of a batch: ask for it once.
+	shas = slices.Compact(slices.Sorted(slices.Values(shas)))
+	found, err := j.store.RevocationStatuses(j.ctx, j.orgID, shas)
+	if err != nil {
+		return err
+	}
+	for sha, rs := range found {
+		if rs.State != string(revocation.StateRevoked) || rs.RevokedAt == nil {
+			continue
+		}
+		if j.revoked == nil {
+			j.revoked = make(map[string]certs.Revocation)
+		}
+		j.revoked[sha] = certs.Revocation{RevokedAt: *rs.RevokedAt, Reason: rs.Reason}
+	}
+	return nil
+}
+
+// loadWindows reads the CA-suggested windows of the leaves.
 func (j *judge) loadWindows(leaves []string) error {
 	j.windows = nil
 	if len(leaves) == 0 {
@@ -114,7 +157,7 @@ func (j *judge) verdict(chain []*certs.Cert, d store.Domain, tlsVersion string) 
 	}
 	v := certs.Judge(certs.Input{
 		Chain: chain, Host: d.Host, SNI: d.SNI, Now: j.now(), Roots: j.roots, OrgRoots: j.orgRoots,
-		Known: j.knownBySKI, TLSVersion: tlsVersion, Policy: p, Cache: j.trust, Window: window,
+		Known: j.knownBySKI, TLSVersion: tlsVersion, Policy: p, Cache: j.trust, Window: window, Revoked: j.revoked,
 	})
 	b, err := json.Marshal(v)
 	if err != nil {

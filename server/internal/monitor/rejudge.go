@@ -101,13 +101,16 @@ func (r *Rejudger) rejudgeOrg(ctx context.Context, orgID string) (int, error) {
 			return total, err
 		}
 		parsed := make([][]*certs.Cert, len(chains))
-		leaves := make([]string, 0, len(chains))
+		leaves, all := make([]string, 0, len(chains)), make([]string, 0, len(chains))
 		for i, c := range chains {
 			if parsed[i] = r.parseChain(c); parsed[i] != nil {
 				leaves = append(leaves, parsed[i][0].Facts.SHA256)
+				for _, cert := range parsed[i] {
+					all = append(all, cert.Facts.SHA256)
+				}
 			}
 		}
-		if err := j.loadWindows(leaves); err != nil {
+		if err := j.load(leaves, all); err != nil {
 			return total, err
 		}
 		vs := make([]store.Reverdict, 0, len(chains))
