@@ -30,6 +30,7 @@ import (
 	"certinel.dev/server/internal/monitor"
 	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/notify/outbox"
+	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/webui"
 )
@@ -105,6 +106,10 @@ func run() error {
 		BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/"), Recorded: worker.Wake,
 		WindowChanged: rejudger.Request, Batch: 200, MaxBatches: 10, Concurrency: 8,
 	}
+	revocations := &revocation.Refresher{
+		Store: st, Checker: revocation.NewChecker(guard.HTTPClient(revocation.FetchTimeout), st.Now, 0), Log: log,
+		Changed: rejudger.Request, Batch: 200, MaxBatches: 10, Concurrency: 8,
+	}
 	e := httpapi.New(httpapi.Deps{
 		Store:            st,
 		Ingester:         ingester,
@@ -147,6 +152,7 @@ func run() error {
 		{Name: "server-checks", Every: 5 * time.Minute, Run: checker.Run},
 		{Name: "alert-evaluation", Every: time.Minute, Run: evaluator.Run},
 		{Name: "renewal-info", Every: 10 * time.Minute, Run: renewals.Run},
+		{Name: "revocation-status", Every: 10 * time.Minute, Run: revocations.Run},
 		{Name: "retention", Every: time.Hour, Run: jobs.Retention(st, retention(cfg.Retention), log)},
 	}, evaluator.Loop, worker.Loop, rejudger.Loop, listener(cfg, hub, log))
 	if err != nil {

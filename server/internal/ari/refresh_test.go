@@ -2,9 +2,7 @@ package ari_test
 
 import (
 	"context"
-	"crypto"
 	"crypto/sha256"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
@@ -12,11 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,53 +24,8 @@ import (
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
+	"certinel.dev/server/internal/tlstest"
 )
-
-// clock is a store clock the test moves forward.
-type clock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.off).UTC()
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.off += d
-	c.mu.Unlock()
-}
-
-// serveChain serves the chain on a loopback TLS listener and returns its port.
-func serveChain(t *testing.T, chain []*x509.Certificate, key crypto.Signer) int {
-	t.Helper()
-	cert := tls.Certificate{PrivateKey: key}
-	for _, c := range chain {
-		cert.Certificate = append(cert.Certificate, c.Raw)
-	}
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = c.(*tls.Conn).Handshake()
-				_, _ = io.Copy(io.Discard, c)
-			}()
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 // checkDomains runs the server's own checks of every domain, as the
 // server-checks job does, so that the chains they serve are stored.
@@ -102,15 +53,15 @@ func TestRefresherAgainstPebble(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			clk := &clock{}
-			st := storetest.Open(t, d, store.Options{Now: clk.now})
+			clk := &storetest.Clock{}
+			st := storetest.Open(t, d, store.Options{Now: clk.Now})
 			_, org, err := st.CreateAccount(ctx, "ari@example.com", "h", "ARI")
 			if err != nil {
 				t.Fatal(err)
 			}
 			chain, key := acct.issueWithKey(t, "ari-"+string(d)+".example.test")
 			leaf, issuer := chain[0], chain[1]
-			dom, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "127.0.0.1", Port: serveChain(t, chain, key), Protocol: "tls", SNI: leaf.DNSNames[0]})
+			dom, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "127.0.0.1", Port: tlstest.ServeChain(t, chain, key), Protocol: "tls", SNI: leaf.DNSNames[0]})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +114,7 @@ func TestRefresherAgainstPebble(t *testing.T) {
 			if _, err := st.CreateCABundle(ctx, org.ID, store.CABundle{Name: "Pebble", PEM: p.RootPEM, Certificates: 1}); err != nil {
 				t.Fatal(err)
 			}
-			clk.advance(ari.MinRetry)
+			clk.Advance(ari.MinRetry)
 			first := window()
 			if first.WindowStart == nil || first.WindowStart.Before(leaf.NotBefore) || first.WindowEnd.After(leaf.NotAfter) {
 				t.Fatalf("suggested window %v – %v, want one within %s – %s", first.WindowStart, first.WindowEnd, leaf.NotBefore, leaf.NotAfter)
@@ -180,7 +131,7 @@ func TestRefresherAgainstPebble(t *testing.T) {
 			if v, err := st.GetDomain(ctx, org.ID, dom.ID, 0); err != nil || v.WindowSource != lifecycle.SourceARI {
 				t.Errorf("after a new check the window is %q (%v), want the CA's", v.WindowSource, err)
 			}
-			if want := clk.now().Add(6 * time.Hour); first.NextFetchAt.Before(want.Add(-time.Minute)) || first.NextFetchAt.After(want.Add(time.Minute)) {
+			if want := clk.Now().Add(6 * time.Hour); first.NextFetchAt.Before(want.Add(-time.Minute)) || first.NextFetchAt.After(want.Add(time.Minute)) {
 				t.Errorf("next lookup at %s, want Pebble's Retry-After of 6h (%s)", first.NextFetchAt, want)
 			}
 
@@ -188,7 +139,7 @@ func TestRefresherAgainstPebble(t *testing.T) {
 			if w := window(); !w.WindowStart.Equal(*first.WindowStart) {
 				t.Fatalf("looked up again before Retry-After: window now starts %s", w.WindowStart)
 			}
-			clk.advance(7 * time.Hour)
+			clk.Advance(7 * time.Hour)
 			moved := window()
 			if !moved.WindowStart.Before(*first.WindowStart) || moved.PreviousStart == nil || !moved.PreviousStart.Equal(*first.WindowStart) {
 				t.Fatalf("after revocation: window %v (previous %v), want it earlier than %v", moved.WindowStart, moved.PreviousStart, first.WindowStart)
@@ -212,7 +163,7 @@ func TestRefresherAgainstPebble(t *testing.T) {
 			}
 
 			// Asked again later, the CA still wants renewal now: no new alert.
-			clk.advance(7 * time.Hour)
+			clk.Advance(7 * time.Hour)
 			window()
 			again, _, err := st.ListAlerts(ctx, org.ID, store.AlertFilter{Type: notify.TypeRenewalWindowMovedEarlier}, store.Page{Number: 1, PerPage: 10})
 			if err != nil {
@@ -264,7 +215,7 @@ func TestRefresherStopsAskingAFailingCA(t *testing.T) {
 			for i := range 5 {
 				chain, key := acct.issueWithKey(t, fmt.Sprintf("down-%d-%s.example.test", i, d))
 				issuer = chain[1]
-				if _, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "127.0.0.1", Port: serveChain(t, chain, key), Protocol: "tls", SNI: chain[0].DNSNames[0]}); err != nil {
+				if _, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "127.0.0.1", Port: tlstest.ServeChain(t, chain, key), Protocol: "tls", SNI: chain[0].DNSNames[0]}); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -5,13 +5,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"io"
 	"log/slog"
 	"math/big"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +19,7 @@ import (
 	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
+	"certinel.dev/server/internal/tlstest"
 )
 
 // tlsListener serves a self-signed certificate for name on 127.0.0.1.
@@ -37,25 +36,7 @@ func tlsListener(t *testing.T, name string) (port int, cert *x509.Certificate) {
 		t.Fatal(err)
 	}
 	cert, _ = x509.ParseCertificate(der)
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = c.(*tls.Conn).Handshake()
-				_, _ = io.Copy(io.Discard, c)
-			}()
-		}
-	}()
-	return ln.Addr().(*net.TCPAddr).Port, cert
+	return tlstest.ServeChain(t, []*x509.Certificate{cert}, key), cert
 }
 
 func TestServerChecks(t *testing.T) {

@@ -152,7 +152,7 @@ func (ca *testCA) ocspAnswer(r *http.Request) []byte {
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
 	tmpl := ocsp.Response{Status: ocsp.Good, SerialNumber: req.SerialNumber, ThisUpdate: time.Now().Add(-time.Minute),
-		NextUpdate: time.Now().Add(4 * time.Hour)}
+		NextUpdate: time.Now().Add(48 * time.Hour)}
 	if e, ok := ca.revoked[req.SerialNumber.String()]; ok {
 		tmpl.Status, tmpl.RevokedAt, tmpl.RevocationReason = ocsp.Revoked, e.RevocationTime, e.ReasonCode
 	} else if ca.unknown[req.SerialNumber.String()] {
@@ -186,7 +186,14 @@ func (ca *testCA) issue(ocspPath, crlPath string) *x509.Certificate {
 // issueWith makes a leaf naming the given URLs ("" for none).
 func (ca *testCA) issueWith(ocspURL, crlURL string) *x509.Certificate {
 	ca.t.Helper()
-	tmpl := &x509.Certificate{Subject: pkix.Name{CommonName: "leaf.example.test"}, DNSNames: []string{"leaf.example.test"},
+	c, _ := ca.issueFor("leaf.example.test", ocspURL, crlURL)
+	return c
+}
+
+// issueFor makes a leaf for host naming the given URLs, with its key.
+func (ca *testCA) issueFor(host, ocspURL, crlURL string) (*x509.Certificate, crypto.Signer) {
+	ca.t.Helper()
+	tmpl := &x509.Certificate{Subject: pkix.Name{CommonName: host}, DNSNames: []string{host},
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
 	if ocspURL != "" {
 		tmpl.OCSPServer = []string{ocspURL}
@@ -194,7 +201,8 @@ func (ca *testCA) issueWith(ocspURL, crlURL string) *x509.Certificate {
 	if crlURL != "" {
 		tmpl.CRLDistributionPoints = []string{crlURL}
 	}
-	return sign(ca.t, tmpl, ca.cert, newKey(ca.t).Public(), ca.key)
+	key := newKey(ca.t)
+	return sign(ca.t, tmpl, ca.cert, key.Public(), ca.key), key
 }
 
 func (ca *testCA) revoke(c *x509.Certificate, reason int, at time.Time) {

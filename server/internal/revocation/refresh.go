@@ -1,0 +1,175 @@
+package revocation
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"certinel.dev/server/internal/safetext"
+	"certinel.dev/server/internal/store"
+)
+
+// Pacing of checks.
+const (
+	// MinRecheck and MaxRecheck bound when a certificate is checked again
+	// after an answer, which is at the answer's next update: more often
+	// than hourly is abuse of the CA, less than daily misses a revocation
+	// for too long.
+	MinRecheck = time.Hour
+	MaxRecheck = 24 * time.Hour
+	// maxErrorText bounds the stored reason of an unavailable status.
+	maxErrorText = 500
+)
+
+// Refresher checks the revocation of every leaf and intermediate the
+// organizations serve, against the issuer their chains present. It runs
+// as a periodic job (the job lease keeps it to one replica per tick);
+// each check sets when the next is due, so a tick only checks what is
+// due.
+type Refresher struct {
+	Store   *store.Store
+	Checker *Checker
+	Log     *slog.Logger
+	// Changed, when set, hears of every organization one of whose
+	// certificates was found revoked, or no longer revoked, to have its
+	// stored chains judged again.
+	Changed func(ctx context.Context, orgID string) error
+	// Batch bounds the certificates one query loads, MaxBatches the
+	// batches of one tick (the rest wait for the next), Concurrency the
+	// checks in flight.
+	Batch, MaxBatches, Concurrency int
+}
+
+// Run is one tick.
+func (r *Refresher) Run(ctx context.Context) error {
+	if _, err := r.Store.PruneRevocationStatus(ctx); err != nil {
+		return fmt.Errorf("revocation: refresh: %w", err)
+	}
+	pass := r.Checker.NewPass()
+	var mu sync.Mutex
+	changed := map[string]bool{}
+	err := r.checkDue(ctx, pass, func(orgID string) {
+		mu.Lock()
+		changed[orgID] = true
+		mu.Unlock()
+	})
+	// The organizations already known changed are told even when the
+	// tick stopped: their statuses are saved.
+	if r.Changed != nil {
+		for _, orgID := range slices.Sorted(maps.Keys(changed)) {
+			err = errors.Join(err, r.Changed(ctx, orgID))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("revocation: refresh: %w", err)
+	}
+	return nil
+}
+
+// checkDue checks the due certificates batch by batch.
+func (r *Refresher) checkDue(ctx context.Context, pass *Pass, changed func(orgID string)) error {
+	for range max(r.MaxBatches, 1) {
+		due, err := r.Store.DueRevocationChecks(ctx, max(r.Batch, 1))
+		if err != nil {
+			return err
+		}
+		p := pool.New().WithErrors().WithContext(ctx).WithMaxGoroutines(max(r.Concurrency, 1))
+		for _, c := range due {
+			p.Go(func(ctx context.Context) error {
+				flipped, err := r.check(ctx, pass, c)
+				if flipped {
+					changed(c.OrganizationID)
+				}
+				return err
+			})
+		}
+		if err := p.Wait(); err != nil {
+			return err
+		}
+		if len(due) < r.Batch {
+			return nil
+		}
+	}
+	return nil
+}
+
+// check checks one certificate and records the answer; flipped tells
+// whether it turned revoked or back. Only store errors and cancellation
+// stop the tick: what the CA's servers do is recorded on the certificate.
+func (r *Refresher) check(ctx context.Context, pass *Pass, c store.RevocationCheck) (flipped bool, err error) {
+	now := r.Store.Now()
+	var st Status
+	cert, err := x509.ParseCertificate(c.DER)
+	if err != nil {
+		st = unavailable("", "the certificate does not parse")
+	} else {
+		var issuer *x509.Certificate
+		if c.IssuerDER != nil {
+			issuer, _ = x509.ParseCertificate(c.IssuerDER)
+		}
+		st = pass.Check(ctx, cert, issuer)
+	}
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	rs := c.Known
+	rs.OrganizationID, rs.SHA256 = c.OrganizationID, c.SHA256
+	was := rs.State == string(StateRevoked)
+	record(&rs, st, now)
+	if is := rs.State == string(StateRevoked); is != was {
+		r.Log.Warn("revocation status changed", "organization", rs.OrganizationID, "sha256", rs.SHA256,
+			"revoked", is, "source", rs.Source, "reason", rs.Reason)
+		flipped = true
+	} else if st.State == StateUnavailable {
+		r.Log.Debug("revocation status unavailable", "organization", rs.OrganizationID, "sha256", rs.SHA256, "why", st.Why)
+	}
+	return flipped, r.Store.SaveRevocationStatus(ctx, rs)
+}
+
+// record sets what a check found on the stored status. A revocation
+// stands while later checks get no answer: a CA does not take one back.
+func record(rs *store.RevocationStatus, st Status, now time.Time) {
+	rs.CheckedAt = &now
+	if st.State == StateUnavailable {
+		rs.Failures++
+		rs.LastError = safetext.Fit(st.Why, maxErrorText)
+		rs.NextCheckAt = now.Add(backoff(rs.Failures))
+		if rs.State != string(StateRevoked) {
+			rs.State, rs.Source = string(st.State), string(st.Source)
+		}
+		return
+	}
+	rs.State, rs.Source, rs.Reason = string(st.State), string(st.Source), st.Reason
+	rs.RevokedAt, rs.ThisUpdate, rs.NextUpdate = timePtr(st.RevokedAt), timePtr(st.ThisUpdate), timePtr(st.NextUpdate)
+	rs.Failures, rs.LastError = 0, ""
+	next := MaxRecheck
+	if !st.NextUpdate.IsZero() {
+		next = min(max(st.NextUpdate.Sub(now), MinRecheck), MaxRecheck)
+	}
+	rs.NextCheckAt = now.Add(next)
+}
+
+// backoff is how long to wait after the n-th unavailable answer in a
+// row: doubling from MinRecheck up to MaxRecheck.
+func backoff(n int) time.Duration {
+	d := MinRecheck
+	for i := 1; i < n && d < MaxRecheck; i++ {
+		d *= 2
+	}
+	return min(d, MaxRecheck)
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
