@@ -40,6 +40,8 @@ type certificateDetailJSON struct {
 	certificateJSON
 	PEM      string              `json:"pem"`
 	ServedBy []servingDomainJSON `json:"served_by"`
+	// Revocation is null until the certificate was checked.
+	Revocation *revocationJSON `json:"revocation"`
 }
 
 type servingDomainJSON struct {
@@ -116,8 +118,12 @@ func (h *handler) getCertificate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	revoked, err := h.revocations(ctx, orgID, sha)
+	if err != nil {
+		return err
+	}
 	out := certificateDetailJSON{certificateJSON: h.toCertificateJSON(it),
-		PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: it.DER}))}
+		PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: it.DER})), Revocation: revoked[sha]}
 	out.Facts = json.RawMessage(it.Facts)
 	out.ServedBy = mapItems(servers, func(s store.ServingDomain) servingDomainJSON {
 		return servingDomainJSON{DomainID: s.DomainID, Host: s.Host, Port: s.Port, Protocol: s.Protocol, Position: s.Position}

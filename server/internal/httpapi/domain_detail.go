@@ -21,6 +21,8 @@ type chainEntryJSON struct {
 	NotBefore time.Time `json:"not_before"`
 	NotAfter  time.Time `json:"not_after"`
 	DaysLeft  int       `json:"days_left"`
+	// Revocation is null until the certificate was checked.
+	Revocation *revocationJSON `json:"revocation"`
 }
 
 type servedJSON struct {
@@ -120,9 +122,14 @@ func (h *handler) getDomain(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		revoked, err := h.revocations(ctx, orgID, mapItems(chain, func(e store.ChainEntry) string { return e.SHA256 })...)
+		if err != nil {
+			return err
+		}
 		out.Chain = mapItems(chain, func(e store.ChainEntry) chainEntryJSON {
 			return chainEntryJSON{Position: e.Position, SHA256: e.SHA256, Subject: e.Subject, Issuer: e.Issuer,
-				Serial: e.Serial, NotBefore: e.NotBefore, NotAfter: e.NotAfter, DaysLeft: lifecycle.DaysLeft(e.NotAfter, now)}
+				Serial: e.Serial, NotBefore: e.NotBefore, NotAfter: e.NotAfter, DaysLeft: lifecycle.DaysLeft(e.NotAfter, now),
+				Revocation: revoked[e.SHA256]}
 		})
 	}
 	history, err := h.store.DomainHistory(ctx, orgID, v.ID)
