@@ -28,7 +28,7 @@ export const EVENT_TYPES = [
   { value: 'expired', label: 'Expired', hint: 'the certificate is past its end date' },
   { value: 'changed', label: 'Changed', hint: 'a different certificate is served (always kept in the history)' },
   { value: 'unreachable', label: 'Unreachable', hint: 'checks fail in a row' },
-  { value: 'invalid_chain', label: 'Invalid chain', hint: 'not trusted by public roots or your CA bundles' },
+  { value: 'invalid_chain', label: 'Invalid chain', hint: 'not trusted by public roots or your CA bundles, or revoked by its CA' },
   { value: 'hostname_mismatch', label: 'Host name mismatch', hint: 'the certificate does not cover the host' },
   { value: 'weak_crypto', label: 'Weak crypto', hint: 'weak key or signature' },
   { value: 'renewal_overdue', label: 'Renewal overdue', hint: 'its renewal window passed without a renewal' },

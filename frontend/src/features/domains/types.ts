@@ -23,7 +23,7 @@ export const STATUSES = ['pending', 'ok', 'due', 'expiring', 'expired', 'invalid
 export type DomainStatus = (typeof STATUSES)[number];
 
 /** Mirrors lifecycle.Problems on the server. */
-export const PROBLEMS = ['expired', 'not_yet_valid', 'untrusted', 'hostname_mismatch', 'weak_crypto', 'renewal_overdue', 'expiring', 'unreachable'] as const;
+export const PROBLEMS = ['expired', 'revoked', 'not_yet_valid', 'untrusted', 'hostname_mismatch', 'weak_crypto', 'renewal_overdue', 'expiring', 'unreachable'] as const;
 export type Problem = (typeof PROBLEMS)[number];
 
 /** When a certificate is expected to be renewed; after end, renewal is overdue. */
@@ -64,6 +64,22 @@ export type ChainEntry = {
   not_before: string;
   not_after: string;
   days_left: number;
+  /** null until the server checked it (self-signed roots never are). */
+  revocation?: Revocation | null;
+};
+
+/** What the server last found of a certificate's revocation, by OCSP or CRL. */
+export type Revocation = {
+  state: 'good' | 'revoked' | 'unknown' | 'unavailable';
+  source?: 'ocsp' | 'crl';
+  revoked_at?: string;
+  reason?: string;
+  checked_at: string | null;
+  this_update?: string;
+  next_update?: string;
+  next_check_at: string;
+  /** Why the last check was unavailable. */
+  error?: string;
 };
 
 export type ServedCertificate = {

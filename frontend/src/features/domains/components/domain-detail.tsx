@@ -15,6 +15,7 @@ import { useDomain } from '../api/get-domain';
 import { useUpdateDomain } from '../api/update-domain';
 import { endpointLabel, type AgentOption, type DomainDetail as Detail } from '../types';
 import { ChainTree } from './chain-tree';
+import { RevocationFact } from './revocation';
 import { ChangesTimeline } from './changes-timeline';
 import { CheckNowButton } from './check-now';
 import { DomainEditForm } from './domain-edit-form';
@@ -133,6 +134,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
             <div><dt>Tags</dt><dd>{d.tags.length ? d.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="muted">none</span>}</dd></div>
             <div><dt>Renew after</dt><dd>{d.renew_after_fraction != null ? `${Math.round(d.renew_after_fraction * 100)}% of the lifetime` : <span className="muted">policy default</span>}{d.urgent_at ? <span className="muted"> · urgent from {formatDate(d.urgent_at)}</span> : null}</dd></div>
             {d.renewal_info ? <RenewalWindowFact info={d.renewal_info} /> : null}
+            <RevocationFact chain={d.chain} />
             <div><dt>Added</dt><dd>{formatDate(d.created_at)}</dd></div>
           </dl>
         </section>

@@ -4,6 +4,7 @@ import type { Problem, RenewalWindow } from '../types';
 /** Each problem in plain words. */
 export const problemLabel: Record<Problem, string> = {
   expired: 'Expired',
+  revoked: 'Revoked',
   not_yet_valid: 'Not yet valid',
   untrusted: 'Untrusted chain',
   hostname_mismatch: 'Wrong host name',
