@@ -10,7 +10,6 @@ import (
 
 	"certinel.dev/server/internal/certs"
 	"certinel.dev/server/internal/lifecycle"
-	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/wire"
 )
@@ -95,12 +94,12 @@ func (j *judge) loadRevocations(shas []string) error {
 	}
 	// An intermediate is in most chains of a batch: ask for it once.
 	shas = slices.Compact(slices.Sorted(slices.Values(shas)))
-	found, err := j.store.RevocationStatuses(j.ctx, j.orgID, shas)
+	found, err := j.store.RevokedCertificates(j.ctx, j.orgID, shas)
 	if err != nil {
 		return err
 	}
 	for sha, rs := range found {
-		if rs.State != string(revocation.StateRevoked) || rs.RevokedAt == nil {
+		if rs.RevokedAt == nil {
 			continue
 		}
 		if j.revoked == nil {

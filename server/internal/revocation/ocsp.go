@@ -44,10 +44,10 @@ func (c *Checker) ocsp(ctx context.Context, u string, cert, issuer *x509.Certifi
 	case err != nil:
 		return unavailable(SourceOCSP, fmt.Sprintf("%s sent an answer that does not verify: %v", what, err))
 	}
-	if why := delegationProblem(resp, issuer); why != "" {
+	now := c.now()
+	if why := delegationProblem(resp, issuer, now); why != "" {
 		return unavailable(SourceOCSP, what+": "+why)
 	}
-	now := c.now()
 	if resp.ThisUpdate.After(now.Add(clockSkew)) {
 		return unavailable(SourceOCSP, fmt.Sprintf("%s sent an answer from the future (%s)", what, resp.ThisUpdate.UTC().Format(time.RFC3339)))
 	}
@@ -69,13 +69,15 @@ func (c *Checker) ocsp(ctx context.Context, u string, cert, issuer *x509.Certifi
 // delegationProblem checks what the library leaves to its caller: a
 // responder certificate other than the issuer's must be one the issuer
 // made for signing OCSP answers (RFC 6960 section 4.2.2.2).
-func delegationProblem(resp *ocsp.Response, issuer *x509.Certificate) string {
+func delegationProblem(resp *ocsp.Response, issuer *x509.Certificate, now time.Time) string {
 	rc := resp.Certificate
-	if rc == nil || bytes.Equal(rc.Raw, issuer.Raw) {
+	switch {
+	case rc == nil || bytes.Equal(rc.Raw, issuer.Raw):
 		return ""
-	}
-	if !slices.Contains(rc.ExtKeyUsage, x509.ExtKeyUsageOCSPSigning) {
+	case !slices.Contains(rc.ExtKeyUsage, x509.ExtKeyUsageOCSPSigning):
 		return "the responder's certificate is not authorized to sign OCSP answers"
+	case now.Before(rc.NotBefore) || now.After(rc.NotAfter):
+		return "the responder's certificate is outside its validity period"
 	}
 	return ""
 }

@@ -143,12 +143,28 @@ func (s *Store) PruneRevocationStatus(ctx context.Context) (int64, error) {
 // RevocationStatuses returns the organization's known statuses of those of
 // the given certificates it has one for, by SHA-256.
 func (s *Store) RevocationStatuses(ctx context.Context, orgID string, sha256s []string) (map[string]RevocationStatus, error) {
+	return s.revocationStatuses(ctx, orgID, sha256s, "")
+}
+
+// RevokedCertificates returns the statuses of those of the given
+// certificates the organization knows revoked, by SHA-256: what judging a
+// chain needs, in fewer rows. "revoked" is revocation.StateRevoked, which
+// this package cannot import.
+func (s *Store) RevokedCertificates(ctx context.Context, orgID string, sha256s []string) (map[string]RevocationStatus, error) {
+	return s.revocationStatuses(ctx, orgID, sha256s, "revoked")
+}
+
+// revocationStatuses reads statuses in chunks, of one state unless state
+// is "".
+func (s *Store) revocationStatuses(ctx context.Context, orgID string, sha256s []string, state string) (map[string]RevocationStatus, error) {
 	out := make(map[string]RevocationStatus)
 	for start := 0; start < len(sha256s); start += observationBatch {
+		q := s.db.WithContext(ctx).Where("organization_id = ? AND sha256 IN ?", orgID, sha256s[start:min(start+observationBatch, len(sha256s))])
+		if state != "" {
+			q = q.Where("state = ?", state)
+		}
 		var rows []RevocationStatus
-		err := s.db.WithContext(ctx).Where("organization_id = ? AND sha256 IN ?", orgID, sha256s[start:min(start+observationBatch, len(sha256s))]).
-			Find(&rows).Error
-		if err != nil {
+		if err := q.Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("store: revocation statuses: %w", err)
 		}
 		for _, r := range rows {
