@@ -42,7 +42,7 @@ type testCA struct {
 	hang bool
 	stop chan struct{}
 
-	crlFetches, crlNotModified, ocspRequests atomic.Int32
+	requests, crlFetches, crlNotModified, ocspRequests atomic.Int32
 }
 
 var serials atomic.Int64
@@ -91,6 +91,7 @@ func newCA(t *testing.T, name string) *testCA {
 }
 
 func (ca *testCA) serve(w http.ResponseWriter, r *http.Request) {
+	ca.requests.Add(1)
 	ca.mu.Lock()
 	hang := ca.hang
 	ca.mu.Unlock()

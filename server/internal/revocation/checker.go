@@ -57,6 +57,8 @@ type Pass struct {
 	c    *Checker
 	mu   sync.Mutex
 	crls map[string]*passCRL
+	// failing counts each OCSP responder's unavailable answers in a row.
+	failing map[string]int
 }
 
 type passCRL struct {
@@ -67,7 +69,7 @@ type passCRL struct {
 
 // NewPass starts a round of checks.
 func (c *Checker) NewPass() *Pass {
-	return &Pass{c: c, crls: map[string]*passCRL{}}
+	return &Pass{c: c, crls: map[string]*passCRL{}, failing: map[string]int{}}
 }
 
 // Check tells cert's revocation status, issuer being the certificate that
@@ -83,7 +85,7 @@ func (p *Pass) Check(ctx context.Context, cert, issuer *x509.Certificate) Status
 	}
 	var st Status
 	if ocspURL != "" {
-		st = p.c.ocsp(ctx, ocspURL, cert, issuer)
+		st = p.ocsp(ctx, ocspURL, cert, issuer)
 		if st.State != StateUnavailable || crlURL == "" {
 			return st
 		}
@@ -93,6 +95,30 @@ func (p *Pass) Check(ctx context.Context, cert, issuer *x509.Certificate) Status
 		fromCRL.Why = st.Why + "; " + fromCRL.Why
 	}
 	return fromCRL
+}
+
+// tripAfter unavailable answers in a row from one OCSP responder end its
+// use for the pass: a responder that hangs would otherwise cost a timeout
+// per certificate.
+const tripAfter = 3
+
+// ocsp asks the responder at u unless it kept failing during the pass.
+func (p *Pass) ocsp(ctx context.Context, u string, cert, issuer *x509.Certificate) Status {
+	p.mu.Lock()
+	n := p.failing[u]
+	p.mu.Unlock()
+	if n >= tripAfter {
+		return unavailable(SourceOCSP, describe("OCSP responder", u)+" not asked: it failed repeatedly during this pass")
+	}
+	st := p.c.ocsp(ctx, u, cert, issuer)
+	p.mu.Lock()
+	if st.State == StateUnavailable {
+		p.failing[u]++
+	} else {
+		p.failing[u] = 0
+	}
+	p.mu.Unlock()
+	return st
 }
 
 // crl answers from the CRL at u, fetched once per pass.

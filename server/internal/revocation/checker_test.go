@@ -199,3 +199,25 @@ func TestCRLFetchedOncePerPass(t *testing.T) {
 		t.Fatalf("after two hours: %d fetches, %d answered not modified; want a second, conditional one", n, nm)
 	}
 }
+
+// TestHangingResponderAskedThreeTimesPerPass: once a responder failed
+// three times in a row during a pass, the pass stops asking it, so that it
+// cannot hold the pass for a timeout per certificate.
+func TestHangingResponderAskedThreeTimesPerPass(t *testing.T) {
+	ca := newCA(t, "Hanging CA")
+	ca.hang = true
+	pass := newChecker(nil, 100*time.Millisecond).NewPass()
+	for i := range 5 {
+		st := pass.Check(context.Background(), ca.issue("/ocsp", ""), ca.cert)
+		want := "timed out"
+		if i >= 3 {
+			want = "not asked: it failed repeatedly"
+		}
+		if st.State != revocation.StateUnavailable || !strings.Contains(st.Why, want) {
+			t.Errorf("certificate %d: %+v, want unavailable saying %q", i, st, want)
+		}
+	}
+	if n := ca.requests.Load(); n != 3 {
+		t.Errorf("the hanging responder was asked %d times, want 3", n)
+	}
+}
