@@ -77,7 +77,7 @@ func (c *Checker) NewPass() *Pass {
 // when the responder gave no answer) its CRL.
 func (p *Pass) Check(ctx context.Context, cert, issuer *x509.Certificate) Status {
 	if !issuedBy(cert, issuer) {
-		return unavailable("", "the issuer's certificate is not served with it, so no answer can be verified")
+		return unavailable("", "its issuer's certificate is neither served with it nor among the trusted roots, so no answer can be verified")
 	}
 	ocspURL, crlURL := firstHTTP(cert.OCSPServer), firstHTTP(cert.CRLDistributionPoints)
 	if ocspURL == "" && crlURL == "" {

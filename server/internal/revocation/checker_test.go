@@ -134,7 +134,7 @@ func TestCheck(t *testing.T) {
 				ca := newCA(t, "Silent CA")
 				return ca.issue("", ""), ca.cert
 			}},
-		{name: "not the issuer", state: revocation.StateUnavailable, whyContain: "issuer's certificate is not served",
+		{name: "not the issuer", state: revocation.StateUnavailable, whyContain: "issuer's certificate is neither served with it nor among the trusted roots",
 			setup: func(t *testing.T) (*x509.Certificate, *x509.Certificate) {
 				ca := newCA(t, "CA")
 				return ca.issue("/ocsp", "/crl"), newCA(t, "Stranger").cert

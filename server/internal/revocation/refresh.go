@@ -38,6 +38,10 @@ type Refresher struct {
 	Store   *store.Store
 	Checker *Checker
 	Log     *slog.Logger
+	// Roots are the system's roots (nil: none), to find the issuer of an
+	// intermediate served without its root, as are the organization's CA
+	// bundles.
+	Roots *x509.CertPool
 	// Changed, when set, hears of every organization one of whose
 	// certificates was found revoked, or no longer revoked, to have its
 	// stored chains judged again.
@@ -54,9 +58,10 @@ func (r *Refresher) Run(ctx context.Context) error {
 		return fmt.Errorf("revocation: refresh: %w", err)
 	}
 	pass := r.Checker.NewPass()
+	roots := newAnchors(r.Roots, r.Store)
 	var mu sync.Mutex
 	changed := map[string]bool{}
-	err := r.checkDue(ctx, pass, func(orgID string) {
+	err := r.checkDue(ctx, pass, roots, func(orgID string) {
 		mu.Lock()
 		changed[orgID] = true
 		mu.Unlock()
@@ -75,7 +80,7 @@ func (r *Refresher) Run(ctx context.Context) error {
 }
 
 // checkDue checks the due certificates batch by batch.
-func (r *Refresher) checkDue(ctx context.Context, pass *Pass, changed func(orgID string)) error {
+func (r *Refresher) checkDue(ctx context.Context, pass *Pass, roots *anchors, changed func(orgID string)) error {
 	for range max(r.MaxBatches, 1) {
 		due, err := r.Store.DueRevocationChecks(ctx, max(r.Batch, 1))
 		if err != nil {
@@ -84,7 +89,7 @@ func (r *Refresher) checkDue(ctx context.Context, pass *Pass, changed func(orgID
 		p := pool.New().WithErrors().WithContext(ctx).WithMaxGoroutines(max(r.Concurrency, 1))
 		for _, c := range due {
 			p.Go(func(ctx context.Context) error {
-				flipped, err := r.check(ctx, pass, c)
+				flipped, err := r.check(ctx, pass, roots, c)
 				if flipped {
 					changed(c.OrganizationID)
 				}
@@ -104,7 +109,7 @@ func (r *Refresher) checkDue(ctx context.Context, pass *Pass, changed func(orgID
 // check checks one certificate and records the answer; flipped tells
 // whether it turned revoked or back. Only store errors and cancellation
 // stop the tick: what the CA's servers do is recorded on the certificate.
-func (r *Refresher) check(ctx context.Context, pass *Pass, c store.RevocationCheck) (flipped bool, err error) {
+func (r *Refresher) check(ctx context.Context, pass *Pass, roots *anchors, c store.RevocationCheck) (flipped bool, err error) {
 	now := r.Store.Now()
 	var st Status
 	cert, err := x509.ParseCertificate(c.DER)
@@ -114,6 +119,11 @@ func (r *Refresher) check(ctx context.Context, pass *Pass, c store.RevocationChe
 		var issuer *x509.Certificate
 		if c.IssuerDER != nil {
 			issuer, _ = x509.ParseCertificate(c.IssuerDER)
+		}
+		if !issuedBy(cert, issuer) {
+			if issuer, err = roots.issuer(ctx, c.OrganizationID, cert, now); err != nil {
+				return false, err
+			}
 		}
 		st = pass.Check(ctx, cert, issuer)
 	}

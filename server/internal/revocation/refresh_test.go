@@ -139,3 +139,55 @@ func fingerprint(c *x509.Certificate) string {
 	sum := sha256.Sum256(c.Raw)
 	return hex.EncodeToString(sum[:])
 }
+
+// TestIssuerFromCABundle: a leaf served without its issuer is checked
+// once the organization's CA bundles hold the root that issued it.
+func TestIssuerFromCABundle(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			clk := &storetest.Clock{}
+			st := storetest.Open(t, d, store.Options{Now: clk.Now})
+			_, org, err := st.CreateAccount(ctx, "alone@example.com", "h", "Alone")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ca := newCA(t, "Bundled CA "+string(d))
+			host := "alone-" + string(d) + ".example.test"
+			leaf, key := ca.issueFor(host, ca.srv.URL+"/ocsp", "")
+			if _, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "127.0.0.1", Port: tlstest.ServeChain(t, []*x509.Certificate{leaf}, key),
+				Protocol: "tls", SNI: host}); err != nil {
+				t.Fatal(err)
+			}
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			check := &monitor.Checker{Store: st, Ingester: monitor.NewIngester(st, nil, log), Log: log,
+				Dial: netguard.New(true).DialContext, Concurrency: 2, Timeout: 5 * time.Second, Batch: 10}
+			if err := check.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			r := &revocation.Refresher{Store: st, Checker: newChecker(clk.Now, 5*time.Second), Log: log, Batch: 10, MaxBatches: 1, Concurrency: 1}
+			status := func() store.RevocationStatus {
+				t.Helper()
+				if err := r.Run(ctx); err != nil {
+					t.Fatal(err)
+				}
+				got, err := st.RevocationStatuses(ctx, org.ID, []string{fingerprint(leaf)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got[fingerprint(leaf)]
+			}
+			if s := status(); s.State != "unavailable" || !strings.Contains(s.LastError, "neither served with it nor among the trusted roots") || s.Failures != 1 {
+				t.Fatalf("without the issuer: %+v, want unavailable saying why", s)
+			}
+			caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw}))
+			if _, err := st.CreateCABundle(ctx, org.ID, store.CABundle{Name: "Internal", PEM: caPEM, Certificates: 1}); err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(revocation.MinRecheck + time.Minute)
+			if s := status(); s.State != "good" || s.Source != "ocsp" || s.Failures != 0 || s.LastError != "" {
+				t.Fatalf("with the issuer in a CA bundle: %+v, want good by OCSP", s)
+			}
+		})
+	}
+}

@@ -1,0 +1,72 @@
+package revocation
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"sync"
+	"time"
+
+	"certinel.dev/server/internal/certs"
+	"certinel.dev/server/internal/store"
+)
+
+// anchors finds the issuer of a certificate no served chain presents one
+// for, as for an intermediate sent without its root: a root of the
+// system's or of the organization's CA bundles that signed it. The
+// organizations' pools are kept for one pass.
+type anchors struct {
+	system *x509.CertPool
+	store  *store.Store
+	mu     sync.Mutex
+	orgs   map[string]*x509.CertPool
+}
+
+func newAnchors(system *x509.CertPool, st *store.Store) *anchors {
+	return &anchors{system: system, store: st, orgs: map[string]*x509.CertPool{}}
+}
+
+// issuer returns the root that issued cert, or nil when none did.
+func (a *anchors) issuer(ctx context.Context, orgID string, cert *x509.Certificate, now time.Time) (*x509.Certificate, error) {
+	org, err := a.orgPool(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, pool := range []*x509.CertPool{a.system, org} {
+		if pool == nil {
+			continue
+		}
+		chains, err := cert.Verify(x509.VerifyOptions{Roots: pool, CurrentTime: now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+		if err == nil && len(chains) > 0 && len(chains[0]) > 1 {
+			return chains[0][1], nil
+		}
+	}
+	return nil, nil
+}
+
+// orgPool is the organization's CA bundles as a pool, nil when it has none.
+func (a *anchors) orgPool(ctx context.Context, orgID string) (*x509.CertPool, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if pool, ok := a.orgs[orgID]; ok {
+		return pool, nil
+	}
+	bundles, err := a.store.ListCABundles(ctx, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("revocation: CA bundles of %s: %w", orgID, err)
+	}
+	var all []*certs.Cert
+	for _, b := range bundles {
+		// Bundles are validated on upload; one that no longer parses only
+		// loses its roots here.
+		if cs, err := certs.ParsePEMBundle([]byte(b.PEM), 0); err == nil {
+			all = append(all, cs...)
+		}
+	}
+	var pool *x509.CertPool
+	if len(all) > 0 {
+		pool = certs.Pool(all)
+	}
+	a.orgs[orgID] = pool
+	return pool, nil
+}
