@@ -108,7 +108,7 @@ func run() error {
 	}
 	revocations := &revocation.Refresher{
 		Store: st, Checker: revocation.NewChecker(guard.HTTPClient(revocation.FetchTimeout), st.Now, 0), Log: log,
-		Roots: roots, Changed: rejudger.Request, Batch: 200, MaxBatches: 10, Concurrency: 8,
+		Roots: roots, OrgRoots: ingester.OrgRoots, Changed: rejudger.Request, Batch: 200, MaxBatches: 10, Concurrency: 8,
 	}
 	e := httpapi.New(httpapi.Deps{
 		Store:            st,

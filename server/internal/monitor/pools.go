@@ -22,6 +22,12 @@ type orgPool struct {
 	pool     *x509.CertPool
 }
 
+// OrgRoots returns the organization's CA bundles as the pool chains are
+// judged against, nil when it has none.
+func (in *Ingester) OrgRoots(ctx context.Context, orgID string) (*x509.CertPool, error) {
+	return in.pools.get(ctx, in, orgID)
+}
+
 // get returns the organization's pool, nil when it has no bundles.
 func (p *orgPools) get(ctx context.Context, in *Ingester, orgID string) (*x509.CertPool, error) {
 	bundles, err := in.store.ListCABundles(ctx, orgID)

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"certinel.dev/server/internal/certs"
-	"certinel.dev/server/internal/store"
 )
 
 // anchors finds the issuer of a certificate no served chain presents one
@@ -16,14 +13,10 @@ import (
 // system's or of the organization's CA bundles that signed it. The
 // organizations' pools are kept for one pass.
 type anchors struct {
-	system *x509.CertPool
-	store  *store.Store
-	mu     sync.Mutex
-	orgs   map[string]*x509.CertPool
-}
-
-func newAnchors(system *x509.CertPool, st *store.Store) *anchors {
-	return &anchors{system: system, store: st, orgs: map[string]*x509.CertPool{}}
+	system   *x509.CertPool
+	orgRoots func(ctx context.Context, orgID string) (*x509.CertPool, error)
+	mu       sync.Mutex
+	orgs     map[string]*x509.CertPool
 }
 
 // issuer returns the root that issued cert, or nil when none did.
@@ -46,26 +39,17 @@ func (a *anchors) issuer(ctx context.Context, orgID string, cert *x509.Certifica
 
 // orgPool is the organization's CA bundles as a pool, nil when it has none.
 func (a *anchors) orgPool(ctx context.Context, orgID string) (*x509.CertPool, error) {
+	if a.orgRoots == nil {
+		return nil, nil
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if pool, ok := a.orgs[orgID]; ok {
 		return pool, nil
 	}
-	bundles, err := a.store.ListCABundles(ctx, orgID)
+	pool, err := a.orgRoots(ctx, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("revocation: CA bundles of %s: %w", orgID, err)
-	}
-	var all []*certs.Cert
-	for _, b := range bundles {
-		// Bundles are validated on upload; one that no longer parses only
-		// loses its roots here.
-		if cs, err := certs.ParsePEMBundle([]byte(b.PEM), 0); err == nil {
-			all = append(all, cs...)
-		}
-	}
-	var pool *x509.CertPool
-	if len(all) > 0 {
-		pool = certs.Pool(all)
 	}
 	a.orgs[orgID] = pool
 	return pool, nil

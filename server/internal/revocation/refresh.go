@@ -38,10 +38,12 @@ type Refresher struct {
 	Store   *store.Store
 	Checker *Checker
 	Log     *slog.Logger
-	// Roots are the system's roots (nil: none), to find the issuer of an
-	// intermediate served without its root, as are the organization's CA
-	// bundles.
-	Roots *x509.CertPool
+	// Roots (the system's; nil: none) and OrgRoots (an organization's CA
+	// bundles; nil: none) are where the issuer of a certificate served
+	// without it is looked for, as for an intermediate sent without its
+	// root.
+	Roots    *x509.CertPool
+	OrgRoots func(ctx context.Context, orgID string) (*x509.CertPool, error)
 	// Changed, when set, hears of every organization one of whose
 	// certificates was found revoked, or no longer revoked, to have its
 	// stored chains judged again.
@@ -58,7 +60,7 @@ func (r *Refresher) Run(ctx context.Context) error {
 		return fmt.Errorf("revocation: refresh: %w", err)
 	}
 	pass := r.Checker.NewPass()
-	roots := newAnchors(r.Roots, r.Store)
+	roots := &anchors{system: r.Roots, orgRoots: r.OrgRoots, orgs: map[string]*x509.CertPool{}}
 	var mu sync.Mutex
 	changed := map[string]bool{}
 	err := r.checkDue(ctx, pass, roots, func(orgID string) {

@@ -160,12 +160,14 @@ func TestIssuerFromCABundle(t *testing.T) {
 				t.Fatal(err)
 			}
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			check := &monitor.Checker{Store: st, Ingester: monitor.NewIngester(st, nil, log), Log: log,
+			ingester := monitor.NewIngester(st, nil, log)
+			check := &monitor.Checker{Store: st, Ingester: ingester, Log: log,
 				Dial: netguard.New(true).DialContext, Concurrency: 2, Timeout: 5 * time.Second, Batch: 10}
 			if err := check.Run(ctx); err != nil {
 				t.Fatal(err)
 			}
-			r := &revocation.Refresher{Store: st, Checker: newChecker(clk.Now, 5*time.Second), Log: log, Batch: 10, MaxBatches: 1, Concurrency: 1}
+			r := &revocation.Refresher{Store: st, Checker: newChecker(clk.Now, 5*time.Second), Log: log,
+				OrgRoots: ingester.OrgRoots, Batch: 10, MaxBatches: 1, Concurrency: 1}
 			status := func() store.RevocationStatus {
 				t.Helper()
 				if err := r.Run(ctx); err != nil {
