@@ -128,7 +128,11 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 		lifetimeConditions(d, in.Now, org.ExpiringThresholdDays, len(thresholds) == 0 && wants(notify.TypeExpiring), add, withCert)
 		for _, p := range strings.Split(d.Problems, ",") {
 			if typ, ok := problemEvents[lifecycle.Problem(p)]; ok {
-				add(typ, d.LeafSHA256, problemDetail(typ, lifecycle.Problem(p), d), withCert)
+				ev := withCert
+				if lifecycle.Problem(p) == lifecycle.ProblemRevoked {
+					ev = func(e *notify.Event) { withCert(e); e.Problem = p }
+				}
+				add(typ, d.LeafSHA256, problemDetail(typ, lifecycle.Problem(p), d), ev)
 			}
 		}
 	}

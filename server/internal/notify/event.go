@@ -55,6 +55,9 @@ type Event struct {
 	// Detail is one human sentence: the connection error, why the chain is not trusted,
 	// the weak finding...
 	Detail string `json:"detail,omitempty"`
+	// Problem is the problem that raised an invalid_chain event when it is
+	// not distrust: revoked.
+	Problem string `json:"problem,omitempty"`
 	// Count is how many endpoints an agent's outage covers.
 	Count int `json:"count,omitempty"`
 	// Reminder marks a repeated notice of an event still open.

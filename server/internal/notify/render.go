@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"certinel.dev/server/internal/lifecycle"
 )
 
 // subjectPrefix lets customers filter Certinel mail with one rule.
@@ -71,6 +73,9 @@ func headline(e Event) string {
 		}
 		return t + " is unreachable"
 	case TypeInvalidChain:
+		if e.Problem == string(lifecycle.ProblemRevoked) {
+			return t + " certificate was revoked by its CA"
+		}
 		return t + " certificate is not trusted"
 	case TypeHostnameMismatch:
 		return t + " certificate does not match its host name"

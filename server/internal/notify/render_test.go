@@ -37,6 +37,8 @@ func TestSubject(t *testing.T) {
 		}), "[Certinel] [2001:db8::1]:8443 is unreachable"},
 		{"changed", with(func(e *notify.Event) { e.Type = notify.TypeChanged }), "[Certinel] www.example.com:443 certificate changed"},
 		{"invalid chain", with(func(e *notify.Event) { e.Type = notify.TypeInvalidChain }), "[Certinel] www.example.com:443 certificate is not trusted"},
+		{"revoked", with(func(e *notify.Event) { e.Type, e.Problem = notify.TypeInvalidChain, "revoked" }),
+			"[Certinel] www.example.com:443 certificate was revoked by its CA"},
 		{"renewal window moved earlier", with(func(e *notify.Event) { e.Type = notify.TypeRenewalWindowMovedEarlier }),
 			"[Certinel] www.example.com:443 certificate: the CA asks for renewal now"},
 		{"agent offline", with(func(e *notify.Event) { e.Type = notify.TypeAgentOffline; e.Domain = nil }), "[Certinel] Agent office-lan is offline"},

@@ -119,7 +119,8 @@ func TestRevokedLeafMakesDomainInvalid(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(list) != 1 || list[0].DomainID == nil || *list[0].DomainID != dom.ID || !strings.Contains(list[0].Payload, "revoked by its CA") {
+			if len(list) != 1 || list[0].DomainID == nil || *list[0].DomainID != dom.ID || !strings.Contains(list[0].Payload, "revoked by its CA") ||
+				!strings.Contains(list[0].Payload, `"problem":"revoked"`) {
 				t.Fatalf("alerts %+v, want one for the revoked chain of domain %s", list, dom.ID)
 			}
 
