@@ -78,7 +78,7 @@ func (s *Store) RevokeAgentCertificate(ctx context.Context, orgID, agentID, seri
 			return "", ErrCertificateExpired
 		}
 		// The guard on revoked_at settles two admins revoking at once.
-		res := tx.Model(&AgentCertificate{}).Where("serial = ? AND revoked_at IS NULL", serial).Update("revoked_at", now)
+		res := tx.Model(&AgentCertificate{}).Where("organization_id = ? AND serial = ? AND revoked_at IS NULL", orgID, serial).Update("revoked_at", now)
 		if err := affected(res); errors.Is(err, ErrNotFound) {
 			return "", ErrCertificateRevoked
 		} else if err != nil {
