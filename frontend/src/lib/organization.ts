@@ -19,6 +19,8 @@ export type Organization = {
   name: string;
   expiring_threshold_days: number;
   policy: CertificatePolicy;
+  /** Agents must authenticate by client certificate; token-only agents are refused. */
+  require_agent_mtls: boolean;
 };
 
 export const getOrganization = (signal?: AbortSignal) => api.get<Organization>('/organization', undefined, signal);

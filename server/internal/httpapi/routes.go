@@ -46,6 +46,8 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.POST("/agents/:id/token", h.rotateAgentToken, need(permAdmin))
 	g.POST("/agents/:id/join-tokens", h.createJoinToken, need(permSession, permAdmin))
 	g.POST("/agents/:id/certificate/revoke", h.revokeAgentCertificate, need(permAdmin))
+	g.GET("/agents/:id/certificates", h.listAgentCertificates, need(permRead))
+	g.POST("/agents/:id/certificates/:serial/revoke", h.revokeOneAgentCertificate, need(permAdmin))
 
 	g.GET("/agent-downloads", h.listAgentDownloads, need(permRead))
 

@@ -19,6 +19,9 @@ type AgentCertificate struct {
 	NotAfter       time.Time
 	RevokedAt      *time.Time
 	CreatedAt      time.Time
+	// Origin is CertOriginEnrolled or CertOriginRenewed; empty for
+	// certificates issued before it was recorded.
+	Origin string
 }
 
 // Audit actions of RecordAgentCertificate.
@@ -27,11 +30,19 @@ const (
 	CertRenewed  = "agent.certificate_renew"
 )
 
+// How a certificate came, by the action that issued it.
+const (
+	CertOriginEnrolled = "enrolled"
+	CertOriginRenewed  = "renewed"
+)
+
+var certOrigin = map[string]string{CertEnrolled: CertOriginEnrolled, CertRenewed: CertOriginRenewed}
+
 // RecordAgentCertificate stores a certificate just issued to an agent and
 // makes it the agent's current one. action is CertEnrolled or CertRenewed.
 func (s *Store) RecordAgentCertificate(ctx context.Context, orgID string, c AgentCertificate, action string) error {
 	now := s.now()
-	c.OrganizationID, c.CreatedAt = orgID, now
+	c.OrganizationID, c.CreatedAt, c.Origin = orgID, now, certOrigin[action]
 	details := map[string]any{"serial": c.Serial, "not_after": c.NotAfter}
 	err := s.change(ctx, orgID, action, "agent", details, func(tx *gorm.DB) (string, error) {
 		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, c.AgentID).
