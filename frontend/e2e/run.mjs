@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { alertSignal } from './alert-signal.mjs';
+import { enrollmentApproval } from './enrollment-approval.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -934,10 +935,13 @@ async function main() {
         const server = await startServer(label, { ...env, CERTINEL_AGENT_DOWNLOADS_DIR: agentDownloads(label) });
         server.receiver = await startReceiver();
         try {
-          // E2E_SPEC=alert-signal runs only those steps.
-          if (process.env.E2E_SPEC !== 'alert-signal') await scenario(label, server, browser);
-          await alertSignal({ label, server, browser, check, until, equal, shot: (page, name) => shoot(page, label, name),
+          // E2E_SPEC=alert-signal (or enrollment-approval) runs only those steps.
+          const spec = process.env.E2E_SPEC;
+          if (!spec) await scenario(label, server, browser);
+          if (!spec || spec === 'alert-signal') await alertSignal({ label, server, browser, check, until, equal, shot: (page, name) => shoot(page, label, name),
             setPage: (p) => { currentPage = p; } });
+          if (!spec || spec === 'enrollment-approval') await enrollmentApproval({ label, server, browser, check, equal,
+            shot: (page, name) => shoot(page, label, name), setPage: (p) => { currentPage = p; } });
         } finally {
           await server.receiver.close();
           await server.stop();

@@ -19,6 +19,8 @@ export type Organization = {
   name: string;
   expiring_threshold_days: number;
   policy: CertificatePolicy;
+  /** Each agent enrollment waits for an admin's approval. */
+  require_enrollment_approval: boolean;
 };
 
 export const getOrganization = (signal?: AbortSignal) => api.get<Organization>('/organization', undefined, signal);

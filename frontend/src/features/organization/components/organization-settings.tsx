@@ -20,6 +20,8 @@ export const explain = {
   max_validity_days: 'Leaf certificates issued for longer than this many days are flagged; 0 means no limit.',
   renew_after_fraction:
     "Renewal is expected once this share of a certificate's lifetime has passed (0.66 is two thirds); 0 follows the lifetime, as ACME clients do: half under 10 days, else two thirds. A domain can set its own.",
+  require_enrollment_approval:
+    "An agent enrolling with a join token gets its client certificate only once an admin approves it on the Agents page, after comparing the key fingerprint the agent printed. Unapproved enrollments expire after 24 hours.",
 } as const;
 
 const labels = {
@@ -30,6 +32,7 @@ const labels = {
   allow_sha1: 'Accept SHA-1 signatures',
   max_validity_days: 'Maximum validity (days)',
   renew_after_fraction: 'Renew after (fraction of lifetime)',
+  require_enrollment_approval: 'Require approval of agent enrollments',
 } as const;
 
 const NEXT_CHECK =
@@ -43,6 +46,7 @@ type Values = {
   max_validity_days: string;
   renew_after_fraction: string;
   allow_sha1: boolean;
+  require_enrollment_approval: boolean;
 };
 
 type ErrorKey = 'name' | 'expiring_threshold_days' | `policy.${PolicyKey}` | 'policy' | 'root';
@@ -59,6 +63,7 @@ function valuesOf(o: Organization): Values {
     max_validity_days: String(o.policy.max_validity_days),
     renew_after_fraction: formatFraction(o.policy.renew_after_fraction),
     allow_sha1: o.policy.allow_sha1,
+    require_enrollment_approval: o.require_enrollment_approval,
   };
 }
 
@@ -105,6 +110,7 @@ function toPatch(v: Values, initial: Values): { patch: OrganizationPatch; errors
   }
 
   if (v.allow_sha1 !== initial.allow_sha1) policy.allow_sha1 = v.allow_sha1;
+  if (v.require_enrollment_approval !== initial.require_enrollment_approval) patch.require_enrollment_approval = v.require_enrollment_approval;
   if (Object.keys(policy).length > 0) patch.policy = policy;
   return { patch, errors };
 }
@@ -223,6 +229,18 @@ export function OrganizationForm({ organization }: { organization: Organization 
         </div>
       </section>
 
+      <section className="card" aria-labelledby="org-agents-h">
+        <h2 id="org-agents-h" className="section-title">Agents</h2>
+        <div className="field checkbox-field">
+          <label>
+            <input type="checkbox" checked={values.require_enrollment_approval}
+              onChange={(e) => set('require_enrollment_approval', e.target.checked)} aria-describedby="org-approval-hint" />
+            {labels.require_enrollment_approval}
+          </label>
+          <p className="field-hint" id="org-approval-hint">{explain.require_enrollment_approval}</p>
+        </div>
+      </section>
+
       {errors.root ? <Notice tone="error">{errors.root}</Notice> : null}
       {saved === 'saved' ? <Notice tone="success" title="Settings saved.">{NEXT_CHECK}</Notice> : null}
       {saved === 'unchanged' ? <Notice>Nothing changed, so nothing was sent.</Notice> : null}
@@ -283,6 +301,12 @@ export function OrganizationView({ organization: o }: { organization: Organizati
             hint={explain.renew_after_fraction}
           />
           <Fact label={labels.allow_sha1} value={p.allow_sha1 ? 'yes' : 'no'} hint={explain.allow_sha1} />
+        </dl>
+      </section>
+      <section className="card" aria-labelledby="org-agents-h">
+        <h2 id="org-agents-h" className="section-title">Agents</h2>
+        <dl className="facts facts-wide">
+          <Fact label={labels.require_enrollment_approval} value={o.require_enrollment_approval ? 'yes' : 'no'} hint={explain.require_enrollment_approval} />
         </dl>
       </section>
     </>
