@@ -37,6 +37,8 @@ var roleTable = map[string]string{
 	"PATCH /api/v1/agents/:id": admins, "DELETE /api/v1/agents/:id": admins, "POST /api/v1/agents/:id/token": admins,
 	"POST /api/v1/agents/:id/join-tokens": adminsOnly, "POST /api/v1/agents/:id/certificate/revoke": admins,
 	"GET /api/v1/agents/:id/certificates": readers, "POST /api/v1/agents/:id/certificates/:serial/revoke": admins,
+	"GET /api/v1/agent-enrollments": admins, "POST /api/v1/agent-enrollments/:id/approve": adminsOnly,
+	"POST /api/v1/agent-enrollments/:id/reject": adminsOnly, "GET /api/v1/agent/enrollments/:id": anyone,
 	"GET /api/v1/agent-downloads": readers,
 	"GET /api/v1/domains":         readers, "POST /api/v1/domains": writers, "POST /api/v1/domains/import": writers,
 	"GET /api/v1/domains/export": readers, "GET /api/v1/domains/:id": readers, "PATCH /api/v1/domains/:id": writers,

@@ -45,17 +45,23 @@ func (s *Store) RecordAgentCertificate(ctx context.Context, orgID string, c Agen
 	c.OrganizationID, c.CreatedAt, c.Origin = orgID, now, certOrigin[action]
 	details := map[string]any{"serial": c.Serial, "not_after": c.NotAfter}
 	err := s.change(ctx, orgID, action, "agent", details, func(tx *gorm.DB) (string, error) {
-		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, c.AgentID).
-			Updates(map[string]any{"cert_serial": c.Serial, "cert_not_after": c.NotAfter, "cert_rotated_at": now, "updated_at": now})
-		if err := affected(res); err != nil {
-			return "", err
-		}
-		return c.AgentID, tx.Create(&c).Error
+		return c.AgentID, recordAgentCertificate(tx, c, now)
 	})
 	if err != nil {
 		return fmt.Errorf("store: record certificate of agent %s: %w", c.AgentID, err)
 	}
 	return nil
+}
+
+// recordAgentCertificate stores c, inside tx, as its agent's current
+// certificate; the agent must be of c's organization.
+func recordAgentCertificate(tx *gorm.DB, c AgentCertificate, now time.Time) error {
+	res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", c.OrganizationID, c.AgentID).
+		Updates(map[string]any{"cert_serial": c.Serial, "cert_not_after": c.NotAfter, "cert_rotated_at": now, "updated_at": now})
+	if err := affected(res); err != nil {
+		return err
+	}
+	return tx.Create(&c).Error
 }
 
 // AgentByCertificate finds the organization's agent that a verified client

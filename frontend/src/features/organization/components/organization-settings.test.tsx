@@ -17,6 +17,7 @@ const org: Organization = {
   expiring_threshold_days: 30,
   policy: { min_rsa_bits: 2048, min_ec_bits: 256, allow_sha1: false, max_validity_days: 398, expiring_days: 30, renew_after_fraction: 2 / 3 },
   require_agent_mtls: false,
+  require_enrollment_approval: false,
 };
 
 const errorOf = (input: HTMLElement) => {
@@ -64,6 +65,22 @@ describe('OrganizationSettings', () => {
     expect(screen.getByLabelText('Expiring threshold (days)')).toHaveValue(45);
     expect(screen.getByLabelText('Minimum RSA key size (bits)')).toHaveValue(3072);
     expect(screen.getByLabelText('Accept SHA-1 signatures')).toBeChecked();
+  });
+
+  it('turns on the approval of agent enrollments, sending only that', async () => {
+    const calls = mockFetch((r) =>
+      r.method === 'PATCH' ? { status: 200, body: { ...org, ...(r.body as object) } } : { status: 200, body: org },
+    );
+    renderWithProviders(<OrganizationSettings canEdit />);
+    const user = userEvent.setup();
+    const toggle = await screen.findByLabelText('Require approval of agent enrollments');
+    expect(toggle).not.toBeChecked();
+    expect(screen.getByText(/gets its client certificate only once an admin approves it/)).toBeInTheDocument();
+    await user.click(toggle);
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Settings saved.')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PATCH')!.body).toEqual({ require_enrollment_approval: true });
+    expect(screen.getByLabelText('Require approval of agent enrollments')).toBeChecked();
   });
 
   it('puts API field errors next to the fields they name', async () => {

@@ -22,6 +22,8 @@ export const explain = {
     'Agents must authenticate with a client certificate (enrolled with a join token). Agents that use their tokens alone are refused until they enroll. Turn it on only when client certificates reach the server: it serves HTTPS itself, or its proxy relays them.',
   renew_after_fraction:
     "Renewal is expected once this share of a certificate's lifetime has passed (0.66 is two thirds); 0 follows the lifetime, as ACME clients do: half under 10 days, else two thirds. A domain can set its own.",
+  require_enrollment_approval:
+    "An agent enrolling with a join token gets its client certificate only once an admin approves it on the Agents page, after comparing the key fingerprint the agent printed. Unapproved enrollments expire after 24 hours.",
 } as const;
 
 const labels = {
@@ -33,6 +35,7 @@ const labels = {
   max_validity_days: 'Maximum validity (days)',
   renew_after_fraction: 'Renew after (fraction of lifetime)',
   require_agent_mtls: 'Require client certificates for all agents',
+  require_enrollment_approval: 'Require approval of agent enrollments',
 } as const;
 
 const NEXT_CHECK =
@@ -47,6 +50,7 @@ type Values = {
   renew_after_fraction: string;
   allow_sha1: boolean;
   require_agent_mtls: boolean;
+  require_enrollment_approval: boolean;
 };
 
 type ErrorKey = 'name' | 'expiring_threshold_days' | `policy.${PolicyKey}` | 'policy' | 'root';
@@ -64,6 +68,7 @@ function valuesOf(o: Organization): Values {
     renew_after_fraction: formatFraction(o.policy.renew_after_fraction),
     allow_sha1: o.policy.allow_sha1,
     require_agent_mtls: o.require_agent_mtls,
+    require_enrollment_approval: o.require_enrollment_approval,
   };
 }
 
@@ -111,6 +116,7 @@ function toPatch(v: Values, initial: Values): { patch: OrganizationPatch; errors
 
   if (v.allow_sha1 !== initial.allow_sha1) policy.allow_sha1 = v.allow_sha1;
   if (v.require_agent_mtls !== initial.require_agent_mtls) patch.require_agent_mtls = v.require_agent_mtls;
+  if (v.require_enrollment_approval !== initial.require_enrollment_approval) patch.require_enrollment_approval = v.require_enrollment_approval;
   if (Object.keys(policy).length > 0) patch.policy = policy;
   return { patch, errors };
 }
@@ -182,7 +188,7 @@ export function OrganizationForm({ organization }: { organization: Organization 
     />
   );
 
-  const checkboxField = (key: 'allow_sha1' | 'require_agent_mtls', className?: string) => (
+  const checkboxField = (key: 'allow_sha1' | 'require_agent_mtls' | 'require_enrollment_approval', className?: string) => (
     <div className={`field checkbox-field${className ? ` ${className}` : ''}`}>
       <label>
         <input type="checkbox" checked={values[key]} onChange={(e) => set(key, e.target.checked)} aria-describedby={`org-${key}-hint`} />
@@ -241,6 +247,7 @@ export function OrganizationForm({ organization }: { organization: Organization 
             Every agent without a client certificate stops reporting once you save. Check the Authentication column on the Agents page first.
           </Notice>
         ) : null}
+        {checkboxField('require_enrollment_approval')}
       </section>
 
       {errors.root ? <Notice tone="error">{errors.root}</Notice> : null}
@@ -309,6 +316,7 @@ export function OrganizationView({ organization: o }: { organization: Organizati
         <h2 id="org-agents-h" className="section-title">Agents</h2>
         <dl className="facts facts-wide">
           <Fact label={labels.require_agent_mtls} value={o.require_agent_mtls ? 'yes' : 'no'} hint={explain.require_agent_mtls} />
+          <Fact label={labels.require_enrollment_approval} value={o.require_enrollment_approval ? 'yes' : 'no'} hint={explain.require_enrollment_approval} />
         </dl>
       </section>
     </>
