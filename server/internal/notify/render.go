@@ -82,9 +82,17 @@ func headline(e Event) string {
 		return t + " certificate: the CA asks for renewal now"
 	case TypeAgentOffline:
 		return t + " is offline"
+	case TypeAgentCertificate:
+		if e.NotAfter != nil && !e.NotAfter.After(e.OccurredAt) {
+			return t + " client certificate expired: enroll the agent again"
+		}
+		return t + " client certificate rotation failed or is overdue"
 	case TypeResolved:
-		if e.Resolves == TypeAgentOffline {
+		switch e.Resolves {
+		case TypeAgentOffline:
 			return t + " is back online"
+		case TypeAgentCertificate:
+			return t + " has a new client certificate"
 		}
 		if e.Domain == nil && e.Resolves == TypeUnreachable {
 			return "Resolved: " + t + " endpoints reachable again"

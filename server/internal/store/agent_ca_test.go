@@ -205,3 +205,47 @@ func TestImportOnAFreshDatabase(t *testing.T) {
 		})
 	}
 }
+
+// TestAgentCertificateDeadlinesBackfilled: certificates recorded before
+// migration 00040 get their renewal deadline at the next start, and the
+// agent evaluation then finds the ones past it.
+func TestAgentCertificateDeadlinesBackfilled(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			clk := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+			s := storetest.Open(t, d, store.Options{Now: clk.now})
+			_, org, err := s.CreateAccount(ctx, "backfill@example.com", "h", "Org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := s.CreateAgent(ctx, org.ID, store.Agent{Name: "dc1", Prefix: "p", TokenHash: "hash"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.RecordAgentCertificate(ctx, org.ID, store.AgentCertificate{Serial: "c1", AgentID: a.ID,
+				NotBefore: clk.t, NotAfter: clk.t.Add(10 * time.Hour)}, store.CertEnrolled); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.ExecRaw(ctx, s, "UPDATE agents SET cert_renew_by = NULL"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				after time.Duration
+				due   bool
+			}{{7*time.Hour + 59*time.Minute, false}, {8*time.Hour + time.Minute, true}} {
+				clk.t = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).Add(c.after)
+				in, err := s.LoadAgentInput(ctx, org.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if due := len(in.AgentCerts) == 1 && in.AgentCerts[0].ID == a.ID; due != c.due {
+					t.Errorf("%s after issue: agents due %+v, want due %v", c.after, in.AgentCerts, c.due)
+				}
+			}
+		})
+	}
+}
