@@ -29,16 +29,7 @@ func TestAgentEnrollsAndPushesOverMutualTLS(t *testing.T) {
 
 func enrollAndPushOverMutualTLS(t *testing.T, database string) {
 	dir := t.TempDir()
-	web := newPKI(t) // the server's own HTTPS certificate
-	serverCert := web.leaf(t, net.IPv4(127, 0, 0, 1), 90)
-	certFile, keyFile, rootFile := filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key"), filepath.Join(dir, "root.pem")
-	writePEMs(t, certFile, serverCert)
-	writeFile(t, keyFile, keyPEM(t, serverCert))
-	writeFile(t, rootFile, []byte(web.rootPEM))
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM([]byte(web.rootPEM))
-	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
-	env := []string{"CERTINEL_TLS_CERT_FILE=" + certFile, "CERTINEL_TLS_KEY_FILE=" + keyFile}
+	serverCert, rootFile, transport, env := httpsFiles(t, dir)
 	if database == "postgres" {
 		env = append(env, "DATABASE_URL="+postgresSchema(t))
 	}
