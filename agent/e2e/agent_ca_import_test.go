@@ -16,9 +16,11 @@ import (
 
 // TestServerImportsTheCustomersIssuingCA: the customer keeps its root
 // offline and hands the server an issuing CA it signed, with that CA's key.
-// A wrong key stops the server at start with the reason. With the right
-// one, the real agent enrolls, its certificate verifies to the customer's
-// root, and it pushes over mutual TLS; once imported, the files can go.
+// A wrong key stops the server at start with the reason. The right one
+// replaces the CA the server generated: the server logs how many live
+// certificates of it are refused, and its agent is refused until it
+// enrolls again; then its certificate verifies to the customer's root and
+// it pushes over mutual TLS. Once imported, the files can go.
 func TestServerImportsTheCustomersIssuingCA(t *testing.T) {
 	dir := t.TempDir()
 	customer := newPKI(t) // its root, and the issuing CA the root signed
@@ -33,9 +35,29 @@ func TestServerImportsTheCustomersIssuingCA(t *testing.T) {
 		t.Errorf("start with a key that is not the issuing CA's: exit %d, want 1 saying so:\n%s", code, bad.out.String())
 	}
 
+	// An agent enrolled under the CA the server generated at its first
+	// start; then the server restarts with the customer's CA.
+	h := startHTTPSServer(t, dir)
+	cred, domain := h.enrolledAgent("customer-ca-agent")
+	once := func(what string, want int) {
+		p := start(t, "certinel-agent once ("+what+")", dir, agentBin, h.agentEnv, "once")
+		if code := p.wait(30 * time.Second); code != want {
+			t.Fatalf("once %s: exit %d, want %d:\n%s", what, code, want, p.out.String())
+		}
+	}
+	once("with the generated CA", 0)
+	if err := h.srv.stop(); err != nil {
+		t.Fatal(err)
+	}
 	caEnv := []string{"CERTINEL_AGENT_CA_CERT_FILE=" + chainFile, "CERTINEL_AGENT_CA_KEY_FILE=" + keyFile}
-	h := startHTTPSServer(t, dir, caEnv...)
-	_, domain := h.enrolledAgent("customer-ca-agent")
+	h.srv.env = append(h.srv.env, caEnv...)
+	h.srv.start()
+	if out := h.srv.proc.out.String(); !strings.Contains(out, "replaced the previous agent CA") || !strings.Contains(out, "refused_certificates=1") {
+		t.Errorf("the server does not say it replaced a CA with one live certificate:\n%s", out)
+	}
+	once("with a certificate of the replaced CA", 1)
+
+	h.enroll(cred.agentID) // again, as the log says
 	chain := readChain(t, h.identityFile())
 	roots, inters := x509.NewCertPool(), x509.NewCertPool()
 	roots.AppendCertsFromPEM([]byte(customer.rootPEM))
@@ -49,16 +71,10 @@ func TestServerImportsTheCustomersIssuingCA(t *testing.T) {
 	if err := chain[0].CheckSignatureFrom(customer.inter); err != nil {
 		t.Errorf("the agent's certificate is not signed by the customer's issuing CA: %v", err)
 	}
-	once := func(what string) {
-		p := start(t, "certinel-agent once ("+what+")", dir, agentBin, h.agentEnv, "once")
-		if code := p.wait(30 * time.Second); code != 0 {
-			t.Fatalf("once %s: exit %d:\n%s", what, code, p.out.String())
-		}
-		if d := h.user.domain(domain); d.Status != "ok" {
-			t.Errorf("once %s: domain status %q, want ok", what, d.Status)
-		}
+	once("with the imported CA", 0)
+	if d := h.user.domain(domain); d.Status != "ok" {
+		t.Errorf("domain status %q, want ok", d.Status)
 	}
-	once("with the imported CA")
 
 	// Imported: the files and variables may go, the CA stays.
 	for _, f := range []string{chainFile, keyFile} {
@@ -71,7 +87,7 @@ func TestServerImportsTheCustomersIssuingCA(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.srv.start()
-	once("after a restart without the files")
+	once("after a restart without the files", 0)
 	var agents struct {
 		Items []struct {
 			Serial string `json:"certificate_serial"`

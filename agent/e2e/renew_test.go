@@ -140,15 +140,21 @@ func httpsFiles(t *testing.T, dir string) (tls.Certificate, string, *http.Transp
 func (h *httpsServer) enrolledAgent(name string) (credentials, string) {
 	h.t.Helper()
 	cred := h.user.createAgent(name)
+	h.enroll(cred.agentID)
+	return cred, h.user.addTLSDomain(serveTLS(h.t, "127.0.0.1:0", h.targets.leaf(h.t, net.IPv4(127, 0, 0, 1), 90)), cred.agentID)
+}
+
+// enroll enrolls the agent binary, with a new join token, as the agent.
+func (h *httpsServer) enroll(agentID string) {
+	h.t.Helper()
 	var join struct {
 		Token string `json:"token"`
 	}
-	h.user.call(http.MethodPost, "/api/v1/agents/"+cred.agentID+"/join-tokens", nil, http.StatusCreated, &join)
+	h.user.call(http.MethodPost, "/api/v1/agents/"+agentID+"/join-tokens", nil, http.StatusCreated, &join)
 	enroll := start(h.t, "certinel-agent enroll", h.dir, agentBin, h.agentEnv, "enroll", "--server", h.srv.url, "--join-token", join.Token)
 	if code := enroll.wait(30 * time.Second); code != 0 {
 		h.t.Fatalf("enroll: exit %d:\n%s", code, enroll.out.String())
 	}
-	return cred, h.user.addTLSDomain(serveTLS(h.t, "127.0.0.1:0", h.targets.leaf(h.t, net.IPv4(127, 0, 0, 1), 90)), cred.agentID)
 }
 
 func (h *httpsServer) identityFile() string {
