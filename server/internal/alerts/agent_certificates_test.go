@@ -102,6 +102,13 @@ func TestAgentCertificateNotRenewedAlerts(t *testing.T) {
 			if open := f.openAgentCertAlerts(); len(open) != 0 {
 				t.Errorf("after enrolling again, still open %v", open)
 			}
+			for _, a := range f.alerts() {
+				var e notify.Event
+				_ = json.Unmarshal([]byte(a.Payload), &e)
+				if a.Type == notify.TypeResolved && notify.Headline(e) != "Resolved: Agent a (client certificate)" {
+					t.Errorf("resolution headline %q", notify.Headline(e))
+				}
+			}
 		})
 	}
 }

@@ -88,11 +88,8 @@ func headline(e Event) string {
 		}
 		return t + " client certificate rotation failed or is overdue"
 	case TypeResolved:
-		switch e.Resolves {
-		case TypeAgentOffline:
+		if e.Resolves == TypeAgentOffline {
 			return t + " is back online"
-		case TypeAgentCertificate:
-			return t + " has a new client certificate"
 		}
 		if e.Domain == nil && e.Resolves == TypeUnreachable {
 			return "Resolved: " + t + " endpoints reachable again"
@@ -151,6 +148,7 @@ var problemLabels = map[string]string{
 	TypeHostnameMismatch: "host name mismatch",
 	TypeWeakCrypto:       "weak cryptography",
 	TypeRenewalOverdue:   "renewal overdue",
+	TypeAgentCertificate: "client certificate",
 }
 
 // target names what the event is about: the endpoint, else the agent, else the
