@@ -13,14 +13,12 @@ import (
 // condition is gone, so OpenAlerts must hold those of the subjects given,
 // and only those.
 type EvalInput struct {
-	Now     time.Time
-	Orgs    map[string]Organization
-	Rules   []AlertRule
-	Domains []EvalDomain
-	Agents  []Agent
-	// AgentCerts are the agents whose certificate is past its renewal
-	// deadline (cert_renew_by), renewed late or expired.
-	AgentCerts []Agent
+	Now        time.Time
+	Orgs       map[string]Organization
+	Rules      []AlertRule
+	Domains    []EvalDomain
+	Agents     []Agent
+	AgentCerts []Agent // past their certificate's renewal deadline (cert_renew_by)
 	OpenAlerts []Alert
 	Changes    []CertificateChange
 	// Notification context (see LoadNotifyContext).
@@ -88,8 +86,8 @@ func (s *Store) LoadDomainBatch(ctx context.Context, orgID string, domainIDs []s
 // LoadAgentInput reads the agents that have checked in, and those whose
 // certificate is overdue for renewal, of one organization or of all when
 // orgID is empty, with their open alerts and their organizations' enabled
-// rules. Agents are few (one per network),
-// so each pass reads them all.
+// rules. Agents are few (one per network), so each pass reads those that
+// checked in; the overdue ones come through an index.
 func (s *Store) LoadAgentInput(ctx context.Context, orgID string) (EvalInput, error) {
 	in := EvalInput{Now: s.now(), Orgs: map[string]Organization{}}
 	db := s.db.WithContext(ctx)
