@@ -25,7 +25,7 @@ func TestAgentEnrollmentWaitsForApproval(t *testing.T) {
 
 func enrollWithApproval(t *testing.T, database string) {
 	dir := t.TempDir()
-	srv := startHTTPSServer(t, dir, database)
+	srv := startHTTPSEndpoint(t, dir, database)
 	u := signupVia(t, srv.url, srv.transport)
 	targets := newPKI(t)
 	u.uploadCABundle("E2E private CA", targets.rootPEM)

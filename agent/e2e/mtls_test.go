@@ -27,37 +27,29 @@ func TestAgentEnrollsAndPushesOverMutualTLS(t *testing.T) {
 	}
 }
 
-// httpsServer is the real server serving HTTPS itself, on loopback, with
-// a certificate of a test root the agent is given in rootFile.
-type httpsServer struct {
+// httpsEndpoint is the real server serving HTTPS itself, on loopback, on
+// either database, with a certificate of a test root the agent is given in
+// rootFile, and the pin of that certificate's key.
+type httpsEndpoint struct {
 	*server
 	transport *http.Transport // trusts the root
 	rootFile  string
 	pin       string // sha256:<hex> of the server certificate's key
 }
 
-func startHTTPSServer(t *testing.T, dir, database string) httpsServer {
-	web := newPKI(t) // the server's own HTTPS certificate
-	serverCert := web.leaf(t, net.IPv4(127, 0, 0, 1), 90)
-	certFile, keyFile, rootFile := filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key"), filepath.Join(dir, "root.pem")
-	writePEMs(t, certFile, serverCert)
-	writeFile(t, keyFile, keyPEM(t, serverCert))
-	writeFile(t, rootFile, []byte(web.rootPEM))
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM([]byte(web.rootPEM))
-	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
-	env := []string{"CERTINEL_TLS_CERT_FILE=" + certFile, "CERTINEL_TLS_KEY_FILE=" + keyFile}
+func startHTTPSEndpoint(t *testing.T, dir, database string) httpsEndpoint {
+	serverCert, rootFile, transport, env := httpsFiles(t, dir)
 	if database == "postgres" {
 		env = append(env, "DATABASE_URL="+postgresSchema(t))
 	}
 	srv := startServer(t, "https", &http.Client{Transport: transport, Timeout: 10 * time.Second}, env)
 	spki := sha256.Sum256(serverCert.Leaf.RawSubjectPublicKeyInfo)
-	return httpsServer{server: srv, transport: transport, rootFile: rootFile, pin: "sha256:" + hex.EncodeToString(spki[:])}
+	return httpsEndpoint{server: srv, transport: transport, rootFile: rootFile, pin: "sha256:" + hex.EncodeToString(spki[:])}
 }
 
 func enrollAndPushOverMutualTLS(t *testing.T, database string) {
 	dir := t.TempDir()
-	srv := startHTTPSServer(t, dir, database)
+	srv := startHTTPSEndpoint(t, dir, database)
 	rootFile := srv.rootFile
 	u := signupVia(t, srv.url, srv.transport)
 	targets := newPKI(t)
