@@ -27,45 +27,48 @@ func TestAgentEnrollsAndPushesOverMutualTLS(t *testing.T) {
 	}
 }
 
-func enrollAndPushOverMutualTLS(t *testing.T, database string) {
-	dir := t.TempDir()
-	web := newPKI(t) // the server's own HTTPS certificate
-	serverCert := web.leaf(t, net.IPv4(127, 0, 0, 1), 90)
-	certFile, keyFile, rootFile := filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key"), filepath.Join(dir, "root.pem")
-	writePEMs(t, certFile, serverCert)
-	writeFile(t, keyFile, keyPEM(t, serverCert))
-	writeFile(t, rootFile, []byte(web.rootPEM))
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM([]byte(web.rootPEM))
-	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
-	env := []string{"CERTINEL_TLS_CERT_FILE=" + certFile, "CERTINEL_TLS_KEY_FILE=" + keyFile}
+// httpsEndpoint is the real server serving HTTPS itself, on loopback, on
+// either database, with a certificate of a test root the agent is given in
+// rootFile, and the pin of that certificate's key.
+type httpsEndpoint struct {
+	*server
+	transport *http.Transport // trusts the root
+	rootFile  string
+	pin       string // sha256:<hex> of the server certificate's key
+}
+
+func startHTTPSEndpoint(t *testing.T, dir, database string) httpsEndpoint {
+	serverCert, rootFile, transport, env := httpsFiles(t, dir)
 	if database == "postgres" {
 		env = append(env, "DATABASE_URL="+postgresSchema(t))
 	}
 	srv := startServer(t, "https", &http.Client{Transport: transport, Timeout: 10 * time.Second}, env)
+	spki := sha256.Sum256(serverCert.Leaf.RawSubjectPublicKeyInfo)
+	return httpsEndpoint{server: srv, transport: transport, rootFile: rootFile, pin: "sha256:" + hex.EncodeToString(spki[:])}
+}
 
-	u := signupVia(t, srv.url, transport)
+func enrollAndPushOverMutualTLS(t *testing.T, database string) {
+	dir := t.TempDir()
+	srv := startHTTPSEndpoint(t, dir, database)
+	rootFile := srv.rootFile
+	u := signupVia(t, srv.url, srv.transport)
 	targets := newPKI(t)
 	u.uploadCABundle("E2E private CA", targets.rootPEM)
 	cred := u.createAgent("mtls-agent")
-	var join struct {
-		Token string `json:"token"`
-	}
-	u.call(http.MethodPost, "/api/v1/agents/"+cred.agentID+"/join-tokens", nil, http.StatusCreated, &join)
+	joinToken := u.joinToken(cred.agentID)
 
 	spool := filepath.Join(dir, "spool")
-	env = []string{"CERTINEL_CA_FILE=" + rootFile, "CERTINEL_SPOOL_DIR=" + spool, "CERTINEL_TIMEOUT=3s", "CERTINEL_LOG_LEVEL=debug"}
+	env := []string{"CERTINEL_CA_FILE=" + rootFile, "CERTINEL_SPOOL_DIR=" + spool, "CERTINEL_TIMEOUT=3s", "CERTINEL_LOG_LEVEL=debug"}
 	enroll := func(pin string) (int, string) {
-		p := start(t, "certinel-agent enroll", dir, agentBin, env, "enroll", "--server", srv.url, "--join-token", join.Token, "--server-pin", pin)
+		p := start(t, "certinel-agent enroll", dir, agentBin, env, "enroll", "--server", srv.url, "--join-token", joinToken, "--server-pin", pin)
 		return p.wait(30 * time.Second), p.out.String()
 	}
 	wrong := sha256.Sum256([]byte("not the server"))
 	if code, out := enroll("sha256:" + hex.EncodeToString(wrong[:])); code != 1 || !strings.Contains(out, "pinned") {
 		t.Fatalf("enroll with a wrong pin: exit %d:\n%s", code, out)
 	}
-	spki := sha256.Sum256(serverCert.Leaf.RawSubjectPublicKeyInfo)
 	// The wrong pin sent nothing: the join token is still unspent.
-	if code, out := enroll("sha256:" + hex.EncodeToString(spki[:])); code != 0 {
+	if code, out := enroll(srv.pin); code != 0 {
 		t.Fatalf("enroll: exit %d:\n%s", code, out)
 	}
 	identityFile := filepath.Join(spool, "agent-identity.pem")
@@ -98,6 +101,15 @@ func enrollAndPushOverMutualTLS(t *testing.T, database string) {
 	if code != 1 || !strings.Contains(out, "client_certificate_refused") {
 		t.Errorf("once after revocation: exit %d, want 1 with the refusal:\n%s", code, out)
 	}
+}
+
+// joinToken has the admin make a join token for the agent.
+func (u *user) joinToken(agentID string) string {
+	var join struct {
+		Token string `json:"token"`
+	}
+	u.call(http.MethodPost, "/api/v1/agents/"+agentID+"/join-tokens", nil, http.StatusCreated, &join)
+	return join.Token
 }
 
 func writeFile(t *testing.T, path string, data []byte) {

@@ -3,32 +3,19 @@
 // acknowledged and snoozed; maintenance windows and reminders are edited.
 // run.mjs runs it after its own scenario, or alone with E2E_SPEC=alert-signal.
 import { makeCA, makeLeaf } from './pki.mjs';
+import { openSession } from './session.mjs';
 
 export async function alertSignal({ label, server, browser, check, until, equal, shot, setPage }) {
   const { base, receiver } = server;
   const stamp = Date.now().toString(36);
-  const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, baseURL: base });
-  ctx.setDefaultTimeout(10_000);
-  const page = await ctx.newPage();
-  setPage(page);
-  page.on('pageerror', (e) => console.log('  [page error]', e.message));
-  let csrf = '';
-  const post = async (path, data, want = 201) => {
-    const r = await page.request.post(`${base}/api/v1${path}`, { headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, data });
-    equal(r.status(), want, `POST ${path} ${await r.text()}`);
-    return r.json();
-  };
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage });
   const agent = `dc-${stamp}`;
   const hosts = Array.from({ length: 30 }, (_, i) => `node${String(i).padStart(2, '0')}-${stamp}.e2e.internal`);
   let agentHeaders = null;
   let outageId = '';
 
   await check(`[${label}] signal: 30 endpoints of one agent failing together make one webhook message`, async () => {
-    const r = await page.request.post(`${base}/api/v1/auth/signup`, {
-      data: { email: `signal-${stamp}@example.com`, password: 'correct horse battery', organization: 'Signal Corp' },
-    });
-    equal(r.status(), 201, 'signup');
-    csrf = (await r.json()).csrf_token;
+    await signup({ email: `signal-${stamp}@example.com`, password: 'correct horse battery', organization: 'Signal Corp' });
     const ag = await post('/agents', { name: agent });
     const tok = await post('/tokens', { name: 'agent key', scope: 'agent' });
     agentHeaders = { Authorization: `Bearer ${tok.token}`, 'X-Agent-Token': ag.token, 'User-Agent': 'certinel-agent/e2e-1.0' };

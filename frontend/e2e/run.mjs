@@ -16,7 +16,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { agentCertificates } from './agent-certificates.mjs';
 import { alertSignal } from './alert-signal.mjs';
+import { enrollmentApproval } from './enrollment-approval.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -934,10 +936,13 @@ async function main() {
         const server = await startServer(label, { ...env, CERTINEL_AGENT_DOWNLOADS_DIR: agentDownloads(label) });
         server.receiver = await startReceiver();
         try {
-          // E2E_SPEC=alert-signal runs only those steps.
-          if (process.env.E2E_SPEC !== 'alert-signal') await scenario(label, server, browser);
-          await alertSignal({ label, server, browser, check, until, equal, shot: (page, name) => shoot(page, label, name),
-            setPage: (p) => { currentPage = p; } });
+          // E2E_SPEC=<module> (alert-signal, agent-certificates, enrollment-approval) runs only those steps.
+          const only = process.env.E2E_SPEC;
+          const kit = { label, server, browser, check, until, equal, shot: (page, name) => shoot(page, label, name), setPage: (p) => { currentPage = p; } };
+          if (!only) await scenario(label, server, browser);
+          if (!only || only === 'alert-signal') await alertSignal(kit);
+          if (!only || only === 'agent-certificates') await agentCertificates(kit);
+          if (!only || only === 'enrollment-approval') await enrollmentApproval(kit);
         } finally {
           await server.receiver.close();
           await server.stop();

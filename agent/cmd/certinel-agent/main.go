@@ -13,7 +13,7 @@
 //	certinel-agent check HOST[:PORT] [--protocol P] [--sni NAME] [--timeout D]
 //	certinel-agent service install|uninstall|start|stop|status [--env-file PATH]
 //	certinel-agent rotate-token [--env-file PATH]   fetch and keep a new agent token
-//	certinel-agent enroll --server URL --join-token T [--server-pin sha256:HEX] [--env-file PATH]
+//	certinel-agent enroll --server URL --join-token T [--server-pin sha256:HEX] [--env-file PATH] [--wait 1h]
 //	certinel-agent version
 package main
 
@@ -85,7 +85,7 @@ const usage = `usage:
   certinel-agent rotate-token [--env-file PATH]
                                            fetch a new agent token and keep it in the spool
                                            directory; the agent switches to it at its next start
-  certinel-agent enroll --server URL --join-token TOKEN [--server-pin sha256:HEX] [--env-file PATH]
+  certinel-agent enroll --server URL --join-token TOKEN [--server-pin sha256:HEX] [--env-file PATH] [--wait DURATION]
                                            generate the agent's key, get its client certificate with
                                            a one-time join token, and keep both in the spool directory;
                                            run and once then authenticate by mutual TLS and renew it

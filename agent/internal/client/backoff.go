@@ -21,9 +21,10 @@ func DefaultBackoff() Backoff {
 	return Backoff{Attempts: 5, Base: 2 * time.Second, Max: 30 * time.Second, MaxRetryAfter: 5 * time.Minute}
 }
 
-// delay is the wait after the given failed attempt: exponential, with the
-// upper half randomised so agents that failed together do not retry together.
-func (b Backoff) delay(attempt int) time.Duration {
+// Delay is the wait after the given failed attempt (from 1): exponential,
+// with the upper half randomised so agents that failed together do not
+// retry together.
+func (b Backoff) Delay(attempt int) time.Duration {
 	d := b.Base << min(attempt-1, 30)
 	if d > b.Max || d <= 0 {
 		d = b.Max

@@ -148,7 +148,7 @@ func (c *Client) do(ctx context.Context, method, path string, header http.Header
 			return err
 		}
 		if wait == 0 {
-			wait = c.opts.Backoff.delay(attempt)
+			wait = c.opts.Backoff.Delay(attempt)
 		}
 		c.opts.Logger.Warn("server request failed, retrying",
 			"method", method, "path", path, "attempt", attempt, "retry_in", wait.Round(time.Millisecond), "error", err)

@@ -241,7 +241,7 @@ func TestBackoffDelayGrowsWithJitter(t *testing.T) {
 	b := Backoff{Base: time.Second, Max: 8 * time.Second}
 	for attempt, bound := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 10: 8 * time.Second} {
 		for range 50 {
-			d := b.delay(attempt)
+			d := b.Delay(attempt)
 			if d < bound/2 || d > bound {
 				t.Fatalf("delay(%d) = %s, want within [%s, %s]", attempt, d, bound/2, bound)
 			}

@@ -46,12 +46,15 @@ type Identity struct {
 // Expired tells whether the certificate can no longer authenticate.
 func (id Identity) Expired(now time.Time) bool { return !now.Before(id.Leaf.NotAfter) }
 
-// RenewalDue tells whether two thirds of the certificate's lifetime have
-// passed: time to get the next one, while this one still works.
-func (id Identity) RenewalDue(now time.Time) bool {
-	life := id.Leaf.NotAfter.Sub(id.Leaf.NotBefore)
-	return !now.Before(id.Leaf.NotBefore.Add(life * 2 / 3))
-}
+// Lifetime is how long the certificate is valid in all.
+func (id Identity) Lifetime() time.Duration { return id.Leaf.NotAfter.Sub(id.Leaf.NotBefore) }
+
+// RenewalAt is when two thirds of the certificate's lifetime have passed:
+// time to get the next one, while this one still works.
+func (id Identity) RenewalAt() time.Time { return id.Leaf.NotBefore.Add(id.Lifetime() * 2 / 3) }
+
+// RenewalDue tells whether RenewalAt has come.
+func (id Identity) RenewalDue(now time.Time) bool { return !now.Before(id.RenewalAt()) }
 
 // Dir is the state directory the identity lives in.
 type Dir string

@@ -29,6 +29,7 @@ export const routes: RouteObject[] = [
       { path: 'members', lazy: lazyPage(() => import('./routes/app/members')) },
       { path: 'audit-log', lazy: lazyPage(() => import('./routes/app/audit-log')) },
       { path: 'agents', lazy: lazyPage(() => import('./routes/app/agents')) },
+      { path: 'agents/:id/certificates', lazy: lazyPage(() => import('./routes/app/agent-certificates')) },
       { path: 'tokens', lazy: lazyPage(() => import('./routes/app/tokens')) },
       { path: 'organization', lazy: lazyPage(() => import('./routes/app/organization')) },
       { path: 'account', lazy: lazyPage(() => import('./routes/app/account')) },

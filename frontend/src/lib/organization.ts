@@ -19,6 +19,10 @@ export type Organization = {
   name: string;
   expiring_threshold_days: number;
   policy: CertificatePolicy;
+  /** Agents must authenticate by client certificate; token-only agents are refused. */
+  require_agent_mtls: boolean;
+  /** Each agent enrollment waits for an admin's approval. */
+  require_enrollment_approval: boolean;
 };
 
 export const getOrganization = (signal?: AbortSignal) => api.get<Organization>('/organization', undefined, signal);

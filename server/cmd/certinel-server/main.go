@@ -19,7 +19,6 @@ import (
 	// the binary, so that they work on an image without one.
 	_ "time/tzdata"
 
-	"certinel.dev/server/internal/agentca"
 	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/ari"
 	"certinel.dev/server/internal/config"
@@ -73,7 +72,7 @@ func run() error {
 		return err
 	}
 
-	ca, err := agentca.Load(ctx, st, cfg.AgentCertValidity)
+	ca, err := loadAgentCA(ctx, cfg, st, log)
 	if err != nil {
 		return err
 	}

@@ -84,12 +84,19 @@ func (a *Authority) Issue(csr *x509.CertificateRequest, id Identity, now time.Ti
 	tmpl := &x509.Certificate{
 		Subject:     pkix.Name{CommonName: "agent " + id.AgentID, Organization: []string{"Certinel"}},
 		URIs:        []*url.URL{id.URI()},
-		NotBefore:   now.Add(-5 * time.Minute), // an agent's clock a little behind
+		NotBefore:   now.Add(-a.backdate()),
 		NotAfter:    now.Add(a.validity),
 		KeyUsage:    x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	}
 	return a.sign(tmpl, csr.PublicKey)
+}
+
+// backdate is how far before issue a certificate starts, for an agent's
+// clock a little behind: five minutes, less for a minutes-long lifetime,
+// lest the agent find two thirds of it gone at once and renew in a loop.
+func (a *Authority) backdate() time.Duration {
+	return min(5*time.Minute, a.validity/10)
 }
 
 func (a *Authority) sign(tmpl *x509.Certificate, pub any) (Issued, error) {

@@ -113,3 +113,30 @@ func TestCRL(t *testing.T) {
 		t.Errorf("next update %s after this one", d)
 	}
 }
+
+// TestShortCertificatesAreNotDueAtOnce: a minutes-long lifetime starts
+// only a little before issue, so that the agent, renewing at two thirds of
+// it, does not find itself due at once and renew in a loop.
+func TestShortCertificatesAreNotDueAtOnce(t *testing.T) {
+	m, err := Generate(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for _, validity := range []time.Duration{2 * time.Minute, time.Hour, DefaultValidity} {
+		a, err := New(m, validity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		issued, err := a.Issue(request(t, key), Identity{OrgID: "o", AgentID: "a"}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := issued.Cert
+		due := c.NotBefore.Add(c.NotAfter.Sub(c.NotBefore) * 2 / 3)
+		if !c.NotAfter.Equal(now.Add(validity).Truncate(time.Second)) || !due.After(now.Add(validity/2)) || !c.NotBefore.Before(now) {
+			t.Errorf("%s: valid %s to %s, renewal due %s after issue", validity, c.NotBefore, c.NotAfter, due.Sub(now))
+		}
+	}
+}

@@ -6,6 +6,7 @@
 package agentca
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -32,8 +33,12 @@ const (
 
 // Authority signs and checks agent certificates.
 type Authority struct {
-	root       *x509.Certificate
-	issuing    *x509.Certificate
+	root    *x509.Certificate
+	issuing *x509.Certificate
+	// between are the CAs from the issuing CA up to the root, issuing CA's
+	// issuer first: none for a generated CA, the customer's intermediates
+	// for an imported one.
+	between    []*x509.Certificate
 	issuingKey crypto.Signer
 	validity   time.Duration
 	roots      *x509.CertPool
@@ -41,6 +46,8 @@ type Authority struct {
 }
 
 // Material is a CA in PEM: certificates and PKCS #8 private keys.
+// IssuingCert may go on with the CAs between it and the root; RootKey is
+// empty for an imported CA, whose root stays with its owner.
 type Material struct {
 	RootCert, RootKey       []byte
 	IssuingCert, IssuingKey []byte
@@ -121,7 +128,7 @@ func New(m Material, validity time.Duration) (*Authority, error) {
 	if err != nil {
 		return nil, fmt.Errorf("agentca: root: %w", err)
 	}
-	issuing, err := parseCert(m.IssuingCert)
+	chain, err := parseCerts(m.IssuingCert)
 	if err != nil {
 		return nil, fmt.Errorf("agentca: issuing: %w", err)
 	}
@@ -132,19 +139,26 @@ func New(m Material, validity time.Duration) (*Authority, error) {
 	if validity <= 0 {
 		validity = DefaultValidity
 	}
-	a := &Authority{root: root, issuing: issuing, issuingKey: key, validity: validity,
+	a := &Authority{root: root, issuing: chain[0], between: chain[1:], issuingKey: key, validity: validity,
 		roots: x509.NewCertPool(), inters: x509.NewCertPool()}
 	a.roots.AddCert(root)
-	a.inters.AddCert(issuing)
+	for _, c := range chain {
+		a.inters.AddCert(c)
+	}
 	return a, nil
 }
 
 // Validity is the lifetime of the certificates the authority issues.
 func (a *Authority) Validity() time.Duration { return a.validity }
 
-// ChainPEM is the issuing CA then the root, as agents keep them.
+// ChainPEM is the issuing CA, the CAs between it and the root, then the
+// root, as agents keep them.
 func (a *Authority) ChainPEM() []string {
-	return []string{string(pemCert(a.issuing.Raw)), string(pemCert(a.root.Raw))}
+	out := []string{string(pemCert(a.issuing.Raw))}
+	for _, c := range a.between {
+		out = append(out, string(pemCert(c.Raw)))
+	}
+	return append(out, string(pemCert(a.root.Raw)))
 }
 
 func pemCert(der []byte) []byte {
@@ -165,6 +179,29 @@ func parseCert(p []byte) (*x509.Certificate, error) {
 		return nil, errors.New("not a PEM certificate")
 	}
 	return x509.ParseCertificate(block.Bytes)
+}
+
+// parseCerts reads one or more PEM certificates, and nothing else.
+func parseCerts(p []byte) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for {
+		block, rest := pem.Decode(p)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			return nil, fmt.Errorf("a PEM %s block among the certificates", block.Type)
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d: %w", len(out)+1, err)
+		}
+		out, p = append(out, c), rest
+	}
+	if len(out) == 0 || len(bytes.TrimSpace(p)) != 0 {
+		return nil, errors.New("not PEM certificates")
+	}
+	return out, nil
 }
 
 func parseKey(p []byte) (crypto.Signer, error) {

@@ -145,6 +145,9 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 	if wants(notify.TypeAgentOffline) {
 		out = append(out, offlineAgents(rule, in, org)...)
 	}
+	if wants(notify.TypeAgentCertificate) {
+		out = append(out, agentCertificates(rule, in, org)...)
+	}
 	return out
 }
 
@@ -269,6 +272,11 @@ func inScope(rule store.AlertRule, d store.EvalDomain) bool {
 	return d.AgentID != nil && slices.Contains(rule.ScopeAgentIDs, *d.AgentID)
 }
 
+// agentInScope tells whether the rule watches the agent's own events.
+func agentInScope(rule store.AlertRule, agentID string) bool {
+	return rule.ScopeAll || slices.Contains(rule.ScopeAgentIDs, agentID)
+}
+
 func changes(rule store.AlertRule, in store.EvalInput, org store.Organization, baseURL string) []condition {
 	domains := make(map[string]store.EvalDomain)
 	for _, d := range in.Domains {
@@ -295,10 +303,7 @@ func changes(rule store.AlertRule, in store.EvalInput, org store.Organization, b
 func offlineAgents(rule store.AlertRule, in store.EvalInput, org store.Organization) []condition {
 	var out []condition
 	for _, a := range in.Agents {
-		if a.OrganizationID != rule.OrganizationID || a.LastSeenAt == nil {
-			continue
-		}
-		if !rule.ScopeAll && !slices.Contains(rule.ScopeAgentIDs, a.ID) {
+		if a.OrganizationID != rule.OrganizationID || a.LastSeenAt == nil || !agentInScope(rule, a.ID) {
 			continue
 		}
 		if in.Now.Sub(*a.LastSeenAt) <= 2*time.Duration(a.IntervalSeconds)*time.Second {

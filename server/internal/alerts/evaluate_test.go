@@ -31,9 +31,13 @@ type fixture struct {
 
 func newFixture(t *testing.T, d store.Dialect) *fixture {
 	clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	st := storetest.Open(t, d, store.Options{Now: clk.now})
+	return newFixtureOn(t, storetest.Open(t, d, store.Options{Now: clk.now}), clk, "owner@example.com")
+}
+
+// newFixtureOn makes the fixture of a new organization of owner on st.
+func newFixtureOn(t *testing.T, st *store.Store, clk *clock, owner string) *fixture {
 	ctx := context.Background()
-	_, org, err := st.CreateAccount(ctx, "owner@example.com", "h", "Example")
+	_, org, err := st.CreateAccount(ctx, owner, "h", "Example")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,6 +56,11 @@ type Config struct {
 	// AgentCertValidity is the lifetime of agents' client certificates
 	// (CERTINEL_AGENT_CERT_VALIDITY).
 	AgentCertValidity time.Duration
+	// AgentCACertFile and AgentCAKeyFile import an issuing CA signed by the
+	// customer's own root (CERTINEL_AGENT_CA_CERT_FILE,
+	// CERTINEL_AGENT_CA_KEY_FILE, both or neither); see agentca.Import.
+	AgentCACertFile string
+	AgentCAKeyFile  string
 	// ClientCertHeader is the header in which a TLS-terminating proxy of
 	// TrustedProxies relays agents' client certificates
 	// (CERTINEL_CLIENT_CERT_HEADER); empty when the server terminates TLS
@@ -174,8 +179,12 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("CERTINEL_CLIENT_CERT_HEADER: want a header name such as X-SSL-Client-Cert, got %q", c.ClientCertHeader)
 	}
 	validity := get("CERTINEL_AGENT_CERT_VALIDITY", "168h")
-	if c.AgentCertValidity, err = time.ParseDuration(validity); err != nil || c.AgentCertValidity < time.Hour || c.AgentCertValidity > maxAgentCertValidity {
-		return Config{}, fmt.Errorf("CERTINEL_AGENT_CERT_VALIDITY: want a duration from 1h to 2160h (90 days), got %q", validity)
+	if c.AgentCertValidity, err = time.ParseDuration(validity); err != nil || c.AgentCertValidity < minAgentCertValidity || c.AgentCertValidity > maxAgentCertValidity {
+		return Config{}, fmt.Errorf("CERTINEL_AGENT_CERT_VALIDITY: want a duration from 2m to 2160h (90 days), got %q", validity)
+	}
+	c.AgentCACertFile, c.AgentCAKeyFile = get("CERTINEL_AGENT_CA_CERT_FILE", ""), get("CERTINEL_AGENT_CA_KEY_FILE", "")
+	if (c.AgentCACertFile == "") != (c.AgentCAKeyFile == "") {
+		return Config{}, fmt.Errorf("CERTINEL_AGENT_CA_CERT_FILE: set it and CERTINEL_AGENT_CA_KEY_FILE, or neither")
 	}
 	if c.SecretKeys, err = loadKeys(getenv("CERTINEL_SECRET_KEY"), get("CERTINEL_SECRET_KEY_FILE", "")); err != nil {
 		return Config{}, err
@@ -203,6 +212,14 @@ func loadRetention(get func(key, def string) string) (Retention, error) {
 	}
 	return r, nil
 }
+
+// minAgentCertValidity allows minutes-long agent certificates, for tests of
+// renewal; ShortAgentCertValidity is where main warns that agents away
+// for a third of it must enroll again.
+const (
+	minAgentCertValidity   = 2 * time.Minute
+	ShortAgentCertValidity = time.Hour
+)
 
 // maxAgentCertValidity caps agent certificates at 90 days: they renew on
 // their own, and a long life only lengthens a stolen key's.

@@ -69,6 +69,7 @@ func TestLoad(t *testing.T) {
 		"CERTINEL_AGENT_CHANNELS":          {"CERTINEL_AGENT_CHANNELS", "lots"},
 		"CERTINEL_TLS_CERT_FILE":           {"CERTINEL_TLS_CERT_FILE", "server.pem"},
 		"CERTINEL_AGENT_CERT_VALIDITY":     {"CERTINEL_AGENT_CERT_VALIDITY", "2161h"},
+		"CERTINEL_AGENT_CA_CERT_FILE":      {"CERTINEL_AGENT_CA_CERT_FILE", "issuing.pem"},       // no key file
 		"CERTINEL_CLIENT_CERT_HEADER":      {"CERTINEL_CLIENT_CERT_HEADER", "X-SSL-Client-Cert"}, // no trusted proxy
 	}
 	if _, err := Load(env("CERTINEL_CLIENT_CERT_HEADER", "X SSL", "CERTINEL_TRUSTED_PROXIES", "10.0.0.1")); err == nil ||
@@ -83,6 +84,13 @@ func TestLoad(t *testing.T) {
 		"CERTINEL_AGENT_CERT_VALIDITY", "24h"))
 	if err != nil || c.BaseURL.String() != "https://localhost:8443" || !c.SecureCookies() || c.AgentCertValidity != 24*time.Hour {
 		t.Errorf("serving TLS: base URL %v, validity %s, %v", c.BaseURL, c.AgentCertValidity, err)
+	}
+	if _, err := Load(env("CERTINEL_AGENT_CERT_VALIDITY", "119s")); err == nil {
+		t.Error("agent certificates shorter than 2 minutes accepted")
+	}
+	if c, err := Load(env("CERTINEL_AGENT_CERT_VALIDITY", "2m", "CERTINEL_AGENT_CA_CERT_FILE", "i.pem", "CERTINEL_AGENT_CA_KEY_FILE", "i.key")); err != nil ||
+		c.AgentCertValidity != 2*time.Minute || c.AgentCACertFile != "i.pem" || c.AgentCAKeyFile != "i.key" {
+		t.Errorf("2-minute agent certificates from an imported CA: %+v, %v", c, err)
 	}
 	if c, _ := Load(env()); c.AgentCertValidity != 7*24*time.Hour {
 		t.Errorf("default agent certificate validity %s, want 7 days", c.AgentCertValidity)

@@ -110,16 +110,21 @@ func certRequest(t testing.TB, c *client, path string, key *ecdsa.PrivateKey, wa
 	}
 	e := enrolled{key: key}
 	r.json(t, &e.resp)
-	block, _ := pem.Decode([]byte(e.resp.Certificate))
+	e.leaf = parseLeaf(t, e.resp.Certificate)
+	return e, r
+}
+
+func parseLeaf(t testing.TB, certPEM string) *x509.Certificate {
+	t.Helper()
+	block, _ := pem.Decode([]byte(certPEM))
 	if block == nil {
-		t.Fatalf("no PEM certificate in %s", r.Body)
+		t.Fatalf("no PEM certificate in %q", certPEM)
 	}
 	leaf, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.leaf = leaf
-	return e, r
+	return leaf
 }
 
 func enroll(t testing.TB, s *testServer, base string, roots *x509.CertPool, token string) enrolled {

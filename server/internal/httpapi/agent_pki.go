@@ -102,6 +102,13 @@ func (h *handler) enrollAgent(c echo.Context) error {
 		return err
 	}
 	setActor(c, store.Actor{Type: store.ActorToken, ID: t.ID, Label: "join token " + t.Prefix})
+	o, err := h.store.Organization(ctx, t.OrganizationID)
+	if err != nil {
+		return err
+	}
+	if o.RequireEnrollmentApproval {
+		return h.holdEnrollment(c, t, csr)
+	}
 	return h.issueAgentCertificate(c, csr, agentca.Identity{OrgID: t.OrganizationID, AgentID: t.AgentID}, store.CertEnrolled)
 }
 
@@ -143,10 +150,14 @@ func (h *handler) issueAgentCertificate(c echo.Context, csr *x509.CertificateReq
 	if err != nil {
 		return err
 	}
-	row := store.AgentCertificate{Serial: issued.Serial, AgentID: id.AgentID, NotBefore: issued.Cert.NotBefore, NotAfter: issued.Cert.NotAfter}
-	if err := h.store.RecordAgentCertificate(c.Request().Context(), id.OrgID, row, action); err != nil {
+	if err := h.store.RecordAgentCertificate(c.Request().Context(), id.OrgID, certificateRow(issued, id.AgentID), action); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, wire.CertificateResponse{Certificate: issued.PEM, Chain: h.ca.ChainPEM(),
 		Serial: issued.Serial, NotAfter: issued.Cert.NotAfter})
+}
+
+// certificateRow is the record of a certificate just issued to the agent.
+func certificateRow(issued agentca.Issued, agentID string) store.AgentCertificate {
+	return store.AgentCertificate{Serial: issued.Serial, AgentID: agentID, NotBefore: issued.Cert.NotBefore, NotAfter: issued.Cert.NotAfter}
 }

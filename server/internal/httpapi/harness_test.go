@@ -57,7 +57,16 @@ func newTestServer(t testing.TB, d store.Dialect) *testServer {
 // newServer builds the test server; evaluate runs alert evaluation right
 // after each ingest, as the real server does in the background.
 func newServer(t testing.TB, d store.Dialect, evaluate bool) *testServer {
+	return newServerWith(t, d, evaluate, nil)
+}
+
+// newServerWith builds the test server, running prepare on its store
+// before the agent CA loads (to import one, say).
+func newServerWith(t testing.TB, d store.Dialect, evaluate bool, prepare func(*store.Store)) *testServer {
 	st := storetest.Open(t, d, store.Options{})
+	if prepare != nil {
+		prepare(st)
+	}
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	guard := netguard.New(true)
 	hooks := webhook.New(guard.HTTPClient(5*time.Second), nil)

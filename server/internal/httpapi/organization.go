@@ -19,13 +19,16 @@ type organizationJSON struct {
 	Policy                certs.Policy `json:"policy"`
 	// RequireAgentMTLS refuses agents that authenticate by token alone.
 	RequireAgentMTLS bool `json:"require_agent_mtls"`
+	// RequireEnrollmentApproval holds each enrollment for an admin.
+	RequireEnrollmentApproval bool `json:"require_enrollment_approval"`
 }
 
 type organizationRequest struct {
-	Name                  *string         `json:"name"`
-	ExpiringThresholdDays *int            `json:"expiring_threshold_days"`
-	Policy                json.RawMessage `json:"policy"`
-	RequireAgentMTLS      *bool           `json:"require_agent_mtls"`
+	Name                      *string         `json:"name"`
+	ExpiringThresholdDays     *int            `json:"expiring_threshold_days"`
+	Policy                    json.RawMessage `json:"policy"`
+	RequireAgentMTLS          *bool           `json:"require_agent_mtls"`
+	RequireEnrollmentApproval *bool           `json:"require_enrollment_approval"`
 }
 
 func toOrganizationJSON(o store.Organization) organizationJSON {
@@ -34,7 +37,7 @@ func toOrganizationJSON(o store.Organization) organizationJSON {
 	p, _ := certs.ParsePolicy(o.Policy)
 	p.ExpiringDays = o.ExpiringThresholdDays
 	return organizationJSON{ID: o.ID, Name: o.Name, ExpiringThresholdDays: o.ExpiringThresholdDays, Policy: p,
-		RequireAgentMTLS: o.RequireAgentMTLS}
+		RequireAgentMTLS: o.RequireAgentMTLS, RequireEnrollmentApproval: o.RequireEnrollmentApproval}
 }
 
 func (h *handler) getOrganization(c echo.Context) error {
@@ -74,6 +77,9 @@ func (h *handler) updateOrganization(c echo.Context) error {
 	}
 	if req.RequireAgentMTLS != nil {
 		o.RequireAgentMTLS = *req.RequireAgentMTLS
+	}
+	if req.RequireEnrollmentApproval != nil {
+		o.RequireEnrollmentApproval = *req.RequireEnrollmentApproval
 	}
 	policy, _ := certs.ParsePolicy(o.Policy)
 	if req.Policy != nil {

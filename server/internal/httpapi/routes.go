@@ -20,7 +20,8 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	api.POST("/auth/logout", h.logout)
 	api.GET("/openapi.json", openAPI())
 	api.POST("/invitations/accept", h.acceptInvitation)
-	api.POST("/agent/enroll", h.enrollAgent) // the join token authenticates
+	api.POST("/agent/enroll", h.enrollAgent)            // the join token authenticates
+	api.GET("/agent/enrollments/:id", h.pollEnrollment) // so does the one it spent
 
 	agent := api.Group("/agent", h.authenticateAgent)
 	agent.GET("/targets", h.agentTargets)
@@ -46,6 +47,11 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.POST("/agents/:id/token", h.rotateAgentToken, need(permAdmin))
 	g.POST("/agents/:id/join-tokens", h.createJoinToken, need(permSession, permAdmin))
 	g.POST("/agents/:id/certificate/revoke", h.revokeAgentCertificate, need(permAdmin))
+	g.GET("/agents/:id/certificates", h.listAgentCertificates, need(permRead))
+	g.POST("/agents/:id/certificates/:serial/revoke", h.revokeOneAgentCertificate, need(permAdmin))
+	g.GET("/agent-enrollments", h.listEnrollments, need(permAdmin))
+	g.POST("/agent-enrollments/:id/approve", h.approveEnrollment, need(permSession, permAdmin))
+	g.POST("/agent-enrollments/:id/reject", h.rejectEnrollment, need(permSession, permAdmin))
 
 	g.GET("/agent-downloads", h.listAgentDownloads, need(permRead))
 

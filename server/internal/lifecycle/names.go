@@ -69,6 +69,7 @@ const (
 	// revocation.
 	EventRenewalWindowMovedEarlier Event = "renewal_window_moved_earlier"
 	EventAgentOffline              Event = "agent_offline"
+	EventAgentCertificate          Event = "agent_certificate" // not renewed in time, or expired
 	EventResolved                  Event = "resolved"
 	EventTest                      Event = "test"
 	EventInvitation                Event = "invitation"
@@ -76,7 +77,7 @@ const (
 
 // RuleEvents lists the events a rule may choose.
 var RuleEvents = []Event{EventExpiring, EventExpired, EventChanged, EventUnreachable, EventInvalidChain,
-	EventHostnameMismatch, EventWeakCrypto, EventRenewalOverdue, EventRenewalWindowMovedEarlier, EventAgentOffline, EventResolved}
+	EventHostnameMismatch, EventWeakCrypto, EventRenewalOverdue, EventRenewalWindowMovedEarlier, EventAgentOffline, EventAgentCertificate, EventResolved}
 
 // Names spells typed names as strings, for SQL, JSON lists and messages.
 func Names[T ~string](xs ...T) []string {

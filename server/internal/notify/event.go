@@ -27,6 +27,7 @@ const (
 	// revoking a certificate.
 	TypeRenewalWindowMovedEarlier = string(lifecycle.EventRenewalWindowMovedEarlier)
 	TypeAgentOffline              = string(lifecycle.EventAgentOffline)
+	TypeAgentCertificate          = string(lifecycle.EventAgentCertificate)
 	TypeResolved                  = string(lifecycle.EventResolved)
 	TypeTest                      = string(lifecycle.EventTest)
 	// TypeInvitation carries an invitation link to a new member.

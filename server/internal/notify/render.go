@@ -87,6 +87,11 @@ func headline(e Event) string {
 		return t + " certificate: the CA asks for renewal now"
 	case TypeAgentOffline:
 		return t + " is offline"
+	case TypeAgentCertificate:
+		if e.NotAfter != nil && !e.NotAfter.After(e.OccurredAt) {
+			return t + " client certificate expired: enroll the agent again"
+		}
+		return t + " client certificate rotation failed or is overdue"
 	case TypeResolved:
 		if e.Resolves == TypeAgentOffline {
 			return t + " is back online"
@@ -148,6 +153,7 @@ var problemLabels = map[string]string{
 	TypeHostnameMismatch: "host name mismatch",
 	TypeWeakCrypto:       "weak cryptography",
 	TypeRenewalOverdue:   "renewal overdue",
+	TypeAgentCertificate: "client certificate",
 }
 
 // target names what the event is about: the endpoint, else the agent, else the

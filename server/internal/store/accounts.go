@@ -31,7 +31,10 @@ type Organization struct {
 	// RequireAgentMTLS refuses agents that authenticate by token alone:
 	// only a client certificate of the agent CA will do.
 	RequireAgentMTLS bool `gorm:"column:require_agent_mtls"`
-	CreatedAt        time.Time
+	// RequireEnrollmentApproval holds each enrollment for an admin's
+	// approval before its certificate is issued.
+	RequireEnrollmentApproval bool
+	CreatedAt                 time.Time
 }
 
 // User is a person who logs in to the dashboard.
@@ -188,7 +191,8 @@ var (
 	DefaultThresholds = []int{}
 	DefaultEvents     = lifecycle.Names(lifecycle.EventExpiring, lifecycle.EventExpired, lifecycle.EventUnreachable,
 		lifecycle.EventInvalidChain, lifecycle.EventHostnameMismatch, lifecycle.EventWeakCrypto,
-		lifecycle.EventRenewalOverdue, lifecycle.EventRenewalWindowMovedEarlier, lifecycle.EventAgentOffline, lifecycle.EventResolved)
+		lifecycle.EventRenewalOverdue, lifecycle.EventRenewalWindowMovedEarlier, lifecycle.EventAgentOffline, lifecycle.EventAgentCertificate,
+		lifecycle.EventResolved)
 )
 
 func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {
@@ -213,11 +217,11 @@ func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time
 // once, so every domain of the organization becomes due for evaluation.
 func (s *Store) UpdateOrganization(ctx context.Context, o Organization) (Organization, error) {
 	details := map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": json.RawMessage(o.Policy),
-		"require_agent_mtls": o.RequireAgentMTLS}
+		"require_agent_mtls": o.RequireAgentMTLS, "require_enrollment_approval": o.RequireEnrollmentApproval}
 	err := s.change(ctx, o.ID, "organization.update", "organization", details, func(tx *gorm.DB) (string, error) {
 		err := affected(tx.Model(&Organization{}).Where("id = ?", o.ID).
 			Updates(map[string]any{"name": o.Name, "expiring_threshold_days": o.ExpiringThresholdDays, "policy": o.Policy,
-				"require_agent_mtls": o.RequireAgentMTLS}))
+				"require_agent_mtls": o.RequireAgentMTLS, "require_enrollment_approval": o.RequireEnrollmentApproval}))
 		if err != nil {
 			return "", err
 		}

@@ -134,3 +134,38 @@ func (s *Store) NextCRLNumber(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// ImportAgentCA makes ca, brought by the operator, the server's agent CA.
+// The same certificates as the current CA's change nothing (replaced
+// false). Another CA is replaced; live counts the unrevoked, unexpired
+// certificates it had issued, which the new CA will not verify. The CRL
+// number carries on, so that lists keep increasing.
+func (s *Store) ImportAgentCA(ctx context.Context, ca AgentCA) (replaced bool, live int64, err error) {
+	ca.ID, ca.CreatedAt = agentCAID, s.now()
+	row, err := s.sealAgentCA(ca)
+	if err != nil {
+		return false, 0, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var cur AgentCA
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", agentCAID).Take(&cur).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
+		case err != nil:
+			return err
+		case cur.RootCert == ca.RootCert && cur.IssuingCert == ca.IssuingCert:
+			return nil
+		}
+		replaced = true
+		if err := tx.Model(&AgentCertificate{}).Where("revoked_at IS NULL AND not_after > ?", ca.CreatedAt).Count(&live).Error; err != nil {
+			return err
+		}
+		return tx.Model(&AgentCA{}).Where("id = ?", agentCAID).Updates(map[string]any{"root_cert": row.RootCert, "root_key": row.RootKey,
+			"issuing_cert": row.IssuingCert, "issuing_key": row.IssuingKey, "created_at": row.CreatedAt}).Error
+	})
+	if err != nil {
+		return false, 0, fmt.Errorf("store: import agent ca: %w", err)
+	}
+	return replaced, live, nil
+}

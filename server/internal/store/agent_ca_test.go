@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"certinel.dev/server/internal/secret"
 	"certinel.dev/server/internal/store"
@@ -126,6 +127,124 @@ func TestAgentCAKeysSealedAndResealedOnKeyRotation(t *testing.T) {
 			}
 			if ca, err := s.WithKeys(storetest.Keys(t, newKey)).EnsureAgentCA(ctx, fakeCA("y")); err != nil || ca.IssuingKey != "issuing key of x" {
 				t.Errorf("after re-sealing, the new key alone: %v, %q", err, ca.IssuingKey)
+			}
+		})
+	}
+}
+
+// TestImportedAgentCAReplacesTheGeneratedOne: importing a CA replaces a
+// generated one and counts the live certificates it had issued (not the
+// revoked or expired ones); the same import again changes nothing.
+func TestImportedAgentCAReplacesTheGeneratedOne(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			clk := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+			s := storetest.Open(t, d, store.Options{Now: clk.now}).WithKeys(storetest.Keys(t))
+			if _, err := s.EnsureAgentCA(ctx, fakeCA("generated")); err != nil {
+				t.Fatal(err)
+			}
+			_, org, err := s.CreateAccount(ctx, "import@example.com", "h", "Org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, name := range []string{"live", "revoked", "expired"} {
+				a, err := s.CreateAgent(ctx, org.ID, store.Agent{Name: name, Prefix: "p", TokenHash: "hash-" + name})
+				if err != nil {
+					t.Fatal(err)
+				}
+				notAfter := clk.t.Add(time.Duration(i+1) * time.Hour)
+				if err := s.RecordAgentCertificate(ctx, org.ID, store.AgentCertificate{Serial: "s" + name, AgentID: a.ID,
+					NotBefore: clk.t, NotAfter: notAfter}, store.CertEnrolled); err != nil {
+					t.Fatal(err)
+				}
+				if name == "revoked" {
+					if err := s.RevokeAgentCertificates(ctx, org.ID, a.ID); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			clk.t = clk.t.Add(150 * time.Minute) // past the first two; the third lives on
+			imported := store.AgentCA{RootCert: "customer root", IssuingCert: "customer issuing", IssuingKey: "customer key"}
+			replaced, live, err := s.ImportAgentCA(ctx, imported)
+			if err != nil || !replaced || live != 1 {
+				t.Fatalf("import: replaced %v, %d live certificates, %v; want replaced, 1", replaced, live, err)
+			}
+			ca, err := s.EnsureAgentCA(ctx, fakeCA("again"))
+			if err != nil || ca.RootCert != "customer root" || ca.IssuingKey != "customer key" || ca.RootKey != "" {
+				t.Errorf("CA after import: %+v, %v", ca, err)
+			}
+			if _, issuing, err := store.RawAgentCAKeys(ctx, s); err != nil || !secret.IsSealed(issuing) {
+				t.Errorf("imported issuing key stored %q (%v), want it sealed", issuing, err)
+			}
+			if replaced, live, err := s.ImportAgentCA(ctx, imported); err != nil || replaced || live != 0 {
+				t.Errorf("the same import again: replaced %v, %d, %v; want a no-op", replaced, live, err)
+			}
+			if n, err := s.NextCRLNumber(ctx); err != nil || n != 1 {
+				t.Errorf("CRL number after import: %d, %v", n, err)
+			}
+		})
+	}
+}
+
+// TestImportOnAFreshDatabase: the first start with an imported CA stores
+// it; nothing is generated.
+func TestImportOnAFreshDatabase(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.Open(t, d, store.Options{}).WithKeys(storetest.Keys(t))
+			replaced, live, err := s.ImportAgentCA(ctx, store.AgentCA{RootCert: "r", IssuingCert: "i", IssuingKey: "k"})
+			if err != nil || replaced || live != 0 {
+				t.Fatalf("first import: %v, %d, %v", replaced, live, err)
+			}
+			ca, err := s.EnsureAgentCA(ctx, func() (store.AgentCA, error) { return store.AgentCA{}, errors.New("generated") })
+			if err != nil || ca.IssuingCert != "i" {
+				t.Errorf("CA: %+v, %v", ca, err)
+			}
+		})
+	}
+}
+
+// TestAgentCertificateDeadlinesBackfilled: certificates recorded before
+// migration 00040 get their renewal deadline at the next start, and the
+// agent evaluation then finds the ones past it.
+func TestAgentCertificateDeadlinesBackfilled(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			clk := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+			s := storetest.Open(t, d, store.Options{Now: clk.now})
+			_, org, err := s.CreateAccount(ctx, "backfill@example.com", "h", "Org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := s.CreateAgent(ctx, org.ID, store.Agent{Name: "dc1", Prefix: "p", TokenHash: "hash"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.RecordAgentCertificate(ctx, org.ID, store.AgentCertificate{Serial: "c1", AgentID: a.ID,
+				NotBefore: clk.t, NotAfter: clk.t.Add(10 * time.Hour)}, store.CertEnrolled); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.ExecRaw(ctx, s, "UPDATE agents SET cert_renew_by = NULL"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				after time.Duration
+				due   bool
+			}{{7*time.Hour + 59*time.Minute, false}, {8*time.Hour + time.Minute, true}} {
+				clk.t = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).Add(c.after)
+				in, err := s.LoadAgentInput(ctx, org.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if due := len(in.AgentCerts) == 1 && in.AgentCerts[0].ID == a.ID; due != c.due {
+					t.Errorf("%s after issue: agents due %+v, want due %v", c.after, in.AgentCerts, c.due)
+				}
 			}
 		})
 	}

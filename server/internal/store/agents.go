@@ -48,11 +48,12 @@ type Agent struct {
 	TokenRotationRequestedAt *time.Time
 	TokenRotatedAt           *time.Time
 	// CertSerial and CertNotAfter describe the client certificate the agent
-	// last enrolled or renewed (empty once revoked); CertRotatedAt is when.
-	// See agent_certificates.go.
+	// last enrolled or renewed (empty once revoked); CertRotatedAt is when,
+	// CertRenewBy when it should be renewed by. See agent_certificates.go.
 	CertSerial    string
 	CertNotAfter  *time.Time
 	CertRotatedAt *time.Time
+	CertRenewBy   *time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	// Targets counts the domains assigned to the agent (read-only).

@@ -18,6 +18,7 @@ type EvalInput struct {
 	Rules      []AlertRule
 	Domains    []EvalDomain
 	Agents     []Agent
+	AgentCerts []Agent // past their certificate's renewal deadline (cert_renew_by)
 	OpenAlerts []Alert
 	Changes    []CertificateChange
 	// Notification context (see LoadNotifyContext).
@@ -82,10 +83,11 @@ func (s *Store) LoadDomainBatch(ctx context.Context, orgID string, domainIDs []s
 	return in, nil
 }
 
-// LoadAgentInput reads the agents that have checked in, of one
-// organization or of all when orgID is empty, with their open alerts and
-// their organizations' enabled rules. Agents are few (one per network),
-// so each pass reads them all.
+// LoadAgentInput reads the agents that have checked in, and those whose
+// certificate is overdue for renewal, of one organization or of all when
+// orgID is empty, with their open alerts and their organizations' enabled
+// rules. Agents are few (one per network), so each pass reads those that
+// checked in; the overdue ones come through an index.
 func (s *Store) LoadAgentInput(ctx context.Context, orgID string) (EvalInput, error) {
 	in := EvalInput{Now: s.now(), Orgs: map[string]Organization{}}
 	db := s.db.WithContext(ctx)
@@ -98,10 +100,14 @@ func (s *Store) LoadAgentInput(ctx context.Context, orgID string) (EvalInput, er
 	if err := scope(db.Omit("Targets").Where("last_seen_at IS NOT NULL"), "organization_id").Find(&in.Agents).Error; err != nil {
 		return in, fmt.Errorf("store: eval agents: %w", err)
 	}
-	if len(in.Agents) == 0 {
+	// Through the index on cert_renew_by: the few agents overdue.
+	if err := scope(db.Omit("Targets").Where("cert_renew_by <= ?", in.Now), "organization_id").Find(&in.AgentCerts).Error; err != nil {
+		return in, fmt.Errorf("store: eval agent certificates: %w", err)
+	}
+	if len(in.Agents) == 0 && len(in.AgentCerts) == 0 {
 		return in, nil
 	}
-	withAgents := scope(db.Model(&Agent{}).Select("organization_id").Where("last_seen_at IS NOT NULL"), "organization_id")
+	withAgents := scope(db.Model(&Agent{}).Select("organization_id").Where("last_seen_at IS NOT NULL OR cert_renew_by <= ?", in.Now), "organization_id")
 	if err := db.Where("enabled = ? AND organization_id IN (?)", true, withAgents).Find(&in.Rules).Error; err != nil {
 		return in, fmt.Errorf("store: eval rules: %w", err)
 	}

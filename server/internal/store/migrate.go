@@ -26,7 +26,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
-	return s.backfillRenewalPlans(ctx)
+	if err := s.backfillRenewalPlans(ctx); err != nil {
+		return err
+	}
+	return s.backfillAgentRenewBy(ctx)
 }
 
 // migrations is the goose provider of the store's dialect.

@@ -22,13 +22,19 @@ type Retention struct {
 type Pruned struct {
 	Samples, Audit, Deliveries, ResultBatches int64
 	// Commands are agent commands past their expiry; CheckRequests are
-	// "check now" requests older than checkRequestRetention.
-	Commands, CheckRequests int64
+	// "check now" requests older than checkRequestRetention; Enrollments
+	// are agent enrollments decided or expired enrollmentRetention ago.
+	Commands, CheckRequests, Enrollments int64
 }
 
 // checkRequestRetention is how long a "check now" request can be looked
 // up: the dashboard polls it for seconds, a script for minutes.
 const checkRequestRetention = 24 * time.Hour
+
+// enrollmentRetention is how long a decided or expired enrollment stays
+// listed: an admin can look back on a month of decisions, and the audit
+// log keeps them longer.
+const enrollmentRetention = 30 * 24 * time.Hour
 
 // pruneBatch bounds the rows one statement deletes: each statement is its
 // own short transaction, so pruning never holds many locks for long.
@@ -56,6 +62,9 @@ const (
 		SELECT id FROM agent_commands WHERE expires_at < ? LIMIT ?)`
 	pruneCheckRequests = `DELETE FROM check_requests WHERE id IN (
 		SELECT id FROM check_requests WHERE created_at < ? LIMIT ?)`
+	// A pending enrollment has no decided_at; it ends when it expires.
+	pruneEnrollments = `DELETE FROM agent_enrollments WHERE id IN (
+		SELECT id FROM agent_enrollments WHERE COALESCE(decided_at, expires_at) < ? LIMIT ?)`
 )
 
 // Prune deletes the records older than their retention, at most maxRows of
@@ -82,6 +91,9 @@ func (s *Store) Prune(ctx context.Context, r Retention, maxRows int) (Pruned, er
 		return out, err
 	}
 	if out.CheckRequests, err = s.pruneRows(ctx, "check requests", pruneCheckRequests, maxRows, now.Add(-checkRequestRetention)); err != nil {
+		return out, err
+	}
+	if out.Enrollments, err = s.pruneRows(ctx, "agent enrollments", pruneEnrollments, maxRows, now.Add(-enrollmentRetention)); err != nil {
 		return out, err
 	}
 	return out, nil

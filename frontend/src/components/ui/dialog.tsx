@@ -1,5 +1,48 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { Button } from './button';
+
+type ModalProps = {
+  title: string;
+  children?: ReactNode;
+  /** The buttons under the body. */
+  actions: ReactNode;
+  /** What a screen reader hears: alertdialog for confirmations. */
+  role?: 'dialog' | 'alertdialog';
+  /** Focused on opening; the dialog itself otherwise. */
+  initialFocus?: RefObject<HTMLElement | null>;
+  onClose: () => void;
+};
+
+/** A modal: focus moves in, Escape and a click outside close, focus returns after. */
+export function Modal({ title, children, actions, role = 'dialog', initialFocus, onClose }: ModalProps) {
+  const id = useId();
+  const boxRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    (initialFocus?.current ?? boxRef.current)?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      previous?.focus?.();
+    };
+  }, [onClose, initialFocus]);
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div ref={boxRef} tabIndex={-1} className="modal" role={role} aria-modal="true" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`}>
+        <h2 id={`${id}-t`} className="modal-title">
+          {title}
+        </h2>
+        <div id={`${id}-d`} className="modal-body">
+          {children}
+        </div>
+        {actions}
+      </div>
+    </div>
+  );
+}
 
 type Props = {
   title: string;
@@ -12,45 +55,34 @@ type Props = {
   onCancel: () => void;
 };
 
-/** A modal confirmation: focus moves in, Escape cancels, focus returns after. */
+/** A modal confirmation; focus starts on Cancel. */
 export function ConfirmDialog({ title, children, confirmLabel, tone = 'danger', busy, error, onConfirm, onCancel }: Props) {
-  const id = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    cancelRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onCancel();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      previous?.focus?.();
-    };
-  }, [onCancel]);
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onCancel()}>
-      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`}>
-        <h2 id={`${id}-t`} className="modal-title">
-          {title}
-        </h2>
-        <div id={`${id}-d`} className="modal-body">
-          {children}
-        </div>
-        {error ? (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div className="modal-actions">
-          <Button ref={cancelRef} onClick={onCancel} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant={tone} onClick={onConfirm} loading={busy}>
-            {confirmLabel}
-          </Button>
-        </div>
-      </div>
-    </div>
+    <Modal
+      title={title}
+      role="alertdialog"
+      initialFocus={cancelRef}
+      onClose={onCancel}
+      actions={
+        <>
+          {error ? (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <div className="modal-actions">
+            <Button ref={cancelRef} onClick={onCancel} disabled={busy}>
+              Cancel
+            </Button>
+            <Button variant={tone} onClick={onConfirm} loading={busy}>
+              {confirmLabel}
+            </Button>
+          </div>
+        </>
+      }
+    >
+      {children}
+    </Modal>
   );
 }

@@ -21,6 +21,10 @@ export type Agent = {
   /** Set while a graceful token rotation waits for the agent; when its token last changed. */
   token_rotation_requested_at: string | null;
   token_rotated_at: string | null;
+  /** The agent's current client certificate (mutual TLS): serial (empty when none), expiry, when it was last issued. */
+  certificate_serial: string;
+  certificate_not_after: string | null;
+  certificate_rotated_at: string | null;
   /** The agent token: only in the creation answer and that of a revoking rotation. */
   token?: string;
   /** The API token made with the agent (create_api_key): only in the creation answer. */
@@ -58,3 +62,19 @@ export type CycleCounts = {
   spooled: number;
   elapsed_ms: number;
 };
+
+/** A client certificate the agent CA issued to an agent (GET /agents/:id/certificates). */
+export type AgentCertificate = {
+  serial: string;
+  /** superseded: replaced by a renewal, still accepted until it expires or is revoked. */
+  status: 'current' | 'superseded' | 'expired' | 'revoked';
+  /** Empty for certificates issued before the server recorded it. */
+  origin: 'enrolled' | 'renewed' | '';
+  not_before: string;
+  not_after: string;
+  created_at: string;
+  revoked_at: string | null;
+};
+
+/** A one-time join token (POST /agents/:id/join-tokens); token is shown this once. */
+export type JoinToken = { agent_id: string; prefix: string; expires_at: string; created_at: string; token: string };

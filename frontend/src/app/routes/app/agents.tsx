@@ -5,13 +5,16 @@ import { AgentSetupPanel } from '@/features/agents/components/agent-setup-panel'
 import { AgentsList } from '@/features/agents/components/agents-list';
 import { CreateAgentForm } from '@/features/agents/components/create-agent-form';
 import { ParkedBatchesWarnings } from '@/features/agents/components/parked-batches';
+import { PendingEnrollments } from '@/features/agents/components/pending-enrollments';
 import { agentServerUrl } from '@/features/agents/components/setup';
+import { usePermissions } from '@/lib/auth';
 
 type Created = { name: string; agentToken: string; apiKey: string };
 
 export default function AgentsRoute() {
   const [created, setCreated] = useState<Created | null>(null);
   const downloads = useAgentDownloads();
+  const { canAdmin } = usePermissions();
   return (
     <>
       <title>Agents · Certinel</title>
@@ -32,6 +35,7 @@ export default function AgentsRoute() {
           <CreateAgentForm onCreated={(a) => setCreated({ name: a.name, agentToken: a.token, apiKey: a.api_key?.token ?? '' })} />
         </section>
       )}
+      {canAdmin ? <PendingEnrollments /> : null}
       <ParkedBatchesWarnings />
       <AgentsList />
     </>

@@ -9,7 +9,7 @@ export default function OrganizationRoute() {
       <title>Organization · Certinel</title>
       <PageHeader
         title="Organization"
-        description="When a certificate counts as expiring, and the certificate policy every domain is judged by."
+        description="When a certificate counts as expiring, the certificate policy every domain is judged by, and how agents must authenticate."
       />
       <OrganizationSettings canEdit={isOwner} />
     </>

@@ -6,7 +6,8 @@ import { AgentReport, ChannelBadge } from './agent-channel';
 const agent = (over: Partial<Agent>): Agent => ({
   id: 'a1', name: 'dc1', status: 'online', last_seen_at: null, version: '1.0.0', interval_seconds: 14400, targets: 3,
   prefix: 'cnl_agt_ab', parked_batches: 0, parked_oldest_at: null, created_at: '2026-11-01T00:00:00Z',
-  channel: { connected: false, since: null, last_heartbeat: null }, platform: '', spool_batches: 0, last_cycle: null, token_rotation_requested_at: null, token_rotated_at: null, ...over,
+  channel: { connected: false, since: null, last_heartbeat: null }, platform: '', spool_batches: 0, last_cycle: null, token_rotation_requested_at: null, token_rotated_at: null,
+  certificate_serial: '', certificate_not_after: null, certificate_rotated_at: null, ...over,
 });
 
 describe('agent channel and report', () => {

@@ -1,4 +1,6 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { StatusBadge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
@@ -8,11 +10,13 @@ import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { isApiError } from '@/lib/api-client';
 import { formatDateTime, formatRelative } from '@/lib/format';
+import { organizationQueryOptions } from '@/lib/organization';
 import { useDeleteAgent } from '../api/delete-agent';
 import { useAgents } from '../api/get-agents';
 import { useRenameAgent } from '../api/update-agent';
 import type { Agent } from '../types';
 import { AgentReport, ChannelBadge } from './agent-channel';
+import { AuthenticationBadge, CertificateExpiry } from './agent-identity';
 import { RotateTokenDialog } from './rotate-token-dialog';
 
 const PER_PAGE = 50;
@@ -22,6 +26,7 @@ export function AgentsList() {
   const [deleting, setDeleting] = useState<Agent | null>(null);
   const [rotating, setRotating] = useState<Agent | null>(null);
   const q = useAgents(page, PER_PAGE);
+  const requireMTLS = useQuery(organizationQueryOptions()).data?.require_agent_mtls ?? false;
   const del = useDeleteAgent();
   if (q.isPending) return <Spinner label="Loading agents" />;
   if (q.isError) return <Notice tone="error" title="Could not load agents.">{q.error.message}</Notice>;
@@ -47,12 +52,13 @@ export function AgentsList() {
               <th scope="col">Last seen</th>
               <th scope="col" className="num">Targets</th>
               <th scope="col">Token</th>
+              <th scope="col">Authentication</th>
               <th scope="col"><span className="sr-only">Actions</span></th>
             </tr>
           </thead>
           <tbody>
             {q.data.items.map((a) => (
-              <AgentRow key={a.id} a={a} onDelete={() => setDeleting(a)} onRotate={() => setRotating(a)} />
+              <AgentRow key={a.id} a={a} requireMTLS={requireMTLS} onDelete={() => setDeleting(a)} onRotate={() => setRotating(a)} />
             ))}
           </tbody>
         </table>
@@ -75,7 +81,7 @@ export function AgentsList() {
   );
 }
 
-function AgentRow({ a, onDelete, onRotate }: { a: Agent; onDelete: () => void; onRotate: () => void }) {
+function AgentRow({ a, requireMTLS, onDelete, onRotate }: { a: Agent; requireMTLS: boolean; onDelete: () => void; onRotate: () => void }) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(a.name);
   const rename = useRenameAgent();
@@ -112,9 +118,14 @@ function AgentRow({ a, onDelete, onRotate }: { a: Agent; onDelete: () => void; o
           <div className="small" title={`Requested ${formatDateTime(a.token_rotation_requested_at)}`}>rotation pending</div>
         ) : null}
       </td>
+      <td>
+        <AuthenticationBadge agent={a} requireMTLS={requireMTLS} />
+        {a.certificate_not_after ? <div className="small"><CertificateExpiry notAfter={a.certificate_not_after} issuedAt={a.certificate_rotated_at} /></div> : null}
+      </td>
       <td className="actions">
         {!editing ? (
           <>
+            <Link to={`/agents/${a.id}/certificates`} className="btn btn-ghost btn-sm" aria-label={`Certificates of ${a.name}`}>Certificates</Link>
             <Button size="sm" variant="ghost" onClick={() => setEditing(true)} aria-label={`Rename ${a.name}`}>Rename</Button>
             <Button size="sm" variant="ghost" onClick={onRotate} aria-label={`Rotate the token of ${a.name}`}>Rotate token</Button>
             <Button size="sm" variant="ghost" className="danger-text" onClick={onDelete} aria-label={`Delete ${a.name}`}>Delete</Button>

@@ -10,6 +10,7 @@ const agent = {
   prefix: 'cnl_agt_ab', parked_batches: 0, parked_oldest_at: null, created_at: '2026-11-01T00:00:00Z',
   channel: { connected: true, since: null, last_heartbeat: null }, platform: '', spool_batches: 0, last_cycle: null,
   token_rotation_requested_at: null, token_rotated_at: null,
+  certificate_serial: '', certificate_not_after: null, certificate_rotated_at: null,
 } satisfies Agent;
 
 afterEach(() => vi.unstubAllGlobals());

@@ -9,7 +9,13 @@ export type { CertificatePolicy, Organization };
 export const useOrganization = () => useQuery(organizationQueryOptions());
 
 export type PolicyPatch = Partial<Omit<CertificatePolicy, 'expiring_days'>>;
-export type OrganizationPatch = { name?: string; expiring_threshold_days?: number; policy?: PolicyPatch };
+export type OrganizationPatch = {
+  name?: string;
+  expiring_threshold_days?: number;
+  policy?: PolicyPatch;
+  require_agent_mtls?: boolean;
+  require_enrollment_approval?: boolean;
+};
 
 export const updateOrganization = (patch: OrganizationPatch) => api.patch<Organization>('/organization', patch);
 

@@ -16,6 +16,8 @@ const org: Organization = {
   name: 'Acme Corp',
   expiring_threshold_days: 30,
   policy: { min_rsa_bits: 2048, min_ec_bits: 256, allow_sha1: false, max_validity_days: 398, expiring_days: 30, renew_after_fraction: 2 / 3 },
+  require_agent_mtls: false,
+  require_enrollment_approval: false,
 };
 
 const errorOf = (input: HTMLElement) => {
@@ -65,6 +67,22 @@ describe('OrganizationSettings', () => {
     expect(screen.getByLabelText('Accept SHA-1 signatures')).toBeChecked();
   });
 
+  it('turns on the approval of agent enrollments, sending only that', async () => {
+    const calls = mockFetch((r) =>
+      r.method === 'PATCH' ? { status: 200, body: { ...org, ...(r.body as object) } } : { status: 200, body: org },
+    );
+    renderWithProviders(<OrganizationSettings canEdit />);
+    const user = userEvent.setup();
+    const toggle = await screen.findByLabelText('Require approval of agent enrollments');
+    expect(toggle).not.toBeChecked();
+    expect(screen.getByText(/gets its client certificate only once an admin approves it/)).toBeInTheDocument();
+    await user.click(toggle);
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Settings saved.')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PATCH')!.body).toEqual({ require_enrollment_approval: true });
+    expect(screen.getByLabelText('Require approval of agent enrollments')).toBeChecked();
+  });
+
   it('puts API field errors next to the fields they name', async () => {
     mockFetch((r) =>
       r.method === 'PATCH'
@@ -111,6 +129,21 @@ describe('OrganizationSettings', () => {
     expect(errorOf(fraction)).toMatch(/below, 1/);
     expect(errorOf(threshold)).toBe('Whole days from 0 (none) to 365');
     expect(calls.filter((c) => c.method === 'PATCH')).toHaveLength(0);
+  });
+
+  it('lets an owner require client certificates, warning that token-only agents will be refused', async () => {
+    const calls = mockFetch((r) => ({ status: 200, body: r.method === 'PATCH' ? { ...org, require_agent_mtls: true } : org }));
+    renderWithProviders(<OrganizationSettings canEdit />);
+    const user = userEvent.setup();
+    const toggle = await screen.findByLabelText('Require client certificates for all agents');
+    expect(toggle).not.toBeChecked();
+    expect(screen.queryByText('Token-only agents will be refused.')).not.toBeInTheDocument();
+    await user.click(toggle);
+    expect(screen.getByText('Token-only agents will be refused.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Settings saved.')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ require_agent_mtls: true });
+    expect(screen.getByLabelText('Require client certificates for all agents')).toBeChecked();
   });
 
   it('shows other roles the values read only, with a note', async () => {

@@ -18,8 +18,12 @@ export const explain = {
   min_ec_bits: 'Elliptic-curve keys smaller than this are flagged as weak crypto; 0 turns the check off.',
   allow_sha1: 'When off, certificates signed with SHA-1 are flagged as weak crypto.',
   max_validity_days: 'Leaf certificates issued for longer than this many days are flagged; 0 means no limit.',
+  require_agent_mtls:
+    'Agents must authenticate with a client certificate (enrolled with a join token). Agents that use their tokens alone are refused until they enroll. Turn it on only when client certificates reach the server: it serves HTTPS itself, or its proxy relays them.',
   renew_after_fraction:
     "Renewal is expected once this share of a certificate's lifetime has passed (0.66 is two thirds); 0 follows the lifetime, as ACME clients do: half under 10 days, else two thirds. A domain can set its own.",
+  require_enrollment_approval:
+    "An agent enrolling with a join token gets its client certificate only once an admin approves it on the Agents page, after comparing the key fingerprint the agent printed. Unapproved enrollments expire after 24 hours.",
 } as const;
 
 const labels = {
@@ -30,6 +34,8 @@ const labels = {
   allow_sha1: 'Accept SHA-1 signatures',
   max_validity_days: 'Maximum validity (days)',
   renew_after_fraction: 'Renew after (fraction of lifetime)',
+  require_agent_mtls: 'Require client certificates for all agents',
+  require_enrollment_approval: 'Require approval of agent enrollments',
 } as const;
 
 const NEXT_CHECK =
@@ -43,6 +49,8 @@ type Values = {
   max_validity_days: string;
   renew_after_fraction: string;
   allow_sha1: boolean;
+  require_agent_mtls: boolean;
+  require_enrollment_approval: boolean;
 };
 
 type ErrorKey = 'name' | 'expiring_threshold_days' | `policy.${PolicyKey}` | 'policy' | 'root';
@@ -59,6 +67,8 @@ function valuesOf(o: Organization): Values {
     max_validity_days: String(o.policy.max_validity_days),
     renew_after_fraction: formatFraction(o.policy.renew_after_fraction),
     allow_sha1: o.policy.allow_sha1,
+    require_agent_mtls: o.require_agent_mtls,
+    require_enrollment_approval: o.require_enrollment_approval,
   };
 }
 
@@ -105,6 +115,8 @@ function toPatch(v: Values, initial: Values): { patch: OrganizationPatch; errors
   }
 
   if (v.allow_sha1 !== initial.allow_sha1) policy.allow_sha1 = v.allow_sha1;
+  if (v.require_agent_mtls !== initial.require_agent_mtls) patch.require_agent_mtls = v.require_agent_mtls;
+  if (v.require_enrollment_approval !== initial.require_enrollment_approval) patch.require_enrollment_approval = v.require_enrollment_approval;
   if (Object.keys(policy).length > 0) patch.policy = policy;
   return { patch, errors };
 }
@@ -176,6 +188,16 @@ export function OrganizationForm({ organization }: { organization: Organization 
     />
   );
 
+  const checkboxField = (key: 'allow_sha1' | 'require_agent_mtls' | 'require_enrollment_approval', className?: string) => (
+    <div className={`field checkbox-field${className ? ` ${className}` : ''}`}>
+      <label>
+        <input type="checkbox" checked={values[key]} onChange={(e) => set(key, e.target.checked)} aria-describedby={`org-${key}-hint`} />
+        {labels[key]}
+      </label>
+      <p className="field-hint" id={`org-${key}-hint`}>{explain[key]}</p>
+    </div>
+  );
+
   return (
     <form onSubmit={onSubmit} noValidate className="form" aria-label="Organization settings">
       <section className="card" aria-labelledby="org-general-h">
@@ -213,14 +235,19 @@ export function OrganizationForm({ organization }: { organization: Organization 
             hint={explain.renew_after_fraction}
             autoComplete="off"
           />
-          <div className="field span-2 checkbox-field">
-            <label>
-              <input type="checkbox" checked={values.allow_sha1} onChange={(e) => set('allow_sha1', e.target.checked)} aria-describedby="org-sha1-hint" />
-              {labels.allow_sha1}
-            </label>
-            <p className="field-hint" id="org-sha1-hint">{explain.allow_sha1}</p>
-          </div>
+          {checkboxField('allow_sha1', 'span-2')}
         </div>
+      </section>
+
+      <section className="card" aria-labelledby="org-agents-h">
+        <h2 id="org-agents-h" className="section-title">Agents</h2>
+        {checkboxField('require_agent_mtls')}
+        {values.require_agent_mtls && !initial.require_agent_mtls ? (
+          <Notice tone="warning" title="Token-only agents will be refused.">
+            Every agent without a client certificate stops reporting once you save. Check the Authentication column on the Agents page first.
+          </Notice>
+        ) : null}
+        {checkboxField('require_enrollment_approval')}
       </section>
 
       {errors.root ? <Notice tone="error">{errors.root}</Notice> : null}
@@ -283,6 +310,13 @@ export function OrganizationView({ organization: o }: { organization: Organizati
             hint={explain.renew_after_fraction}
           />
           <Fact label={labels.allow_sha1} value={p.allow_sha1 ? 'yes' : 'no'} hint={explain.allow_sha1} />
+        </dl>
+      </section>
+      <section className="card" aria-labelledby="org-agents-h">
+        <h2 id="org-agents-h" className="section-title">Agents</h2>
+        <dl className="facts facts-wide">
+          <Fact label={labels.require_agent_mtls} value={o.require_agent_mtls ? 'yes' : 'no'} hint={explain.require_agent_mtls} />
+          <Fact label={labels.require_enrollment_approval} value={o.require_enrollment_approval ? 'yes' : 'no'} hint={explain.require_enrollment_approval} />
         </dl>
       </section>
     </>

@@ -1,0 +1,24 @@
+// A step module's own browser page, and the API calls it makes as the user
+// signed up in it (the CSRF token of that signup goes with every POST).
+export async function openSession({ browser, base, equal, setPage }) {
+  const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, baseURL: base });
+  ctx.setDefaultTimeout(10_000);
+  const page = await ctx.newPage();
+  setPage(page);
+  page.on('pageerror', (e) => console.log('  [page error]', e.message));
+  let csrf = '';
+  return {
+    ctx,
+    page,
+    signup: async (data) => {
+      const r = await page.request.post(`${base}/api/v1/auth/signup`, { data });
+      equal(r.status(), 201, 'signup');
+      csrf = (await r.json()).csrf_token;
+    },
+    post: async (path, data, want = 201) => {
+      const r = await page.request.post(`${base}/api/v1${path}`, { headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, data });
+      equal(r.status(), want, `POST ${path} ${await r.text()}`);
+      return r.json();
+    },
+  };
+}
