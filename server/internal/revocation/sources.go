@@ -52,15 +52,47 @@ func Health(src store.RevocationSource, now time.Time) []Problem {
 			out = append(out, ProblemExpiring)
 		}
 	}
-	if src.NumberSince != nil && src.ThisUpdate != nil && src.NextUpdate != nil && src.CRLNumber != "" {
-		if interval := src.NextUpdate.Sub(*src.ThisUpdate); interval > 0 && now.Sub(*src.NumberSince) > 2*interval {
-			out = append(out, ProblemStalled)
-		}
+	if at, ok := stallsAt(src); ok && now.After(at) {
+		out = append(out, ProblemStalled)
 	}
 	if src.RegressedFrom != "" {
 		out = append(out, ProblemRegressed)
 	}
 	return out
+}
+
+// stallsAt is when a CRL whose number stays the same becomes stalled:
+// twice its update interval (next update minus this update of the CRL
+// last loaded) after the number last increased; ok is false for a CRL
+// without a number or an interval.
+func stallsAt(src store.RevocationSource) (t time.Time, ok bool) {
+	if src.NumberSince == nil || src.ThisUpdate == nil || src.NextUpdate == nil || src.CRLNumber == "" {
+		return t, false
+	}
+	interval := src.NextUpdate.Sub(*src.ThisUpdate)
+	return src.NumberSince.Add(2 * interval), interval > 0
+}
+
+// attentionAt is the earliest time Health may find a problem with src:
+// when the CRL comes within the margin of its next update or would
+// stall, at once when its number went backwards; nil for a responder.
+func attentionAt(src store.RevocationSource) *time.Time {
+	var at *time.Time
+	earliest := func(t time.Time) {
+		if at == nil || t.Before(*at) {
+			at = &t
+		}
+	}
+	if src.NextUpdate != nil {
+		earliest(src.NextUpdate.Add(-ExpiringMargin))
+	}
+	if t, ok := stallsAt(src); ok {
+		earliest(t)
+	}
+	if src.RegressedFrom != "" {
+		earliest(src.CheckedAt)
+	}
+	return at
 }
 
 // responderSeen is what an OCSP responder answered during a pass.
@@ -105,6 +137,7 @@ func (p *Pass) observe(known store.RevocationSource, now time.Time) (src store.R
 		src.ThisUpdate, src.NextUpdate = timePtr(list.ThisUpdate.UTC()), timePtr(list.NextUpdate.UTC())
 		src.SizeBytes = crl.size
 		numbered(&src, list.Number, now)
+		src.AttentionAt = attentionAt(src)
 		answered = crl.fetched
 	}
 	src.AnsweredAt, src.Failures, src.LastError = &answered, 0, ""

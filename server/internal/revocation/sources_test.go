@@ -3,6 +3,7 @@ package revocation_test
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"slices"
@@ -10,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/monitor"
+	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
@@ -19,9 +22,11 @@ import (
 // TestCRLTracked follows the CRL of a served certificate as its CA
 // publishes it: tracked fresh with its number and dates, then expiring
 // within the margin, stale past its next update, regressed when its
-// number goes backwards, healthy again with a higher one; the responder
-// of another certificate is tracked beside it; another organization sees
-// none of it; and the rows go when nothing served names them.
+// number goes backwards, healthy again with a higher one, each problem
+// raising a crl_health alert (through the default rule) that resolves
+// when it goes; the responder of another certificate is tracked beside
+// it; another organization sees none of it; and the rows go when nothing
+// served names them.
 func TestCRLTracked(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
@@ -49,14 +54,34 @@ func TestCRLTracked(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := &revocation.Refresher{Store: st, Checker: newChecker(clk.Now, 5*time.Second), Log: log, Batch: 10, MaxBatches: 2, Concurrency: 2}
+			evaluator := alerts.NewEvaluator(st, "https://certinel.example", log, nil)
 			crlURL := ca.srv.URL + "/crl"
-			// source refreshes after moving the clock and answers the CRL's
-			// record and health.
-			source := func(step string, advance time.Duration) (store.RevocationSource, []revocation.Problem) {
+			// source refreshes and evaluates alerts after moving the clock,
+			// checks the open crl_health alerts are those of want, and
+			// answers the CRL's record and health.
+			source := func(step string, advance time.Duration, want ...revocation.Problem) (store.RevocationSource, []revocation.Problem) {
 				t.Helper()
 				clk.Advance(advance)
 				if err := r.Run(ctx); err != nil {
 					t.Fatalf("%s: %v", step, err)
+				}
+				if err := evaluator.Run(ctx); err != nil {
+					t.Fatalf("%s: %v", step, err)
+				}
+				open, _, err := st.ListAlerts(ctx, org.ID, store.AlertFilter{Type: notify.TypeCRLHealth, State: store.AlertOpen}, store.Page{Number: 1, PerPage: 10})
+				if err != nil {
+					t.Fatalf("%s: %v", step, err)
+				}
+				var problems []revocation.Problem
+				for _, a := range open {
+					var e notify.Event
+					if err := json.Unmarshal([]byte(a.Payload), &e); err != nil || e.RevocationSource == nil || e.RevocationSource.URL != crlURL {
+						t.Fatalf("%s: alert payload %s (%v), want the CRL named", step, a.Payload, err)
+					}
+					problems = append(problems, revocation.Problem(e.Problem))
+				}
+				if !slices.Equal(problems, want) {
+					t.Fatalf("%s: open crl_health alerts %v, want %v", step, problems, want)
 				}
 				got, err := st.RevocationSourcesByURL(ctx, org.ID, "crl", []string{crlURL})
 				if err != nil {
@@ -78,20 +103,28 @@ func TestCRLTracked(t *testing.T) {
 			}
 
 			ca.publish(2, clk.Now().Add(revocation.MaxRecheck+12*time.Hour))
-			if src, health = source("expiring", revocation.MaxRecheck+time.Minute); src.CRLNumber != "2" || !slices.Equal(health, []revocation.Problem{revocation.ProblemExpiring}) {
+			if src, health = source("expiring", revocation.MaxRecheck+time.Minute, revocation.ProblemExpiring); src.CRLNumber != "2" || !slices.Equal(health, []revocation.Problem{revocation.ProblemExpiring}) {
 				t.Fatalf("CRL 12 hours from its next update: %+v %v, want number 2, expiring", src, health)
 			}
-			if src, health = source("stale", 13*time.Hour); !slices.Equal(health, []revocation.Problem{revocation.ProblemStale}) {
+			if src, health = source("stale", 13*time.Hour, revocation.ProblemStale); !slices.Equal(health, []revocation.Problem{revocation.ProblemStale}) {
 				t.Fatalf("CRL past its next update: %+v %v, want stale", src, health)
 			}
 			ca.publish(1, clk.Now().Add(7*24*time.Hour))
-			if src, health = source("regressed", revocation.MinRecheck+time.Minute); src.CRLNumber != "1" || src.RegressedFrom != "2" ||
+			if src, health = source("regressed", revocation.MinRecheck+time.Minute, revocation.ProblemRegressed); src.CRLNumber != "1" || src.RegressedFrom != "2" ||
 				!slices.Equal(health, []revocation.Problem{revocation.ProblemRegressed}) {
 				t.Fatalf("CRL with a lower number: %+v %v, want regressed from 2", src, health)
 			}
 			ca.publish(3, clk.Now().Add(7*24*time.Hour))
 			if src, health = source("fresh again", revocation.MaxRecheck+time.Minute); src.CRLNumber != "3" || src.RegressedFrom != "" || len(health) != 0 {
 				t.Fatalf("CRL with a higher number: %+v %v, want healthy", src, health)
+			}
+
+			resolved, _, err := st.ListAlerts(ctx, org.ID, store.AlertFilter{Type: notify.TypeResolved}, store.Page{Number: 1, PerPage: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(resolved) != 3 || !strings.Contains(resolved[0].Payload, `"resolves":"crl_health"`) || !strings.Contains(resolved[0].Payload, crlURL) {
+				t.Fatalf("resolutions %+v, want one per problem gone, naming the CRL", resolved)
 			}
 
 			list, total, err := st.ListRevocationSources(ctx, org.ID, store.Page{Number: 1, PerPage: 10})

@@ -33,7 +33,11 @@ type RevocationSource struct {
 	CheckedAt  time.Time
 	LastError  string
 	Failures   int
-	UpdatedAt  time.Time
+	// AttentionAt is the earliest time the source may be unhealthy, set
+	// by the revocation package; the alert evaluation reads the sources
+	// past it.
+	AttentionAt *time.Time
+	UpdatedAt   time.Time
 }
 
 // RevocationSourcesByURL returns the organization's records of the given

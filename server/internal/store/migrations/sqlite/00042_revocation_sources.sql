@@ -6,8 +6,11 @@
 -- number_since is when the number last increased (or was first seen), so
 -- that a CRL that stopped updating is noticed; regressed_from is the
 -- higher number recorded before a fetch returned a lower one ('' when the
--- number did not go backwards). Rows whose URL no served certificate uses
--- any more are pruned with revocation_status.
+-- number did not go backwards). attention_at is the earliest time the
+-- source may be unhealthy (near or past its next update, stalled, or
+-- now when regressed): the alert evaluation reads only the sources past
+-- it, through its index. Rows whose URL no served certificate uses any
+-- more are pruned with revocation_status.
 CREATE TABLE revocation_sources (
     organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
     kind            TEXT NOT NULL,
@@ -24,10 +27,11 @@ CREATE TABLE revocation_sources (
     checked_at      DATETIME NOT NULL,
     last_error      TEXT NOT NULL DEFAULT '',
     failures        INTEGER NOT NULL DEFAULT 0,
+    attention_at    DATETIME,
     updated_at      DATETIME NOT NULL,
     PRIMARY KEY (organization_id, kind, url)
 );
-CREATE INDEX revocation_sources_next_update ON revocation_sources (next_update);
+CREATE INDEX revocation_sources_attention ON revocation_sources (attention_at) WHERE attention_at IS NOT NULL;
 
 -- The URLs each certificate's status was last asked of: what keeps a
 -- source's row (see above).
@@ -36,7 +40,14 @@ ALTER TABLE revocation_status ADD COLUMN ocsp_url TEXT NOT NULL DEFAULT '';
 CREATE INDEX revocation_status_crl_url ON revocation_status (organization_id, crl_url);
 CREATE INDEX revocation_status_ocsp_url ON revocation_status (organization_id, ocsp_url);
 
+-- Rules that watch chains learn of the CRLs their certificates need.
+UPDATE alert_rules SET events = REPLACE(events, '"invalid_chain"', '"invalid_chain","crl_health"')
+WHERE events LIKE '%"invalid_chain"%' AND events NOT LIKE '%"crl_health"%';
+
 -- +goose Down
+UPDATE alert_rules SET events = REPLACE(REPLACE(REPLACE(events,
+    ',"crl_health"', ''), '"crl_health",', ''), '"crl_health"', '');
+
 DROP INDEX revocation_status_ocsp_url;
 DROP INDEX revocation_status_crl_url;
 ALTER TABLE revocation_status DROP COLUMN ocsp_url;
