@@ -77,6 +77,8 @@ export type NotifyEvent = {
   resolves?: string;
   domain?: { id: string; host: string; port: number; protocol: string; url?: string };
   agent?: { id: string; name: string; last_seen_at?: string };
+  /** The CRL a crl_health event is about. */
+  revocation_source?: { kind: 'crl' | 'ocsp'; url: string; issuer?: string };
   threshold_days?: number;
   days_left?: number;
   not_after?: string;
