@@ -125,7 +125,7 @@ func (r *Refresher) check(ctx context.Context, pass *Pass, roots *anchors, c sto
 	if err != nil {
 		st = unavailable("", "the certificate does not parse")
 	} else {
-		rs.OCSPURL, rs.CRLURL = firstHTTP(cert.OCSPServer), firstHTTP(cert.CRLDistributionPoints)
+		rs.OCSPURL, rs.CRLURL = trackable(firstHTTP(cert.OCSPServer)), trackable(firstHTTP(cert.CRLDistributionPoints))
 		var issuer *x509.Certificate
 		if c.IssuerDER != nil {
 			issuer, _ = x509.ParseCertificate(c.IssuerDER)

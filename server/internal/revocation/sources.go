@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"certinel.dev/server/internal/safetext"
 	"certinel.dev/server/internal/store"
@@ -186,6 +187,20 @@ func numbered(src *store.RevocationSource, number *big.Int, now time.Time) {
 		src.RegressedFrom = ""
 	}
 	src.CRLNumber = number.String()
+}
+
+// maxTrackedURL bounds the URLs tracked: they are keys of indexes, and a
+// certificate may name any URL.
+const maxTrackedURL = 2000
+
+// trackable is u when it can be stored and indexed as it is, else "": a
+// CRL or responder named by an overlong or invalid URL is still asked,
+// just not tracked.
+func trackable(u string) string {
+	if len(u) > maxTrackedURL || !utf8.ValidString(u) {
+		return ""
+	}
+	return u
 }
 
 // usedSources are the URLs of the certificates checked in a tick, by

@@ -2,7 +2,9 @@ package revocation_test
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -177,5 +179,47 @@ func TestHealth(t *testing.T) {
 		if got := revocation.Health(c.src, now); !slices.Equal(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestOverlongURLNotTracked: a certificate naming a CRL by a URL too long
+// to index is still checked, and its CRL is not tracked (storing the URL
+// would fail the tick on PostgreSQL, whose index entries are bounded).
+func TestOverlongURLNotTracked(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			st := storetest.Open(t, d, store.Options{})
+			_, org, err := st.CreateAccount(ctx, "long@example.com", "h", "Long")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ca := newCA(t, "Long CA "+string(d))
+			host := "long-" + string(d) + ".example.test"
+			pad := make([]byte, 1600) // random, so that PostgreSQL cannot compress it into an index entry
+			if _, err := rand.Read(pad); err != nil {
+				t.Fatal(err)
+			}
+			leaf, key := ca.issueFor(host, "", ca.srv.URL+"/crl?pad="+hex.EncodeToString(pad))
+			serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf, ca.cert}, key)
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			if err := endpointChecker(st, monitor.NewIngester(st, nil, log), log).Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			r := &revocation.Refresher{Store: st, Checker: newChecker(nil, 5*time.Second), Log: log, Batch: 10, MaxBatches: 1, Concurrency: 1}
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.RevocationStatuses(ctx, org.ID, []string{fingerprint(leaf)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := got[fingerprint(leaf)]; s.State != "good" || s.Source != "crl" || s.CRLURL != "" {
+				t.Fatalf("status %+v, want good by CRL with no URL tracked", s)
+			}
+			if list, total, err := st.ListRevocationSources(ctx, org.ID, store.Page{Number: 1, PerPage: 10}); err != nil || total != 0 {
+				t.Fatalf("sources %+v (%v), want none", list, err)
+			}
+		})
 	}
 }
