@@ -148,6 +148,9 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 	if wants(notify.TypeAgentCertificate) {
 		out = append(out, agentCertificates(rule, in, org)...)
 	}
+	if wants(notify.TypeCRLHealth) {
+		out = append(out, crlHealth(rule, in, org)...)
+	}
 	return out
 }
 

@@ -167,7 +167,7 @@ func (p *plan) resolveSubject(list []store.Alert) {
 		}
 	}
 	e := notify.Event{Type: notify.TypeResolved, Resolves: strings.Join(types, ","), Organization: first.Organization,
-		Domain: first.Domain, Agent: first.Agent, Detail: "Resolved: " + strings.ReplaceAll(strings.Join(types, ", "), "_", " ") + "."}
+		Domain: first.Domain, Agent: first.Agent, RevocationSource: first.RevocationSource, Detail: "Resolved: " + strings.ReplaceAll(strings.Join(types, ", "), "_", " ") + "."}
 	notice := p.notice(list[0], rules, e)
 	p.rec.Resolutions = append(p.rec.Resolutions, store.Resolution{AlertIDs: ids, Notice: notice})
 	if len(heard) == 0 {
@@ -345,10 +345,14 @@ func (p *plan) decision() Decision {
 	return Decision{Record: p.rec, Wake: p.wake, Shrunk: p.shrunk}
 }
 
-// subjectOf names what an event is about: its domain, else its agent.
+// subjectOf names what an event is about: its domain, else its agent,
+// else its CRL.
 func subjectOf(a store.Alert) string {
-	if a.DomainID != nil {
+	switch {
+	case a.DomainID != nil:
 		return "d:" + *a.DomainID
+	case a.AgentID == nil && a.Type == notify.TypeCRLHealth:
+		return crlSubject(a)
 	}
 	return "a:" + ptr(a.AgentID)
 }

@@ -44,7 +44,7 @@ var roleTable = map[string]string{
 	"GET /api/v1/domains/export": readers, "GET /api/v1/domains/:id": readers, "PATCH /api/v1/domains/:id": writers,
 	"DELETE /api/v1/domains/:id": writers, "POST /api/v1/domains/:id/check": writers, "POST /api/v1/domains/check": writers,
 	"GET /api/v1/check-requests/:id": readers,
-	"GET /api/v1/certificates":       readers, "GET /api/v1/certificates/:sha256": readers,
+	"GET /api/v1/certificates":       readers, "GET /api/v1/certificates/:sha256": readers, "GET /api/v1/revocation-sources": readers,
 	"GET /api/v1/ca-bundles": readers, "POST /api/v1/ca-bundles": admins, "GET /api/v1/ca-bundles/:id": readers,
 	"DELETE /api/v1/ca-bundles/:id": admins,
 	"GET /api/v1/acme-directories":  readers, "POST /api/v1/acme-directories": admins, "DELETE /api/v1/acme-directories/:id": admins,

@@ -70,6 +70,7 @@ const (
 	EventRenewalWindowMovedEarlier Event = "renewal_window_moved_earlier"
 	EventAgentOffline              Event = "agent_offline"
 	EventAgentCertificate          Event = "agent_certificate" // not renewed in time, or expired
+	EventCRLHealth                 Event = "crl_health"        // a CRL certificates need is stale, expiring, stalled or went backwards
 	EventResolved                  Event = "resolved"
 	EventTest                      Event = "test"
 	EventInvitation                Event = "invitation"
@@ -77,7 +78,7 @@ const (
 
 // RuleEvents lists the events a rule may choose.
 var RuleEvents = []Event{EventExpiring, EventExpired, EventChanged, EventUnreachable, EventInvalidChain,
-	EventHostnameMismatch, EventWeakCrypto, EventRenewalOverdue, EventRenewalWindowMovedEarlier, EventAgentOffline, EventAgentCertificate, EventResolved}
+	EventHostnameMismatch, EventWeakCrypto, EventRenewalOverdue, EventRenewalWindowMovedEarlier, EventAgentOffline, EventAgentCertificate, EventCRLHealth, EventResolved}
 
 // Names spells typed names as strings, for SQL, JSON lists and messages.
 func Names[T ~string](xs ...T) []string {

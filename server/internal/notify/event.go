@@ -28,6 +28,7 @@ const (
 	TypeRenewalWindowMovedEarlier = string(lifecycle.EventRenewalWindowMovedEarlier)
 	TypeAgentOffline              = string(lifecycle.EventAgentOffline)
 	TypeAgentCertificate          = string(lifecycle.EventAgentCertificate)
+	TypeCRLHealth                 = string(lifecycle.EventCRLHealth)
 	TypeResolved                  = string(lifecycle.EventResolved)
 	TypeTest                      = string(lifecycle.EventTest)
 	// TypeInvitation carries an invitation link to a new member.
@@ -59,6 +60,10 @@ type Event struct {
 	// Problem is the problem that raised an invalid_chain event when it is
 	// not distrust: revoked.
 	Problem string `json:"problem,omitempty"`
+	// RevocationSource names the CRL a crl_health event is about; Problem
+	// then says what is wrong with it (stale, expiring, stalled,
+	// regressed).
+	RevocationSource *RevocationSourceRef `json:"revocation_source,omitempty"`
 	// Count is how many endpoints an agent's outage covers.
 	Count int `json:"count,omitempty"`
 	// Reminder marks a repeated notice of an event still open.
@@ -88,6 +93,13 @@ type DomainRef struct {
 	Port     int    `json:"port"`
 	Protocol string `json:"protocol"`
 	URL      string `json:"url,omitempty"`
+}
+
+// RevocationSourceRef names a CRL (kind crl) or OCSP responder (ocsp).
+type RevocationSourceRef struct {
+	Kind   string `json:"kind"`
+	URL    string `json:"url"`
+	Issuer string `json:"issuer,omitempty"`
 }
 
 // AgentRef names the agent that checked the domain, or that went offline.

@@ -92,6 +92,8 @@ func headline(e Event) string {
 			return t + " client certificate expired: enroll the agent again"
 		}
 		return t + " client certificate rotation failed or is overdue"
+	case TypeCRLHealth:
+		return t + crlProblems[e.Problem]
 	case TypeResolved:
 		if e.Resolves == TypeAgentOffline {
 			return t + " is back online"
@@ -154,6 +156,15 @@ var problemLabels = map[string]string{
 	TypeWeakCrypto:       "weak cryptography",
 	TypeRenewalOverdue:   "renewal overdue",
 	TypeAgentCertificate: "client certificate",
+	TypeCRLHealth:        "CRL health",
+}
+
+// crlProblems end the headline of a crl_health event, by problem.
+var crlProblems = map[string]string{
+	"stale":     " expired: its next update has passed",
+	"expiring":  " expires soon: its next update is near",
+	"stalled":   " stopped updating: its CRL number has not increased",
+	"regressed": " went backwards: its CRL number is lower than before",
 }
 
 // target names what the event is about: the endpoint, else the agent, else the
@@ -164,6 +175,8 @@ func target(e Event) string {
 		return hostPort(*e.Domain)
 	case e.Agent != nil:
 		return "Agent " + e.Agent.Name
+	case e.RevocationSource != nil:
+		return "CRL " + e.RevocationSource.URL
 	case e.Organization.Name != "":
 		return e.Organization.Name
 	}

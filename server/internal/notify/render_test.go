@@ -46,6 +46,14 @@ func TestSubject(t *testing.T) {
 			e.Type, e.Resolves, e.Domain = notify.TypeResolved, notify.TypeAgentOffline, nil
 		}), "[Certinel] Agent office-lan is back online"},
 		{"resolved", with(func(e *notify.Event) { e.Type, e.Resolves = notify.TypeResolved, notify.TypeExpiring }), "[Certinel] Resolved: www.example.com:443 (expiring)"},
+		{"crl stale", with(func(e *notify.Event) {
+			e.Type, e.Problem, e.Domain, e.Agent = notify.TypeCRLHealth, "stale", nil, nil
+			e.RevocationSource = &notify.RevocationSourceRef{Kind: "crl", URL: "http://pki.example.com/ca.crl"}
+		}), "[Certinel] CRL http://pki.example.com/ca.crl expired: its next update has passed"},
+		{"crl healthy again", with(func(e *notify.Event) {
+			e.Type, e.Resolves, e.Domain, e.Agent = notify.TypeResolved, notify.TypeCRLHealth, nil, nil
+			e.RevocationSource = &notify.RevocationSourceRef{Kind: "crl", URL: "http://pki.example.com/ca.crl"}
+		}), "[Certinel] Resolved: CRL http://pki.example.com/ca.crl (CRL health)"},
 		{"test", with(func(e *notify.Event) { e.Type, e.Domain, e.Agent = notify.TypeTest, nil, nil }), "[Certinel] Test notification for Example Inc"},
 		{"newline in name", with(func(e *notify.Event) {
 			e.Type, e.Domain = notify.TypeAgentOffline, nil

@@ -1,12 +1,15 @@
 package revocation_test
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
+	"log/slog"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +19,11 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"certinel.dev/server/internal/monitor"
+	"certinel.dev/server/internal/netguard"
+	"certinel.dev/server/internal/store"
+	"certinel.dev/server/internal/tlstest"
 )
 
 // testCA is a certificate authority made in the test, with an HTTP server
@@ -29,9 +37,11 @@ type testCA struct {
 	mu      sync.Mutex
 	revoked map[string]x509.RevocationListEntry // by serial
 	unknown map[string]bool                     // serials OCSP does not know
-	// crlNext is the next update of the CRL it signs; crlSigner signs it
-	// (the CA when nil); crlBody, when set, is served instead.
+	// crlNext is the next update of the CRL it signs and crlNumber its
+	// number (its ETag names it); crlSigner signs it (the CA when nil);
+	// crlBody, when set, is served instead.
 	crlNext   time.Time
+	crlNumber int64
 	crlSigner *testCA
 	crlBody   []byte
 	// responder, when set, signs OCSP answers as a delegated responder.
@@ -81,7 +91,7 @@ func newCA(t *testing.T, name string) *testCA {
 	t.Helper()
 	key := newKey(t)
 	ca := &testCA{t: t, key: key, revoked: map[string]x509.RevocationListEntry{}, unknown: map[string]bool{},
-		crlNext: time.Now().Add(7 * 24 * time.Hour), stop: make(chan struct{})}
+		crlNext: time.Now().Add(7 * 24 * time.Hour), crlNumber: 1, stop: make(chan struct{})}
 	ca.cert = sign(t, &x509.Certificate{Subject: pkix.Name{CommonName: name}, IsCA: true, BasicConstraintsValid: true,
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}, nil, key.Public(), key)
 	ca.srv = httptest.NewServer(http.HandlerFunc(ca.serve))
@@ -105,12 +115,15 @@ func (ca *testCA) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/crl":
 		ca.crlFetches.Add(1)
-		if r.Header.Get("If-None-Match") == `"crl-1"` {
+		ca.mu.Lock()
+		etag := fmt.Sprintf(`"crl-%d"`, ca.crlNumber)
+		ca.mu.Unlock()
+		if r.Header.Get("If-None-Match") == etag {
 			ca.crlNotModified.Add(1)
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		w.Header().Set("ETag", `"crl-1"`)
+		w.Header().Set("ETag", etag)
 		_, _ = w.Write(ca.crl())
 	case "/ocsp":
 		ca.ocspRequests.Add(1)
@@ -132,7 +145,7 @@ func (ca *testCA) crl() []byte {
 	if ca.crlSigner != nil {
 		signer = ca.crlSigner
 	}
-	tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: ca.crlNext.Add(-7 * 24 * time.Hour), NextUpdate: ca.crlNext}
+	tmpl := &x509.RevocationList{Number: big.NewInt(ca.crlNumber), ThisUpdate: ca.crlNext.Add(-7 * 24 * time.Hour), NextUpdate: ca.crlNext}
 	for _, e := range ca.revoked {
 		tmpl.RevokedCertificateEntries = append(tmpl.RevokedCertificateEntries, e)
 	}
@@ -206,6 +219,13 @@ func (ca *testCA) issueFor(host, ocspURL, crlURL string) (*x509.Certificate, cry
 	return sign(ca.t, tmpl, ca.cert, key.Public(), ca.key), key
 }
 
+// publish makes the CA serve a CRL with the given number and next update.
+func (ca *testCA) publish(number int64, next time.Time) {
+	ca.mu.Lock()
+	defer ca.mu.Unlock()
+	ca.crlNumber, ca.crlNext = number, next
+}
+
 func (ca *testCA) revoke(c *x509.Certificate, reason int, at time.Time) {
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
@@ -225,4 +245,22 @@ func (ca *testCA) delegate(ocspSigning bool) {
 	ca.mu.Lock()
 	ca.responder, ca.responderKey = cert, key
 	ca.mu.Unlock()
+}
+
+// serveDomain serves chain with key on loopback as a domain of the
+// organization named host.
+func serveDomain(t *testing.T, st *store.Store, orgID, host string, chain []*x509.Certificate, key crypto.Signer) store.Domain {
+	t.Helper()
+	dom, err := st.CreateDomain(context.Background(), orgID, store.Domain{Host: "127.0.0.1", Port: tlstest.ServeChain(t, chain, key),
+		Protocol: "tls", SNI: host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dom
+}
+
+// endpointChecker checks the domains from the server, loopback allowed.
+func endpointChecker(st *store.Store, ingester *monitor.Ingester, log *slog.Logger) *monitor.Checker {
+	return &monitor.Checker{Store: st, Ingester: ingester, Log: log,
+		Dial: netguard.New(true).DialContext, Concurrency: 2, Timeout: 5 * time.Second, Batch: 10}
 }

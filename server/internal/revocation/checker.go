@@ -57,8 +57,10 @@ type Pass struct {
 	c    *Checker
 	mu   sync.Mutex
 	crls map[string]*passCRL
-	// failing counts each OCSP responder's unavailable answers in a row.
-	failing map[string]int
+	// failing counts each OCSP responder's unavailable answers in a row;
+	// responders records what each answered during the pass.
+	failing    map[string]int
+	responders map[string]*responderSeen
 }
 
 type passCRL struct {
@@ -69,7 +71,7 @@ type passCRL struct {
 
 // NewPass starts a round of checks.
 func (c *Checker) NewPass() *Pass {
-	return &Pass{c: c, crls: map[string]*passCRL{}, failing: map[string]int{}}
+	return &Pass{c: c, crls: map[string]*passCRL{}, failing: map[string]int{}, responders: map[string]*responderSeen{}}
 }
 
 // Check tells cert's revocation status, issuer being the certificate that
@@ -117,6 +119,7 @@ func (p *Pass) ocsp(ctx context.Context, u string, cert, issuer *x509.Certificat
 	} else {
 		p.failing[u] = 0
 	}
+	p.responderAnswered(u, st)
 	p.mu.Unlock()
 	return st
 }

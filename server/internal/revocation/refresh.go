@@ -63,16 +63,21 @@ func (r *Refresher) Run(ctx context.Context) error {
 	roots := &anchors{system: r.Roots, orgRoots: r.OrgRoots, orgs: map[string]*x509.CertPool{}}
 	var mu sync.Mutex
 	changed := map[string]bool{}
-	err := r.checkDue(ctx, pass, roots, func(orgID string) {
+	used := usedSources{}
+	err := r.checkDue(ctx, pass, roots, func(rs store.RevocationStatus, flipped bool) {
 		mu.Lock()
-		changed[orgID] = true
-		mu.Unlock()
+		defer mu.Unlock()
+		changed[rs.OrganizationID] = changed[rs.OrganizationID] || flipped
+		used.add(rs)
 	})
-	// The organizations already known changed are told even when the
-	// tick stopped: their statuses are saved.
+	// What was learnt is kept even when the tick stopped: the statuses
+	// are saved, and the organizations known changed are told.
+	err = errors.Join(err, r.saveSources(ctx, pass, used))
 	if r.Changed != nil {
 		for _, orgID := range slices.Sorted(maps.Keys(changed)) {
-			err = errors.Join(err, r.Changed(ctx, orgID))
+			if changed[orgID] {
+				err = errors.Join(err, r.Changed(ctx, orgID))
+			}
 		}
 	}
 	if err != nil {
@@ -82,7 +87,7 @@ func (r *Refresher) Run(ctx context.Context) error {
 }
 
 // checkDue checks the due certificates batch by batch.
-func (r *Refresher) checkDue(ctx context.Context, pass *Pass, roots *anchors, changed func(orgID string)) error {
+func (r *Refresher) checkDue(ctx context.Context, pass *Pass, roots *anchors, checked func(rs store.RevocationStatus, flipped bool)) error {
 	for range max(r.MaxBatches, 1) {
 		due, err := r.Store.DueRevocationChecks(ctx, max(r.Batch, 1))
 		if err != nil {
@@ -91,9 +96,9 @@ func (r *Refresher) checkDue(ctx context.Context, pass *Pass, roots *anchors, ch
 		p := pool.New().WithErrors().WithContext(ctx).WithMaxGoroutines(max(r.Concurrency, 1))
 		for _, c := range due {
 			p.Go(func(ctx context.Context) error {
-				flipped, err := r.check(ctx, pass, roots, c)
-				if flipped {
-					changed(c.OrganizationID)
+				rs, flipped, err := r.check(ctx, pass, roots, c)
+				if err == nil {
+					checked(rs, flipped)
 				}
 				return err
 			})
@@ -111,29 +116,30 @@ func (r *Refresher) checkDue(ctx context.Context, pass *Pass, roots *anchors, ch
 // check checks one certificate and records the answer; flipped tells
 // whether it turned revoked or back. Only store errors and cancellation
 // stop the tick: what the CA's servers do is recorded on the certificate.
-func (r *Refresher) check(ctx context.Context, pass *Pass, roots *anchors, c store.RevocationCheck) (flipped bool, err error) {
+func (r *Refresher) check(ctx context.Context, pass *Pass, roots *anchors, c store.RevocationCheck) (rs store.RevocationStatus, flipped bool, err error) {
 	now := r.Store.Now()
 	var st Status
+	rs = c.Known
+	rs.OrganizationID, rs.SHA256 = c.OrganizationID, c.SHA256
 	cert, err := x509.ParseCertificate(c.DER)
 	if err != nil {
 		st = unavailable("", "the certificate does not parse")
 	} else {
+		rs.OCSPURL, rs.CRLURL = trackable(firstHTTP(cert.OCSPServer)), trackable(firstHTTP(cert.CRLDistributionPoints))
 		var issuer *x509.Certificate
 		if c.IssuerDER != nil {
 			issuer, _ = x509.ParseCertificate(c.IssuerDER)
 		}
 		if !issuedBy(cert, issuer) {
 			if issuer, err = roots.issuer(ctx, c.OrganizationID, cert, now); err != nil {
-				return false, err
+				return rs, false, err
 			}
 		}
 		st = pass.Check(ctx, cert, issuer)
 	}
 	if ctx.Err() != nil {
-		return false, ctx.Err()
+		return rs, false, ctx.Err()
 	}
-	rs := c.Known
-	rs.OrganizationID, rs.SHA256 = c.OrganizationID, c.SHA256
 	was := rs.State == string(StateRevoked)
 	record(&rs, st, now)
 	if is := rs.State == string(StateRevoked); is != was {
@@ -143,7 +149,7 @@ func (r *Refresher) check(ctx context.Context, pass *Pass, roots *anchors, c sto
 	} else if st.State == StateUnavailable {
 		r.Log.Debug("revocation status unavailable", "organization", rs.OrganizationID, "sha256", rs.SHA256, "why", st.Why)
 	}
-	return flipped, r.Store.SaveRevocationStatus(ctx, rs)
+	return rs, flipped, r.Store.SaveRevocationStatus(ctx, rs)
 }
 
 // record sets what a check found on the stored status. A revocation

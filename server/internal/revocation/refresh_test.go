@@ -18,12 +18,10 @@ import (
 	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/monitor"
-	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
-	"certinel.dev/server/internal/tlstest"
 )
 
 // TestRevokedLeafMakesDomainInvalid follows a monitored endpoint whose
@@ -48,15 +46,10 @@ func TestRevokedLeafMakesDomainInvalid(t *testing.T) {
 			if _, err := st.CreateCABundle(ctx, org.ID, store.CABundle{Name: "Internal", PEM: caPEM, Certificates: 1}); err != nil {
 				t.Fatal(err)
 			}
-			dom, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "127.0.0.1", Port: tlstest.ServeChain(t, []*x509.Certificate{leaf, ca.cert}, key),
-				Protocol: "tls", SNI: host})
-			if err != nil {
-				t.Fatal(err)
-			}
+			dom := serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf, ca.cert}, key)
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			ingester := monitor.NewIngester(st, nil, log)
-			check := &monitor.Checker{Store: st, Ingester: ingester, Log: log,
-				Dial: netguard.New(true).DialContext, Concurrency: 2, Timeout: 5 * time.Second, Batch: 10}
+			check := endpointChecker(st, ingester, log)
 			rejudger := monitor.NewRejudger(st, ingester, log)
 			r := &revocation.Refresher{Store: st, Checker: newChecker(clk.Now, 5*time.Second), Log: log,
 				Changed: rejudger.Request, Batch: 10, MaxBatches: 2, Concurrency: 2}
@@ -156,14 +149,10 @@ func TestIssuerFromCABundle(t *testing.T) {
 			ca := newCA(t, "Bundled CA "+string(d))
 			host := "alone-" + string(d) + ".example.test"
 			leaf, key := ca.issueFor(host, ca.srv.URL+"/ocsp", "")
-			if _, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "127.0.0.1", Port: tlstest.ServeChain(t, []*x509.Certificate{leaf}, key),
-				Protocol: "tls", SNI: host}); err != nil {
-				t.Fatal(err)
-			}
+			serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf}, key)
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			ingester := monitor.NewIngester(st, nil, log)
-			check := &monitor.Checker{Store: st, Ingester: ingester, Log: log,
-				Dial: netguard.New(true).DialContext, Concurrency: 2, Timeout: 5 * time.Second, Batch: 10}
+			check := endpointChecker(st, ingester, log)
 			if err := check.Run(ctx); err != nil {
 				t.Fatal(err)
 			}

@@ -190,7 +190,7 @@ func (s *Store) Organization(ctx context.Context, orgID string) (Organization, e
 var (
 	DefaultThresholds = []int{}
 	DefaultEvents     = lifecycle.Names(lifecycle.EventExpiring, lifecycle.EventExpired, lifecycle.EventUnreachable,
-		lifecycle.EventInvalidChain, lifecycle.EventHostnameMismatch, lifecycle.EventWeakCrypto,
+		lifecycle.EventInvalidChain, lifecycle.EventCRLHealth, lifecycle.EventHostnameMismatch, lifecycle.EventWeakCrypto,
 		lifecycle.EventRenewalOverdue, lifecycle.EventRenewalWindowMovedEarlier, lifecycle.EventAgentOffline, lifecycle.EventAgentCertificate,
 		lifecycle.EventResolved)
 )

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"certinel.dev/server/internal/lifecycle"
 )
 
 // EvalInput is what one evaluation reads: the rules, and the subjects with
@@ -19,6 +21,9 @@ type EvalInput struct {
 	Domains    []EvalDomain
 	Agents     []Agent
 	AgentCerts []Agent // past their certificate's renewal deadline (cert_renew_by)
+	// Sources are the CRLs and responders past their attention time,
+	// which may be unhealthy (crl_health).
+	Sources    []RevocationSource
 	OpenAlerts []Alert
 	Changes    []CertificateChange
 	// Notification context (see LoadNotifyContext).
@@ -83,10 +88,10 @@ func (s *Store) LoadDomainBatch(ctx context.Context, orgID string, domainIDs []s
 	return in, nil
 }
 
-// LoadAgentInput reads the agents that have checked in, and those whose
-// certificate is overdue for renewal, of one organization or of all when
-// orgID is empty, with their open alerts and their organizations' enabled
-// rules. Agents are few (one per network), so each pass reads those that
+// LoadAgentInput reads the agents that have checked in, those whose
+// certificate is overdue for renewal, and the CRLs past their attention
+// time, of one organization or of all when orgID is empty, with their
+// open alerts and their organizations' enabled rules. Agents are few (one per network), so each pass reads those that
 // checked in; the overdue ones come through an index.
 func (s *Store) LoadAgentInput(ctx context.Context, orgID string) (EvalInput, error) {
 	in := EvalInput{Now: s.now(), Orgs: map[string]Organization{}}
@@ -104,22 +109,30 @@ func (s *Store) LoadAgentInput(ctx context.Context, orgID string) (EvalInput, er
 	if err := scope(db.Omit("Targets").Where("cert_renew_by <= ?", in.Now), "organization_id").Find(&in.AgentCerts).Error; err != nil {
 		return in, fmt.Errorf("store: eval agent certificates: %w", err)
 	}
-	if len(in.Agents) == 0 && len(in.AgentCerts) == 0 {
+	// Through the index on attention_at: the few CRLs that may be unhealthy.
+	if err := scope(db.Where("attention_at <= ?", in.Now), "organization_id").Find(&in.Sources).Error; err != nil {
+		return in, fmt.Errorf("store: eval revocation sources: %w", err)
+	}
+	crlHealth := "type = '" + string(lifecycle.EventCRLHealth) + "' AND " + openAlert
+	if err := scope(db.Where("((agent_id IS NOT NULL AND "+openAlert+") OR ("+crlHealth+"))"), "organization_id").Find(&in.OpenAlerts).Error; err != nil {
+		return in, fmt.Errorf("store: eval open alerts: %w", err)
+	}
+	if len(in.Agents) == 0 && len(in.AgentCerts) == 0 && len(in.Sources) == 0 && len(in.OpenAlerts) == 0 {
 		return in, nil
 	}
 	withAgents := scope(db.Model(&Agent{}).Select("organization_id").Where("last_seen_at IS NOT NULL OR cert_renew_by <= ?", in.Now), "organization_id")
-	if err := db.Where("enabled = ? AND organization_id IN (?)", true, withAgents).Find(&in.Rules).Error; err != nil {
+	withSources := scope(db.Model(&RevocationSource{}).Select("organization_id").Where("attention_at <= ?", in.Now), "organization_id")
+	withCRLAlerts := scope(db.Model(&Alert{}).Select("organization_id").Where(crlHealth), "organization_id")
+	if err := db.Where("enabled = ? AND (organization_id IN (?) OR organization_id IN (?) OR organization_id IN (?))", true,
+		withAgents, withSources, withCRLAlerts).Find(&in.Rules).Error; err != nil {
 		return in, fmt.Errorf("store: eval rules: %w", err)
 	}
 	var orgs []Organization
-	if err := db.Where("id IN (?)", withAgents).Find(&orgs).Error; err != nil {
+	if err := db.Where("id IN (?) OR id IN (?) OR id IN (?)", withAgents, withSources, withCRLAlerts).Find(&orgs).Error; err != nil {
 		return in, fmt.Errorf("store: eval organizations: %w", err)
 	}
 	for _, o := range orgs {
 		in.Orgs[o.ID] = o
-	}
-	if err := scope(db.Where("agent_id IS NOT NULL AND "+openAlert), "organization_id").Find(&in.OpenAlerts).Error; err != nil {
-		return in, fmt.Errorf("store: eval open alerts: %w", err)
 	}
 	return in, nil
 }

@@ -24,6 +24,10 @@ type RevocationStatus struct {
 	NextCheckAt    time.Time
 	Failures       int
 	LastError      string
+	// CRLURL and OCSPURL are the URLs the certificate names, which keep
+	// their revocation_sources rows.
+	CRLURL  string `gorm:"column:crl_url"`
+	OCSPURL string `gorm:"column:ocsp_url"`
 }
 
 // TableName keeps the singular name the migration gave the table.
@@ -64,7 +68,7 @@ func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]Revocatio
 			rs.organization_id AS rs_organization_id, rs.sha256 AS rs_sha256, rs.state AS rs_state, rs.source AS rs_source,
 			rs.revoked_at AS rs_revoked_at, rs.reason AS rs_reason, rs.checked_at AS rs_checked_at,
 			rs.this_update AS rs_this_update, rs.next_update AS rs_next_update, rs.next_check_at AS rs_next_check_at,
-			rs.failures AS rs_failures, rs.last_error AS rs_last_error`).
+			rs.failures AS rs_failures, rs.last_error AS rs_last_error, rs.crl_url AS rs_crl_url, rs.ocsp_url AS rs_ocsp_url`).
 		Joins("JOIN certificates c ON c.sha256 = oc.sha256").
 		Joins("LEFT JOIN revocation_status rs ON rs.organization_id = oc.organization_id AND rs.sha256 = oc.sha256").
 		Where("oc.serving > 0 AND oc.not_after > ? AND oc.subject <> oc.issuer AND (rs.sha256 IS NULL OR rs.next_check_at <= ?)", now, now).
@@ -129,7 +133,8 @@ func (s *Store) SaveRevocationStatus(ctx context.Context, rs RevocationStatus) e
 
 // PruneRevocationStatus forgets the status of certificates no domain of
 // their organization serves any more, so that the table follows what is
-// served, not what ever was.
+// served, not what ever was, and then the CRLs and responders only they
+// named.
 func (s *Store) PruneRevocationStatus(ctx context.Context) (int64, error) {
 	res := s.db.WithContext(ctx).Where(`NOT EXISTS (SELECT 1 FROM org_certificates oc
 		WHERE oc.organization_id = revocation_status.organization_id AND oc.sha256 = revocation_status.sha256 AND oc.serving > 0)`).
@@ -137,7 +142,8 @@ func (s *Store) PruneRevocationStatus(ctx context.Context) (int64, error) {
 	if res.Error != nil {
 		return 0, fmt.Errorf("store: prune revocation status: %w", res.Error)
 	}
-	return res.RowsAffected, nil
+	sources, err := s.pruneRevocationSources(ctx)
+	return res.RowsAffected + sources, err
 }
 
 // RevocationStatuses returns the organization's known statuses of those of

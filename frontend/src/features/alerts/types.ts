@@ -35,6 +35,7 @@ export const EVENT_TYPES = [
   { value: 'renewal_window_moved_earlier', label: 'CA asks for renewal', hint: "the CA moved its renewal window earlier, as before a revocation" },
   { value: 'agent_offline', label: 'Agent offline', hint: 'an agent stopped reporting' },
   { value: 'agent_certificate', label: 'Agent certificate', hint: "an agent's client certificate was not renewed in time, or expired" },
+  { value: 'crl_health', label: 'CRL health', hint: 'a CRL your certificates need is near or past its next update, stopped updating or went backwards' },
   { value: 'resolved', label: 'Resolved', hint: 'a problem went away' },
 ] as const;
 
@@ -76,6 +77,8 @@ export type NotifyEvent = {
   resolves?: string;
   domain?: { id: string; host: string; port: number; protocol: string; url?: string };
   agent?: { id: string; name: string; last_seen_at?: string };
+  /** The CRL a crl_health event is about. */
+  revocation_source?: { kind: 'crl' | 'ocsp'; url: string; issuer?: string };
   threshold_days?: number;
   days_left?: number;
   not_after?: string;

@@ -62,4 +62,16 @@ describe('EventsTable', () => {
     renderWithProviders(<EventsTable />);
     expect(await screen.findByText('No alerts yet')).toBeInTheDocument();
   });
+
+  it('names the CRL of a crl_health event', async () => {
+    const crl: AlertEvent = { ...event, id: 'ev2', type: 'crl_health', domain_id: null, deliveries: [],
+      event: { type: 'crl_health', revocation_source: { kind: 'crl', url: 'http://pki.example.test/ca.crl' },
+        detail: 'The CRL passed its next update on Mon, 01 Jun 2026 12:00:00 UTC.' } };
+    mockFetch((r) => (r.url.pathname === '/api/v1/channels'
+      ? { status: 200, body: { items: [], total: 0 } }
+      : { status: 200, body: { items: [crl], total: 1, page: 1, per_page: 25 } }));
+    renderWithProviders(<EventsTable />, { route: '/events' });
+    const cell = await screen.findByText('CRL http://pki.example.test/ca.crl');
+    expect(within(cell.closest('tr')!).getByRole('link', { name: 'CRL health' })).toBeInTheDocument();
+  });
 });

@@ -144,6 +144,8 @@ export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
                             <Link to={`/domains/${ev.event.domain.id}`}>{ev.event.domain.host}:{ev.event.domain.port}</Link>
                           ) : ev.event.agent ? (
                             <span>agent {ev.event.agent.name}</span>
+                          ) : ev.event.revocation_source ? (
+                            <span className="mono">CRL {ev.event.revocation_source.url}</span>
                           ) : (
                             <span className="muted">—</span>
                           )}

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// RevocationSource is what the server last found at one CRL or OCSP
+// responder URL the certificates of an organization name. Kind is
+// revocation.SourceCRL or SourceOCSP; the CRL fields are empty for a
+// responder. CRLNumber is decimal ("" when the CRL has none);
+// NumberSince is when it last increased; RegressedFrom is the higher
+// number recorded before a fetch returned a lower one. Judging these is
+// the revocation package's.
+type RevocationSource struct {
+	OrganizationID string `gorm:"primaryKey"`
+	Kind           string `gorm:"primaryKey"`
+	URL            string `gorm:"column:url;primaryKey"`
+	Issuer         string
+	IssuerKeyID    string `gorm:"column:issuer_key_id"`
+	CRLNumber      string `gorm:"column:crl_number"`
+	NumberSince    *time.Time
+	RegressedFrom  string
+	ThisUpdate     *time.Time
+	NextUpdate     *time.Time
+	SizeBytes      int
+	// AnsweredAt is when a CRL was last loaded or the responder last
+	// answered; CheckedAt when it was last asked.
+	AnsweredAt *time.Time
+	CheckedAt  time.Time
+	LastError  string
+	Failures   int
+	// AttentionAt is the earliest time the source may be unhealthy, set
+	// by the revocation package; the alert evaluation reads the sources
+	// past it.
+	AttentionAt *time.Time
+	UpdatedAt   time.Time
+}
+
+// RevocationSourcesByURL returns the organization's records of the given
+// URLs of one kind, by URL.
+func (s *Store) RevocationSourcesByURL(ctx context.Context, orgID, kind string, urls []string) (map[string]RevocationSource, error) {
+	out := make(map[string]RevocationSource, len(urls))
+	for start := 0; start < len(urls); start += observationBatch {
+		var rows []RevocationSource
+		err := s.db.WithContext(ctx).Where("organization_id = ? AND kind = ? AND url IN ?", orgID, kind,
+			urls[start:min(start+observationBatch, len(urls))]).Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: revocation sources: %w", err)
+		}
+		for _, r := range rows {
+			out[r.URL] = r
+		}
+	}
+	return out, nil
+}
+
+// SaveRevocationSource records what a fetch found.
+func (s *Store) SaveRevocationSource(ctx context.Context, src RevocationSource) error {
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "organization_id"}, {Name: "kind"}, {Name: "url"}},
+		UpdateAll: true,
+	}).Create(&src).Error
+	if err != nil {
+		return fmt.Errorf("store: save revocation source %s: %w", src.URL, err)
+	}
+	return nil
+}
+
+// ListRevocationSources pages through the organization's CRLs and OCSP
+// responders, CRLs first, by URL.
+func (s *Store) ListRevocationSources(ctx context.Context, orgID string, page Page) ([]RevocationSource, int64, error) {
+	q := s.db.WithContext(ctx).Model(&RevocationSource{}).Where("organization_id = ?", orgID)
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: count revocation sources: %w", err)
+	}
+	var rows []RevocationSource
+	if err := q.Order("kind, url").Limit(page.Limit()).Offset(page.Offset()).Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("store: list revocation sources: %w", err)
+	}
+	return rows, total, nil
+}
+
+// pruneRevocationSources forgets the CRLs and responders no certificate
+// status names any more, so that the table follows the statuses, which
+// follow what is served.
+func (s *Store) pruneRevocationSources(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Where(`NOT EXISTS (SELECT 1 FROM revocation_status rs
+		WHERE rs.organization_id = revocation_sources.organization_id
+		AND ((revocation_sources.kind = 'crl' AND rs.crl_url = revocation_sources.url)
+		  OR (revocation_sources.kind = 'ocsp' AND rs.ocsp_url = revocation_sources.url)))`).
+		Delete(&RevocationSource{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: prune revocation sources: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
