@@ -270,9 +270,10 @@ func TestThousandUnreachableTargets(t *testing.T) {
 		t.Errorf("run took %s", d)
 	}
 	// A closed port can come back as some client's ephemeral port, and a
-	// loopback dial may then connect to itself; a handful of such oddities
-	// are the kernel's doing, not the agent's.
-	if sum.Failed != 1000 || sum.OK != 0 || sum.Pushed != 1000 || sum.ByKind["refused"] < 990 {
+	// loopback dial may then connect to itself, or it can be taken by a
+	// TLS server of a test running beside this one, which then answers;
+	// a handful of such oddities are the kernel's doing, not the agent's.
+	if sum.Failed+sum.OK != 1000 || sum.OK > 10 || sum.Pushed != 1000 || sum.ByKind["refused"] < 990 {
 		t.Errorf("summary = %+v", sum)
 	}
 }
