@@ -264,3 +264,13 @@ func endpointChecker(st *store.Store, ingester *monitor.Ingester, log *slog.Logg
 	return &monitor.Checker{Store: st, Ingester: ingester, Log: log,
 		Dial: netguard.New(true).DialContext, Concurrency: 2, Timeout: 5 * time.Second, Batch: 10}
 }
+
+// newOrganization signs up an account and answers its organization.
+func newOrganization(t *testing.T, st *store.Store, email, name string) store.Organization {
+	t.Helper()
+	_, org, err := st.CreateAccount(context.Background(), email, "h", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return org
+}

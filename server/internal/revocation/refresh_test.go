@@ -35,10 +35,7 @@ func TestRevokedLeafMakesDomainInvalid(t *testing.T) {
 			ctx := context.Background()
 			clk := &storetest.Clock{}
 			st := storetest.Open(t, d, store.Options{Now: clk.Now})
-			_, org, err := st.CreateAccount(ctx, "revoked@example.com", "h", "Revoked")
-			if err != nil {
-				t.Fatal(err)
-			}
+			org := newOrganization(t, st, "revoked@example.com", "Revoked")
 			ca := newCA(t, "Internal CA "+string(d))
 			host := "revoked-" + string(d) + ".example.test"
 			leaf, key := ca.issueFor(host, ca.srv.URL+"/ocsp", ca.srv.URL+"/crl")
@@ -142,10 +139,7 @@ func TestIssuerFromCABundle(t *testing.T) {
 			ctx := context.Background()
 			clk := &storetest.Clock{}
 			st := storetest.Open(t, d, store.Options{Now: clk.Now})
-			_, org, err := st.CreateAccount(ctx, "alone@example.com", "h", "Alone")
-			if err != nil {
-				t.Fatal(err)
-			}
+			org := newOrganization(t, st, "alone@example.com", "Alone")
 			ca := newCA(t, "Bundled CA "+string(d))
 			host := "alone-" + string(d) + ".example.test"
 			leaf, key := ca.issueFor(host, ca.srv.URL+"/ocsp", "")

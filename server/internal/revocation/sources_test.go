@@ -35,14 +35,8 @@ func TestCRLTracked(t *testing.T) {
 			ctx := context.Background()
 			clk := &storetest.Clock{}
 			st := storetest.Open(t, d, store.Options{Now: clk.Now})
-			_, org, err := st.CreateAccount(ctx, "crl@example.com", "h", "CRLs")
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, other, err := st.CreateAccount(ctx, "other@example.com", "h", "Other")
-			if err != nil {
-				t.Fatal(err)
-			}
+			org := newOrganization(t, st, "crl@example.com", "CRLs")
+			other := newOrganization(t, st, "other@example.com", "Other")
 			ca := newCA(t, "CRL CA "+string(d))
 			host := "crl-" + string(d) + ".example.test"
 			leaf, key := ca.issueFor(host, "", ca.srv.URL+"/crl")
@@ -190,10 +184,7 @@ func TestOverlongURLNotTracked(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
 			st := storetest.Open(t, d, store.Options{})
-			_, org, err := st.CreateAccount(ctx, "long@example.com", "h", "Long")
-			if err != nil {
-				t.Fatal(err)
-			}
+			org := newOrganization(t, st, "long@example.com", "Long")
 			ca := newCA(t, "Long CA "+string(d))
 			host := "long-" + string(d) + ".example.test"
 			pad := make([]byte, 1600) // random, so that PostgreSQL cannot compress it into an index entry
