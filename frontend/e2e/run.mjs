@@ -20,6 +20,7 @@ import { agentCertificates } from './agent-certificates.mjs';
 import { alertSignal } from './alert-signal.mjs';
 import { enrollmentApproval } from './enrollment-approval.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
+import { revocation } from './revocation.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = resolve(here, '..');
@@ -121,7 +122,9 @@ async function startServer(label, extraEnv) {
   const proc = spawn(serverBin, [], {
     env: {
       ...process.env, CERTINEL_DATA_DIR: dataDir, CERTINEL_LISTEN_ADDR: `127.0.0.1:${port}`, CERTINEL_LOG_LEVEL: 'warn',
-      CERTINEL_ALLOW_PRIVATE_TARGETS: 'true', CERTINEL_BASE_URL: base, ...extraEnv,
+      CERTINEL_ALLOW_PRIVATE_TARGETS: 'true', CERTINEL_BASE_URL: base,
+      // The revocation job looks for due certificates every 10 s instead of 10 min.
+      CERTINEL_REVOCATION_INTERVAL: '10s', ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -936,13 +939,14 @@ async function main() {
         const server = await startServer(label, { ...env, CERTINEL_AGENT_DOWNLOADS_DIR: agentDownloads(label) });
         server.receiver = await startReceiver();
         try {
-          // E2E_SPEC=<module> (alert-signal, agent-certificates, enrollment-approval) runs only those steps.
+          // E2E_SPEC=<module> (alert-signal, agent-certificates, enrollment-approval, revocation) runs only those steps.
           const only = process.env.E2E_SPEC;
           const kit = { label, server, browser, check, until, equal, shot: (page, name) => shoot(page, label, name), setPage: (p) => { currentPage = p; } };
           if (!only) await scenario(label, server, browser);
           if (!only || only === 'alert-signal') await alertSignal(kit);
           if (!only || only === 'agent-certificates') await agentCertificates(kit);
           if (!only || only === 'enrollment-approval') await enrollmentApproval(kit);
+          if (!only || only === 'revocation') await revocation(kit);
         } finally {
           await server.receiver.close();
           await server.stop();

@@ -1,7 +1,7 @@
 // A step module's own browser page, and the API calls it makes as the user
 // signed up in it (the CSRF token of that signup goes with every POST).
-export async function openSession({ browser, base, equal, setPage }) {
-  const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, baseURL: base });
+export async function openSession({ browser, base, equal, setPage, width = 1360 }) {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 }, baseURL: base });
   ctx.setDefaultTimeout(10_000);
   const page = await ctx.newPage();
   setPage(page);

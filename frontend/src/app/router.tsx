@@ -21,6 +21,7 @@ export const routes: RouteObject[] = [
       { path: 'domains', lazy: lazyPage(() => import('./routes/app/domains')) },
       { path: 'domains/:id', lazy: lazyPage(() => import('./routes/app/domain')) },
       { path: 'certificates', lazy: lazyPage(() => import('./routes/app/certificates')) },
+      { path: 'certificates/:sha256', lazy: lazyPage(() => import('./routes/app/certificate')) },
       { path: 'alerts', lazy: lazyPage(() => import('./routes/app/alerts')) },
       { path: 'events', lazy: lazyPage(() => import('./routes/app/events')) },
       { path: 'events/:id', lazy: lazyPage(() => import('./routes/app/event')) },

@@ -151,7 +151,7 @@ func run() error {
 		{Name: "server-checks", Every: 5 * time.Minute, Run: checker.Run},
 		{Name: "alert-evaluation", Every: time.Minute, Run: evaluator.Run},
 		{Name: "renewal-info", Every: 10 * time.Minute, Run: renewals.Run},
-		{Name: "revocation-status", Every: 10 * time.Minute, Run: revocations.Run},
+		{Name: "revocation-status", Every: cfg.RevocationInterval, Run: revocations.Run},
 		{Name: "retention", Every: time.Hour, Run: jobs.Retention(st, retention(cfg.Retention), log)},
 	}, evaluator.Loop, worker.Loop, rejudger.Loop, listener(cfg, hub, log))
 	if err != nil {

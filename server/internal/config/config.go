@@ -66,6 +66,12 @@ type Config struct {
 	// (CERTINEL_CLIENT_CERT_HEADER); empty when the server terminates TLS
 	// itself or agents use tokens.
 	ClientCertHeader string
+	// RevocationInterval is how often the server looks for certificates
+	// whose revocation status is due (CERTINEL_REVOCATION_INTERVAL): new
+	// ones at once, the others when their answer's next update comes, so
+	// a short interval finds new certificates sooner without asking CAs
+	// more often.
+	RevocationInterval time.Duration
 }
 
 // Retention is how long old records are kept before the retention job
@@ -182,6 +188,10 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.AgentCertValidity, err = time.ParseDuration(validity); err != nil || c.AgentCertValidity < minAgentCertValidity || c.AgentCertValidity > maxAgentCertValidity {
 		return Config{}, fmt.Errorf("CERTINEL_AGENT_CERT_VALIDITY: want a duration from 2m to 2160h (90 days), got %q", validity)
 	}
+	interval := get("CERTINEL_REVOCATION_INTERVAL", "10m")
+	if c.RevocationInterval, err = time.ParseDuration(interval); err != nil || c.RevocationInterval < minRevocationInterval || c.RevocationInterval > maxRevocationInterval {
+		return Config{}, fmt.Errorf("CERTINEL_REVOCATION_INTERVAL: want a duration from 10s to 24h, got %q", interval)
+	}
 	c.AgentCACertFile, c.AgentCAKeyFile = get("CERTINEL_AGENT_CA_CERT_FILE", ""), get("CERTINEL_AGENT_CA_KEY_FILE", "")
 	if (c.AgentCACertFile == "") != (c.AgentCAKeyFile == "") {
 		return Config{}, fmt.Errorf("CERTINEL_AGENT_CA_CERT_FILE: set it and CERTINEL_AGENT_CA_KEY_FILE, or neither")
@@ -219,6 +229,15 @@ func loadRetention(get func(key, def string) string) (Retention, error) {
 const (
 	minAgentCertValidity   = 2 * time.Minute
 	ShortAgentCertValidity = time.Hour
+)
+
+// The revocation job's interval is bounded below so that its ticks (each
+// a query for due certificates, under a distributed lock held for half the
+// interval) never crowd each other, and above so that a new certificate is
+// checked within a day.
+const (
+	minRevocationInterval = 10 * time.Second
+	maxRevocationInterval = 24 * time.Hour
 )
 
 // maxAgentCertValidity caps agent certificates at 90 days: they renew on

@@ -71,6 +71,7 @@ func TestLoad(t *testing.T) {
 		"CERTINEL_AGENT_CERT_VALIDITY":     {"CERTINEL_AGENT_CERT_VALIDITY", "2161h"},
 		"CERTINEL_AGENT_CA_CERT_FILE":      {"CERTINEL_AGENT_CA_CERT_FILE", "issuing.pem"},       // no key file
 		"CERTINEL_CLIENT_CERT_HEADER":      {"CERTINEL_CLIENT_CERT_HEADER", "X-SSL-Client-Cert"}, // no trusted proxy
+		"CERTINEL_REVOCATION_INTERVAL":     {"CERTINEL_REVOCATION_INTERVAL", "9s"},
 	}
 	if _, err := Load(env("CERTINEL_CLIENT_CERT_HEADER", "X SSL", "CERTINEL_TRUSTED_PROXIES", "10.0.0.1")); err == nil ||
 		!strings.HasPrefix(err.Error(), "CERTINEL_CLIENT_CERT_HEADER:") {
@@ -94,6 +95,17 @@ func TestLoad(t *testing.T) {
 	}
 	if c, _ := Load(env()); c.AgentCertValidity != 7*24*time.Hour {
 		t.Errorf("default agent certificate validity %s, want 7 days", c.AgentCertValidity)
+	}
+	if c, _ := Load(env()); c.RevocationInterval != 10*time.Minute {
+		t.Errorf("default revocation interval %s, want 10 minutes", c.RevocationInterval)
+	}
+	for v, want := range map[string]time.Duration{"10s": 10 * time.Second, "24h": 24 * time.Hour} {
+		if c, err := Load(env("CERTINEL_REVOCATION_INTERVAL", v)); err != nil || c.RevocationInterval != want {
+			t.Errorf("revocation interval %s: %s, %v", v, c.RevocationInterval, err)
+		}
+	}
+	if _, err := Load(env("CERTINEL_REVOCATION_INTERVAL", "25h")); err == nil {
+		t.Error("a revocation interval over a day accepted")
 	}
 	for name, kv := range bad {
 		_, err := Load(env(kv...))

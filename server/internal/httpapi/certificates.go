@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"certinel.dev/server/internal/lifecycle"
+	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 )
 
@@ -34,14 +35,24 @@ type certificateJSON struct {
 	FirstSeen          time.Time       `json:"first_seen"`
 	LastSeen           time.Time       `json:"last_seen"`
 	Facts              json.RawMessage `json:"facts,omitempty"`
+	// Revocation is null until the certificate was checked.
+	Revocation *revocationJSON `json:"revocation"`
 }
 
 type certificateDetailJSON struct {
 	certificateJSON
 	PEM      string              `json:"pem"`
 	ServedBy []servingDomainJSON `json:"served_by"`
-	// Revocation is null until the certificate was checked.
-	Revocation *revocationJSON `json:"revocation"`
+	// Chain is the chain the first domain of ServedBy serves it in.
+	Chain []chainLinkJSON `json:"chain"`
+}
+
+type chainLinkJSON struct {
+	Position int       `json:"position"`
+	SHA256   string    `json:"sha256"`
+	Subject  string    `json:"subject"`
+	Issuer   string    `json:"issuer"`
+	NotAfter time.Time `json:"not_after"`
 }
 
 type servingDomainJSON struct {
@@ -96,11 +107,35 @@ func (h *handler) listCertificates(c echo.Context) error {
 	if f.Serving, err = boolParam(c, "serving"); err != nil {
 		return err
 	}
-	items, total, err := h.store.ListCertificates(c.Request().Context(), principalOf(c).OrgID, f, page)
+	if f.Revocation, err = revocationStateParam(c); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	orgID := principalOf(c).OrgID
+	items, total, err := h.store.ListCertificates(ctx, orgID, f, page)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, newList(mapItems(items, h.toCertificateJSON), total, page))
+	revoked, err := h.revocations(ctx, orgID, mapItems(items, func(it store.InventoryItem) string { return it.SHA256 })...)
+	if err != nil {
+		return err
+	}
+	out := mapItems(items, h.toCertificateJSON)
+	for i := range out {
+		out[i].Revocation = revoked[out[i].SHA256]
+	}
+	return c.JSON(http.StatusOK, newList(out, total, page))
+}
+
+// revocationStateParam reads the revocation filter: one of the states a
+// check records.
+func revocationStateParam(c echo.Context) (string, error) {
+	v := c.QueryParam("revocation")
+	switch revocation.State(v) {
+	case "", revocation.StateGood, revocation.StateRevoked, revocation.StateUnknown, revocation.StateUnavailable:
+		return v, nil
+	}
+	return "", badRequest("revocation", "revocation: want good, revoked, unknown or unavailable, got %s", quote(v))
 }
 
 func (h *handler) getCertificate(c echo.Context) error {
@@ -122,11 +157,21 @@ func (h *handler) getCertificate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	chain := []store.ChainEntry{}
+	if len(servers) > 0 {
+		if chain, err = h.store.DomainChain(ctx, orgID, servers[0].DomainID); err != nil {
+			return err
+		}
+	}
 	out := certificateDetailJSON{certificateJSON: h.toCertificateJSON(it),
-		PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: it.DER})), Revocation: revoked[sha]}
+		PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: it.DER}))}
+	out.Revocation = revoked[sha]
 	out.Facts = json.RawMessage(it.Facts)
 	out.ServedBy = mapItems(servers, func(s store.ServingDomain) servingDomainJSON {
 		return servingDomainJSON{DomainID: s.DomainID, Host: s.Host, Port: s.Port, Protocol: s.Protocol, Position: s.Position}
+	})
+	out.Chain = mapItems(chain, func(e store.ChainEntry) chainLinkJSON {
+		return chainLinkJSON{Position: e.Position, SHA256: e.SHA256, Subject: e.Subject, Issuer: e.Issuer, NotAfter: e.NotAfter}
 	})
 	return c.JSON(http.StatusOK, out)
 }

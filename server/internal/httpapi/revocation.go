@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 )
 
@@ -11,8 +12,11 @@ import (
 // revocation: state good, revoked, unknown or unavailable (error says
 // why), from source ocsp or crl; null when it was never checked.
 type revocationJSON struct {
-	State       string     `json:"state"`
-	Source      string     `json:"source,omitempty"`
+	State  string `json:"state"`
+	Source string `json:"source,omitempty"`
+	// URL is the CRL or responder that Source names, as the certificate
+	// gives it.
+	URL         string     `json:"url,omitempty"`
 	RevokedAt   *time.Time `json:"revoked_at,omitempty"`
 	Reason      string     `json:"reason,omitempty"`
 	CheckedAt   *time.Time `json:"checked_at"`
@@ -37,7 +41,14 @@ func (h *handler) revocations(ctx context.Context, orgID string, sha256s ...stri
 }
 
 func toRevocationJSON(rs store.RevocationStatus) *revocationJSON {
-	return &revocationJSON{State: rs.State, Source: rs.Source, RevokedAt: rs.RevokedAt, Reason: rs.Reason,
+	out := &revocationJSON{State: rs.State, Source: rs.Source, RevokedAt: rs.RevokedAt, Reason: rs.Reason,
 		CheckedAt: rs.CheckedAt, ThisUpdate: rs.ThisUpdate, NextUpdate: rs.NextUpdate, NextCheckAt: rs.NextCheckAt,
 		Error: rs.LastError}
+	switch revocation.Source(rs.Source) {
+	case revocation.SourceCRL:
+		out.URL = rs.CRLURL
+	case revocation.SourceOCSP:
+		out.URL = rs.OCSPURL
+	}
+	return out
 }

@@ -45,6 +45,9 @@ type CertificateFilter struct {
 	Trust         string
 	CA            *bool
 	Serving       *bool
+	// Revocation keeps certificates whose last revocation check found this
+	// state (a revocation.State, which this package cannot import).
+	Revocation string
 }
 
 // inventory reads the organization's summary rows with their certificates;
@@ -90,6 +93,11 @@ func (s *Store) ListCertificates(ctx context.Context, orgID string, f Certificat
 			op = ">"
 		}
 		q = q.Where("oc.serving " + op + " 0")
+	}
+	if f.Revocation != "" {
+		// The status's primary key (organization_id, sha256) answers each row.
+		q = q.Where(`EXISTS (SELECT 1 FROM revocation_status rs
+			WHERE rs.organization_id = oc.organization_id AND rs.sha256 = oc.sha256 AND rs.state = ?)`, f.Revocation)
 	}
 	if f.Query != "" || f.Issuer != "" {
 		return s.searchCertificates(ctx, q, page)
@@ -168,6 +176,22 @@ func (s *Store) CertificateServers(ctx context.Context, orgID, sha256 string) ([
 		Order("d.host, d.port").Limit(500).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: servers of certificate %s: %w", sha256, err)
+	}
+	return out, nil
+}
+
+// DomainChain lists the chain a domain of the organization serves now,
+// leaf first; empty when its last check served none.
+func (s *Store) DomainChain(ctx context.Context, orgID, domainID string) ([]ChainEntry, error) {
+	var out []ChainEntry
+	err := s.db.WithContext(ctx).Table("domain_chains dc").
+		Select("dc.position, c.sha256, c.subject, c.issuer, c.serial, c.not_before, c.not_after").
+		Joins("JOIN domains d ON d.id = dc.domain_id").
+		Joins("JOIN certificates c ON c.sha256 = dc.sha256").
+		Where("d.organization_id = ? AND dc.domain_id = ?", orgID, domainID).
+		Order("dc.position").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: chain of domain %s: %w", domainID, err)
 	}
 	return out, nil
 }

@@ -1,3 +1,5 @@
+import type { Revocation } from '@/lib/revocation';
+
 export const PROTOCOLS = [
   { value: 'tls', label: 'TLS (direct, HTTPS and others)', port: 443 },
   { value: 'smtp', label: 'SMTP with STARTTLS', port: 25 },
@@ -66,20 +68,6 @@ export type ChainEntry = {
   days_left: number;
   /** null until the server checked it (self-signed roots never are). */
   revocation?: Revocation | null;
-};
-
-/** What the server last found of a certificate's revocation, by OCSP or CRL. */
-export type Revocation = {
-  state: 'good' | 'revoked' | 'unknown' | 'unavailable';
-  source?: 'ocsp' | 'crl';
-  revoked_at?: string;
-  reason?: string;
-  checked_at: string | null;
-  this_update?: string;
-  next_update?: string;
-  next_check_at: string;
-  /** Why the last check was unavailable. */
-  error?: string;
 };
 
 export type ServedCertificate = {

@@ -1,11 +1,12 @@
 import { Fragment, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDateTime, formatRelative } from '@/lib/format';
+import { useListParams } from '@/lib/list-params';
 import { useChannels } from '../api/channels';
 import { useEvents } from '../api/events';
 import { EVENT_TYPES, eventLabel, type AlertEvent } from '../types';
@@ -48,7 +49,7 @@ export function DeliveryCell({ ev }: { ev: AlertEvent }) {
 }
 
 export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useListParams();
   const type = params.get('type') ?? '';
   const state = params.get('state') ?? '';
   const page = Math.max(1, Number(params.get('page')) || 1);
@@ -57,15 +58,6 @@ export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
   const [open, setOpen] = useState<Set<string>>(new Set());
   const channelName = (id: string) => channels.data?.items.find((c) => c.id === id)?.name ?? 'deleted channel';
 
-  const update = (patch: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    if (!('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
   const toggle = (id: string) =>
     setOpen((s) => {
       const n = new Set(s);

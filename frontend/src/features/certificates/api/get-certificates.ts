@@ -1,34 +1,40 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, isNotFound, type Paginated } from '@/lib/api-client';
+import { api, type Paginated } from '@/lib/api-client';
+import type { Revocation } from '@/lib/revocation';
 
-// The inventory endpoint is being built on the server; until it answers,
-// the page says so instead of showing anything.
+/** A certificate of the organization's inventory (GET /certificates). */
 export type Certificate = {
   sha256: string;
-  subject?: string;
-  issuer?: string;
-  not_after?: string;
-  days_left?: number | null;
-  trust_status?: string;
-  serving?: number;
-  is_ca?: boolean;
+  subject: string;
+  issuer: string;
+  serial: string;
+  not_before: string;
+  not_after: string;
+  days_left: number;
+  key_type: string;
+  key_bits: number;
+  signature_algorithm: string;
+  is_ca: boolean;
+  trust_status: string;
+  /** Domains serving it now. */
+  serving: number;
+  first_seen: string;
+  last_seen: string;
+  /** null until the server checked it (self-signed roots never are). */
+  revocation: Revocation | null;
 };
 
-export type CertificatesPage = Paginated<Certificate> | { unavailable: true };
+/** The inventory filters the page offers; '' is "any". */
+export type CertificateFilters = { page: number; revocation: '' | Revocation['state'] };
 
-export const getCertificates = async (page: number, q: string, signal?: AbortSignal): Promise<CertificatesPage> => {
-  try {
-    return await api.get<Paginated<Certificate>>('/certificates', { page, per_page: 50, q }, signal);
-  } catch (e) {
-    if (isNotFound(e)) return { unavailable: true };
-    throw e;
-  }
-};
+export const CERTIFICATES_PER_PAGE = 50;
 
-export const useCertificates = (page: number, q: string) =>
+export const getCertificates = (f: CertificateFilters, signal?: AbortSignal) =>
+  api.get<Paginated<Certificate>>('/certificates', { page: f.page, per_page: CERTIFICATES_PER_PAGE, revocation: f.revocation }, signal);
+
+export const useCertificates = (f: CertificateFilters) =>
   useQuery({
-    queryKey: ['certificates', 'list', page, q],
-    queryFn: ({ signal }) => getCertificates(page, q, signal),
+    queryKey: ['certificates', 'list', f],
+    queryFn: ({ signal }) => getCertificates(f, signal),
     placeholderData: keepPreviousData,
-    retry: false,
   });

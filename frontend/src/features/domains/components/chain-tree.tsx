@@ -1,7 +1,8 @@
+import { Link } from 'react-router';
 import { DaysLeftBadge } from '@/components/ui/badge';
 import { commonName, formatDate } from '@/lib/format';
+import { revocationText } from '@/lib/revocation';
 import type { ChainEntry } from '../types';
-import { revocationText } from './revocation';
 
 const role = (i: number, n: number, e: ChainEntry) => {
   if (i === 0) return 'Leaf';
@@ -34,7 +35,7 @@ export function ChainTree({ chain }: { chain: ChainEntry[] }) {
               {e.subject !== e.issuer ? (
                 <div><dt>Revocation</dt><dd className={e.revocation?.state === 'revoked' ? 'danger-text' : undefined}>{revocationText(e.revocation)}</dd></div>
               ) : null}
-              <div><dt>SHA-256</dt><dd className="mono break">{e.sha256}</dd></div>
+              <div><dt>SHA-256</dt><dd className="mono break"><Link to={`/certificates/${e.sha256}`} title="Open the certificate's page">{e.sha256}</Link></dd></div>
             </dl>
           </li>
         );

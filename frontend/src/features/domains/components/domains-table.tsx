@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { DaysLeftBadge, StatusBadge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
@@ -8,6 +8,7 @@ import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatRelative } from '@/lib/format';
+import { useListParams } from '@/lib/list-params';
 import { useDeleteDomains } from '../api/delete-domains';
 import { CheckNowButton } from './check-now';
 import { useDomains } from '../api/get-domains';
@@ -39,7 +40,7 @@ const SORTS = [
 type Props = { agents: AgentOption[]; onAdd?: () => void; onImport?: () => void; canWrite?: boolean };
 
 export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props) {
-  const [params, setParams] = useSearchParams();
+  const { params, update, clear } = useListParams();
   const filters: DomainFilters = {
     q: params.get('q') ?? '',
     status: params.get('status') ?? '',
@@ -56,15 +57,6 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
   const list = useDomains({ ...filters, page, per_page: PER_PAGE });
   const agentName = useMemo(() => new Map(agents.map((a) => [a.id, a.name])), [agents]);
 
-  const update = (patch: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    if (!('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
-  };
 
   // Search as one types, without a request per keystroke.
   useEffect(() => {
@@ -153,7 +145,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
       ) : items.length === 0 ? (
         filtered ? (
           <EmptyState title="No domain matches these filters">
-            <Button size="sm" onClick={() => { setSearch(''); setParams(new URLSearchParams(), { replace: true }); }}>Clear filters</Button>
+            <Button size="sm" onClick={() => { setSearch(''); clear(); }}>Clear filters</Button>
           </EmptyState>
         ) : (
           <EmptyState

@@ -1,8 +1,9 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { revocationText } from '@/lib/revocation';
 import { renderWithProviders } from '@/testing/render';
 import type { ChainEntry } from '../types';
-import { RevocationFact, revocationText } from './revocation';
+import { RevocationFact } from './revocation';
 
 const entry = (position: number, revocation: ChainEntry['revocation']): ChainEntry => ({
   position, sha256: `${position}`.repeat(64), subject: `CN=c${position}`, issuer: `CN=c${position + 1}`, serial: '1',

@@ -1,32 +1,5 @@
-import { formatDate, formatDateTime } from '@/lib/format';
-import type { ChainEntry, Revocation } from '../types';
-
-/** RFC 5280 reason codes in words; the rest read fine with spaces. */
-const reasonWords: Record<string, string> = {
-  ca_compromise: 'CA compromise',
-  aa_compromise: 'AA compromise',
-  remove_from_crl: 'removed from CRL',
-};
-
-const sourceWords = { ocsp: 'OCSP', crl: 'CRL' } as const;
-
-/** A revocation status in words: "Revoked on … (key compromise)", "Not revoked (checked … by OCSP)". */
-export function revocationText(r: Revocation | null | undefined): string {
-  if (!r) return 'Not checked yet';
-  const by = r.source ? ` by ${sourceWords[r.source]}` : '';
-  switch (r.state) {
-    case 'revoked': {
-      const reason = r.reason ? reasonWords[r.reason] ?? r.reason.replaceAll('_', ' ') : '';
-      return `Revoked on ${formatDate(r.revoked_at)}${reason ? ` (${reason})` : ''}`;
-    }
-    case 'good':
-      return `Not revoked (checked ${formatDateTime(r.checked_at)}${by})`;
-    case 'unknown':
-      return `Unknown to the CA (checked ${formatDateTime(r.checked_at)}${by})`;
-    default:
-      return `Revocation status unavailable: ${r.error || 'no answer'}`;
-  }
-}
+import { revocationText } from '@/lib/revocation';
+import type { ChainEntry } from '../types';
 
 /** The revocation fact of a served chain: a revoked certificate first, else the leaf's status. */
 export function RevocationFact({ chain }: { chain: ChainEntry[] }) {
