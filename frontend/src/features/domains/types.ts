@@ -68,10 +68,11 @@ export type ChainEntry = {
   revocation?: Revocation | null;
 };
 
-/** What the server last found of a certificate's revocation, by OCSP or CRL. */
+/** What the server last found of a certificate's revocation, by a stapled OCSP response, OCSP or CRL. */
 export type Revocation = {
-  state: 'good' | 'revoked' | 'unknown' | 'unavailable';
-  source?: 'ocsp' | 'crl';
+  /** pending: not checked yet (sent only with a staple_error). */
+  state: 'good' | 'revoked' | 'unknown' | 'unavailable' | 'pending';
+  source?: 'ocsp' | 'crl' | 'stapled';
   revoked_at?: string;
   reason?: string;
   checked_at: string | null;
@@ -80,6 +81,8 @@ export type Revocation = {
   next_check_at: string;
   /** Why the last check was unavailable. */
   error?: string;
+  /** Why the OCSP response the certificate's server staples is not trusted. */
+  staple_error?: string;
 };
 
 export type ServedCertificate = {

@@ -1,7 +1,7 @@
 import { DaysLeftBadge } from '@/components/ui/badge';
 import { commonName, formatDate } from '@/lib/format';
 import type { ChainEntry } from '../types';
-import { revocationText } from './revocation';
+import { revocationText, StapleWarning } from './revocation';
 
 const role = (i: number, n: number, e: ChainEntry) => {
   if (i === 0) return 'Leaf';
@@ -32,7 +32,7 @@ export function ChainTree({ chain }: { chain: ChainEntry[] }) {
               <div><dt>Valid</dt><dd>{formatDate(e.not_before)} → {formatDate(e.not_after)}</dd></div>
               <div><dt>Serial</dt><dd className="mono">{e.serial}</dd></div>
               {e.subject !== e.issuer ? (
-                <div><dt>Revocation</dt><dd className={e.revocation?.state === 'revoked' ? 'danger-text' : undefined}>{revocationText(e.revocation)}</dd></div>
+                <div><dt>Revocation</dt><dd className={e.revocation?.state === 'revoked' ? 'danger-text' : undefined}>{revocationText(e.revocation)}</dd><StapleWarning r={e.revocation} /></div>
               ) : null}
               <div><dt>SHA-256</dt><dd className="mono break">{e.sha256}</dd></div>
             </dl>

@@ -8,11 +8,11 @@ const reasonWords: Record<string, string> = {
   remove_from_crl: 'removed from CRL',
 };
 
-const sourceWords = { ocsp: 'OCSP', crl: 'CRL' } as const;
+const sourceWords = { ocsp: 'OCSP', crl: 'CRL', stapled: 'the OCSP response its server staples' } as const;
 
 /** A revocation status in words: "Revoked on … (key compromise)", "Not revoked (checked … by OCSP)". */
 export function revocationText(r: Revocation | null | undefined): string {
-  if (!r) return 'Not checked yet';
+  if (!r || r.state === 'pending') return 'Not checked yet';
   const by = r.source ? ` by ${sourceWords[r.source]}` : '';
   switch (r.state) {
     case 'revoked': {
@@ -28,6 +28,11 @@ export function revocationText(r: Revocation | null | undefined): string {
   }
 }
 
+/** Why the OCSP response a certificate's server staples is not trusted, in words; null when nothing is wrong with it. */
+export function stapleText(r: Revocation | null | undefined): string | null {
+  return r?.staple_error ? `The server staples an OCSP response that does not verify: ${r.staple_error}` : null;
+}
+
 /** The revocation fact of a served chain: a revoked certificate first, else the leaf's status. */
 export function RevocationFact({ chain }: { chain: ChainEntry[] }) {
   const sorted = [...chain].sort((a, b) => a.position - b.position);
@@ -39,6 +44,13 @@ export function RevocationFact({ chain }: { chain: ChainEntry[] }) {
     <div>
       <dt>Revocation</dt>
       <dd className={revoked ? 'danger-text' : undefined} data-testid="revocation">{whose}{revocationText(shown.revocation)}</dd>
+      <StapleWarning r={shown.revocation} />
     </div>
   );
+}
+
+/** What is wrong with the OCSP response a certificate's server staples, under its revocation status. */
+export function StapleWarning({ r }: { r: Revocation | null | undefined }) {
+  const text = stapleText(r);
+  return text ? <dd className="danger-text" data-testid="staple-error">{text}</dd> : null;
 }
