@@ -58,6 +58,15 @@ func (j *judge) readStaple(r wire.Result, chain []*certs.Cert) error {
 	if revocation.StapleUnchanged(rs, key, now) {
 		return nil
 	}
+	if !stored {
+		// The first staple seen for the certificate: what else is known of
+		// it was not loaded with the batch, and must not be lost.
+		found, err := j.store.RevocationStatuses(j.ctx, j.orgID, []string{sha})
+		if err != nil {
+			return fmt.Errorf("staple: %w", err)
+		}
+		rs = found[sha]
+	}
 	st := bad
 	if st.State == "" {
 		if j.staples.stapler == nil {

@@ -67,7 +67,9 @@ func TestStapledOCSP(t *testing.T) {
 				name string
 				// staple makes the staple for the leaf.
 				staple func(leaf *x509.Certificate) []byte
-				state  string // "pending" when nothing is trusted from it
+				// known, when set, is the status fetched before the staple.
+				known string
+				state string // what it is after: "pending" when nothing is trusted from the staple
 				// stapleError is part of the reason a staple is not trusted.
 				stapleError string
 			}{
@@ -77,7 +79,7 @@ func TestStapledOCSP(t *testing.T) {
 				{name: "revoked", state: "revoked", staple: func(l *x509.Certificate) []byte {
 					return ca.staple(t, l.SerialNumber, ocsp.Revoked, now.Add(-time.Hour), now.Add(72*time.Hour), ca.key)
 				}},
-				{name: "wrong key", state: "pending", stapleError: "does not verify", staple: func(l *x509.Certificate) []byte {
+				{name: "wrong key", known: "good", state: "good", stapleError: "does not verify", staple: func(l *x509.Certificate) []byte {
 					return ca.staple(t, l.SerialNumber, ocsp.Good, now.Add(-time.Hour), now.Add(72*time.Hour), other)
 				}},
 				{name: "another serial", state: "pending", stapleError: "does not verify", staple: func(l *x509.Certificate) []byte {
@@ -104,6 +106,14 @@ func TestStapledOCSP(t *testing.T) {
 						t.Fatal(err)
 					}
 					staple := tc.staple(leaf)
+					sha := fingerprint(leaf)
+					if tc.known != "" {
+						checked := clk.Now()
+						if err := st.SaveRevocationStatus(ctx, store.RevocationStatus{OrganizationID: org.ID, SHA256: sha, State: tc.known,
+							Source: "ocsp", CheckedAt: &checked, NextCheckAt: checked.Add(time.Hour)}); err != nil {
+							t.Fatal(err)
+						}
+					}
 					ingest := func(batch string) {
 						t.Helper()
 						res := wire.Result{TargetID: dom.ID, Address: "127.0.0.1:443", ObservedAt: clk.Now(), TLSVersion: "TLS 1.3",
@@ -119,7 +129,6 @@ func TestStapledOCSP(t *testing.T) {
 					if err := evaluator.Run(ctx); err != nil {
 						t.Fatal(err)
 					}
-					sha := fingerprint(leaf)
 					got, err := st.RevocationStatuses(ctx, org.ID, []string{sha})
 					if err != nil {
 						t.Fatal(err)
@@ -127,6 +136,9 @@ func TestStapledOCSP(t *testing.T) {
 					rs := got[sha]
 					if rs.State != tc.state || !strings.Contains(rs.StapleError, tc.stapleError) || (tc.stapleError == "") != (rs.StapleError == "") {
 						t.Fatalf("status %s (source %q), staple error %q; want %s, error with %q", rs.State, rs.Source, rs.StapleError, tc.state, tc.stapleError)
+					}
+					if tc.known != "" && rs.Source != "ocsp" {
+						t.Errorf("source %q, want the fetched answer's kept", rs.Source)
 					}
 					if tc.stapleError == "" && (rs.Source != "stapled" || rs.NextUpdate == nil || !rs.NextUpdate.Equal(now.Add(72*time.Hour))) {
 						t.Errorf("source %q next update %v, want stapled with the staple's", rs.Source, rs.NextUpdate)
@@ -167,7 +179,7 @@ func TestStapledOCSP(t *testing.T) {
 					if again := got[sha]; again.StapleError != rs.StapleError || !samePtrTime(again.CheckedAt, checked) {
 						t.Errorf("after the same staple: checked at %v, error %q; want untouched", again.CheckedAt, again.StapleError)
 					}
-					if tc.state != "good" {
+					if tc.state != "good" || tc.known != "" {
 						return
 					}
 					// When due, the refresher cannot reach the responder (a
