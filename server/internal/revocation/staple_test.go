@@ -23,6 +23,7 @@ import (
 	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
+	"certinel.dev/server/internal/tlstest"
 	"certinel.dev/shared/wire"
 )
 
@@ -205,4 +206,38 @@ func TestStapledOCSP(t *testing.T) {
 
 func samePtrTime(a, b *time.Time) bool {
 	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
+}
+
+// TestStapledByServerCheck: the server's own check of a public endpoint
+// carries the staple too; the responder is never asked.
+func TestStapledByServerCheck(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			st := storetest.Open(t, d, store.Options{})
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			org := newOrganization(t, st, "checked@example.com", "Checked")
+			ca := newCA(t, "Checked CA "+string(d))
+			host := "checked.example.test"
+			leaf, key := ca.issueFor(host, ca.srv.URL+"/ocsp", "")
+			now := time.Now().UTC()
+			staple := ca.staple(t, leaf.SerialNumber, ocsp.Good, now.Add(-time.Hour), now.Add(48*time.Hour), ca.key)
+			if _, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "127.0.0.1", Protocol: "tls", SNI: host,
+				Port: tlstest.ServeStapled(t, []*x509.Certificate{leaf, ca.cert}, key, staple)}); err != nil {
+				t.Fatal(err)
+			}
+			if err := endpointChecker(st, monitor.NewIngester(st, nil, log), log).Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			sha := fingerprint(leaf)
+			got, err := st.RevocationStatuses(ctx, org.ID, []string{sha})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rs := got[sha]; rs.State != "good" || rs.Source != "stapled" || rs.StapleError != "" || ca.ocspRequests.Load() != 0 {
+				t.Errorf("status %s from %q (staple error %q), %d OCSP requests; want good from the staple, none asked",
+					rs.State, rs.Source, rs.StapleError, ca.ocspRequests.Load())
+			}
+		})
+	}
 }
