@@ -58,6 +58,10 @@ func FetchOne(ctx context.Context, t wire.Target, opts FetchOptions) wire.Result
 	for i, der := range res.Chain {
 		out.Chain[i] = base64.StdEncoding.EncodeToString(der)
 	}
+	if res.OCSPStaple != nil {
+		out.OCSPStaple = base64.StdEncoding.EncodeToString(res.OCSPStaple)
+	}
+	out.OCSPStapleDropped = res.StapleDropped
 	switch {
 	case err != nil:
 		out.Error, out.ErrorKind = err.Error(), string(KindOf(err))

@@ -36,6 +36,11 @@ type Result struct {
 	Chain          [][]byte      // DER, leaf first, exactly as presented
 	Duration       time.Duration // from the start of the probe to its end
 	HandshakeError string        // set when the chain was captured but the handshake failed afterwards
+	// OCSPStaple is the OCSP response (DER) the server stapled, kept like Chain when the
+	// handshake failed afterwards; StapleDropped is the size of a staple over
+	// wire.MaxOCSPStaple, dropped to bound the memory a probe holds.
+	OCSPStaple    []byte
+	StapleDropped int
 }
 
 // dialer is the zero net.Dialer: stateless, so one value serves every probe.
@@ -132,9 +137,9 @@ func refusedHello(err error) bool {
 // handshake runs the TLS handshake on conn and records its outcome in res.
 func handshake(ctx context.Context, conn net.Conn, serverName string, res *Result) error {
 	var c capture
-	tc := tls.Client(conn, clientConfig(serverName, c.keep))
+	tc := tls.Client(conn, clientConfig(serverName, &c))
 	err := tc.Handshake()
-	res.Chain = c.chain
+	res.Chain, res.OCSPStaple, res.StapleDropped = c.chain, c.staple, c.dropped
 	if err != nil {
 		if c.chain != nil {
 			res.HandshakeError = err.Error()

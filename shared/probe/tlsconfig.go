@@ -1,8 +1,11 @@
 package probe
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
+
+	"certinel.dev/shared/wire"
 )
 
 // baseConfig is shared by every probe and never modified; clientConfig clones it.
@@ -27,24 +30,44 @@ func allCipherSuites() []uint16 {
 	return ids
 }
 
-func clientConfig(serverName string, verify func([][]byte, [][]*x509.Certificate) error) *tls.Config {
-	c := baseConfig.Clone()
-	c.ServerName = serverName
-	c.VerifyPeerCertificate = verify
-	return c
+// clientConfig is baseConfig for one probe, calling back into c during the handshake.
+// crypto/tls always asks for a stapled OCSP response (status_request).
+func clientConfig(serverName string, c *capture) *tls.Config {
+	cfg := baseConfig.Clone()
+	cfg.ServerName = serverName
+	cfg.VerifyPeerCertificate = c.keep
+	cfg.VerifyConnection = c.keepStaple
+	return cfg
 }
 
-// capture keeps the raw chain from inside the handshake, so it survives a failure that
-// comes later (a demanded client certificate, an alert after the Certificate message).
-// crypto/tls parses the certificates before calling back, so a chain it cannot parse is
-// not captured.
+// capture keeps the raw chain and the stapled OCSP response from inside the handshake,
+// so they survive a failure that comes later (a demanded client certificate, an alert
+// after the Certificate message). crypto/tls parses the certificates before calling
+// back, so a chain it cannot parse is not captured.
 type capture struct {
 	chain [][]byte
+	// staple is the stapled OCSP response, at most wire.MaxOCSPStaple bytes;
+	// dropped is the size of one that was larger.
+	staple  []byte
+	dropped int
 }
 
 // keep is a tls.Config.VerifyPeerCertificate. crypto/tls hands it a fresh copy of the
 // handshake message, so the slices can be kept without copying.
 func (c *capture) keep(rawCerts [][]byte, _ [][]*x509.Certificate) error {
 	c.chain = rawCerts
+	return nil
+}
+
+// keepStaple is a tls.Config.VerifyConnection, called right after keep: by then both
+// TLS 1.2 (CertificateStatus message) and TLS 1.3 (Certificate entry extension) have
+// read the staple. It is copied, so the handshake's buffers are not held.
+func (c *capture) keepStaple(cs tls.ConnectionState) error {
+	switch n := len(cs.OCSPResponse); {
+	case n > wire.MaxOCSPStaple:
+		c.dropped = n
+	case n > 0:
+		c.staple = bytes.Clone(cs.OCSPResponse)
+	}
 	return nil
 }

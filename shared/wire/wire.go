@@ -74,7 +74,18 @@ type Result struct {
 	Chain          []string  `json:"chain"`
 	Error          string    `json:"error,omitempty"`
 	ErrorKind      string    `json:"error_kind,omitempty"`
+	// OCSPStaple is the OCSP response the peer stapled in the handshake,
+	// base64 (standard encoding) of the DER; OCSPStapleDropped is the size
+	// in bytes of one the prober dropped for being over MaxOCSPStaple.
+	// Agents from before stapling send neither.
+	OCSPStaple        string `json:"ocsp_staple,omitempty"`
+	OCSPStapleDropped int    `json:"ocsp_staple_dropped,omitempty"`
 }
+
+// MaxOCSPStaple bounds a stapled OCSP response (DER): one signed answer
+// with at most a responder certificate is a few kilobytes, so more is a
+// misconfiguration or an attack on the prober's memory.
+const MaxOCSPStaple = 64 << 10
 
 // ResultsResponse tells the agent how much of a batch was stored.
 type ResultsResponse struct {

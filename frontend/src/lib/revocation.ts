@@ -1,9 +1,10 @@
 import { formatDate, formatDateTime } from './format';
 
-/** What the server last found of a certificate's revocation, by OCSP or CRL. */
+/** What the server last found of a certificate's revocation, by a stapled OCSP response, OCSP or CRL. */
 export type Revocation = {
-  state: 'good' | 'revoked' | 'unknown' | 'unavailable';
-  source?: 'ocsp' | 'crl';
+  /** pending: not checked yet (sent only with a staple_error). */
+  state: 'good' | 'revoked' | 'unknown' | 'unavailable' | 'pending';
+  source?: 'ocsp' | 'crl' | 'stapled';
   /** The CRL or responder of source, as the certificate names it. */
   url?: string;
   revoked_at?: string;
@@ -14,6 +15,8 @@ export type Revocation = {
   next_check_at: string;
   /** Why the last check was unavailable. */
   error?: string;
+  /** Why the OCSP response the certificate's server staples is not trusted. */
+  staple_error?: string;
 };
 
 /** RFC 5280 reason codes in words; the rest read fine with spaces. */
@@ -25,11 +28,11 @@ const reasonWords: Record<string, string> = {
 
 export const reasonText = (code: string) => reasonWords[code] ?? code.replaceAll('_', ' ');
 
-export const sourceWords = { ocsp: 'OCSP', crl: 'CRL' } as const;
+export const sourceWords = { ocsp: 'OCSP', crl: 'CRL', stapled: 'the OCSP response its server staples' } as const;
 
 /** A revocation status in words: "Revoked on … (key compromise)", "Not revoked (checked … by OCSP)". */
 export function revocationText(r: Revocation | null | undefined): string {
-  if (!r) return 'Not checked yet';
+  if (!r || r.state === 'pending') return 'Not checked yet';
   const by = r.source ? ` by ${sourceWords[r.source]}` : '';
   switch (r.state) {
     case 'revoked':
@@ -43,11 +46,17 @@ export function revocationText(r: Revocation | null | undefined): string {
   }
 }
 
+/** Why the OCSP response a certificate's server staples is not trusted, in words; null when nothing is wrong with it. */
+export function stapleText(r: Revocation | null | undefined): string | null {
+  return r?.staple_error ? `The server staples an OCSP response that does not verify: ${r.staple_error}` : null;
+}
+
 /** The state alone, for badges and filters. */
 export const revocationLabel: Record<Revocation['state'] | 'unchecked', string> = {
   good: 'Not revoked',
   revoked: 'Revoked',
   unknown: 'Unknown to the CA',
   unavailable: 'Unavailable',
+  pending: 'Not checked yet',
   unchecked: 'Not checked yet',
 };

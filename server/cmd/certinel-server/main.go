@@ -100,6 +100,7 @@ func run() error {
 	}
 	hub := control.NewHub(cfg.AgentChannels)
 	rejudger := monitor.NewRejudger(st, ingester, log)
+	ingester.RevocationChanged = rejudger.Request
 	renewals := &ari.Refresher{
 		Store: st, Client: ari.NewClient(guard.HTTPClient(15*time.Second), nil), Log: log,
 		BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/"), Recorded: worker.Wake,

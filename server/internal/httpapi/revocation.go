@@ -10,7 +10,9 @@ import (
 
 // revocationJSON is what the server last found of a certificate's
 // revocation: state good, revoked, unknown or unavailable (error says
-// why), from source ocsp or crl; null when it was never checked.
+// why), from source ocsp, crl or stapled; staple_error says why the OCSP
+// response the server staples is not trusted. Null when it was never
+// checked and nothing was stapled.
 type revocationJSON struct {
 	State  string `json:"state"`
 	Source string `json:"source,omitempty"`
@@ -24,6 +26,7 @@ type revocationJSON struct {
 	NextUpdate  *time.Time `json:"next_update,omitempty"`
 	NextCheckAt time.Time  `json:"next_check_at"`
 	Error       string     `json:"error,omitempty"`
+	StapleError string     `json:"staple_error,omitempty"`
 }
 
 // revocations answers the organization's revocation statuses of the
@@ -35,6 +38,9 @@ func (h *handler) revocations(ctx context.Context, orgID string, sha256s ...stri
 	}
 	out := make(map[string]*revocationJSON, len(found))
 	for sha, rs := range found {
+		if rs.State == string(revocation.StatePending) && rs.StapleError == "" {
+			continue // a row made when the certificate was first served
+		}
 		out[sha] = toRevocationJSON(rs)
 	}
 	return out, nil
@@ -43,7 +49,7 @@ func (h *handler) revocations(ctx context.Context, orgID string, sha256s ...stri
 func toRevocationJSON(rs store.RevocationStatus) *revocationJSON {
 	out := &revocationJSON{State: rs.State, Source: rs.Source, RevokedAt: rs.RevokedAt, Reason: rs.Reason,
 		CheckedAt: rs.CheckedAt, ThisUpdate: rs.ThisUpdate, NextUpdate: rs.NextUpdate, NextCheckAt: rs.NextCheckAt,
-		Error: rs.LastError}
+		Error: rs.LastError, StapleError: rs.StapleError}
 	switch revocation.Source(rs.Source) {
 	case revocation.SourceCRL:
 		out.URL = rs.CRLURL

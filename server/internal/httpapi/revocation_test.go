@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,6 +62,23 @@ func TestRevocationThroughAPI(t *testing.T) {
 		a.browser.must(http.StatusOK, "GET", "/api/v1/certificates/"+leaf, nil, &cert)
 		if cert.Revocation == nil || cert.Revocation.State != "revoked" {
 			t.Errorf("certificate revocation %+v, want revoked", cert.Revocation)
+		}
+
+		// A staple that does not verify is shown on the certificate, and the
+		// result carrying it is stored all the same.
+		var resp wire.ResultsResponse
+		srv.agentClient(t, a).must(http.StatusOK, "POST", "/api/v1/agent/results",
+			wire.ResultsRequest{BatchID: "b2", Results: []wire.Result{{TargetID: d.ID, ObservedAt: time.Now().UTC(), Chain: chain.base64(),
+				OCSPStaple: base64.StdEncoding.EncodeToString([]byte("not an OCSP response"))}}}, &resp)
+		var stapled struct {
+			Revocation *struct {
+				State       string `json:"state"`
+				StapleError string `json:"staple_error"`
+			} `json:"revocation"`
+		}
+		a.browser.must(http.StatusOK, "GET", "/api/v1/certificates/"+leaf, nil, &stapled)
+		if r := stapled.Revocation; resp.Accepted != 1 || r == nil || r.State != "revoked" || !strings.Contains(r.StapleError, "does not verify") {
+			t.Errorf("after a bad staple: accepted %d, revocation %+v; want the result stored, the status kept, the staple's error shown", resp.Accepted, r)
 		}
 		m, _ := srv.signup(t, "other-rev@example.com")
 		if r := m.do("GET", "/api/v1/certificates/"+leaf, nil); r.Status != http.StatusNotFound {

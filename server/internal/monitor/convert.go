@@ -60,6 +60,9 @@ func (j *judge) convert(r wire.Result, targets map[string]store.Domain) (store.O
 	// certificate's purposes; the failure is kept as a note.
 	obs.LeafSHA256 = shas[0]
 	obs.HandshakeError = r.Error
+	if err := j.readStaple(r, chain); err != nil {
+		return obs, err
+	}
 	v, raw, err := j.verdict(chain, d, r.TLSVersion)
 	if err != nil {
 		return obs, err

@@ -28,6 +28,11 @@ type Ingester struct {
 	// Stored, when set, hears of every organization that got new results
 	// (alert evaluation runs right after an ingest).
 	Stored func(orgID string)
+	// RevocationChanged, when set, hears of every organization one of
+	// whose certificates a stapled OCSP response found revoked, or no
+	// longer revoked, to have its other stored chains judged again (as
+	// revocation.Refresher.Changed).
+	RevocationChanged func(ctx context.Context, orgID string) error
 }
 
 // trustCacheSize bounds the verified-chain cache (entries are small).
@@ -116,6 +121,13 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 	if err != nil && !errors.Is(err, store.ErrDuplicateBatch) {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
+	if err == nil {
+		// The results are stored: a replay would not bring the staples
+		// back, so a failure here is logged, not answered.
+		if err := in.saveStaples(ctx, j, src.OrgID, rs.Observations); err != nil {
+			in.log.Error("stapled OCSP responses not recorded", "organization", src.OrgID, "err", err)
+		}
+	}
 	// The stored outcome is the answer: it holds the results the database
 	// refused, and for a replay the first outcome.
 	stored := wire.ResultsResponse{Accepted: batch.Accepted, Rejected: []wire.Rejection{}}
@@ -124,4 +136,17 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 		in.Stored(src.OrgID)
 	}
 	return stored, err
+}
+
+// saveStaples stores what the batch's staples told, once its results are
+// stored (a replayed batch tells nothing new).
+func (in *Ingester) saveStaples(ctx context.Context, j *judge, orgID string, accepted []store.Observation) error {
+	if err := j.staples.save(j, accepted); err != nil {
+		return err
+	}
+	if j.staples.flipped && in.RevocationChanged != nil {
+		in.log.Warn("revocation status changed by a stapled OCSP response", "organization", orgID)
+		return in.RevocationChanged(ctx, orgID)
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"certinel.dev/server/internal/certs"
 	"certinel.dev/server/internal/lifecycle"
+	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/wire"
 )
@@ -31,9 +32,13 @@ type judge struct {
 	// leaves (ACME Renewal Information, as the ari job stored them); a
 	// leaf without one has its window estimated from its lifetime.
 	windows map[string]lifecycle.Window
-	// revoked are the batch's certificates the revocation job found
-	// revoked, by SHA-256.
+	// revoked are the batch's certificates the revocation job or a staple
+	// found revoked, by SHA-256.
 	revoked map[string]certs.Revocation
+	// staples is what the batch's stapled OCSP responses tell: the stored
+	// statuses of its certificates known revoked or seen stapled, as the
+	// staples leave them, by SHA-256 (see staple.go).
+	staples stapleBook
 }
 
 func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) {
@@ -88,26 +93,34 @@ func (j *judge) load(leaves, all []string) error {
 
 // loadRevocations reads which of the certificates are known revoked.
 func (j *judge) loadRevocations(shas []string) error {
-	j.revoked = nil
+	j.revoked, j.staples = nil, stapleBook{}
 	if len(shas) == 0 {
 		return nil
 	}
 	// An intermediate is in most chains of a batch: ask for it once.
 	shas = slices.Compact(slices.Sorted(slices.Values(shas)))
-	found, err := j.store.RevokedCertificates(j.ctx, j.orgID, shas)
+	found, err := j.store.RevokedOrStapled(j.ctx, j.orgID, shas)
 	if err != nil {
 		return err
 	}
+	j.staples.known = found
 	for sha, rs := range found {
-		if rs.RevokedAt == nil {
-			continue
-		}
-		if j.revoked == nil {
-			j.revoked = make(map[string]certs.Revocation)
-		}
-		j.revoked[sha] = certs.Revocation{RevokedAt: *rs.RevokedAt, Reason: rs.Reason}
+		j.setRevoked(sha, rs)
 	}
 	return nil
+}
+
+// setRevoked makes the verdicts of the batch see what rs says of a
+// certificate's revocation.
+func (j *judge) setRevoked(sha string, rs store.RevocationStatus) {
+	if rs.State != string(revocation.StateRevoked) || rs.RevokedAt == nil {
+		delete(j.revoked, sha)
+		return
+	}
+	if j.revoked == nil {
+		j.revoked = make(map[string]certs.Revocation)
+	}
+	j.revoked[sha] = certs.Revocation{RevokedAt: *rs.RevokedAt, Reason: rs.Reason}
 }
 
 // loadWindows reads the CA-suggested windows of the leaves.

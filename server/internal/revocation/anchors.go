@@ -19,6 +19,16 @@ type anchors struct {
 	orgs     map[string]*x509.CertPool
 }
 
+// issuerOf returns the certificate that issued cert: presented, the one a
+// chain placed next to it, when it did, else a root that did (nil when
+// none did).
+func (a *anchors) issuerOf(ctx context.Context, orgID string, cert, presented *x509.Certificate, now time.Time) (*x509.Certificate, error) {
+	if issuedBy(cert, presented) {
+		return presented, nil
+	}
+	return a.issuer(ctx, orgID, cert, now)
+}
+
 // issuer returns the root that issued cert, or nil when none did.
 func (a *anchors) issuer(ctx context.Context, orgID string, cert *x509.Certificate, now time.Time) (*x509.Certificate, error) {
 	org, err := a.orgPool(ctx, orgID)
@@ -39,12 +49,9 @@ func (a *anchors) issuer(ctx context.Context, orgID string, cert *x509.Certifica
 
 // orgPool is the organization's CA bundles as a pool, nil when it has none.
 func (a *anchors) orgPool(ctx context.Context, orgID string) (*x509.CertPool, error) {
-	if a.orgRoots == nil {
-		return nil, nil
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if pool, ok := a.orgs[orgID]; ok {
+	if pool, ok := a.orgs[orgID]; ok || a.orgRoots == nil {
 		return pool, nil
 	}
 	pool, err := a.orgRoots(ctx, orgID)

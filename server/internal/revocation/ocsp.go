@@ -36,25 +36,36 @@ func (c *Checker) ocsp(ctx context.Context, u string, cert, issuer *x509.Certifi
 	if err != nil {
 		return unavailable(SourceOCSP, err.Error())
 	}
-	resp, err := ocsp.ParseResponseForCert(got.body, cert, issuer)
+	st := readAnswer(got.body, cert, issuer, c.now(), SourceOCSP)
+	if st.State == StateUnavailable {
+		st.Why = what + ": " + st.Why
+	}
+	return st
+}
+
+// readAnswer verifies an OCSP response (DER) for cert against issuer and
+// reads it, from src: signed by the issuer or a responder it delegated to,
+// for cert's serial, and current at now. An answer that is not trusted is
+// unavailable, Why saying what is wrong with it.
+func readAnswer(der []byte, cert, issuer *x509.Certificate, now time.Time, src Source) Status {
+	resp, err := ocsp.ParseResponseForCert(der, cert, issuer)
 	var re ocsp.ResponseError
 	switch {
 	case errors.As(err, &re):
-		return unavailable(SourceOCSP, fmt.Sprintf("%s refused to answer (%s)", what, re.Status))
+		return unavailable(src, fmt.Sprintf("the responder refused to answer (%s)", re.Status))
 	case err != nil:
-		return unavailable(SourceOCSP, fmt.Sprintf("%s sent an answer that does not verify: %v", what, err))
+		return unavailable(src, fmt.Sprintf("the answer does not verify: %v", err))
 	}
-	now := c.now()
 	if why := delegationProblem(resp, issuer, now); why != "" {
-		return unavailable(SourceOCSP, what+": "+why)
+		return unavailable(src, why)
 	}
 	if resp.ThisUpdate.After(now.Add(clockSkew)) {
-		return unavailable(SourceOCSP, fmt.Sprintf("%s sent an answer from the future (%s)", what, resp.ThisUpdate.UTC().Format(time.RFC3339)))
+		return unavailable(src, fmt.Sprintf("the answer is from the future (%s)", resp.ThisUpdate.UTC().Format(time.RFC3339)))
 	}
 	if !resp.NextUpdate.IsZero() && resp.NextUpdate.Before(now) {
-		return unavailable(SourceOCSP, fmt.Sprintf("%s sent an answer that expired on %s", what, resp.NextUpdate.UTC().Format(time.RFC3339)))
+		return unavailable(src, fmt.Sprintf("the answer expired on %s", resp.NextUpdate.UTC().Format(time.RFC3339)))
 	}
-	st := Status{Source: SourceOCSP, ThisUpdate: resp.ThisUpdate.UTC(), NextUpdate: resp.NextUpdate.UTC()}
+	st := Status{Source: src, ThisUpdate: resp.ThisUpdate.UTC(), NextUpdate: resp.NextUpdate.UTC()}
 	switch resp.Status {
 	case ocsp.Good:
 		st.State = StateGood

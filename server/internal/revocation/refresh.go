@@ -126,14 +126,13 @@ func (r *Refresher) check(ctx context.Context, pass *Pass, roots *anchors, c sto
 		st = unavailable("", "the certificate does not parse")
 	} else {
 		rs.OCSPURL, rs.CRLURL = trackable(firstHTTP(cert.OCSPServer)), trackable(firstHTTP(cert.CRLDistributionPoints))
-		var issuer *x509.Certificate
+		var presented *x509.Certificate
 		if c.IssuerDER != nil {
-			issuer, _ = x509.ParseCertificate(c.IssuerDER)
+			presented, _ = x509.ParseCertificate(c.IssuerDER)
 		}
-		if !issuedBy(cert, issuer) {
-			if issuer, err = roots.issuer(ctx, c.OrganizationID, cert, now); err != nil {
-				return rs, false, err
-			}
+		issuer, err := roots.issuerOf(ctx, c.OrganizationID, cert, presented, now)
+		if err != nil {
+			return rs, false, err
 		}
 		st = pass.Check(ctx, cert, issuer)
 	}
@@ -152,15 +151,15 @@ func (r *Refresher) check(ctx context.Context, pass *Pass, roots *anchors, c sto
 	return rs, flipped, r.Store.SaveRevocationStatus(ctx, rs)
 }
 
-// record sets what a check found on the stored status. A revocation
-// stands while later checks get no answer: a CA does not take one back.
+// record sets what a check found on the stored status. An answer that
+// holds (see holds) stands while later checks get none.
 func record(rs *store.RevocationStatus, st Status, now time.Time) {
 	rs.CheckedAt = &now
 	if st.State == StateUnavailable {
 		rs.Failures++
 		rs.LastError = safetext.Fit(st.Why, maxErrorText)
 		rs.NextCheckAt = now.Add(backoff(rs.Failures))
-		if rs.State != string(StateRevoked) {
+		if !holds(*rs, now) {
 			rs.State, rs.Source = string(st.State), string(st.Source)
 		}
 		return
@@ -173,6 +172,24 @@ func record(rs *store.RevocationStatus, st Status, now time.Time) {
 		next = min(max(st.NextUpdate.Sub(now), MinRecheck), MaxRecheck)
 	}
 	rs.NextCheckAt = now.Add(next)
+}
+
+// holds tells whether the stored answer stands against a check that got
+// none, which is the rule by which the most authoritative current answer
+// is kept: a revocation always, as a CA does not take one back; a stapled
+// answer while it is current (until its next update, or for MaxRecheck
+// when it names none), as it is signed by the same responder, which the
+// server may have no way to reach (a private responder).
+func holds(rs store.RevocationStatus, now time.Time) bool {
+	switch {
+	case rs.State == string(StateRevoked):
+		return true
+	case rs.Source != string(SourceStapled) || rs.State == string(StateUnavailable):
+		return false
+	case rs.NextUpdate != nil:
+		return now.Before(*rs.NextUpdate)
+	}
+	return rs.ThisUpdate != nil && now.Before(rs.ThisUpdate.Add(MaxRecheck))
 }
 
 // backoff is how long to wait after the n-th unavailable answer in a

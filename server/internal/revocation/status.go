@@ -1,5 +1,6 @@
 // Package revocation tells whether a certificate's CA revoked it: from the
-// OCSP responder its AIA names, otherwise from its CRL distribution point.
+// OCSP response its server staples, from the OCSP responder its AIA names,
+// otherwise from its CRL distribution point.
 // Every answer is verified against the issuing certificate; what cannot be
 // fetched or verified is "unavailable", with the reason in words.
 package revocation
@@ -22,6 +23,10 @@ const (
 	// StateUnavailable: no answer could be had or trusted; Status.Why says
 	// why.
 	StateUnavailable State = "unavailable"
+	// StatePending: not checked yet. A status row exists from when the
+	// organization first serves the certificate, so that the refresher
+	// finds what is due by its next check alone.
+	StatePending State = "pending"
 )
 
 // Source names where an answer came from.
@@ -31,6 +36,9 @@ type Source string
 const (
 	SourceOCSP Source = "ocsp"
 	SourceCRL  Source = "crl"
+	// SourceStapled: the OCSP response the certificate's server stapled in
+	// the handshake, verified like one fetched from the responder.
+	SourceStapled Source = "stapled"
 )
 
 // Status is what is known of one certificate's revocation.

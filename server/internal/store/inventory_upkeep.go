@@ -140,6 +140,9 @@ func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[strin
 	if err != nil {
 		return err
 	}
+	if err := addRevocationRows(tx, orgID, delta.added(), now); err != nil {
+		return err
+	}
 	stale, err := trustDiffers(tx, orgID, latest)
 	if err != nil {
 		return err
@@ -152,6 +155,19 @@ func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[strin
 
 // servingDeltas are the moves of a change, by fingerprint.
 type servingDeltas map[string]servingDelta
+
+// added lists, sorted, the certificates more domains serve than before:
+// the only ones that may be served for the first time.
+func (m servingDeltas) added() []string {
+	var out []string
+	for sha, d := range m {
+		if d.serving > 0 {
+			out = append(out, sha)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // add counts a state's leaf and chain in (sign 1) or out (sign -1); a
 // chain holding a certificate twice still counts one domain.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -28,6 +29,12 @@ type RevocationStatus struct {
 	// their revocation_sources rows.
 	CRLURL  string `gorm:"column:crl_url"`
 	OCSPURL string `gorm:"column:ocsp_url"`
+	// StapleSHA256 keys the OCSP response last stapled with the
+	// certificate, which needs no verifying again before StapleRecheckAt;
+	// StapleError says why it was not trusted.
+	StapleSHA256    string `gorm:"column:staple_sha256"`
+	StapleError     string
+	StapleRecheckAt *time.Time
 }
 
 // TableName keeps the singular name the migration gave the table.
@@ -53,26 +60,57 @@ const servedIssuer = `(SELECT MIN(nx.sha256) FROM domain_chains dc
 	JOIN domain_chains nx ON nx.domain_id = dc.domain_id AND nx.position = dc.position + 1
 	WHERE dc.sha256 = oc.sha256)`
 
-// DueRevocationChecks lists up to limit leaves and intermediates that some
-// organization's domain serves now, that have not expired, are not
-// self-issued roots, and whose revocation status was never checked or is
-// due again.
+// revocationPending is the state of a status row not checked yet
+// (revocation.StatePending, which this package cannot import).
+const revocationPending = "pending"
+
+// addRevocationRows gives the certificates of shas the organization now
+// serves a status row, due at once, unless they have one: leaves and
+// intermediates that have not expired (self-issued roots are not checked).
+// With a row from the first sight, the refresher finds what is due on
+// the next_check_at index alone. shas are sorted, like every write
+// concurrent batches share.
+func addRevocationRows(tx *gorm.DB, orgID string, shas []string, now time.Time) error {
+	for start := 0; start < len(shas); start += certificateBatch {
+		err := tx.Exec(`INSERT INTO revocation_status (organization_id, sha256, state, next_check_at)
+			SELECT organization_id, sha256, ?, ? FROM org_certificates
+			WHERE organization_id = ? AND sha256 IN ? AND serving > 0 AND not_after > ? AND subject <> issuer
+			ORDER BY sha256
+			ON CONFLICT (organization_id, sha256) DO NOTHING`,
+			revocationPending, now, orgID, shas[start:min(start+certificateBatch, len(shas))], now).Error
+		if err != nil {
+			return fmt.Errorf("revocation rows: %w", err)
+		}
+	}
+	return nil
+}
+
+// DueRevocationChecks lists up to limit status rows due for a check, of
+// leaves and intermediates some organization's domain serves now and that
+// have not expired. Only due rows are read (by the next_check_at index),
+// and they are taken in turns across organizations: every organization's
+// most overdue row, then every second one, and so on, so that one
+// organization's backlog does not starve the others.
 func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]RevocationCheck, error) {
 	now := s.now()
 	var rows []struct {
 		RevocationCheck `gorm:"embedded"`
 		Known           RevocationStatus `gorm:"embedded;embeddedPrefix:rs_"`
 	}
-	err := s.db.WithContext(ctx).Table("org_certificates oc").
-		Select(`oc.organization_id, oc.sha256, c.der, `+servedIssuer+` AS issuer_sha256,
+	due := s.db.Table("revocation_status").
+		Select("*, ROW_NUMBER() OVER (PARTITION BY organization_id ORDER BY next_check_at, sha256) AS turn").
+		Where("next_check_at <= ?", now)
+	err := s.db.WithContext(ctx).Table("(?) rs", due).
+		Select(`rs.organization_id, rs.sha256, c.der, `+servedIssuer+` AS issuer_sha256,
 			rs.organization_id AS rs_organization_id, rs.sha256 AS rs_sha256, rs.state AS rs_state, rs.source AS rs_source,
 			rs.revoked_at AS rs_revoked_at, rs.reason AS rs_reason, rs.checked_at AS rs_checked_at,
 			rs.this_update AS rs_this_update, rs.next_update AS rs_next_update, rs.next_check_at AS rs_next_check_at,
-			rs.failures AS rs_failures, rs.last_error AS rs_last_error, rs.crl_url AS rs_crl_url, rs.ocsp_url AS rs_ocsp_url`).
-		Joins("JOIN certificates c ON c.sha256 = oc.sha256").
-		Joins("LEFT JOIN revocation_status rs ON rs.organization_id = oc.organization_id AND rs.sha256 = oc.sha256").
-		Where("oc.serving > 0 AND oc.not_after > ? AND oc.subject <> oc.issuer AND (rs.sha256 IS NULL OR rs.next_check_at <= ?)", now, now).
-		Order("oc.organization_id, oc.sha256").Limit(limit).Scan(&rows).Error
+			rs.failures AS rs_failures, rs.last_error AS rs_last_error, rs.crl_url AS rs_crl_url, rs.ocsp_url AS rs_ocsp_url,
+			rs.staple_sha256 AS rs_staple_sha256, rs.staple_error AS rs_staple_error, rs.staple_recheck_at AS rs_staple_recheck_at`).
+		Joins("JOIN org_certificates oc ON oc.organization_id = rs.organization_id AND oc.sha256 = rs.sha256").
+		Joins("JOIN certificates c ON c.sha256 = rs.sha256").
+		Where("oc.serving > 0 AND oc.not_after > ?", now).
+		Order("rs.turn, rs.next_check_at, rs.organization_id, rs.sha256").Limit(limit).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: due revocation checks: %w", err)
 	}
@@ -80,9 +118,7 @@ func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]Revocatio
 	var issuers []string
 	for i, r := range rows {
 		out[i] = r.RevocationCheck
-		if r.Known.SHA256 != "" {
-			out[i].Known = r.Known
-		}
+		out[i].Known = r.Known
 		if r.IssuerSHA256 != nil {
 			issuers = append(issuers, *r.IssuerSHA256)
 		}
@@ -132,12 +168,13 @@ func (s *Store) SaveRevocationStatus(ctx context.Context, rs RevocationStatus) e
 }
 
 // PruneRevocationStatus forgets the status of certificates no domain of
-// their organization serves any more, so that the table follows what is
-// served, not what ever was, and then the CRLs and responders only they
-// named.
+// their organization serves any more, or that expired, so that the table
+// follows what is served and checked, not what ever was (and no row stays
+// due for ever), and then the CRLs and responders only they named.
 func (s *Store) PruneRevocationStatus(ctx context.Context) (int64, error) {
 	res := s.db.WithContext(ctx).Where(`NOT EXISTS (SELECT 1 FROM org_certificates oc
-		WHERE oc.organization_id = revocation_status.organization_id AND oc.sha256 = revocation_status.sha256 AND oc.serving > 0)`).
+		WHERE oc.organization_id = revocation_status.organization_id AND oc.sha256 = revocation_status.sha256
+		AND oc.serving > 0 AND oc.not_after > ?)`, s.now()).
 		Delete(&RevocationStatus{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("store: prune revocation status: %w", res.Error)
@@ -152,22 +189,23 @@ func (s *Store) RevocationStatuses(ctx context.Context, orgID string, sha256s []
 	return s.revocationStatuses(ctx, orgID, sha256s, "")
 }
 
-// RevokedCertificates returns the statuses of those of the given
-// certificates the organization knows revoked, by SHA-256: what judging a
-// chain needs, in fewer rows. "revoked" is revocation.StateRevoked, which
-// this package cannot import.
-func (s *Store) RevokedCertificates(ctx context.Context, orgID string, sha256s []string) (map[string]RevocationStatus, error) {
-	return s.revocationStatuses(ctx, orgID, sha256s, "revoked")
+// RevokedOrStapled returns the statuses of those of the given
+// certificates the organization knows revoked or saw stapled, by SHA-256:
+// what judging a chain and reading its staple need, in fewer rows than
+// every status. "revoked" is revocation.StateRevoked, which this package
+// cannot import.
+func (s *Store) RevokedOrStapled(ctx context.Context, orgID string, sha256s []string) (map[string]RevocationStatus, error) {
+	return s.revocationStatuses(ctx, orgID, sha256s, "state = 'revoked' OR staple_sha256 <> ''")
 }
 
-// revocationStatuses reads statuses in chunks, of one state unless state
-// is "".
-func (s *Store) revocationStatuses(ctx context.Context, orgID string, sha256s []string, state string) (map[string]RevocationStatus, error) {
+// revocationStatuses reads statuses in chunks, those matching where
+// unless it is "".
+func (s *Store) revocationStatuses(ctx context.Context, orgID string, sha256s []string, where string) (map[string]RevocationStatus, error) {
 	out := make(map[string]RevocationStatus)
 	for start := 0; start < len(sha256s); start += observationBatch {
 		q := s.db.WithContext(ctx).Where("organization_id = ? AND sha256 IN ?", orgID, sha256s[start:min(start+observationBatch, len(sha256s))])
-		if state != "" {
-			q = q.Where("state = ?", state)
+		if where != "" {
+			q = q.Where(where)
 		}
 		var rows []RevocationStatus
 		if err := q.Find(&rows).Error; err != nil {

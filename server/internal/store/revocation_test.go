@@ -104,14 +104,14 @@ func TestRevocationChecksDueAndPruned(t *testing.T) {
 				t.Errorf("statuses %v (%v), want the leaf's", got, err)
 			}
 
-			if got, err := s.RevokedCertificates(ctx, tn.orgID, []string{leaf.SHA256, inter.SHA256, root.SHA256}); err != nil || len(got) != 2 {
+			if got, err := s.RevokedOrStapled(ctx, tn.orgID, []string{leaf.SHA256, inter.SHA256, root.SHA256}); err != nil || len(got) != 2 {
 				t.Errorf("revoked %v (%v), want the leaf and the intermediate", got, err)
 			}
 			if err := s.SaveRevocationStatus(ctx, store.RevocationStatus{OrganizationID: tn.orgID, SHA256: inter.SHA256,
 				State: "good", Source: "ocsp", CheckedAt: &checked, NextCheckAt: now.Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
-			if got, err := s.RevokedCertificates(ctx, tn.orgID, []string{leaf.SHA256, inter.SHA256}); err != nil || len(got) != 1 || got[leaf.SHA256].SHA256 == "" {
+			if got, err := s.RevokedOrStapled(ctx, tn.orgID, []string{leaf.SHA256, inter.SHA256}); err != nil || len(got) != 1 || got[leaf.SHA256].SHA256 == "" {
 				t.Errorf("revoked %v (%v), want the leaf only once the intermediate is good", got, err)
 			}
 

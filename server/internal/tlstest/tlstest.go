@@ -15,7 +15,14 @@ import (
 // closed at cleanup, and returns its port.
 func ServeChain(t testing.TB, chain []*x509.Certificate, key crypto.Signer) int {
 	t.Helper()
-	cert := tls.Certificate{PrivateKey: key}
+	return ServeStapled(t, chain, key, nil)
+}
+
+// ServeStapled is ServeChain with staple as the OCSP response stapled in
+// every handshake (none when nil).
+func ServeStapled(t testing.TB, chain []*x509.Certificate, key crypto.Signer, staple []byte) int {
+	t.Helper()
+	cert := tls.Certificate{PrivateKey: key, OCSPStaple: staple}
 	for _, c := range chain {
 		cert.Certificate = append(cert.Certificate, c.Raw)
 	}

@@ -3,6 +3,7 @@ import { DaysLeftBadge } from '@/components/ui/badge';
 import { commonName, formatDate } from '@/lib/format';
 import { revocationText } from '@/lib/revocation';
 import type { ChainEntry } from '../types';
+import { StapleWarning } from './revocation';
 
 const role = (i: number, n: number, e: ChainEntry) => {
   if (i === 0) return 'Leaf';
@@ -33,7 +34,7 @@ export function ChainTree({ chain }: { chain: ChainEntry[] }) {
               <div><dt>Valid</dt><dd>{formatDate(e.not_before)} → {formatDate(e.not_after)}</dd></div>
               <div><dt>Serial</dt><dd className="mono">{e.serial}</dd></div>
               {e.subject !== e.issuer ? (
-                <div><dt>Revocation</dt><dd className={e.revocation?.state === 'revoked' ? 'danger-text' : undefined}>{revocationText(e.revocation)}</dd></div>
+                <div><dt>Revocation</dt><dd className={e.revocation?.state === 'revoked' ? 'danger-text' : undefined}>{revocationText(e.revocation)}</dd><StapleWarning r={e.revocation} /></div>
               ) : null}
               <div><dt>SHA-256</dt><dd className="mono break"><Link to={`/certificates/${e.sha256}`} title="Open the certificate's page">{e.sha256}</Link></dd></div>
             </dl>

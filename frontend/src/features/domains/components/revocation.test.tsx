@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { revocationText } from '@/lib/revocation';
+import { revocationText, stapleText } from '@/lib/revocation';
 import { renderWithProviders } from '@/testing/render';
 import type { ChainEntry } from '../types';
 import { RevocationFact } from './revocation';
@@ -20,6 +20,18 @@ describe('revocation status', () => {
       error: 'OCSP responder http://ocsp.example timed out after 10s' }))
       .toBe('Revocation status unavailable: OCSP responder http://ocsp.example timed out after 10s');
     expect(revocationText(null)).toBe('Not checked yet');
+    expect(revocationText({ state: 'good', source: 'stapled', checked_at: '2026-03-02T10:30:00Z', next_check_at: '2026-03-03T00:00:00Z' }))
+      .toMatch(/^Not revoked \(checked 2 Mar 2026.* by the OCSP response its server staples\)$/);
+  });
+
+  it('says why a stapled response is not trusted, even before any check', () => {
+    const r = { state: 'pending', checked_at: null, next_check_at: '2026-03-03T00:00:00Z',
+      staple_error: 'the answer expired on 2026-03-01T00:00:00Z' } as const;
+    expect(revocationText(r)).toBe('Not checked yet');
+    expect(stapleText(r)).toBe('The server staples an OCSP response that does not verify: the answer expired on 2026-03-01T00:00:00Z');
+    expect(stapleText({ ...r, staple_error: undefined })).toBeNull();
+    renderWithProviders(<dl><RevocationFact chain={[entry(0, r)]} /></dl>);
+    expect(screen.getByTestId('staple-error')).toHaveTextContent('does not verify: the answer expired');
   });
 
   it('shows a revoked intermediate before a good leaf', () => {
