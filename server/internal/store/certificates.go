@@ -104,12 +104,16 @@ func (s *Store) ListCertificates(ctx context.Context, orgID string, f Certificat
 	return out, total, nil
 }
 
-// textSearch matches a substring of the subject or the issuer, which
-// trigram indexes serve on PostgreSQL, or a prefix of the fingerprint. The
-// fingerprint is lowercase hex, so only a term that can be one is tried
-// against it, and as a range of the summary's key: a LIKE on it would need
-// an index of its own, and any branch of the OR without an index makes
-// PostgreSQL scan every row.
+// textSearch matches a substring of the subject or the issuer, or a
+// prefix of the fingerprint. The fingerprint is lowercase hex, so only a
+// term that can be one is tried against it, and as a range of the
+// summary's key rather than a pattern no index serves.
+//
+// Substrings are matched by scanning the organization's summary rows.
+// Trigram indexes were tried at 100,000 domains: 1 ms for a term few names
+// share, but 3 to 4 times slower than the scan for one whose trigrams every
+// name holds (a part of a numbered host name such as "svc00000"), as the
+// index then hands back every row to recheck.
 func textSearch(query string) clause.Expression {
 	like := "%" + escapeLike(query) + "%"
 	matches := []clause.Expression{
