@@ -40,10 +40,7 @@ func (h *handler) metrics(c echo.Context) error {
 		return err
 	}
 	openMetrics := expfmt.NegotiateIncludingOpenMetrics(c.Request().Header).FormatType() == expfmt.TypeOpenMetrics
-	x, err := newExposition(openMetrics, domainFamilies)
-	if err != nil {
-		return err
-	}
+	x := newExposition(openMetrics, domainFamilies, spoolMemory)
 	defer x.close()
 	now := h.store.Now()
 	err = h.store.EachMetricsDomain(ctx, orgID, agentID, org.ExpiringThresholdDays, func(ds []store.MetricsDomain) error {
@@ -53,6 +50,9 @@ func (h *handler) metrics(c echo.Context) error {
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := x.finish(); err != nil {
 		return err
 	}
 

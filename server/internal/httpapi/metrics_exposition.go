@@ -2,9 +2,6 @@ package httpapi
 
 import (
 	"bufio"
-	"fmt"
-	"io"
-	"os"
 	"strconv"
 	"time"
 
@@ -44,28 +41,28 @@ var domainFamilies = []metricFamily{familyNotAfter, familyDaysLeft, familyWindow
 // exposition gathers the per-domain families of one scrape. The text
 // formats want the samples of a family together, and each domain has a
 // sample in several: as the domains are read, every family's samples go
-// through a small buffer to a temporary file of its own, and the files are
-// written out one after the other once the last domain has been read. The
-// memory is that of the buffers, whatever the number of domains.
+// to a spool of its own (memory, then a temporary file past spoolMemory),
+// and the spools are written out one after the other once the last domain
+// has been read. The memory is bounded whatever the number of domains.
 type exposition struct {
 	openMetrics bool
-	files       []*os.File
+	spools      []*spool
 	families    []*familyWriter
 	labels      []byte
 }
 
-func newExposition(openMetrics bool, fams []metricFamily) (*exposition, error) {
+// spoolWrites is the size of the writes to a spool: large, since a big
+// scrape spills hundreds of megabytes a few kilobytes at a time otherwise.
+const spoolWrites = 64 << 10
+
+func newExposition(openMetrics bool, fams []metricFamily, memory int) *exposition {
 	x := &exposition{openMetrics: openMetrics}
 	for _, f := range fams {
-		file, err := os.CreateTemp("", "certinel-metrics-*")
-		if err != nil {
-			x.close()
-			return nil, fmt.Errorf("httpapi: metrics spool: %w", err)
-		}
-		x.files = append(x.files, file)
-		x.families = append(x.families, &familyWriter{w: bufio.NewWriterSize(file, 16<<10), family: f})
+		s := &spool{limit: memory}
+		x.spools = append(x.spools, s)
+		x.families = append(x.families, &familyWriter{w: bufio.NewWriterSize(s, spoolWrites), family: f})
 	}
-	return x, nil
+	return x
 }
 
 // domain adds a domain's samples: certificate series when it has a chain,
@@ -88,30 +85,34 @@ func (x *exposition) domain(d store.MetricsDomain, now time.Time) {
 	}
 }
 
-// writeFamilies writes every gathered family to w, each under its header.
-// A family without samples still gets its header, so that its metadata is
-// known to the scraper.
-func (x *exposition) writeFamilies(w *bufio.Writer) error {
-	for i, f := range x.families {
+// finish flushes every family into its spool: a failure to spool (a full
+// disk) comes out here, before the answer has begun.
+func (x *exposition) finish() error {
+	for _, f := range x.families {
 		if err := f.w.Flush(); err != nil {
-			return err
-		}
-		if _, err := x.files[i].Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		writeHeader(w, f.family)
-		if _, err := io.Copy(w, x.files[i]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// close removes the temporary files.
+// writeFamilies writes every finished family to w, each under its header.
+// A family without samples still gets its header, so that its metadata is
+// known to the scraper.
+func (x *exposition) writeFamilies(w *bufio.Writer) error {
+	for i, f := range x.families {
+		writeHeader(w, f.family)
+		if err := x.spools[i].copyTo(w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close removes the spools' temporary files.
 func (x *exposition) close() {
-	for _, f := range x.files {
-		_ = f.Close()
-		_ = os.Remove(f.Name())
+	for _, s := range x.spools {
+		s.close()
 	}
 }
 

@@ -53,7 +53,13 @@ func TestExpiryClusters(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(single) != 3 || single[1].Date != "2026-03-11" || single[2].Date != "2026-03-12" {
-			t.Errorf("with a minimum of 1: %+v, want the 10th, 11th and 12th", single)
+			t.Fatalf("with a minimum of 1: %+v, want the 10th, 11th and 12th", single)
+		}
+		// Each cluster's sample holds its own day's deadlines only.
+		for i, want := range []string{"h22.example", "late.example", "early.example"} {
+			if s := single[i].Sample; len(s) == 0 || s[0].Host != want || (i > 0 && len(s) != 1) {
+				t.Errorf("sample of %s: %+v, want %s first", single[i].Date, s, want)
+			}
 		}
 	})
 }

@@ -129,6 +129,8 @@ func TestInventorySummaryFollowsStates(t *testing.T) {
 				{"trust", store.CertificateFilter{Trust: "trusted"}, []string{renewed.SHA256}},
 				{"search", store.CertificateFilter{Query: "x.example"}, []string{old.SHA256, renewed.SHA256}},
 				{"fingerprint", store.CertificateFilter{Query: "3333"}, []string{renewed.SHA256}},
+				{"whole fingerprint", store.CertificateFilter{Query: renewed.SHA256}, []string{renewed.SHA256}},
+				{"between fingerprints", store.CertificateFilter{Query: "23"}, nil},
 				{"ca", store.CertificateFilter{CA: &yes}, []string{ca.SHA256}},
 			} {
 				items, total, err := s.ListCertificates(ctx, tn.orgID, c.f, store.Page{Number: 1, PerPage: 10})

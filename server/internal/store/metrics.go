@@ -24,7 +24,6 @@ type MetricsDomain struct {
 	WindowEnd   *time.Time
 	UrgentAt    *time.Time
 	StateKind   string
-	Error       string
 	Status      lifecycle.Status `gorm:"-"`
 }
 
@@ -46,7 +45,7 @@ func (s *Store) EachMetricsDomain(ctx context.Context, orgID, agentID string, fl
 	}
 	rows, err := q.
 		Select("domains.id, domains.host, domains.port, domains.protocol, COALESCE(a.name, ''), "+
-			"ds.checked_at, ds.not_after, ds.window_start, ds.window_end, ds.urgent_at, domains.state_kind, COALESCE(ds.error, '')").
+			"ds.checked_at, ds.not_after, ds.window_start, ds.window_end, ds.urgent_at, domains.state_kind").
 		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
 		Joins("LEFT JOIN agents a ON a.id = domains.agent_id AND a.organization_id = domains.organization_id").
 		Where("domains.organization_id = ?", orgID).Rows()
@@ -59,7 +58,7 @@ func (s *Store) EachMetricsDomain(ctx context.Context, orgID, agentID string, fl
 		var d MetricsDomain
 		var checked, notAfter, start, end, urgent *scanTime
 		if err := rows.Scan(&d.ID, &d.Host, &d.Port, &d.Protocol, &d.AgentName,
-			&checked, &notAfter, &start, &end, &urgent, &d.StateKind, &d.Error); err != nil {
+			&checked, &notAfter, &start, &end, &urgent, &d.StateKind); err != nil {
 			return fmt.Errorf("store: metrics domains: %w", err)
 		}
 		d.CheckedAt, d.NotAfter, d.WindowStart, d.WindowEnd, d.UrgentAt = checked.ptr(), notAfter.ptr(), start.ptr(), end.ptr(), urgent.ptr()

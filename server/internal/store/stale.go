@@ -24,13 +24,13 @@ type StaleEndpoint struct {
 const maxStaleEndpoints = 1000
 
 // staleSQL reads the stale leaves off the inventory summary (superseded_by,
-// kept at ingest) and joins each to the domains serving it; the shared name
-// and the first domain (by host and port) serving the newer certificate are
-// looked up for the page only, as scalar subqueries per row of the page
-// that start from the newer leaf's states (CROSS JOIN keeps SQLite from
-// walking every domain in host order instead). The stale
-// leaves are materialized first: a plan that walks every domain looking for
-// them costs a second at 100,000.
+// kept at ingest) and finds the domains serving each in the domains_leaf
+// index, which holds the served leaf next to the host and port the page is
+// ordered by; the shared name and the first domain (by host and port)
+// serving the newer certificate are looked up for the page only, as scalar
+// subqueries per row of the page, the latter the first entry of the same
+// index. The stale leaves are materialized first: a plan that walks every
+// domain looking for them costs a second at 100,000.
 const staleSQL = `
 WITH stale AS MATERIALIZED (
 	SELECT sha256, superseded_by FROM org_certificates
@@ -38,16 +38,14 @@ WITH stale AS MATERIALIZED (
 ), page AS MATERIALIZED (
 	SELECT d.id AS domain_id, d.host, d.port, st.sha256 AS served_sha256, st.superseded_by AS newer_sha256
 	FROM stale st
-	JOIN domain_states s ON s.leaf_sha256 = st.sha256
-	JOIN domains d ON d.id = s.domain_id AND d.organization_id = @org
+	JOIN domains d ON d.organization_id = @org AND d.state_leaf_sha256 = st.sha256
 	WHERE %s
 	ORDER BY d.host, d.port, d.id LIMIT @limit
 ), named AS MATERIALIZED (
 	SELECT p.*,
 		(SELECT MIN(mine.name) FROM certificate_names mine JOIN certificate_names theirs ON theirs.name = mine.name
 			WHERE mine.sha256 = p.served_sha256 AND theirs.sha256 = p.newer_sha256) AS name,
-		(SELECT s2.domain_id FROM domain_states s2 CROSS JOIN domains dd
-			WHERE dd.id = s2.domain_id AND s2.leaf_sha256 = p.newer_sha256 AND dd.organization_id = @org
+		(SELECT dd.id FROM domains dd WHERE dd.organization_id = @org AND dd.state_leaf_sha256 = p.newer_sha256
 			ORDER BY dd.host, dd.port, dd.id LIMIT 1) AS newer_domain_id
 	FROM page p
 )

@@ -1,0 +1,68 @@
+package httpapi
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"testing"
+	"time"
+
+	"certinel.dev/server/internal/lifecycle"
+	"certinel.dev/server/internal/notify/notifytest"
+	"certinel.dev/server/internal/store"
+)
+
+// TestExpositionGolden pins the bytes of the per-domain families: label
+// escaping, absent series for missing facts, number formatting and the
+// order of families and samples, for a handful of domains and for many
+// (which the exposition spools to disk).
+func TestExpositionGolden(t *testing.T) {
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { v := now.Add(d); return &v }
+	few := []store.MetricsDomain{
+		{ID: "d1", Host: "api.internal", Port: 443, Protocol: "tls", AgentName: "dc \"one\" \\ west\nrack",
+			CheckedAt: at(-time.Minute), NotAfter: at(20*24*time.Hour + 1500*time.Millisecond),
+			WindowStart: at(10 * 24 * time.Hour), WindowEnd: at(15 * 24 * time.Hour), Status: lifecycle.StatusOK},
+		{ID: "d2", Host: "down.internal", Port: 8443, Protocol: "smtp", CheckedAt: at(-2 * time.Hour), Status: lifecycle.StatusUnreachable},
+		{ID: "d3", Host: "pending.example", Port: 443, Protocol: "tls", Status: lifecycle.StatusPending},
+		{ID: "d4", Host: "old.example", Port: 636, Protocol: "ldap", AgentName: "b", CheckedAt: at(-time.Hour),
+			NotAfter: at(-3*24*time.Hour - time.Hour), Status: lifecycle.StatusExpired},
+	}
+	notifytest.Golden(t, "metrics_few.golden", expose(t, few, now, spoolMemory))
+
+	many := make([]store.MetricsDomain, 5000)
+	for i := range many {
+		many[i] = store.MetricsDomain{ID: fmt.Sprintf("id-%05d", i), Host: fmt.Sprintf("h%05d.example", i), Port: 443 + i%3,
+			Protocol: "tls", AgentName: "agent", CheckedAt: at(-time.Duration(i) * time.Second),
+			NotAfter: at(time.Duration(i) * time.Hour), Status: lifecycle.StatusOK}
+	}
+	// Too large to read: its digest is pinned instead, the same whether
+	// the families stay in memory or spill to disk early or late.
+	for _, memory := range []int{spoolMemory, 100 << 10, 0} {
+		sum := sha256.Sum256(expose(t, many, now, memory))
+		notifytest.Golden(t, "metrics_many.sha256", []byte(hex.EncodeToString(sum[:])+"\n"))
+	}
+}
+
+func expose(t *testing.T, ds []store.MetricsDomain, now time.Time, memory int) []byte {
+	t.Helper()
+	x := newExposition(false, domainFamilies, memory)
+	defer x.close()
+	for _, d := range ds {
+		x.domain(d, now)
+	}
+	if err := x.finish(); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	w := bufio.NewWriter(&out)
+	if err := x.writeFamilies(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
