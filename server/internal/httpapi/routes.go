@@ -26,6 +26,7 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	agent := api.Group("/agent", h.authenticateAgent)
 	agent.GET("/targets", h.agentTargets)
 	agent.POST("/results", h.agentResults)
+	agent.POST("/revocation", h.agentRevocation)
 	agent.POST("/channel", h.agentChannel)
 	agent.POST("/token", h.agentNextToken)
 	agent.POST("/renew", h.renewAgentCertificate)

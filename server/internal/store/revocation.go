@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -42,7 +43,12 @@ type RevocationCheck struct {
 	DER            []byte           `gorm:"column:der"`
 	IssuerSHA256   *string          `gorm:"column:issuer_sha256"`
 	IssuerDER      []byte           `gorm:"-"`
-	Known          RevocationStatus `gorm:"-"`
+	// AgentID and AgentName name an agent of the organization checking a
+	// domain that serves the certificate (nil when only the server
+	// does): the one that can reach what the server may not.
+	AgentID   *string          `gorm:"column:agent_id"`
+	AgentName *string          `gorm:"-"`
+	Known     RevocationStatus `gorm:"-"`
 }
 
 // servedIssuer picks, for the certificate of org_certificates oc, the
@@ -53,28 +59,65 @@ const servedIssuer = `(SELECT MIN(nx.sha256) FROM domain_chains dc
 	JOIN domain_chains nx ON nx.domain_id = dc.domain_id AND nx.position = dc.position + 1
 	WHERE dc.sha256 = oc.sha256)`
 
+// servedAgent picks, for the certificate of org_certificates oc, an agent
+// of the organization that checks a domain serving it.
+const servedAgent = `(SELECT MIN(d.agent_id) FROM domain_chains dc
+	JOIN domains d ON d.id = dc.domain_id AND d.organization_id = oc.organization_id
+	WHERE dc.sha256 = oc.sha256 AND d.agent_id IS NOT NULL)`
+
 // DueRevocationChecks lists up to limit leaves and intermediates that some
 // organization's domain serves now, that have not expired, are not
 // self-issued roots, and whose revocation status was never checked or is
 // due again.
 func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]RevocationCheck, error) {
 	now := s.now()
+	return s.revocationChecks(ctx, limit, "(rs.sha256 IS NULL OR rs.next_check_at <= ?)", now)
+}
+
+// RevocationChecksNaming lists the organization's served certificates
+// whose last check asked the CRL (kind "crl") or responder ("ocsp") at
+// url, at most limit of them.
+func (s *Store) RevocationChecksNaming(ctx context.Context, orgID, kind, url string, limit int) ([]RevocationCheck, error) {
+	column := "rs.crl_url"
+	if kind == "ocsp" {
+		column = "rs.ocsp_url"
+	}
+	return s.revocationChecks(ctx, limit, "oc.organization_id = ? AND "+column+" = ?", orgID, url)
+}
+
+// RevocationCheckOf returns one served certificate of the organization,
+// ErrNotFound when it serves no such certificate.
+func (s *Store) RevocationCheckOf(ctx context.Context, orgID, sha256 string) (RevocationCheck, error) {
+	found, err := s.revocationChecks(ctx, 1, "oc.organization_id = ? AND oc.sha256 = ?", orgID, sha256)
+	if err != nil {
+		return RevocationCheck{}, err
+	}
+	if len(found) == 0 {
+		return RevocationCheck{}, fmt.Errorf("store: revocation check %s: %w", sha256, ErrNotFound)
+	}
+	return found[0], nil
+}
+
+// revocationChecks lists up to limit unexpired leaves and intermediates
+// served now that also match where, with their served issuer and agent.
+func (s *Store) revocationChecks(ctx context.Context, limit int, where string, args ...any) ([]RevocationCheck, error) {
+	now := s.now()
 	var rows []struct {
 		RevocationCheck `gorm:"embedded"`
 		Known           RevocationStatus `gorm:"embedded;embeddedPrefix:rs_"`
 	}
 	err := s.db.WithContext(ctx).Table("org_certificates oc").
-		Select(`oc.organization_id, oc.sha256, c.der, `+servedIssuer+` AS issuer_sha256,
+		Select(`oc.organization_id, oc.sha256, c.der, `+servedIssuer+` AS issuer_sha256, `+servedAgent+` AS agent_id,
 			rs.organization_id AS rs_organization_id, rs.sha256 AS rs_sha256, rs.state AS rs_state, rs.source AS rs_source,
 			rs.revoked_at AS rs_revoked_at, rs.reason AS rs_reason, rs.checked_at AS rs_checked_at,
 			rs.this_update AS rs_this_update, rs.next_update AS rs_next_update, rs.next_check_at AS rs_next_check_at,
 			rs.failures AS rs_failures, rs.last_error AS rs_last_error, rs.crl_url AS rs_crl_url, rs.ocsp_url AS rs_ocsp_url`).
 		Joins("JOIN certificates c ON c.sha256 = oc.sha256").
 		Joins("LEFT JOIN revocation_status rs ON rs.organization_id = oc.organization_id AND rs.sha256 = oc.sha256").
-		Where("oc.serving > 0 AND oc.not_after > ? AND oc.subject <> oc.issuer AND (rs.sha256 IS NULL OR rs.next_check_at <= ?)", now, now).
+		Where("oc.serving > 0 AND oc.not_after > ? AND oc.subject <> oc.issuer", now).Where(where, args...).
 		Order("oc.organization_id, oc.sha256").Limit(limit).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("store: due revocation checks: %w", err)
+		return nil, fmt.Errorf("store: revocation checks: %w", err)
 	}
 	out := make([]RevocationCheck, len(rows))
 	var issuers []string
@@ -89,7 +132,10 @@ func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]Revocatio
 	}
 	der, err := s.certificateDER(ctx, issuers)
 	if err != nil {
-		return nil, fmt.Errorf("store: due revocation checks: %w", err)
+		return nil, fmt.Errorf("store: revocation checks: %w", err)
+	}
+	if err := s.agentNames(ctx, out); err != nil {
+		return nil, fmt.Errorf("store: revocation checks: %w", err)
 	}
 	for i := range out {
 		if out[i].IssuerSHA256 != nil {
@@ -97,6 +143,31 @@ func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]Revocatio
 		}
 	}
 	return out, nil
+}
+
+// agentNames fills in the names of the checks' agents.
+func (s *Store) agentNames(ctx context.Context, checks []RevocationCheck) error {
+	var ids []string
+	for _, c := range checks {
+		if c.AgentID != nil && !slices.Contains(ids, *c.AgentID) {
+			ids = append(ids, *c.AgentID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var rows []struct{ ID, Name string }
+	if err := s.db.WithContext(ctx).Table("agents").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return fmt.Errorf("agent names: %w", err)
+	}
+	for i := range checks {
+		for _, r := range rows {
+			if checks[i].AgentID != nil && *checks[i].AgentID == r.ID {
+				checks[i].AgentName = &r.Name
+			}
+		}
+	}
+	return nil
 }
 
 // certificateDER reads the DER of the given certificates, by SHA-256.
@@ -143,7 +214,11 @@ func (s *Store) PruneRevocationStatus(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("store: prune revocation status: %w", res.Error)
 	}
 	sources, err := s.pruneRevocationSources(ctx)
-	return res.RowsAffected + sources, err
+	if err != nil {
+		return res.RowsAffected, err
+	}
+	fetches, err := s.pruneRevocationFetches(ctx)
+	return res.RowsAffected + sources + fetches, err
 }
 
 // RevocationStatuses returns the organization's known statuses of those of
