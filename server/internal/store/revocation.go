@@ -39,10 +39,10 @@ func (RevocationStatus) TableName() string { return "revocation_status" }
 // does), and what is known of it so far (the zero value the first time).
 type RevocationCheck struct {
 	OrganizationID string
-	SHA256         string           `gorm:"column:sha256"`
-	DER            []byte           `gorm:"column:der"`
-	IssuerSHA256   *string          `gorm:"column:issuer_sha256"`
-	IssuerDER      []byte           `gorm:"-"`
+	SHA256         string  `gorm:"column:sha256"`
+	DER            []byte  `gorm:"column:der"`
+	IssuerSHA256   *string `gorm:"column:issuer_sha256"`
+	IssuerDER      []byte  `gorm:"-"`
 	// AgentID and AgentName name an agent of the organization checking a
 	// domain that serves the certificate (nil when only the server
 	// does): the one that can reach what the server may not.

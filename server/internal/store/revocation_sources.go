@@ -102,7 +102,7 @@ func (s *Store) ListRevocationSources(ctx context.Context, orgID string, page Pa
 		return nil, 0, fmt.Errorf("store: count revocation sources: %w", err)
 	}
 	var rows []ListedRevocationSource
-	err := q.Select(sourceColumns+", COALESCE(a.name, '') AS agent_name").
+	err := q.Select(sourceColumns + ", COALESCE(a.name, '') AS agent_name").
 		Joins("LEFT JOIN agents a ON a.id = revocation_sources.agent_id AND a.organization_id = revocation_sources.organization_id").
 		Order("kind, url").Limit(page.Limit()).Offset(page.Offset()).Scan(&rows).Error
 	if err != nil {
