@@ -52,7 +52,9 @@ type buildError struct {
 	err error
 }
 
-func (e *buildError) Error() string { return "go build certinel-agent: " + e.err.Error() + "\n" + e.out }
+func (e *buildError) Error() string {
+	return "go build certinel-agent: " + e.err.Error() + "\n" + e.out
+}
 
 // agentWorld is an organization whose agent checks an endpoint of an
 // internal CA, the server behind its HTTP API with a refresher whose
