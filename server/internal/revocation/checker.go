@@ -65,6 +65,8 @@ type Pass struct {
 	// responders records what each answered during the pass.
 	failing    map[string]int
 	responders map[string]*responderSeen
+	// uploaded are the organizations' uploaded CRLs, read once.
+	uploaded *uploadedCRLs
 }
 
 type passCRL struct {
@@ -80,7 +82,8 @@ type passCRL struct {
 
 // NewPass starts a round of checks.
 func (c *Checker) NewPass() *Pass {
-	return &Pass{c: c, crls: map[string]*passCRL{}, failing: map[string]int{}, responders: map[string]*responderSeen{}}
+	return &Pass{c: c, crls: map[string]*passCRL{}, failing: map[string]int{}, responders: map[string]*responderSeen{},
+		uploaded: &uploadedCRLs{orgs: map[string][]*parsedCRL{}}}
 }
 
 // Check tells cert's revocation status, issuer being the certificate that

@@ -123,6 +123,16 @@ func (r *Refresher) check(ctx context.Context, pass *Pass, roots *anchors, c sto
 	}
 	if cert != nil {
 		st = pass.Check(ctx, cert, issuer)
+		if st.State == StateUnavailable && issuedBy(cert, issuer) {
+			// A CRL uploaded for the issuer answers when its own did not.
+			up, ok, err := pass.uploaded.answer(ctx, r.Store, c.OrganizationID, cert, issuer, r.Checker.now)
+			if err != nil {
+				return c.Known, false, err
+			}
+			if ok {
+				up.Refused, st = st.Refused, up
+			}
+		}
 		if len(st.Refused) > 0 {
 			if st, err = r.askAgent(ctx, c, st); err != nil {
 				return c.Known, false, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -143,4 +144,40 @@ func (s *Store) pruneRevocationSources(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("store: prune revocation sources: %w", res.Error)
 	}
 	return res.RowsAffected, nil
+}
+
+// SaveUploadedCRL records a CRL a user uploaded, with an audit entry in
+// the same transaction.
+func (s *Store) SaveUploadedCRL(ctx context.Context, src RevocationSource) error {
+	src.Origin = OriginUploaded
+	details := map[string]any{"issuer": src.Issuer, "crl_number": src.CRLNumber, "next_update": src.NextUpdate}
+	err := s.change(ctx, src.OrganizationID, "revocation_source.upload", "revocation_source", details, func(tx *gorm.DB) (string, error) {
+		return src.URL, tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "organization_id"}, {Name: "kind"}, {Name: "url"}},
+			UpdateAll: true,
+		}).Create(&src).Error
+	})
+	if err != nil {
+		return fmt.Errorf("store: save uploaded CRL %s: %w", src.URL, err)
+	}
+	return nil
+}
+
+// OrgCertificatesDER returns the DER of up to limit certificates the
+// organization serves now: where the issuer of an uploaded CRL is looked
+// for.
+func (s *Store) OrgCertificatesDER(ctx context.Context, orgID string, limit int) ([][]byte, error) {
+	var rows []struct {
+		DER []byte `gorm:"column:der"`
+	}
+	err := s.db.WithContext(ctx).Table("org_certificates oc").Select("c.der").Joins("JOIN certificates c ON c.sha256 = oc.sha256").
+		Where("oc.organization_id = ? AND oc.serving > 0", orgID).Order("oc.sha256").Limit(limit).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: certificates of %s: %w", orgID, err)
+	}
+	out := make([][]byte, len(rows))
+	for i, r := range rows {
+		out[i] = r.DER
+	}
+	return out, nil
 }
