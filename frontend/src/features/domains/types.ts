@@ -70,7 +70,8 @@ export type ChainEntry = {
 
 /** What the server last found of a certificate's revocation, by OCSP or CRL. */
 export type Revocation = {
-  state: 'good' | 'revoked' | 'unknown' | 'unavailable';
+  /** waiting: the CRL or responder is at a private address and an agent was asked to fetch it (error says which). */
+  state: 'good' | 'revoked' | 'unknown' | 'unavailable' | 'waiting';
   source?: 'ocsp' | 'crl';
   revoked_at?: string;
   reason?: string;
@@ -78,7 +79,7 @@ export type Revocation = {
   this_update?: string;
   next_update?: string;
   next_check_at: string;
-  /** Why the last check was unavailable. */
+  /** Why the last check was unavailable, or what it waits for. */
   error?: string;
 };
 

@@ -23,6 +23,8 @@ export function revocationText(r: Revocation | null | undefined): string {
       return `Not revoked (checked ${formatDateTime(r.checked_at)}${by})`;
     case 'unknown':
       return `Unknown to the CA (checked ${formatDateTime(r.checked_at)}${by})`;
+    case 'waiting':
+      return `Not known yet: ${r.error || 'waiting for an agent to fetch the CRL or OCSP answer'}`;
     default:
       return `Revocation status unavailable: ${r.error || 'no answer'}`;
   }
