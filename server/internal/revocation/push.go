@@ -65,6 +65,12 @@ func (r *Refresher) applyCRL(ctx context.Context, f store.RevocationFetch, agent
 	var results []store.RevocationStatus
 	changed := false
 	for _, c := range checks {
+		if ocspAnswered(c.Known) {
+			// The responder's answer stands, as in a check, where OCSP
+			// comes first: the CRL and it may arrive in any order.
+			results = append(results, c.Known)
+			continue
+		}
 		cert, issuer, st, err := r.subject(ctx, roots, c)
 		if err != nil {
 			return err
@@ -96,6 +102,11 @@ func (r *Refresher) applyCRL(ctx context.Context, f store.RevocationFetch, agent
 	}
 	pass.crls[f.URL] = e
 	return r.settle(ctx, pass, results, changed)
+}
+
+// ocspAnswered tells whether a certificate's status is an OCSP answer.
+func ocspAnswered(rs store.RevocationStatus) bool {
+	return rs.Source == string(SourceOCSP) && rs.State != string(StateUnavailable) && rs.State != string(StateWaiting) && rs.State != ""
 }
 
 func (r *Refresher) applyOCSP(ctx context.Context, f store.RevocationFetch, agentName string, body []byte, fetchErr string) error {
