@@ -22,6 +22,10 @@ type TargetsResponse struct {
 	IntervalSeconds int            `json:"interval_seconds"`
 	Targets         []Target       `json:"targets"`
 	Discovery       []DiscoveryJob `json:"discovery"`
+	// RevocationFetches are CRLs and OCSP answers the server cannot reach
+	// and asks the agent to fetch; agents from before them ignore the
+	// field.
+	RevocationFetches []RevocationFetch `json:"revocation_fetches,omitempty"`
 }
 
 // AgentInfo names the agent the credentials belong to.

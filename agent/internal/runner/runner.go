@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"certinel.dev/agent/internal/client"
 	"certinel.dev/agent/internal/discovery"
+	"certinel.dev/agent/internal/revocation"
 	"certinel.dev/agent/internal/spool"
 	"certinel.dev/shared/probe"
 	"certinel.dev/shared/wire"
@@ -68,6 +70,8 @@ type Runner struct {
 	// intervals carries an interval the server set through the control
 	// channel to the daemon's schedule.
 	intervals chan time.Duration
+	// revocationHTTP fetches the CRLs and OCSP answers the server asks for.
+	revocationHTTP *http.Client
 }
 
 // New returns a runner; opts.BatchSize defaults to DefaultBatchSize.
@@ -75,7 +79,8 @@ func New(opts Options) *Runner {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
-	return &Runner{opts: opts, swept: loadSweepLog(opts.SweepLog), intervals: make(chan time.Duration, 1)}
+	return &Runner{opts: opts, swept: loadSweepLog(opts.SweepLog), intervals: make(chan time.Duration, 1),
+		revocationHTTP: revocation.NewHTTPClient()}
 }
 
 // RunOnce does one target cycle, then runs every discovery job the pull
@@ -120,6 +125,10 @@ func (r *Runner) cycle(ctx context.Context) (Summary, error) {
 
 	mine, spoolErr := r.fetchAndSpool(ctx, resp.Targets, &sum)
 	pushErr := r.flush(ctx, mine, &sum)
+	if pullErr == nil {
+		// Only a fresh pull's: the remembered list's were asked before.
+		r.fetchRevocations(ctx, resp.RevocationFetches)
+	}
 	if entries, err := r.opts.Spool.List(); err == nil {
 		for _, e := range entries {
 			if mine[e.BatchID] {

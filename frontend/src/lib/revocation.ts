@@ -2,8 +2,11 @@ import { formatDate, formatDateTime } from './format';
 
 /** What the server last found of a certificate's revocation, by a stapled OCSP response, OCSP or CRL. */
 export type Revocation = {
-  /** pending: not checked yet (sent only with a staple_error). */
-  state: 'good' | 'revoked' | 'unknown' | 'unavailable' | 'pending';
+  /**
+   * pending: not checked yet (sent only with a staple_error). waiting: the CRL or responder is at a private
+   * address and an agent was asked to fetch it (error says which).
+   */
+  state: 'good' | 'revoked' | 'unknown' | 'unavailable' | 'pending' | 'waiting';
   source?: 'ocsp' | 'crl' | 'stapled';
   /** The CRL or responder of source, as the certificate names it. */
   url?: string;
@@ -13,7 +16,7 @@ export type Revocation = {
   this_update?: string;
   next_update?: string;
   next_check_at: string;
-  /** Why the last check was unavailable. */
+  /** Why the last check was unavailable, or what it waits for. */
   error?: string;
   /** Why the OCSP response the certificate's server staples is not trusted. */
   staple_error?: string;
@@ -41,6 +44,8 @@ export function revocationText(r: Revocation | null | undefined): string {
       return `Not revoked (checked ${formatDateTime(r.checked_at)}${by})`;
     case 'unknown':
       return `Unknown to the CA (checked ${formatDateTime(r.checked_at)}${by})`;
+    case 'waiting':
+      return `Not known yet: ${r.error || 'waiting for an agent to fetch the CRL or OCSP answer'}`;
     default:
       return `Revocation status unavailable: ${r.error || 'no answer'}`;
   }
@@ -58,5 +63,6 @@ export const revocationLabel: Record<Revocation['state'] | 'unchecked', string> 
   unknown: 'Unknown to the CA',
   unavailable: 'Unavailable',
   pending: 'Not checked yet',
+  waiting: 'Waiting for an agent',
   unchecked: 'Not checked yet',
 };

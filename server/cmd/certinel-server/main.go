@@ -123,6 +123,7 @@ func run() error {
 		MaxPollWait:      maxPollWait,
 		Checker:          checker,
 		Rejudger:         rejudger,
+		Revocations:      revocations,
 		AgentDownloads:   downloads.Dir{Path: agentDownloadsDir(cfg, log)},
 		Version:          version,
 		PublicURL:        publicURL(cfg),

@@ -57,6 +57,9 @@ func (h *handler) agentTargets(c echo.Context) error {
 	for i, j := range jobs {
 		resp.Discovery[i] = wire.DiscoveryJob{ID: j.ID, Hosts: j.Hosts, Ports: j.Ports, IntervalSeconds: j.IntervalSeconds, RatePerSecond: j.RatePerSecond}
 	}
+	if resp.RevocationFetches, err = h.revocationFetches(c, a); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, resp)
 }
 

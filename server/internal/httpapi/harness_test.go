@@ -24,6 +24,7 @@ import (
 	"certinel.dev/server/internal/notify/email"
 	"certinel.dev/server/internal/notify/outbox"
 	"certinel.dev/server/internal/notify/webhook"
+	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 	"certinel.dev/server/internal/webui"
@@ -48,6 +49,10 @@ type testServer struct {
 	// ca is its agent CA.
 	handler http.Handler
 	ca      *agentca.Authority
+	// revocations is the revocation job, evaluator the alert evaluation,
+	// for tests to run.
+	revocations *revocation.Refresher
+	evaluator   *alerts.Evaluator
 }
 
 func newTestServer(t testing.TB, d store.Dialect) *testServer {
@@ -92,14 +97,18 @@ func newServerWith(t testing.TB, d store.Dialect, evaluate bool, prepare func(*s
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The revocation refresher's guard refuses loopback, as in production.
+	revocations := &revocation.Refresher{Store: st, Checker: revocation.NewChecker(netguard.New(false).HTTPClient(30*time.Second), nil, 5*time.Second),
+		Log: log, Roots: testRoots(t), Batch: 100, MaxBatches: 1, Concurrency: 2}
 	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels, UI: webui.Serve(os.DirFS("testdata/ui")),
-		AgentCA: ca})
+		AgentCA: ca, Revocations: revocations})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	worker := &outbox.Worker{Store: st, Senders: map[string]notify.Sender{store.ChannelWebhook: hooks}, Log: log, Holder: "test",
 		Batch: 100, Lease: time.Minute, MaxAttempts: 3, Concurrency: 4, SendTimeout: 5 * time.Second,
 		RetryBase: time.Millisecond, RetryMax: time.Millisecond, Poll: time.Second}
-	return &testServer{Server: srv, store: st, outbox: worker, routes: e.Routes(), handler: e, ca: ca}
+	return &testServer{Server: srv, store: st, outbox: worker, routes: e.Routes(), handler: e, ca: ca, revocations: revocations,
+		evaluator: evaluator}
 }
 
 // testLog sends server logs to the test's log, shown on failure.

@@ -13,7 +13,8 @@ import (
 // revocationSourceJSON is a CRL or OCSP responder the organization's
 // certificates name, with its health: problems lists stale, expiring,
 // stalled and regressed (empty when healthy); the CRL fields are absent
-// for a responder.
+// for a responder. Origin is where it last came from: fetched by the
+// server, pushed by an agent (agent_id, agent_name) or uploaded.
 type revocationSourceJSON struct {
 	Kind          string               `json:"kind"`
 	URL           string               `json:"url"`
@@ -30,17 +31,20 @@ type revocationSourceJSON struct {
 	Error         string               `json:"error,omitempty"`
 	Failures      int                  `json:"failures"`
 	Problems      []revocation.Problem `json:"problems"`
+	Origin        string               `json:"origin"`
+	AgentID       string               `json:"agent_id,omitempty"`
+	AgentName     string               `json:"agent_name,omitempty"`
 }
 
-func toRevocationSourceJSON(s store.RevocationSource, now time.Time) revocationSourceJSON {
-	problems := revocation.Health(s, now)
+func toRevocationSourceJSON(s store.ListedRevocationSource, now time.Time) revocationSourceJSON {
+	problems := revocation.Health(s.RevocationSource, now)
 	if problems == nil {
 		problems = []revocation.Problem{}
 	}
 	return revocationSourceJSON{Kind: s.Kind, URL: s.URL, Issuer: s.Issuer, IssuerKeyID: s.IssuerKeyID, CRLNumber: s.CRLNumber,
 		NumberSince: s.NumberSince, RegressedFrom: s.RegressedFrom, ThisUpdate: s.ThisUpdate, NextUpdate: s.NextUpdate,
 		SizeBytes: s.SizeBytes, AnsweredAt: s.AnsweredAt, CheckedAt: s.CheckedAt, Error: s.LastError, Failures: s.Failures,
-		Problems: problems}
+		Problems: problems, Origin: s.Origin, AgentID: s.AgentID, AgentName: s.AgentName}
 }
 
 // listRevocationSources: GET /revocation-sources, CRLs then responders.
@@ -54,7 +58,7 @@ func (h *handler) listRevocationSources(c echo.Context) error {
 		return err
 	}
 	now := h.store.Now()
-	return c.JSON(http.StatusOK, newList(mapItems(items, func(s store.RevocationSource) revocationSourceJSON {
+	return c.JSON(http.StatusOK, newList(mapItems(items, func(s store.ListedRevocationSource) revocationSourceJSON {
 		return toRevocationSourceJSON(s, now)
 	}), total, page))
 }

@@ -26,6 +26,7 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	agent := api.Group("/agent", h.authenticateAgent)
 	agent.GET("/targets", h.agentTargets)
 	agent.POST("/results", h.agentResults)
+	agent.POST("/revocation", h.agentRevocation)
 	agent.POST("/channel", h.agentChannel)
 	agent.POST("/token", h.agentNextToken)
 	agent.POST("/renew", h.renewAgentCertificate)
@@ -69,6 +70,7 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.GET("/certificates", h.listCertificates, need(permRead))
 	g.GET("/certificates/:sha256", h.getCertificate, need(permRead))
 	g.GET("/revocation-sources", h.listRevocationSources, need(permRead))
+	g.POST("/revocation-sources/crls", h.uploadCRL, need(permWrite))
 
 	g.GET("/discovery-jobs", h.listDiscoveryJobs, need(permRead))
 	g.POST("/discovery-jobs", h.createDiscoveryJob, need(permWrite))

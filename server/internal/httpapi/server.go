@@ -16,6 +16,7 @@ import (
 	"certinel.dev/server/internal/control"
 	"certinel.dev/server/internal/downloads"
 	"certinel.dev/server/internal/monitor"
+	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 )
 
@@ -42,6 +43,9 @@ type Deps struct {
 	Checker *monitor.Checker
 	// Rejudger judges stored chains again after CA bundle or policy changes.
 	Rejudger *monitor.Rejudger
+	// Revocations verifies and records the CRLs and OCSP answers agents
+	// push and users upload.
+	Revocations *revocation.Refresher
 	// AgentDownloads is the directory of agent builds offered for download;
 	// its zero value (no path) offers none. Version is the server's own.
 	AgentDownloads downloads.Dir
@@ -93,6 +97,7 @@ type handler struct {
 	maxPollWait   time.Duration
 	checker       *monitor.Checker
 	rejudger      *monitor.Rejudger
+	revocation    *revocation.Refresher
 	downloads     downloads.Dir
 	version       string
 	publicURL     string
@@ -129,6 +134,7 @@ func New(d Deps) *echo.Echo {
 		maxPollWait:   d.MaxPollWait,
 		checker:       d.Checker,
 		rejudger:      d.Rejudger,
+		revocation:    d.Revocations,
 		downloads:     d.AgentDownloads,
 		version:       d.Version,
 		publicURL:     d.PublicURL,

@@ -248,11 +248,11 @@ func (ca *testCA) delegate(ocspSigning bool) {
 }
 
 // serveDomain serves chain with key on loopback as a domain of the
-// organization named host.
-func serveDomain(t *testing.T, st *store.Store, orgID, host string, chain []*x509.Certificate, key crypto.Signer) store.Domain {
+// organization named host, checked by agentID (nil: by the server).
+func serveDomain(t *testing.T, st *store.Store, orgID, host string, chain []*x509.Certificate, key crypto.Signer, agentID *string) store.Domain {
 	t.Helper()
 	dom, err := st.CreateDomain(context.Background(), orgID, store.Domain{Host: "127.0.0.1", Port: tlstest.ServeChain(t, chain, key),
-		Protocol: "tls", SNI: host})
+		Protocol: "tls", SNI: host, AgentID: agentID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,19 +12,23 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"certinel.dev/server/internal/netguard"
+	"certinel.dev/shared/wire"
 )
 
-// Bounds on what a CA's servers can make the server do.
+// Bounds on what a CA's servers can make the server do, the same for what
+// agents fetch on its behalf (see wire).
 const (
 	// maxOCSPResponse bounds an OCSP response: one signed answer with at
 	// most a responder certificate is a few kilobytes.
-	maxOCSPResponse = 64 << 10
+	maxOCSPResponse = wire.MaxOCSPResponseBytes
 	// maxCRL bounds a CRL download: the largest public CRLs are a few
 	// megabytes; more is a misconfiguration or an attack on memory.
-	maxCRL = 20 << 20
+	maxCRL = wire.MaxCRLBytes
 	// FetchTimeout bounds each OCSP request and CRL download, so that a
 	// responder that hangs costs one timeout, not a stuck pass.
-	FetchTimeout = 10 * time.Second
+	FetchTimeout = wire.RevocationTimeout
 )
 
 // Checker checks revocation over HTTP. Give it a client dialling through
@@ -61,17 +65,25 @@ type Pass struct {
 	// responders records what each answered during the pass.
 	failing    map[string]int
 	responders map[string]*responderSeen
+	// uploaded are the organizations' uploaded CRLs, read once.
+	uploaded *uploadedCRLs
 }
 
 type passCRL struct {
 	once sync.Once
 	crl  *cachedCRL
 	why  string
+	// refused is set when the SSRF guard refused the CRL's address.
+	refused bool
+	// agentID names the agent that got the CRL or failed to ("" for the
+	// server).
+	agentID string
 }
 
 // NewPass starts a round of checks.
 func (c *Checker) NewPass() *Pass {
-	return &Pass{c: c, crls: map[string]*passCRL{}, failing: map[string]int{}, responders: map[string]*responderSeen{}}
+	return &Pass{c: c, crls: map[string]*passCRL{}, failing: map[string]int{}, responders: map[string]*responderSeen{},
+		uploaded: &uploadedCRLs{orgs: map[string][]*parsedCRL{}}}
 }
 
 // Check tells cert's revocation status, issuer being the certificate that
@@ -93,8 +105,11 @@ func (p *Pass) Check(ctx context.Context, cert, issuer *x509.Certificate) Status
 		}
 	}
 	fromCRL := p.crl(ctx, crlURL, cert, issuer)
-	if fromCRL.State == StateUnavailable && st.Why != "" {
-		fromCRL.Why = st.Why + "; " + fromCRL.Why
+	if fromCRL.State == StateUnavailable {
+		if st.Why != "" {
+			fromCRL.Why = st.Why + "; " + fromCRL.Why
+		}
+		fromCRL.Refused = append(st.Refused, fromCRL.Refused...)
 	}
 	return fromCRL
 }
@@ -114,7 +129,8 @@ func (p *Pass) ocsp(ctx context.Context, u string, cert, issuer *x509.Certificat
 	}
 	st := p.c.ocsp(ctx, u, cert, issuer)
 	p.mu.Lock()
-	if st.State == StateUnavailable {
+	// A refused address costs no time: it does not trip the responder.
+	if st.State == StateUnavailable && len(st.Refused) == 0 {
 		p.failing[u]++
 	} else {
 		p.failing[u] = 0
@@ -133,11 +149,20 @@ func (p *Pass) crl(ctx context.Context, u string, cert, issuer *x509.Certificate
 		p.crls[u] = e
 	}
 	p.mu.Unlock()
-	e.once.Do(func() { e.crl, e.why = p.c.loadCRL(ctx, u) })
-	if e.crl == nil {
-		return unavailable(SourceCRL, e.why)
+	e.once.Do(func() {
+		e.crl, e.why, e.refused = p.c.loadCRL(ctx, u)
+		if e.crl != nil {
+			e.agentID = e.crl.agentID
+		}
+	})
+	st := unavailable(SourceCRL, e.why)
+	if e.crl != nil {
+		st = e.crl.status(cert, issuer, p.c.now())
 	}
-	return e.crl.status(cert, issuer, p.c.now())
+	if e.refused {
+		st.Refused = []Fetch{{Kind: SourceCRL, URL: u, Why: e.why}}
+	}
+	return st
 }
 
 // firstHTTP is the first http(s) URL of urls: LDAP and other schemes
@@ -181,6 +206,13 @@ func (c *Checker) fetch(ctx context.Context, req *http.Request, limit int64, wha
 		return fetched{}, fmt.Errorf("%s sent more than %s", what, size(limit))
 	}
 	return fetched{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+// refusedAddress tells whether err is the SSRF guard's refusal of a
+// private address: the guard's rule, not a copy of it, decides what an
+// agent is asked to fetch.
+func refusedAddress(err error) bool {
+	return errors.Is(err, netguard.ErrForbiddenAddress)
 }
 
 func fetchError(what string, timeout time.Duration, err error) error {

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"certinel.dev/server/internal/store"
 )
 
 // Bounds of the CRLs kept between passes, by URL.
@@ -25,17 +27,19 @@ const (
 
 // loadCRL returns the CRL at u: the kept one while it is recent, else
 // fetched, conditionally when one is kept. A failed fetch falls back on
-// the kept CRL while it is current. why says why there is none.
-func (c *Checker) loadCRL(ctx context.Context, u string) (*cachedCRL, string) {
+// the kept CRL while it is current (one an agent pushed, say, since the
+// server cannot fetch its address). why says why there is none; refused
+// that the SSRF guard refused the address, so an agent may be asked.
+func (c *Checker) loadCRL(ctx context.Context, u string) (crl *cachedCRL, why string, refused bool) {
 	now := c.now()
 	kept := c.crls.get(u)
 	if kept != nil && now.Sub(kept.fetched) < crlRecheck && !kept.expired(now) {
-		return kept, ""
+		return kept, "", false
 	}
 	what := describe("CRL server", u)
 	req, err := http.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
-		return nil, fmt.Sprintf("%s: %v", what, err)
+		return nil, fmt.Sprintf("%s: %v", what, err), false
 	}
 	if kept != nil {
 		if kept.etag != "" {
@@ -48,25 +52,48 @@ func (c *Checker) loadCRL(ctx context.Context, u string) (*cachedCRL, string) {
 	got, err := c.fetch(ctx, req, maxCRL, what)
 	switch {
 	case err != nil && kept != nil && !kept.expired(now):
-		return kept, ""
+		return kept, "", refusedAddress(err)
 	case err != nil:
-		return nil, err.Error()
+		return nil, err.Error(), refusedAddress(err)
 	case got.status == http.StatusNotModified && kept != nil:
 		again := *kept
 		again.fetched = now
 		c.crls.put(u, &again)
-		return &again, ""
+		return &again, "", false
 	case got.status == http.StatusNotModified:
-		return nil, what + " answered HTTP 304 to a request that was not conditional"
+		return nil, what + " answered HTTP 304 to a request that was not conditional", false
 	}
-	list, err := x509.ParseRevocationList(got.body)
+	parsed, err := parseCRL(got.body)
 	if err != nil {
-		return nil, fmt.Sprintf("the CRL at %s does not parse: %v", u, err)
+		return nil, fmt.Sprintf("the CRL at %s %v", u, err), false
 	}
-	fresh := &cachedCRL{parsedCRL: newParsedCRL(list), etag: got.header.Get("ETag"),
-		lastModified: got.header.Get("Last-Modified"), fetched: now}
+	fresh := &cachedCRL{parsedCRL: parsed, etag: got.header.Get("ETag"), lastModified: got.header.Get("Last-Modified"),
+		fetched: now, origin: store.OriginFetched}
 	c.crls.put(u, fresh)
-	return fresh, ""
+	return fresh, "", false
+}
+
+// parseCRL reads a DER CRL, wherever it came from; the error completes
+// "the CRL ...".
+func parseCRL(der []byte) (*parsedCRL, error) {
+	list, err := x509.ParseRevocationList(der)
+	if err != nil {
+		return nil, fmt.Errorf("does not parse: %w", err)
+	}
+	return newParsedCRL(list), nil
+}
+
+// keepPushed keeps a CRL an agent pushed, verified, for u: passes use it
+// like a fetched one, and past crlRecheck fall back on it until its next
+// update while the agent is asked again. An older CRL than the one kept is not taken, so a
+// replayed CRL cannot hide a newer revocation.
+func (c *Checker) keepPushed(u string, parsed *parsedCRL, agentID string) *cachedCRL {
+	if kept := c.crls.get(u); kept != nil && kept.list.ThisUpdate.After(parsed.list.ThisUpdate) {
+		return kept
+	}
+	e := &cachedCRL{parsedCRL: parsed, fetched: c.now(), origin: store.OriginAgent, agentID: agentID}
+	c.crls.put(u, e)
+	return e
 }
 
 // parsedCRL is a CRL's content, shared by the cache entries of its URL
@@ -94,11 +121,13 @@ func newParsedCRL(list *x509.RevocationList) *parsedCRL {
 	return p
 }
 
-// cachedCRL is a CRL as fetched from one URL.
+// cachedCRL is a CRL as fetched from one URL, by the server or by an
+// agent (origin, agentID).
 type cachedCRL struct {
 	*parsedCRL
 	etag, lastModified string
 	fetched            time.Time
+	origin, agentID    string
 }
 
 func (p *parsedCRL) expired(now time.Time) bool {

@@ -34,9 +34,19 @@ func (c *Checker) ocsp(ctx context.Context, u string, cert, issuer *x509.Certifi
 	req.Header.Set("Accept", "application/ocsp-response")
 	got, err := c.fetch(ctx, req, maxOCSPResponse, what)
 	if err != nil {
-		return unavailable(SourceOCSP, err.Error())
+		st := unavailable(SourceOCSP, err.Error())
+		if refusedAddress(err) {
+			st.Refused = []Fetch{{Kind: SourceOCSP, URL: u, Request: der, Why: st.Why}}
+		}
+		return st
 	}
-	st := readAnswer(got.body, cert, issuer, c.now(), SourceOCSP)
+	return c.ocspAnswer(what, got.body, cert, issuer)
+}
+
+// ocspAnswer verifies an OCSP response about cert, from what (the
+// responder, or the agent that asked it), and reads its answer.
+func (c *Checker) ocspAnswer(what string, body []byte, cert, issuer *x509.Certificate) Status {
+	st := readAnswer(body, cert, issuer, c.now(), SourceOCSP)
 	if st.State == StateUnavailable {
 		st.Why = what + ": " + st.Why
 	}

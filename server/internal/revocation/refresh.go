@@ -60,7 +60,7 @@ func (r *Refresher) Run(ctx context.Context) error {
 		return fmt.Errorf("revocation: refresh: %w", err)
 	}
 	pass := r.Checker.NewPass()
-	roots := &anchors{system: r.Roots, orgRoots: r.OrgRoots, orgs: map[string]*x509.CertPool{}}
+	roots := r.anchors()
 	var mu sync.Mutex
 	changed := map[string]bool{}
 	used := usedSources{}
@@ -117,27 +117,60 @@ func (r *Refresher) checkDue(ctx context.Context, pass *Pass, roots *anchors, ch
 // whether it turned revoked or back. Only store errors and cancellation
 // stop the tick: what the CA's servers do is recorded on the certificate.
 func (r *Refresher) check(ctx context.Context, pass *Pass, roots *anchors, c store.RevocationCheck) (rs store.RevocationStatus, flipped bool, err error) {
-	now := r.Store.Now()
-	var st Status
-	rs = c.Known
-	rs.OrganizationID, rs.SHA256 = c.OrganizationID, c.SHA256
-	cert, err := x509.ParseCertificate(c.DER)
+	cert, issuer, st, err := r.subject(ctx, roots, c)
 	if err != nil {
-		st = unavailable("", "the certificate does not parse")
-	} else {
-		rs.OCSPURL, rs.CRLURL = trackable(firstHTTP(cert.OCSPServer)), trackable(firstHTTP(cert.CRLDistributionPoints))
-		var presented *x509.Certificate
-		if c.IssuerDER != nil {
-			presented, _ = x509.ParseCertificate(c.IssuerDER)
-		}
-		issuer, err := roots.issuerOf(ctx, c.OrganizationID, cert, presented, now)
-		if err != nil {
-			return rs, false, err
-		}
+		return c.Known, false, err
+	}
+	if cert != nil {
 		st = pass.Check(ctx, cert, issuer)
+		if st.State == StateUnavailable && issuedBy(cert, issuer) {
+			// A CRL uploaded for the issuer answers when its own did not.
+			up, ok, err := pass.uploaded.answer(ctx, r.Store, c.OrganizationID, cert, issuer, r.Checker.now)
+			if err != nil {
+				return c.Known, false, err
+			}
+			if ok {
+				up.Refused, st = st.Refused, up
+			}
+		}
+		if len(st.Refused) > 0 {
+			if st, err = r.askAgent(ctx, c, st); err != nil {
+				return c.Known, false, err
+			}
+		}
 	}
 	if ctx.Err() != nil {
-		return rs, false, ctx.Err()
+		return c.Known, false, ctx.Err()
+	}
+	return r.save(ctx, c, cert, st)
+}
+
+// subject parses the certificate of c and finds its issuer: the one its
+// chain serves, else a trusted root that signed it. When the certificate
+// does not parse, cert is nil and st says so.
+func (r *Refresher) subject(ctx context.Context, roots *anchors, c store.RevocationCheck) (cert, issuer *x509.Certificate, st Status, err error) {
+	cert, err = x509.ParseCertificate(c.DER)
+	if err != nil {
+		return nil, nil, unavailable("", "the certificate does not parse"), nil
+	}
+	var presented *x509.Certificate
+	if c.IssuerDER != nil {
+		presented, _ = x509.ParseCertificate(c.IssuerDER)
+	}
+	if issuer, err = roots.issuerOf(ctx, c.OrganizationID, cert, presented, r.Store.Now()); err != nil {
+		return nil, nil, Status{}, err
+	}
+	return cert, issuer, Status{}, nil
+}
+
+// save records st as the status of c's certificate (cert, nil when it
+// does not parse); flipped tells whether it turned revoked or back.
+func (r *Refresher) save(ctx context.Context, c store.RevocationCheck, cert *x509.Certificate, st Status) (rs store.RevocationStatus, flipped bool, err error) {
+	now := r.Store.Now()
+	rs = c.Known
+	rs.OrganizationID, rs.SHA256 = c.OrganizationID, c.SHA256
+	if cert != nil {
+		rs.OCSPURL, rs.CRLURL = trackable(firstHTTP(cert.OCSPServer)), trackable(firstHTTP(cert.CRLDistributionPoints))
 	}
 	was := rs.State == string(StateRevoked)
 	record(&rs, st, now)
@@ -152,16 +185,25 @@ func (r *Refresher) check(ctx context.Context, pass *Pass, roots *anchors, c sto
 }
 
 // record sets what a check found on the stored status. An answer that
-// holds (see holds) stands while later checks get none.
+// holds (see holds) stands while later checks get none, and an answer
+// still current does not give way to waiting for an agent.
 func record(rs *store.RevocationStatus, st Status, now time.Time) {
 	rs.CheckedAt = &now
-	if st.State == StateUnavailable {
+	switch st.State {
+	case StateUnavailable:
 		rs.Failures++
 		rs.LastError = safetext.Fit(st.Why, maxErrorText)
 		rs.NextCheckAt = now.Add(backoff(rs.Failures))
 		if !holds(*rs, now) {
 			rs.State, rs.Source = string(st.State), string(st.Source)
 		}
+		return
+	case StateWaiting:
+		rs.NextCheckAt = now.Add(MinRecheck)
+		if holds(*rs, now) || current(*rs, now) {
+			return
+		}
+		rs.State, rs.Source, rs.LastError = string(st.State), "", safetext.Fit(st.Why, maxErrorText)
 		return
 	}
 	rs.State, rs.Source, rs.Reason = string(st.State), string(st.Source), st.Reason
@@ -190,6 +232,16 @@ func holds(rs store.RevocationStatus, now time.Time) bool {
 		return now.Before(*rs.NextUpdate)
 	}
 	return rs.ThisUpdate != nil && now.Before(rs.ThisUpdate.Add(MaxRecheck))
+}
+
+// current tells whether the stored status is an answer whose next
+// update has not come yet.
+func current(rs store.RevocationStatus, now time.Time) bool {
+	switch State(rs.State) {
+	case StateGood, StateRevoked, StateUnknown:
+		return rs.NextUpdate != nil && now.Before(*rs.NextUpdate)
+	}
+	return false
 }
 
 // backoff is how long to wait after the n-th unavailable answer in a

@@ -43,7 +43,7 @@ func TestRevokedLeafMakesDomainInvalid(t *testing.T) {
 			if _, err := st.CreateCABundle(ctx, org.ID, store.CABundle{Name: "Internal", PEM: caPEM, Certificates: 1}); err != nil {
 				t.Fatal(err)
 			}
-			dom := serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf, ca.cert}, key)
+			dom := serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf, ca.cert}, key, nil)
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			ingester := monitor.NewIngester(st, nil, log)
 			check := endpointChecker(st, ingester, log)
@@ -143,7 +143,7 @@ func TestIssuerFromCABundle(t *testing.T) {
 			ca := newCA(t, "Bundled CA "+string(d))
 			host := "alone-" + string(d) + ".example.test"
 			leaf, key := ca.issueFor(host, ca.srv.URL+"/ocsp", "")
-			serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf}, key)
+			serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf}, key, nil)
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			ingester := monitor.NewIngester(st, nil, log)
 			check := endpointChecker(st, ingester, log)

@@ -96,10 +96,12 @@ func attentionAt(src store.RevocationSource) *time.Time {
 	return at
 }
 
-// responderSeen is what an OCSP responder answered during a pass.
+// responderSeen is what an OCSP responder answered during a pass, asked
+// by the server (agentID "") or by an agent.
 type responderSeen struct {
 	answered bool
 	why      string
+	agentID  string
 }
 
 // responderAnswered notes an answer of the responder at u; p.mu is held.
@@ -119,12 +121,16 @@ func (p *Pass) responderAnswered(u string, st Status) {
 // observe updates the record of a CRL or responder with what the pass
 // found there; ok is false when the pass did not ask it.
 func (p *Pass) observe(known store.RevocationSource, now time.Time) (src store.RevocationSource, ok bool) {
-	crl, why, ok := p.outcome(Source(known.Kind), known.URL)
+	crl, why, agentID, ok := p.outcome(Source(known.Kind), known.URL)
 	if !ok {
 		return known, false
 	}
 	src = known
 	src.CheckedAt, src.UpdatedAt = now, now
+	src.Origin, src.AgentID = store.OriginFetched, agentID
+	if agentID != "" {
+		src.Origin = store.OriginAgent
+	}
 	if why != "" {
 		src.Failures++
 		src.LastError = safetext.Fit(why, maxErrorText)
@@ -146,23 +152,27 @@ func (p *Pass) observe(known store.RevocationSource, now time.Time) (src store.R
 }
 
 // outcome is what the pass found at a URL: the CRL loaded (nil for a
-// responder), or why there was no answer ("" when there was one); ok is
-// false when the pass did not ask it.
-func (p *Pass) outcome(kind Source, u string) (crl *cachedCRL, why string, ok bool) {
+// responder), or why there was no answer ("" when there was one), and the
+// agent that fetched it ("" for the server); ok is false when the pass
+// did not ask it.
+func (p *Pass) outcome(kind Source, u string) (crl *cachedCRL, why, agentID string, ok bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if kind == SourceOCSP {
 		seen, ok := p.responders[u]
-		if !ok || seen.answered {
-			return nil, "", ok
+		if !ok {
+			return nil, "", "", false
 		}
-		return nil, seen.why, true
+		if seen.answered {
+			return nil, "", seen.agentID, true
+		}
+		return nil, seen.why, seen.agentID, true
 	}
 	e, ok := p.crls[u]
 	if !ok {
-		return nil, "", false
+		return nil, "", "", false
 	}
-	return e.crl, e.why, true
+	return e.crl, e.why, e.agentID, true
 }
 
 // numbered records a loaded CRL's number: NumberSince moves when it

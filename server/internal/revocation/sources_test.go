@@ -40,10 +40,10 @@ func TestCRLTracked(t *testing.T) {
 			ca := newCA(t, "CRL CA "+string(d))
 			host := "crl-" + string(d) + ".example.test"
 			leaf, key := ca.issueFor(host, "", ca.srv.URL+"/crl")
-			dom := serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf, ca.cert}, key)
+			dom := serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf, ca.cert}, key, nil)
 			ocspHost := "ocsp-" + string(d) + ".example.test"
 			ocspLeaf, ocspKey := ca.issueFor(ocspHost, ca.srv.URL+"/ocsp", "")
-			serveDomain(t, st, org.ID, ocspHost, []*x509.Certificate{ocspLeaf, ca.cert}, ocspKey)
+			serveDomain(t, st, org.ID, ocspHost, []*x509.Certificate{ocspLeaf, ca.cert}, ocspKey, nil)
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			check := endpointChecker(st, monitor.NewIngester(st, nil, log), log)
 			if err := check.Run(ctx); err != nil {
@@ -192,7 +192,7 @@ func TestOverlongURLNotTracked(t *testing.T) {
 				t.Fatal(err)
 			}
 			leaf, key := ca.issueFor(host, "", ca.srv.URL+"/crl?pad="+hex.EncodeToString(pad))
-			serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf, ca.cert}, key)
+			serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf, ca.cert}, key, nil)
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			if err := endpointChecker(st, monitor.NewIngester(st, nil, log), log).Run(ctx); err != nil {
 				t.Fatal(err)

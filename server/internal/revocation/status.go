@@ -27,6 +27,9 @@ const (
 	// organization first serves the certificate, so that the refresher
 	// finds what is due by its next check alone.
 	StatePending State = "pending"
+	// StateWaiting: the answer is at an address only an agent can reach,
+	// and it was asked to fetch it; Status.Why says which and where.
+	StateWaiting State = "waiting"
 )
 
 // Source names where an answer came from.
@@ -51,8 +54,21 @@ type Status struct {
 	Reason    string
 	// ThisUpdate and NextUpdate are the answer's; NextUpdate may be zero.
 	ThisUpdate, NextUpdate time.Time
-	// Why explains an unavailable status in words a user reads.
+	// Why explains an unavailable or waiting status in words a user reads.
 	Why string
+	// Refused are the CRLs and responders asked whose address the SSRF
+	// guard refused: an agent may fetch them. A status answered from a
+	// CRL kept since an agent pushed it has them too.
+	Refused []Fetch
+}
+
+// Fetch is a CRL or OCSP answer the server could not fetch itself: its
+// address is private. Request is the DER OCSP request; Why the refusal.
+type Fetch struct {
+	Kind    Source
+	URL     string
+	Request []byte
+	Why     string
 }
 
 func unavailable(src Source, why string) Status {

@@ -110,7 +110,7 @@ func (s *Store) LoadAgentInput(ctx context.Context, orgID string) (EvalInput, er
 		return in, fmt.Errorf("store: eval agent certificates: %w", err)
 	}
 	// Through the index on attention_at: the few CRLs that may be unhealthy.
-	if err := scope(db.Where("attention_at <= ?", in.Now), "organization_id").Find(&in.Sources).Error; err != nil {
+	if err := scope(db.Omit("der").Where("attention_at <= ?", in.Now), "organization_id").Find(&in.Sources).Error; err != nil {
 		return in, fmt.Errorf("store: eval revocation sources: %w", err)
 	}
 	crlHealth := "type = '" + string(lifecycle.EventCRLHealth) + "' AND " + openAlert

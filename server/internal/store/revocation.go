@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -45,11 +46,16 @@ func (RevocationStatus) TableName() string { return "revocation_status" }
 // does), and what is known of it so far (the zero value the first time).
 type RevocationCheck struct {
 	OrganizationID string
-	SHA256         string           `gorm:"column:sha256"`
-	DER            []byte           `gorm:"column:der"`
-	IssuerSHA256   *string          `gorm:"column:issuer_sha256"`
-	IssuerDER      []byte           `gorm:"-"`
-	Known          RevocationStatus `gorm:"-"`
+	SHA256         string  `gorm:"column:sha256"`
+	DER            []byte  `gorm:"column:der"`
+	IssuerSHA256   *string `gorm:"column:issuer_sha256"`
+	IssuerDER      []byte  `gorm:"-"`
+	// AgentID and AgentName name an agent of the organization checking a
+	// domain that serves the certificate (nil when only the server
+	// does): the one that can reach what the server may not.
+	AgentID   *string          `gorm:"column:agent_id"`
+	AgentName *string          `gorm:"-"`
+	Known     RevocationStatus `gorm:"-"`
 }
 
 // servedIssuer picks, for the certificate of org_certificates oc, the
@@ -85,6 +91,12 @@ func addRevocationRows(tx *gorm.DB, orgID string, shas []string, now time.Time) 
 	return nil
 }
 
+// servedAgent picks, for the certificate of org_certificates oc, an agent
+// of the organization that checks a domain serving it.
+const servedAgent = `(SELECT MIN(d.agent_id) FROM domain_chains dc
+	JOIN domains d ON d.id = dc.domain_id AND d.organization_id = oc.organization_id
+	WHERE dc.sha256 = oc.sha256 AND d.agent_id IS NOT NULL)`
+
 // DueRevocationChecks lists up to limit status rows due for a check, of
 // leaves and intermediates some organization's domain serves now and that
 // have not expired. Only due rows are read (by the next_check_at index),
@@ -92,16 +104,49 @@ func addRevocationRows(tx *gorm.DB, orgID string, shas []string, now time.Time) 
 // most overdue row, then every second one, and so on, so that one
 // organization's backlog does not starve the others.
 func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]RevocationCheck, error) {
+	due := s.db.Table("revocation_status").
+		Select("*, ROW_NUMBER() OVER (PARTITION BY organization_id ORDER BY next_check_at, sha256) AS turn").
+		Where("next_check_at <= ?", s.now())
+	return s.revocationChecks(ctx, s.db.Table("(?) rs", due), "rs.turn, rs.next_check_at, rs.organization_id, rs.sha256", limit)
+}
+
+// RevocationChecksNaming lists the organization's served certificates
+// whose last check asked the CRL (kind "crl") or responder ("ocsp") at
+// url, at most limit of them.
+func (s *Store) RevocationChecksNaming(ctx context.Context, orgID, kind, url string, limit int) ([]RevocationCheck, error) {
+	column := "rs.crl_url"
+	if kind == "ocsp" {
+		column = "rs.ocsp_url"
+	}
+	rows := s.db.Table("revocation_status rs").Where("rs.organization_id = ? AND "+column+" = ?", orgID, url)
+	return s.revocationChecks(ctx, rows, "rs.sha256", limit)
+}
+
+// RevocationCheckOf returns one served certificate of the organization,
+// ErrNotFound when it serves no such certificate.
+func (s *Store) RevocationCheckOf(ctx context.Context, orgID, sha256 string) (RevocationCheck, error) {
+	row := s.db.Table("revocation_status rs").Where("rs.organization_id = ? AND rs.sha256 = ?", orgID, sha256)
+	found, err := s.revocationChecks(ctx, row, "rs.sha256", 1)
+	if err != nil {
+		return RevocationCheck{}, err
+	}
+	if len(found) == 0 {
+		return RevocationCheck{}, fmt.Errorf("store: revocation check %s: %w", sha256, ErrNotFound)
+	}
+	return found[0], nil
+}
+
+// revocationChecks lists up to limit of the status rows of from (a
+// query aliased rs), in order, whose certificates are served now and
+// have not expired, with their served issuer and agent.
+func (s *Store) revocationChecks(ctx context.Context, from *gorm.DB, order string, limit int) ([]RevocationCheck, error) {
 	now := s.now()
 	var rows []struct {
 		RevocationCheck `gorm:"embedded"`
 		Known           RevocationStatus `gorm:"embedded;embeddedPrefix:rs_"`
 	}
-	due := s.db.Table("revocation_status").
-		Select("*, ROW_NUMBER() OVER (PARTITION BY organization_id ORDER BY next_check_at, sha256) AS turn").
-		Where("next_check_at <= ?", now)
-	err := s.db.WithContext(ctx).Table("(?) rs", due).
-		Select(`rs.organization_id, rs.sha256, c.der, `+servedIssuer+` AS issuer_sha256,
+	err := from.WithContext(ctx).
+		Select(`rs.organization_id, rs.sha256, c.der, `+servedIssuer+` AS issuer_sha256, `+servedAgent+` AS agent_id,
 			rs.organization_id AS rs_organization_id, rs.sha256 AS rs_sha256, rs.state AS rs_state, rs.source AS rs_source,
 			rs.revoked_at AS rs_revoked_at, rs.reason AS rs_reason, rs.checked_at AS rs_checked_at,
 			rs.this_update AS rs_this_update, rs.next_update AS rs_next_update, rs.next_check_at AS rs_next_check_at,
@@ -110,9 +155,9 @@ func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]Revocatio
 		Joins("JOIN org_certificates oc ON oc.organization_id = rs.organization_id AND oc.sha256 = rs.sha256").
 		Joins("JOIN certificates c ON c.sha256 = rs.sha256").
 		Where("oc.serving > 0 AND oc.not_after > ?", now).
-		Order("rs.turn, rs.next_check_at, rs.organization_id, rs.sha256").Limit(limit).Scan(&rows).Error
+		Order(order).Limit(limit).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("store: due revocation checks: %w", err)
+		return nil, fmt.Errorf("store: revocation checks: %w", err)
 	}
 	out := make([]RevocationCheck, len(rows))
 	var issuers []string
@@ -125,7 +170,10 @@ func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]Revocatio
 	}
 	der, err := s.certificateDER(ctx, issuers)
 	if err != nil {
-		return nil, fmt.Errorf("store: due revocation checks: %w", err)
+		return nil, fmt.Errorf("store: revocation checks: %w", err)
+	}
+	if err := s.agentNames(ctx, out); err != nil {
+		return nil, fmt.Errorf("store: revocation checks: %w", err)
 	}
 	for i := range out {
 		if out[i].IssuerSHA256 != nil {
@@ -133,6 +181,31 @@ func (s *Store) DueRevocationChecks(ctx context.Context, limit int) ([]Revocatio
 		}
 	}
 	return out, nil
+}
+
+// agentNames fills in the names of the checks' agents.
+func (s *Store) agentNames(ctx context.Context, checks []RevocationCheck) error {
+	var ids []string
+	for _, c := range checks {
+		if c.AgentID != nil && !slices.Contains(ids, *c.AgentID) {
+			ids = append(ids, *c.AgentID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var rows []struct{ ID, Name string }
+	if err := s.db.WithContext(ctx).Table("agents").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return fmt.Errorf("agent names: %w", err)
+	}
+	for i := range checks {
+		for _, r := range rows {
+			if checks[i].AgentID != nil && *checks[i].AgentID == r.ID {
+				checks[i].AgentName = &r.Name
+			}
+		}
+	}
+	return nil
 }
 
 // certificateDER reads the DER of the given certificates, by SHA-256.
@@ -180,7 +253,11 @@ func (s *Store) PruneRevocationStatus(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("store: prune revocation status: %w", res.Error)
 	}
 	sources, err := s.pruneRevocationSources(ctx)
-	return res.RowsAffected + sources, err
+	if err != nil {
+		return res.RowsAffected, err
+	}
+	fetches, err := s.pruneRevocationFetches(ctx)
+	return res.RowsAffected + sources + fetches, err
 }
 
 // RevocationStatuses returns the organization's known statuses of those of

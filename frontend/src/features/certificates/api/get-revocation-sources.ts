@@ -19,6 +19,10 @@ export type RevocationSource = {
   error?: string;
   failures: number;
   problems: RevocationProblem[];
+  /** Where it last came from: fetched by the server, pushed by an agent, or uploaded. */
+  origin: 'fetched' | 'agent' | 'uploaded';
+  agent_id?: string;
+  agent_name?: string;
 };
 
 export const getRevocationSources = (page: number, signal?: AbortSignal) =>

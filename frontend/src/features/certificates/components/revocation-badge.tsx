@@ -2,7 +2,7 @@ import { Badge } from '@/components/ui/badge';
 import type { Tone } from '@/lib/days-left';
 import { revocationLabel, revocationText, type Revocation } from '@/lib/revocation';
 
-const tone: Record<Revocation['state'], Tone> = { good: 'good', revoked: 'critical', unknown: 'high', unavailable: 'warning', pending: 'unknown' };
+const tone: Record<Revocation['state'], Tone> = { good: 'good', revoked: 'critical', unknown: 'high', unavailable: 'warning', pending: 'unknown', waiting: 'unknown' };
 
 /**
  * The revocation state in a word, the whole story in its tooltip. A

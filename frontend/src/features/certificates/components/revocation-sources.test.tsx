@@ -10,7 +10,7 @@ const now = new Date('2026-06-01T12:00:00Z');
 const crl = (over: Partial<RevocationSource>): RevocationSource => ({
   kind: 'crl', url: 'http://crl.example.test/ca.crl', issuer: 'CN=Internal CA', crl_number: '12', number_since: '2026-05-30T12:00:00Z',
   this_update: '2026-05-31T12:00:00Z', next_update: '2026-06-07T12:00:00Z', size_bytes: 420, answered_at: '2026-06-01T11:00:00Z',
-  checked_at: '2026-06-01T11:00:00Z', failures: 0, problems: [], ...over,
+  checked_at: '2026-06-01T11:00:00Z', failures: 0, problems: [], origin: 'fetched', ...over,
 });
 
 describe('revocation sources', () => {
@@ -27,7 +27,7 @@ describe('revocation sources', () => {
   it('lists the CRLs and responders with their last error', async () => {
     const items = [
       crl({ next_update: new Date(Date.now() - 2 * 86_400_000 - 60_000).toISOString(), problems: ['stale'] }),
-      crl({ kind: 'ocsp', url: 'http://ocsp.example.test', issuer: undefined, answered_at: null, failures: 3,
+      crl({ kind: 'ocsp', url: 'http://ocsp.example.test', issuer: undefined, answered_at: null, failures: 3, origin: 'agent', agent_name: 'dc-east',
         error: 'OCSP responder http://ocsp.example.test timed out after 10s', problems: [] }),
     ];
     mockFetch(({ url }) => (url.pathname === '/api/v1/revocation-sources'
@@ -37,7 +37,9 @@ describe('revocation sources', () => {
     const rows = within(table).getAllByRole('row').slice(1);
     expect(within(rows[0]!).getByText('Expired 2 days ago')).toHaveClass('danger-text');
     expect(within(rows[0]!).getByText('Internal CA')).toBeInTheDocument();
+    expect(within(rows[0]!).getByText('Fetched by the server')).toBeInTheDocument();
     expect(within(rows[1]!).getByText('Never answered')).toBeInTheDocument();
+    expect(within(rows[1]!).getByText('Fetched by agent dc-east')).toBeInTheDocument();
     expect(within(rows[1]!).getByText('OCSP responder http://ocsp.example.test timed out after 10s (3 failures in a row)')).toBeInTheDocument();
   });
 });

@@ -5,6 +5,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { commonName, formatDateTime, formatRelative } from '@/lib/format';
 import { useRevocationSources, type RevocationSource } from '../api/get-revocation-sources';
+import { UploadCRL } from './upload-crl';
 
 /**
  * A source's health in words, worst first: "Expired 2 days ago", "Number went
@@ -22,7 +23,24 @@ export function sourceHealthText(s: RevocationSource, now: Date = new Date()): s
   return `Fresh until ${formatDateTime(s.next_update)}`;
 }
 
-export function RevocationSources() {
+/** Who got a source's CRL or answer: the server, an agent, or an upload. */
+export function sourceOriginText(s: RevocationSource): string {
+  if (s.origin === 'agent') return `Fetched by agent ${s.agent_name || s.agent_id || ''}`.trim();
+  if (s.origin === 'uploaded') return 'Uploaded';
+  return 'Fetched by the server';
+}
+
+/** The organization's CRLs and responders; canWrite shows the upload control. */
+export function RevocationSources({ canWrite = false }: { canWrite?: boolean }) {
+  return (
+    <>
+      {canWrite ? <UploadCRL /> : null}
+      <SourcesTable />
+    </>
+  );
+}
+
+function SourcesTable() {
   const [page, setPage] = useState(1);
   const q = useRevocationSources(page);
   if (q.isPending) return <Spinner label="Loading revocation sources" />;
@@ -45,6 +63,7 @@ export function RevocationSources() {
               <th scope="col">URL</th>
               <th scope="col">Issuer</th>
               <th scope="col">Health</th>
+              <th scope="col">From</th>
               <th scope="col">Last error</th>
             </tr>
           </thead>
@@ -55,6 +74,7 @@ export function RevocationSources() {
                 <td className="mono">{s.url}</td>
                 <td className="muted">{s.issuer ? commonName(s.issuer) : '—'}</td>
                 <td className={s.problems.length > 0 ? 'danger-text' : undefined}>{sourceHealthText(s)}</td>
+                <td className="muted">{sourceOriginText(s)}</td>
                 <td className="muted">{s.error ? `${s.error}${s.failures > 1 ? ` (${s.failures} failures in a row)` : ''}` : '—'}</td>
               </tr>
             ))}

@@ -19,6 +19,9 @@ describe('revocation status', () => {
     expect(revocationText({ state: 'unavailable', checked_at: '2026-03-02T10:30:00Z', next_check_at: '2026-03-03T00:00:00Z',
       error: 'OCSP responder http://ocsp.example timed out after 10s' }))
       .toBe('Revocation status unavailable: OCSP responder http://ocsp.example timed out after 10s');
+    expect(revocationText({ state: 'waiting', checked_at: '2026-03-02T10:30:00Z', next_check_at: '2026-03-02T11:30:00Z',
+      error: 'waiting for agent dc-east to fetch http://10.0.0.5/ca.crl' }))
+      .toBe('Not known yet: waiting for agent dc-east to fetch http://10.0.0.5/ca.crl');
     expect(revocationText(null)).toBe('Not checked yet');
     expect(revocationText({ state: 'good', source: 'stapled', checked_at: '2026-03-02T10:30:00Z', next_check_at: '2026-03-03T00:00:00Z' }))
       .toMatch(/^Not revoked \(checked 2 Mar 2026.* by the OCSP response its server staples\)$/);
