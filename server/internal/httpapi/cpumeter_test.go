@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -36,24 +35,13 @@ type cpuMeter struct {
 func newMeteredServer(b *testing.B) (*testServer, *cpuMeter) {
 	schemaURL := storetest.PostgresSchemaURL(b)
 	application := fmt.Sprintf("certinel-bench-%d-%d", os.Getpid(), time.Now().UnixNano())
-	st := storetest.OpenPostgresURL(b, withQueryParam(b, schemaURL, "application_name", application), store.Options{})
+	st := storetest.OpenPostgresURL(b, storetest.WithParam(b, schemaURL, "application_name", application), store.Options{})
 	admin, err := sql.Open("pgx", schemaURL)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = admin.Close() })
 	return newServerOn(b, st, false), &cpuMeter{admin: admin, application: application}
-}
-
-func withQueryParam(t testing.TB, raw, key, value string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set(key, value)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // start and stop bracket a timed part.
