@@ -48,6 +48,7 @@ func (s *Store) HeldChains(ctx context.Context, orgID, agentID string, domainIDs
 	ids := slices.Compact(slices.Sorted(slices.Values(domainIDs)))
 	out := make(map[string]HeldChain, len(ids))
 	for start := 0; start < len(ids); start += observationBatch {
+		batch := ids[start:min(start+observationBatch, len(ids))]
 		var rows []struct {
 			DomainID      string
 			ObservationID string
@@ -58,7 +59,10 @@ func (s *Store) HeldChains(ctx context.Context, orgID, agentID string, domainIDs
 		err := s.db.WithContext(ctx).Table("domain_states s").
 			Select("s.domain_id, s.observation_id, s.chain_key, s.checked_at, s.judged_until").
 			Joins("JOIN domains d ON d.id = s.domain_id").
-			Where("d.organization_id = ? AND d.agent_id = ? AND s.domain_id IN ? AND s.chain_key <> ''", orgID, agentID, ids[start:min(start+observationBatch, len(ids))]).
+			// The list on both sides of the join: PostgreSQL does not carry
+			// it across and would otherwise read every domain of the agent.
+			Where("d.organization_id = ? AND d.agent_id = ? AND d.id IN ? AND s.domain_id IN ? AND s.chain_key <> ''",
+				orgID, agentID, batch, batch).
 			Find(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("store: held chains of agent %s: %w", agentID, err)
