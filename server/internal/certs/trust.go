@@ -48,7 +48,9 @@ func (t Trust) Trusted() bool {
 // anyUsage is never written after initialization; x509 only reads it.
 var anyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
 
-func judgeTrust(in *Input) Trust {
+// judgeTrust also returns until when the verification holds: a verified
+// chain's validity as a whole, or how long a failure is reused.
+func judgeTrust(in *Input) (Trust, time.Time) {
 	chain := in.Chain
 	at := verifyTime(chain, in.Now)
 	key, cacheable := newCacheKey(in)
@@ -68,7 +70,7 @@ func judgeTrust(in *Input) Trust {
 	if !t.Trusted() && t.MissingAKI != "" && in.Known != nil {
 		tryKnown(&t, in, intermediates(chain), at)
 	}
-	return t
+	return t, e.until
 }
 
 // verifyChain verifies the presented chain at the instant at, and diagnoses

@@ -61,6 +61,10 @@ type Verdict struct {
 	RenewalWindow  lifecycle.Window `json:"renewal_window"`
 	UrgentAt       time.Time        `json:"urgent_at"`
 	RenewalOverdue bool             `json:"renewal_overdue"`
+
+	// StableUntil is when judging the chain again may first give another
+	// status, trust verdict or problem list (see stableUntil).
+	StableUntil time.Time `json:"-"`
 }
 
 // Judge judges one presented chain. It never parses: every certificate
@@ -78,7 +82,8 @@ func Judge(in Input) Verdict {
 	leaf := in.Chain[0]
 	var v Verdict
 	judgeValidity(&v, in.Chain, in.Now)
-	v.Trust = judgeTrust(&in)
+	var trustUntil time.Time
+	v.Trust, trustUntil = judgeTrust(&in)
 	v.Hostname = in.Host
 	if in.SNI != "" {
 		v.Hostname = in.SNI
@@ -90,14 +95,15 @@ func Judge(in Input) Verdict {
 	}
 	v.WeakCrypto = weakCrypto(in.Chain, in.Policy, in.TLSVersion)
 	v.Revoked = revokedIn(in.Chain, in.Revoked)
-	summarize(&v, &leaf.Facts, &in)
+	plan := summarize(&v, &leaf.Facts, &in)
+	v.StableUntil = stableUntil(in.Chain, in.Now, trustUntil, plan, in.Policy.Lifecycle().FloorDays)
 	return v
 }
 
 // summarize plans the chain's renewal and ranks what is wrong with it
 // (see lifecycle.State): weak crypto is a problem to alert on, but a chain
 // that clients accept is still ok, due or expiring.
-func summarize(v *Verdict, leaf *Facts, in *Input) {
+func summarize(v *Verdict, leaf *Facts, in *Input) lifecycle.Plan {
 	settings := in.Policy.Lifecycle()
 	plan := lifecycle.NewPlan(leaf.NotBefore, leaf.NotAfter, v.Deadline.NotAfter, settings, in.Window)
 	v.RenewalWindow, v.UrgentAt = plan.Window, plan.UrgentAt
@@ -126,4 +132,5 @@ func summarize(v *Verdict, leaf *Facts, in *Input) {
 	v.Status = st.Status(in.Now, settings.FloorDays)
 	v.Problems = st.Problems(in.Now, settings.FloorDays, judged)
 	v.RenewalOverdue = st.Overdue(in.Now)
+	return plan
 }

@@ -113,10 +113,11 @@ func (h *handler) deleteCABundle(c echo.Context) error {
 }
 
 // rejudge has the organization's stored chains judged again, in the
-// background, after what judging depends on changed.
+// background, after what judging depends on changed; without a rejudger,
+// its domains' next checks are judged.
 func (h *handler) rejudge(ctx context.Context, orgID string) error {
 	if h.rejudger == nil {
-		return nil
+		return h.store.ExpireVerdicts(ctx, orgID)
 	}
 	return h.rejudger.Request(ctx, orgID)
 }

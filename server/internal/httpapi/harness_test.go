@@ -72,6 +72,11 @@ func newServerWith(t testing.TB, d store.Dialect, evaluate bool, prepare func(*s
 	if prepare != nil {
 		prepare(st)
 	}
+	return newServerOn(t, st, evaluate)
+}
+
+// newServerOn builds the test server on a store the caller opened.
+func newServerOn(t testing.TB, st *store.Store, evaluate bool) *testServer {
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	guard := netguard.New(true)
 	hooks := webhook.New(guard.HTTPClient(5*time.Second), nil)

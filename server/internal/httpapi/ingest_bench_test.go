@@ -16,13 +16,21 @@ import (
 
 // BenchmarkIngestResults posts 10,000 results of 3-certificate chains
 // (unique leaves, shared intermediate and root, as a real fleet looks) to
-// POST /agent/results, in an agent's batches, and reports results per second.
+// POST /agent/results, in an agent's batches, and reports results per
+// second; on PostgreSQL also the CPU per result of the server process and
+// of the database's backends (see cpuMeter).
 func BenchmarkIngestResults(b *testing.B) {
 	const n, agentBatch = 10_000, 500
 	for _, d := range storetest.Dialects {
 		b.Run(string(d), func(b *testing.B) {
 			// Ingest only: the real server evaluates alerts in the background.
-			srv := newServer(b, d, false)
+			var srv *testServer
+			var meter *cpuMeter
+			if d == store.Postgres {
+				srv, meter = newMeteredServer(b)
+			} else {
+				srv = newServer(b, d, false)
+			}
 			tn := srv.newTenant(b, "bench@example.com")
 			ctx := context.Background()
 			var who struct {
@@ -66,9 +74,15 @@ func BenchmarkIngestResults(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
+					if meter != nil {
+						meter.start(b)
+					}
 					b.StartTimer()
 					r := agent.raw("POST", "/api/v1/agent/results", body, nil)
 					b.StopTimer()
+					if meter != nil {
+						meter.stop(b)
+					}
 					if r.Status != http.StatusOK || !bytes.Contains(r.Body, []byte(fmt.Sprintf(`"accepted":%d`, len(part.Results)))) {
 						b.Fatalf("ingest: %d %.200s", r.Status, r.Body)
 					}
@@ -77,11 +91,13 @@ func BenchmarkIngestResults(b *testing.B) {
 			// new: every chain is seen for the first time (a fleet's first
 			// check-in, or a mass renewal): full verification.
 			b.Run("new", func(b *testing.B) {
+				meter.reset()
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
 					post(b, batch(nextID("new")))
 				}
 				b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "results/s")
+				meter.report(b, n*b.N)
 			})
 			// repeat: the same chains again, as every later check-in reports,
 			// on tables analyzed after they filled, as autovacuum would.
@@ -91,12 +107,14 @@ func BenchmarkIngestResults(b *testing.B) {
 				post(b, req)
 				storetest.Analyze(b, srv.store)
 				b.ResetTimer()
+				meter.reset()
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
 					req.BatchID = nextID("repeat")
 					post(b, req)
 				}
 				b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "results/s")
+				meter.report(b, n*b.N)
 			})
 		})
 	}

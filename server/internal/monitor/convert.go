@@ -30,7 +30,7 @@ const (
 var errorKinds = map[string]bool{"dns": true, "refused": true, "timeout": true, "tls_handshake": true, "protocol": true}
 
 // convert checks one result, parses its chain through the cache and judges it.
-func (j *judge) convert(r wire.Result, targets map[string]store.Domain) (store.Observation, error) {
+func (j *judge) convert(r wire.Result, agentID *string, targets map[string]store.Domain) (store.Observation, error) {
 	var obs store.Observation
 	if err := checkResult(r, j.now()); err != nil {
 		return obs, err
@@ -68,6 +68,9 @@ func (j *judge) convert(r wire.Result, targets map[string]store.Domain) (store.O
 		return obs, err
 	}
 	applyVerdict(&obs, v, raw)
+	// The next check that presents the same chain is a repeat until the
+	// verdict may move.
+	obs.ChainKey, obs.JudgedUntil = chainKey(agentID, r), &v.StableUntil
 	return obs, nil
 }
 

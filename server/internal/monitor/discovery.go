@@ -27,7 +27,7 @@ func (j *judge) convertResult(r wire.Result, src Source) (obs store.Observation,
 	case r.TargetID != "" && r.DiscoveryJobID != "":
 		return obs, nil, errors.New("give target_id or discovery_job_id, not both")
 	case r.DiscoveryJobID == "":
-		obs, err = j.convert(r, src.Targets)
+		obs, err = j.convert(r, src.AgentID, src.Targets)
 		return obs, nil, err
 	}
 	return j.convertDiscovery(r, src)

@@ -52,16 +52,22 @@ type Source struct {
 	// Jobs are the agent's discovery jobs by ID; their results add to the
 	// discovered-endpoint inventory.
 	Jobs map[string]store.DiscoveryJob
+	// Repeats are the results, by index, that repeat their domain's
+	// current state (pickRepeats); their domains need not be in Targets.
+	Repeats map[int]store.Repeat
 }
 
 // IngestAgent stores an agent's batch. A batch ID seen before stores
 // nothing: it answers the first outcome together with store.ErrDuplicateBatch.
+//
+// Results that repeat their domain's current state are stored without
+// being judged; should a state move meanwhile, the batch is judged in full.
 func (in *Ingester) IngestAgent(ctx context.Context, agent store.Agent, req wire.ResultsRequest) (wire.ResultsResponse, error) {
-	ids := make([]string, len(req.Results))
-	for i, r := range req.Results {
-		ids[i] = r.TargetID
+	ids := make([]string, 0, len(req.Results))
+	for _, r := range req.Results {
+		ids = append(ids, r.TargetID)
 	}
-	domains, err := in.store.AgentTargetsOf(ctx, agent.OrganizationID, agent.ID, ids)
+	held, err := in.store.HeldChains(ctx, agent.OrganizationID, agent.ID, ids)
 	if err != nil {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
@@ -69,12 +75,34 @@ func (in *Ingester) IngestAgent(ctx context.Context, agent store.Agent, req wire
 	if err != nil {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
-	src := Source{OrgID: agent.OrganizationID, AgentID: &agent.ID, Targets: byID(domains), Jobs: jobsByID(jobs)}
-	resp, err := in.Ingest(ctx, src, req)
+	src := Source{OrgID: agent.OrganizationID, AgentID: &agent.ID, Jobs: jobsByID(jobs),
+		Repeats: pickRepeats(req.Results, agent.ID, held, in.store.Now())}
+	resp, err := in.ingestTargets(ctx, src, req)
+	if errors.Is(err, store.ErrRepeatMoved) {
+		src.Repeats = nil
+		resp, err = in.ingestTargets(ctx, src, req)
+	}
 	if err == nil && resp.Accepted > 0 {
 		in.autoAdopt(ctx, agent.OrganizationID, jobs)
 	}
 	return resp, err
+}
+
+// ingestTargets loads the agent's targets that the batch's results other
+// than the repeats name, and ingests the batch.
+func (in *Ingester) ingestTargets(ctx context.Context, src Source, req wire.ResultsRequest) (wire.ResultsResponse, error) {
+	ids := make([]string, 0, len(req.Results)-len(src.Repeats))
+	for i, r := range req.Results {
+		if _, repeat := src.Repeats[i]; !repeat {
+			ids = append(ids, r.TargetID)
+		}
+	}
+	domains, err := in.store.AgentTargetsOf(ctx, src.OrgID, *src.AgentID, ids)
+	if err != nil {
+		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
+	}
+	src.Targets = byID(domains)
+	return in.Ingest(ctx, src, req)
 }
 
 func byID(ds []store.Domain) map[string]store.Domain {
@@ -95,11 +123,15 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 	if src.AgentID != nil {
 		rs.AgentID = *src.AgentID
 	}
-	if err := j.load(j.batchCerts(req.Results)); err != nil {
+	if err := j.load(j.batchCerts(req.Results, src.Repeats)); err != nil {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
 	refused := []wire.Rejection{}
 	for i, r := range req.Results {
+		if rep, ok := src.Repeats[i]; ok {
+			rs.Repeats = append(rs.Repeats, rep)
+			continue
+		}
 		obs, found, err := j.convertResult(r, src)
 		if err != nil {
 			refused = append(refused, wire.Rejection{Index: i, Error: err.Error()})
@@ -118,6 +150,9 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 	}
 	rs.Rejected = string(rejected)
 	batch, err := in.store.SaveResults(ctx, src.OrgID, rs)
+	if errors.Is(err, store.ErrRepeatMoved) {
+		return wire.ResultsResponse{}, err
+	}
 	if err != nil && !errors.Is(err, store.ErrDuplicateBatch) {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}

@@ -61,11 +61,14 @@ func (in *Ingester) newJudge(ctx context.Context, orgID string) (*judge, error) 
 		cache: make(certCache), trust: in.trust, known: make(map[string]*certs.Cert), now: in.store.Now}, nil
 }
 
-// batchCerts fingerprints the certificates of a batch's chains, and
-// their leaves apart. A chain that does not parse is refused later, with
-// its reason.
-func (j *judge) batchCerts(results []wire.Result) (leaves, all []string) {
-	for _, r := range results {
+// batchCerts fingerprints the certificates of a batch's chains but the
+// repeats', and their leaves apart. A chain that does not parse is refused
+// later, with its reason.
+func (j *judge) batchCerts(results []wire.Result, repeats map[int]store.Repeat) (leaves, all []string) {
+	for k, r := range results {
+		if _, repeat := repeats[k]; repeat {
+			continue
+		}
 		for i, der := range r.Chain {
 			c, err := j.cache.peek(der)
 			if err != nil {

@@ -56,6 +56,10 @@ type DomainState struct {
 	// when the current run of failures began.
 	ConsecutiveFailures int
 	FailingSince        *time.Time
+	// ChainKey and JudgedUntil let a check that presents the same chain be
+	// stored without judging it again (see saveRepeats).
+	ChainKey    string
+	JudgedUntil *time.Time
 }
 
 // CertificateChange records a target starting to serve another leaf.
@@ -150,6 +154,11 @@ func (s *Store) UpdateDomain(ctx context.Context, orgID string, d Domain) (Domai
 		}
 		// Its tags and agent decide which rules apply to it.
 		if err := markDue(tx, orgID, []string{d.ID}, d.UpdatedAt); err != nil {
+			return "", err
+		}
+		// Its name and renewal fraction are judged with its chain: the
+		// next check is judged.
+		if err := tx.Exec("UPDATE domain_states SET judged_until = NULL WHERE domain_id = ? AND organization_id = ?", d.ID, orgID).Error; err != nil {
 			return "", err
 		}
 		return d.ID, replaceTags(tx, orgID, d.ID, d.Tags)

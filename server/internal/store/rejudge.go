@@ -25,15 +25,36 @@ type rejudgeRequest struct {
 func (rejudgeRequest) TableName() string { return "rejudge_requests" }
 
 // RequestRejudge asks for the organization's current chains to be judged
-// again, as after a change to its CA bundles or policy. A request while a
-// pass runs makes that pass run once more when it ends.
+// again, as after a change to its CA bundles or policy, and until then has
+// every check judged (see ExpireVerdicts). A request while a pass runs
+// makes that pass run once more when it ends.
 func (s *Store) RequestRejudge(ctx context.Context, orgID string) error {
 	row := rejudgeRequest{OrganizationID: orgID, RequestedAt: s.now()}
 	upsert := clause.OnConflict{Columns: []clause.Column{{Name: "organization_id"}}, DoUpdates: clause.AssignmentColumns([]string{"requested_at"})}
-	if err := s.db.WithContext(ctx).Clauses(upsert).Create(&row).Error; err != nil {
+	err := s.transact(ctx, func(tx *gorm.DB) error {
+		if err := expireVerdicts(tx, orgID); err != nil {
+			return err
+		}
+		return tx.Clauses(upsert).Create(&row).Error
+	})
+	if err != nil {
 		return fmt.Errorf("store: request rejudge of %s: %w", orgID, err)
 	}
 	return nil
+}
+
+// ExpireVerdicts ends the term of the organization's stored verdicts
+// after what judging depends on changed: the next check of every domain
+// is judged, not stored as a repeat (see saveRepeats).
+func (s *Store) ExpireVerdicts(ctx context.Context, orgID string) error {
+	if err := expireVerdicts(s.db.WithContext(ctx), orgID); err != nil {
+		return fmt.Errorf("store: expire verdicts of %s: %w", orgID, err)
+	}
+	return nil
+}
+
+func expireVerdicts(tx *gorm.DB, orgID string) error {
+	return tx.Exec("UPDATE domain_states SET judged_until = NULL WHERE organization_id = ? AND judged_until IS NOT NULL", orgID).Error
 }
 
 // RejudgeClaim is an organization taken for a re-judging pass until Until.
@@ -163,8 +184,10 @@ func (s *Store) SaveVerdicts(ctx context.Context, orgID string, vs []Reverdict) 
 		for _, v := range vs {
 			st := DomainState{VerdictStatus: v.VerdictStatus, TrustStatus: v.TrustStatus, Problems: strings.Join(v.Problems, ",")}
 			st.setRenewal(v.Renewal)
+			// The next check is judged, as it was before the verdict moved:
+			// its sample then records the new verdict.
 			res := tx.Exec(`UPDATE domain_states SET verdict_status = ?, trust_status = ?, problems = ?,
-				window_start = ?, window_end = ?, window_source = ?, urgent_at = ?
+				window_start = ?, window_end = ?, window_source = ?, urgent_at = ?, judged_until = NULL
 				WHERE domain_id = ? AND observation_id = ?
 				AND domain_id IN (SELECT id FROM domains WHERE organization_id = ?)`,
 				st.VerdictStatus, st.TrustStatus, st.Problems, st.WindowStart, st.WindowEnd, st.WindowSource, st.UrgentAt,

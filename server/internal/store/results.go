@@ -86,6 +86,9 @@ type Observation struct {
 	Renewal lifecycle.Plan `gorm:"-"`
 	// Chain lists the fingerprints in the order the peer presented them.
 	Chain []string `gorm:"-"`
+	// ChainKey and JudgedUntil go to the domain's state (see DomainState).
+	ChainKey    string     `gorm:"-"`
+	JudgedUntil *time.Time `gorm:"-"`
 	// Index is the result's position in the agent's batch: a result the
 	// database refuses is rejected by it.
 	Index int `gorm:"-"`
@@ -117,6 +120,9 @@ type ResultSet struct {
 	// Discovered are the endpoints discovery results found; their
 	// observations are among Observations, without a domain.
 	Discovered []DiscoveredEndpoint
+	// Repeats are the checks that presented their domain's current chain
+	// again, stored without judging (see saveRepeats).
+	Repeats []Repeat
 	// Rejected is the JSON list of refused items ({"index", "error"}), kept
 	// for replays; the store adds the results the database refuses.
 	Rejected string
@@ -156,10 +162,13 @@ func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (Re
 	now := s.now()
 	batch := ResultBatch{
 		OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID,
-		Accepted: len(rs.Observations), Rejected: rs.Rejected, CreatedAt: now,
+		Accepted: len(rs.Observations) + len(rs.Repeats), Rejected: rs.Rejected, CreatedAt: now,
 	}
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		if err := claimBatch(tx, &batch); err != nil {
+			return err
+		}
+		if err := saveRepeats(tx, orgID, rs.Repeats, now); err != nil {
 			return err
 		}
 		if err := saveObservations(tx, orgID, rs, now); err != nil {
@@ -325,6 +334,7 @@ func upsertStates(tx *gorm.DB, orgID string, latest map[string]*Observation) err
 			DomainID: id, OrganizationID: orgID, ObservationID: o.ID, SampleKey: o.SampleKey, CheckedAt: o.ObservedAt,
 			Error: o.Error, ErrorKind: o.ErrorKind, LeafSHA256: o.LeafSHA256, NotAfter: o.NotAfter,
 			VerdictStatus: o.VerdictStatus, TrustStatus: o.TrustStatus, Problems: strings.Join(o.Problems, ","),
+			ChainKey: o.ChainKey, JudgedUntil: o.JudgedUntil,
 		}
 		st.setRenewal(o.Renewal)
 		if o.Error != "" {
@@ -334,7 +344,7 @@ func upsertStates(tx *gorm.DB, orgID string, latest map[string]*Observation) err
 	}
 	slices.SortFunc(states, func(a, b DomainState) int { return strings.Compare(a.DomainID, b.DomainID) })
 	set := clause.AssignmentColumns([]string{"observation_id", "sample_key", "checked_at", "error", "error_kind", "leaf_sha256", "not_after", "verdict_status", "trust_status", "problems",
-		"window_start", "window_end", "window_source", "urgent_at"})
+		"window_start", "window_end", "window_source", "urgent_at", "chain_key", "judged_until"})
 	set = append(set,
 		clause.Assignment{Column: clause.Column{Name: "consecutive_failures"},
 			Value: gorm.Expr("CASE WHEN excluded.error <> '' THEN domain_states.consecutive_failures + 1 ELSE 0 END")},

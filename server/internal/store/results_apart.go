@@ -53,6 +53,9 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 		if err := claimBatch(tx, &batch); err != nil {
 			return err
 		}
+		if err := saveRepeats(tx, orgID, rs.Repeats, now); err != nil {
+			return err
+		}
 		refused, err := saveParts(tx, orgID, rs, rs.Observations, now)
 		if err != nil {
 			return err
@@ -60,7 +63,7 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 		if batch.Rejected, err = addRejections(rs.Rejected, refused); err != nil {
 			return err
 		}
-		batch.Accepted = len(rs.Observations) - len(refused)
+		batch.Accepted = len(rs.Observations) + len(rs.Repeats) - len(refused)
 		return tx.Model(&ResultBatch{}).Where("organization_id = ? AND batch_id = ?", orgID, rs.BatchID).
 			Updates(map[string]any{"accepted": batch.Accepted, "rejected": batch.Rejected}).Error
 	})

@@ -27,6 +27,12 @@ func storableResults(rs ResultSet) ResultSet {
 	for i, c := range rs.Certificates {
 		out.Certificates[i] = storableCertificate(c)
 	}
+	out.Repeats = make([]Repeat, len(rs.Repeats))
+	for i, r := range rs.Repeats {
+		fit(MaxShortText, &r.Address)
+		fit(maxLongText, &r.HandshakeError)
+		out.Repeats[i] = r
+	}
 	out.Discovered = make([]DiscoveredEndpoint, len(rs.Discovered))
 	for i, e := range rs.Discovered {
 		out.Discovered[i] = storableEndpoint(e)

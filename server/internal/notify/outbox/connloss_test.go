@@ -84,8 +84,8 @@ func TestExactlyOnceThroughConnectionLoss(t *testing.T) {
 	_, _ = rand.Read(buf)
 	application := "outbox-connloss-" + hex.EncodeToString(buf)
 	dsn := storetest.PostgresSchemaURL(t)
-	st := storetest.OpenPostgresURL(t, withParam(t, dsn, "application_name", application), store.Options{})
-	admin, err := sql.Open("pgx", withParam(t, dsn, "application_name", application+"-admin"))
+	st := storetest.OpenPostgresURL(t, storetest.WithParam(t, dsn, "application_name", application), store.Options{})
+	admin, err := sql.Open("pgx", storetest.WithParam(t, dsn, "application_name", application+"-admin"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,17 +177,6 @@ func waitSettled(t *testing.T, admin *sql.DB, total int, deadline time.Time) int
 		}
 	}
 	return 0
-}
-
-func withParam(t *testing.T, dsn, key, value string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set(key, value)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // TestOutcomeRecordedAfterOutage: the database becomes unreachable while a

@@ -159,6 +159,20 @@ func PostgresSchemaURL(t testing.TB) string {
 	return u.String()
 }
 
+// WithParam returns the URL dsn with the query parameter key set to value,
+// as a test names its connections (application_name) to find its backends.
+func WithParam(t testing.TB, dsn, key, value string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("postgres URL: %v", err)
+	}
+	q := u.Query()
+	q.Set(key, value)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 func redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {

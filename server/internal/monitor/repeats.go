@@ -1,0 +1,65 @@
+package monitor
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"strconv"
+	"time"
+
+	"certinel.dev/server/internal/store"
+	"certinel.dev/shared/wire"
+)
+
+// chainKey digests what a check must share with its domain's current state
+// to be stored as a repeat (see store.Repeat): who checked, the negotiated
+// TLS version and cipher suite, and the chain as served, certificate by
+// certificate as sent. A check with a chain has no error kind; a failed
+// check is never a repeat, as it moves the count of failures in a row.
+func chainKey(agentID *string, r wire.Result) string {
+	agent := ""
+	if agentID != nil {
+		agent = *agentID
+	}
+	h := sha256.New()
+	var prefix [24]byte
+	field := func(s string) {
+		// Length prefixes keep two different lists from hashing alike.
+		h.Write(append(strconv.AppendInt(prefix[:0], int64(len(s)), 10), ':'))
+		_, _ = io.WriteString(h, s)
+	}
+	field(agent)
+	field(r.TLSVersion)
+	field(r.CipherSuite)
+	for _, der := range r.Chain {
+		field(der)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// pickRepeats returns, by index, the results of an agent's batch that
+// repeat their domain's current state: the same chain key, observed no
+// earlier than the state, while its verdict stands (judged_until). They
+// are valid results (checkResult); a domain checked twice in the batch is
+// judged, as are results of domains without a held chain.
+func pickRepeats(results []wire.Result, agentID string, held map[string]store.HeldChain, now time.Time) map[int]store.Repeat {
+	if len(held) == 0 {
+		return nil
+	}
+	seen := make(map[string]int, len(results))
+	for _, r := range results {
+		seen[r.TargetID]++
+	}
+	out := make(map[int]store.Repeat, len(held))
+	for i, r := range results {
+		h, ok := held[r.TargetID]
+		if !ok || r.DiscoveryJobID != "" || seen[r.TargetID] != 1 || len(r.Chain) == 0 ||
+			h.JudgedUntil == nil || !now.Before(*h.JudgedUntil) || r.ObservedAt.Before(h.CheckedAt) ||
+			checkResult(r, now) != nil || chainKey(&agentID, r) != h.ChainKey {
+			continue
+		}
+		out[i] = store.Repeat{DomainID: h.DomainID, ObservationID: h.ObservationID, ChainKey: h.ChainKey,
+			ObservedAt: r.ObservedAt.UTC(), Address: r.Address, DurationMS: r.DurationMS, HandshakeError: r.Error}
+	}
+	return out
+}
