@@ -41,7 +41,9 @@ func chainKey(agentID *string, r wire.Result) string {
 // repeat their domain's current state: the same chain key, observed no
 // earlier than the state, while its verdict stands (judged_until). They
 // are valid results (checkResult); a domain checked twice in the batch is
-// judged, as are results of domains without a held chain.
+// judged, as are results of domains without a held chain and results with
+// a stapled OCSP response, whose answer can change the verdict of the same
+// chain (an unchanged staple is not verified again: see staple.go).
 func pickRepeats(results []wire.Result, agentID string, held map[string]store.HeldChain, now time.Time) map[int]store.Repeat {
 	if len(held) == 0 {
 		return nil
@@ -53,7 +55,7 @@ func pickRepeats(results []wire.Result, agentID string, held map[string]store.He
 	out := make(map[int]store.Repeat, len(held))
 	for i, r := range results {
 		h, ok := held[r.TargetID]
-		if !ok || r.DiscoveryJobID != "" || seen[r.TargetID] != 1 || len(r.Chain) == 0 ||
+		if !ok || r.DiscoveryJobID != "" || seen[r.TargetID] != 1 || len(r.Chain) == 0 || r.OCSPStaple != "" ||
 			h.JudgedUntil == nil || !now.Before(*h.JudgedUntil) || r.ObservedAt.Before(h.CheckedAt) ||
 			checkResult(r, now) != nil || chainKey(&agentID, r) != h.ChainKey {
 			continue

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
@@ -237,6 +238,56 @@ func TestStapledByServerCheck(t *testing.T) {
 			if rs := got[sha]; rs.State != "good" || rs.Source != "stapled" || rs.StapleError != "" || ca.ocspRequests.Load() != 0 {
 				t.Errorf("status %s from %q (staple error %q), %d OCSP requests; want good from the staple, none asked",
 					rs.State, rs.Source, rs.StapleError, ca.ocspRequests.Load())
+			}
+		})
+	}
+}
+
+// A server that starts stapling a revoked answer while it keeps serving
+// the same chain: the check is not a repeat of the one before, whose
+// verdict the staple changes.
+func TestStapleChangeOnUnchangedChain(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			clk := &storetest.Clock{}
+			st := storetest.Open(t, d, store.Options{Now: clk.Now})
+			ingester := monitor.NewIngester(st, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			ca := newCA(t, "Restapling CA "+string(d))
+			org := newOrganization(t, st, "restaple@example.com", "Restapling")
+			caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw}))
+			if _, err := st.CreateCABundle(ctx, org.ID, store.CABundle{Name: "Internal", PEM: caPEM, Certificates: 1}); err != nil {
+				t.Fatal(err)
+			}
+			host := "restapled.example.test"
+			leaf, _ := ca.issueFor(host, closedOCSP, "")
+			agent, err := st.CreateAgent(ctx, org.ID, store.Agent{Name: "inside"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dom, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: host, Port: 443, Protocol: "tls", AgentID: &agent.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now().UTC().Truncate(time.Second)
+			for i, status := range []int{ocsp.Good, ocsp.Good, ocsp.Revoked} {
+				staple := ca.staple(t, leaf.SerialNumber, status, now.Add(-time.Hour+time.Duration(i)*time.Second), now.Add(72*time.Hour), ca.key)
+				res := wire.Result{TargetID: dom.ID, Address: "127.0.0.1:443", ObservedAt: clk.Now(), TLSVersion: "TLS 1.3",
+					Chain:      []string{base64.StdEncoding.EncodeToString(leaf.Raw), base64.StdEncoding.EncodeToString(ca.cert.Raw)},
+					OCSPStaple: base64.StdEncoding.EncodeToString(staple)}
+				resp, err := ingester.IngestAgent(ctx, agent,
+					wire.ResultsRequest{BatchID: fmt.Sprintf("restaple-%d", i), Results: []wire.Result{res}})
+				if err != nil || resp.Accepted != 1 {
+					t.Fatalf("ingest %d: %+v (%v), want the result accepted", i, resp, err)
+				}
+				clk.Advance(time.Minute)
+			}
+			v, err := st.GetDomain(ctx, org.ID, dom.ID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Status != lifecycle.StatusInvalid || !slices.Contains(v.Problems, lifecycle.ProblemRevoked) {
+				t.Errorf("domain %s %v after a revoked staple on the same chain, want invalid with revoked", v.Status, v.Problems)
 			}
 		})
 	}
