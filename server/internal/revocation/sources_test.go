@@ -217,3 +217,44 @@ func TestOverlongURLNotTracked(t *testing.T) {
 		})
 	}
 }
+
+// TestCRLExpiryMarginSet: with a margin wider than the CRL's week of
+// validity, a freshly published CRL is already expiring, for the
+// attention time the checker stores and the alert evaluation alike.
+func TestCRLExpiryMarginSet(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			clk := &storetest.Clock{}
+			st := storetest.Open(t, d, store.Options{Now: clk.Now})
+			org := newOrganization(t, st, "margin@example.com", "Margins")
+			ca := newCA(t, "Margin CA "+string(d))
+			host := "margin-" + string(d) + ".example.test"
+			leaf, key := ca.issueFor(host, "", ca.srv.URL+"/crl")
+			serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf, ca.cert}, key, nil)
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			if err := endpointChecker(st, monitor.NewIngester(st, nil, log), log).Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			margin := 8 * 24 * time.Hour
+			checker := newChecker(clk.Now, 5*time.Second)
+			checker.ExpiringMargin = margin
+			r := &revocation.Refresher{Store: st, Checker: checker, Log: log, Batch: 10, MaxBatches: 2, Concurrency: 2}
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			evaluator := alerts.NewEvaluator(st, "https://certinel.example", log, nil)
+			evaluator.CRLExpiringMargin = margin
+			if err := evaluator.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			open, _, err := st.ListAlerts(ctx, org.ID, store.AlertFilter{Type: notify.TypeCRLHealth, State: store.AlertOpen}, store.Page{Number: 1, PerPage: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(open) != 1 || !strings.Contains(open[0].Payload, `"problem":"expiring"`) {
+				t.Fatalf("open crl_health alerts %+v, want the fresh CRL expiring within the 8-day margin", open)
+			}
+		})
+	}
+}
