@@ -92,6 +92,7 @@ func run() error {
 		Poll: 5 * time.Second,
 	}
 	evaluator := alerts.NewEvaluator(st, strings.TrimSuffix(cfg.BaseURL.String(), "/"), log, worker.Wake)
+	evaluator.CRLExpiringMargin = cfg.CRLExpiryMargin
 	ingester := monitor.NewIngester(st, roots, log)
 	ingester.Stored = evaluator.Trigger
 	checker := &monitor.Checker{
@@ -106,8 +107,10 @@ func run() error {
 		BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/"), Recorded: worker.Wake,
 		WindowChanged: rejudger.Request, Batch: 200, MaxBatches: 10, Concurrency: 8,
 	}
+	revocationChecker := revocation.NewChecker(guard.HTTPClient(revocation.FetchTimeout), st.Now, 0)
+	revocationChecker.ExpiringMargin = cfg.CRLExpiryMargin
 	revocations := &revocation.Refresher{
-		Store: st, Checker: revocation.NewChecker(guard.HTTPClient(revocation.FetchTimeout), st.Now, 0), Log: log,
+		Store: st, Checker: revocationChecker, Log: log,
 		Roots: roots, OrgRoots: ingester.OrgRoots, Changed: rejudger.Request, Batch: 200, MaxBatches: 10, Concurrency: 8,
 	}
 	e := httpapi.New(httpapi.Deps{

@@ -13,7 +13,7 @@ import (
 // crlHealth: each problem of a CRL the organization's certificates name
 // is an event of its own, open while the problem lasts. CRLs belong to no
 // endpoint or agent, so only rules that watch everything catch them.
-func crlHealth(rule store.AlertRule, in store.EvalInput, org store.Organization) []condition {
+func crlHealth(rule store.AlertRule, in store.EvalInput, org store.Organization, margin time.Duration) []condition {
 	if !rule.ScopeAll {
 		return nil
 	}
@@ -22,7 +22,7 @@ func crlHealth(rule store.AlertRule, in store.EvalInput, org store.Organization)
 		if src.OrganizationID != rule.OrganizationID {
 			continue
 		}
-		for _, p := range revocation.Health(src, in.Now) {
+		for _, p := range revocation.Health(src, in.Now, margin) {
 			e := notify.Event{Type: notify.TypeCRLHealth, Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},
 				RevocationSource: &notify.RevocationSourceRef{Kind: src.Kind, URL: src.URL, Issuer: src.Issuer},
 				NotAfter:         src.NextUpdate, Problem: string(p), Detail: crlDetail(src, p)}

@@ -149,7 +149,7 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 		out = append(out, agentCertificates(rule, in, org)...)
 	}
 	if wants(notify.TypeCRLHealth) {
-		out = append(out, crlHealth(rule, in, org)...)
+		out = append(out, crlHealth(rule, in, org, in.CRLExpiringMargin)...)
 	}
 	return out
 }

@@ -28,6 +28,10 @@ type Evaluator struct {
 	Batch      int
 	MaxBatches int
 	Lease      time.Duration
+	// CRLExpiringMargin is how long before its next update a CRL is
+	// reported as expiring (0: revocation.DefaultExpiringMargin); the
+	// revocation Checker must be given the same.
+	CRLExpiringMargin time.Duration
 
 	mu      sync.Mutex
 	pending map[string]bool
@@ -161,6 +165,7 @@ func (e *Evaluator) record(ctx context.Context, orgID string, in store.EvalInput
 	if err := e.store.LoadNotifyContext(ctx, &in); err != nil {
 		return nil, fmt.Errorf("alerts: evaluate: %w", err)
 	}
+	in.CRLExpiringMargin = e.CRLExpiringMargin
 	d := Evaluate(in, e.baseURL)
 	n, err := e.store.RecordEvaluation(ctx, d.Record)
 	if err != nil {

@@ -72,6 +72,9 @@ type Config struct {
 	// a short interval finds new certificates sooner without asking CAs
 	// more often.
 	RevocationInterval time.Duration
+	// CRLExpiryMargin is how long before its next update a CRL is
+	// reported as expiring (CERTINEL_CRL_EXPIRY_MARGIN).
+	CRLExpiryMargin time.Duration
 }
 
 // Retention is how long old records are kept before the retention job
@@ -192,6 +195,10 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.RevocationInterval, err = time.ParseDuration(interval); err != nil || c.RevocationInterval < minRevocationInterval || c.RevocationInterval > maxRevocationInterval {
 		return Config{}, fmt.Errorf("CERTINEL_REVOCATION_INTERVAL: want a duration from 10s to 24h, got %q", interval)
 	}
+	margin := get("CERTINEL_CRL_EXPIRY_MARGIN", "24h")
+	if c.CRLExpiryMargin, err = time.ParseDuration(margin); err != nil || c.CRLExpiryMargin < minCRLExpiryMargin || c.CRLExpiryMargin > maxCRLExpiryMargin {
+		return Config{}, fmt.Errorf("CERTINEL_CRL_EXPIRY_MARGIN: want a duration from 1h to 720h (30 days), got %q", margin)
+	}
 	c.AgentCACertFile, c.AgentCAKeyFile = get("CERTINEL_AGENT_CA_CERT_FILE", ""), get("CERTINEL_AGENT_CA_KEY_FILE", "")
 	if (c.AgentCACertFile == "") != (c.AgentCAKeyFile == "") {
 		return Config{}, fmt.Errorf("CERTINEL_AGENT_CA_CERT_FILE: set it and CERTINEL_AGENT_CA_KEY_FILE, or neither")
@@ -238,6 +245,8 @@ const (
 const (
 	minRevocationInterval = 10 * time.Second
 	maxRevocationInterval = 24 * time.Hour
+	minCRLExpiryMargin    = time.Hour
+	maxCRLExpiryMargin    = 30 * 24 * time.Hour
 )
 
 // maxAgentCertValidity caps agent certificates at 90 days: they renew on

@@ -107,6 +107,19 @@ func TestLoad(t *testing.T) {
 	if _, err := Load(env("CERTINEL_REVOCATION_INTERVAL", "25h")); err == nil {
 		t.Error("a revocation interval over a day accepted")
 	}
+	if c, _ := Load(env()); c.CRLExpiryMargin != 24*time.Hour {
+		t.Errorf("default CRL expiry margin %s, want a day", c.CRLExpiryMargin)
+	}
+	for v, want := range map[string]time.Duration{"1h": time.Hour, "72h": 72 * time.Hour, "720h": 720 * time.Hour} {
+		if c, err := Load(env("CERTINEL_CRL_EXPIRY_MARGIN", v)); err != nil || c.CRLExpiryMargin != want {
+			t.Errorf("CRL expiry margin %s: %s, %v", v, c.CRLExpiryMargin, err)
+		}
+	}
+	for _, v := range []string{"59m", "721h", "a week", "-24h"} {
+		if _, err := Load(env("CERTINEL_CRL_EXPIRY_MARGIN", v)); err == nil || !strings.HasPrefix(err.Error(), "CERTINEL_CRL_EXPIRY_MARGIN:") {
+			t.Errorf("CRL expiry margin %q: error %v, want one naming the variable", v, err)
+		}
+	}
 	for name, kv := range bad {
 		_, err := Load(env(kv...))
 		if err == nil || !strings.HasPrefix(err.Error(), name+":") {

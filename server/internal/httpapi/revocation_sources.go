@@ -36,8 +36,8 @@ type revocationSourceJSON struct {
 	AgentName     string               `json:"agent_name,omitempty"`
 }
 
-func toRevocationSourceJSON(s store.ListedRevocationSource, now time.Time) revocationSourceJSON {
-	problems := revocation.Health(s.RevocationSource, now)
+func toRevocationSourceJSON(s store.ListedRevocationSource, now time.Time, margin time.Duration) revocationSourceJSON {
+	problems := revocation.Health(s.RevocationSource, now, margin)
 	if problems == nil {
 		problems = []revocation.Problem{}
 	}
@@ -59,6 +59,15 @@ func (h *handler) listRevocationSources(c echo.Context) error {
 	}
 	now := h.store.Now()
 	return c.JSON(http.StatusOK, newList(mapItems(items, func(s store.ListedRevocationSource) revocationSourceJSON {
-		return toRevocationSourceJSON(s, now)
+		return toRevocationSourceJSON(s, now, h.crlExpiringMargin())
 	}), total, page))
+}
+
+// crlExpiringMargin is the margin the revocation checker judges CRLs by,
+// so that the list says what the alerts do (0, the default, without one).
+func (h *handler) crlExpiringMargin() time.Duration {
+	if h.revocation == nil || h.revocation.Checker == nil {
+		return 0
+	}
+	return h.revocation.Checker.ExpiringMargin
 }

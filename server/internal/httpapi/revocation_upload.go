@@ -41,5 +41,5 @@ func (h *handler) uploadCRL(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	return c.JSON(http.StatusCreated, toRevocationSourceJSON(store.ListedRevocationSource{RevocationSource: src}, h.store.Now()))
+	return c.JSON(http.StatusCreated, toRevocationSourceJSON(store.ListedRevocationSource{RevocationSource: src}, h.store.Now(), h.crlExpiringMargin()))
 }

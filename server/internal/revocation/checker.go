@@ -36,6 +36,10 @@ const (
 // certificates anyone can present. It keeps CRLs between passes (see
 // crlCache); make one and reuse it.
 type Checker struct {
+	// ExpiringMargin is how long before its next update a CRL it loads
+	// is reported as expiring (0: DefaultExpiringMargin); see Health.
+	ExpiringMargin time.Duration
+
 	http    *http.Client
 	now     func() time.Time
 	timeout time.Duration

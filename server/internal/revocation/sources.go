@@ -13,13 +13,23 @@ import (
 	"certinel.dev/server/internal/store"
 )
 
-// ExpiringMargin is how long before its next update a CRL is reported as
-// expiring. One server-wide day: a CA publishes a fresh CRL well before
-// the current one's next update (RFC 5280 leaves the overlap to it, and
-// public and internal CAs alike republish at least daily), so a CRL a day
-// from expiry means its publication stopped, and a day is time enough to
-// repair it before every relying party starts refusing connections.
-const ExpiringMargin = 24 * time.Hour
+// DefaultExpiringMargin is how long before its next update a CRL is
+// reported as expiring unless the server is told otherwise
+// (CERTINEL_CRL_EXPIRY_MARGIN). A day: a CA publishes a fresh CRL well
+// before the current one's next update (RFC 5280 leaves the overlap to
+// it, and public and internal CAs alike republish at least daily), so a
+// CRL a day from expiry means its publication stopped, and a day is time
+// enough to repair it before every relying party starts refusing
+// connections. A CA that publishes weekly CRLs may want more.
+const DefaultExpiringMargin = 24 * time.Hour
+
+// Margin is the expiring margin m, or DefaultExpiringMargin when m is 0.
+func Margin(m time.Duration) time.Duration {
+	if m <= 0 {
+		return DefaultExpiringMargin
+	}
+	return m
+}
 
 // Problem is a reason a CRL or responder is unhealthy.
 type Problem string
@@ -28,7 +38,7 @@ type Problem string
 const (
 	// ProblemStale: the CRL's next update has passed.
 	ProblemStale Problem = "stale"
-	// ProblemExpiring: its next update is within ExpiringMargin.
+	// ProblemExpiring: its next update is within the expiring margin.
 	ProblemExpiring Problem = "expiring"
 	// ProblemStalled: its number has not increased for longer than twice
 	// its update interval (next update minus this update of the CRL
@@ -39,17 +49,18 @@ const (
 	ProblemRegressed Problem = "regressed"
 )
 
-// Health tells the problems of a source at now. A CRL without a number
+// Health tells the problems of a source at now, margin being the expiring
+// margin (0: DefaultExpiringMargin). A CRL without a number
 // cannot stall or regress; an unreachable URL is not a problem of its own
 // (its last error says why), only what it leads to: a CRL that goes
 // stale.
-func Health(src store.RevocationSource, now time.Time) []Problem {
+func Health(src store.RevocationSource, now time.Time, margin time.Duration) []Problem {
 	var out []Problem
 	if src.NextUpdate != nil {
 		switch {
 		case !now.Before(*src.NextUpdate):
 			out = append(out, ProblemStale)
-		case src.NextUpdate.Sub(now) <= ExpiringMargin:
+		case src.NextUpdate.Sub(now) <= Margin(margin):
 			out = append(out, ProblemExpiring)
 		}
 	}
@@ -77,7 +88,7 @@ func stallsAt(src store.RevocationSource) (t time.Time, ok bool) {
 // attentionAt is the earliest time Health may find a problem with src:
 // when the CRL comes within the margin of its next update or would
 // stall, at once when its number went backwards; nil for a responder.
-func attentionAt(src store.RevocationSource) *time.Time {
+func attentionAt(src store.RevocationSource, margin time.Duration) *time.Time {
 	var at *time.Time
 	earliest := func(t time.Time) {
 		if at == nil || t.Before(*at) {
@@ -85,7 +96,7 @@ func attentionAt(src store.RevocationSource) *time.Time {
 		}
 	}
 	if src.NextUpdate != nil {
-		earliest(src.NextUpdate.Add(-ExpiringMargin))
+		earliest(src.NextUpdate.Add(-Margin(margin)))
 	}
 	if t, ok := stallsAt(src); ok {
 		earliest(t)
@@ -144,7 +155,7 @@ func (p *Pass) observe(known store.RevocationSource, now time.Time) (src store.R
 		src.ThisUpdate, src.NextUpdate = timePtr(list.ThisUpdate.UTC()), timePtr(list.NextUpdate.UTC())
 		src.SizeBytes = crl.size
 		numbered(&src, list.Number, now)
-		src.AttentionAt = attentionAt(src)
+		src.AttentionAt = attentionAt(src, p.c.ExpiringMargin)
 		answered = crl.fetched
 	}
 	src.AnsweredAt, src.Failures, src.LastError = &answered, 0, ""

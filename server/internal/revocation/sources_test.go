@@ -87,7 +87,7 @@ func TestCRLTracked(t *testing.T) {
 				if !ok {
 					t.Fatalf("%s: CRL %s not tracked", step, crlURL)
 				}
-				return src, revocation.Health(src, clk.Now())
+				return src, revocation.Health(src, clk.Now(), 0)
 			}
 
 			src, health := source("fresh", 0)
@@ -153,24 +153,27 @@ func TestHealth(t *testing.T) {
 	at := func(d time.Duration) *time.Time { t := now.Add(d); return &t }
 	week := 7 * 24 * time.Hour
 	cases := []struct {
-		name string
-		src  store.RevocationSource
-		want []revocation.Problem
+		name   string
+		src    store.RevocationSource
+		margin time.Duration
+		want   []revocation.Problem
 	}{
-		{"fresh", store.RevocationSource{CRLNumber: "4", NumberSince: at(-time.Hour), ThisUpdate: at(-time.Hour), NextUpdate: at(week)}, nil},
-		{"just outside the margin", store.RevocationSource{NextUpdate: at(revocation.ExpiringMargin + time.Second)}, nil},
-		{"within the margin", store.RevocationSource{NextUpdate: at(revocation.ExpiringMargin)}, []revocation.Problem{revocation.ProblemExpiring}},
-		{"at its next update", store.RevocationSource{NextUpdate: at(0)}, []revocation.Problem{revocation.ProblemStale}},
-		{"number still for twice the interval", store.RevocationSource{CRLNumber: "4", NumberSince: at(-2 * week), ThisUpdate: at(-time.Hour), NextUpdate: at(week - time.Hour)}, nil},
-		{"number still for longer", store.RevocationSource{CRLNumber: "4", NumberSince: at(-2*week - time.Second), ThisUpdate: at(-time.Hour), NextUpdate: at(week - time.Hour)},
+		{"fresh", store.RevocationSource{CRLNumber: "4", NumberSince: at(-time.Hour), ThisUpdate: at(-time.Hour), NextUpdate: at(week)}, 0, nil},
+		{"just outside the margin", store.RevocationSource{NextUpdate: at(revocation.DefaultExpiringMargin + time.Second)}, 0, nil},
+		{"within the margin", store.RevocationSource{NextUpdate: at(revocation.DefaultExpiringMargin)}, 0, []revocation.Problem{revocation.ProblemExpiring}},
+		{"within a wider margin set", store.RevocationSource{NextUpdate: at(36 * time.Hour)}, 72 * time.Hour, []revocation.Problem{revocation.ProblemExpiring}},
+		{"outside a narrower margin set", store.RevocationSource{NextUpdate: at(2 * time.Hour)}, time.Hour, nil},
+		{"at its next update", store.RevocationSource{NextUpdate: at(0)}, 0, []revocation.Problem{revocation.ProblemStale}},
+		{"number still for twice the interval", store.RevocationSource{CRLNumber: "4", NumberSince: at(-2 * week), ThisUpdate: at(-time.Hour), NextUpdate: at(week - time.Hour)}, 0, nil},
+		{"number still for longer", store.RevocationSource{CRLNumber: "4", NumberSince: at(-2*week - time.Second), ThisUpdate: at(-time.Hour), NextUpdate: at(week - time.Hour)}, 0,
 			[]revocation.Problem{revocation.ProblemStalled}},
-		{"no number cannot stall", store.RevocationSource{ThisUpdate: at(-time.Hour), NextUpdate: at(week - time.Hour)}, nil},
-		{"regressed", store.RevocationSource{CRLNumber: "3", RegressedFrom: "4", NumberSince: at(-time.Hour), ThisUpdate: at(-time.Hour), NextUpdate: at(week)},
+		{"no number cannot stall", store.RevocationSource{ThisUpdate: at(-time.Hour), NextUpdate: at(week - time.Hour)}, 0, nil},
+		{"regressed", store.RevocationSource{CRLNumber: "3", RegressedFrom: "4", NumberSince: at(-time.Hour), ThisUpdate: at(-time.Hour), NextUpdate: at(week)}, 0,
 			[]revocation.Problem{revocation.ProblemRegressed}},
-		{"a responder", store.RevocationSource{Kind: "ocsp", LastError: "timed out"}, nil},
+		{"a responder", store.RevocationSource{Kind: "ocsp", LastError: "timed out"}, 0, nil},
 	}
 	for _, c := range cases {
-		if got := revocation.Health(c.src, now); !slices.Equal(got, c.want) {
+		if got := revocation.Health(c.src, now, c.margin); !slices.Equal(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
@@ -210,6 +213,47 @@ func TestOverlongURLNotTracked(t *testing.T) {
 			}
 			if list, total, err := st.ListRevocationSources(ctx, org.ID, store.Page{Number: 1, PerPage: 10}); err != nil || total != 0 {
 				t.Fatalf("sources %+v (%v), want none", list, err)
+			}
+		})
+	}
+}
+
+// TestCRLExpiryMarginSet: with a margin wider than the CRL's week of
+// validity, a freshly published CRL is already expiring, for the
+// attention time the checker stores and the alert evaluation alike.
+func TestCRLExpiryMarginSet(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			clk := &storetest.Clock{}
+			st := storetest.Open(t, d, store.Options{Now: clk.Now})
+			org := newOrganization(t, st, "margin@example.com", "Margins")
+			ca := newCA(t, "Margin CA "+string(d))
+			host := "margin-" + string(d) + ".example.test"
+			leaf, key := ca.issueFor(host, "", ca.srv.URL+"/crl")
+			serveDomain(t, st, org.ID, host, []*x509.Certificate{leaf, ca.cert}, key, nil)
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			if err := endpointChecker(st, monitor.NewIngester(st, nil, log), log).Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			margin := 8 * 24 * time.Hour
+			checker := newChecker(clk.Now, 5*time.Second)
+			checker.ExpiringMargin = margin
+			r := &revocation.Refresher{Store: st, Checker: checker, Log: log, Batch: 10, MaxBatches: 2, Concurrency: 2}
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			evaluator := alerts.NewEvaluator(st, "https://certinel.example", log, nil)
+			evaluator.CRLExpiringMargin = margin
+			if err := evaluator.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			open, _, err := st.ListAlerts(ctx, org.ID, store.AlertFilter{Type: notify.TypeCRLHealth, State: store.AlertOpen}, store.Page{Number: 1, PerPage: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(open) != 1 || !strings.Contains(open[0].Payload, `"problem":"expiring"`) {
+				t.Fatalf("open crl_health alerts %+v, want the fresh CRL expiring within the 8-day margin", open)
 			}
 		})
 	}

@@ -23,9 +23,12 @@ type EvalInput struct {
 	AgentCerts []Agent // past their certificate's renewal deadline (cert_renew_by)
 	// Sources are the CRLs and responders past their attention time,
 	// which may be unhealthy (crl_health).
-	Sources    []RevocationSource
-	OpenAlerts []Alert
-	Changes    []CertificateChange
+	Sources []RevocationSource
+	// CRLExpiringMargin is the evaluator's, which judges Sources
+	// (revocation.Health); 0 means the default.
+	CRLExpiringMargin time.Duration
+	OpenAlerts        []Alert
+	Changes           []CertificateChange
 	// Notification context (see LoadNotifyContext).
 	Maintenance []MaintenanceWindow
 	Outages     []Alert
