@@ -27,23 +27,37 @@ type ExpiryCluster struct {
 }
 
 // ExpiryClusters finds the days in [from, to) with at least minimum
-// deadlines. The database counts them from the domain list's expiry index,
-// which holds the served leaf, so the answer's size and cost follow the
-// domains in the range, not all states; each cluster then reads its sample
-// as a range of the same index.
+// deadlines. The whole days inside the range are read from the expiry
+// aggregate, one row a day; the range's partial first and last days are
+// counted from the domain list's expiry index, which holds the served
+// leaf. Each cluster then reads its sample as a range of the same index.
 func (s *Store) ExpiryClusters(ctx context.Context, orgID string, from, to time.Time, minimum, sample int) ([]ExpiryCluster, error) {
-	day := "to_char(d.state_not_after AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-	if s.dialect == SQLite {
-		day = "date(d.state_not_after)"
+	from, to = from.UTC(), to.UTC()
+	firstWhole := from.Truncate(24 * time.Hour)
+	if firstWhole.Before(from) {
+		firstWhole = firstWhole.AddDate(0, 0, 1)
 	}
-	var out []ExpiryCluster
-	err := s.db.WithContext(ctx).Table("domains d").
-		Select(day+" AS date, COUNT(*) AS endpoints, COUNT(DISTINCT d.state_leaf_sha256) AS certificates").
-		Where("d.organization_id = ? AND d.state_not_after >= ? AND d.state_not_after < ?", orgID, from, to).
-		Group(day).Having("COUNT(*) >= ?", minimum).Order("date").Find(&out).Error
+	lastWhole := to.Truncate(24 * time.Hour)
+	if lastWhole.Before(firstWhole) { // the range lies within one day
+		firstWhole, lastWhole = to, to
+	}
+	head, err := s.countExpiryDays(ctx, orgID, from, firstWhole, minimum)
+	if err != nil {
+		return nil, err
+	}
+	var whole []ExpiryCluster
+	err = s.db.WithContext(ctx).Table("expiry_days").Select("expires_on AS date, endpoints, certificates").
+		Where("organization_id = ? AND expires_on >= ? AND expires_on < ? AND endpoints >= ?",
+			orgID, expiryDay(firstWhole), expiryDay(lastWhole), minimum).
+		Order("expires_on").Find(&whole).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: expiry clusters: %w", err)
 	}
+	tail, err := s.countExpiryDays(ctx, orgID, lastWhole, to, minimum)
+	if err != nil {
+		return nil, err
+	}
+	out := append(append(head, whole...), tail...)
 	for i := range out {
 		start, err := time.Parse(time.DateOnly, out[i].Date)
 		if err != nil {
@@ -64,6 +78,27 @@ func (s *Store) ExpiryClusters(ctx context.Context, orgID string, from, to time.
 		if err != nil {
 			return nil, fmt.Errorf("store: expiry cluster %s: %w", out[i].Date, err)
 		}
+	}
+	return out, nil
+}
+
+// countExpiryDays counts the deadlines in [from, to) by day, the days with
+// at least minimum of them, from the domain list's expiry index.
+func (s *Store) countExpiryDays(ctx context.Context, orgID string, from, to time.Time, minimum int) ([]ExpiryCluster, error) {
+	if !from.Before(to) {
+		return nil, nil
+	}
+	day := "to_char(d.state_not_after AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	if s.dialect == SQLite {
+		day = "date(d.state_not_after)"
+	}
+	var out []ExpiryCluster
+	err := s.db.WithContext(ctx).Table("domains d").
+		Select(day+" AS date, COUNT(*) AS endpoints, COUNT(DISTINCT d.state_leaf_sha256) AS certificates").
+		Where("d.organization_id = ? AND d.state_not_after >= ? AND d.state_not_after < ?", orgID, from, to).
+		Group(day).Having("COUNT(*) >= ?", minimum).Order("date").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: expiry clusters: %w", err)
 	}
 	return out, nil
 }

@@ -82,16 +82,28 @@ func copyListColumns(tx *gorm.DB, domainIDs []string) error {
 		sameValue("domains.state_due_at", "s.window_end"),
 		sameValue("domains.state_urgent_at", "s.urgent_at"),
 	}, " AND ")
+	expiry := expiryDeltas{}
 	for start := 0; start < len(ids); start += observationBatch {
 		chunk := ids[start:min(start+observationBatch, len(ids))]
-		err := tx.Exec(`UPDATE domains SET state_not_after = s.not_after, state_leaf_sha256 = s.leaf_sha256,
+		before, err := listedExpiries(tx, chunk)
+		if err != nil {
+			return err
+		}
+		var after []listedExpiry
+		err = tx.Raw(`UPDATE domains SET state_not_after = s.not_after, state_leaf_sha256 = s.leaf_sha256,
 			state_due_at = s.window_end, state_urgent_at = s.urgent_at, state_kind = `+stateKindSQL+`
-			FROM domain_states s WHERE s.domain_id = domains.id AND domains.id IN ? AND NOT (`+unchanged+`)`, chunk).Error
+			FROM domain_states s WHERE s.domain_id = domains.id AND domains.id IN ? AND NOT (`+unchanged+`)
+			RETURNING domains.id, domains.organization_id, domains.state_not_after, domains.state_leaf_sha256`, chunk).
+			Scan(&after).Error
 		if err != nil {
 			return fmt.Errorf("domain list columns: %w", err)
 		}
+		for _, a := range after {
+			expiry.add(before[a.ID], -1)
+			expiry.add(a, 1)
+		}
 	}
-	return nil
+	return applyExpiry(tx, expiry)
 }
 
 // sameValue is SQL saying that two columns hold the same value or are both

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strings"
+	"time"
 )
 
 // RawChannelConfig reads a channel's config column as stored, for tests that
@@ -172,4 +173,10 @@ func RawAgentCAKeys(ctx context.Context, s *Store) (root, issuing string, err er
 	var row AgentCA
 	err = s.db.WithContext(ctx).Where("id = ?", agentCAID).Take(&row).Error
 	return row.RootKey, row.IssuingKey, err
+}
+
+// ExpiryDaysCounted answers the expiry clusters' days as the query before
+// the expiry aggregate counted them: every deadline of the range, by day.
+func ExpiryDaysCounted(ctx context.Context, s *Store, orgID string, from, to time.Time, minimum int) ([]ExpiryCluster, error) {
+	return s.countExpiryDays(ctx, orgID, from, to, minimum)
 }
