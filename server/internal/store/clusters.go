@@ -88,10 +88,7 @@ func (s *Store) countExpiryDays(ctx context.Context, orgID string, from, to time
 	if !from.Before(to) {
 		return nil, nil
 	}
-	day := "to_char(d.state_not_after AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-	if s.dialect == SQLite {
-		day = "date(d.state_not_after)"
-	}
+	day := expiryDaySQL(s.db, "d")
 	var out []ExpiryCluster
 	err := s.db.WithContext(ctx).Table("domains d").
 		Select(day+" AS date, COUNT(*) AS endpoints, COUNT(DISTINCT d.state_leaf_sha256) AS certificates").

@@ -93,7 +93,7 @@ func copyListColumns(tx *gorm.DB, domainIDs []string) error {
 		err = tx.Raw(`UPDATE domains SET state_not_after = s.not_after, state_leaf_sha256 = s.leaf_sha256,
 			state_due_at = s.window_end, state_urgent_at = s.urgent_at, state_kind = `+stateKindSQL+`
 			FROM domain_states s WHERE s.domain_id = domains.id AND domains.id IN ? AND NOT (`+unchanged+`)
-			RETURNING domains.id, domains.organization_id, domains.state_not_after, domains.state_leaf_sha256`, chunk).
+			RETURNING `+listedExpiryColumns(tx, "domains"), chunk).
 			Scan(&after).Error
 		if err != nil {
 			return fmt.Errorf("domain list columns: %w", err)

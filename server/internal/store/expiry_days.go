@@ -18,12 +18,28 @@ import (
 // the two places those columns change: copyListColumns and releaseDomains
 // (an organization's deletion cascades).
 
-// listedExpiry is a domain's expiry as the list columns hold it.
+// listedExpiry is a domain's expiry as the list columns hold it: the day
+// is named by the database (expiryDaySQL), so it is the day the clusters'
+// count of partial days groups by; nil for no deadline.
 type listedExpiry struct {
 	ID              string
 	OrganizationID  string
-	StateNotAfter   *scanTime
+	ExpiresOn       *string
 	StateLeafSHA256 string `gorm:"column:state_leaf_sha256"`
+}
+
+// expiryDaySQL names the UTC calendar day of a domain's deadline.
+func expiryDaySQL(tx *gorm.DB, table string) string {
+	if tx.Dialector.Name() == "postgres" {
+		return "to_char(" + table + ".state_not_after AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	}
+	return "date(" + table + ".state_not_after)"
+}
+
+// listedExpiryColumns are the columns of listedExpiry, for SELECT and
+// RETURNING.
+func listedExpiryColumns(tx *gorm.DB, table string) string {
+	return table + ".id, " + table + ".organization_id, " + expiryDaySQL(tx, table) + " AS expires_on, " + table + ".state_leaf_sha256"
 }
 
 // expiryKey is one row of expiry_leaves.
@@ -32,17 +48,17 @@ type expiryKey struct{ org, day, leaf string }
 // expiryDeltas are how many domains each row gains or loses.
 type expiryDeltas map[expiryKey]int
 
-// expiryDay is the UTC calendar day an instant falls on, as both databases
-// name it (to_char … 'YYYY-MM-DD' and date()).
+// expiryDay is the UTC calendar day an instant falls on, as expiryDaySQL
+// names it.
 func expiryDay(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // add counts a domain in (sign 1) or out (sign -1); one without a
 // deadline is in no day.
 func (m expiryDeltas) add(e listedExpiry, sign int) {
-	if e.StateNotAfter == nil {
+	if e.ExpiresOn == nil {
 		return
 	}
-	k := expiryKey{e.OrganizationID, expiryDay(e.StateNotAfter.Time), e.StateLeafSHA256}
+	k := expiryKey{e.OrganizationID, *e.ExpiresOn, e.StateLeafSHA256}
 	if m[k] += sign; m[k] == 0 {
 		delete(m, k)
 	}
@@ -55,7 +71,7 @@ func listedExpiries(tx *gorm.DB, domainIDs []string) (map[string]listedExpiry, e
 	for start := 0; start < len(domainIDs); start += observationBatch {
 		var rows []listedExpiry
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Table("domains").
-			Select("id, organization_id, state_not_after, state_leaf_sha256").
+			Select(listedExpiryColumns(tx, "domains")).
 			Where("id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).Order("id").Find(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("listed expiries: %w", err)
