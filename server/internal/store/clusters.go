@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -58,28 +59,69 @@ func (s *Store) ExpiryClusters(ctx context.Context, orgID string, from, to time.
 		return nil, err
 	}
 	out := append(append(head, whole...), tail...)
-	for i := range out {
-		start, err := time.Parse(time.DateOnly, out[i].Date)
-		if err != nil {
-			return nil, fmt.Errorf("store: expiry cluster day %q: %w", out[i].Date, err)
-		}
-		end := start.AddDate(0, 0, 1)
-		if start.Before(from) {
-			start = from
-		}
-		if end.After(to) {
-			end = to
-		}
-		err = s.db.WithContext(ctx).Table("domains d").
-			Select("d.id AS domain_id, d.host, d.port, d.state_leaf_sha256 AS leaf_sha256, d.state_not_after AS not_after").
-			Where("d.organization_id = ? AND d.state_not_after >= ? AND d.state_not_after < ?",
-				orgID, start, end).
-			Order("d.state_not_after, d.id").Limit(sample).Find(&out[i].Sample).Error
-		if err != nil {
-			return nil, fmt.Errorf("store: expiry cluster %s: %w", out[i].Date, err)
-		}
+	if err := s.sampleClusters(ctx, orgID, out, from, to, sample); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// sampleClusters reads each cluster's earliest deadlines, at most sample,
+// as a range of the expiry index: the cluster's day within [from, to).
+// PostgreSQL reads every range in one statement, a LATERAL join over the
+// ranges given as VALUES, so that a 90-day answer is one round trip and
+// one small plan; SQLite, in process, takes a query per cluster.
+func (s *Store) sampleClusters(ctx context.Context, orgID string, out []ExpiryCluster, from, to time.Time, sample int) error {
+	if len(out) == 0 {
+		return nil
+	}
+	starts, ends := make([]time.Time, len(out)), make([]time.Time, len(out))
+	for i := range out {
+		day, err := time.Parse(time.DateOnly, out[i].Date)
+		if err != nil {
+			return fmt.Errorf("store: expiry cluster day %q: %w", out[i].Date, err)
+		}
+		starts[i], ends[i] = day, day.AddDate(0, 0, 1)
+		if starts[i].Before(from) {
+			starts[i] = from
+		}
+		if ends[i].After(to) {
+			ends[i] = to
+		}
+	}
+	const columns = "d.id AS domain_id, d.host, d.port, d.state_leaf_sha256 AS leaf_sha256, d.state_not_after AS not_after"
+	if s.dialect == SQLite {
+		for i := range out {
+			err := s.db.WithContext(ctx).Table("domains d").Select(columns).
+				Where("d.organization_id = ? AND d.state_not_after >= ? AND d.state_not_after < ?", orgID, starts[i], ends[i]).
+				Order("d.state_not_after, d.id").Limit(sample).Find(&out[i].Sample).Error
+			if err != nil {
+				return fmt.Errorf("store: expiry cluster %s: %w", out[i].Date, err)
+			}
+		}
+		return nil
+	}
+	values, args := make([]string, len(out)), make([]any, 0, 2*len(out)+2)
+	for i := range out {
+		values[i] = fmt.Sprintf("(%d, ?::timestamptz, ?::timestamptz)", i)
+		args = append(args, starts[i], ends[i])
+	}
+	var rows []struct {
+		N int
+		Deadline
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT r.n, `+columns+`
+		FROM (VALUES `+strings.Join(values, ", ")+`) AS r(n, start, stop)
+		CROSS JOIN LATERAL (SELECT id, host, port, state_leaf_sha256, state_not_after FROM domains
+			WHERE organization_id = ? AND state_not_after >= r.start AND state_not_after < r.stop
+			ORDER BY state_not_after, id LIMIT ?) d
+		ORDER BY r.n, d.state_not_after, d.id`, append(args, orgID, sample)...).Scan(&rows).Error
+	if err != nil {
+		return fmt.Errorf("store: expiry cluster samples: %w", err)
+	}
+	for _, r := range rows {
+		out[r.N].Sample = append(out[r.N].Sample, r.Deadline)
+	}
+	return nil
 }
 
 // countExpiryDays counts the deadlines in [from, to) by day, the days with
