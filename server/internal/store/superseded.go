@@ -98,13 +98,22 @@ func refreshSupersededChunk(tx *gorm.DB, orgID string, leaves []string) error {
 	for want, shas := range moved {
 		slices.Sort(shas)
 		err := tx.Table("org_certificates").Where("organization_id = ? AND sha256 IN ?", orgID, shas).
-			Update("superseded_by", want).Error
+			Updates(map[string]any{"superseded_by": want, "superseded_name": gorm.Expr(supersededNameSQL, want)}).Error
 		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// supersededNameSQL is the least name a certificate shares with the one
+// superseding it (the argument), the name the stale-endpoint insight
+// shows. It is kept with superseded_by (here and, in the same words, by
+// migration 00054) so that the insight does not look it up per endpoint.
+// The new superseded_by is an argument because SET reads the row as it was.
+const supersededNameSQL = `COALESCE((SELECT MIN(mine.name) FROM certificate_names mine
+	JOIN certificate_names theirs ON theirs.name = mine.name
+	WHERE mine.sha256 = org_certificates.sha256 AND theirs.sha256 = ?), '')`
 
 // namesSharedWith maps every certificate sharing a name with the given
 // ones (them included) to its names among those shared.
