@@ -103,6 +103,32 @@ func refreshSupersededChunk(tx *gorm.DB, orgID string, leaves []string) error {
 			return err
 		}
 	}
+	return markStale(tx, orgID, distinct(append(slices.Collect(maps.Keys(judged)), leaves...)))
+}
+
+// staleLeafSQL says that the leaf a domain serves (the SQL leaf) is
+// superseded: what the stale-endpoint insight lists, and domains.state_stale.
+func staleLeafSQL(leaf string) string {
+	return `EXISTS (SELECT 1 FROM org_certificates oc
+	WHERE oc.organization_id = domains.organization_id AND oc.sha256 = ` + leaf + `
+		AND oc.superseded_by <> '' AND oc.leaf_serving > 0)`
+}
+
+// markStale brings domains.state_stale up to date for the domains serving
+// the given certificates; only the rows that change are written.
+// copyListColumns sets the flag of a domain whose leaf changes as the
+// summary stands then; refreshSuperseded, which runs after the summary's
+// counts moved, calls this with every leaf whose count moved (a leaf
+// served for the first time) and every certificate whose superseded_by it
+// judged, the other ways a domain's flag changes.
+func markStale(tx *gorm.DB, orgID string, shas []string) error {
+	for start := 0; start < len(shas); start += certificateBatch {
+		err := tx.Exec("UPDATE domains SET state_stale = NOT state_stale WHERE organization_id = ? AND state_leaf_sha256 IN ? AND state_stale <> "+staleLeafSQL("domains.state_leaf_sha256"),
+			orgID, shas[start:min(start+certificateBatch, len(shas))]).Error
+		if err != nil {
+			return fmt.Errorf("stale domains: %w", err)
+		}
+	}
 	return nil
 }
 
