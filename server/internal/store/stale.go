@@ -29,7 +29,10 @@ const maxStaleEndpoints = 1000
 // name shown off the inventory summary (superseded_by and superseded_name,
 // also kept at ingest); the first domain (by host and port) serving the
 // newer certificate is looked up for the page only, as a scalar subquery
-// per row, the first entry of the domains_leaf index.
+// per row, the first entry of the domains_leaf index. The page's leaves
+// are all superseded; saying so again lets the planner take the summary's
+// rows from their partial index (org_certificates_superseded) instead of
+// reading the whole summary.
 const staleSQL = `
 WITH page AS MATERIALIZED (
 	SELECT d.id AS domain_id, d.host, d.port, d.state_leaf_sha256 AS served_sha256
@@ -41,6 +44,7 @@ WITH page AS MATERIALIZED (
 		(SELECT dd.id FROM domains dd WHERE dd.organization_id = @org AND dd.state_leaf_sha256 = oc.superseded_by
 			ORDER BY dd.host, dd.port, dd.id LIMIT 1) AS newer_domain_id
 	FROM page p JOIN org_certificates oc ON oc.organization_id = @org AND oc.sha256 = p.served_sha256
+		AND oc.superseded_by <> ''
 )
 SELECT n.domain_id, n.host, n.port, n.served_sha256, n.newer_sha256, n.name,
 	n.newer_domain_id, d2.host AS newer_host, d2.port AS newer_port
