@@ -14,9 +14,9 @@ import (
 // The expiry aggregate (expiry_days, with expiry_leaves below it) counts
 // what the expiry-cluster insight asks of a whole day: the domains whose
 // list columns say their chain ends on it, and the distinct leaves they
-// serve. It moves by deltas from the old list columns to the new ones, in
-// the two places those columns change: copyListColumns and releaseDomains
-// (an organization's deletion cascades).
+// serve. It moves by deltas from the old list columns to the new ones
+// where those columns change (copyListColumns) and where domains go
+// (releaseDomains; an organization's deletion cascades).
 
 // listedExpiry is a domain's expiry as the list columns hold it: the day
 // is named by the database (expiryDaySQL), so it is the day the clusters'
