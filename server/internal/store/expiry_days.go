@@ -157,12 +157,8 @@ func applyExpiryLeaves(tx *gorm.DB, delta expiryDeltas, keys []expiryKey, moved 
 	if !emptied {
 		return nil
 	}
-	err = tx.Exec("DELETE FROM expiry_leaves WHERE organization_id IN ? AND expires_on IN ? AND endpoints = 0",
-		distinctOf(keys, func(k expiryKey) string { return k.org }), distinctOf(keys, func(k expiryKey) string { return k.day })).Error
-	if err != nil {
-		return fmt.Errorf("expiry leaves: %w", err)
-	}
-	return nil
+	return deleteEmptied(tx, "expiry_leaves", distinctOf(keys, func(k expiryKey) string { return k.org }),
+		distinctOf(keys, func(k expiryKey) string { return k.day }))
 }
 
 // applyExpiryDays adds the days' deltas to their rows and deletes the rows
@@ -185,10 +181,16 @@ func applyExpiryDays(tx *gorm.DB, order []dayKey, days map[dayKey]dayDelta) erro
 	if !emptied {
 		return nil
 	}
-	err = tx.Exec("DELETE FROM expiry_days WHERE organization_id IN ? AND expires_on IN ? AND endpoints = 0",
-		distinctOf(order, func(k dayKey) string { return k.org }), distinctOf(order, func(k dayKey) string { return k.day })).Error
+	return deleteEmptied(tx, "expiry_days", distinctOf(order, func(k dayKey) string { return k.org }),
+		distinctOf(order, func(k dayKey) string { return k.day }))
+}
+
+// deleteEmptied deletes the rows of an aggregate table left with no domain
+// among the organizations and days given.
+func deleteEmptied(tx *gorm.DB, table string, orgs, days []string) error {
+	err := tx.Exec("DELETE FROM "+table+" WHERE organization_id IN ? AND expires_on IN ? AND endpoints = 0", orgs, days).Error
 	if err != nil {
-		return fmt.Errorf("expiry days: %w", err)
+		return fmt.Errorf("%s: %w", table, err)
 	}
 	return nil
 }
