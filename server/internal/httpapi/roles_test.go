@@ -33,7 +33,7 @@ var roleTable = map[string]string{
 	"DELETE /api/v1/account/sessions/:id": people, "GET /api/v1/account/two-factor": people,
 	"POST /api/v1/account/two-factor/setup": people, "POST /api/v1/account/two-factor/enable": people,
 	"POST /api/v1/account/two-factor/disable": people,
-	"GET /api/v1/agent/targets": agentOnly, "POST /api/v1/agent/results": agentOnly, "POST /api/v1/agent/channel": agentOnly,
+	"GET /api/v1/agent/targets":               agentOnly, "POST /api/v1/agent/results": agentOnly, "POST /api/v1/agent/channel": agentOnly,
 	"POST /api/v1/agent/revocation": agentOnly,
 	"POST /api/v1/agent/token":      agentOnly, "GET /downloads/agent/:file": anyone,
 	"POST /api/v1/agent/renew": agentOnly, "POST /api/v1/agent/enroll": anyone, // the join token authenticates
