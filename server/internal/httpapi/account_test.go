@@ -186,7 +186,7 @@ func TestTwoFactor(t *testing.T) {
 		var setup struct{ Secret string }
 		b.must(http.StatusOK, "POST", "/api/v1/account/two-factor/setup", map[string]string{"password": password}, &setup)
 		wrong := code(t, setup.Secret, auth.TOTPStep(time.Now())+10)
-		if r := b.do("POST", "/api/v1/account/two-factor/enable", map[string]string{"code": wrong}); r.Status != http.StatusUnauthorized || errorCode(t, r) != "invalid_code" {
+		if r := b.do("POST", "/api/v1/account/two-factor/enable", map[string]string{"code": wrong}); r.Status != http.StatusBadRequest || errorCode(t, r) != "invalid_code" {
 			t.Fatalf("enable with a wrong code: %d %s", r.Status, r.Body)
 		}
 		// Not on until confirmed: the password alone still signs in.
@@ -229,7 +229,7 @@ func TestTwoFactor(t *testing.T) {
 		}
 
 		// Off with the password and a code.
-		if r := b.do("POST", "/api/v1/account/two-factor/disable", map[string]string{"password": password, "code": "123"}); r.Status != http.StatusUnauthorized {
+		if r := b.do("POST", "/api/v1/account/two-factor/disable", map[string]string{"password": password, "code": "123"}); r.Status != http.StatusBadRequest {
 			t.Fatalf("disable with a bad code: %d %s", r.Status, r.Body)
 		}
 		b.must(http.StatusNoContent, "POST", "/api/v1/account/two-factor/disable", map[string]string{"password": password, "code": recovery[1]}, nil)

@@ -20,8 +20,13 @@ const (
 	totpIssuer        = "Certinel"
 )
 
-var errBadCode = &apiError{Status: http.StatusUnauthorized, Code: "invalid_code", Field: "code",
-	Message: "the code is wrong, expired or was used already"}
+// errBadCode refuses a code in the account's settings, where the caller is
+// signed in already; errBadLoginCode refuses it at sign-in.
+var (
+	errBadCode = &apiError{Status: http.StatusBadRequest, Code: "invalid_code", Field: "code",
+		Message: "the code is wrong, expired or was used already"}
+	errBadLoginCode = &apiError{Status: http.StatusUnauthorized, Code: errBadCode.Code, Field: errBadCode.Field, Message: errBadCode.Message}
+)
 
 type challengeResponse struct {
 	TwoFactorRequired bool      `json:"two_factor_required"`
@@ -73,7 +78,7 @@ func (h *handler) loginSecondFactor(c echo.Context) error {
 		if err := h.wrongPassword(c, user, pair, "auth.two_factor_failed"); err != nil {
 			return err
 		}
-		return errBadCode
+		return errBadLoginCode
 	}
 	h.loginBackoff.Reset(pair)
 	if err := h.store.EndLoginChallenge(ctx, hash); err != nil {
