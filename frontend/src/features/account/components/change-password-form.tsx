@@ -1,4 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { Button } from '@/components/ui/button';
@@ -19,14 +20,17 @@ type Values = z.infer<typeof schema>;
 
 export function ChangePasswordForm() {
   const change = useChangePassword();
-  const { register, handleSubmit, setError, reset, formState: { errors, isSubmitting, isSubmitSuccessful } } = useForm<Values>({
+  const [changed, setChanged] = useState(false);
+  const { register, handleSubmit, setError, reset, formState: { errors, isSubmitting } } = useForm<Values>({
     resolver: zodResolver(schema),
     defaultValues: { current: '', next: '', confirm: '' },
   });
   const onSubmit = handleSubmit(async (v) => {
+    setChanged(false);
     try {
       await change.mutateAsync({ current_password: v.current, new_password: v.next });
       reset();
+      setChanged(true);
     } catch (e) {
       if (isApiError(e) && e.code === 'wrong_password') setError('current', { message: 'This is not your current password' });
       else if (isApiError(e) && e.field === 'new_password') setError('next', { message: e.fieldErrors()[0]?.message ?? e.message });
@@ -40,7 +44,7 @@ export function ChangePasswordForm() {
       <TextField label="New password" type="password" autoComplete="new-password" hint="10 to 128 characters." error={errors.next?.message} {...register('next')} />
       <TextField label="Repeat the new password" type="password" autoComplete="new-password" error={errors.confirm?.message} {...register('confirm')} />
       {errors.root ? <Notice tone="error">{errors.root.message}</Notice> : null}
-      {isSubmitSuccessful && change.isSuccess ? (
+      {changed ? (
         <Notice tone="success">Password changed. Your other sessions were signed out; this one stays signed in.</Notice>
       ) : null}
       <div><Button type="submit" variant="primary" loading={isSubmitting}>Change password</Button></div>
