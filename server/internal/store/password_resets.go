@@ -37,7 +37,8 @@ func (s *Store) CreatePasswordReset(ctx context.Context, userID, tokenHash strin
 }
 
 // ResetPassword spends a live reset link: the user gets the new password
-// hash, every session of theirs ends and every other link of theirs dies.
+// hash; every session of theirs, every login waiting for their second
+// factor and every other link of theirs ends.
 // An unknown, used or expired link is ErrNotFound.
 func (s *Store) ResetPassword(ctx context.Context, tokenHash, passwordHash string) (User, error) {
 	now := s.now()
@@ -58,6 +59,9 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash, passwordHash strin
 			return err
 		}
 		if err := tx.Where("user_id = ?", r.UserID).Delete(&Session{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", r.UserID).Delete(&LoginChallenge{}).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("id = ?", r.UserID).Take(&u).Error; err != nil {

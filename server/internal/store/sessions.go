@@ -71,10 +71,14 @@ func (s *Store) EndOtherSessions(ctx context.Context, orgID, userID, keep string
 }
 
 // ChangePassword sets a new password hash and ends every other session of
-// the user: whoever knew the old password is signed out.
+// the user, and the logins waiting for a second factor: whoever knew the
+// old password is signed out.
 func (s *Store) ChangePassword(ctx context.Context, orgID, userID, passwordHash, keep string) error {
 	err := s.change(ctx, orgID, "auth.password_change", "user", nil, func(tx *gorm.DB) (string, error) {
 		if err := affected(tx.Model(&User{}).Where("id = ?", userID).Update("password_hash", passwordHash)); err != nil {
+			return "", err
+		}
+		if err := tx.Where("user_id = ?", userID).Delete(&LoginChallenge{}).Error; err != nil {
 			return "", err
 		}
 		return userID, tx.Where("user_id = ? AND token_hash <> ?", userID, keep).Delete(&Session{}).Error
