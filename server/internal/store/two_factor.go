@@ -189,3 +189,45 @@ func (s *Store) EndLoginChallenge(ctx context.Context, tokenHash string) error {
 	}
 	return nil
 }
+
+// SealTOTPSecrets runs at start-up with SealChannels: it re-seals the TOTP
+// secrets sealed with an older key of the keyring, so that a rotated-out
+// key can be dropped, and opens every other one, so that a missing key
+// stops the start instead of every two-factor login. It returns how many
+// it re-sealed.
+func (s *Store) SealTOTPSecrets(ctx context.Context) (int, error) {
+	if s.keys == nil {
+		return 0, fmt.Errorf("store: seal TOTP secrets: %w", errNoKeys)
+	}
+	resealed, after := 0, ""
+	for {
+		var users []User
+		err := s.db.WithContext(ctx).Where("id > ? AND totp_secret <> ''", after).Order("id").Limit(sealBatch).Find(&users).Error
+		if err != nil {
+			return resealed, fmt.Errorf("store: seal TOTP secrets: %w", err)
+		}
+		for _, u := range users {
+			plain, err := s.TOTPSecret(u)
+			if err != nil {
+				return resealed, err
+			}
+			if s.keys.SealedWithCurrent(u.TOTPSecret) {
+				continue
+			}
+			sealed, err := s.keys.Seal([]byte(plain), "users", u.ID, "totp")
+			if err != nil {
+				return resealed, fmt.Errorf("store: seal TOTP secret of %s: %w", u.ID, err)
+			}
+			// Matching on the stored value leaves alone a secret replaced meanwhile.
+			res := s.db.WithContext(ctx).Model(&User{}).Where("id = ? AND totp_secret = ?", u.ID, u.TOTPSecret).Update("totp_secret", sealed)
+			if res.Error != nil {
+				return resealed, fmt.Errorf("store: reseal TOTP secret of %s: %w", u.ID, res.Error)
+			}
+			resealed += int(res.RowsAffected)
+		}
+		if len(users) < sealBatch {
+			return resealed, nil
+		}
+		after = users[len(users)-1].ID
+	}
+}
