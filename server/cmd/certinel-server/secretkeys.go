@@ -14,7 +14,7 @@ import (
 )
 
 // errNoSecretKey stops a start that would leave stored secrets unreadable.
-var errNoSecretKey = errors.New("the database holds channel secrets or the agent CA's keys but no secret key is configured: " +
+var errNoSecretKey = errors.New("the database holds channel secrets, the agent CA's keys or two-factor secrets but no secret key is configured: " +
 	"set CERTINEL_SECRET_KEY or CERTINEL_SECRET_KEY_FILE to the key that sealed them, or to a new key " +
 	"(openssl rand -base64 32) if they were stored before encryption (see environment.example)")
 
