@@ -60,6 +60,11 @@ export async function accounts({ label, server, browser, check, equal, shot, set
     await list.getByText('Safari on iOS').waitFor();
     await list.getByText('This browser').waitFor();
     await shot(page, 'accounts-01-account-page');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const wide = await page.evaluate('document.documentElement.scrollWidth');
+    if (wide > 390) throw new Error(`the account page is ${wide} px wide at 390 px`);
+    await shot(page, 'accounts-01-account-page-390');
+    await page.setViewportSize({ width: 1360, height: 900 });
     await page.getByRole('button', { name: 'Sign out all other sessions' }).click();
     await page.getByText('Signed out of 1 other session.').waitFor();
     equal(await me(phone), 401, 'the other browser after "sign out all other sessions"');

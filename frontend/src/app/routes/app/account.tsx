@@ -20,7 +20,7 @@ export default function AccountRoute() {
       <PageHeader title="Account" />
       <section className="card" aria-labelledby="acct-h">
         <h2 id="acct-h" className="section-title">You</h2>
-        <dl className="facts">
+        <dl className="facts account-facts">
           <div><dt>Email</dt><dd>{s.user.email}</dd></div>
           <div><dt>Organization</dt><dd>{s.organization.name}</dd></div>
           <div><dt>Role</dt><dd>{roles[s.role] ?? s.role}</dd></div>
