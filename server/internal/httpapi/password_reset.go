@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -19,7 +20,8 @@ import (
 // address: single use, for an hour, and ending every session of the user.
 const (
 	resetLifetime = time.Hour
-	// resetSendTimeout bounds the mail sent after the request was answered.
+	// resetSendTimeout bounds the lookup and mail done after the request
+	// was answered.
 	resetSendTimeout = 30 * time.Second
 )
 
@@ -32,8 +34,8 @@ func (h *handler) passwordResetAvailable(c echo.Context) error {
 }
 
 // requestPasswordReset answers 202 whether or not the email has an
-// account, so it tells nobody which addresses do; the mail goes out after
-// the answer, so neither does the time taken.
+// account, so it tells nobody which addresses do; the account is looked up
+// and the mail sent after the answer, so neither does the time taken.
 func (h *handler) requestPasswordReset(c echo.Context) error {
 	var req struct {
 		Email string `json:"email"`
@@ -55,15 +57,28 @@ func (h *handler) requestPasswordReset(c echo.Context) error {
 	if ok, wait := h.resetByEmail.Allow(email); !ok {
 		return rateLimited(wait)
 	}
-	accepted := c.JSON(http.StatusAccepted, map[string]string{"status": "if this address has an account, a reset link is on its way"})
-	ctx := c.Request().Context()
+	go h.mailPasswordReset(store.Actor{Type: store.ActorSystem, IP: c.RealIP()}, email)
+	return c.JSON(http.StatusAccepted, map[string]string{"status": "if this address has an account, a reset link is on its way"})
+}
+
+// mailPasswordReset sends a reset link to email if it has an account.
+// Failures are logged, never with the link.
+func (h *handler) mailPasswordReset(asker store.Actor, email string) {
+	ctx, cancel := context.WithTimeout(store.WithActor(context.Background(), asker), resetSendTimeout)
+	defer cancel()
 	user, err := h.store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		return accepted
+		return
+	}
+	if err == nil {
+		err = h.sendPasswordReset(ctx, user)
 	}
 	if err != nil {
-		return err
+		h.log.Warn("password reset email not sent", "err", err)
 	}
+}
+
+func (h *handler) sendPasswordReset(ctx context.Context, user store.User) error {
 	secret, hash, _, err := auth.NewToken(auth.PrefixReset)
 	if err != nil {
 		return err
@@ -71,24 +86,18 @@ func (h *handler) requestPasswordReset(c echo.Context) error {
 	if err := h.store.CreatePasswordReset(ctx, user.ID, hash, resetLifetime); err != nil {
 		return err
 	}
-	go h.sendPasswordReset(user, h.baseURL+"/reset-password/"+secret)
-	return accepted
-}
-
-// sendPasswordReset mails the link; a failure is logged without the link.
-func (h *handler) sendPasswordReset(user store.User, link string) {
-	ctx, cancel := context.WithTimeout(context.Background(), resetSendTimeout)
-	defer cancel()
+	link := h.baseURL + "/reset-password/" + secret
 	cfg, _ := json.Marshal(map[string][]string{"recipients": {user.Email}})
 	ev := notify.Event{ID: store.NewID(), Type: notify.TypePasswordReset,
 		Detail: "Someone, hopefully you, asked to reset the password of your Certinel account " + user.Email +
 			". Choose a new password within one hour at: " + link + " . If it was not you, ignore this message: your password stays as it is.",
 		OccurredAt: h.store.Now()}
-	err := h.mailer.Send(ctx, notify.Channel{ID: "password-reset", Name: "Password reset", Type: store.ChannelEmail, Config: cfg},
+	err = h.mailer.Send(ctx, notify.Channel{ID: "password-reset", Name: "Password reset", Type: store.ChannelEmail, Config: cfg},
 		notify.Message{Events: []notify.Event{ev}})
 	if err != nil {
-		h.log.Warn("password reset email not sent", "user", user.ID, "err", err)
+		return fmt.Errorf("mail reset link to user %s: %w", user.ID, err)
 	}
+	return nil
 }
 
 // resetPassword spends a reset link on a new password. Every session of the

@@ -122,9 +122,9 @@ func (h *handler) useTOTP(c echo.Context, user store.User, code string) error {
 }
 
 type twoFactorJSON struct {
-	Enabled            bool  `json:"enabled"`
-	RecoveryCodesLeft  int64 `json:"recovery_codes_left"`
-	EnrollmentUnderway bool  `json:"enrollment_pending"`
+	Enabled           bool  `json:"enabled"`
+	RecoveryCodesLeft int64 `json:"recovery_codes_left"`
+	EnrollmentPending bool  `json:"enrollment_pending"`
 }
 
 func (h *handler) getTwoFactor(c echo.Context) error {
@@ -132,7 +132,7 @@ func (h *handler) getTwoFactor(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := twoFactorJSON{Enabled: user.TwoFactor(), EnrollmentUnderway: !user.TwoFactor() && user.TOTPSecret != ""}
+	out := twoFactorJSON{Enabled: user.TwoFactor(), EnrollmentPending: !user.TwoFactor() && user.TOTPSecret != ""}
 	if out.Enabled {
 		if out.RecoveryCodesLeft, err = h.store.RecoveryCodesLeft(c.Request().Context(), user.ID); err != nil {
 			return err
