@@ -4,7 +4,7 @@ import { ForgotPasswordForm } from '@/features/auth/components/forgot-password-f
 
 export default function ForgotPasswordRoute() {
   return (
-    <AuthLayout title="Forgot your password?" subtitle="We will email you a link to choose a new one." footer={<Link to="/login">Back to sign in</Link>}>
+    <AuthLayout title="Forgot your password?" footer={<Link to="/login">Back to sign in</Link>}>
       <title>Forgot password · Certinel</title>
       <ForgotPasswordForm />
     </AuthLayout>

@@ -44,6 +44,7 @@ export function ForgotPasswordForm() {
   }
   return (
     <form className="form" onSubmit={onSubmit} noValidate aria-label="Reset your password">
+      <p className="muted">We will email you a link to choose a new password.</p>
       <TextField label="Email" type="email" autoComplete="email" autoFocus error={errors.email?.message} {...register('email')} />
       {errors.root ? <Notice tone="error">{errors.root.message}</Notice> : null}
       <Button type="submit" variant="primary" className="btn-block" loading={isSubmitting}>
