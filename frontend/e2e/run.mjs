@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { accounts } from './accounts.mjs';
 import { agentCertificates } from './agent-certificates.mjs';
 import { alertSignal } from './alert-signal.mjs';
 import { enrollmentApproval } from './enrollment-approval.mjs';
@@ -947,6 +948,7 @@ async function main() {
           if (!only || only === 'agent-certificates') await agentCertificates(kit);
           if (!only || only === 'enrollment-approval') await enrollmentApproval(kit);
           if (!only || only === 'revocation') await revocation(kit);
+          if (!only || only === 'accounts') await accounts(kit);
         } finally {
           await server.receiver.close();
           await server.stop();

@@ -36,10 +36,32 @@ export const sessionQueryOptions = () =>
 
 export const useSession = () => useQuery(sessionQueryOptions());
 
+/** The password was right; the account asks for a second factor. */
+export type TwoFactorChallenge = { two_factor_required: true; challenge: string; expires_at: string };
+
+export const isChallenge = (r: Session | TwoFactorChallenge): r is TwoFactorChallenge => 'two_factor_required' in r;
+
 export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (input: LoginInput) => remember(await api.post<Session>('/auth/login', input)),
+    mutationFn: async (input: LoginInput) => {
+      const r = await api.post<Session | TwoFactorChallenge>('/auth/login', input);
+      return isChallenge(r) ? r : remember(r);
+    },
+    onSuccess: (r) => {
+      if (isChallenge(r)) return;
+      qc.clear();
+      qc.setQueryData(sessionQueryOptions().queryKey, r);
+    },
+  });
+}
+
+/** Completes a login with a TOTP code or a recovery code. */
+export function useLoginSecondFactor() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: { challenge: string; code: string }) =>
+      remember(await api.post<Session>('/auth/login/two-factor', input)),
     onSuccess: (s) => {
       qc.clear();
       qc.setQueryData(sessionQueryOptions().queryKey, s);
