@@ -8,6 +8,7 @@ import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatRelative } from '@/lib/format';
+import { errorText } from '@/lib/wording';
 import { useListParams } from '@/lib/list-params';
 import { useDeleteDomains } from '../api/delete-domains';
 import { CheckNowButton } from './check-now';
@@ -238,10 +239,10 @@ function DomainRow({ d, agent, checked, onToggle }: { d: Domain; agent: string; 
         <StatusBadge status={d.status} />
         <ProblemList problems={d.problems} />
       </td>
-      <td title={windowText(d.renewal_window) ?? undefined}><DaysLeftBadge days={d.days_left} status={d.status} /></td>
+      <td title={d.status === 'expired' ? undefined : (windowText(d.renewal_window) ?? undefined)}><DaysLeftBadge days={d.days_left} status={d.status} /></td>
       <td className="nowrap">{formatDate(d.not_after)}</td>
       <td className="muted">{agent}</td>
-      <td className="muted nowrap" title={d.last_error || undefined}>{formatRelative(d.last_checked_at)}</td>
+      <td className="muted nowrap" title={d.last_error ? errorText(d.last_error, d.last_error_kind) : undefined}>{formatRelative(d.last_checked_at)}</td>
       <td className="tags-cell">{d.tags.map((t) => <span key={t} className="chip">{t}</span>)}</td>
     </tr>
   );
