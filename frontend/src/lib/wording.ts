@@ -44,6 +44,11 @@ const statusMeanings: Record<string, string> = {
 /** What a domain status means, for tooltips. */
 export const statusMeaning = (status: string): string | undefined => statusMeanings[status];
 
+const discoveredWords: Record<string, string> = { new: 'New', known: 'Monitored', ignored: 'Ignored' };
+
+/** The state of an endpoint found by discovery. */
+export const discoveredStateText = (state: string) => discoveredWords[state] ?? fallback(state);
+
 const problemWords: Record<string, string> = {
   expired: 'Expired',
   revoked: 'Revoked',

@@ -11,6 +11,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { isApiError } from '@/lib/api-client';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { organizationQueryOptions } from '@/lib/organization';
+import { useListParams } from '@/lib/list-params';
 import { useDeleteAgent } from '../api/delete-agent';
 import { useAgents } from '../api/get-agents';
 import { useRenameAgent } from '../api/update-agent';
@@ -22,10 +23,10 @@ import { RotateTokenDialog } from './rotate-token-dialog';
 const PER_PAGE = 50;
 
 export function AgentsList() {
-  const [page, setPage] = useState(1);
+  const { page, perPage, setPage, setPerPage } = useListParams(PER_PAGE);
   const [deleting, setDeleting] = useState<Agent | null>(null);
   const [rotating, setRotating] = useState<Agent | null>(null);
-  const q = useAgents(page, PER_PAGE);
+  const q = useAgents(page, perPage);
   const requireMTLS = useQuery(organizationQueryOptions()).data?.require_agent_mtls ?? false;
   const del = useDeleteAgent();
   if (q.isPending) return <Spinner label="Loading agents" />;
@@ -63,7 +64,7 @@ export function AgentsList() {
           </tbody>
         </table>
       </div>
-      <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="agents" onPage={setPage} />
+      <Pagination page={page} perPage={perPage} total={q.data.total} noun="agents" onPage={setPage} onPerPage={setPerPage} />
       {rotating ? <RotateTokenDialog agent={rotating} onClose={() => setRotating(null)} /> : null}
       {deleting ? (
         <ConfirmDialog

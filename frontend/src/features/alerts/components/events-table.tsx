@@ -56,11 +56,10 @@ export function DeliveryCell({ ev }: { ev: AlertEvent }) {
 }
 
 export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
-  const { params, update } = useListParams();
+  const { params, update, page, perPage, setPage, setPerPage } = useListParams(PER_PAGE);
   const type = params.get('type') ?? '';
   const state = params.get('state') ?? '';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const q = useEvents({ type, state, page, per_page: PER_PAGE });
+  const q = useEvents({ type, state, page, per_page: perPage });
   const channels = useChannels();
   const [open, setOpen] = useState<Set<string>>(new Set());
   const channelName = (id: string) => channels.data?.items.find((c) => c.id === id)?.name ?? 'deleted channel';
@@ -171,7 +170,7 @@ export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
               </tbody>
             </table>
           </div>
-          <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="events" onPage={(p) => update({ page: String(p) })} />
+          <Pagination page={page} perPage={perPage} total={q.data.total} noun="events" onPage={setPage} onPerPage={setPerPage} />
         </>
       )}
     </div>

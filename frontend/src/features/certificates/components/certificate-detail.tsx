@@ -8,6 +8,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { isNotFound } from '@/lib/api-client';
 import { daysLeftLabel } from '@/lib/days-left';
 import { downloadText } from '@/lib/download';
+import { naturalSortBy } from '@/lib/natural-sort';
 import { usageText } from '@/lib/wording';
 import { commonName, formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import { useCertificate, type CertificateDetail as Detail } from '../api/get-certificate';
@@ -116,7 +117,7 @@ function ServedBy({ c }: { c: Detail }) {
               <tr><th scope="col">Endpoint</th><th scope="col">Protocol</th><th scope="col">Place in the chain</th></tr>
             </thead>
             <tbody>
-              {c.served_by.map((s) => (
+              {naturalSortBy(c.served_by, (s) => s.host, (a, b) => a.port - b.port || a.position - b.position).map((s) => (
                 <tr key={`${s.domain_id}-${s.position}`}>
                   <td><Link to={`/domains/${s.domain_id}`}>{s.host}:{s.port}</Link></td>
                   <td>{s.protocol}</td>

@@ -86,7 +86,7 @@ export function CertificatesTable() {
             </table>
           </div>
           <Pagination page={filters.page} perPage={q.data.per_page} total={q.data.total} noun="certificates"
-            onPage={(p) => update({ page: p > 1 ? String(p) : '' })} />
+            onPage={(p) => update({ page: String(p) })} />
         </>
       )}
     </div>

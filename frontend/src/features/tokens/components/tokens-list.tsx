@@ -7,6 +7,7 @@ import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
+import { useListParams } from '@/lib/list-params';
 import { useRevokeToken } from '../api/revoke-token';
 import { useTokens } from '../api/get-tokens';
 import type { ApiToken } from '../types';
@@ -20,9 +21,9 @@ function state(t: ApiToken): { label: string; tone: 'good' | 'critical' | 'unkno
 }
 
 export function TokensList() {
-  const [page, setPage] = useState(1);
+  const { page, perPage, setPage, setPerPage } = useListParams(PER_PAGE);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const q = useTokens(page, PER_PAGE);
+  const q = useTokens(page, perPage);
   const revoke = useRevokeToken();
   if (q.isPending) return <Spinner label="Loading tokens" />;
   if (q.isError) return <Notice tone="error" title="Could not load tokens.">{q.error.message}</Notice>;
@@ -75,7 +76,7 @@ export function TokensList() {
           </tbody>
         </table>
       </div>
-      <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="tokens" onPage={setPage} />
+      <Pagination page={page} perPage={perPage} total={q.data.total} noun="tokens" onPage={setPage} onPerPage={setPerPage} />
       {revoking ? (
         <ConfirmDialog
           title={`Revoke “${revoking.name}”?`}
