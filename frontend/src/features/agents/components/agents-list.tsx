@@ -12,6 +12,7 @@ import { isApiError } from '@/lib/api-client';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { organizationQueryOptions } from '@/lib/organization';
 import { useListParams } from '@/lib/list-params';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { useDeleteAgent } from '../api/delete-agent';
 import { useAgents } from '../api/get-agents';
 import { useRenameAgent } from '../api/update-agent';
@@ -127,9 +128,9 @@ function AgentRow({ a, requireMTLS, onDelete, onRotate }: { a: Agent; requireMTL
         {!editing ? (
           <>
             <Link to={`/agents/${a.id}/certificates`} className="btn btn-ghost btn-sm" aria-label={`Certificates of ${a.name}`}>Certificates</Link>
-            <Button size="sm" variant="ghost" onClick={() => setEditing(true)} aria-label={`Rename ${a.name}`}>Rename</Button>
-            <Button size="sm" variant="ghost" onClick={onRotate} aria-label={`Rotate the token of ${a.name}`}>Rotate token</Button>
-            <Button size="sm" variant="ghost" className="danger-text" onClick={onDelete} aria-label={`Delete ${a.name}`}>Delete</Button>
+            <PermittedButton need="admin" doing="rename agents" size="sm" variant="ghost" onClick={() => setEditing(true)} aria-label={`Rename ${a.name}`}>Rename</PermittedButton>
+            <PermittedButton need="admin" doing="rotate agent tokens" size="sm" variant="ghost" onClick={onRotate} aria-label={`Rotate the token of ${a.name}`}>Rotate token</PermittedButton>
+            <PermittedButton need="admin" doing="delete agents" size="sm" variant="ghost" className="danger-text" onClick={onDelete} aria-label={`Delete ${a.name}`}>Delete</PermittedButton>
           </>
         ) : null}
       </td>

@@ -10,6 +10,7 @@ import { formatDate, formatRelative, shortHash } from '@/lib/format';
 import { useListParams } from '@/lib/list-params';
 import { useSelection } from '@/lib/selection';
 import { discoveredStateText, plural } from '@/lib/wording';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { useDeleteDiscoveryJob, useDiscovered, useDiscoveredAction, useDiscoveryJobs, type DiscoveryJob } from '../api/discovery';
 import { DiscoveryJobForm } from './discovery-job-form';
 
@@ -35,7 +36,7 @@ function Jobs({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean }
     <section className="card stack" aria-labelledby="jobs-h">
       <div className="card-head">
         <h2 id="jobs-h" className="section-title">Discovery jobs</h2>
-        {canWrite && !adding ? <Button size="sm" variant="primary" onClick={() => setAdding(true)}>New job</Button> : null}
+        {adding ? null : <PermittedButton need="write" doing="create discovery jobs" size="sm" variant="primary" onClick={() => setAdding(true)}>New job</PermittedButton>}
       </div>
       {adding ? <div className="subcard"><DiscoveryJobForm agents={agents} onDone={() => setAdding(false)} /></div> : null}
       {q.isPending ? (

@@ -2,7 +2,6 @@ import { useState, type ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Link, useNavigate } from 'react-router';
 import { DaysLeftBadge, StatusBadge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
@@ -24,6 +23,7 @@ import { ProblemList, windowText } from './renewal';
 import { Verdicts } from './verdicts';
 import { TechnicalDetails } from '@/components/ui/technical-details';
 import { errorKindText, errorText } from '@/lib/wording';
+import { PermittedButton } from '@/components/ui/permitted-button';
 
 type DetailProps = { id: string; agents: AgentOption[]; canWrite?: boolean; children?: ReactNode };
 
@@ -81,13 +81,11 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
           )
         }
         actions={
-          canWrite ? (
-            <>
-              <CheckNowButton ids={[d.id]} />
-              <Button onClick={() => setEditing((x) => !x)} aria-expanded={editing}>Edit</Button>
-              <Button variant="danger" onClick={() => setConfirm(true)}>Delete</Button>
-            </>
-          ) : null
+          <>
+            {canWrite ? <CheckNowButton ids={[d.id]} /> : null}
+            <PermittedButton need="write" doing="edit domains" onClick={() => setEditing((x) => !x)} aria-expanded={editing}>Edit</PermittedButton>
+            <PermittedButton need="write" doing="delete domains" variant="danger" onClick={() => setConfirm(true)}>Delete</PermittedButton>
+          </>
         }
       />
       <ProblemList problems={d.problems} />

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
@@ -8,6 +7,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import { useListParams } from '@/lib/list-params';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { useRevokeToken } from '../api/revoke-token';
 import { useTokens } from '../api/get-tokens';
 import type { ApiToken } from '../types';
@@ -65,9 +65,10 @@ export function TokensList() {
                   <td className="nowrap" title={formatDateTime(t.last_used_at)}>{formatRelative(t.last_used_at)}</td>
                   <td className="actions">
                     {!t.revoked_at ? (
-                      <Button size="sm" variant="ghost" className="danger-text" onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name}`}>
+                      <PermittedButton need="admin" doing="revoke API tokens" size="sm" variant="ghost" className="danger-text"
+                        onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name}`}>
                         Revoke
-                      </Button>
+                      </PermittedButton>
                     ) : null}
                   </td>
                 </tr>
