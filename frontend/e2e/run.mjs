@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { agentCertificates } from './agent-certificates.mjs';
 import { alertSignal } from './alert-signal.mjs';
+import { defects } from './defects.mjs';
 import { enrollmentApproval } from './enrollment-approval.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
 import { revocation } from './revocation.mjs';
@@ -947,6 +948,7 @@ async function main() {
           if (!only || only === 'agent-certificates') await agentCertificates(kit);
           if (!only || only === 'enrollment-approval') await enrollmentApproval(kit);
           if (!only || only === 'revocation') await revocation(kit);
+          if (!only || only === 'defects') await defects(kit);
         } finally {
           await server.receiver.close();
           await server.stop();
