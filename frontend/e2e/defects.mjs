@@ -152,15 +152,15 @@ export async function defects({ label, server, browser, check, until, equal, sho
     });
 
     await check(`[${label}] defects: one online agent is not "All 1 agent"; a 7-day invitation reads "in 7 days"`, async () => {
+      const inv = await post('/invitations', { email: `viewer-${stamp}@example.com`, role: 'viewer' });
+      ids.invitation = inv.accept_url.slice(inv.accept_url.lastIndexOf('/') + 1);
       await page.goto('/');
       await until('agents line', async () => (await page.locator('main').innerText()).includes('online'));
       const seen = await page.locator('main').innerText();
       if (/All 1 agent/.test(seen)) throw new Error('says "All 1 agent"');
-      const inv = await post('/invitations', { email: `viewer-${stamp}@example.com`, role: 'viewer' });
       await page.goto('/members');
       const row = page.getByRole('row').filter({ hasText: `viewer-${stamp}@example.com` });
       await until('invitation expiry', async () => (await row.innerText()).includes('in 7 days') || (await row.innerText()));
-      ids.invitation = inv.accept_url.slice(inv.accept_url.lastIndexOf('/') + 1);
     });
 
     await check(`[${label}] defects: a viewer sees create, delete and revoke disabled, saying who may`, async () => {
