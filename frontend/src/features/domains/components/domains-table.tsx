@@ -8,7 +8,7 @@ import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatRelative } from '@/lib/format';
-import { errorText, plural } from '@/lib/wording';
+import { errorText, plural, statusText } from '@/lib/wording';
 import { useListParams, useTextParam } from '@/lib/list-params';
 import { useSelection } from '@/lib/selection';
 import { useDeleteDomains } from '../api/delete-domains';
@@ -17,17 +17,6 @@ import { useDomains } from '../api/get-domains';
 import { exportUrl } from '../api/import-domains';
 import { ProblemList, windowText } from './renewal';
 import { endpointLabel, STATUSES, type AgentOption, type Domain, type DomainFilters } from '../types';
-
-// A status filter lists every domain with that problem.
-const statusFilterLabel: Record<(typeof STATUSES)[number], string> = {
-  pending: 'Pending',
-  ok: 'OK',
-  due: 'Renewal overdue',
-  expiring: 'Expiring',
-  expired: 'Expired',
-  invalid: 'Invalid',
-  unreachable: 'Unreachable',
-};
 
 const SORTS = [
   { value: 'days_left', label: 'Days left (soonest first)' },
@@ -81,7 +70,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
           <select id="f-status" className="input select" value={filters.status} onChange={(e) => update({ status: e.target.value })}>
             <option value="">All states</option>
             {STATUSES.map((s) => (
-              <option key={s} value={s}>{statusFilterLabel[s]}</option>
+              <option key={s} value={s}>{statusText(s)}</option>
             ))}
           </select>
         </div>
