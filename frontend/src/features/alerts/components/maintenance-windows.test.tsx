@@ -39,7 +39,8 @@ describe('MaintenanceWindows', () => {
     });
     await user.click(screen.getByRole('button', { name: 'Create window' }));
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Create window' })).not.toBeInTheDocument());
-  });
+    // Typing through user-event takes close to vitest's default 5 s on a busy machine.
+  }, 20_000);
 
   it('shows viewers who may schedule windows instead of letting them try', async () => {
     const calls = mockFetch((r) => (r.url.pathname === '/api/v1/me' ? session('viewer') : { status: 200, body: { items: [], total: 0 } }));
