@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useContext, useEffect, useRef, useState } from 'react';
+import { UNSAFE_DataRouterStateContext, useSearchParams } from 'react-router';
 
 /** The page sizes a list offers; the server answers at most 200 a page. */
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
@@ -35,6 +35,9 @@ export function perPageOf(params: URLSearchParams, fallback: number): number {
  * patchParams) to the query string as it is when called, not as it was
  * when the caller rendered: a debounced search landing after a status was
  * chosen keeps that status. clear removes every key but those in keep.
+ * While the user is leaving for another page (a lazy route still loading
+ * keeps this one on screen), updates are dropped: a search landing then
+ * would cancel that navigation and bring them back here.
  */
 export function useListParams(defaultPerPage = 50) {
   const [params, setParams] = useSearchParams();
@@ -42,7 +45,12 @@ export function useListParams(defaultPerPage = 50) {
   // created in an earlier render.
   const latest = useRef(params);
   latest.current = params;
+  // Null outside a data router (component tests): nobody leaves then.
+  const router = useContext(UNSAFE_DataRouterStateContext);
+  const leaving = useRef(false);
+  leaving.current = Boolean(router && router.navigation.state !== 'idle' && router.navigation.location?.pathname !== router.location.pathname);
   const update = (patch: Record<string, string>) => {
+    if (leaving.current) return;
     const next = patchParams(latest.current, patch);
     latest.current = next;
     setParams(next, { replace: true });
