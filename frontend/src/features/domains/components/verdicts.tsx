@@ -27,7 +27,8 @@ export function Verdicts({ analysis }: { analysis: Analysis }) {
           ok: trustOk,
           text: trustText(a.trust.status),
           detail: [a.trust.anchor ? `Anchor: ${a.trust.anchor}` : '', a.trust.reason ? errorText(a.trust.reason) : '', a.trust.missing_issuer ? `Missing issuer: ${a.trust.missing_issuer}` : '']
-            .filter(Boolean)
+            // A reason worded as the verdict already says it is not said twice.
+            .filter((x) => x && x.replace(/\.$/, '') !== trustText(a.trust?.status))
             .join(' · '),
           raw: isRawError(a.trust.reason) ? a.trust.reason : undefined,
         }
