@@ -85,7 +85,7 @@ const (
 )
 
 var domainSorts = map[string]domainSort{
-	"host":            {column: "domains.host", kind: sortText, value: func(v DomainView) any { return v.Host }},
+	"host":            {column: "domains.host_key", kind: sortText, value: func(v DomainView) any { return v.HostKey }},
 	"port":            {column: "domains.port", kind: sortInt, value: func(v DomainView) any { return v.Port }},
 	"protocol":        {column: "domains.protocol", kind: sortText, value: func(v DomainView) any { return v.Protocol }},
 	"created_at":      {column: "domains.created_at", kind: sortTime, value: func(v DomainView) any { return v.CreatedAt }},
