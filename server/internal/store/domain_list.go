@@ -56,8 +56,8 @@ type DomainFilter struct {
 	ExpiresBefore *time.Time
 	// PostQuantum is one of the Readiness values, or empty for any.
 	PostQuantum Readiness
-	Sort          string
-	Desc          bool
+	Sort        string
+	Desc        bool
 	// FloorDays is the organization's absolute floor (see lifecycle.Settings).
 	FloorDays int
 	// After, a cursor from DomainCursorAfter, asks for the rows following
