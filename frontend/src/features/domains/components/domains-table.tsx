@@ -9,6 +9,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatRelative } from '@/lib/format';
 import { useListParams } from '@/lib/list-params';
+import { isReadiness, readinessLabel } from '@/lib/post-quantum';
 import { useDeleteDomains } from '../api/delete-domains';
 import { CheckNowButton } from './check-now';
 import { useDomains } from '../api/get-domains';
@@ -47,6 +48,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
     agent_id: params.get('agent_id') ?? '',
     tag: params.get('tag') ?? '',
     expires_before: params.get('expires_before') ?? '',
+    post_quantum: params.get('post_quantum') ?? '',
     sort: params.get('sort') ?? 'days_left',
   };
   const page = Math.max(1, Number(params.get('page')) || 1);
@@ -68,7 +70,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
 
   const items = list.data?.items ?? [];
   const allOnPage = items.length > 0 && items.every((d) => selected.has(d.id));
-  const filtered = Boolean(filters.q || filters.status || filters.agent_id || filters.tag || filters.expires_before);
+  const filtered = Boolean(filters.q || filters.status || filters.agent_id || filters.tag || filters.expires_before || filters.post_quantum);
 
   const toggle = (id: string) =>
     setSelected((s) => {
@@ -123,6 +125,12 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
           <span className="chip chip-filter">
             Expires before {formatDate(filters.expires_before)}
             <button type="button" className="chip-remove" aria-label="Remove the expiry filter" onClick={() => update({ expires_before: '' })}>×</button>
+          </span>
+        ) : null}
+        {isReadiness(filters.post_quantum) ? (
+          <span className="chip chip-filter">
+            {readinessLabel[filters.post_quantum]}
+            <button type="button" className="chip-remove" aria-label="Remove the post-quantum filter" onClick={() => update({ post_quantum: '' })}>×</button>
           </span>
         ) : null}
         {onImport ? <Button size="sm" onClick={onImport}>Import CSV</Button> : null}
