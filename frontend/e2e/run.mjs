@@ -20,6 +20,7 @@ import { agentCertificates } from './agent-certificates.mjs';
 import { alertSignal } from './alert-signal.mjs';
 import { enrollmentApproval } from './enrollment-approval.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
+import { postQuantum } from './post-quantum.mjs';
 import { revocation } from './revocation.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -947,6 +948,7 @@ async function main() {
           if (!only || only === 'agent-certificates') await agentCertificates(kit);
           if (!only || only === 'enrollment-approval') await enrollmentApproval(kit);
           if (!only || only === 'revocation') await revocation(kit);
+          if (!only || only === 'post-quantum') await postQuantum(kit);
         } finally {
           await server.receiver.close();
           await server.stop();
