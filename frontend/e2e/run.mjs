@@ -22,6 +22,7 @@ import { alertSignal } from './alert-signal.mjs';
 import { defects } from './defects.mjs';
 import { enrollmentApproval } from './enrollment-approval.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
+import { postQuantum } from './post-quantum.mjs';
 import { revocation } from './revocation.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -951,6 +952,7 @@ async function main() {
           if (!only || only === 'revocation') await revocation(kit);
           if (!only || only === 'accounts') await accounts(kit);
           if (!only || only === 'defects') await defects(kit);
+          if (!only || only === 'post-quantum') await postQuantum(kit);
         } finally {
           await server.receiver.close();
           await server.stop();

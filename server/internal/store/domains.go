@@ -49,6 +49,11 @@ type DomainState struct {
 	TrustStatus   string
 	// Problems is a comma-separated list of analysis problem codes.
 	Problems string
+	// The negotiated protocol version and key exchange group, empty when
+	// the check failed or the agent is too old to report the group.
+	TLSVersion  string
+	KeyExchange string
+	PostQuantum bool
 	// The chain's renewal window and when it turns urgent; nil without one.
 	WindowStart  *time.Time
 	WindowEnd    *time.Time

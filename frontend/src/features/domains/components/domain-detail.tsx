@@ -18,6 +18,7 @@ import { RevocationFact } from './revocation';
 import { ChangesTimeline } from './changes-timeline';
 import { CheckNowButton } from './check-now';
 import { DomainEditForm } from './domain-edit-form';
+import { KeyExchangeFacts } from './key-exchange';
 import { RenewalWindowFact, RenewalWindowNotice } from './renewal-window';
 import { ProblemList, windowText } from './renewal';
 import { Verdicts } from './verdicts';
@@ -123,6 +124,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
               </dd>
             </div>
             <div><dt>Last check</dt><dd>{d.last_checked_at ? `${formatDateTime(d.last_checked_at)} (${formatRelative(d.last_checked_at)})` : 'never'}</dd></div>
+            <KeyExchangeFacts domain={d} />
             <div><dt>Leaf SHA-256</dt><dd className="mono" title={d.sha256 ?? undefined}>{shortHash(d.sha256, 24)}</dd></div>
             <div><dt>Tags</dt><dd>{d.tags.length ? d.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="muted">none</span>}</dd></div>
             <div><dt>Renew after</dt><dd>{d.renew_after_fraction != null ? `${Math.round(d.renew_after_fraction * 100)}% of the lifetime` : <span className="muted">policy default</span>}{d.urgent_at ? <span className="muted"> · urgent from {formatDate(d.urgent_at)}</span> : null}</dd></div>

@@ -10,6 +10,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatRelative } from '@/lib/format';
 import { errorText, plural, statusText } from '@/lib/wording';
 import { useListParams, useTextParam } from '@/lib/list-params';
+import { isReadiness, readinessLabel } from '@/lib/post-quantum';
 import { useSelection } from '@/lib/selection';
 import { useDeleteDomains } from '../api/delete-domains';
 import { CheckNowButton } from './check-now';
@@ -38,6 +39,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
     agent_id: params.get('agent_id') ?? '',
     tag: params.get('tag') ?? '',
     expires_before: params.get('expires_before') ?? '',
+    post_quantum: params.get('post_quantum') ?? '',
     sort: params.get('sort') ?? 'days_left',
   };
   // Search and tag apply as one types, without a request per keystroke.
@@ -54,7 +56,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
   const items = domains.data && !domains.isPlaceholderData ? domains.data.items : [];
   const selection = useSelection(JSON.stringify(query), items.map((d) => d.id));
   const selectedDomains = items.filter((d) => selection.has(d.id));
-  const filtered = Boolean(filters.q || filters.status || filters.agent_id || filters.tag || filters.expires_before);
+  const filtered = Boolean(filters.q || filters.status || filters.agent_id || filters.tag || filters.expires_before || filters.post_quantum);
 
   return (
     <div className="card card-flush">
@@ -99,6 +101,12 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
           <span className="chip chip-filter">
             Expires before {formatDate(filters.expires_before)}
             <button type="button" className="chip-remove" aria-label="Remove the expiry filter" onClick={() => update({ expires_before: '' })}>×</button>
+          </span>
+        ) : null}
+        {isReadiness(filters.post_quantum) ? (
+          <span className="chip chip-filter">
+            {readinessLabel[filters.post_quantum]}
+            <button type="button" className="chip-remove" aria-label="Remove the post-quantum filter" onClick={() => update({ post_quantum: '' })}>×</button>
           </span>
         ) : null}
         {onImport ? <Button size="sm" onClick={onImport}>Import CSV</Button> : null}
