@@ -7,7 +7,7 @@ import (
 
 // TestProbeRecordsKeyExchange serves one post-quantum hybrid and two
 // classical groups, over direct TLS and STARTTLS, and in TLS 1.2, where
-// the group is negotiated by ECDHE and RSA key exchange has none.
+// the group is negotiated by ECDHE and RSA key exchange is named RSA.
 func TestProbeRecordsKeyExchange(t *testing.T) {
 	cert := newCA(t).leaf(t, leafSpec{key: "rsa"})
 	groups := func(ids ...tls.CurveID) func(*tls.Config) {
@@ -30,7 +30,7 @@ func TestProbeRecordsKeyExchange(t *testing.T) {
 		{"hybrid, starttls", "smtp", smtpServer("STARTTLS"), []func(*tls.Config){groups(tls.X25519MLKEM768)}, "X25519MLKEM768"},
 		{"p-256, starttls", "smtp", smtpServer("STARTTLS"), []func(*tls.Config){groups(tls.CurveP256)}, "CurveP256"},
 		{"tls 1.2 ecdhe", "tls", nil, []func(*tls.Config){groups(tls.CurveP384), tls12(tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)}, "CurveP384"},
-		{"tls 1.2 rsa key exchange", "tls", nil, []func(*tls.Config){tls12(tls.TLS_RSA_WITH_AES_128_GCM_SHA256)}, ""},
+		{"tls 1.2 rsa key exchange", "tls", nil, []func(*tls.Config){tls12(tls.TLS_RSA_WITH_AES_128_GCM_SHA256)}, "RSA"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -74,11 +74,17 @@ func (c *capture) keepStaple(cs tls.ConnectionState) error {
 	return nil
 }
 
-// keyExchangeName names the negotiated group. CurveID is zero when the key
-// exchange used none (TLS 1.2 RSA key exchange): that is no name, not "CurveID(0)".
-func keyExchangeName(id tls.CurveID) string {
-	if id == 0 {
-		return ""
+// keyExchangeName names the negotiated group. CurveID is zero on a
+// completed handshake only when the key was exchanged by RSA encryption
+// (TLS 1.2 and older, TLS_RSA_* suites; crypto/tls offers no finite-field
+// Diffie-Hellman), which is named "RSA": certainly not post-quantum, and
+// not the unknown an empty name means.
+func keyExchangeName(id tls.CurveID, version uint16) string {
+	switch {
+	case id != 0:
+		return id.String()
+	case version != 0 && version < tls.VersionTLS13:
+		return "RSA"
 	}
-	return id.String()
+	return ""
 }
