@@ -127,6 +127,8 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.POST("/invitations", h.createInvitation, need(permSession, permOwner))
 	g.DELETE("/invitations/:id", h.revokeInvitation, need(permSession, permOwner))
 	g.GET("/audit-log", h.listAudit, need(permAdmin))
+	g.GET("/audit-log/facets", h.auditFacets, need(permAdmin))
+	g.GET("/audit-log/export", h.exportAudit, need(permAdmin))
 
 	g.GET("/metrics", h.metrics, need(permRead)) // metricsPath
 
