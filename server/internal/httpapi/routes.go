@@ -119,6 +119,7 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.GET("/insights/expiry-clusters", h.expiryClusters, need(permRead))
 	g.GET("/insights/stale", h.staleEndpoints, need(permRead))
 
+	g.GET("/onboarding", h.onboarding, need(permRead))
 	g.GET("/members", h.listMembers, need(permRead))
 	g.PATCH("/members/:user_id", h.updateMember, need(permSession, permOwner))
 	g.DELETE("/members/me", h.leave, need(permSession))
