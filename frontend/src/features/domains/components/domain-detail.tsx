@@ -18,19 +18,13 @@ import { ChainTree } from './chain-tree';
 import { RevocationFact } from './revocation';
 import { ChangesTimeline } from './changes-timeline';
 import { CheckNowButton } from './check-now';
+import { CheckStrip } from './check-strip';
 import { DomainEditForm } from './domain-edit-form';
+import { errorKinds } from './error-kinds';
+import { LifecycleBar } from './lifecycle-bar';
 import { RenewalWindowFact, RenewalWindowNotice } from './renewal-window';
 import { ProblemList, windowText } from './renewal';
 import { Verdicts } from './verdicts';
-
-const errorKinds: Record<string, string> = {
-  dns: 'DNS lookup failed',
-  refused: 'Connection refused',
-  timeout: 'Timed out',
-  tls_handshake: 'TLS handshake failed',
-  protocol: 'Protocol upgrade failed',
-  other: 'Check failed',
-};
 
 type DetailProps = { id: string; agents: AgentOption[]; canWrite?: boolean; children?: ReactNode };
 
@@ -165,6 +159,18 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
             </p>
           )}
         </section>
+      </div>
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="checks-h">
+          <h2 id="checks-h" className="section-title">Recent checks</h2>
+          <CheckStrip samples={d.samples ?? []} />
+        </section>
+        {d.chain[0] ? (
+          <section className="card" aria-labelledby="life-h">
+            <h2 id="life-h" className="section-title">Certificate lifetime</h2>
+            <LifecycleBar notBefore={d.chain[0].not_before} notAfter={d.chain[0].not_after} window={d.renewal_window} />
+          </section>
+        ) : null}
       </div>
       <section className="card" aria-labelledby="chain-h">
         <h2 id="chain-h" className="section-title">Certificate chain</h2>
