@@ -104,7 +104,7 @@ type domainDetailJSON struct {
 	// Samples are the latest runs of identical checks, newest first, for
 	// the uptime strip.
 	Samples []sampleJSON `json:"samples"`
-	Stale     []staleJSON      `json:"stale"`
+	Stale   []staleJSON  `json:"stale"`
 	// RenewalInfo is the CA's suggested window for the leaf served now.
 	RenewalInfo *renewalInfoJSON `json:"renewal_info"`
 }

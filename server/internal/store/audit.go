@@ -96,4 +96,3 @@ func (s *Store) Audit(ctx context.Context, orgID, action, targetType, targetID s
 	}
 	return nil
 }
-

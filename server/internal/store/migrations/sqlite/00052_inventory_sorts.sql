@@ -1,0 +1,13 @@
+-- +goose Up
+-- The inventory's other orders, each a range of an index led by the
+-- organization, ties broken by fingerprint (see store.CertificateSorts).
+CREATE INDEX org_certificates_subject ON org_certificates (organization_id, subject, sha256);
+CREATE INDEX org_certificates_issuer ON org_certificates (organization_id, issuer, sha256);
+CREATE INDEX org_certificates_serving ON org_certificates (organization_id, serving, sha256);
+CREATE INDEX org_certificates_first_seen ON org_certificates (organization_id, first_seen, sha256);
+
+-- +goose Down
+DROP INDEX org_certificates_first_seen;
+DROP INDEX org_certificates_serving;
+DROP INDEX org_certificates_issuer;
+DROP INDEX org_certificates_subject;
