@@ -6,7 +6,7 @@
 import { makeCA, makeLeaf } from './pki.mjs';
 import { openSession } from './session.mjs';
 
-export async function work({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function dailyWork({ label, server, browser, check, until, equal, shot, setPage }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
   const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage });

@@ -52,6 +52,20 @@ type certificateDetailJSON struct {
 	ServedBy []servingDomainJSON `json:"served_by"`
 	// Chain is the chain the first domain of ServedBy serves it in.
 	Chain []chainLinkJSON `json:"chain"`
+	// History lists the endpoints that served it as their leaf.
+	History []certificateServingJSON `json:"history"`
+}
+
+type certificateServingJSON struct {
+	DomainID   string     `json:"domain_id"`
+	Host       string     `json:"host"`
+	Port       int        `json:"port"`
+	Protocol   string     `json:"protocol"`
+	FirstSeen  time.Time  `json:"first_seen"`
+	LastSeen   time.Time  `json:"last_seen"`
+	Checks     int        `json:"checks"`
+	ReplacedAt *time.Time `json:"replaced_at"`
+	ReplacedBy string     `json:"replaced_by"`
 }
 
 type chainLinkJSON struct {
@@ -211,6 +225,11 @@ func (h *handler) getCertificate(c echo.Context) error {
 	out.Revocation = revoked[sha]
 	out.Facts = json.RawMessage(it.Facts)
 	out.ServedBy = mapItems(servers, toServingDomainJSON)
+	history, err := h.store.CertificateHistory(ctx, orgID, sha)
+	if err != nil {
+		return err
+	}
+	out.History = mapItems(history, func(s store.CertificateServing) certificateServingJSON { return certificateServingJSON(s) })
 	out.Chain = mapItems(chain, func(e store.ChainEntry) chainLinkJSON {
 		return chainLinkJSON{Position: e.Position, SHA256: e.SHA256, Subject: e.Subject, Issuer: e.Issuer, NotAfter: e.NotAfter}
 	})
