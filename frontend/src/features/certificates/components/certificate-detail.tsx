@@ -10,6 +10,7 @@ import { daysLeftLabel } from '@/lib/days-left';
 import { downloadText } from '@/lib/download';
 import { commonName, formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import { useCertificate, type CertificateDetail as Detail } from '../api/get-certificate';
+import { CertificateHistory } from './certificate-history';
 import { RevocationFacts } from './revocation-facts';
 import { RevocationBadge } from './revocation-badge';
 
@@ -95,6 +96,7 @@ function CertificateView({ c }: { c: Detail }) {
       </section>
       <ServedBy c={c} />
       <ChainList c={c} />
+      <CertificateHistory c={c} />
     </>
   );
 }
