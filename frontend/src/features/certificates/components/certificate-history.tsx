@@ -1,8 +1,7 @@
 import { Link } from 'react-router';
-import { formatDateTime, shortHash } from '@/lib/format';
+import { formatDateTime, hostPort, shortHash } from '@/lib/format';
 import type { CertificateDetail } from '../api/get-certificate';
 
-const endpoint = (h: { host: string; port: number }) => (h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`);
 
 /**
  * Where and when the certificate was served as a leaf, and when each
@@ -29,7 +28,7 @@ export function CertificateHistory({ c }: { c: CertificateDetail }) {
             <tbody>
               {history.map((h) => (
                 <tr key={h.domain_id}>
-                  <td><Link to={`/domains/${h.domain_id}`}>{endpoint(h)}</Link></td>
+                  <td><Link to={`/domains/${h.domain_id}`}>{hostPort(h.host, h.port)}</Link></td>
                   <td className="nowrap">{formatDateTime(h.first_seen)}</td>
                   <td className="nowrap">{formatDateTime(h.last_seen)}</td>
                   <td className="num">{h.checks}</td>

@@ -4,7 +4,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
-import { commonName, formatDate, shortHash } from '@/lib/format';
+import { commonName, formatDate, hostPort, shortHash } from '@/lib/format';
 import { useListParams } from '@/lib/list-params';
 import { useCertificates, type Certificate, type CertificateFilters } from '../api/get-certificates';
 import { InventoryFilters, REVOCATION_FILTERS, SORTS, TRUST_LABELS } from './inventory-filters';
@@ -23,7 +23,6 @@ function filtersOf(params: URLSearchParams): CertificateFilters {
   };
 }
 
-const endpoint = (e: { host: string; port: number }) => (e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
 
 function Names({ c }: { c: Certificate }) {
   const names = c.names ?? [];
@@ -38,7 +37,7 @@ function ServedAt({ c }: { c: Certificate }) {
   return (
     <>
       {eps.map((e, i) => (
-        <span key={e.domain_id}>{i > 0 ? ', ' : ''}<Link to={`/domains/${e.domain_id}`}>{endpoint(e)}</Link></span>
+        <span key={e.domain_id}>{i > 0 ? ', ' : ''}<Link to={`/domains/${e.domain_id}`}>{hostPort(e.host, e.port)}</Link></span>
       ))}
       {c.serving > eps.length ? <span className="muted"> +{c.serving - eps.length} more</span> : null}
     </>
