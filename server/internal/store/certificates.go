@@ -131,8 +131,11 @@ func (s *Store) ListCertificates(ctx context.Context, orgID string, f Certificat
 			WHERE t.organization_id = ? AND t.tag = ?)`, orgID, f.Tag)
 	}
 	if f.AgentID != "" {
-		q = q.Where(`oc.sha256 IN (SELECT dc.sha256 FROM domains d JOIN domain_chains dc ON dc.domain_id = d.id
-			WHERE d.organization_id = ? AND d.agent_id = ?)`, orgID, f.AgentID)
+		// Probed per summary row through the (sha256, domain_id) index: an
+		// agent may check every domain, and a set built from its domains
+		// would then hold every chain of the organization.
+		q = q.Where(`EXISTS (SELECT 1 FROM domain_chains dc JOIN domains d ON d.id = dc.domain_id
+			WHERE dc.sha256 = oc.sha256 AND d.organization_id = oc.organization_id AND d.agent_id = ?)`, f.AgentID)
 	}
 	if f.Query != "" || f.Issuer != "" {
 		return s.searchCertificates(ctx, q, f.Sort, page)
