@@ -487,7 +487,7 @@ async function scenario(label, server, browser) {
   await check('the certificate inventory lists the served certificates when the server has it', async () => {
     await page.goto('/certificates');
     const none = page.getByText('The certificate inventory is not available on this server yet');
-    const row = page.getByRole('row').filter({ hasText: hosts.short });
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: hosts.short, exact: true }) });
     await Promise.race([none.waitFor(), row.waitFor()]);
     if (await row.count()) {
       await row.getByLabel('Days left: 10 days').waitFor();
