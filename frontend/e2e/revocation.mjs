@@ -93,7 +93,7 @@ export async function revocation({ label, server, browser, check, until, equal, 
     await check(`[${label}] revocation: the inventory's filters list the revoked and the unavailable, and a reload keeps them`, async () => {
       await page.goto('/certificates');
       const table = page.getByRole('table', { name: 'Certificates' });
-      await table.getByRole('link', { name: lapsedHost }).waitFor();
+      await table.getByRole('link', { name: lapsedHost, exact: true }).waitFor();
       await page.getByLabel('Revocation', { exact: true }).selectOption({ label: 'Revoked' });
       await page.waitForURL(/\?revocation=revoked$/);
       await until('only the revoked leaf listed', async () => {
@@ -101,11 +101,11 @@ export async function revocation({ label, server, browser, check, until, equal, 
         return (rows.length === 2 && rows[1].includes(revokedHost) && rows[1].includes('Revoked')) || rows.join(' | ');
       });
       await page.reload();
-      await table.getByRole('link', { name: revokedHost }).waitFor();
+      await table.getByRole('link', { name: revokedHost, exact: true }).waitFor();
       equal(await page.getByLabel('Revocation', { exact: true }).inputValue(), 'revoked', 'filter after a reload');
       await shot(page, 'revocation-03-inventory-revoked');
       await page.getByLabel('Revocation', { exact: true }).selectOption({ label: 'Revocation unavailable' });
-      await table.getByRole('link', { name: lapsedHost }).click();
+      await table.getByRole('link', { name: lapsedHost, exact: true }).click();
       await page.waitForURL(new RegExp(`/certificates/${lapsedSHA}$`));
       const status = page.getByTestId('revocation-status');
       await until('unavailable status', async () => /^Unavailable: the CRL expired on /.test(await status.textContent()) || (await status.textContent()));

@@ -24,6 +24,7 @@ import { enrollmentApproval } from './enrollment-approval.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
 import { postQuantum } from './post-quantum.mjs';
 import { revocation } from './revocation.mjs';
+import { dailyWork } from './work.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = resolve(here, '..');
@@ -489,7 +490,7 @@ async function scenario(label, server, browser) {
   await check('the certificate inventory lists the served certificates when the server has it', async () => {
     await page.goto('/certificates');
     const none = page.getByText('The certificate inventory is not available on this server yet');
-    const row = page.getByRole('row').filter({ hasText: hosts.short });
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: hosts.short, exact: true }) });
     await Promise.race([none.waitFor(), row.waitFor()]);
     if (await row.count()) {
       await row.getByLabel('Days left: 10 days').waitFor();
@@ -953,6 +954,7 @@ async function main() {
           if (!only || only === 'accounts') await accounts(kit);
           if (!only || only === 'defects') await defects(kit);
           if (!only || only === 'post-quantum') await postQuantum(kit);
+          if (!only || only === 'work') await dailyWork(kit);
         } finally {
           await server.receiver.close();
           await server.stop();

@@ -38,3 +38,6 @@ export function commonName(dn: string): string {
   const m = /(?:^|,\s*)CN=((?:\\,|[^,])+)/.exec(dn);
   return m?.[1] ? m[1].replace(/\\,/g, ',') : dn;
 }
+
+/** host:port, with an IPv6 address in brackets. */
+export const hostPort = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/pem"
 	"net/http"
@@ -35,6 +36,12 @@ type certificateJSON struct {
 	FirstSeen          time.Time       `json:"first_seen"`
 	LastSeen           time.Time       `json:"last_seen"`
 	Facts              json.RawMessage `json:"facts,omitempty"`
+	// Names and Endpoints are in lists only: the first DNS names it
+	// covers (NameCount says how many in all) and the first domains
+	// serving it now (Serving says how many in all).
+	Names     []string            `json:"names,omitempty"`
+	NameCount int                 `json:"name_count,omitempty"`
+	Endpoints []servingDomainJSON `json:"endpoints,omitempty"`
 	// Revocation is null until the certificate was checked.
 	Revocation *revocationJSON `json:"revocation"`
 }
@@ -45,6 +52,20 @@ type certificateDetailJSON struct {
 	ServedBy []servingDomainJSON `json:"served_by"`
 	// Chain is the chain the first domain of ServedBy serves it in.
 	Chain []chainLinkJSON `json:"chain"`
+	// History lists the endpoints that served it as their leaf.
+	History []certificateServingJSON `json:"history"`
+}
+
+type certificateServingJSON struct {
+	DomainID   string     `json:"domain_id"`
+	Host       string     `json:"host"`
+	Port       int        `json:"port"`
+	Protocol   string     `json:"protocol"`
+	FirstSeen  time.Time  `json:"first_seen"`
+	LastSeen   time.Time  `json:"last_seen"`
+	Checks     int        `json:"checks"`
+	ReplacedAt *time.Time `json:"replaced_at"`
+	ReplacedBy string     `json:"replaced_by"`
 }
 
 type chainLinkJSON struct {
@@ -90,9 +111,13 @@ func (h *handler) listCertificates(c echo.Context) error {
 	f := store.CertificateFilter{
 		Query: strings.TrimSpace(c.QueryParam("q")), Issuer: c.QueryParam("issuer"),
 		KeyType: c.QueryParam("key_type"), Trust: c.QueryParam("trust_status"),
+		Tag: c.QueryParam("tag"), AgentID: c.QueryParam("agent_id"), Sort: c.QueryParam("sort"),
 	}
-	if len(f.Query) > 256 || len(f.Issuer) > 256 {
-		return badRequest("q", "q and issuer: at most 256 characters")
+	if len(f.Query) > 256 || len(f.Issuer) > 256 || len(f.Tag) > 256 || len(f.AgentID) > 256 {
+		return badRequest("q", "q, issuer, tag and agent_id: at most 256 characters")
+	}
+	if _, ok := store.CertificateSorts[strings.TrimPrefix(f.Sort, "-")]; f.Sort != "" && !ok {
+		return badRequest("sort", "sort: want not_after, subject, issuer, serving or first_seen, with a leading - to reverse, got %s", quote(f.Sort))
 	}
 	if v := c.QueryParam("expires_before"); v != "" {
 		t, err := parseTimeOrDate(v)
@@ -121,10 +146,42 @@ func (h *handler) listCertificates(c echo.Context) error {
 		return err
 	}
 	out := mapItems(items, h.toCertificateJSON)
+	if err := h.placeCertificates(ctx, orgID, out); err != nil {
+		return err
+	}
 	for i := range out {
 		out[i].Revocation = revoked[out[i].SHA256]
 	}
 	return c.JSON(http.StatusOK, newList(out, total, page))
+}
+
+// listedPlaces is how many names and serving endpoints a list shows per
+// certificate; the detail page has them all.
+const listedPlaces = 3
+
+// placeCertificates adds to a page of the inventory the first names each
+// certificate covers and the first endpoints serving it.
+func (h *handler) placeCertificates(ctx context.Context, orgID string, page []certificateJSON) error {
+	shas := mapItems(page, func(c certificateJSON) string { return c.SHA256 })
+	names, err := h.store.CertificateNames(ctx, shas)
+	if err != nil {
+		return err
+	}
+	servers, err := h.store.FirstServers(ctx, orgID, shas, listedPlaces)
+	if err != nil {
+		return err
+	}
+	for i := range page {
+		n := names[page[i].SHA256]
+		page[i].NameCount = len(n)
+		page[i].Names = n[:min(len(n), listedPlaces)]
+		page[i].Endpoints = mapItems(servers[page[i].SHA256], toServingDomainJSON)
+	}
+	return nil
+}
+
+func toServingDomainJSON(s store.ServingDomain) servingDomainJSON {
+	return servingDomainJSON{DomainID: s.DomainID, Host: s.Host, Port: s.Port, Protocol: s.Protocol, Position: s.Position}
 }
 
 // revocationStateParam reads the revocation filter: one of the states a
@@ -167,9 +224,12 @@ func (h *handler) getCertificate(c echo.Context) error {
 		PEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: it.DER}))}
 	out.Revocation = revoked[sha]
 	out.Facts = json.RawMessage(it.Facts)
-	out.ServedBy = mapItems(servers, func(s store.ServingDomain) servingDomainJSON {
-		return servingDomainJSON{DomainID: s.DomainID, Host: s.Host, Port: s.Port, Protocol: s.Protocol, Position: s.Position}
-	})
+	out.ServedBy = mapItems(servers, toServingDomainJSON)
+	history, err := h.store.CertificateHistory(ctx, orgID, sha)
+	if err != nil {
+		return err
+	}
+	out.History = mapItems(history, func(s store.CertificateServing) certificateServingJSON { return certificateServingJSON(s) })
 	out.Chain = mapItems(chain, func(e store.ChainEntry) chainLinkJSON {
 		return chainLinkJSON{Position: e.Position, SHA256: e.SHA256, Subject: e.Subject, Issuer: e.Issuer, NotAfter: e.NotAfter}
 	})

@@ -52,6 +52,21 @@ type checkErrorJSON struct {
 	Address         string    `json:"address"`
 }
 
+// sampleJSON is a run of identical checks: from first_observed_at to
+// observed_at, checks of them, failed (error_kind set) or not.
+type sampleJSON struct {
+	ObservedAt      time.Time `json:"observed_at"`
+	FirstObservedAt time.Time `json:"first_observed_at"`
+	Checks          int       `json:"checks"`
+	OK              bool      `json:"ok"`
+	ErrorKind       string    `json:"error_kind"`
+	TrustStatus     string    `json:"trust_status"`
+	SHA256          string    `json:"sha256"`
+}
+
+// recentSamples is how many runs of checks the domain's strip shows.
+const recentSamples = 48
+
 // checkJSON describes the handshake of the latest check.
 type checkJSON struct {
 	ObservedAt     time.Time `json:"observed_at"`
@@ -87,7 +102,10 @@ type domainDetailJSON struct {
 	History   []servedJSON     `json:"history"`
 	Changes   []changeJSON     `json:"changes"`
 	Errors    []checkErrorJSON `json:"errors"`
-	Stale     []staleJSON      `json:"stale"`
+	// Samples are the latest runs of identical checks, newest first, for
+	// the uptime strip.
+	Samples []sampleJSON `json:"samples"`
+	Stale   []staleJSON  `json:"stale"`
 	// RenewalInfo is the CA's suggested window for the leaf served now.
 	RenewalInfo *renewalInfoJSON `json:"renewal_info"`
 }
@@ -155,6 +173,14 @@ func (h *handler) getDomain(c echo.Context) error {
 	out.Errors = mapItems(failures, func(o store.Observation) checkErrorJSON {
 		return checkErrorJSON{ObservedAt: o.LastObservedAt, FirstObservedAt: o.ObservedAt, Checks: o.Checks,
 			Error: o.Error, ErrorKind: o.ErrorKind, Address: o.Address}
+	})
+	samples, err := h.store.DomainSamples(ctx, orgID, v.ID, recentSamples)
+	if err != nil {
+		return err
+	}
+	out.Samples = mapItems(samples, func(o store.Observation) sampleJSON {
+		return sampleJSON{ObservedAt: o.LastObservedAt, FirstObservedAt: o.ObservedAt, Checks: o.Checks, OK: o.Error == "",
+			ErrorKind: o.ErrorKind, TrustStatus: o.TrustStatus, SHA256: o.LeafSHA256}
 	})
 	stale, err := h.store.StaleEndpoints(ctx, orgID, v.ID)
 	if err != nil {

@@ -10,10 +10,19 @@ import (
 	"certinel.dev/shared/wire"
 )
 
+type sampleOut struct {
+	ObservedAt      time.Time `json:"observed_at"`
+	FirstObservedAt time.Time `json:"first_observed_at"`
+	Checks          int       `json:"checks"`
+	OK              bool      `json:"ok"`
+	ErrorKind       string    `json:"error_kind"`
+	SHA256          string    `json:"sha256"`
+}
+
 // TestDetailAfterUnchangedChecks: checks that change nothing are kept as
 // one sample, and the domain detail still tells the latest check, the
 // analysis, how often and until when each certificate was seen, and the
-// latest failures.
+// latest failures, and the samples of its uptime strip.
 func TestDetailAfterUnchangedChecks(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, srv *testServer) {
 		a := srv.newTenant(t, "hist@example.com")
@@ -59,6 +68,7 @@ func TestDetailAfterUnchangedChecks(t *testing.T) {
 				ObservedAt time.Time `json:"observed_at"`
 				Error      string    `json:"error"`
 			} `json:"errors"`
+			Samples []sampleOut `json:"samples"`
 		}
 		a.browser.must(http.StatusOK, "GET", "/api/v1/domains/"+dom.ID, nil, &got)
 		if lc := got.LastCheck; !lc.ObservedAt.Equal(at(2)) || lc.Address != "192.0.2.1:443" || lc.DurationMS != 12 {
@@ -79,6 +89,21 @@ func TestDetailAfterUnchangedChecks(t *testing.T) {
 		}
 		if len(got.Chain) != 0 || !got.LastCheck.ObservedAt.Equal(at(4)) || len(got.History) != 1 || got.History[0].Checks != 3 {
 			t.Errorf("after failures: chain %d, last check %v, history %+v", len(got.Chain), got.LastCheck.ObservedAt, got.History)
+		}
+		// The strip's samples: each run of identical checks once, newest first.
+		leaf := fingerprint(chain.ders[0])
+		want := []sampleOut{
+			{ObservedAt: at(4), FirstObservedAt: at(3), Checks: 2, ErrorKind: "refused"},
+			{ObservedAt: at(2), FirstObservedAt: at(0), Checks: 3, OK: true, SHA256: leaf},
+		}
+		if len(got.Samples) != len(want) {
+			t.Fatalf("samples: %+v", got.Samples)
+		}
+		for i, w := range want {
+			if g := got.Samples[i]; !g.ObservedAt.Equal(w.ObservedAt) || !g.FirstObservedAt.Equal(w.FirstObservedAt) || g.Checks != w.Checks ||
+				g.OK != w.OK || g.ErrorKind != w.ErrorKind || g.SHA256 != w.SHA256 {
+				t.Errorf("sample %d: %+v, want %+v", i, g, w)
+			}
 		}
 	})
 }

@@ -247,32 +247,3 @@ func (h *handler) acceptInvitation(c echo.Context) error {
 	}
 	return h.startSession(c, http.StatusOK, user, org, m.Role)
 }
-
-type auditJSON struct {
-	ID         string          `json:"id"`
-	ActorType  string          `json:"actor_type"`
-	ActorID    string          `json:"actor_id"`
-	ActorLabel string          `json:"actor_label"`
-	Action     string          `json:"action"`
-	TargetType string          `json:"target_type"`
-	TargetID   string          `json:"target_id"`
-	IP         string          `json:"ip"`
-	Details    json.RawMessage `json:"details"`
-	CreatedAt  time.Time       `json:"created_at"`
-}
-
-func (h *handler) listAudit(c echo.Context) error {
-	page, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	list, total, err := h.store.ListAudit(c.Request().Context(), principalOf(c).OrgID, page)
-	if err != nil {
-		return err
-	}
-	items := mapItems(list, func(e store.AuditEntry) auditJSON {
-		return auditJSON{ID: e.ID, ActorType: e.ActorType, ActorID: e.ActorID, ActorLabel: e.ActorLabel, Action: e.Action,
-			TargetType: e.TargetType, TargetID: e.TargetID, IP: e.IP, Details: json.RawMessage(e.Details), CreatedAt: e.CreatedAt}
-	})
-	return c.JSON(http.StatusOK, newList(items, total, page))
-}

@@ -133,6 +133,7 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.GET("/insights/stale", h.staleEndpoints, need(permRead))
 	g.GET("/insights/key-exchange", h.keyExchangeInsight, need(permRead))
 
+	g.GET("/onboarding", h.onboarding, need(permRead))
 	g.GET("/members", h.listMembers, need(permRead))
 	g.PATCH("/members/:user_id", h.updateMember, need(permSession, permOwner))
 	g.DELETE("/members/me", h.leave, need(permSession))
@@ -141,6 +142,8 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.POST("/invitations", h.createInvitation, need(permSession, permOwner))
 	g.DELETE("/invitations/:id", h.revokeInvitation, need(permSession, permOwner))
 	g.GET("/audit-log", h.listAudit, need(permAdmin))
+	g.GET("/audit-log/facets", h.auditFacets, need(permAdmin))
+	g.GET("/audit-log/export", h.exportAudit, need(permAdmin))
 
 	g.GET("/metrics", h.metrics, need(permRead)) // metricsPath
 

@@ -96,17 +96,3 @@ func (s *Store) Audit(ctx context.Context, orgID, action, targetType, targetID s
 	}
 	return nil
 }
-
-// ListAudit lists an organization's audit log, newest first.
-func (s *Store) ListAudit(ctx context.Context, orgID string, page Page) ([]AuditEntry, int64, error) {
-	q := s.db.WithContext(ctx).Model(&AuditEntry{}).Where("organization_id = ?", orgID)
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: count audit log: %w", err)
-	}
-	var out []AuditEntry
-	if err := q.Order("created_at DESC, id DESC").Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: list audit log: %w", err)
-	}
-	return out, total, nil
-}

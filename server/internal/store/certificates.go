@@ -49,6 +49,34 @@ type CertificateFilter struct {
 	// Revocation keeps certificates whose last revocation check found this
 	// state (a revocation.State, which this package cannot import).
 	Revocation string
+	// Tag and AgentID keep certificates a domain with this tag, or checked
+	// by this agent, serves now.
+	Tag     string
+	AgentID string
+	// Sort is one of CertificateSorts; empty is soonest expiry first.
+	Sort string
+}
+
+// CertificateSorts maps each inventory order to its summary column; a
+// leading "-" reverses it. Each is a range of an index led by the
+// organization (migrations 00017 and 00052), ties broken by fingerprint.
+var CertificateSorts = map[string]string{
+	"not_after": "not_after", "subject": "subject", "issuer": "issuer", "serving": "serving", "first_seen": "first_seen",
+}
+
+// certificateOrder is the ORDER BY of a sort over the summary aliased as
+// alias; the fingerprint follows the same direction, so that a backward
+// index scan serves a descending order.
+func certificateOrder(sort, alias string) string {
+	dir := ""
+	if strings.HasPrefix(sort, "-") {
+		sort, dir = sort[1:], " DESC"
+	}
+	col, ok := CertificateSorts[sort]
+	if !ok {
+		col = "not_after"
+	}
+	return alias + "." + col + dir + ", " + alias + ".sha256" + dir
 }
 
 // inventory reads the organization's summary rows with their certificates;
@@ -98,15 +126,26 @@ func (s *Store) ListCertificates(ctx context.Context, orgID string, f Certificat
 		q = q.Where(`EXISTS (SELECT 1 FROM revocation_status rs
 			WHERE rs.organization_id = oc.organization_id AND rs.sha256 = oc.sha256 AND rs.state = ?)`, f.Revocation)
 	}
+	if f.Tag != "" {
+		q = q.Where(`oc.sha256 IN (SELECT dc.sha256 FROM domain_tags t JOIN domain_chains dc ON dc.domain_id = t.domain_id
+			WHERE t.organization_id = ? AND t.tag = ?)`, orgID, f.Tag)
+	}
+	if f.AgentID != "" {
+		// Probed per summary row through the (sha256, domain_id) index: an
+		// agent may check every domain, and a set built from its domains
+		// would then hold every chain of the organization.
+		q = q.Where(`EXISTS (SELECT 1 FROM domain_chains dc JOIN domains d ON d.id = dc.domain_id
+			WHERE dc.sha256 = oc.sha256 AND d.organization_id = oc.organization_id AND d.agent_id = ?)`, f.AgentID)
+	}
 	if f.Query != "" || f.Issuer != "" {
-		return s.searchCertificates(ctx, q, page)
+		return s.searchCertificates(ctx, q, f.Sort, page)
 	}
 	var total int64
 	if err := q.Session(&gorm.Session{}).Select("COUNT(*)").Scan(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: count certificates: %w", err)
 	}
 	var out []InventoryItem
-	if err := withCertificates(q).Order("oc.not_after, oc.sha256").Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
+	if err := withCertificates(q).Order(certificateOrder(f.Sort, "oc")).Limit(page.Limit()).Offset(page.Offset()).Find(&out).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: list certificates: %w", err)
 	}
 	return out, total, nil
@@ -149,18 +188,18 @@ func isHex(s string) bool {
 // no index serves a pattern, so the count rides on the scan that finds the
 // page, and only the page is joined to the certificates. (Two statements
 // would scan twice.)
-func (s *Store) searchCertificates(ctx context.Context, q *gorm.DB, page Page) ([]InventoryItem, int64, error) {
+func (s *Store) searchCertificates(ctx context.Context, q *gorm.DB, sort string, page Page) ([]InventoryItem, int64, error) {
 	// The window is counted before the order is applied, so that no plan
 	// walks the expiry index to feed it.
 	counted := q.Session(&gorm.Session{}).Select("oc.*, COUNT(*) OVER () AS total")
-	matches := s.db.WithContext(ctx).Table("(?) AS m", counted).Order("m.not_after, m.sha256").
+	matches := s.db.WithContext(ctx).Table("(?) AS m", counted).Order(certificateOrder(sort, "m")).
 		Limit(page.Limit()).Offset(page.Offset())
 	var rows []struct {
 		InventoryItem `gorm:"embedded"`
 		Total         int64
 	}
 	err := s.db.WithContext(ctx).Table("(?) AS oc", matches).Select(inventoryColumns + ", oc.total").
-		Joins("JOIN certificates ON certificates.sha256 = oc.sha256").Order("oc.not_after, oc.sha256").Find(&rows).Error
+		Joins("JOIN certificates ON certificates.sha256 = oc.sha256").Order(certificateOrder(sort, "oc")).Find(&rows).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: search certificates: %w", err)
 	}

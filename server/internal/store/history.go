@@ -91,11 +91,22 @@ func (s *Store) DomainChanges(ctx context.Context, orgID, domainID string, limit
 // DomainErrors lists the latest failed samples of a domain, the most
 // recently seen first; a run of the same failure is one sample.
 func (s *Store) DomainErrors(ctx context.Context, orgID, domainID string, limit int) ([]Observation, error) {
+	return s.domainSamples(ctx, orgID, domainID, "error <> ''", limit)
+}
+
+// DomainSamples lists the latest samples of a domain, failed or not, the
+// most recently seen first: each stands for a run of identical checks, so
+// a few cover the whole retention of a domain that rarely changes.
+func (s *Store) DomainSamples(ctx context.Context, orgID, domainID string, limit int) ([]Observation, error) {
+	return s.domainSamples(ctx, orgID, domainID, "1 = 1", limit)
+}
+
+func (s *Store) domainSamples(ctx context.Context, orgID, domainID, cond string, limit int) ([]Observation, error) {
 	var out []Observation
-	err := s.db.WithContext(ctx).Where("organization_id = ? AND domain_id = ? AND error <> ''", orgID, domainID).
+	err := s.db.WithContext(ctx).Where("organization_id = ? AND domain_id = ? AND "+cond, orgID, domainID).
 		Order("COALESCE(last_observed_at, observed_at) DESC, id").Limit(limit).Find(&out).Error
 	if err != nil {
-		return nil, fmt.Errorf("store: errors of domain %s: %w", domainID, err)
+		return nil, fmt.Errorf("store: samples of domain %s: %w", domainID, err)
 	}
 	return out, nil
 }

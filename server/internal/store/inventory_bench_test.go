@@ -65,6 +65,37 @@ func BenchmarkInventoryAtScale(b *testing.B) {
 			_, _, err := s.ListCertificates(ctx, tn.orgID, store.CertificateFilter{}, store.Page{Number: 1000, PerPage: 50})
 			return err
 		}},
+		{"filter_agent", func() error {
+			_, _, err := s.ListCertificates(ctx, tn.orgID, store.CertificateFilter{AgentID: tn.agentID}, page)
+			return err
+		}},
+		{"filter_tag", func() error {
+			_, _, err := s.ListCertificates(ctx, tn.orgID, store.CertificateFilter{Tag: "prod"}, page)
+			return err
+		}},
+		{"sort_subject", func() error {
+			_, _, err := s.ListCertificates(ctx, tn.orgID, store.CertificateFilter{Sort: "subject"}, page)
+			return err
+		}},
+		{"sort_serving_desc", func() error {
+			_, _, err := s.ListCertificates(ctx, tn.orgID, store.CertificateFilter{Sort: "-serving"}, page)
+			return err
+		}},
+		{"page_places", func() error {
+			items, _, err := s.ListCertificates(ctx, tn.orgID, store.CertificateFilter{}, page)
+			if err != nil {
+				return err
+			}
+			shas := make([]string, len(items))
+			for i, it := range items {
+				shas[i] = it.SHA256
+			}
+			if _, err := s.CertificateNames(ctx, shas); err != nil {
+				return err
+			}
+			_, err = s.FirstServers(ctx, tn.orgID, shas, 3)
+			return err
+		}},
 		{"servers_of_intermediate", func() error {
 			sum := sha256.Sum256([]byte("ca0"))
 			_, err := s.CertificateServers(ctx, tn.orgID, hex.EncodeToString(sum[:]))

@@ -165,6 +165,19 @@ export type DomainDetail = Domain & {
   last_check?: LastCheck | null;
   errors?: CheckError[] | null;
   changes?: Change[] | null;
+  /** The latest runs of identical checks, newest first. */
+  samples?: Sample[] | null;
+};
+
+/** A run of identical checks, from first_observed_at to observed_at. */
+export type Sample = {
+  observed_at: string;
+  first_observed_at: string;
+  checks: number;
+  ok: boolean;
+  error_kind: string;
+  trust_status: string;
+  sha256: string;
 };
 
 export type AgentOption = { id: string; name: string };

@@ -35,8 +35,8 @@ SELECT 'o' || i, 0, encode(sha256(('leaf' || i)::bytea), 'hex') FROM generate_se
 UNION ALL
 SELECT 'o' || i, 1, encode(sha256(('ca' || (i % 3))::bytea), 'hex') FROM generate_series(1, 100000) i;
 
-INSERT INTO domain_states (domain_id, observation_id, checked_at, leaf_sha256, not_after, verdict_status, trust_status)
-SELECT o.domain_id, o.id, o.observed_at, o.leaf_sha256, o.not_after, 'valid', o.trust_status FROM observations o
+INSERT INTO domain_states (organization_id, domain_id, observation_id, checked_at, leaf_sha256, not_after, verdict_status, trust_status)
+SELECT o.organization_id, o.domain_id, o.id, o.observed_at, o.leaf_sha256, o.not_after, 'valid', o.trust_status FROM observations o
 WHERE o.organization_id = ':org';
 
 INSERT INTO org_certificates (organization_id, sha256, first_seen, last_seen)

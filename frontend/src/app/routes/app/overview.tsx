@@ -7,12 +7,17 @@ import { useExpiryClusters } from '@/features/insights/api/insights';
 import { ClustersList } from '@/features/insights/components/clusters-list';
 import { PostQuantumCard } from '@/features/insights/components/post-quantum-card';
 import { StaleCard } from '@/features/insights/components/stale-card';
+import { useOnboarding } from '@/features/onboarding/api/onboarding';
+import { OnboardingChecklist } from '@/features/onboarding/components/onboarding-checklist';
 import { usePermissions } from '@/lib/auth';
 
 export default function OverviewRoute() {
   const clusters = useExpiryClusters(90, 2);
   const items = clusters.data?.items ?? [];
   const { canWrite } = usePermissions();
+  // Until the first domain, every count would be zero: the checklist says
+  // what to do instead.
+  const hasDomains = useOnboarding().data?.domain ?? true;
   return (
     <>
       <title>Overview · Certinel</title>
@@ -21,12 +26,17 @@ export default function OverviewRoute() {
         description="What needs attention across every endpoint you monitor."
         actions={canWrite ? <Link to="/domains?add=1" className="btn btn-primary btn-md">Add domain</Link> : null}
       />
-      <StatusCounts />
-      <ExpiryTimeline clusterDays={items.map((c) => c.date)}>
-        <ClustersList clusters={items} />
-      </ExpiryTimeline>
-      <StaleCard />
-      <PostQuantumCard />
+      <OnboardingChecklist />
+      {hasDomains ? (
+        <>
+          <StatusCounts />
+          <ExpiryTimeline clusterDays={items.map((c) => c.date)}>
+            <ClustersList clusters={items} />
+          </ExpiryTimeline>
+          <StaleCard />
+          <PostQuantumCard />
+        </>
+      ) : null}
       <OfflineAgents />
     </>
   );

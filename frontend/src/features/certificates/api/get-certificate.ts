@@ -30,6 +30,21 @@ export type CertificateDetail = Certificate & {
   served_by: ServingDomain[];
   /** The chain the first of served_by serves it in, leaf first. */
   chain: ChainLink[];
+  /** Endpoints that served it as their leaf, most recently seen first. */
+  history?: CertificateServing[];
+};
+
+/** An endpoint that served a certificate, and whether it moved on. */
+export type CertificateServing = {
+  domain_id: string;
+  host: string;
+  port: number;
+  protocol: string;
+  first_seen: string;
+  last_seen: string;
+  checks: number;
+  replaced_at: string | null;
+  replaced_by: string;
 };
 
 export const getCertificate = (sha256: string, signal?: AbortSignal) =>

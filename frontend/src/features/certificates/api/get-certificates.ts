@@ -22,15 +22,47 @@ export type Certificate = {
   last_seen: string;
   /** null until the server checked it (self-signed roots never are). */
   revocation: Revocation | null;
+  /** In lists: the first DNS names it covers, and how many in all. */
+  names?: string[];
+  name_count?: number;
+  /** In lists: the first domains serving it now (serving counts them all). */
+  endpoints?: { domain_id: string; host: string; port: number; protocol: string; position: number }[];
 };
 
 /** The inventory filters the page offers; '' is "any". */
-export type CertificateFilters = { page: number; revocation: '' | Revocation['state'] };
+export type CertificateFilters = {
+  page: number;
+  revocation: '' | Revocation['state'];
+  q: string;
+  issuer: string;
+  key_type: string;
+  trust_status: string;
+  /** Expiring within this many days ('' for any). */
+  expires_within: string;
+  tag: string;
+  agent_id: string;
+  sort: string;
+};
+
+/** The day the expiry filter ends on, as the API takes it. */
+export function expiresBefore(days: string, now = new Date()): string | undefined {
+  const n = Number(days);
+  if (!days || !Number.isFinite(n)) return undefined;
+  return new Date(now.getTime() + n * 86_400_000).toISOString();
+}
 
 export const CERTIFICATES_PER_PAGE = 50;
 
-export const getCertificates = (f: CertificateFilters, signal?: AbortSignal) =>
-  api.get<Paginated<Certificate>>('/certificates', { page: f.page, per_page: CERTIFICATES_PER_PAGE, revocation: f.revocation }, signal);
+export const getCertificates = ({ expires_within, ...f }: CertificateFilters, signal?: AbortSignal) =>
+  api.get<Paginated<Certificate>>('/certificates', { ...f, per_page: CERTIFICATES_PER_PAGE, expires_before: expiresBefore(expires_within) }, signal);
+
+/** The organization's agents, to filter by (the agents feature's own list is not imported here). */
+export const useAgentOptions = () =>
+  useQuery({
+    queryKey: ['certificates', 'agent-options'],
+    queryFn: ({ signal }) => api.get<Paginated<{ id: string; name: string }>>('/agents', { per_page: 200 }, signal),
+    staleTime: 60_000,
+  });
 
 export const useCertificates = (f: CertificateFilters) =>
   useQuery({

@@ -12,6 +12,7 @@ import { naturalSortBy } from '@/lib/natural-sort';
 import { usageText } from '@/lib/wording';
 import { commonName, formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import { useCertificate, type CertificateDetail as Detail } from '../api/get-certificate';
+import { CertificateHistory } from './certificate-history';
 import { RevocationFacts } from './revocation-facts';
 import { RevocationBadge } from './revocation-badge';
 
@@ -97,6 +98,7 @@ function CertificateView({ c }: { c: Detail }) {
       </section>
       <ServedBy c={c} />
       <ChainList c={c} />
+      <CertificateHistory c={c} />
     </>
   );
 }

@@ -26,13 +26,15 @@ function Where() {
 
 describe('certificate inventory', () => {
   it('filters by revocation from the URL, keeps the choice there, and links each row to its page', async () => {
-    const calls = mockFetch(({ url }) => {
+    const all = mockFetch(({ url }) => {
+      if (url.pathname === '/api/v1/agents') return { status: 200, body: { items: [], total: 0, page: 1, per_page: 200 } };
       const items = { revoked: [revoked], unavailable: [unavailable] }[url.searchParams.get('revocation') ?? ''] ?? [revoked, unavailable, cert(3, {}), cert(4, { subject: 'CN=Root', issuer: 'CN=Root', is_ca: true })];
       return { status: 200, body: { items, total: items.length, page: 1, per_page: 50 } };
     });
+    const calls = { at: (i: number) => all.filter((c) => c.url.pathname === '/api/v1/certificates').at(i) };
     renderWithProviders(<><CertificatesTable /><Where /></>, { route: '/certificates?revocation=revoked' });
     const table = await screen.findByRole('table', { name: 'Certificates' });
-    expect(calls[0]!.url.searchParams.get('revocation')).toBe('revoked');
+    expect(calls.at(0)!.url.searchParams.get('revocation')).toBe('revoked');
     expect(screen.getByLabelText('Revocation')).toHaveValue('revoked');
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows).toHaveLength(1);
@@ -56,6 +58,32 @@ describe('certificate inventory', () => {
     const calls = mockFetch(() => ({ status: 200, body: { items: [], total: 0, page: 1, per_page: 50 } }));
     renderWithProviders(<CertificatesTable />, { route: '/certificates?revocation=dead' });
     await screen.findByText('No certificates seen yet');
-    await waitFor(() => expect(calls[0]!.url.searchParams.has('revocation')).toBe(false));
+    await waitFor(() => expect(calls.find((c) => c.url.pathname === '/api/v1/certificates')!.url.searchParams.has('revocation')).toBe(false));
+  });
+
+  it('filters by agent, tag and sort in the URL, and shows names, key, signature and where it is served', async () => {
+    const served = cert(5, {
+      names: ['a.example', 'b.example', 'c.example'], name_count: 6, serving: 4, key_type: 'ECDSA', key_bits: 256, signature_algorithm: 'ECDSA-SHA256',
+      endpoints: [{ domain_id: 'd1', host: 'a.example', port: 443, protocol: 'tls', position: 0 }, { domain_id: 'd2', host: '10.0.0.1', port: 8443, protocol: 'tls', position: 0 }],
+    });
+    const calls = mockFetch(({ url }) => (url.pathname === '/api/v1/agents'
+      ? { status: 200, body: { items: [{ id: 'ag1', name: 'dc1' }], total: 1, page: 1, per_page: 200 } }
+      : { status: 200, body: { items: [served], total: 1, page: 1, per_page: 50 } }));
+    renderWithProviders(<><CertificatesTable /><Where /></>, { route: '/certificates?sort=-serving' });
+    const row = (await screen.findByRole('link', { name: 'host5.example' })).closest('tr')!;
+    expect(within(row).getByText('a.example, b.example, c.example')).toBeInTheDocument();
+    expect(within(row).getByText('+3 more')).toBeInTheDocument();
+    expect(within(row).getByText('ECDSA 256')).toBeInTheDocument();
+    expect(within(row).getByText('ECDSA-SHA256')).toBeInTheDocument();
+    expect(within(row).getByRole('link', { name: 'a.example:443' })).toHaveAttribute('href', '/domains/d1');
+    expect(within(within(row).getByTestId('served-at')).getByText('+2 more')).toBeInTheDocument();
+
+    const user = userEvent.setup();
+    await screen.findByRole('option', { name: 'dc1' });
+    await user.selectOptions(screen.getByLabelText('Agent'), 'dc1');
+    await user.type(screen.getByLabelText('Tag'), 'prod');
+    await waitFor(() => expect(screen.getByTestId('where')).toHaveTextContent('?sort=-serving&agent_id=ag1&tag=prod'));
+    const last = calls.filter((c) => c.url.pathname === '/api/v1/certificates').at(-1)!;
+    expect(Object.fromEntries(last.url.searchParams)).toMatchObject({ agent_id: 'ag1', tag: 'prod', sort: '-serving' });
   });
 });

@@ -17,6 +17,7 @@ import { ChainTree } from './chain-tree';
 import { RevocationFact } from './revocation';
 import { ChangesTimeline } from './changes-timeline';
 import { CheckNowButton } from './check-now';
+import { CheckStrip } from './check-strip';
 import { DomainEditForm } from './domain-edit-form';
 import { KeyExchangeFacts } from './key-exchange';
 import { RenewalWindowFact, RenewalWindowNotice } from './renewal-window';
@@ -25,6 +26,7 @@ import { Verdicts } from './verdicts';
 import { TechnicalDetails } from '@/components/ui/technical-details';
 import { errorKindText, errorText } from '@/lib/wording';
 import { PermittedButton } from '@/components/ui/permitted-button';
+import { LifecycleBar } from './lifecycle-bar';
 
 type DetailProps = { id: string; agents: AgentOption[]; canWrite?: boolean; children?: ReactNode };
 
@@ -161,6 +163,18 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
             </p>
           )}
         </section>
+      </div>
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="checks-h">
+          <h2 id="checks-h" className="section-title">Recent checks</h2>
+          <CheckStrip samples={d.samples ?? []} />
+        </section>
+        {d.chain[0] ? (
+          <section className="card" aria-labelledby="life-h">
+            <h2 id="life-h" className="section-title">Certificate lifetime</h2>
+            <LifecycleBar notBefore={d.chain[0].not_before} notAfter={d.chain[0].not_after} window={d.renewal_window} />
+          </section>
+        ) : null}
       </div>
       <section className="card" aria-labelledby="chain-h">
         <h2 id="chain-h" className="section-title">Certificate chain</h2>

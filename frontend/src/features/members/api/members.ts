@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type Paginated } from '@/lib/api-client';
+import { api, buildUrl, type Paginated } from '@/lib/api-client';
 
 export const ROLES = [
   { value: 'owner', label: 'Owner', hint: 'everything, including members and roles' },
@@ -24,9 +24,11 @@ export type AuditEntry = {
   actor_type: string;
   actor_id: string;
   actor_label: string;
+  actor_name: string;
   action: string;
   target_type: string;
   target_id: string;
+  target_name: string;
   ip: string;
   details: unknown;
   created_at: string;
@@ -72,9 +74,19 @@ export function useRevokeInvitation() {
   });
 }
 
-export const useAuditLog = (page: number, perPage = 50) =>
+/** The audit log's filters as the API takes them (see audit-filters.ts). */
+export type AuditQuery = { actor_type?: string; actor_id?: string; action?: string; from?: string; to?: string };
+
+export const useAuditLog = (page: number, perPage: number, filters: AuditQuery) =>
   useQuery({
-    queryKey: ['audit-log', page, perPage],
-    queryFn: ({ signal }) => api.get<Paginated<AuditEntry>>('/audit-log', { page, per_page: perPage }, signal),
+    queryKey: ['audit-log', page, perPage, filters],
+    queryFn: ({ signal }) => api.get<Paginated<AuditEntry>>('/audit-log', { ...filters, page, per_page: perPage }, signal),
     placeholderData: keepPreviousData,
   });
+
+export type AuditFacets = { actors: { type: string; id: string; name: string }[]; actions: string[] };
+
+export const useAuditFacets = () =>
+  useQuery({ queryKey: ['audit-log', 'facets'], queryFn: ({ signal }) => api.get<AuditFacets>('/audit-log/facets', undefined, signal) });
+
+export const auditExportUrl = (filters: AuditQuery) => buildUrl('/audit-log/export', filters);

@@ -1,24 +1,77 @@
-import { useSearchParams } from 'react-router';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDateTime, formatRelative } from '@/lib/format';
-import { useAuditLog } from '../api/members';
+import { useListParams } from '@/lib/list-params';
+import { auditExportUrl, useAuditFacets, useAuditLog } from '../api/members';
+import { actionLabel, targetLabel, toAuditQuery } from './audit-filters';
 
 const PER_PAGE = 50;
 
 const actorKind: Record<string, string> = { user: 'user', token: 'API token', agent: 'agent', system: 'Certinel', anonymous: 'anonymous' };
 
 export function AuditTable() {
-  const [params, setParams] = useSearchParams();
+  const { params, update, clear } = useListParams();
   const page = Math.max(1, Number(params.get('page')) || 1);
-  const q = useAuditLog(page, PER_PAGE);
-  if (q.isPending) return <Spinner label="Loading the audit log" />;
-  if (q.isError) return <Notice tone="error" title="Could not load the audit log.">{q.error.message}</Notice>;
-  if (q.data.items.length === 0) return <div className="card"><EmptyState title="Nothing recorded yet">Every change to agents, tokens, domains, alerting and members is recorded here.</EmptyState></div>;
+  const url = { actor: params.get('actor') ?? '', action: params.get('action') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '' };
+  const query = toAuditQuery(url);
+  const q = useAuditLog(page, PER_PAGE, query);
+  const facets = useAuditFacets();
+  const filtered = Boolean(url.actor || url.action || url.from || url.to);
   return (
     <div className="card card-flush">
+      <div className="toolbar" role="search" aria-label="Filter the audit log">
+        <div className="field field-inline">
+          <label htmlFor="audit-actor" className="sr-only">Who</label>
+          <select id="audit-actor" className="input select" value={url.actor} onChange={(e) => update({ actor: e.target.value })}>
+            <option value="">Everyone</option>
+            {(facets.data?.actors ?? []).map((a) => (
+              <option key={`${a.type}:${a.id}`} value={`${a.type}:${a.id}`}>
+                {a.name || actorKind[a.type] || a.type} ({actorKind[a.type] ?? a.type})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-inline">
+          <label htmlFor="audit-action" className="sr-only">Action</label>
+          <select id="audit-action" className="input select" value={url.action} onChange={(e) => update({ action: e.target.value })}>
+            <option value="">Every action</option>
+            {(facets.data?.actions ?? []).map((a) => (
+              <option key={a} value={a}>{actionLabel(a)}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-inline">
+          <label htmlFor="audit-from">From</label>
+          <input id="audit-from" className="input" type="date" value={url.from} max={url.to || undefined} onChange={(e) => update({ from: e.target.value })} />
+        </div>
+        <div className="field field-inline">
+          <label htmlFor="audit-to">To</label>
+          <input id="audit-to" className="input" type="date" value={url.to} min={url.from || undefined} onChange={(e) => update({ to: e.target.value })} />
+        </div>
+        {filtered ? <button type="button" className="btn btn-ghost btn-sm" onClick={() => clear(['per_page'])}>Clear filters</button> : null}
+        <a className="btn btn-secondary btn-sm" href={auditExportUrl(query)} download title="Every entry matching the filters, as CSV">
+          Export CSV
+        </a>
+      </div>
+      <AuditRows page={page} q={q} filtered={filtered} onPage={(p) => update({ page: String(p) })} />
+    </div>
+  );
+}
+
+function AuditRows({ page, q, filtered, onPage }: { page: number; q: ReturnType<typeof useAuditLog>; filtered: boolean; onPage: (p: number) => void }) {
+  if (q.isPending) return <Spinner label="Loading the audit log" />;
+  if (q.isError) return <Notice tone="error" title="Could not load the audit log.">{q.error.message}</Notice>;
+  if (q.data.items.length === 0) {
+    return filtered ? (
+      <EmptyState title="No entries match these filters">Choose someone else, another action or a wider date range.</EmptyState>
+    ) : (
+      <EmptyState title="Nothing recorded yet">Every change to agents, tokens, domains, alerting and members is recorded here.</EmptyState>
+    );
+  }
+  return (
+    <>
       <div className="table-wrap">
         <table className="table" aria-busy={q.isFetching}>
           <caption className="sr-only">Audit log</caption>
@@ -29,16 +82,16 @@ export function AuditTable() {
             {q.data.items.map((e) => (
               <tr key={e.id}>
                 <td className="nowrap" title={formatDateTime(e.created_at)}>{formatDateTime(e.created_at)}<div className="muted small">{formatRelative(e.created_at)}</div></td>
-                <td>{e.actor_label || e.actor_id || '—'}<div className="muted small">{actorKind[e.actor_type] ?? e.actor_type}</div></td>
-                <td className="mono">{e.action}</td>
-                <td>{e.target_type}{e.target_id ? <div className="muted small mono">{e.target_id}</div> : null}</td>
+                <td>{e.actor_name || e.actor_label || actorKind[e.actor_type] || '—'}<div className="muted small">{actorKind[e.actor_type] ?? e.actor_type}</div></td>
+                <td>{actionLabel(e.action)}<div className="muted small mono">{e.action}</div></td>
+                <td>{targetLabel(e) || '—'}{e.target_type ? <div className="muted small">{e.target_type.replace(/_/g, ' ')}</div> : null}</td>
                 <td className="mono">{e.ip || '—'}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="entries" onPage={(p) => setParams({ page: String(p) }, { replace: true })} />
-    </div>
+      <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="entries" onPage={onPage} />
+    </>
   );
 }
