@@ -109,7 +109,7 @@ export async function dailyWork({ label, server, browser, check, until, equal, s
       await strip.waitFor();
       await until('two runs in the strip', async () => (await strip.locator('li').count()) === 2 || (await strip.locator('li').count()));
       equal(await strip.locator('li.check-bead-critical').count(), 1, 'failed run');
-      equal(await strip.locator('li.check-bead-critical').getAttribute('title').then((t) => t.startsWith('Connection refused')), true, 'failed run described');
+      equal(await strip.locator('li.check-bead-critical').getAttribute('title').then((t) => t.startsWith('The connection was refused')), true, 'failed run described');
       await page.getByText(/2 checks since .*; 1 failed\./).waitFor();
       await shot(page, 'work-04-domain-strip');
     });
