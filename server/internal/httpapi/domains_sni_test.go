@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"certinel.dev/shared/wire"
 )
 
 // TestVirtualHostsOnOneAddress: one address and port serving several names
@@ -43,6 +46,41 @@ func TestVirtualHostsOnOneAddress(t *testing.T) {
 		a.browser.must(http.StatusOK, "GET", "/api/v1/domains?per_page=100", nil, &l)
 		if l.Total != 6 {
 			t.Errorf("domains after the writes: %d, want 6", l.Total)
+		}
+	})
+}
+
+// TestDiscoveredNameIsItsOwnEndpoint: an endpoint swept with one SNI at an
+// address where the agent already monitors another name is new, and
+// adopting it monitors that name instead of pointing at the other domain.
+func TestDiscoveredNameIsItsOwnEndpoint(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, srv *testServer) {
+		a := srv.newTenant(t, "swept@example.com")
+		var byHand domainOut
+		a.browser.must(http.StatusCreated, "POST", "/api/v1/domains",
+			map[string]any{"host": "127.0.0.3", "port": 8443, "sni": "a.example", "agent_id": a.agentID}, &byHand)
+		var job discoveryJobOut
+		a.browser.must(http.StatusCreated, "POST", "/api/v1/discovery-jobs",
+			map[string]any{"agent_id": a.agentID, "hosts": []string{"127.0.0.3"}, "ports": "8443"}, &job)
+		_, inter, rootDER, interDER := newCA(t)
+		var res wire.ResultsResponse
+		srv.agentClient(t, a).must(http.StatusOK, "POST", "/api/v1/agent/results", wire.ResultsRequest{BatchID: "sni-1", Results: []wire.Result{
+			{DiscoveryJobID: job.ID, Address: "127.0.0.3", Port: 8443, Protocol: "tls", SNI: "b.example", ObservedAt: time.Now(),
+				Chain: leafChain(t, inter, rootDER, interDER, "b.example", 60).base64()}}}, &res)
+		var found listOut[discoveredOut]
+		a.browser.must(http.StatusOK, "GET", "/api/v1/discovered", nil, &found)
+		if res.Accepted != 1 || found.Total != 1 || found.Items[0].State != "new" || found.Items[0].DomainID != nil {
+			t.Fatalf("b.example swept where a.example is monitored: %+v %+v", res, found)
+		}
+		var adopted adoptOut
+		a.browser.must(http.StatusOK, "POST", "/api/v1/discovered/adopt", map[string]any{"ids": []string{found.Items[0].ID}}, &adopted)
+		if len(adopted.Adopted) != 1 || !adopted.Adopted[0].Created || adopted.Adopted[0].DomainID == byHand.ID {
+			t.Fatalf("adopt: %+v", adopted)
+		}
+		var d domainOut
+		a.browser.must(http.StatusOK, "GET", "/api/v1/domains/"+adopted.Adopted[0].DomainID, nil, &d)
+		if d.Host != "127.0.0.3" || d.SNI != "b.example" {
+			t.Errorf("adopted domain: %+v", d)
 		}
 	})
 }
