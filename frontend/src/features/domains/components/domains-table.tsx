@@ -14,7 +14,7 @@ import { CheckNowButton } from './check-now';
 import { useDomains } from '../api/get-domains';
 import { exportUrl } from '../api/import-domains';
 import { ProblemList, windowText } from './renewal';
-import { endpointLabel, STATUSES, type AgentOption, type Domain, type DomainFilters } from '../types';
+import { distinctSNI, endpointLabel, endpointWithSNI, STATUSES, type AgentOption, type Domain, type DomainFilters } from '../types';
 
 const PER_PAGE = 50;
 
@@ -227,12 +227,12 @@ function DomainRow({ d, agent, checked, onToggle }: { d: Domain; agent: string; 
   return (
     <tr className={checked ? 'selected' : undefined}>
       <td className="col-check">
-        <input type="checkbox" aria-label={`Select ${label}`} checked={checked} onChange={onToggle} />
+        <input type="checkbox" aria-label={`Select ${endpointWithSNI(d)}`} checked={checked} onChange={onToggle} />
       </td>
       <td>
         <Link to={`/domains/${d.id}`} className="strong-link">{label}</Link>
         {d.protocol !== 'tls' ? <span className="chip">{d.protocol}</span> : null}
-        {d.sni && d.sni !== d.host ? <div className="muted small">SNI {d.sni}</div> : null}
+        {distinctSNI(d) ? <div className="muted small">SNI {distinctSNI(d)}</div> : null}
       </td>
       <td>
         <StatusBadge status={d.status} />
