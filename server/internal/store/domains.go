@@ -316,7 +316,7 @@ func (s *Store) DueServerChecks(ctx context.Context, before time.Time, limit int
 }
 
 // DomainKeys lists the endpoint identity of each of the organization's
-// domains (host, port, protocol, agent), for imports to skip what exists.
+// domains (see Key), for imports to skip what exists.
 func (s *Store) DomainKeys(ctx context.Context, orgID string) (map[string]bool, error) {
 	var rows []Domain
 	if err := s.db.WithContext(ctx).Select("host, port, protocol, sni, agent_id").Where("organization_id = ?", orgID).Find(&rows).Error; err != nil {
