@@ -18,11 +18,7 @@ func TestDomainIdentityIncludesSNI(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			s := storetest.Open(t, d, store.Options{})
-			_, org, err := s.CreateAccount(ctx, "x@example.com", "h", "X")
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, org := newOrgStore(t, d)
 			create := func(host, sni string) (store.Domain, error) {
 				return s.CreateDomain(ctx, org.ID, store.Domain{Host: host, Port: 443, Protocol: "tls", SNI: sni})
 			}
@@ -45,7 +41,7 @@ func TestDomainIdentityIncludesSNI(t *testing.T) {
 				}
 				byName = append(byName, dom)
 			}
-			_, err = create("10.0.0.1", "b.example")
+			_, err := create("10.0.0.1", "b.example")
 			wantTaken("same SNI again", err, "b.example")
 			c := byName[2]
 			c.SNI = "a.example"
@@ -92,11 +88,7 @@ func TestDeleteAgentKeepsOtherNamesOnTheAddress(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			s := storetest.Open(t, d, store.Options{})
-			_, org, err := s.CreateAccount(ctx, "x@example.com", "h", "X")
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, org := newOrgStore(t, d)
 			agent, err := s.CreateAgent(ctx, org.ID, store.Agent{Name: "a", Prefix: "p", TokenHash: "h1"})
 			if err != nil {
 				t.Fatal(err)
@@ -125,4 +117,15 @@ func TestDeleteAgentKeepsOtherNamesOnTheAddress(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newOrgStore opens an empty store of dialect d with one organization.
+func newOrgStore(t *testing.T, d store.Dialect) (*store.Store, store.Organization) {
+	t.Helper()
+	s := storetest.Open(t, d, store.Options{})
+	_, org, err := s.CreateAccount(context.Background(), "x@example.com", "h", "X")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, org
 }
