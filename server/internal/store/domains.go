@@ -339,5 +339,5 @@ func (d Domain) Key() string {
 }
 
 func domainDetails(d Domain) map[string]any {
-	return map[string]any{"host": d.Host, "port": d.Port, "protocol": d.Protocol, "agent_id": d.AgentID}
+	return map[string]any{"host": d.Host, "port": d.Port, "protocol": d.Protocol, "sni": d.SNI, "agent_id": d.AgentID}
 }
