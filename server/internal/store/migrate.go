@@ -19,7 +19,8 @@ import (
 var migrations embed.FS
 
 // Migrate applies every pending migration, each in its own transaction,
-// then plans the renewals of states stored before windows existed.
+// then plans the renewals of states stored before windows existed and
+// keys the hosts stored before natural sorting.
 func (s *Store) Migrate(ctx context.Context) error {
 	provider, err := s.migrations()
 	if err != nil {
@@ -31,7 +32,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.backfillRenewalPlans(ctx); err != nil {
 		return err
 	}
-	return s.backfillAgentRenewBy(ctx)
+	if err := s.backfillAgentRenewBy(ctx); err != nil {
+		return err
+	}
+	return s.backfillHostKeys(ctx)
 }
 
 // MigrationsDigest identifies the dialect's set of migrations: a database
