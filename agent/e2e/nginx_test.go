@@ -26,13 +26,7 @@ const nginxExample = "../../docs/nginx-agent-mtls.conf"
 // that forges the header without a certificate is refused, and so is the
 // agent once revoked.
 func TestAgentBehindNginx(t *testing.T) {
-	nginx, err := exec.LookPath("nginx")
-	if err != nil {
-		if _, statErr := os.Stat("/usr/sbin/nginx"); statErr != nil {
-			t.Skip("nginx not installed (.ci/run installs nginx-light)")
-		}
-		nginx = "/usr/sbin/nginx"
-	}
+	nginx := nginxBinary(t)
 	dir := t.TempDir()
 	srv := startServer(t, "http", &http.Client{Timeout: 10 * time.Second},
 		[]string{"CERTINEL_TRUSTED_PROXIES=127.0.0.1", "CERTINEL_CLIENT_CERT_HEADER=X-SSL-Client-Cert"})
@@ -117,6 +111,26 @@ func startNginx(t *testing.T, nginx, dir, upstream, certFile, keyFile string) st
 	if !strings.Contains(site, upstream) || !strings.Contains(site, port) {
 		t.Fatalf("%s no longer has the lines this test adapts", nginxExample)
 	}
+	return runNginx(t, nginx, dir, port, site)
+}
+
+// nginxBinary finds nginx, skipping the test where it is not installed.
+func nginxBinary(t *testing.T) string {
+	t.Helper()
+	if nginx, err := exec.LookPath("nginx"); err == nil {
+		return nginx
+	}
+	if _, err := os.Stat("/usr/sbin/nginx"); err != nil {
+		t.Skip("nginx not installed (.ci/run installs nginx-light)")
+	}
+	return "/usr/sbin/nginx"
+}
+
+// runNginx runs nginx unprivileged with the http servers in site, all its
+// files in dir, until the test ends, and returns once it listens on the
+// loopback port.
+func runNginx(t *testing.T, nginx, dir, port, site string) string {
+	t.Helper()
 	conf := filepath.Join(dir, "nginx.conf")
 	writeFile(t, conf, []byte("daemon off;\npid "+filepath.Join(dir, "nginx.pid")+";\nerror_log "+filepath.Join(dir, "nginx-error.log")+
 		";\nevents {}\nhttp {\naccess_log off;\nclient_body_temp_path "+filepath.Join(dir, "body")+";\nproxy_temp_path "+

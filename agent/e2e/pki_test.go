@@ -50,15 +50,22 @@ func newPKI(t *testing.T) *pki {
 // days, so the half day keeps the expected days_left stable for the run.
 func (p *pki) leaf(t *testing.T, ip net.IP, daysLeft int) tls.Certificate {
 	t.Helper()
+	return p.issue(t, "e2e.certinel.test", []net.IP{ip}, daysLeft)
+}
+
+// issue is leaf for the DNS name and the IP addresses (none, for a name
+// served by SNI alone).
+func (p *pki) issue(t *testing.T, name string, ips []net.IP, daysLeft int) tls.Certificate {
+	t.Helper()
 	// A 90-day certificate (longer if need be) with daysLeft to go, so that
 	// its status follows from its lifetime: urgent in the last 15 days.
 	notAfter := time.Now().Add(time.Duration(daysLeft)*24*time.Hour + 12*time.Hour)
 	key := newKey(t)
 	leaf := sign(t, &x509.Certificate{
 		SerialNumber: serial(t),
-		Subject:      pkix.Name{CommonName: "e2e.certinel.test"},
-		DNSNames:     []string{"e2e.certinel.test"},
-		IPAddresses:  []net.IP{ip},
+		Subject:      pkix.Name{CommonName: name},
+		DNSNames:     []string{name},
+		IPAddresses:  ips,
 		NotBefore:    notAfter.Add(-max(90, time.Duration(daysLeft+1)) * 24 * time.Hour),
 		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,

@@ -25,6 +25,7 @@ import { makeCA, makeLeaf } from './pki.mjs';
 import { postQuantum } from './post-quantum.mjs';
 import { revocation } from './revocation.mjs';
 import { dailyWork } from './work.mjs';
+import { virtualHosts } from './virtual-hosts.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = resolve(here, '..');
@@ -955,6 +956,7 @@ async function main() {
           if (!only || only === 'defects') await defects(kit);
           if (!only || only === 'post-quantum') await postQuantum(kit);
           if (!only || only === 'work') await dailyWork(kit);
+          if (!only || only === 'virtual-hosts') await virtualHosts(kit);
         } finally {
           await server.receiver.close();
           await server.stop();

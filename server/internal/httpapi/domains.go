@@ -262,12 +262,23 @@ func (h *handler) updateDomain(c echo.Context) error {
 }
 
 func domainStoreError(err error) error {
+	var taken *store.EndpointTakenError
 	switch {
 	case errors.Is(err, store.ErrAgentNotFound):
 		return invalid([]fieldError{{"agent_id", "no such agent"}})
+	case errors.As(err, &taken):
+		field, by := "host", ""
+		if taken.Domain.EndpointSNI() != "" {
+			field = "sni"
+		}
+		if taken.Domain.AgentID != nil {
+			by = " through the same agent"
+		}
+		return &apiError{Status: http.StatusConflict, Code: "conflict", Field: field,
+			Message: taken.Domain.Endpoint() + " is already monitored" + by}
 	case errors.Is(err, store.ErrConflict):
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Field: "host",
-			Message: "this host, port and protocol are already monitored through the same agent"}
+			Message: "this host, port, protocol and SNI are already monitored through the same agent"}
 	}
 	return err
 }

@@ -15,6 +15,7 @@ type domainOut struct {
 	Host     string   `json:"host"`
 	Port     int      `json:"port"`
 	Protocol string   `json:"protocol"`
+	SNI      string   `json:"sni"`
 	AgentID  *string  `json:"agent_id"`
 	Tags     []string `json:"tags"`
 	Status   string   `json:"status"`

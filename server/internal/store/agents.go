@@ -171,7 +171,8 @@ func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
 		var dups []string
 		err := tx.Model(&Domain{}).Where(`organization_id = ? AND agent_id = ? AND EXISTS (
 			SELECT 1 FROM domains d2 WHERE d2.organization_id = domains.organization_id AND d2.agent_id IS NULL
-			AND d2.host = domains.host AND d2.port = domains.port AND d2.protocol = domains.protocol)`, orgID, id).
+			AND d2.host = domains.host AND d2.port = domains.port AND d2.protocol = domains.protocol
+			AND `+endpointSNISQL("d2.sni", "d2.host")+` = `+endpointSNISQL("domains.sni", "domains.host")+`)`, orgID, id).
 			Order("id").Pluck("id", &dups).Error
 		if err != nil {
 			return "", err

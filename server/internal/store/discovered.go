@@ -56,13 +56,14 @@ type DiscoveredView struct {
 }
 
 // matchedDomainSQL finds the domain monitoring an endpoint: the one an
-// adoption recorded, or one of the same agent at the same host, port and
-// protocol that the customer added by hand.
-const matchedDomainSQL = `(SELECT d.id FROM domains d WHERE d.organization_id = e.organization_id
-	AND (d.id = e.domain_id OR (d.agent_id = e.agent_id AND d.host = e.address AND d.port = e.port AND d.protocol = e.protocol))
+// adoption recorded, or the one of the same agent at the same endpoint
+// (host, port, protocol and SNI) that the customer added by hand.
+var matchedDomainSQL = `(SELECT d.id FROM domains d WHERE d.organization_id = e.organization_id
+	AND (d.id = e.domain_id OR (d.agent_id = e.agent_id AND d.host = e.address AND d.port = e.port AND d.protocol = e.protocol
+		AND ` + endpointSNISQL("d.sni", "d.host") + ` = ` + endpointSNISQL("e.sni", "e.address") + `))
 	ORDER BY d.created_at LIMIT 1)`
 
-const effectiveStateSQL = `CASE WHEN ` + matchedDomainSQL + ` IS NOT NULL THEN 'known'
+var effectiveStateSQL = `CASE WHEN ` + matchedDomainSQL + ` IS NOT NULL THEN 'known'
 	WHEN e.state = 'ignored' THEN 'ignored' ELSE 'new' END`
 
 // DiscoveredFilter selects discovered endpoints; empty fields match all.
@@ -200,7 +201,7 @@ func adoptOne(tx *gorm.DB, orgID string, v DiscoveredView, now time.Time) (Adopt
 		d := Domain{ID: NewID(), OrganizationID: orgID, Host: v.Address, Port: v.Port, Protocol: v.Protocol,
 			SNI: v.SNI, AgentID: &agentID, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&d).Error; err != nil {
-			return a, fmt.Errorf("domain for %s:%d: %w", v.Address, v.Port, err)
+			return a, fmt.Errorf("domain for discovered endpoint %s: %w", v.ID, endpointConflict(err, d))
 		}
 		a.DomainID, a.Created = d.ID, true
 	}

@@ -90,10 +90,7 @@ func (s *Store) CreateDomain(ctx context.Context, orgID string, d Domain) (Domai
 			return "", err
 		}
 		if err := tx.Create(&d).Error; err != nil {
-			if isUniqueViolation(err) {
-				return "", ErrConflict
-			}
-			return "", err
+			return "", endpointConflict(err, d)
 		}
 		return d.ID, replaceTags(tx, orgID, d.ID, d.Tags)
 	})
@@ -108,7 +105,12 @@ func (s *Store) CreateDomains(ctx context.Context, orgID string, ds []Domain) ([
 	now := s.now()
 	agents := make(map[string]bool)
 	var tags []map[string]any
+	seen := make(map[string]bool, len(ds))
 	for i := range ds {
+		if seen[ds[i].Key()] {
+			return nil, fmt.Errorf("store: create %d domains: %w", len(ds), &EndpointTakenError{Domain: ds[i]})
+		}
+		seen[ds[i].Key()] = true
 		ds[i].ID = NewID()
 		ds[i].OrganizationID = orgID
 		ds[i].CreatedAt, ds[i].UpdatedAt = now, now
@@ -125,6 +127,7 @@ func (s *Store) CreateDomains(ctx context.Context, orgID string, ds []Domain) ([
 				return "", err
 			}
 		}
+		// A concurrent writer took one of them: which one, the error does not say.
 		if err := tx.CreateInBatches(ds, observationBatch).Error; err != nil {
 			if isUniqueViolation(err) {
 				return "", ErrConflict
@@ -153,8 +156,8 @@ func (s *Store) UpdateDomain(ctx context.Context, orgID string, d Domain) (Domai
 			"host": d.Host, "host_key": hostKey(d.Host), "port": d.Port, "protocol": d.Protocol, "sni": d.SNI,
 			"agent_id": d.AgentID, "renew_after_fraction": d.RenewAfterFraction, "updated_at": d.UpdatedAt,
 		})
-		if res.Error != nil && isUniqueViolation(res.Error) {
-			return "", ErrConflict
+		if res.Error != nil {
+			return "", endpointConflict(res.Error, d)
 		}
 		if err := affected(res); err != nil {
 			return "", err
@@ -320,10 +323,10 @@ func (s *Store) DueServerChecks(ctx context.Context, before time.Time, limit int
 }
 
 // DomainKeys lists the endpoint identity of each of the organization's
-// domains (host, port, protocol, agent), for imports to skip what exists.
+// domains (see Key), for imports to skip what exists.
 func (s *Store) DomainKeys(ctx context.Context, orgID string) (map[string]bool, error) {
 	var rows []Domain
-	if err := s.db.WithContext(ctx).Select("host, port, protocol, agent_id").Where("organization_id = ?", orgID).Find(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Select("host, port, protocol, sni, agent_id").Where("organization_id = ?", orgID).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: domain keys: %w", err)
 	}
 	out := make(map[string]bool, len(rows))
@@ -333,15 +336,15 @@ func (s *Store) DomainKeys(ctx context.Context, orgID string) (map[string]bool, 
 	return out, nil
 }
 
-// Key is the endpoint identity the unique index enforces.
+// Key is the endpoint identity the unique index domains_endpoint enforces.
 func (d Domain) Key() string {
 	agent := ""
 	if d.AgentID != nil {
 		agent = *d.AgentID
 	}
-	return fmt.Sprintf("%s|%d|%s|%s", d.Host, d.Port, d.Protocol, agent)
+	return fmt.Sprintf("%s|%d|%s|%s|%s", d.Host, d.Port, d.Protocol, d.EndpointSNI(), agent)
 }
 
 func domainDetails(d Domain) map[string]any {
-	return map[string]any{"host": d.Host, "port": d.Port, "protocol": d.Protocol, "agent_id": d.AgentID}
+	return map[string]any{"host": d.Host, "port": d.Port, "protocol": d.Protocol, "sni": d.SNI, "agent_id": d.AgentID}
 }

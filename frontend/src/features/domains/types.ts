@@ -195,3 +195,12 @@ export type DomainFilters = {
 
 export const endpointLabel = (d: Pick<Domain, 'host' | 'port'>) =>
   d.host.includes(':') ? `[${d.host}]:${d.port}` : `${d.host}:${d.port}`;
+
+/** The SNI that tells a domain apart at its address: empty when it is the host's own name. */
+export const distinctSNI = (d: Pick<Domain, 'host' | 'sni'>) => (d.sni && d.sni !== d.host ? d.sni : '');
+
+/** The endpoint with the name it asks for, when several names share the address. */
+export const endpointWithSNI = (d: Pick<Domain, 'host' | 'port' | 'sni'>) => {
+  const sni = distinctSNI(d);
+  return sni ? `${endpointLabel(d)} (SNI ${sni})` : endpointLabel(d);
+};

@@ -12,7 +12,7 @@ import { commonName, formatDate, formatDateTime, formatRelative, shortHash } fro
 import { useDeleteDomains } from '../api/delete-domains';
 import { useDomain } from '../api/get-domain';
 import { useUpdateDomain } from '../api/update-domain';
-import { endpointLabel, type AgentOption, type DomainDetail as Detail } from '../types';
+import { endpointWithSNI, type AgentOption, type DomainDetail as Detail } from '../types';
 import { ChainTree } from './chain-tree';
 import { RevocationFact } from './revocation';
 import { ChangesTimeline } from './changes-timeline';
@@ -58,12 +58,12 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/domains">Domains</Link> <span aria-hidden="true">/</span> <span aria-current="page">{endpointLabel(d)}</span>
+        <Link to="/domains">Domains</Link> <span aria-hidden="true">/</span> <span aria-current="page">{endpointWithSNI(d)}</span>
       </nav>
       <PageHeader
         title={
           <span className="title-with-badges">
-            {endpointLabel(d)} <StatusBadge status={d.status} /> <DaysLeftBadge days={d.days_left} status={d.status} />
+            {endpointWithSNI(d)} <StatusBadge status={d.status} /> <DaysLeftBadge days={d.days_left} status={d.status} />
             {stale.length > 0 ? (
               <Badge tone="warning" title="A newer certificate for this name is served elsewhere">
                 Stale certificate
@@ -94,7 +94,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
       <ProblemList problems={d.problems} />
       {editing ? (
         <section className="card" aria-labelledby="edit-h">
-          <h2 id="edit-h" className="section-title">Edit {endpointLabel(d)}</h2>
+          <h2 id="edit-h" className="section-title">Edit {endpointWithSNI(d)}</h2>
           <DomainEditForm domain={d} onDone={() => setEditing(false)} />
         </section>
       ) : null}
@@ -253,7 +253,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
       </section>
       {confirm ? (
         <ConfirmDialog
-          title={`Delete ${endpointLabel(d)}?`}
+          title={`Delete ${endpointWithSNI(d)}?`}
           confirmLabel="Delete domain"
           busy={del.isPending}
           error={del.error?.message ?? (del.data?.failed.length ? 'The domain could not be deleted.' : null)}

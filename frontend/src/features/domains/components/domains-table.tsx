@@ -17,7 +17,7 @@ import { CheckNowButton } from './check-now';
 import { useDomains } from '../api/get-domains';
 import { exportUrl } from '../api/import-domains';
 import { ProblemList, windowText } from './renewal';
-import { endpointLabel, STATUSES, type AgentOption, type Domain, type DomainFilters } from '../types';
+import { distinctSNI, endpointLabel, endpointWithSNI, STATUSES, type AgentOption, type Domain, type DomainFilters } from '../types';
 
 const SORTS = [
   { value: 'days_left', label: 'Days left (soonest first)' },
@@ -229,13 +229,13 @@ function DomainRow({ d, agent, selectable, disabled, checked, onToggle }: RowPro
     <tr className={checked ? 'selected' : undefined}>
       {selectable ? (
         <td className="col-check">
-          <input type="checkbox" aria-label={`Select ${label}`} checked={checked} disabled={disabled} onChange={onToggle} />
+          <input type="checkbox" aria-label={`Select ${endpointWithSNI(d)}`} checked={checked} disabled={disabled} onChange={onToggle} />
         </td>
       ) : null}
       <td>
         <Link to={`/domains/${d.id}`} className="strong-link">{label}</Link>
         {d.protocol !== 'tls' ? <span className="chip">{d.protocol}</span> : null}
-        {d.sni && d.sni !== d.host ? <div className="muted small">SNI {d.sni}</div> : null}
+        {distinctSNI(d) ? <div className="muted small">SNI {distinctSNI(d)}</div> : null}
       </td>
       <td>
         <StatusBadge status={d.status} />
