@@ -21,6 +21,7 @@ import { alertSignal } from './alert-signal.mjs';
 import { enrollmentApproval } from './enrollment-approval.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
 import { revocation } from './revocation.mjs';
+import { shell } from './shell.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = resolve(here, '..');
@@ -947,6 +948,7 @@ async function main() {
           if (!only || only === 'agent-certificates') await agentCertificates(kit);
           if (!only || only === 'enrollment-approval') await enrollmentApproval(kit);
           if (!only || only === 'revocation') await revocation(kit);
+          if (!only || only === 'shell') await shell(kit);
         } finally {
           await server.receiver.close();
           await server.stop();
