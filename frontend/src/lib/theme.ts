@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export type Scheme = 'light' | 'dark';
 
-// The script in index.html reads this key too, to paint the first frame in the right scheme.
+// public/theme.js reads this key too, to paint the first frame in the right scheme.
 export const themeStorageKey = 'certinel-theme';
 const darkQuery = '(prefers-color-scheme: dark)';
 
