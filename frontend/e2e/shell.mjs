@@ -28,8 +28,19 @@ async function ready(page, until) {
   await until('spinners gone', async () => (await page.locator('.spinner:not(.spinner-inline)').count()) === 0);
 }
 
-// overflow answers how much wider than the viewport the document is (0 when it fits).
-const overflow = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+// overflow answers how much wider than the viewport the document is, and
+// which elements stick out first (their parents fit), or null when it fits.
+const overflow = (page) =>
+  page.evaluate(() => {
+    const by = document.documentElement.scrollWidth - window.innerWidth;
+    if (by <= 0) return null;
+    const out = (el) => el.getBoundingClientRect().right > window.innerWidth + 1;
+    const culprits = [...document.body.querySelectorAll('*')]
+      .filter((el) => out(el) && !(el.parentElement && el.parentElement !== document.body && out(el.parentElement)))
+      .slice(0, 3)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent ?? '').trim().slice(0, 30)}"`);
+    return `by ${by} px: ${culprits.join(', ')}`;
+  });
 
 // seriousViolations runs axe-core on the page and answers its serious and critical findings, one line each.
 async function seriousViolations(page) {
@@ -206,7 +217,7 @@ export async function shell({ label, server, browser, check, until, equal, shot,
         throw new Error(`${name} (${path}) did not load: ${e.message}`);
       });
       const by = await overflow(p);
-      if (by > 0) wide.push(`${name} (${path}) by ${by} px`);
+      if (by) wide.push(`${name} (${path}) ${by}`);
     }
     await c.close();
     if (wide.length) throw new Error(`wider than the screen: ${wide.join('; ')}`);
@@ -229,7 +240,7 @@ export async function shell({ label, server, browser, check, until, equal, shot,
         await p.goto(path);
         await ready(p, until);
         const by = await overflow(p);
-        if (by > 0) wide.push(`${name} by ${by} px`);
+        if (by) wide.push(`${name} ${by}`);
         for (const scheme of schemes) {
           await setScheme(p, scheme, until);
           for (const v of await seriousViolations(p)) found[scheme].push(`${name}: ${v}`);

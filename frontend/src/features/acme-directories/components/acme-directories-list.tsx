@@ -6,6 +6,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { formatDate, shortHash } from '@/lib/format';
 import { useACMEDirectories, useDeleteACMEDirectory, type ACMEDirectory } from '../api/acme-directories';
 import { ACMEDirectoryForm } from './acme-directory-form';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 /** The ACME directories of the organization's internal CAs, asked for renewal windows. */
 export function ACMEDirectoriesList({ canWrite = true }: { canWrite?: boolean }) {
@@ -34,7 +35,7 @@ export function ACMEDirectoriesList({ canWrite = true }: { canWrite?: boolean })
       ) : q.data.items.length === 0 ? (
         <p className="muted">No internal ACME CA added.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table">
             <thead>
               <tr>
@@ -61,7 +62,7 @@ export function ACMEDirectoriesList({ canWrite = true }: { canWrite?: boolean })
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {deleting ? (
         <ConfirmDialog

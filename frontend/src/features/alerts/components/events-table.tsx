@@ -12,6 +12,7 @@ import { useEvents } from '../api/events';
 import { EVENT_TYPES, eventLabel, type AlertEvent } from '../types';
 import { Deliveries } from './deliveries';
 import { CareBadges, EventActions } from './event-actions';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const PER_PAGE = 25;
 
@@ -102,7 +103,7 @@ export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
         )
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table events-table" aria-busy={q.isFetching}>
               <caption className="sr-only">Alert history</caption>
               <thead>
@@ -163,7 +164,7 @@ export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="events" onPage={(p) => update({ page: String(p) })} />
         </>
       )}

@@ -12,6 +12,7 @@ import { commonName, formatDate, formatDateTime, formatRelative } from '@/lib/fo
 import { useCertificate, type CertificateDetail as Detail } from '../api/get-certificate';
 import { RevocationFacts } from './revocation-facts';
 import { RevocationBadge } from './revocation-badge';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 export function CertificateDetail({ sha256 }: { sha256: string }) {
   const q = useCertificate(sha256);
@@ -108,7 +109,7 @@ function ServedBy({ c }: { c: Detail }) {
       {c.served_by.length === 0 ? (
         <p className="muted card-pad">No domain of your organization serves it now.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table">
             <caption className="sr-only">Domains serving this certificate</caption>
             <thead>
@@ -124,7 +125,7 @@ function ServedBy({ c }: { c: Detail }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

@@ -8,6 +8,7 @@ import { commonName, formatDate, shortHash } from '@/lib/format';
 import { useListParams } from '@/lib/list-params';
 import { useCertificates, type CertificateFilters } from '../api/get-certificates';
 import { RevocationBadge } from './revocation-badge';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 /** The revocation filters, as the query string spells them. */
 const REVOCATION_FILTERS: { value: CertificateFilters['revocation']; label: string }[] = [
@@ -50,7 +51,7 @@ export function CertificatesTable() {
         )
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table">
               <caption className="sr-only">Certificates</caption>
               <thead>
@@ -83,7 +84,7 @@ export function CertificatesTable() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <Pagination page={filters.page} perPage={q.data.per_page} total={q.data.total} noun="certificates"
             onPage={(p) => update({ page: p > 1 ? String(p) : '' })} />
         </>

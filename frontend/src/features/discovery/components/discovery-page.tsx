@@ -9,6 +9,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatRelative, shortHash } from '@/lib/format';
 import { useDeleteDiscoveryJob, useDiscovered, useDiscoveredAction, useDiscoveryJobs, type DiscoveryJob } from '../api/discovery';
 import { DiscoveryJobForm } from './discovery-job-form';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 type AgentOption = { id: string; name: string };
 
@@ -126,7 +127,7 @@ function Found({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean 
         </EmptyState>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table">
               <caption className="sr-only">Discovered endpoints</caption>
               <thead>
@@ -159,7 +160,7 @@ function Found({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean 
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <Pagination page={page} perPage={50} total={data.total} noun="endpoints" onPage={setPage} />
         </>
       )}

@@ -22,6 +22,7 @@ import { DomainEditForm } from './domain-edit-form';
 import { RenewalWindowFact, RenewalWindowNotice } from './renewal-window';
 import { ProblemList, windowText } from './renewal';
 import { Verdicts } from './verdicts';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const errorKinds: Record<string, string> = {
   dns: 'DNS lookup failed',
@@ -180,7 +181,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
       {d.errors && d.errors.length > 0 ? (
         <section className="card card-flush" aria-labelledby="errs-h">
           <h2 id="errs-h" className="section-title card-pad">Recent errors</h2>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table">
               <thead>
                 <tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">Address</th><th scope="col">Error</th></tr>
@@ -203,7 +204,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       ) : null}
       <section className="card card-flush" aria-labelledby="hist-h">
@@ -211,7 +212,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
         {d.history.length === 0 ? (
           <p className="muted card-pad">No certificate seen yet.</p>
         ) : (
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table">
               <thead>
                 <tr>
@@ -238,7 +239,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
       {confirm ? (

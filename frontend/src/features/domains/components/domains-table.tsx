@@ -15,6 +15,7 @@ import { useDomains } from '../api/get-domains';
 import { exportUrl } from '../api/import-domains';
 import { ProblemList, windowText } from './renewal';
 import { endpointLabel, STATUSES, type AgentOption, type Domain, type DomainFilters } from '../types';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const PER_PAGE = 50;
 
@@ -158,7 +159,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
         )
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table" aria-busy={list.isFetching}>
               <caption className="sr-only">Monitored domains</caption>
               <thead>
@@ -186,7 +187,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <Pagination
             page={page}
             perPage={PER_PAGE}

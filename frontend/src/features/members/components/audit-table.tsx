@@ -5,6 +5,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { useAuditLog } from '../api/members';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const PER_PAGE = 50;
 
@@ -19,7 +20,7 @@ export function AuditTable() {
   if (q.data.items.length === 0) return <div className="card"><EmptyState title="Nothing recorded yet">Every change to agents, tokens, domains, alerting and members is recorded here.</EmptyState></div>;
   return (
     <div className="card card-flush">
-      <div className="table-wrap">
+      <TableScroll>
         <table className="table" aria-busy={q.isFetching}>
           <caption className="sr-only">Audit log</caption>
           <thead>
@@ -37,7 +38,7 @@ export function AuditTable() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="entries" onPage={(p) => setParams({ page: String(p) }, { replace: true })} />
     </div>
   );

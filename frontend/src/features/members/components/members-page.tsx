@@ -9,6 +9,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { isApiError } from '@/lib/api-client';
 import { formatDate, formatRelative } from '@/lib/format';
 import { ROLES, useInvitations, useInvite, useMembers, useRemoveMember, useRevokeInvitation, useSetRole, type Invitation, type Member } from '../api/members';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const roleLabel = (r: string) => ROLES.find((x) => x.value === r)?.label ?? r;
 
@@ -36,7 +37,7 @@ function MembersList({ isOwner, selfId }: { isOwner: boolean; selfId: string }) 
       ) : (
         <>
           {setRole.isError ? <Notice tone="error" title="The role was not changed.">{setRole.error.message}</Notice> : null}
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table">
               <thead>
                 <tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Joined</th>{isOwner ? <th scope="col"><span className="sr-only">Actions</span></th> : null}</tr>
@@ -70,7 +71,7 @@ function MembersList({ isOwner, selfId }: { isOwner: boolean; selfId: string }) 
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <p className="muted small card-pad">
             {ROLES.map((r) => `${r.label}: ${r.hint}`).join(' · ')}.
           </p>

@@ -10,6 +10,7 @@ import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import { useRevokeToken } from '../api/revoke-token';
 import { useTokens } from '../api/get-tokens';
 import type { ApiToken } from '../types';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const PER_PAGE = 50;
 
@@ -35,7 +36,7 @@ export function TokensList() {
   }
   return (
     <div className="card card-flush">
-      <div className="table-wrap">
+      <TableScroll>
         <table className="table">
           <caption className="sr-only">API tokens</caption>
           <thead>
@@ -74,7 +75,7 @@ export function TokensList() {
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="tokens" onPage={setPage} />
       {revoking ? (
         <ConfirmDialog
