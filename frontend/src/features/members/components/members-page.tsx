@@ -142,20 +142,22 @@ function Invitations() {
       ) : q.data.items.length === 0 ? (
         <p className="muted small">No pending invitations.</p>
       ) : (
-        <table className="table table-compact">
-          <caption className="sr-only">Pending invitations</caption>
-          <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Expires</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
-          <tbody>
-            {q.data.items.map((i) => (
-              <tr key={i.id}>
-                <td>{i.email}</td>
-                <td>{roleLabel(i.role)}</td>
-                <td className="nowrap">{formatRelative(i.expires_at)}</td>
-                <td className="num"><Button size="sm" variant="ghost" onClick={() => revoke.mutate(i.id)} aria-label={`Revoke the invitation of ${i.email}`}>Revoke</Button></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="table table-compact">
+            <caption className="sr-only">Pending invitations</caption>
+            <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Expires</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+            <tbody>
+              {q.data.items.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.email}</td>
+                  <td>{roleLabel(i.role)}</td>
+                  <td className="nowrap">{formatRelative(i.expires_at)}</td>
+                  <td className="num"><Button size="sm" variant="ghost" onClick={() => revoke.mutate(i.id)} aria-label={`Revoke the invitation of ${i.email}`}>Revoke</Button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );
