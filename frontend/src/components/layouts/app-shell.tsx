@@ -37,25 +37,6 @@ export function AppShell({ nav, organization, email, onSignOut, signingOut, chil
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="topbar">
-        <button
-          type="button"
-          className="menu-button"
-          aria-expanded={menuOpen}
-          aria-controls="sidebar"
-          aria-label="Menu"
-          onClick={() => setMenuOpen((v) => !v)}
-        >
-          {menuOpen ? icons.close : icons.menu}
-        </button>
-        <span className="topbar-brand">
-          <Logo />
-          <span>Certinel</span>
-        </span>
-        <span className="topbar-org" title={organization}>
-          {organization}
-        </span>
-      </header>
       {menuOpen ? <div className="menu-backdrop" aria-hidden="true" onClick={close} /> : null}
       <aside id="sidebar" className="sidebar" ref={sidebarRef} tabIndex={-1} aria-label="Sidebar">
         <div className="brand">
@@ -90,6 +71,26 @@ export function AppShell({ nav, organization, email, onSignOut, signingOut, chil
           </button>
         </div>
       </aside>
+      {/* After the sidebar in the document, so that on a wide screen (bar hidden) the sidebar's texts come first. */}
+      <header className="topbar">
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="sidebar"
+          aria-label="Menu"
+          onClick={() => setMenuOpen((v) => !v)}
+        >
+          {menuOpen ? icons.close : icons.menu}
+        </button>
+        <span className="topbar-brand">
+          <Logo />
+          <span>Certinel</span>
+        </span>
+        <span className="topbar-org" title={organization}>
+          {organization}
+        </span>
+      </header>
       <main id="main" className="content" tabIndex={-1}>
         {children}
       </main>
