@@ -136,7 +136,8 @@ export async function shell({ label, server, browser, check, until, equal, shot,
     await menu.click();
     equal(await menu.getAttribute('aria-expanded'), 'true', 'menu button state when open');
     await nav.getByRole('link', { name: 'Domains', exact: true }).waitFor();
-    const inDrawer = () => p.evaluate(() => document.getElementById('sidebar')?.contains(document.activeElement) ?? false);
+    // In the drawer, or on the menu button that closes it.
+    const inDrawer = () => p.evaluate(() => (document.getElementById('sidebar')?.contains(document.activeElement) ?? false) || document.activeElement?.getAttribute('aria-label') === 'Menu');
     equal(await inDrawer(), true, 'focus in the drawer once opened');
     const stops = await nav.getByRole('link').count();
     for (let i = 0; i < stops + 6; i++) {

@@ -20,10 +20,12 @@ const narrowQuery = '(max-width: 900px)';
 
 export function AppShell({ nav, organization, email, onSignOut, signingOut, children }: Props) {
   const [menuOpen, setMenuOpen] = useState(false);
+  const frameRef = useRef<HTMLDivElement>(null);
   const sidebarRef = useRef<HTMLElement>(null);
   const close = () => setMenuOpen(false);
-  // The open drawer holds the focus like a dialog; Escape or a link closes it, focus goes back to the menu button.
-  useFocusTrap(sidebarRef, menuOpen, { onEscape: close });
+  // The open drawer holds the focus like a dialog, with the menu button (now a close button) in the loop;
+  // Escape or a link closes it, and the focus goes back to the menu button.
+  useFocusTrap(frameRef, menuOpen, { initialFocus: sidebarRef, onEscape: close });
   useEffect(() => {
     // Widening the window past the breakpoint shows the sidebar for good: the drawer is closed, the trap released.
     if (typeof window.matchMedia !== 'function') return;
@@ -38,59 +40,61 @@ export function AppShell({ nav, organization, email, onSignOut, signingOut, chil
         Skip to content
       </a>
       {menuOpen ? <div className="menu-backdrop" aria-hidden="true" onClick={close} /> : null}
-      <aside id="sidebar" className="sidebar" ref={sidebarRef} tabIndex={-1} aria-label="Sidebar">
-        <div className="brand">
-          <Logo />
-          <span>Certinel</span>
-        </div>
-        <div className="org" title={organization}>
-          <span className="org-label">Organization</span>
-          <span className="org-name">{organization}</span>
-        </div>
-        <nav aria-label="Main">
-          <ul className="nav-list">
-            {nav.map((item) => (
-              <li key={item.to}>
-                <NavLink to={item.to} end={item.end} onClick={close} className={({ isActive }) => `nav-link${isActive ? ' active' : ''}`}>
-                  <span className="nav-icon" aria-hidden="true">
-                    {item.icon}
-                  </span>
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="sidebar-foot">
-          <ThemeToggle className="theme-toggle-sidebar" />
-          <span className="sidebar-email" title={email}>
-            {email}
-          </span>
-          <button type="button" className="link-button" onClick={onSignOut} disabled={signingOut}>
-            Sign out
+      <div className="nav-frame" ref={frameRef}>
+        <aside id="sidebar" className="sidebar" ref={sidebarRef} tabIndex={-1} aria-label="Sidebar">
+          <div className="brand">
+            <Logo />
+            <span>Certinel</span>
+          </div>
+          <div className="org" title={organization}>
+            <span className="org-label">Organization</span>
+            <span className="org-name">{organization}</span>
+          </div>
+          <nav aria-label="Main">
+            <ul className="nav-list">
+              {nav.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} end={item.end} onClick={close} className={({ isActive }) => `nav-link${isActive ? ' active' : ''}`}>
+                    <span className="nav-icon" aria-hidden="true">
+                      {item.icon}
+                    </span>
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="sidebar-foot">
+            <ThemeToggle className="theme-toggle-sidebar" />
+            <span className="sidebar-email" title={email}>
+              {email}
+            </span>
+            <button type="button" className="link-button" onClick={onSignOut} disabled={signingOut}>
+              Sign out
+            </button>
+          </div>
+        </aside>
+        {/* After the sidebar in the document, so that on a wide screen (bar hidden) the sidebar's texts come first. */}
+        <header className="topbar">
+          <button
+            type="button"
+            className="menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="sidebar"
+            aria-label="Menu"
+            onClick={() => setMenuOpen((v) => !v)}
+          >
+            {menuOpen ? icons.close : icons.menu}
           </button>
-        </div>
-      </aside>
-      {/* After the sidebar in the document, so that on a wide screen (bar hidden) the sidebar's texts come first. */}
-      <header className="topbar">
-        <button
-          type="button"
-          className="menu-button"
-          aria-expanded={menuOpen}
-          aria-controls="sidebar"
-          aria-label="Menu"
-          onClick={() => setMenuOpen((v) => !v)}
-        >
-          {menuOpen ? icons.close : icons.menu}
-        </button>
-        <span className="topbar-brand">
-          <Logo />
-          <span>Certinel</span>
-        </span>
-        <span className="topbar-org" title={organization}>
-          {organization}
-        </span>
-      </header>
+          <span className="topbar-brand">
+            <Logo />
+            <span>Certinel</span>
+          </span>
+          <span className="topbar-org" title={organization}>
+            {organization}
+          </span>
+        </header>
+      </div>
       <main id="main" className="content" tabIndex={-1}>
         {children}
       </main>

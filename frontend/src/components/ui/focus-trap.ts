@@ -9,15 +9,16 @@ const focusable = [
   '[tabindex]:not([tabindex="-1"])',
 ].join(',');
 
-/** The elements Tab stops at inside box, in document order. Radios of one group count once, as the browser tabs. */
+/** The elements Tab stops at inside box, in document order. A radio group is one stop: its checked radio, or its first. */
 function tabStops(box: HTMLElement): HTMLElement[] {
   const seen = new Set<string>();
   return Array.from(box.querySelectorAll<HTMLElement>(focusable)).filter((el) => {
     if (el.closest('[hidden], [inert]')) return false;
-    if (el instanceof HTMLInputElement && el.type === 'radio' && el.name) {
-      if (seen.has(el.name)) return false;
-      seen.add(el.name);
-    }
+    if (!(el instanceof HTMLInputElement && el.type === 'radio' && el.name)) return true;
+    const group = Array.from(box.querySelectorAll<HTMLInputElement>('input[type="radio"]')).filter((r) => r.name === el.name);
+    const stop = group.find((r) => r.checked) ?? group[0];
+    if (el !== stop || seen.has(el.name)) return false;
+    seen.add(el.name);
     return true;
   });
 }
@@ -58,12 +59,13 @@ export function useFocusTrap(box: RefObject<HTMLElement | null>, active: boolean
         e.preventDefault(); // nothing to tab to inside: focus stays put
         return;
       }
-      const at = document.activeElement;
-      const inside = at instanceof Node && box.current.contains(at);
-      if (e.shiftKey && (at === first || at === box.current || !inside)) {
+      // From the last stop, or from anything that is not a stop (the box itself, the page), Tab goes to the first;
+      // from the first or a non-stop, Shift+Tab goes to the last. Between stops the browser moves as usual.
+      const at = stops.indexOf(document.activeElement as HTMLElement);
+      if (e.shiftKey && at <= 0) {
         e.preventDefault();
         last.focus();
-      } else if (!e.shiftKey && (at === last || !inside)) {
+      } else if (!e.shiftKey && (at === -1 || at === stops.length - 1)) {
         e.preventDefault();
         first.focus();
       }
