@@ -16,10 +16,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { accounts } from './accounts.mjs';
 import { agentCertificates } from './agent-certificates.mjs';
 import { alertSignal } from './alert-signal.mjs';
+import { defects } from './defects.mjs';
 import { enrollmentApproval } from './enrollment-approval.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
+import { postQuantum } from './post-quantum.mjs';
 import { revocation } from './revocation.mjs';
 import { shell } from './shell.mjs';
 
@@ -389,7 +392,7 @@ async function scenario(label, server, browser) {
     equal(tones.join(' '), 'tone-high', 'bar colour at 10 days');
     await bar.click();
     await page.locator('.chart-detail').getByRole('link', { name: `${hosts.short}:443` }).waitFor();
-    await page.getByText('All 1 agent is online.').waitFor();
+    await page.getByText('Your agent is online.').waitFor();
     await shot(page, '07-overview');
   });
 
@@ -477,10 +480,10 @@ async function scenario(label, server, browser) {
 
   await check('an unreachable domain shows its last error', async () => {
     await page.goto(`/domains/${ids.down}`);
-    const notice = page.locator('.notice-error').filter({ hasText: 'Connection refused' });
-    await notice.getByText('dial tcp 10.0.0.2:443: connect: connection refused').waitFor();
+    const notice = page.locator('.notice-error').filter({ hasText: 'The connection was refused' });
+    await notice.getByText('The endpoint refused the connection: nothing listens on this port.').waitFor();
     const errors = page.getByRole('region', { name: 'Recent errors' });
-    if (await errors.count()) await errors.getByRole('cell', { name: 'Connection refused', exact: true }).waitFor();
+    if (await errors.count()) await errors.getByRole('cell', { name: 'The connection was refused', exact: true }).waitFor();
     await shot(page, '10-domain-unreachable');
   });
 
@@ -689,8 +692,8 @@ async function scenario(label, server, browser) {
     await shot(page, '22-csv-imported');
     const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
     if (!href.startsWith('/api/v1/domains/export')) throw new Error(`export link ${href}`);
-    await page.getByLabel('Tag').fill('csv');
-    await page.getByLabel('Tag').press('Enter');
+    await page.getByLabel('Tag', { exact: true }).fill('csv');
+    await page.getByLabel('Tag', { exact: true }).press('Enter');
     await page.waitForURL(/tag=csv/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     const csv = (await download.createReadStream().then(async (st) => { const c = []; for await (const x of st) c.push(x); return Buffer.concat(c).toString(); }));
@@ -948,6 +951,9 @@ async function main() {
           if (!only || only === 'agent-certificates') await agentCertificates(kit);
           if (!only || only === 'enrollment-approval') await enrollmentApproval(kit);
           if (!only || only === 'revocation') await revocation(kit);
+          if (!only || only === 'accounts') await accounts(kit);
+          if (!only || only === 'defects') await defects(kit);
+          if (!only || only === 'post-quantum') await postQuantum(kit);
           if (!only || only === 'shell') await shell(kit);
         } finally {
           await server.receiver.close();

@@ -53,6 +53,7 @@ func FetchOne(ctx context.Context, t wire.Target, opts FetchOptions) wire.Result
 		DurationMS:  res.Duration.Milliseconds(),
 		TLSVersion:  res.TLSVersion,
 		CipherSuite: res.CipherSuite,
+		KeyExchange: res.KeyExchange,
 		Chain:       make([]string, len(res.Chain)),
 	}
 	for i, der := range res.Chain {

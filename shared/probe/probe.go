@@ -33,6 +33,7 @@ type Result struct {
 	Address        string        // "ip:port" actually connected to (conn.RemoteAddr)
 	TLSVersion     string        // tls.VersionName, e.g. "TLS 1.2"; empty if the handshake did not complete
 	CipherSuite    string        // tls.CipherSuiteName; empty if not completed
+	KeyExchange    string        // tls.CurveID's name, e.g. "X25519MLKEM768", or "RSA"; empty if the handshake did not complete
 	Chain          [][]byte      // DER, leaf first, exactly as presented
 	Duration       time.Duration // from the start of the probe to its end
 	HandshakeError string        // set when the chain was captured but the handshake failed afterwards
@@ -150,6 +151,7 @@ func handshake(ctx context.Context, conn net.Conn, serverName string, res *Resul
 	st := tc.ConnectionState()
 	res.TLSVersion = tls.VersionName(st.Version)
 	res.CipherSuite = tls.CipherSuiteName(st.CipherSuite)
+	res.KeyExchange = keyExchangeName(st.CurveID, st.Version)
 	return nil
 }
 

@@ -12,7 +12,9 @@ import (
 // Verification is skipped because judging chains is the server's job, and every suite
 // crypto/tls implements is offered, insecure ones included, because the goal is to see
 // the certificate of old servers (TLS 1.0, RSA key exchange, CBC, 3DES), not to protect
-// data. No client certificate is configured, so none is ever sent.
+// data. No client certificate is configured, so none is ever sent. CurvePreferences
+// stays nil: Go's default offers the post-quantum hybrid X25519MLKEM768 first and the
+// classical groups after it, so the group a server picks says whether it is ready.
 var baseConfig = &tls.Config{
 	InsecureSkipVerify: true,
 	MinVersion:         tls.VersionTLS10,
@@ -70,4 +72,19 @@ func (c *capture) keepStaple(cs tls.ConnectionState) error {
 		c.staple = bytes.Clone(cs.OCSPResponse)
 	}
 	return nil
+}
+
+// keyExchangeName names the negotiated group. CurveID is zero on a
+// completed handshake only when the key was exchanged by RSA encryption
+// (TLS 1.2 and older, TLS_RSA_* suites; crypto/tls offers no finite-field
+// Diffie-Hellman), which is named "RSA": certainly not post-quantum, and
+// not the unknown an empty name means.
+func keyExchangeName(id tls.CurveID, version uint16) string {
+	switch {
+	case id != 0:
+		return id.String()
+	case version != 0 && version < tls.VersionTLS13:
+		return "RSA"
+	}
+	return ""
 }

@@ -75,9 +75,12 @@ type Result struct {
 	DurationMS     int64     `json:"duration_ms"`
 	TLSVersion     string    `json:"tls_version,omitempty"`
 	CipherSuite    string    `json:"cipher_suite,omitempty"`
-	Chain          []string  `json:"chain"`
-	Error          string    `json:"error,omitempty"`
-	ErrorKind      string    `json:"error_kind,omitempty"`
+	// KeyExchange is the negotiated key exchange group as Go names it
+	// ("X25519MLKEM768", "X25519", "CurveP256"); agents from before it send none.
+	KeyExchange string   `json:"key_exchange,omitempty"`
+	Chain       []string `json:"chain"`
+	Error       string   `json:"error,omitempty"`
+	ErrorKind   string   `json:"error_kind,omitempty"`
 	// OCSPStaple is the OCSP response the peer stapled in the handshake,
 	// base64 (standard encoding) of the DER; OCSPStapleDropped is the size
 	// in bytes of one the prober dropped for being over MaxOCSPStaple.

@@ -157,7 +157,7 @@ func (s *sweeper) probe(ctx context.Context, host target.Host, port int) {
 	out := wire.Result{
 		DiscoveryJobID: s.job.ID, Address: addr, Port: port, Protocol: protocol, SNI: sni,
 		ObservedAt: observed, DurationMS: res.Duration.Milliseconds(),
-		TLSVersion: res.TLSVersion, CipherSuite: res.CipherSuite, Chain: make([]string, len(res.Chain)),
+		TLSVersion: res.TLSVersion, CipherSuite: res.CipherSuite, KeyExchange: res.KeyExchange, Chain: make([]string, len(res.Chain)),
 	}
 	for i, der := range res.Chain {
 		out.Chain[i] = base64.StdEncoding.EncodeToString(der)

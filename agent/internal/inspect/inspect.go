@@ -21,6 +21,7 @@ func Write(w io.Writer, res probe.Result, now time.Time) error {
 	p.line("address", res.Address)
 	p.line("tls version", orDash(res.TLSVersion))
 	p.line("cipher suite", orDash(res.CipherSuite))
+	p.line("key exchange", orDash(res.KeyExchange))
 	p.line("duration", res.Duration.Round(time.Millisecond).String())
 	if res.HandshakeError != "" {
 		p.line("handshake", "failed after the certificates: "+res.HandshakeError)

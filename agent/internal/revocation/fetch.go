@@ -1,6 +1,7 @@
 // Package revocation fetches the CRLs and OCSP answers the server asks
 // for because their addresses are private to the agent's network, and
-// hands back the raw bytes: the server verifies every signature itself.
+// hands back the raw bytes of what has the shape of a CRL or an OCSP
+// response: the server verifies every signature itself.
 //
 // No SSRF guard here, unlike on the server: the agent already connects to
 // whatever its network holds (that is its job), runs there by its owner's
@@ -104,6 +105,9 @@ func fetch(ctx context.Context, hc *http.Client, f wire.RevocationFetch) ([]byte
 	}
 	if int64(len(body)) > limit {
 		return nil, fmt.Errorf("sent more than %d bytes", limit)
+	}
+	if err := checkShape(f.Kind, body); err != nil {
+		return nil, err
 	}
 	return body, nil
 }

@@ -12,6 +12,8 @@ export const routes: RouteObject[] = [
   { path: '/login', lazy: lazyPage(() => import('./routes/auth/login')), errorElement: <RouteError /> },
   { path: '/signup', lazy: lazyPage(() => import('./routes/auth/signup')), errorElement: <RouteError /> },
   { path: '/invite/:token', lazy: lazyPage(() => import('./routes/auth/invite')), errorElement: <RouteError /> },
+  { path: '/forgot-password', lazy: lazyPage(() => import('./routes/auth/forgot-password')), errorElement: <RouteError /> },
+  { path: '/reset-password/:token', lazy: lazyPage(() => import('./routes/auth/reset-password')), errorElement: <RouteError /> },
   {
     path: '/',
     lazy: lazyPage(() => import('./routes/app/root')),

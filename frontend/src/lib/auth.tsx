@@ -36,10 +36,32 @@ export const sessionQueryOptions = () =>
 
 export const useSession = () => useQuery(sessionQueryOptions());
 
+/** The password was right; the account asks for a second factor. */
+export type TwoFactorChallenge = { two_factor_required: true; challenge: string; expires_at: string };
+
+export const isChallenge = (r: Session | TwoFactorChallenge): r is TwoFactorChallenge => 'two_factor_required' in r;
+
 export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (input: LoginInput) => remember(await api.post<Session>('/auth/login', input)),
+    mutationFn: async (input: LoginInput) => {
+      const r = await api.post<Session | TwoFactorChallenge>('/auth/login', input);
+      return isChallenge(r) ? r : remember(r);
+    },
+    onSuccess: (r) => {
+      if (isChallenge(r)) return;
+      qc.clear();
+      qc.setQueryData(sessionQueryOptions().queryKey, r);
+    },
+  });
+}
+
+/** Completes a login with a TOTP code or a recovery code. */
+export function useLoginSecondFactor() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: { challenge: string; code: string }) =>
+      remember(await api.post<Session>('/auth/login/two-factor', input)),
     onSuccess: (s) => {
       qc.clear();
       qc.setQueryData(sessionQueryOptions().queryKey, s);
@@ -103,17 +125,34 @@ export function safeNext(raw: string | null): string {
 }
 
 /**
- * What the signed-in role may do, mirroring the server's route table:
- * viewers only read; members change domains; admins also manage agents,
- * tokens, channels, rules and CA bundles; owners also manage members.
- * Controls the role cannot use are hidden (the server refuses anyway).
+ * What a role may do, mirroring the server's route table (need(perm...) in
+ * server/internal/httpapi/routes.go): write is members and above (domains,
+ * discovery, maintenance, acknowledging alerts), admin is admins and owners
+ * (agents, tokens, channels, rules, CA bundles, the audit log), owner is
+ * owners alone (members, invitations, organization settings).
+ */
+export type Permission = 'write' | 'admin' | 'owner';
+
+const rank: Record<string, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+const needs: Record<Permission, number> = { write: 1, admin: 2, owner: 3 };
+const who: Record<Permission, string> = { write: 'members, admins and owners', admin: 'admins and owners', owner: 'owners' };
+
+export const roleMay = (role: string, need: Permission) => (rank[role] ?? 0) >= needs[need];
+
+/** "Only admins and owners can create agents." for a control the role may not use. */
+export const whoMay = (need: Permission, doing: string) => `Only ${who[need]} can ${doing}.`;
+
+/**
+ * The signed-in role's permissions. Pages hide or disable, with whoMay as
+ * the tooltip, what the role may not do (the server refuses anyway).
  */
 export function usePermissions() {
   const role = useSession().data?.role ?? 'viewer';
   return {
     role,
-    canWrite: role !== 'viewer',
-    canAdmin: role === 'owner' || role === 'admin',
-    isOwner: role === 'owner',
+    can: (need: Permission) => roleMay(role, need),
+    canWrite: roleMay(role, 'write'),
+    canAdmin: roleMay(role, 'admin'),
+    isOwner: roleMay(role, 'owner'),
   };
 }

@@ -6,7 +6,10 @@ const dateTimeFmt = new Intl.DateTimeFormat('en-GB', {
 export const formatDate = (iso: string | null | undefined) => (iso ? dateFmt.format(new Date(iso)) : '—');
 export const formatDateTime = (iso: string | null | undefined) => (iso ? dateTimeFmt.format(new Date(iso)) : '—');
 
-/** "3 minutes ago", "in 2 days"; "never" for a missing time. */
+/**
+ * "3 minutes ago", "in 2 days"; "never" for a missing time. Counts are
+ * rounded, not cut: a 7-day link made a second ago is "in 7 days".
+ */
 export function formatRelative(iso: string | null | undefined, now: Date = new Date()): string {
   if (!iso) return 'never';
   const diff = new Date(iso).getTime() - now.getTime();
@@ -20,7 +23,7 @@ export function formatRelative(iso: string | null | undefined, now: Date = new D
   ];
   for (const [ms, name] of units) {
     if (abs >= ms) {
-      const n = Math.floor(abs / ms);
+      const n = Math.round(abs / ms);
       const label = `${n} ${name}${n === 1 ? '' : 's'}`;
       return diff < 0 ? `${label} ago` : `in ${label}`;
     }

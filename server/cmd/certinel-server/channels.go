@@ -47,6 +47,15 @@ func channelTypes(cfg config.Config, guard *netguard.Guard, log *slog.Logger) (m
 	}, nil
 }
 
+// mailer is the sender of the server's own mails to people (password
+// reset links): the email channel's, when an SMTP relay is configured.
+func mailer(cfg config.Config, types map[string]httpapi.ChannelType) notify.Sender {
+	if cfg.SMTP.Host == "" {
+		return nil
+	}
+	return types[store.ChannelEmail].Sender
+}
+
 func senders(types map[string]httpapi.ChannelType) map[string]notify.Sender {
 	out := make(map[string]notify.Sender, len(types))
 	for name, t := range types {

@@ -117,6 +117,7 @@ func run() error {
 		Store:            st,
 		Ingester:         ingester,
 		Channels:         channels,
+		Mailer:           mailer(cfg, channels),
 		BaseURL:          strings.TrimSuffix(cfg.BaseURL.String(), "/"),
 		Log:              log,
 		SecureCookies:    cfg.SecureCookies(),

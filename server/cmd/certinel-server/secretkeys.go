@@ -14,28 +14,33 @@ import (
 )
 
 // errNoSecretKey stops a start that would leave stored secrets unreadable.
-var errNoSecretKey = errors.New("the database holds channel secrets or the agent CA's keys but no secret key is configured: " +
+var errNoSecretKey = errors.New("the database holds channel secrets, the agent CA's keys or two-factor secrets but no secret key is configured: " +
 	"set CERTINEL_SECRET_KEY or CERTINEL_SECRET_KEY_FILE to the key that sealed them, or to a new key " +
 	"(openssl rand -base64 32) if they were stored before encryption (see environment.example)")
 
 // withSecretKeys returns the store sealing channel configs, after bringing
-// every stored config under the current key (sealing those from before
-// encryption, re-sealing those of a rotated-out key).
+// every stored config and two-factor secret under the current key (sealing
+// configs from before encryption, re-sealing values of a rotated-out key).
 func withSecretKeys(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*store.Store, error) {
 	keys, err := secretKeys(ctx, cfg, st, log)
 	if err != nil {
 		return nil, err
 	}
 	st = st.WithKeys(keys)
-	n, err := st.SealChannels(ctx)
-	if errors.Is(err, secret.ErrUnknownKey) {
-		return nil, fmt.Errorf("secret key %s: %w; to change keys, list the old key after the new one until this start has re-sealed every value", keys.Current(), err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("secret key %s: %w", keys.Current(), err)
-	}
-	if n > 0 {
-		log.Info("channel configs sealed with the current secret key", "count", n, "key_id", keys.Current())
+	for _, seal := range []struct {
+		what string
+		run  func(context.Context) (int, error)
+	}{{"channel configs", st.SealChannels}, {"two-factor secrets", st.SealTOTPSecrets}} {
+		n, err := seal.run(ctx)
+		if errors.Is(err, secret.ErrUnknownKey) {
+			return nil, fmt.Errorf("secret key %s: %w; to change keys, list the old key after the new one until this start has re-sealed every value", keys.Current(), err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("secret key %s: %w", keys.Current(), err)
+		}
+		if n > 0 {
+			log.Info(seal.what+" sealed with the current secret key", "count", n, "key_id", keys.Current())
+		}
 	}
 	return st, nil
 }

@@ -83,8 +83,9 @@ func (f *fixture) deliver() {
 	f.t.Fatal("the outbox never ran dry")
 }
 
-// failMany stores a failed check of each domain, in ingest batches of
-// size, evaluating after each as ingest does.
+// checkMany stores a check of each domain, failed with errText or else
+// serving a leaf valid until notAfter, in ingest batches of size,
+// evaluating after each as ingest does.
 func (f *fixture) checkMany(doms []store.Domain, size int, errText string, notAfter time.Time) {
 	f.t.Helper()
 	for start := 0; start < len(doms); start += size {
@@ -109,9 +110,10 @@ func (f *fixture) checkMany(doms []store.Domain, size int, errText string, notAf
 	}
 }
 
-// TestAgentOutageIsOneNotification: 2,000 endpoints of one agent become
-// unreachable at once (the agent's network is down); the channel gets a
-// handful of messages, not 2,000, and as few when they come back.
+// TestAgentOutageIsOneNotification: 600 endpoints of one agent become
+// unreachable at once (the agent's network is down), reported in four
+// batches; the channel gets a handful of messages, not 600, and as few
+// when they come back.
 func TestAgentOutageIsOneNotification(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
@@ -119,7 +121,7 @@ func TestAgentOutageIsOneNotification(t *testing.T) {
 			h := newHook(t)
 			ch := f.channel(h, "ops")
 			f.changeRule(func(r *store.AlertRule) { r.ChannelIDs, r.UnreachableAfter = []string{ch}, 1 })
-			const n = 2000
+			const n, batch = 600, 150
 			list := make([]store.Domain, n)
 			for i := range list {
 				list[i] = store.Domain{Host: fmt.Sprintf("h%04d.dc1.internal", i), Port: 443, Protocol: "tls", AgentID: &f.agent.ID}
@@ -129,19 +131,19 @@ func TestAgentOutageIsOneNotification(t *testing.T) {
 				t.Fatal(err)
 			}
 			healthy := f.clk.t.Add(300 * 24 * time.Hour)
-			f.checkMany(doms, 500, "", healthy)
+			f.checkMany(doms, batch, "", healthy)
 			f.deliver()
 			h.take()
 
 			f.clk.t = f.clk.t.Add(time.Hour)
-			f.checkMany(doms, 500, "i/o timeout", time.Time{})
+			f.checkMany(doms, batch, "i/o timeout", time.Time{})
 			f.deliver()
 			msgs := h.take()
 			if len(msgs) == 0 || len(msgs) > 3 {
 				t.Fatalf("%d endpoints unreachable: %d messages, want 1 to 3", n, len(msgs))
 			}
 			outage := msgs[0][0]
-			if outage.Agent == nil || outage.Domain != nil || outage.Count < 500 || outage.URL == "" {
+			if outage.Agent == nil || outage.Domain != nil || outage.Count < batch || outage.URL == "" {
 				t.Fatalf("first message is not the agent's outage: %+v", outage)
 			}
 			members, total, err := f.st.ListAlerts(f.ctx, f.org.ID, store.AlertFilter{GroupID: outage.ID}, store.Page{Number: 1, PerPage: 10})
@@ -156,7 +158,7 @@ func TestAgentOutageIsOneNotification(t *testing.T) {
 			}
 
 			f.clk.t = f.clk.t.Add(time.Hour)
-			f.checkMany(doms, 500, "", healthy)
+			f.checkMany(doms, batch, "", healthy)
 			f.deliver()
 			back := h.take()
 			if len(back) != 1 || back[0][0].Type != notify.TypeResolved || back[0][0].Agent == nil {

@@ -13,13 +13,16 @@ import (
 // Token prefixes make a leaked secret recognisable (and scannable by secret
 // scanners): cnl_api_ for API tokens, cnl_agt_ for agent tokens, cnl_ses_
 // for session cookies, cnl_inv_ for invitations, cnl_join_ for agents' join
-// tokens.
+// tokens, cnl_pwr_ for password reset links, cnl_2fa_ for the pending
+// second step of a login.
 const (
 	PrefixAPIToken   = "cnl_api_"
 	PrefixAgentToken = "cnl_agt_"
 	PrefixSession    = "cnl_ses_"
 	PrefixInvitation = "cnl_inv_"
 	PrefixJoinToken  = "cnl_join_"
+	PrefixReset      = "cnl_pwr_"
+	PrefixChallenge  = "cnl_2fa_"
 )
 
 // displayLen is how many random characters stay in clear after the prefix

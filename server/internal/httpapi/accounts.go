@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,6 +22,14 @@ const (
 	minPassword = 10
 	maxPassword = 128
 )
+
+// passwordProblem says what is wrong with a new password, or "".
+func passwordProblem(pw string) string {
+	if n := utf8.RuneCountInString(pw); n < minPassword || n > maxPassword {
+		return "must be 10 to 128 characters long"
+	}
+	return ""
+}
 
 type loginRequest struct {
 	Email    string `json:"email"`
@@ -79,6 +88,9 @@ func (h *handler) login(c echo.Context) error {
 		return errBadLogin
 	}
 	h.loginBackoff.Reset(pair)
+	if user.TwoFactor() {
+		return h.askSecondFactor(c, user)
+	}
 	return h.signIn(c, user)
 }
 
@@ -133,7 +145,8 @@ func (h *handler) startSession(c echo.Context, status int, user store.User, o st
 	}
 	setActor(c, store.Actor{Type: store.ActorUser, ID: user.ID, Label: user.Email})
 	now := h.store.Now()
-	sess := store.Session{TokenHash: hash, UserID: user.ID, OrganizationID: o.ID, CreatedAt: now, ExpiresAt: now.Add(sessionLifetime)}
+	sess := store.Session{TokenHash: hash, UserID: user.ID, OrganizationID: o.ID, CreatedAt: now, ExpiresAt: now.Add(sessionLifetime),
+		LastUsedAt: &now, IP: c.RealIP(), UserAgent: userAgent(c)}
 	if err := h.store.CreateSession(c.Request().Context(), sess); err != nil {
 		return err
 	}

@@ -54,6 +54,8 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 		a.browser.must(http.StatusAccepted, "POST", "/api/v1/domains/"+dom.ID+"/check", nil, &check)
 		requireApproval(t, a, true)
 		_, enrollment := holdEnrollment(t, srv.bearerClient(t, joinToken(t, a)))
+		var sessions listOut[created]
+		a.browser.must(http.StatusOK, "GET", "/api/v1/account/sessions", nil, &sessions)
 		ids := map[string]string{
 			"/check-requests/":      check.ID,
 			"/domains/":             dom.ID,
@@ -70,6 +72,7 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 			"/events/":              events.Items[0].ID,
 			"/maintenance-windows/": window.ID,
 			"/agent-enrollments/":   enrollment.EnrollmentID,
+			"/account/sessions/":    sessions.Items[0].ID,
 		}
 
 		b, _ := srv.signup(t, "intruder@example.com")

@@ -58,6 +58,7 @@ type checkJSON struct {
 	Address        string    `json:"address"`
 	TLSVersion     string    `json:"tls_version"`
 	CipherSuite    string    `json:"cipher_suite"`
+	KeyExchange    string    `json:"key_exchange"`
 	DurationMS     int64     `json:"duration_ms"`
 	HandshakeError string    `json:"handshake_error,omitempty"`
 	ByAgent        bool      `json:"by_agent"`
@@ -114,7 +115,7 @@ func (h *handler) getDomain(c echo.Context) error {
 			return err
 		}
 		out.LastCheck = &checkJSON{ObservedAt: obs.LastObservedAt, Address: obs.Address, TLSVersion: obs.TLSVersion,
-			CipherSuite: obs.CipherSuite, DurationMS: obs.DurationMS, HandshakeError: obs.HandshakeError, ByAgent: obs.AgentID != nil}
+			CipherSuite: obs.CipherSuite, KeyExchange: obs.KeyExchange, DurationMS: obs.DurationMS, HandshakeError: obs.HandshakeError, ByAgent: obs.AgentID != nil}
 		if obs.Verdict != "" {
 			out.Analysis = json.RawMessage(obs.Verdict)
 		}

@@ -73,6 +73,11 @@ type domainJSON struct {
 	LastError     string           `json:"last_error"`
 	LastErrorKind string           `json:"last_error_kind"`
 	TrustStatus   string           `json:"trust_status"`
+	// The latest check's protocol version and key exchange group, empty
+	// when unknown; PostQuantum says whether the group is post-quantum.
+	TLSVersion  string `json:"tls_version"`
+	KeyExchange string `json:"key_exchange"`
+	PostQuantum bool   `json:"post_quantum"`
 	// Problems says why the domain is not ok: every problem, at now.
 	Problems []lifecycle.Problem `json:"problems"`
 	// RenewalWindow is when the certificate is expected to be renewed;
@@ -96,6 +101,7 @@ func (h *handler) toDomainJSON(v store.DomainView) domainJSON {
 	out := domainJSON{ID: v.ID, Host: v.Host, Port: v.Port, Protocol: v.Protocol, SNI: v.SNI, AgentID: v.AgentID,
 		Tags: v.Tags, Status: v.Status, NotAfter: v.NotAfter, LastCheckedAt: v.CheckedAt,
 		LastError: v.Error, LastErrorKind: v.ErrorKind, TrustStatus: v.TrustStatus, Problems: v.Problems, UrgentAt: v.UrgentAt,
+		TLSVersion: v.TLSVersion, KeyExchange: v.KeyExchange, PostQuantum: v.PostQuantum,
 		RenewAfterFraction: v.RenewAfterFraction, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 	if out.Tags == nil {
 		out.Tags = []string{}
@@ -317,6 +323,12 @@ func parseDomainFilter(c echo.Context) (store.DomainFilter, error) {
 	}
 	if f.Status != "" && !slices.Contains(domainStatuses, f.Status) {
 		return f, badRequest("status", "status: must be one of %s; got %s", strings.Join(domainStatuses, ", "), quote(f.Status))
+	}
+	if v := c.QueryParam("post_quantum"); v != "" {
+		if !slices.Contains(store.Readinesses(), store.Readiness(v)) {
+			return f, badRequest("post_quantum", "post_quantum: must be true, false or unknown; got %s", quote(v))
+		}
+		f.PostQuantum = store.Readiness(v)
 	}
 	if v := c.QueryParam("expires_before"); v != "" {
 		t, err := parseTimeOrDate(v)

@@ -77,6 +77,12 @@ func newServerWith(t testing.TB, d store.Dialect, evaluate bool, prepare func(*s
 
 // newServerOn builds the test server on a store the caller opened.
 func newServerOn(t testing.TB, st *store.Store, evaluate bool) *testServer {
+	return newServerMailing(t, st, evaluate, nil)
+}
+
+// newServerMailing builds the test server with mailer sending the
+// server's own mails (password resets); nil is a server without SMTP.
+func newServerMailing(t testing.TB, st *store.Store, evaluate bool, mailer notify.Sender) *testServer {
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	guard := netguard.New(true)
 	hooks := webhook.New(guard.HTTPClient(5*time.Second), nil)
@@ -106,7 +112,7 @@ func newServerOn(t testing.TB, st *store.Store, evaluate bool) *testServer {
 	revocations := &revocation.Refresher{Store: st, Checker: revocation.NewChecker(netguard.New(false).HTTPClient(30*time.Second), nil, 5*time.Second),
 		Log: log, Roots: testRoots(t), Batch: 100, MaxBatches: 1, Concurrency: 2}
 	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels, UI: webui.Serve(os.DirFS("testdata/ui")),
-		AgentCA: ca, Revocations: revocations})
+		AgentCA: ca, Revocations: revocations, Mailer: mailer})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	worker := &outbox.Worker{Store: st, Senders: map[string]notify.Sender{store.ChannelWebhook: hooks}, Log: log, Holder: "test",

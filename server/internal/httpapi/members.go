@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -217,8 +216,8 @@ func (h *handler) acceptInvitation(c echo.Context) error {
 	userID := info.User.ID // empty without a session
 	var newUser *store.User
 	if userID == "" {
-		if n := utf8.RuneCountInString(req.Password); n < minPassword || n > maxPassword {
-			return invalid([]fieldError{{"password", "must be 10 to 128 characters long"}})
+		if problem := passwordProblem(req.Password); problem != "" {
+			return invalid([]fieldError{{"password", problem}})
 		}
 		pw, err := auth.HashPassword(req.Password)
 		if err != nil {
@@ -229,7 +228,7 @@ func (h *handler) acceptInvitation(c echo.Context) error {
 	m, err := h.store.AcceptInvitation(ctx, hash, userID, newUser)
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrInvitationUsed):
-		return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: "this invitation link is unknown, used, revoked or expired"}
+		return errInvitationGone
 	case errors.Is(err, store.ErrWrongInvitee):
 		return &apiError{Status: http.StatusForbidden, Code: "wrong_invitee", Message: "this invitation was sent to another email address " +
 			"than the one you are signed in with: sign out, then open the link again and sign in or sign up with the invited address"}

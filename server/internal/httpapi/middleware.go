@@ -62,6 +62,9 @@ func (h *handler) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if err := h.store.TouchSession(ctx, info.Session, c.RealIP(), userAgent(c)); err != nil {
+			return err
+		}
 		p := &principal{OrgID: info.Organization.ID, UserID: info.User.ID, UserEmail: info.User.Email, Role: info.Role, sessionSecret: secret}
 		c.Set(principalKey, p)
 		setActor(c, store.Actor{Type: store.ActorUser, ID: info.User.ID, Label: info.User.Email})

@@ -309,6 +309,8 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 
 		script.must(http.StatusOK, "GET", "/api/v1/insights/expiry-clusters?days=365&min=1", nil, nil)
 		script.must(http.StatusOK, "GET", "/api/v1/insights/stale", nil, nil)
+		script.must(http.StatusOK, "GET", "/api/v1/insights/key-exchange", nil, nil)
+		script.must(http.StatusOK, "GET", "/api/v1/domains?post_quantum=unknown", nil, nil)
 		reader.must(http.StatusOK, "GET", "/api/v1/metrics", nil, nil)
 
 		script.must(http.StatusNoContent, "DELETE", "/api/v1/alert-rules/"+rule.ID, nil, nil)

@@ -17,9 +17,14 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	api := e.Group("/api/v1", h.requestLog, noStore, anonymousActor)
 	api.POST("/auth/signup", h.signup)
 	api.POST("/auth/login", h.login)
+	api.POST("/auth/login/two-factor", h.loginSecondFactor)
 	api.POST("/auth/logout", h.logout)
+	api.GET("/auth/password-reset", h.passwordResetAvailable)
+	api.POST("/auth/password-reset", h.requestPasswordReset)
+	api.POST("/auth/password-reset/confirm", h.resetPassword)
 	api.GET("/openapi.json", openAPI())
 	api.POST("/invitations/accept", h.acceptInvitation)
+	api.POST("/invitations/preview", h.previewInvitation)
 	api.POST("/agent/enroll", h.enrollAgent)            // the join token authenticates
 	api.GET("/agent/enrollments/:id", h.pollEnrollment) // so does the one it spent
 
@@ -33,6 +38,14 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 
 	g := api.Group("", h.authenticate)
 	g.GET("/me", h.me, need(permRead))
+	g.POST("/account/password", h.changePassword, need(permSession))
+	g.GET("/account/sessions", h.listSessions, need(permSession))
+	g.DELETE("/account/sessions", h.endOtherSessions, need(permSession))
+	g.DELETE("/account/sessions/:id", h.endSession, need(permSession))
+	g.GET("/account/two-factor", h.getTwoFactor, need(permSession))
+	g.POST("/account/two-factor/setup", h.setupTwoFactor, need(permSession))
+	g.POST("/account/two-factor/enable", h.enableTwoFactor, need(permSession))
+	g.POST("/account/two-factor/disable", h.disableTwoFactor, need(permSession))
 	g.GET("/organization", h.getOrganization, need(permRead))
 	g.PATCH("/organization", h.updateOrganization, need(permSession, permOwner))
 
@@ -118,6 +131,7 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 
 	g.GET("/insights/expiry-clusters", h.expiryClusters, need(permRead))
 	g.GET("/insights/stale", h.staleEndpoints, need(permRead))
+	g.GET("/insights/key-exchange", h.keyExchangeInsight, need(permRead))
 
 	g.GET("/members", h.listMembers, need(permRead))
 	g.PATCH("/members/:user_id", h.updateMember, need(permSession, permOwner))

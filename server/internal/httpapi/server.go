@@ -16,6 +16,7 @@ import (
 	"certinel.dev/server/internal/control"
 	"certinel.dev/server/internal/downloads"
 	"certinel.dev/server/internal/monitor"
+	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/revocation"
 	"certinel.dev/server/internal/store"
 )
@@ -56,6 +57,9 @@ type Deps struct {
 	// AgentCA issues and checks agents' client certificates; nil turns
 	// enrollment, renewal and the CRL off.
 	AgentCA *agentca.Authority
+	// Mailer sends the mails the server writes to people (password reset
+	// links); nil when no SMTP relay is configured.
+	Mailer notify.Sender
 	// ClientCertHeader names the header in which a TLS-terminating proxy
 	// (one of TrustedProxies) relays the client certificate it received:
 	// X-Forwarded-Client-Cert (Envoy), or any other holding URL-encoded
@@ -89,6 +93,8 @@ type handler struct {
 	loginByIP     *auth.Limiter
 	loginBackoff  *auth.Backoff
 	signupByIP    *auth.Limiter
+	resetByEmail  *auth.Limiter
+	mailer        notify.Sender
 	channels      map[string]ChannelType
 	baseURL       string
 	ingestGate    ingestGate
@@ -128,6 +134,8 @@ func New(d Deps) *echo.Echo {
 		loginByIP:     auth.NewLimiter(6*time.Second, 20),
 		loginBackoff:  auth.NewBackoff(5, time.Second, 15*time.Minute),
 		signupByIP:    auth.NewLimiter(time.Minute, 10),
+		resetByEmail:  auth.NewLimiter(10*time.Minute, 3),
+		mailer:        d.Mailer,
 		ingestGate:    newIngestGate(),
 		hub:           d.Hub,
 		commands:      &control.Sender{Store: d.Store, Hub: d.Hub},

@@ -42,8 +42,8 @@ func (h *handler) signup(c echo.Context) error {
 	if err != nil {
 		errs = append(errs, fieldError{"email", err.Error()})
 	}
-	if n := utf8.RuneCountInString(req.Password); n < minPassword || n > maxPassword {
-		errs = append(errs, fieldError{"password", "must be 10 to 128 characters long"})
+	if problem := passwordProblem(req.Password); problem != "" {
+		errs = append(errs, fieldError{"password", problem})
 	}
 	org := strings.TrimSpace(req.Organization)
 	if n := utf8.RuneCountInString(org); n < 1 || n > 100 {

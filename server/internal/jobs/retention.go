@@ -20,7 +20,8 @@ func Retention(st *store.Store, r store.Retention, log *slog.Logger) func(ctx co
 			return fmt.Errorf("jobs: retention: %w", err)
 		}
 		log.Info("retention", "samples", n.Samples, "audit_entries", n.Audit, "delivery_attempts", n.Deliveries, "result_batches", n.ResultBatches,
-			"agent_commands", n.Commands, "check_requests", n.CheckRequests, "agent_enrollments", n.Enrollments)
+			"agent_commands", n.Commands, "check_requests", n.CheckRequests, "agent_enrollments", n.Enrollments,
+			"expired_credentials", n.Credentials)
 		return nil
 	}
 }

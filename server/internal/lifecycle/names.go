@@ -74,6 +74,7 @@ const (
 	EventResolved                  Event = "resolved"
 	EventTest                      Event = "test"
 	EventInvitation                Event = "invitation"
+	EventPasswordReset             Event = "password_reset"
 )
 
 // RuleEvents lists the events a rule may choose.

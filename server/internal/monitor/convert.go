@@ -50,6 +50,7 @@ func (j *judge) convert(r wire.Result, agentID *string, targets map[string]store
 	obs = store.Observation{
 		ID: store.NewID(), DomainID: &d.ID, ObservedAt: r.ObservedAt.UTC(), Address: r.Address,
 		DurationMS: r.DurationMS, TLSVersion: r.TLSVersion, CipherSuite: r.CipherSuite,
+		KeyExchange: r.KeyExchange, PostQuantum: certs.PostQuantum(r.KeyExchange),
 		NotAfter: earliest, Chain: shas,
 	}
 	if len(chain) == 0 {
@@ -123,8 +124,9 @@ func checkResult(r wire.Result, now time.Time) error {
 		return errors.New("a result needs a chain or an error")
 	case len(r.Chain) > MaxChainLength:
 		return fmt.Errorf("chain has %d certificates, at most %d allowed", len(r.Chain), MaxChainLength)
-	case len(r.Address) > store.MaxShortText || len(r.TLSVersion) > store.MaxShortText || len(r.CipherSuite) > store.MaxShortText:
-		return fmt.Errorf("address, tls_version and cipher_suite must be at most %d bytes", store.MaxShortText)
+	case len(r.Address) > store.MaxShortText || len(r.TLSVersion) > store.MaxShortText || len(r.CipherSuite) > store.MaxShortText ||
+		len(r.KeyExchange) > store.MaxShortText:
+		return fmt.Errorf("address, tls_version, cipher_suite and key_exchange must be at most %d bytes", store.MaxShortText)
 	}
 	return nil
 }

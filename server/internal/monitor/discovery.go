@@ -60,7 +60,7 @@ func (j *judge) convertDiscovery(r wire.Result, src Source) (store.Observation, 
 	}
 	obs = store.Observation{
 		ID: store.NewID(), ObservedAt: r.ObservedAt.UTC(), Address: net.JoinHostPort(ep.Address, strconv.Itoa(ep.Port)),
-		DurationMS: r.DurationMS, TLSVersion: r.TLSVersion, CipherSuite: r.CipherSuite, NotAfter: earliest, Chain: shas,
+		DurationMS: r.DurationMS, TLSVersion: r.TLSVersion, CipherSuite: r.CipherSuite, KeyExchange: r.KeyExchange, NotAfter: earliest, Chain: shas,
 		LeafSHA256: shas[0], HandshakeError: r.Error,
 	}
 	applyVerdict(&obs, v, raw)

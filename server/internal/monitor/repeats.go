@@ -13,8 +13,8 @@ import (
 
 // chainKey digests what a check must share with its domain's current state
 // to be stored as a repeat (see store.Repeat): who checked, the negotiated
-// TLS version and cipher suite, and the chain as served, certificate by
-// certificate as sent. A check with a chain has no error kind; a failed
+// TLS version, cipher suite and key exchange group, and the chain as
+// served, certificate by certificate as sent. A check with a chain has no error kind; a failed
 // check is never a repeat, as it moves the count of failures in a row.
 func chainKey(agentID *string, r wire.Result) string {
 	agent := ""
@@ -31,6 +31,7 @@ func chainKey(agentID *string, r wire.Result) string {
 	field(agent)
 	field(r.TLSVersion)
 	field(r.CipherSuite)
+	field(r.KeyExchange)
 	for _, der := range r.Chain {
 		field(der)
 	}

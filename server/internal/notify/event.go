@@ -33,6 +33,8 @@ const (
 	TypeTest                      = string(lifecycle.EventTest)
 	// TypeInvitation carries an invitation link to a new member.
 	TypeInvitation = string(lifecycle.EventInvitation)
+	// TypePasswordReset carries a password reset link to a user.
+	TypePasswordReset = string(lifecycle.EventPasswordReset)
 )
 
 // Event is one alert occurrence, as stored in the outbox payload and sent to webhooks.

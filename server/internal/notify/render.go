@@ -107,6 +107,8 @@ func headline(e Event) string {
 		return "Resolved: " + t
 	case TypeInvitation:
 		return "You are invited to join " + e.Organization.Name + " on Certinel"
+	case TypePasswordReset:
+		return "Reset your Certinel password"
 	case TypeTest:
 		if e.Organization.Name != "" {
 			return "Test notification for " + e.Organization.Name

@@ -43,7 +43,15 @@ type User struct {
 	Email        string
 	PasswordHash string
 	CreatedAt    time.Time
+	// TOTPSecret is sealed; see SetTOTPSecret. The second factor is on
+	// from TOTPEnabledAt only.
+	TOTPSecret    string     `gorm:"column:totp_secret"`
+	TOTPEnabledAt *time.Time `gorm:"column:totp_enabled_at"`
+	TOTPLastStep  int64      `gorm:"column:totp_last_step"`
 }
+
+// TwoFactor tells whether the user's logins need a second factor.
+func (u User) TwoFactor() bool { return u.TOTPEnabledAt != nil }
 
 // Membership ties a user to an organization with a role.
 type Membership struct {
@@ -53,17 +61,23 @@ type Membership struct {
 	CreatedAt      time.Time
 }
 
-// Session is a dashboard login; only the hash of its token is stored.
+// Session is a dashboard login; only the hash of its token is stored. ID
+// names it in the user's list of sessions.
 type Session struct {
+	ID             string
 	TokenHash      string
 	UserID         string
 	OrganizationID string
 	CreatedAt      time.Time
 	ExpiresAt      time.Time
+	LastUsedAt     *time.Time
+	UserAgent      string
+	IP             string
 }
 
 // SessionInfo is what a valid session resolves to.
 type SessionInfo struct {
+	Session      Session
 	User         User
 	Organization Organization
 	Role         string
@@ -123,6 +137,7 @@ func (s *Store) PrimaryMembership(ctx context.Context, userID string) (Membershi
 
 // CreateSession stores a new session.
 func (s *Store) CreateSession(ctx context.Context, sess Session) error {
+	sess.ID = NewID()
 	err := s.change(ctx, sess.OrganizationID, "auth.login", "user", nil, func(tx *gorm.DB) (string, error) {
 		return sess.UserID, tx.Create(&sess).Error
 	})
@@ -139,7 +154,7 @@ func (s *Store) SessionByHash(ctx context.Context, tokenHash string) (SessionInf
 	if err := db.Where("token_hash = ? AND expires_at > ?", tokenHash, s.now()).Take(&sess).Error; err != nil {
 		return SessionInfo{}, fmt.Errorf("store: session: %w", notFound(err))
 	}
-	info := SessionInfo{ExpiresAt: sess.ExpiresAt}
+	info := SessionInfo{Session: sess, ExpiresAt: sess.ExpiresAt}
 	if err := db.Where("id = ?", sess.UserID).Take(&info.User).Error; err != nil {
 		return SessionInfo{}, fmt.Errorf("store: session user: %w", notFound(err))
 	}

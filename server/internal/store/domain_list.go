@@ -24,6 +24,10 @@ type DomainView struct {
 	// Judged is its comma-separated problem codes as of that check.
 	TrustStatus string
 	Judged      string `gorm:"column:problems"`
+	// The latest check's protocol version and key exchange group.
+	TLSVersion  string
+	KeyExchange string
+	PostQuantum bool
 	// The renewal window of the chain and when it turns urgent.
 	WindowStart  *time.Time
 	WindowEnd    *time.Time
@@ -50,8 +54,10 @@ type DomainFilter struct {
 	AgentID       string
 	Tag           string
 	ExpiresBefore *time.Time
-	Sort          string
-	Desc          bool
+	// PostQuantum is one of the Readiness values, or empty for any.
+	PostQuantum Readiness
+	Sort        string
+	Desc        bool
 	// FloorDays is the organization's absolute floor (see lifecycle.Settings).
 	FloorDays int
 	// After, a cursor from DomainCursorAfter, asks for the rows following
@@ -85,7 +91,7 @@ const (
 )
 
 var domainSorts = map[string]domainSort{
-	"host":            {column: "domains.host", kind: sortText, value: func(v DomainView) any { return v.Host }},
+	"host":            {column: "domains.host_key", kind: sortText, value: func(v DomainView) any { return v.HostKey }},
 	"port":            {column: "domains.port", kind: sortInt, value: func(v DomainView) any { return v.Port }},
 	"protocol":        {column: "domains.protocol", kind: sortText, value: func(v DomainView) any { return v.Protocol }},
 	"created_at":      {column: "domains.created_at", kind: sortTime, value: func(v DomainView) any { return v.CreatedAt }},
@@ -151,7 +157,7 @@ func (s *Store) domainViews(ctx context.Context, orgID string) (*gorm.DB, time.T
 	now := s.now()
 	q := s.db.WithContext(ctx).Table("domains").
 		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, ds.trust_status, ds.problems, "+
-			"ds.window_start, ds.window_end, ds.window_source, ds.urgent_at").
+			"ds.tls_version, ds.key_exchange, ds.post_quantum, ds.window_start, ds.window_end, ds.window_source, ds.urgent_at").
 		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
 		Where("domains.organization_id = ?", orgID)
 	return q, now
@@ -182,6 +188,9 @@ func filterDomains(q *gorm.DB, orgID string, f DomainFilter, now time.Time) *gor
 	}
 	if f.ExpiresBefore != nil {
 		q = q.Where("domains.state_not_after < ?", f.ExpiresBefore.UTC())
+	}
+	if f.PostQuantum != "" {
+		q = q.Where(readinessCondition(f.PostQuantum), orgID)
 	}
 	return q
 }

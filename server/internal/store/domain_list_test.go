@@ -162,7 +162,7 @@ func sortKey(key string, desc bool) func(a, b store.DomainView) int {
 		var c int
 		switch key {
 		case "host":
-			c = cmp.Compare(a.Host, b.Host)
+			c = naturalCompare(a.Host, b.Host)
 		case "port":
 			c = cmp.Compare(a.Port, b.Port)
 		case "protocol":
@@ -183,6 +183,41 @@ func sortKey(key string, desc bool) func(a, b store.DomainView) int {
 		}
 		return c
 	}
+}
+
+// naturalCompare compares host names as people read them: case aside,
+// runs of digits compare as numbers.
+func naturalCompare(a, b string) int {
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	for a != "" && b != "" {
+		na, ra := leadingNumber(a)
+		nb, rb := leadingNumber(b)
+		switch {
+		case na != "" && nb != "":
+			if c := cmp.Or(cmp.Compare(len(na), len(nb)), strings.Compare(na, nb)); c != 0 {
+				return c
+			}
+			a, b = ra, rb
+		case a[0] != b[0]:
+			return cmp.Compare(a[0], b[0])
+		default:
+			a, b = a[1:], b[1:]
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// leadingNumber splits s after its leading digits, returned without
+// leading zeros.
+func leadingNumber(s string) (digits, rest string) {
+	i := 0
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return "", s
+	}
+	return strings.TrimLeft(s[:i], "0"), s[i:]
 }
 
 // TestDomainListOrderAndCursor checks, for every sort key and direction

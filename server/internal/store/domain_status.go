@@ -74,7 +74,9 @@ func splitProblems(s string) []string {
 // by. It copies rather than takes the observations, so that a late result
 // that did not move the state changes nothing; and it writes only the rows
 // whose columns differ, so that a check that changes nothing leaves the
-// domain's row and its many indexes alone.
+// domain's row and its many indexes alone. With the leaf it sets
+// state_stale as the inventory summary says now (see markStale), and it
+// moves the expiry aggregate along (applyExpiry).
 func copyListColumns(tx *gorm.DB, domainIDs []string) error {
 	ids := slices.Sorted(slices.Values(domainIDs)) // the order upsertStates locks rows in
 	unchanged := "domains.state_kind = " + stateKindSQL + " AND domains.state_leaf_sha256 = s.leaf_sha256 AND " + strings.Join([]string{
@@ -82,16 +84,29 @@ func copyListColumns(tx *gorm.DB, domainIDs []string) error {
 		sameValue("domains.state_due_at", "s.window_end"),
 		sameValue("domains.state_urgent_at", "s.urgent_at"),
 	}, " AND ")
+	expiry := expiryDeltas{}
 	for start := 0; start < len(ids); start += observationBatch {
 		chunk := ids[start:min(start+observationBatch, len(ids))]
-		err := tx.Exec(`UPDATE domains SET state_not_after = s.not_after, state_leaf_sha256 = s.leaf_sha256,
-			state_due_at = s.window_end, state_urgent_at = s.urgent_at, state_kind = `+stateKindSQL+`
-			FROM domain_states s WHERE s.domain_id = domains.id AND domains.id IN ? AND NOT (`+unchanged+`)`, chunk).Error
+		before, err := listedExpiries(tx, chunk)
+		if err != nil {
+			return err
+		}
+		var after []listedExpiry
+		err = tx.Raw(`UPDATE domains SET state_not_after = s.not_after, state_leaf_sha256 = s.leaf_sha256,
+			state_due_at = s.window_end, state_urgent_at = s.urgent_at, state_kind = `+stateKindSQL+`,
+			state_stale = `+staleLeafSQL("s.leaf_sha256")+`
+			FROM domain_states s WHERE s.domain_id = domains.id AND domains.id IN ? AND NOT (`+unchanged+`)
+			RETURNING `+listedExpiryColumns(tx, "domains"), chunk).
+			Scan(&after).Error
 		if err != nil {
 			return fmt.Errorf("domain list columns: %w", err)
 		}
+		for _, a := range after {
+			expiry.add(before[a.ID], -1)
+			expiry.add(a, 1)
+		}
 	}
-	return nil
+	return applyExpiry(tx, expiry)
 }
 
 // sameValue is SQL saying that two columns hold the same value or are both

@@ -19,10 +19,12 @@ type Domain struct {
 	ID             string
 	OrganizationID string
 	Host           string
-	Port           int
-	Protocol       string
-	SNI            string `gorm:"column:sni"`
-	AgentID        *string
+	// HostKey orders hosts naturally (see hostKey).
+	HostKey  string
+	Port     int
+	Protocol string
+	SNI      string `gorm:"column:sni"`
+	AgentID  *string
 	// RenewAfterFraction overrides when renewal is due, as a fraction of
 	// the certificate's lifetime; nil uses the organization's policy.
 	RenewAfterFraction *float64
@@ -47,6 +49,11 @@ type DomainState struct {
 	TrustStatus   string
 	// Problems is a comma-separated list of analysis problem codes.
 	Problems string
+	// The negotiated protocol version and key exchange group, empty when
+	// the check failed or the agent is too old to report the group.
+	TLSVersion  string
+	KeyExchange string
+	PostQuantum bool
 	// The chain's renewal window and when it turns urgent; nil without one.
 	WindowStart  *time.Time
 	WindowEnd    *time.Time
@@ -143,7 +150,7 @@ func (s *Store) UpdateDomain(ctx context.Context, orgID string, d Domain) (Domai
 			return "", err
 		}
 		res := tx.Model(&Domain{}).Where("organization_id = ? AND id = ?", orgID, d.ID).Updates(map[string]any{
-			"host": d.Host, "port": d.Port, "protocol": d.Protocol, "sni": d.SNI,
+			"host": d.Host, "host_key": hostKey(d.Host), "port": d.Port, "protocol": d.Protocol, "sni": d.SNI,
 			"agent_id": d.AgentID, "renew_after_fraction": d.RenewAfterFraction, "updated_at": d.UpdatedAt,
 		})
 		if res.Error != nil && isUniqueViolation(res.Error) {

@@ -130,8 +130,12 @@ func seedDomains(b *testing.B, ctx context.Context, s *store.Store, dsn string) 
 	}
 	defer db.Close()
 	for _, q := range []string{
-		`INSERT INTO domains (id, organization_id, host, port, protocol, sni, agent_id, created_at, updated_at)
-		SELECT md5(i::text), $1, 'host' || (i % 50000) || '.example.com', 443 + i % 3,
+		// host_key as hostKey writes it: the number's length in three
+		// digits, then the number without leading zeros.
+		`INSERT INTO domains (id, organization_id, host, host_key, port, protocol, sni, agent_id, created_at, updated_at)
+		SELECT md5(i::text), $1, 'host' || (i % 50000) || '.example.com',
+			'host' || CASE WHEN i % 50000 = 0 THEN '000' ELSE lpad(length((i % 50000)::text)::text, 3, '0') || (i % 50000) END || '.example.com',
+			443 + i % 3,
 			CASE WHEN i % 5 = 0 THEN 'smtp' ELSE 'tls' END, '',
 			(SELECT id FROM agents WHERE organization_id = $1 ORDER BY name LIMIT 1 OFFSET i % 2),
 			now() - i * interval '1 second', now()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strings"
+	"time"
 )
 
 // RawChannelConfig reads a channel's config column as stored, for tests that
@@ -172,4 +173,41 @@ func RawAgentCAKeys(ctx context.Context, s *Store) (root, issuing string, err er
 	var row AgentCA
 	err = s.db.WithContext(ctx).Where("id = ?", agentCAID).Take(&row).Error
 	return row.RootKey, row.IssuingKey, err
+}
+
+// ExpiryDaysCounted answers the expiry clusters' days as the query before
+// the expiry aggregate counted them: every deadline of the range, by day.
+func ExpiryDaysCounted(ctx context.Context, s *Store, orgID string, from, to time.Time, minimum int) ([]ExpiryCluster, error) {
+	return s.countExpiryDays(ctx, orgID, from, to, minimum)
+}
+
+// StaleEndpointsJoined answers the stale-endpoint insight as the query
+// before domains.state_stale and superseded_name did: every stale leaf's
+// domains looked up and sorted, the name joined per endpoint.
+func StaleEndpointsJoined(ctx context.Context, s *Store, orgID, domainID string) ([]StaleEndpoint, error) {
+	const joined = `
+WITH stale AS MATERIALIZED (
+	SELECT sha256, superseded_by FROM org_certificates
+	WHERE organization_id = @org AND superseded_by <> '' AND leaf_serving > 0
+), page AS MATERIALIZED (
+	SELECT d.id AS domain_id, d.host, d.port, st.sha256 AS served_sha256, st.superseded_by AS newer_sha256
+	FROM stale st
+	JOIN domains d ON d.organization_id = @org AND d.state_leaf_sha256 = st.sha256
+	WHERE (@domain = '' OR d.id = @domain)
+	ORDER BY d.host, d.port, d.id LIMIT @limit
+), named AS MATERIALIZED (
+	SELECT p.*,
+		(SELECT MIN(mine.name) FROM certificate_names mine JOIN certificate_names theirs ON theirs.name = mine.name
+			WHERE mine.sha256 = p.served_sha256 AND theirs.sha256 = p.newer_sha256) AS name,
+		(SELECT dd.id FROM domains dd WHERE dd.organization_id = @org AND dd.state_leaf_sha256 = p.newer_sha256
+			ORDER BY dd.host, dd.port, dd.id LIMIT 1) AS newer_domain_id
+	FROM page p
+)
+SELECT n.domain_id, n.host, n.port, n.served_sha256, n.newer_sha256, COALESCE(n.name, '') AS name,
+	n.newer_domain_id, d2.host AS newer_host, d2.port AS newer_port
+FROM named n JOIN domains d2 ON d2.id = n.newer_domain_id
+ORDER BY n.host, n.port, n.domain_id`
+	out := []StaleEndpoint{}
+	err := s.db.WithContext(ctx).Raw(joined, map[string]any{"org": orgID, "domain": domainID, "limit": maxStaleEndpoints}).Scan(&out).Error
+	return out, err
 }

@@ -380,9 +380,10 @@ func latestTrust(said []saidTrust) map[string]string {
 	return out
 }
 
-// releaseDomains takes domains about to be deleted out of the summary; the
-// caller deletes them and then calls refreshLeaves with the leaves
-// returned, which the deleted states no longer vouch for.
+// releaseDomains takes domains about to be deleted out of the summary and
+// the expiry aggregate; the caller deletes them and then calls
+// refreshLeaves with the leaves returned, which the deleted states no
+// longer vouch for.
 func releaseDomains(tx *gorm.DB, orgID string, domainIDs []string) ([]string, error) {
 	held, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), domainIDs)
 	if err != nil {
@@ -392,11 +393,19 @@ func releaseDomains(tx *gorm.DB, orgID string, domainIDs []string) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	delta := servingDeltas{}
+	listed, err := listedExpiries(tx, domainIDs)
+	if err != nil {
+		return nil, err
+	}
+	delta, expiry := servingDeltas{}, expiryDeltas{}
 	for _, id := range domainIDs {
 		if p, ok := held[id]; ok {
 			delta.add(p.LeafSHA256, chains[id], -1)
 		}
+		expiry.add(listed[id], -1)
+	}
+	if err := applyExpiry(tx, expiry); err != nil {
+		return nil, err
 	}
 	return applyServing(tx, orgID, delta)
 }

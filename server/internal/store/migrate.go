@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 
@@ -17,7 +19,8 @@ import (
 var migrations embed.FS
 
 // Migrate applies every pending migration, each in its own transaction,
-// then plans the renewals of states stored before windows existed.
+// then plans the renewals of states stored before windows existed and
+// keys the hosts stored before natural sorting.
 func (s *Store) Migrate(ctx context.Context) error {
 	provider, err := s.migrations()
 	if err != nil {
@@ -29,7 +32,34 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.backfillRenewalPlans(ctx); err != nil {
 		return err
 	}
-	return s.backfillAgentRenewBy(ctx)
+	if err := s.backfillAgentRenewBy(ctx); err != nil {
+		return err
+	}
+	return s.backfillHostKeys(ctx)
+}
+
+// MigrationsDigest identifies the dialect's set of migrations: a database
+// migrated by one build serves as a copy source for another build with the
+// same digest (tests clone a migrated template instead of migrating anew).
+func MigrationsDigest(d Dialect) (string, error) {
+	h := sha256.New()
+	root := "migrations/" + string(d)
+	err := fs.WalkDir(migrations, root, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := migrations.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: digest of %s migrations: %w", d, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // migrations is the goose provider of the store's dialect.

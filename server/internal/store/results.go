@@ -70,6 +70,7 @@ type Observation struct {
 	DurationMS     int64 `gorm:"column:duration_ms"`
 	TLSVersion     string
 	CipherSuite    string
+	KeyExchange    string
 	Error          string
 	ErrorKind      string
 	HandshakeError string
@@ -86,7 +87,9 @@ type Observation struct {
 	Renewal lifecycle.Plan `gorm:"-"`
 	// Chain lists the fingerprints in the order the peer presented them.
 	Chain []string `gorm:"-"`
-	// ChainKey and JudgedUntil go to the domain's state (see DomainState).
+	// PostQuantum (see certs.PostQuantum), ChainKey and JudgedUntil go to
+	// the domain's state (see DomainState).
+	PostQuantum bool       `gorm:"-"`
 	ChainKey    string     `gorm:"-"`
 	JudgedUntil *time.Time `gorm:"-"`
 	// Index is the result's position in the agent's batch: a result the
@@ -333,6 +336,7 @@ func upsertStates(tx *gorm.DB, orgID string, latest map[string]*Observation) err
 		st := DomainState{
 			DomainID: id, OrganizationID: orgID, ObservationID: o.ID, SampleKey: o.SampleKey, CheckedAt: o.ObservedAt,
 			Error: o.Error, ErrorKind: o.ErrorKind, LeafSHA256: o.LeafSHA256, NotAfter: o.NotAfter,
+			TLSVersion: o.TLSVersion, KeyExchange: o.KeyExchange, PostQuantum: o.PostQuantum,
 			VerdictStatus: o.VerdictStatus, TrustStatus: o.TrustStatus, Problems: strings.Join(o.Problems, ","),
 			ChainKey: o.ChainKey, JudgedUntil: o.JudgedUntil,
 		}
@@ -344,7 +348,7 @@ func upsertStates(tx *gorm.DB, orgID string, latest map[string]*Observation) err
 	}
 	slices.SortFunc(states, func(a, b DomainState) int { return strings.Compare(a.DomainID, b.DomainID) })
 	set := clause.AssignmentColumns([]string{"observation_id", "sample_key", "checked_at", "error", "error_kind", "leaf_sha256", "not_after", "verdict_status", "trust_status", "problems",
-		"window_start", "window_end", "window_source", "urgent_at", "chain_key", "judged_until"})
+		"tls_version", "key_exchange", "post_quantum", "window_start", "window_end", "window_source", "urgent_at", "chain_key", "judged_until"})
 	set = append(set,
 		clause.Assignment{Column: clause.Column{Name: "consecutive_failures"},
 			Value: gorm.Expr("CASE WHEN excluded.error <> '' THEN domain_states.consecutive_failures + 1 ELSE 0 END")},

@@ -25,6 +25,9 @@ type Pruned struct {
 	// "check now" requests older than checkRequestRetention; Enrollments
 	// are agent enrollments decided or expired enrollmentRetention ago.
 	Commands, CheckRequests, Enrollments int64
+	// Credentials are expired sessions, password reset links and pending
+	// second steps of logins: useless once expired.
+	Credentials int64
 }
 
 // checkRequestRetention is how long a "check now" request can be looked
@@ -62,6 +65,12 @@ const (
 		SELECT id FROM agent_commands WHERE expires_at < ? LIMIT ?)`
 	pruneCheckRequests = `DELETE FROM check_requests WHERE id IN (
 		SELECT id FROM check_requests WHERE created_at < ? LIMIT ?)`
+	pruneSessions = `DELETE FROM sessions WHERE token_hash IN (
+		SELECT token_hash FROM sessions WHERE expires_at < ? LIMIT ?)`
+	prunePasswordResets = `DELETE FROM password_resets WHERE token_hash IN (
+		SELECT token_hash FROM password_resets WHERE expires_at < ? LIMIT ?)`
+	pruneLoginChallenges = `DELETE FROM login_challenges WHERE token_hash IN (
+		SELECT token_hash FROM login_challenges WHERE expires_at < ? LIMIT ?)`
 	// A pending enrollment has no decided_at; it ends when it expires.
 	pruneEnrollments = `DELETE FROM agent_enrollments WHERE id IN (
 		SELECT id FROM agent_enrollments WHERE COALESCE(decided_at, expires_at) < ? LIMIT ?)`
@@ -95,6 +104,15 @@ func (s *Store) Prune(ctx context.Context, r Retention, maxRows int) (Pruned, er
 	}
 	if out.Enrollments, err = s.pruneRows(ctx, "agent enrollments", pruneEnrollments, maxRows, now.Add(-enrollmentRetention)); err != nil {
 		return out, err
+	}
+	for _, p := range []struct{ what, stmt string }{
+		{"sessions", pruneSessions}, {"password resets", prunePasswordResets}, {"login challenges", pruneLoginChallenges},
+	} {
+		n, err := s.pruneRows(ctx, p.what, p.stmt, maxRows, now)
+		out.Credentials += n
+		if err != nil {
+			return out, err
+		}
 	}
 	return out, nil
 }

@@ -21,9 +21,11 @@ import (
 // and writes no row of its own. Only a change adds a sample with its chain.
 
 // sampleKey digests what makes a check a change: the chain as served, the
-// error kind, the negotiated TLS version and cipher suite, who checked (an
-// agent or the server itself), and the verdict's judgement (status, trust,
-// problems). Left out on purpose: the address (round-robin DNS would make
+// error kind, the negotiated TLS version, cipher suite and key exchange
+// group, who checked (an agent or the server itself), and the verdict's
+// judgement (status, trust, problems). A group joins the digest only when
+// known, so that samples from before it was recorded keep their keys and
+// an upgrade writes no history. Left out on purpose: the address (round-robin DNS would make
 // every check a change), the duration, the error text (it quotes times and
 // addresses) and the verdict's day counts, which move every day while
 // nothing changes; the current sample keeps their latest values.
@@ -33,8 +35,12 @@ func sampleKey(o Observation) string {
 		agent = *o.AgentID
 	}
 	h := sha256.New()
-	for _, f := range []string{agent, o.ErrorKind, o.TLSVersion, o.CipherSuite,
-		o.VerdictStatus, o.TrustStatus, strings.Join(o.Problems, ","), strings.Join(o.Chain, ",")} {
+	fields := []string{agent, o.ErrorKind, o.TLSVersion, o.CipherSuite,
+		o.VerdictStatus, o.TrustStatus, strings.Join(o.Problems, ","), strings.Join(o.Chain, ",")}
+	if o.KeyExchange != "" {
+		fields = append(fields, o.KeyExchange)
+	}
+	for _, f := range fields {
 		// Length prefixes keep two different field lists from hashing alike.
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
 	}

@@ -23,31 +23,28 @@ type StaleEndpoint struct {
 // maxStaleEndpoints caps the answer: the first domains by host and port.
 const maxStaleEndpoints = 1000
 
-// staleSQL reads the stale leaves off the inventory summary (superseded_by,
-// kept at ingest) and finds the domains serving each in the domains_leaf
-// index, which holds the served leaf next to the host and port the page is
-// ordered by; the shared name and the first domain (by host and port)
-// serving the newer certificate are looked up for the page only, as scalar
-// subqueries per row of the page, the latter the first entry of the same
-// index. The stale leaves are materialized first: a plan that walks every
-// domain looking for them costs a second at 100,000.
+// staleSQL walks the first domains of the domains_stale index, which
+// holds, in the page's order, the domains serving a superseded leaf
+// (domains.state_stale, kept at ingest), and reads the newer leaf and the
+// name shown off the inventory summary (superseded_by and superseded_name,
+// also kept at ingest); the first domain (by host and port) serving the
+// newer certificate is looked up for the page only, as a scalar subquery
+// per row, the first entry of the domains_leaf index. The page's leaves
+// are all superseded; saying so again lets the planner take the summary's
+// rows from their partial index (org_certificates_superseded) instead of
+// reading the whole summary.
 const staleSQL = `
-WITH stale AS MATERIALIZED (
-	SELECT sha256, superseded_by FROM org_certificates
-	WHERE organization_id = @org AND superseded_by <> '' AND leaf_serving > 0
-), page AS MATERIALIZED (
-	SELECT d.id AS domain_id, d.host, d.port, st.sha256 AS served_sha256, st.superseded_by AS newer_sha256
-	FROM stale st
-	JOIN domains d ON d.organization_id = @org AND d.state_leaf_sha256 = st.sha256
-	WHERE %s
+WITH page AS MATERIALIZED (
+	SELECT d.id AS domain_id, d.host, d.port, d.state_leaf_sha256 AS served_sha256
+	FROM domains d
+	WHERE d.organization_id = @org AND d.state_stale AND %s
 	ORDER BY d.host, d.port, d.id LIMIT @limit
 ), named AS MATERIALIZED (
-	SELECT p.*,
-		(SELECT MIN(mine.name) FROM certificate_names mine JOIN certificate_names theirs ON theirs.name = mine.name
-			WHERE mine.sha256 = p.served_sha256 AND theirs.sha256 = p.newer_sha256) AS name,
-		(SELECT dd.id FROM domains dd WHERE dd.organization_id = @org AND dd.state_leaf_sha256 = p.newer_sha256
+	SELECT p.*, oc.superseded_by AS newer_sha256, oc.superseded_name AS name,
+		(SELECT dd.id FROM domains dd WHERE dd.organization_id = @org AND dd.state_leaf_sha256 = oc.superseded_by
 			ORDER BY dd.host, dd.port, dd.id LIMIT 1) AS newer_domain_id
-	FROM page p
+	FROM page p JOIN org_certificates oc ON oc.organization_id = @org AND oc.sha256 = p.served_sha256
+		AND oc.superseded_by <> ''
 )
 SELECT n.domain_id, n.host, n.port, n.served_sha256, n.newer_sha256, n.name,
 	n.newer_domain_id, d2.host AS newer_host, d2.port AS newer_port

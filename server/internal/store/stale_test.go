@@ -64,7 +64,7 @@ func TestStaleEndpointsManySharedNames(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := []store.StaleEndpoint{
-				{DomainID: staleA, Host: "a.example", Port: 443, ServedSHA256: old.SHA256, NewerSHA256: renewed.SHA256, NewerHost: "m00.example", NewerPort: 443},
+				{DomainID: staleA, Host: "a.example", Port: 443, Name: "n0.example", ServedSHA256: old.SHA256, NewerSHA256: renewed.SHA256, NewerHost: "m00.example", NewerPort: 443},
 				{DomainID: staleZ, Host: "z.example", Port: 443, Name: "other.example", ServedSHA256: other.SHA256, NewerSHA256: otherRenewed.SHA256, NewerHost: "y.example", NewerPort: 443},
 			}
 			if len(got) != len(want) {
@@ -73,7 +73,7 @@ func TestStaleEndpointsManySharedNames(t *testing.T) {
 			for i, w := range want {
 				g := got[i]
 				if g.DomainID != w.DomainID || g.ServedSHA256 != w.ServedSHA256 || g.NewerSHA256 != w.NewerSHA256 ||
-					g.NewerHost != w.NewerHost || g.NewerPort != w.NewerPort || (w.Name != "" && g.Name != w.Name) {
+					g.NewerHost != w.NewerHost || g.NewerPort != w.NewerPort || g.Name != w.Name {
 					t.Errorf("stale %d: %+v, want %+v", i, g, w)
 				}
 			}
@@ -81,6 +81,19 @@ func TestStaleEndpointsManySharedNames(t *testing.T) {
 			one, err := s.StaleEndpoints(ctx, tn.orgID, staleZ)
 			if err != nil || len(one) != 1 || one[0].DomainID != staleZ {
 				t.Errorf("stale endpoints of z.example: %+v %v", one, err)
+			}
+
+			// A later renewal sharing fewer names supersedes the first: the
+			// name shown is the least of those it shares, kept with it.
+			later := inventoryCert(hex('e'), "CN=shared", t0.AddDate(0, 3, 0), 90, false, names[7:12]...)
+			rs = store.ResultSet{BatchID: "later", AgentID: tn.agentID, Certificates: []store.Certificate{later},
+				Observations: []store.Observation{served(domain("b.example"), t0.Add(time.Hour), "trusted", later)}}
+			if _, err := s.SaveResults(ctx, tn.orgID, rs); err != nil {
+				t.Fatal(err)
+			}
+			one, err = s.StaleEndpoints(ctx, tn.orgID, staleA)
+			if err != nil || len(one) != 1 || one[0].NewerSHA256 != later.SHA256 || one[0].Name != "n10.example" {
+				t.Errorf("stale endpoints of a.example after a later renewal: %+v %v, want %s and n10.example", one, err, later.SHA256)
 			}
 		})
 	}

@@ -41,7 +41,7 @@ func storableResults(rs ResultSet) ResultSet {
 }
 
 func storableObservation(o Observation) Observation {
-	fit(MaxShortText, &o.Address, &o.TLSVersion, &o.CipherSuite, &o.ErrorKind, &o.TrustStatus, &o.VerdictStatus)
+	fit(MaxShortText, &o.Address, &o.TLSVersion, &o.CipherSuite, &o.KeyExchange, &o.ErrorKind, &o.TrustStatus, &o.VerdictStatus)
 	fit(maxLongText, &o.Error, &o.HandshakeError)
 	o.Verdict = safetext.Clean(o.Verdict)
 	o.Problems = storableList(o.Problems)

@@ -98,13 +98,48 @@ func refreshSupersededChunk(tx *gorm.DB, orgID string, leaves []string) error {
 	for want, shas := range moved {
 		slices.Sort(shas)
 		err := tx.Table("org_certificates").Where("organization_id = ? AND sha256 IN ?", orgID, shas).
-			Update("superseded_by", want).Error
+			Updates(map[string]any{"superseded_by": want, "superseded_name": gorm.Expr(supersededNameSQL, want)}).Error
 		if err != nil {
 			return err
 		}
 	}
+	return markStale(tx, orgID, distinct(append(slices.Collect(maps.Keys(judged)), leaves...)))
+}
+
+// staleLeafSQL says that the leaf a domain serves (the SQL leaf) is
+// superseded: what the stale-endpoint insight lists, and domains.state_stale.
+func staleLeafSQL(leaf string) string {
+	return `EXISTS (SELECT 1 FROM org_certificates oc
+	WHERE oc.organization_id = domains.organization_id AND oc.sha256 = ` + leaf + `
+		AND oc.superseded_by <> '' AND oc.leaf_serving > 0)`
+}
+
+// markStale brings domains.state_stale up to date for the domains serving
+// the given certificates; only the rows that change are written.
+// copyListColumns sets the flag of a domain whose leaf changes as the
+// summary stands then; refreshSuperseded, which runs after the summary's
+// counts moved, calls this with every leaf whose count moved (a leaf
+// served for the first time) and every certificate whose superseded_by it
+// judged, the other ways a domain's flag changes.
+func markStale(tx *gorm.DB, orgID string, shas []string) error {
+	for start := 0; start < len(shas); start += certificateBatch {
+		err := tx.Exec("UPDATE domains SET state_stale = NOT state_stale WHERE organization_id = ? AND state_leaf_sha256 IN ? AND state_stale <> "+staleLeafSQL("domains.state_leaf_sha256"),
+			orgID, shas[start:min(start+certificateBatch, len(shas))]).Error
+		if err != nil {
+			return fmt.Errorf("stale domains: %w", err)
+		}
+	}
 	return nil
 }
+
+// supersededNameSQL is the least name a certificate shares with the one
+// superseding it (the argument), the name the stale-endpoint insight
+// shows. It is kept with superseded_by (here and, in the same words, by
+// migration 00054) so that the insight does not look it up per endpoint.
+// The new superseded_by is an argument because SET reads the row as it was.
+const supersededNameSQL = `COALESCE((SELECT MIN(mine.name) FROM certificate_names mine
+	JOIN certificate_names theirs ON theirs.name = mine.name
+	WHERE mine.sha256 = org_certificates.sha256 AND theirs.sha256 = ?), '')`
 
 // namesSharedWith maps every certificate sharing a name with the given
 // ones (them included) to its names among those shared.

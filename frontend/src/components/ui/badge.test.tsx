@@ -64,7 +64,7 @@ describe('DaysLeftBadge', () => {
 });
 
 describe('StatusBadge', () => {
-  it('labels known statuses and passes unknown ones through', () => {
+  it('labels known statuses and words unknown ones rather than show a raw code', () => {
     render(
       <>
         <StatusBadge status="expiring" />
@@ -74,6 +74,6 @@ describe('StatusBadge', () => {
     );
     expect(screen.getByText('Expiring')).toBeInTheDocument();
     expect(screen.getByText('Never connected')).toBeInTheDocument();
-    expect(screen.getByText('something_new')).toBeInTheDocument();
+    expect(screen.getByText('Something new')).toBeInTheDocument();
   });
 });

@@ -1,4 +1,5 @@
 import { daysLeftLabel, daysLeftTone, useExpiringThreshold, type Tone } from '@/lib/days-left';
+import { statusMeaning, statusText } from '@/lib/wording';
 import type { ReactNode } from 'react';
 
 export function Badge({ tone, children, title }: { tone: Tone | 'neutral' | 'info'; children: ReactNode; title?: string }) {
@@ -57,35 +58,11 @@ const statusTone: Record<string, Tone | 'neutral' | 'info'> = {
   never: 'unknown',
 };
 
-const statusLabel: Record<string, string> = {
-  ok: 'OK',
-  due: 'Renewal overdue',
-  expiring: 'Expiring',
-  expired: 'Expired',
-  invalid: 'Invalid',
-  unreachable: 'Unreachable',
-  pending: 'Pending',
-  online: 'Online',
-  offline: 'Offline',
-  never: 'Never connected',
-};
-
-/** What each domain status means, in words, for tooltips and filters. */
-export const statusMeaning: Record<string, string> = {
-  ok: 'Inside its healthy window: no renewal expected yet, or renewed in time.',
-  due: 'Its renewal window has passed and no renewed certificate was seen.',
-  expiring: 'Close to expiry without a renewal: the last sixth of its lifetime, or within the organization\'s floor.',
-  expired: 'A certificate of the chain has expired.',
-  invalid: 'Clients reject the chain today (untrusted, wrong host name, or not yet valid).',
-  unreachable: 'The latest check got no certificate.',
-  pending: 'Not checked yet.',
-};
-
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge tone={statusTone[status] ?? 'neutral'} title={statusMeaning[status]}>
+    <Badge tone={statusTone[status] ?? 'neutral'} title={statusMeaning(status)}>
       <span className="dot" aria-hidden="true" />
-      {statusLabel[status] ?? status}
+      {statusText(status)}
     </Badge>
   );
 }

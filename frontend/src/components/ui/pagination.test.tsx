@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { Pagination } from './pagination';
 
@@ -16,5 +16,22 @@ describe('Pagination', () => {
     expect(screen.getByText('101–112 of about 25,353 domains')).toBeInTheDocument();
     expect(screen.getByText('Page 3 of about 508')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+  });
+});
+
+describe('Pagination size and jump', () => {
+  it('offers page sizes and jumps to a page in range only', () => {
+    const pages: number[] = [];
+    const sizes: number[] = [];
+    render(<Pagination page={1} perPage={50} total={1000} noun="domains" onPage={(p) => pages.push(p)} onPerPage={(n) => sizes.push(n)} />);
+    fireEvent.change(screen.getByLabelText('Per page'), { target: { value: '200' } });
+    expect(sizes).toEqual([200]);
+    const jump = screen.getByLabelText('Go to page');
+    fireEvent.change(jump, { target: { value: '99' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Go' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Choose a page from 1 to 20.');
+    fireEvent.change(jump, { target: { value: '7' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Go' }));
+    expect(pages).toEqual([7]);
   });
 });

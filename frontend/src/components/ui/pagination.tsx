@@ -1,3 +1,5 @@
+import { useId, useState, type FormEvent } from 'react';
+import { PAGE_SIZES } from '@/lib/list-params';
 import { Button } from './button';
 
 type Props = {
@@ -12,9 +14,11 @@ type Props = {
   hasNext?: boolean;
   /** How many items this page holds, when known. */
   shown?: number;
+  /** Offers a choice of page size when given. */
+  onPerPage?: (perPage: number) => void;
 };
 
-export function Pagination({ page, perPage, total, onPage, noun = 'items', estimated = false, hasNext, shown }: Props) {
+export function Pagination({ page, perPage, total, onPage, noun = 'items', estimated = false, hasNext, shown, onPerPage }: Props) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const from = total === 0 ? 0 : (page - 1) * perPage + 1;
   const to = shown !== undefined ? (page - 1) * perPage + shown : Math.min(total, page * perPage);
@@ -37,7 +41,50 @@ export function Pagination({ page, perPage, total, onPage, noun = 'items', estim
         <Button size="sm" onClick={() => onPage(page + 1)} disabled={lastPage} aria-label="Next page">
           Next ›
         </Button>
+        {pages > 1 ? <JumpToPage pages={pages} onPage={onPage} /> : null}
+        {onPerPage ? <PageSize perPage={perPage} noun={noun} onPerPage={onPerPage} /> : null}
       </div>
     </nav>
+  );
+}
+
+/** A page number to go to, from 1 to pages (an estimate allows any). */
+function JumpToPage({ pages, onPage }: { pages: number; onPage: (page: number) => void }) {
+  const id = useId();
+  const [value, setValue] = useState('');
+  const [error, setError] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > pages) {
+      setError(`Choose a page from 1 to ${pages.toLocaleString('en-US')}.`);
+      return;
+    }
+    setError('');
+    setValue('');
+    onPage(n);
+  };
+  return (
+    <form className="pagination-buttons" onSubmit={submit} noValidate>
+      <label htmlFor={id} className="muted">Go to page</label>
+      <input id={id} className="input input-compact" style={{ width: '5.5em' }} type="number" inputMode="numeric" min={1} max={pages} value={value}
+        aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(e) => setValue(e.target.value)} />
+      <Button size="sm" type="submit">Go</Button>
+      {error ? <span id={`${id}-error`} className="field-error" role="alert">{error}</span> : null}
+    </form>
+  );
+}
+
+function PageSize({ perPage, noun, onPerPage }: { perPage: number; noun: string; onPerPage: (n: number) => void }) {
+  const id = useId();
+  return (
+    <span className="pagination-buttons">
+      <label htmlFor={id} className="muted">Per page</label>
+      <select id={id} className="input select input-compact" value={perPage} title={`How many ${noun} a page shows`}
+        onChange={(e) => onPerPage(Number(e.target.value))}>
+        {PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}
+      </select>
+    </span>
   );
 }

@@ -46,6 +46,10 @@ export type Domain = {
   last_checked_at: string | null;
   last_error: string;
   last_error_kind: string;
+  /** The latest check's protocol version and key exchange group; empty when unknown. */
+  tls_version?: string;
+  key_exchange?: string;
+  post_quantum?: boolean;
   /** Why the domain is not ok: every problem, now. */
   problems: Problem[];
   renewal_window: RenewalWindow | null;
@@ -106,6 +110,7 @@ export type LastCheck = {
   address: string;
   tls_version: string;
   cipher_suite: string;
+  key_exchange?: string;
   duration_ms: number;
   handshake_error?: string;
   by_agent: boolean;
@@ -170,6 +175,8 @@ export type DomainFilters = {
   agent_id?: string;
   tag?: string;
   expires_before?: string;
+  /** Post-quantum readiness: true, false or unknown. */
+  post_quantum?: string;
   sort?: string;
 };
 

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,9 +35,18 @@ func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
 	var err error
 	switch d {
 	case store.SQLite:
-		s, err = store.OpenSQLite(filepath.Join(t.TempDir(), "test.db"), opts)
+		path := filepath.Join(t.TempDir(), "test.db")
+		if err := sqliteCopy(path); err != nil {
+			t.Logf("migrating anew: %v", err)
+		}
+		s, err = store.OpenSQLite(path, opts)
 	case store.Postgres:
-		u := PostgresSchemaURL(t)
+		u, cerr := postgresCopy(baseURL(), t.Cleanup)
+		if cerr != nil {
+			// A role that may not create databases still gets a schema.
+			t.Logf("migrating anew in a schema: %v", cerr)
+			u = PostgresSchemaURL(t)
+		}
 		s, err = store.OpenPostgres(u, opts)
 		schemaURLs.Store(s, u)
 		t.Cleanup(func() { schemaURLs.Delete(s) })
@@ -125,13 +133,8 @@ func Key() []byte {
 // connections use it; the schema is dropped at cleanup.
 func PostgresSchemaURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		base = DefaultPostgresURL
-	}
-	buf := make([]byte, 6)
-	_, _ = rand.Read(buf)
-	schema := "t_" + hex.EncodeToString(buf)
+	base := baseURL()
+	schema := "t_" + randomHex(6)
 
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
@@ -157,6 +160,14 @@ func PostgresSchemaURL(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// baseURL is the PostgreSQL server tests use.
+func baseURL() string {
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return DefaultPostgresURL
 }
 
 // WithParam returns the URL dsn with the query parameter key set to value,

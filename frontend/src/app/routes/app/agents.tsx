@@ -8,6 +8,7 @@ import { ParkedBatchesWarnings } from '@/features/agents/components/parked-batch
 import { PendingEnrollments } from '@/features/agents/components/pending-enrollments';
 import { agentServerUrl } from '@/features/agents/components/setup';
 import { usePermissions } from '@/lib/auth';
+import { PermittedButton } from '@/components/ui/permitted-button';
 
 type Created = { name: string; agentToken: string; apiKey: string };
 
@@ -32,7 +33,11 @@ export default function AgentsRoute() {
         />
       ) : (
         <section className="card" aria-label="New agent">
-          <CreateAgentForm onCreated={(a) => setCreated({ name: a.name, agentToken: a.token, apiKey: a.api_key?.token ?? '' })} />
+          {canAdmin ? (
+            <CreateAgentForm onCreated={(a) => setCreated({ name: a.name, agentToken: a.token, apiKey: a.api_key?.token ?? '' })} />
+          ) : (
+            <PermittedButton need="admin" doing="create agents" variant="primary">Create agent</PermittedButton>
+          )}
         </section>
       )}
       {canAdmin ? <PendingEnrollments /> : null}

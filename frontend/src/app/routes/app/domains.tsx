@@ -1,11 +1,11 @@
 import { useSearchParams } from 'react-router';
-import { Button } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { useAllAgents } from '@/features/agents/api/get-agents';
 import { DomainForm } from '@/features/domains/components/domain-form';
 import { DomainsTable } from '@/features/domains/components/domains-table';
 import { ImportForm } from '@/features/domains/components/import-form';
 import { usePermissions } from '@/lib/auth';
+import { PermittedButton } from '@/components/ui/permitted-button';
 
 export default function DomainsRoute() {
   const [params, setParams] = useSearchParams();
@@ -26,7 +26,7 @@ export default function DomainsRoute() {
       <PageHeader
         title="Domains"
         description="Every endpoint whose certificate Certinel checks."
-        actions={canWrite && !adding ? <Button variant="primary" onClick={() => setFlag('add', true)}>Add domain</Button> : null}
+        actions={adding ? null : <PermittedButton need="write" doing="add domains" variant="primary" onClick={() => setFlag('add', true)}>Add domain</PermittedButton>}
       />
       {adding ? (
         <section className="card" aria-labelledby="add-h">

@@ -5,6 +5,7 @@ import { ExpiryTimeline } from '@/features/domains/components/expiry-timeline';
 import { StatusCounts } from '@/features/domains/components/status-counts';
 import { useExpiryClusters } from '@/features/insights/api/insights';
 import { ClustersList } from '@/features/insights/components/clusters-list';
+import { PostQuantumCard } from '@/features/insights/components/post-quantum-card';
 import { StaleCard } from '@/features/insights/components/stale-card';
 import { usePermissions } from '@/lib/auth';
 
@@ -25,6 +26,7 @@ export default function OverviewRoute() {
         <ClustersList clusters={items} />
       </ExpiryTimeline>
       <StaleCard />
+      <PostQuantumCard />
       <OfflineAgents />
     </>
   );

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '@/components/ui/dialog';
 import { Notice } from '@/components/ui/notice';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, shortHash } from '@/lib/format';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { useACMEDirectories, useDeleteACMEDirectory, type ACMEDirectory } from '../api/acme-directories';
 import { ACMEDirectoryForm } from './acme-directory-form';
 import { TableScroll } from '@/components/ui/table-scroll';
@@ -25,7 +26,7 @@ export function ACMEDirectoriesList({ canWrite = true }: { canWrite?: boolean })
             automatically. If your internal CA speaks ACME with renewal information (RFC 9773), add its directory here.
           </p>
         </div>
-        {canWrite && !adding ? <Button onClick={() => setAdding(true)}>Add ACME directory</Button> : null}
+        {adding ? null : <PermittedButton need="admin" doing="add ACME directories" onClick={() => setAdding(true)}>Add ACME directory</PermittedButton>}
       </div>
       {adding ? <ACMEDirectoryForm onDone={() => setAdding(false)} /> : null}
       {q.isPending ? (

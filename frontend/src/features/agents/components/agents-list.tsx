@@ -11,6 +11,8 @@ import { Spinner } from '@/components/ui/spinner';
 import { isApiError } from '@/lib/api-client';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { organizationQueryOptions } from '@/lib/organization';
+import { useListParams } from '@/lib/list-params';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { useDeleteAgent } from '../api/delete-agent';
 import { useAgents } from '../api/get-agents';
 import { useRenameAgent } from '../api/update-agent';
@@ -23,10 +25,10 @@ import { TableScroll } from '@/components/ui/table-scroll';
 const PER_PAGE = 50;
 
 export function AgentsList() {
-  const [page, setPage] = useState(1);
+  const { page, perPage, setPage, setPerPage } = useListParams(PER_PAGE);
   const [deleting, setDeleting] = useState<Agent | null>(null);
   const [rotating, setRotating] = useState<Agent | null>(null);
-  const q = useAgents(page, PER_PAGE);
+  const q = useAgents(page, perPage);
   const requireMTLS = useQuery(organizationQueryOptions()).data?.require_agent_mtls ?? false;
   const del = useDeleteAgent();
   if (q.isPending) return <Spinner label="Loading agents" />;
@@ -64,7 +66,7 @@ export function AgentsList() {
           </tbody>
         </table>
       </TableScroll>
-      <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="agents" onPage={setPage} />
+      <Pagination page={page} perPage={perPage} total={q.data.total} noun="agents" onPage={setPage} onPerPage={setPerPage} />
       {rotating ? <RotateTokenDialog agent={rotating} onClose={() => setRotating(null)} /> : null}
       {deleting ? (
         <ConfirmDialog
@@ -127,9 +129,9 @@ function AgentRow({ a, requireMTLS, onDelete, onRotate }: { a: Agent; requireMTL
         {!editing ? (
           <>
             <Link to={`/agents/${a.id}/certificates`} className="btn btn-ghost btn-sm" aria-label={`Certificates of ${a.name}`}>Certificates</Link>
-            <Button size="sm" variant="ghost" onClick={() => setEditing(true)} aria-label={`Rename ${a.name}`}>Rename</Button>
-            <Button size="sm" variant="ghost" onClick={onRotate} aria-label={`Rotate the token of ${a.name}`}>Rotate token</Button>
-            <Button size="sm" variant="ghost" className="danger-text" onClick={onDelete} aria-label={`Delete ${a.name}`}>Delete</Button>
+            <PermittedButton need="admin" doing="rename agents" size="sm" variant="ghost" onClick={() => setEditing(true)} aria-label={`Rename ${a.name}`}>Rename</PermittedButton>
+            <PermittedButton need="admin" doing="rotate agent tokens" size="sm" variant="ghost" onClick={onRotate} aria-label={`Rotate the token of ${a.name}`}>Rotate token</PermittedButton>
+            <PermittedButton need="admin" doing="delete agents" size="sm" variant="ghost" className="danger-text" onClick={onDelete} aria-label={`Delete ${a.name}`}>Delete</PermittedButton>
           </>
         ) : null}
       </td>

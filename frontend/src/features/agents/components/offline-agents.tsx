@@ -17,7 +17,7 @@ export function OfflineAgents() {
           No agents. Public endpoints need none; <Link to="/agents">create one</Link> to watch private networks.
         </p>
       ) : q.data && down.length === 0 ? (
-        <p className="ok-text">All {q.data.length} agent{q.data.length === 1 ? ' is' : 's are'} online.</p>
+        <p className="ok-text">{q.data.length === 1 ? 'Your agent is online.' : `All ${q.data.length} agents are online.`}</p>
       ) : (
         <ul className="plain-list">
           {down.map((a) => (

@@ -5,6 +5,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDateTime, formatRelative } from '@/lib/format';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { useChannels, useDeleteChannel, useTestChannel } from '../api/channels';
 import { useEvents } from '../api/events';
 import { eventLabel, type AlertEvent, type Channel, type Delivery } from '../types';
@@ -36,7 +37,7 @@ export function ChannelsList({ canWrite = true }: { canWrite?: boolean }) {
     <section className="card stack" aria-labelledby="channels-h">
       <div className="card-head">
         <h2 id="channels-h" className="section-title">Channels</h2>
-        {canWrite && !adding ? <Button variant="primary" size="sm" onClick={() => setAdding(true)}>New channel</Button> : null}
+        {adding ? null : <PermittedButton need="admin" doing="create alert channels" variant="primary" size="sm" onClick={() => setAdding(true)}>New channel</PermittedButton>}
       </div>
       {adding ? (
         <div className="subcard">

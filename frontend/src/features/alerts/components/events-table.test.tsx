@@ -40,7 +40,7 @@ describe('EventsTable', () => {
     expect(row).toHaveClass('row-bad');
     expect(within(row).getByText('1 failed')).toBeInTheDocument();
     expect(within(row).getByText('1 sent')).toBeInTheDocument();
-    expect(within(row).getByText('6 days left (threshold 7 days)')).toBeInTheDocument();
+    expect(within(row).getByText('Expires in 6 days (alert threshold: 7 days)')).toBeInTheDocument();
     expect(calls.find((c) => c.url.pathname === '/api/v1/events')!.url.searchParams.get('state')).toBe('open');
 
     const user = userEvent.setup();

@@ -6,6 +6,7 @@ import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDateTime, formatRelative } from '@/lib/format';
+import { errorText, expiresInText, plural } from '@/lib/wording';
 import { useListParams } from '@/lib/list-params';
 import { useChannels } from '../api/channels';
 import { useEvents } from '../api/events';
@@ -21,8 +22,14 @@ const stateTone = { open: 'critical', resolved: 'good', info: 'info' } as const;
 /** One line saying what happened, from the notification payload. */
 export function eventSummary(ev: AlertEvent): string {
   const e = ev.event;
-  if (e.detail) return e.detail;
-  if (ev.type === 'expiring' && e.days_left !== undefined) return `${e.days_left} days left (threshold ${e.threshold_days ?? '?'} days)`;
+  // Said from the numbers: the detail names the threshold crossed, not
+  // how many days were left.
+  if (ev.type === 'expiring' && e.days_left !== undefined) {
+    const days = expiresInText(e.days_left);
+    const said = days.charAt(0).toUpperCase() + days.slice(1);
+    return e.threshold_days !== undefined ? `${said} (alert threshold: ${plural(e.threshold_days, 'day')})` : said;
+  }
+  if (e.detail) return errorText(e.detail);
   if (e.agent) return `Agent ${e.agent.name}`;
   return eventLabel(ev.type);
 }
@@ -50,11 +57,10 @@ export function DeliveryCell({ ev }: { ev: AlertEvent }) {
 }
 
 export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
-  const { params, update } = useListParams();
+  const { params, update, page, perPage, setPage, setPerPage } = useListParams(PER_PAGE);
   const type = params.get('type') ?? '';
   const state = params.get('state') ?? '';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const q = useEvents({ type, state, page, per_page: PER_PAGE });
+  const q = useEvents({ type, state, page, per_page: perPage });
   const channels = useChannels();
   const [open, setOpen] = useState<Set<string>>(new Set());
   const channelName = (id: string) => channels.data?.items.find((c) => c.id === id)?.name ?? 'deleted channel';
@@ -165,7 +171,7 @@ export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
               </tbody>
             </table>
           </TableScroll>
-          <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="events" onPage={(p) => update({ page: String(p) })} />
+          <Pagination page={page} perPage={perPage} total={q.data.total} noun="events" onPage={setPage} onPerPage={setPerPage} />
         </>
       )}
     </div>

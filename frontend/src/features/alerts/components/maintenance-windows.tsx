@@ -7,6 +7,7 @@ import { Notice } from '@/components/ui/notice';
 import { Spinner } from '@/components/ui/spinner';
 import { isApiError } from '@/lib/api-client';
 import { formatDateTime } from '@/lib/format';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { useDeleteMaintenanceWindow, useMaintenanceWindows, useSaveMaintenanceWindow } from '../api/maintenance';
 import type { AgentOption, MaintenanceInput, MaintenanceScopeType, MaintenanceWindow } from '../types';
 
@@ -52,7 +53,7 @@ export function MaintenanceWindows({ agents, canWrite }: { agents: AgentOption[]
     <section className="card stack" aria-labelledby="mw-h">
       <div className="card-head">
         <h2 id="mw-h" className="section-title">Maintenance windows</h2>
-        {canWrite && !adding ? <Button variant="primary" size="sm" onClick={() => setAdding(true)}>New window</Button> : null}
+        {adding ? null : <PermittedButton need="write" doing="schedule maintenance windows" variant="primary" size="sm" onClick={() => setAdding(true)}>New window</PermittedButton>}
       </div>
       <p className="muted small">
         While a window is on, its domains, tag or agent send no notifications; events are still recorded, and an

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Spinner } from '@/components/ui/spinner';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { useChannels } from '../api/channels';
 import { useDeleteRule, useRules } from '../api/rules';
 import { eventLabel, type AgentOption, type Rule } from '../types';
@@ -25,7 +26,7 @@ export function RulesList({ agents, canWrite = true }: { agents: AgentOption[]; 
     <section className="card stack" aria-labelledby="rules-h">
       <div className="card-head">
         <h2 id="rules-h" className="section-title">Rules</h2>
-        {canWrite && !adding ? <Button variant="primary" size="sm" onClick={() => setAdding(true)}>New rule</Button> : null}
+        {adding ? null : <PermittedButton need="admin" doing="create alert rules" variant="primary" size="sm" onClick={() => setAdding(true)}>New rule</PermittedButton>}
       </div>
       {adding ? (
         <div className="subcard">

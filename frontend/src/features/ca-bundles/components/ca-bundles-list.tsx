@@ -7,6 +7,7 @@ import { Notice } from '@/components/ui/notice';
 import { Spinner } from '@/components/ui/spinner';
 import { downloadText } from '@/lib/download';
 import { commonName, formatDate, shortHash } from '@/lib/format';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { getCABundle, useCABundles, useDeleteCABundle, type CABundle } from '../api/ca-bundles';
 import { CABundleForm } from './ca-bundle-form';
 import { TableScroll } from '@/components/ui/table-scroll';
@@ -32,16 +33,14 @@ export function CABundlesList({ canWrite = true }: { canWrite?: boolean }) {
 
   return (
     <div className="stack">
-      {canWrite ? (
-        adding ? (
-          <section className="card" aria-labelledby="add-bundle-h">
-            <h2 id="add-bundle-h" className="section-title">Add a CA bundle</h2>
-            <CABundleForm onDone={() => setAdding(false)} />
-          </section>
-        ) : (
-          <div><Button variant="primary" onClick={() => setAdding(true)}>Add CA bundle</Button></div>
-        )
-      ) : null}
+      {canWrite && adding ? (
+        <section className="card" aria-labelledby="add-bundle-h">
+          <h2 id="add-bundle-h" className="section-title">Add a CA bundle</h2>
+          <CABundleForm onDone={() => setAdding(false)} />
+        </section>
+      ) : (
+        <div><PermittedButton need="admin" doing="add CA bundles" variant="primary" onClick={() => setAdding(true)}>Add CA bundle</PermittedButton></div>
+      )}
       {downloadError ? <Notice tone="error" title="Download failed.">{downloadError}</Notice> : null}
       {q.isPending ? (
         <Spinner label="Loading CA bundles" />

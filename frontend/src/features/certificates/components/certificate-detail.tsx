@@ -8,6 +8,8 @@ import { Spinner } from '@/components/ui/spinner';
 import { isNotFound } from '@/lib/api-client';
 import { daysLeftLabel } from '@/lib/days-left';
 import { downloadText } from '@/lib/download';
+import { naturalSortBy } from '@/lib/natural-sort';
+import { usageText } from '@/lib/wording';
 import { commonName, formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import { useCertificate, type CertificateDetail as Detail } from '../api/get-certificate';
 import { RevocationFacts } from './revocation-facts';
@@ -76,7 +78,7 @@ function CertificateView({ c }: { c: Detail }) {
             <div><dt>Key</dt><dd>{keyText(c)}</dd></div>
             <div><dt>Signature</dt><dd>{c.signature_algorithm || '—'}</dd></div>
             <div><dt>Certificate authority</dt><dd>{c.is_ca ? (f.self_signed ? 'Yes, a self-signed root' : 'Yes, an intermediate') : 'No'}</dd></div>
-            {f.ext_key_usage.length ? <div><dt>Used for</dt><dd>{f.ext_key_usage.join(', ')}</dd></div> : null}
+            {f.ext_key_usage.length ? <div><dt>Used for</dt><dd>{f.ext_key_usage.map(usageText).join(', ')}</dd></div> : null}
             <div><dt>First seen</dt><dd>{formatDateTime(c.first_seen)}</dd></div>
             <div><dt>Last seen</dt><dd>{formatDateTime(c.last_seen)} ({formatRelative(c.last_seen)})</dd></div>
           </dl>
@@ -116,7 +118,7 @@ function ServedBy({ c }: { c: Detail }) {
               <tr><th scope="col">Endpoint</th><th scope="col">Protocol</th><th scope="col">Place in the chain</th></tr>
             </thead>
             <tbody>
-              {c.served_by.map((s) => (
+              {naturalSortBy(c.served_by, (s) => s.host, (a, b) => a.port - b.port || a.position - b.position).map((s) => (
                 <tr key={`${s.domain_id}-${s.position}`}>
                   <td><Link to={`/domains/${s.domain_id}`}>{s.host}:{s.port}</Link></td>
                   <td>{s.protocol}</td>

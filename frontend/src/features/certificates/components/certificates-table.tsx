@@ -6,6 +6,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { commonName, formatDate, shortHash } from '@/lib/format';
 import { useListParams } from '@/lib/list-params';
+import { trustShortText, trustText } from '@/lib/wording';
 import { useCertificates, type CertificateFilters } from '../api/get-certificates';
 import { RevocationBadge } from './revocation-badge';
 import { TableScroll } from '@/components/ui/table-scroll';
@@ -76,7 +77,7 @@ export function CertificatesTable() {
                     <td className="muted">{c.issuer ? commonName(c.issuer) : '—'}</td>
                     <td><DaysLeftBadge days={c.days_left} /></td>
                     <td className="nowrap">{formatDate(c.not_after)}</td>
-                    <td>{c.trust_status ? <span className="chip">{c.trust_status.replace(/_/g, ' ')}</span> : '—'}</td>
+                    <td>{c.trust_status ? <span className="chip" title={trustText(c.trust_status)}>{trustShortText(c.trust_status)}</span> : '—'}</td>
                     <td><RevocationBadge revocation={c.revocation} root={c.is_ca && c.subject === c.issuer} /></td>
                     <td className="num">{c.serving}</td>
                     <td className="mono" title={c.sha256}>{shortHash(c.sha256)}</td>
@@ -86,7 +87,7 @@ export function CertificatesTable() {
             </table>
           </TableScroll>
           <Pagination page={filters.page} perPage={q.data.per_page} total={q.data.total} noun="certificates"
-            onPage={(p) => update({ page: p > 1 ? String(p) : '' })} />
+            onPage={(p) => update({ page: String(p) })} />
         </>
       )}
     </div>

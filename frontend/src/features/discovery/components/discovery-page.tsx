@@ -7,6 +7,10 @@ import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatRelative, shortHash } from '@/lib/format';
+import { useListParams } from '@/lib/list-params';
+import { useSelection } from '@/lib/selection';
+import { discoveredStateText, plural } from '@/lib/wording';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { useDeleteDiscoveryJob, useDiscovered, useDiscoveredAction, useDiscoveryJobs, type DiscoveryJob } from '../api/discovery';
 import { DiscoveryJobForm } from './discovery-job-form';
 import { TableScroll } from '@/components/ui/table-scroll';
@@ -33,7 +37,7 @@ function Jobs({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean }
     <section className="card stack" aria-labelledby="jobs-h">
       <div className="card-head">
         <h2 id="jobs-h" className="section-title">Discovery jobs</h2>
-        {canWrite && !adding ? <Button size="sm" variant="primary" onClick={() => setAdding(true)}>New job</Button> : null}
+        {adding ? null : <PermittedButton need="write" doing="create discovery jobs" size="sm" variant="primary" onClick={() => setAdding(true)}>New job</PermittedButton>}
       </div>
       {adding ? <div className="subcard"><DiscoveryJobForm agents={agents} onDone={() => setAdding(false)} /></div> : null}
       {q.isPending ? (
@@ -84,34 +88,41 @@ function Jobs({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean }
 
 const stateTone = { new: 'info', known: 'good', ignored: 'unknown' } as const;
 
+// The state filter in the URL: new by default, "all" for every state.
+const STATE_FILTERS = [
+  { value: 'new', label: 'New' },
+  { value: 'known', label: 'Monitored' },
+  { value: 'ignored', label: 'Ignored' },
+  { value: 'all', label: 'All' },
+];
+
 function Found({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean }) {
-  const [state, setState] = useState('new');
-  const [page, setPage] = useState(1);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const q = useDiscovered(state, page);
+  const list = useListParams();
+  const { page, perPage } = list;
+  const state = STATE_FILTERS.find((f) => f.value === list.params.get('state'))?.value ?? 'new';
+  const q = useDiscovered(state === 'all' ? '' : state, page, perPage);
   const act = useDiscoveredAction();
   const agentName = (id?: string) => agents.find((a) => a.id === id)?.name ?? '—';
   const data = q.data && 'items' in q.data ? q.data : null;
-  const items = data?.items ?? [];
-  const run = (action: 'adopt' | 'ignore') => act.mutate({ action, ids: [...selected] }, { onSuccess: () => setSelected(new Set()) });
-  const toggle = (id: string) => setSelected((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
+  // Only this view's own rows can be selected (see useSelection).
+  const items = data && !q.isPlaceholderData ? data.items : [];
+  const selection = useSelection(`${state}|${page}|${perPage}`, items.map((d) => d.id));
+  const run = (action: 'adopt' | 'ignore') => act.mutate({ action, ids: selection.selected }, { onSuccess: selection.clear });
   return (
     <section className="card card-flush" aria-labelledby="found-h">
       <div className="toolbar">
         <h2 id="found-h" className="section-title grow">Found endpoints</h2>
         <label htmlFor="found-state" className="sr-only">State</label>
-        <select id="found-state" className="input select" value={state} onChange={(e) => { setState(e.target.value); setPage(1); setSelected(new Set()); }}>
-          <option value="new">New</option>
-          <option value="known">Monitored</option>
-          <option value="ignored">Ignored</option>
-          <option value="">All</option>
+        <select id="found-state" className="input select" value={state} onChange={(e) => list.update({ state: e.target.value === 'new' ? '' : e.target.value })}>
+          {STATE_FILTERS.map((f) => <option key={f.value} value={f.value}>{f.label}</option>)}
         </select>
       </div>
-      {canWrite && selected.size > 0 ? (
+      {canWrite && selection.selected.length > 0 ? (
         <div className="bulkbar" role="region" aria-label="Bulk actions">
-          <span>{selected.size} selected</span>
+          <span>{selection.selected.length} of {plural(items.length, 'endpoint')} on this page selected</span>
           <Button size="sm" variant="primary" onClick={() => run('adopt')} loading={act.isPending}>Monitor selected</Button>
           <Button size="sm" onClick={() => run('ignore')} disabled={act.isPending}>Ignore selected</Button>
+          <Button size="sm" variant="ghost" onClick={selection.clear}>Clear selection</Button>
         </div>
       ) : null}
       {act.isError ? <Notice tone="error" title="The action failed.">{act.error.message}</Notice> : null}
@@ -121,7 +132,7 @@ function Found({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean 
         <Notice tone="error" title="Could not load found endpoints.">{q.error.message}</Notice>
       ) : !data ? (
         <p className="muted card-pad">This server does not list discovered endpoints yet.</p>
-      ) : items.length === 0 ? (
+      ) : data.items.length === 0 ? (
         <EmptyState title={state === 'new' ? 'Nothing new found' : 'No endpoints here'}>
           Endpoints appear after an agent runs a discovery job (on its next cycle, or with <code>certinel-agent once</code>).
         </EmptyState>
@@ -132,22 +143,27 @@ function Found({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean 
               <caption className="sr-only">Discovered endpoints</caption>
               <thead>
                 <tr>
-                  {canWrite ? <th scope="col" className="col-check"><span className="sr-only">Select</span></th> : null}
+                  {canWrite ? (
+                    <th scope="col" className="col-check">
+                      <input type="checkbox" aria-label={`Select the ${plural(items.length, 'endpoint')} on this page`} checked={selection.allVisible}
+                        disabled={items.length === 0} onChange={selection.toggleAll} />
+                    </th>
+                  ) : null}
                   <th scope="col">Endpoint</th><th scope="col">Names</th><th scope="col">State</th><th scope="col">Agent</th>
                   <th scope="col">Certificate</th><th scope="col">First seen</th><th scope="col">Last seen</th>
                 </tr>
               </thead>
               <tbody>
-                {items.map((d) => {
+                {data.items.map((d) => {
                   const label = `${d.address.includes(':') ? `[${d.address}]` : d.address}:${d.port}`;
                   return (
-                    <tr key={d.id} className={selected.has(d.id) ? 'selected' : undefined}>
+                    <tr key={d.id} className={selection.has(d.id) ? 'selected' : undefined}>
                       {canWrite ? (
-                        <td className="col-check"><input type="checkbox" aria-label={`Select ${label}`} checked={selected.has(d.id)} onChange={() => toggle(d.id)} /></td>
+                        <td className="col-check"><input type="checkbox" aria-label={`Select ${label}`} checked={selection.has(d.id)} disabled={items.length === 0} onChange={() => selection.toggle(d.id)} /></td>
                       ) : null}
                       <td className="mono">{label}{d.protocol && d.protocol !== 'tls' ? <span className="chip">{d.protocol}</span> : null}</td>
                       <td className="small">{d.sni || (d.suggested_names ?? []).slice(0, 3).join(', ') || <span className="muted">—</span>}</td>
-                      <td><Badge tone={stateTone[d.state as keyof typeof stateTone] ?? 'neutral'}>{d.state === 'known' ? 'monitored' : d.state}</Badge></td>
+                      <td><Badge tone={stateTone[d.state as keyof typeof stateTone] ?? 'neutral'}>{discoveredStateText(d.state)}</Badge></td>
                       <td className="muted">{agentName(d.agent_id)}</td>
                       <td className="mono small" title={d.sha256}>
                         {shortHash(d.sha256)}
@@ -161,7 +177,7 @@ function Found({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean 
               </tbody>
             </table>
           </TableScroll>
-          <Pagination page={page} perPage={50} total={data.total} noun="endpoints" onPage={setPage} />
+          <Pagination page={page} perPage={perPage} total={data.total} noun="endpoints" onPage={list.setPage} onPerPage={list.setPerPage} />
         </>
       )}
     </section>

@@ -2,7 +2,6 @@ import { useState, type ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Link, useNavigate } from 'react-router';
 import { DaysLeftBadge, StatusBadge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
@@ -19,19 +18,14 @@ import { RevocationFact } from './revocation';
 import { ChangesTimeline } from './changes-timeline';
 import { CheckNowButton } from './check-now';
 import { DomainEditForm } from './domain-edit-form';
+import { KeyExchangeFacts } from './key-exchange';
 import { RenewalWindowFact, RenewalWindowNotice } from './renewal-window';
 import { ProblemList, windowText } from './renewal';
 import { Verdicts } from './verdicts';
+import { TechnicalDetails } from '@/components/ui/technical-details';
+import { errorKindText, errorText } from '@/lib/wording';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { TableScroll } from '@/components/ui/table-scroll';
-
-const errorKinds: Record<string, string> = {
-  dns: 'DNS lookup failed',
-  refused: 'Connection refused',
-  timeout: 'Timed out',
-  tls_handshake: 'TLS handshake failed',
-  protocol: 'Protocol upgrade failed',
-  other: 'Check failed',
-};
 
 type DetailProps = { id: string; agents: AgentOption[]; canWrite?: boolean; children?: ReactNode };
 
@@ -80,20 +74,20 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
           d.not_after ? (
             <>
               Earliest expiry in the chain: {formatDateTime(d.not_after)}
-              {d.renewal_window ? <> · <span data-testid="renewal-window">{windowText(d.renewal_window)}</span></> : null}
+              {d.renewal_window && d.status !== 'expired' ? <> · <span data-testid="renewal-window">{windowText(d.renewal_window)}</span></> : null}
             </>
+          ) : d.last_checked_at ? (
+            'No certificate seen yet: the latest check failed.'
           ) : (
-            'Not checked yet.'
+            'Waiting for its first check.'
           )
         }
         actions={
-          canWrite ? (
-            <>
-              <CheckNowButton ids={[d.id]} />
-              <Button onClick={() => setEditing((x) => !x)} aria-expanded={editing}>Edit</Button>
-              <Button variant="danger" onClick={() => setConfirm(true)}>Delete</Button>
-            </>
-          ) : null
+          <>
+            {canWrite ? <CheckNowButton ids={[d.id]} /> : null}
+            <PermittedButton need="write" doing="edit domains" onClick={() => setEditing((x) => !x)} aria-expanded={editing}>Edit</PermittedButton>
+            <PermittedButton need="write" doing="delete domains" variant="danger" onClick={() => setConfirm(true)}>Delete</PermittedButton>
+          </>
         }
       />
       <ProblemList problems={d.problems} />
@@ -131,6 +125,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
               </dd>
             </div>
             <div><dt>Last check</dt><dd>{d.last_checked_at ? `${formatDateTime(d.last_checked_at)} (${formatRelative(d.last_checked_at)})` : 'never'}</dd></div>
+            <KeyExchangeFacts domain={d} />
             <div><dt>Leaf SHA-256</dt><dd className="mono" title={d.sha256 ?? undefined}>{shortHash(d.sha256, 24)}</dd></div>
             <div><dt>Tags</dt><dd>{d.tags.length ? d.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="muted">none</span>}</dd></div>
             <div><dt>Renew after</dt><dd>{d.renew_after_fraction != null ? `${Math.round(d.renew_after_fraction * 100)}% of the lifetime` : <span className="muted">policy default</span>}{d.urgent_at ? <span className="muted"> · urgent from {formatDate(d.urgent_at)}</span> : null}</dd></div>
@@ -149,8 +144,9 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
             </Notice>
           ) : null}
           {d.last_error ? (
-            <Notice tone="error" title={errorKinds[d.last_error_kind] ?? 'Check failed'}>
-              <code className="error-text">{d.last_error}</code>
+            <Notice tone="error" title={errorKindText(d.last_error_kind)}>
+              {errorText(d.last_error, d.last_error_kind)}
+              <TechnicalDetails raw={d.last_error} />
             </Notice>
           ) : d.last_checked_at ? (
             <p className="muted small">
@@ -197,9 +193,9 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
                         </div>
                       ) : null}
                     </td>
-                    <td>{errorKinds[e.error_kind] ?? e.error_kind}</td>
+                    <td>{errorKindText(e.error_kind)}</td>
                     <td className="mono">{e.address || '—'}</td>
-                    <td><code className="error-text">{e.error}</code></td>
+                    <td>{errorText(e.error, e.error_kind)}<TechnicalDetails raw={e.error} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { DaysLeftBadge, StatusBadge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -8,7 +8,10 @@ import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatRelative } from '@/lib/format';
-import { useListParams } from '@/lib/list-params';
+import { errorText, plural, statusText } from '@/lib/wording';
+import { useListParams, useTextParam } from '@/lib/list-params';
+import { isReadiness, readinessLabel } from '@/lib/post-quantum';
+import { useSelection } from '@/lib/selection';
 import { useDeleteDomains } from '../api/delete-domains';
 import { CheckNowButton } from './check-now';
 import { useDomains } from '../api/get-domains';
@@ -17,23 +20,11 @@ import { ProblemList, windowText } from './renewal';
 import { endpointLabel, STATUSES, type AgentOption, type Domain, type DomainFilters } from '../types';
 import { TableScroll } from '@/components/ui/table-scroll';
 
-const PER_PAGE = 50;
-
-// A status filter lists every domain with that problem.
-const statusFilterLabel: Record<(typeof STATUSES)[number], string> = {
-  pending: 'Pending',
-  ok: 'OK',
-  due: 'Renewal overdue',
-  expiring: 'Expiring',
-  expired: 'Expired',
-  invalid: 'Invalid',
-  unreachable: 'Unreachable',
-};
-
 const SORTS = [
   { value: 'days_left', label: 'Days left (soonest first)' },
   { value: '-days_left', label: 'Days left (latest first)' },
   { value: 'host', label: 'Host (A–Z)' },
+  { value: '-host', label: 'Host (Z–A)' },
   { value: '-created_at', label: 'Newest first' },
   { value: '-last_checked_at', label: 'Last checked' },
 ];
@@ -41,43 +32,32 @@ const SORTS = [
 type Props = { agents: AgentOption[]; onAdd?: () => void; onImport?: () => void; canWrite?: boolean };
 
 export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props) {
-  const { params, update, clear } = useListParams();
+  const list = useListParams();
+  const { params, update, page, perPage } = list;
   const filters: DomainFilters = {
     q: params.get('q') ?? '',
     status: params.get('status') ?? '',
     agent_id: params.get('agent_id') ?? '',
     tag: params.get('tag') ?? '',
     expires_before: params.get('expires_before') ?? '',
+    post_quantum: params.get('post_quantum') ?? '',
     sort: params.get('sort') ?? 'days_left',
   };
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const [search, setSearch] = useState(filters.q ?? '');
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  // Search and tag apply as one types, without a request per keystroke.
+  const [search, setSearch] = useTextParam(list, 'q');
+  const [tag, setTag] = useTextParam(list, 'tag');
   const [confirm, setConfirm] = useState(false);
   const del = useDeleteDomains();
-  const list = useDomains({ ...filters, page, per_page: PER_PAGE });
+  const query = { ...filters, page, per_page: perPage };
+  const domains = useDomains(query);
   const agentName = useMemo(() => new Map(agents.map((a) => [a.id, a.name])), [agents]);
 
-
-  // Search as one types, without a request per keystroke.
-  useEffect(() => {
-    if (search === (params.get('q') ?? '')) return;
-    const t = setTimeout(() => update({ q: search.trim() }), 300);
-    return () => clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [search]);
-
-  const items = list.data?.items ?? [];
-  const allOnPage = items.length > 0 && items.every((d) => selected.has(d.id));
-  const filtered = Boolean(filters.q || filters.status || filters.agent_id || filters.tag || filters.expires_before);
-
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
+  // While another view loads, the previous rows stay on screen: nothing
+  // can be selected until this view's rows are there.
+  const items = domains.data && !domains.isPlaceholderData ? domains.data.items : [];
+  const selection = useSelection(JSON.stringify(query), items.map((d) => d.id));
+  const selectedDomains = items.filter((d) => selection.has(d.id));
+  const filtered = Boolean(filters.q || filters.status || filters.agent_id || filters.tag || filters.expires_before || filters.post_quantum);
 
   return (
     <div className="card card-flush">
@@ -93,7 +73,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
           <select id="f-status" className="input select" value={filters.status} onChange={(e) => update({ status: e.target.value })}>
             <option value="">All states</option>
             {STATUSES.map((s) => (
-              <option key={s} value={s}>{statusFilterLabel[s]}</option>
+              <option key={s} value={s}>{statusText(s)}</option>
             ))}
           </select>
         </div>
@@ -108,9 +88,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
         </div>
         <div className="field field-inline">
           <label htmlFor="f-tag" className="sr-only">Tag</label>
-          <input id="f-tag" className="input input-narrow" placeholder="Tag" defaultValue={filters.tag} key={filters.tag}
-            onKeyDown={(e) => e.key === 'Enter' && update({ tag: e.currentTarget.value.trim() })}
-            onBlur={(e) => e.currentTarget.value.trim() !== filters.tag && update({ tag: e.currentTarget.value.trim() })} />
+          <input id="f-tag" className="input input-narrow" type="search" placeholder="Tag" value={tag} onChange={(e) => setTag(e.target.value)} />
         </div>
         <div className="field field-inline">
           <label htmlFor="f-sort" className="sr-only">Sort by</label>
@@ -126,27 +104,33 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
             <button type="button" className="chip-remove" aria-label="Remove the expiry filter" onClick={() => update({ expires_before: '' })}>×</button>
           </span>
         ) : null}
+        {isReadiness(filters.post_quantum) ? (
+          <span className="chip chip-filter">
+            {readinessLabel[filters.post_quantum]}
+            <button type="button" className="chip-remove" aria-label="Remove the post-quantum filter" onClick={() => update({ post_quantum: '' })}>×</button>
+          </span>
+        ) : null}
         {onImport ? <Button size="sm" onClick={onImport}>Import CSV</Button> : null}
         <a className="btn btn-secondary btn-sm" href={exportUrl(filters)} download title="Every domain matching the current filters, as CSV">
           Export CSV
         </a>
       </div>
-      {selected.size > 0 && canWrite ? (
+      {selection.selected.length > 0 && canWrite ? (
         <div className="bulkbar" role="region" aria-label="Bulk actions">
-          <span>{selected.size} selected</span>
-          <CheckNowButton size="sm" ids={[...selected]} label="Check selected now" />
+          <span>{selection.selected.length} of {plural(items.length, 'domain')} on this page selected</span>
+          <CheckNowButton size="sm" ids={selection.selected} label="Check selected now" />
           <Button size="sm" variant="danger" onClick={() => setConfirm(true)}>Delete selected</Button>
-          <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>Clear selection</Button>
+          <Button size="sm" variant="ghost" onClick={selection.clear}>Clear selection</Button>
         </div>
       ) : null}
-      {list.isError ? (
-        <Notice tone="error" title="Could not load domains.">{list.error.message}</Notice>
-      ) : list.isPending ? (
+      {domains.isError ? (
+        <Notice tone="error" title="Could not load domains.">{domains.error.message}</Notice>
+      ) : domains.isPending ? (
         <Spinner label="Loading domains" />
       ) : items.length === 0 ? (
         filtered ? (
           <EmptyState title="No domain matches these filters">
-            <Button size="sm" onClick={() => { setSearch(''); clear(); }}>Clear filters</Button>
+            <Button size="sm" onClick={() => list.clear(['sort', 'per_page'])}>Clear filters</Button>
           </EmptyState>
         ) : (
           <EmptyState
@@ -160,18 +144,16 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
       ) : (
         <>
           <TableScroll>
-            <table className="table" aria-busy={list.isFetching}>
+            <table className="table" aria-busy={domains.isFetching}>
               <caption className="sr-only">Monitored domains</caption>
               <thead>
                 <tr>
-                  <th scope="col" className="col-check">
-                    <input type="checkbox" aria-label="Select all on this page" checked={allOnPage}
-                      onChange={() => setSelected((s) => {
-                        const n = new Set(s);
-                        items.forEach((d) => (allOnPage ? n.delete(d.id) : n.add(d.id)));
-                        return n;
-                      })} />
-                  </th>
+                  {canWrite ? (
+                    <th scope="col" className="col-check">
+                      <input type="checkbox" aria-label={`Select the ${plural(items.length, 'domain')} on this page`} checked={selection.allVisible}
+                        disabled={items.length === 0} onChange={selection.toggleAll} />
+                    </th>
+                  ) : null}
                   <th scope="col">Endpoint</th>
                   <th scope="col">Status</th>
                   <th scope="col">Days left</th>
@@ -182,40 +164,43 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
                 </tr>
               </thead>
               <tbody>
-                {items.map((d) => (
-                  <DomainRow key={d.id} d={d} agent={d.agent_id ? (agentName.get(d.agent_id) ?? 'Unknown agent') : 'Certinel cloud'} checked={selected.has(d.id)} onToggle={() => toggle(d.id)} />
+                {(domains.data?.items ?? []).map((d) => (
+                  <DomainRow key={d.id} d={d} agent={d.agent_id ? (agentName.get(d.agent_id) ?? 'Unknown agent') : 'Certinel cloud'}
+                    selectable={canWrite} disabled={items.length === 0} checked={selection.has(d.id)} onToggle={() => selection.toggle(d.id)} />
                 ))}
               </tbody>
             </table>
           </TableScroll>
           <Pagination
             page={page}
-            perPage={PER_PAGE}
-            total={list.data.total}
-            estimated={!list.data.total_exact}
-            hasNext={list.data.next_cursor !== null}
-            shown={items.length}
+            perPage={perPage}
+            total={domains.data.total}
+            estimated={!domains.data.total_exact}
+            hasNext={domains.data.next_cursor !== null}
+            shown={domains.data.items.length}
             noun="domains"
-            onPage={(p) => update({ page: String(p) })}
+            onPage={list.setPage}
+            onPerPage={list.setPerPage}
           />
         </>
       )}
       {confirm ? (
         <ConfirmDialog
-          title={`Delete ${selected.size} domain${selected.size === 1 ? '' : 's'}?`}
-          confirmLabel="Delete"
+          title={`Delete ${plural(selectedDomains.length, 'domain')}?`}
+          confirmLabel={`Delete ${plural(selectedDomains.length, 'domain')}`}
           busy={del.isPending}
-          error={del.data?.failed.length ? `${del.data.failed.length} could not be deleted.` : del.error?.message}
+          error={del.data?.failed.length ? `${plural(del.data.failed.length, 'domain')} could not be deleted.` : del.error?.message}
           onCancel={() => setConfirm(false)}
           onConfirm={() =>
-            del.mutate([...selected], {
+            del.mutate(selectedDomains.map((d) => d.id), {
               onSuccess: (r) => {
-                setSelected(new Set(r.failed));
+                selection.keep(r.failed);
                 if (r.failed.length === 0) setConfirm(false);
               },
             })
           }
         >
+          <NamedList names={selectedDomains.map(endpointLabel)} />
           Their check history is deleted too. This cannot be undone.
         </ConfirmDialog>
       ) : null}
@@ -223,13 +208,31 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
   );
 }
 
-function DomainRow({ d, agent, checked, onToggle }: { d: Domain; agent: string; checked: boolean; onToggle: () => void }) {
+// At most this many names are listed in a confirmation; the rest are counted.
+const NAMES_SHOWN = 10;
+
+/** The names a bulk action changes, so the dialog says exactly which. */
+function NamedList({ names }: { names: string[] }) {
+  const rest = names.length - NAMES_SHOWN;
+  return (
+    <ul className="plain-list" aria-label="Domains to delete">
+      {names.slice(0, NAMES_SHOWN).map((n, i) => <li key={i} className="mono">{n}</li>)}
+      {rest > 0 ? <li className="muted">and {plural(rest, 'more domain')}</li> : null}
+    </ul>
+  );
+}
+
+type RowProps = { d: Domain; agent: string; selectable: boolean; disabled: boolean; checked: boolean; onToggle: () => void };
+
+function DomainRow({ d, agent, selectable, disabled, checked, onToggle }: RowProps) {
   const label = endpointLabel(d);
   return (
     <tr className={checked ? 'selected' : undefined}>
-      <td className="col-check">
-        <input type="checkbox" aria-label={`Select ${label}`} checked={checked} onChange={onToggle} />
-      </td>
+      {selectable ? (
+        <td className="col-check">
+          <input type="checkbox" aria-label={`Select ${label}`} checked={checked} disabled={disabled} onChange={onToggle} />
+        </td>
+      ) : null}
       <td>
         <Link to={`/domains/${d.id}`} className="strong-link">{label}</Link>
         {d.protocol !== 'tls' ? <span className="chip">{d.protocol}</span> : null}
@@ -239,10 +242,10 @@ function DomainRow({ d, agent, checked, onToggle }: { d: Domain; agent: string; 
         <StatusBadge status={d.status} />
         <ProblemList problems={d.problems} />
       </td>
-      <td title={windowText(d.renewal_window) ?? undefined}><DaysLeftBadge days={d.days_left} status={d.status} /></td>
+      <td title={d.status === 'expired' ? undefined : (windowText(d.renewal_window) ?? undefined)}><DaysLeftBadge days={d.days_left} status={d.status} /></td>
       <td className="nowrap">{formatDate(d.not_after)}</td>
       <td className="muted">{agent}</td>
-      <td className="muted nowrap" title={d.last_error || undefined}>{formatRelative(d.last_checked_at)}</td>
+      <td className="muted nowrap" title={d.last_error ? errorText(d.last_error, d.last_error_kind) : undefined}>{formatRelative(d.last_checked_at)}</td>
       <td className="tags-cell">{d.tags.map((t) => <span key={t} className="chip">{t}</span>)}</td>
     </tr>
   );

@@ -1,18 +1,6 @@
 import { formatDate } from '@/lib/format';
+import { problemText } from '@/lib/wording';
 import type { Problem, RenewalWindow } from '../types';
-
-/** Each problem in plain words. */
-export const problemLabel: Record<Problem, string> = {
-  expired: 'Expired',
-  revoked: 'Revoked',
-  not_yet_valid: 'Not yet valid',
-  untrusted: 'Untrusted chain',
-  hostname_mismatch: 'Wrong host name',
-  weak_crypto: 'Weak crypto',
-  renewal_overdue: 'Renewal overdue',
-  expiring: 'Expiring soon',
-  unreachable: 'Unreachable',
-};
 
 /**
  * Why a domain is not ok: every problem, or nothing when the status says it
@@ -23,7 +11,7 @@ export function ProblemList({ problems }: { problems: Problem[] | undefined }) {
   return (
     <ul className="problem-list" aria-label="Problems">
       {problems.map((p) => (
-        <li key={p} className={`chip chip-problem chip-problem-${p}`}>{problemLabel[p] ?? p}</li>
+        <li key={p} className={`chip chip-problem chip-problem-${p}`}>{problemText(p)}</li>
       ))}
     </ul>
   );

@@ -1,17 +1,13 @@
+import { TechnicalDetails } from '@/components/ui/technical-details';
 import { formatDate } from '@/lib/format';
+import { errorText, isRawError, trustText } from '@/lib/wording';
 import type { Analysis } from '../types';
 import { windowText } from './renewal';
 
-const trustLabel: Record<string, string> = {
-  trusted: 'Trusted by public roots',
-  trusted_org_ca: "Trusted through your organization's CA bundle",
-  self_signed: 'Self-signed',
-  unknown_authority: 'Issued by an unknown authority',
-  incomplete_chain: 'Incomplete chain',
-  untrusted: 'Not trusted',
-};
+type Row = { label: string; ok: boolean | null; text: string; detail?: string | undefined; raw?: string | undefined };
 
-type Row = { label: string; ok: boolean | null; text: string; detail?: string | undefined };
+/** A verdict's reason in words, and the raw text when the words replace it. */
+const reason = (raw: string | undefined) => (raw ? { detail: errorText(raw), raw: isRawError(raw) ? raw : undefined } : {});
 
 /** Every verdict the server gave on the current chain, good ones included. */
 export function Verdicts({ analysis }: { analysis: Analysis }) {
@@ -29,17 +25,19 @@ export function Verdicts({ analysis }: { analysis: Analysis }) {
       ? {
           label: 'Trust',
           ok: trustOk,
-          text: trustLabel[a.trust.status ?? ''] ?? a.trust.status ?? 'unknown',
-          detail: [a.trust.anchor ? `Anchor: ${a.trust.anchor}` : '', a.trust.reason ?? '', a.trust.missing_issuer ? `Missing issuer: ${a.trust.missing_issuer}` : '']
-            .filter(Boolean)
+          text: trustText(a.trust.status),
+          detail: [a.trust.anchor ? `Anchor: ${a.trust.anchor}` : '', a.trust.reason ? errorText(a.trust.reason) : '', a.trust.missing_issuer ? `Missing issuer: ${a.trust.missing_issuer}` : '']
+            // A reason worded as the verdict already says it is not said twice.
+            .filter((x) => x && x.replace(/\.$/, '') !== trustText(a.trust?.status))
             .join(' · '),
+          raw: isRawError(a.trust.reason) ? a.trust.reason : undefined,
         }
       : { label: 'Trust', ok: null, text: 'Not judged' },
     {
       label: 'Host name',
       ok: a.hostname_match ?? null,
       text: a.hostname_match ? `Matches ${a.hostname ?? ''}` : a.hostname ? `Does not match ${a.hostname}` : 'Not checked',
-      detail: a.hostname_match ? (a.hostname_matched_by ? `via ${a.hostname_matched_by}` : undefined) : a.hostname_reason,
+      ...(a.hostname_match ? { detail: a.hostname_matched_by ? `via ${a.hostname_matched_by}` : undefined } : reason(a.hostname_reason)),
     },
     {
       label: 'Keys and signatures',
@@ -47,12 +45,7 @@ export function Verdicts({ analysis }: { analysis: Analysis }) {
       text: weak.length === 0 ? 'No weakness found' : `${weak.length} weakness${weak.length === 1 ? '' : 'es'}`,
       detail: weak.map((w) => (w.position >= 0 ? `#${w.position}: ${w.message}` : w.message)).join(' · ') || undefined,
     },
-    {
-      label: 'Renewal',
-      ok: a.renewal_overdue ? false : true,
-      text: a.renewal_overdue && a.renewal_window ? `Overdue since ${formatDate(a.renewal_window.end)}` : a.renewal_overdue ? 'Overdue' : 'On schedule',
-      detail: windowText(a.renewal_window) ?? undefined,
-    },
+    renewalRow(a),
   ];
   return (
     <ul className="verdicts" aria-label="Verdicts">
@@ -64,9 +57,23 @@ export function Verdicts({ analysis }: { analysis: Analysis }) {
             <span className="sr-only">{r.ok === null ? 'not judged: ' : r.ok ? 'passed: ' : 'failed: '}</span>
             {r.text}
             {r.detail ? <span className="verdict-detail">{r.detail}</span> : null}
+            <TechnicalDetails raw={r.raw} />
           </span>
         </li>
       ))}
     </ul>
   );
+}
+
+/**
+ * Renewal: an expired certificate missed it, whatever its window said; an
+ * overdue one is late; otherwise it is on schedule.
+ */
+function renewalRow(a: Analysis): Row {
+  const end = a.renewal_window ? formatDate(a.renewal_window.end) : null;
+  if (a.expired) {
+    return { label: 'Renewal', ok: false, text: 'Missed: the certificate expired without being renewed', detail: end ? `Renewal was expected by ${end}` : undefined };
+  }
+  if (a.renewal_overdue) return { label: 'Renewal', ok: false, text: end ? `Overdue since ${end}` : 'Overdue', detail: windowText(a.renewal_window) ?? undefined };
+  return { label: 'Renewal', ok: true, text: 'On schedule', detail: windowText(a.renewal_window) ?? undefined };
 }

@@ -17,6 +17,19 @@ export type StaleEndpoint = {
   newer_port: number;
 };
 
+/** Endpoints by the key exchange group of their latest check; group is empty for the unknown ones. */
+export type KeyExchangeInsight = {
+  items: { group: string; post_quantum: boolean; endpoints: number }[];
+  total: number;
+  readiness: { ready: number; not_ready: number; unknown: number };
+};
+
+export const useKeyExchangeInsight = () =>
+  useQuery({
+    queryKey: ['domains', 'insights', 'key-exchange'],
+    queryFn: ({ signal }) => api.get<KeyExchangeInsight>('/insights/key-exchange', undefined, signal),
+  });
+
 export const useExpiryClusters = (days = 90, min = 2) =>
   useQuery({
     queryKey: ['domains', 'insights', 'clusters', days, min],

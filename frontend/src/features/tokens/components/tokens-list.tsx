@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Pagination } from '@/components/ui/pagination';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
+import { useListParams } from '@/lib/list-params';
+import { PermittedButton } from '@/components/ui/permitted-button';
 import { useRevokeToken } from '../api/revoke-token';
 import { useTokens } from '../api/get-tokens';
 import type { ApiToken } from '../types';
@@ -21,9 +22,9 @@ function state(t: ApiToken): { label: string; tone: 'good' | 'critical' | 'unkno
 }
 
 export function TokensList() {
-  const [page, setPage] = useState(1);
+  const { page, perPage, setPage, setPerPage } = useListParams(PER_PAGE);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const q = useTokens(page, PER_PAGE);
+  const q = useTokens(page, perPage);
   const revoke = useRevokeToken();
   if (q.isPending) return <Spinner label="Loading tokens" />;
   if (q.isError) return <Notice tone="error" title="Could not load tokens.">{q.error.message}</Notice>;
@@ -65,9 +66,10 @@ export function TokensList() {
                   <td className="nowrap" title={formatDateTime(t.last_used_at)}>{formatRelative(t.last_used_at)}</td>
                   <td className="actions">
                     {!t.revoked_at ? (
-                      <Button size="sm" variant="ghost" className="danger-text" onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name}`}>
+                      <PermittedButton need="admin" doing="revoke API tokens" size="sm" variant="ghost" className="danger-text"
+                        onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name}`}>
                         Revoke
-                      </Button>
+                      </PermittedButton>
                     ) : null}
                   </td>
                 </tr>
@@ -76,7 +78,7 @@ export function TokensList() {
           </tbody>
         </table>
       </TableScroll>
-      <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="tokens" onPage={setPage} />
+      <Pagination page={page} perPage={perPage} total={q.data.total} noun="tokens" onPage={setPage} onPerPage={setPerPage} />
       {revoking ? (
         <ConfirmDialog
           title={`Revoke “${revoking.name}”?`}
