@@ -38,8 +38,9 @@ test-go:
 	$(GO) test -race -count=1 -timeout 20m ./shared/... ./server/...
 	$(if $(wildcard mk/agent.mk),$(MAKE) --no-print-directory test-agent,$(GO) test -race -count=1 ./agent/...)
 
+# The dashboard's type check and lint run with its unit tests, so `make test` fails on either.
 test-frontend:
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm test; fi
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run check && npm test; fi
 
 # A short, seeded run of every fuzz target. The budget is a count of executions,
 # not a duration: a duration races Go's fuzz coordinator at its deadline

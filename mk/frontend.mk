@@ -1,5 +1,6 @@
 # Dashboard targets, included by the top-level Makefile.
-#   make lint-frontend        TypeScript strict check and ESLint (features never import each other)
+#   make lint-frontend        TypeScript strict check and ESLint (features never import each other);
+#                             `make test` runs the same check in test-frontend
 #   make e2e                  browser end-to-end run: builds the dashboard and the server, then drives
 #                             Debian's Chromium against it on SQLite and, with TEST_DATABASE_URL, PostgreSQL;
 #                             screenshots land in build/screenshots/
@@ -10,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: lint-frontend e2e test-frontend-e2e chromium
 
 lint-frontend:
-	cd frontend && npm ci --no-audit --no-fund && npm run typecheck && npm run lint
+	cd frontend && npm ci --no-audit --no-fund && npm run check
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

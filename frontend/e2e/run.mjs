@@ -26,6 +26,7 @@ import { postQuantum } from './post-quantum.mjs';
 import { revocation } from './revocation.mjs';
 import { dailyWork } from './work.mjs';
 import { virtualHosts } from './virtual-hosts.mjs';
+import { shell } from './shell.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = resolve(here, '..');
@@ -957,6 +958,7 @@ async function main() {
           if (!only || only === 'post-quantum') await postQuantum(kit);
           if (!only || only === 'work') await dailyWork(kit);
           if (!only || only === 'virtual-hosts') await virtualHosts(kit);
+          if (!only || only === 'shell') await shell(kit);
         } finally {
           await server.receiver.close();
           await server.stop();

@@ -3,7 +3,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 
 export default function NotFoundRoute() {
   return (
-    <EmptyState title="Page not found" action={<Link to="/" className="btn btn-secondary btn-md">Go to overview</Link>}>
+    <EmptyState title="Page not found" level={1} action={<Link to="/" className="btn btn-secondary btn-md">Go to overview</Link>}>
       There is no page at this address.
     </EmptyState>
   );

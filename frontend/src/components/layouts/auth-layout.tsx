@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Logo } from './app-shell';
+import { ThemeToggle } from './theme-toggle';
 
 export function AuthLayout({ title, subtitle, children, footer }: { title: string; subtitle?: ReactNode; children: ReactNode; footer?: ReactNode }) {
   return (
@@ -15,6 +16,7 @@ export function AuthLayout({ title, subtitle, children, footer }: { title: strin
         {footer ? <div className="auth-footer">{footer}</div> : null}
       </main>
       <p className="auth-tagline">Certificate expiry monitoring for public and private networks.</p>
+      <ThemeToggle className="theme-toggle-auth" />
     </div>
   );
 }

@@ -19,4 +19,6 @@ export const icons = {
   tokens: P('M15 7a4 4 0 1 1-3.9 5H3v3h3v3h3v-3h2.1A4 4 0 0 1 15 7z'),
   organization: P('M3 21h18M5 21V5l7-2v18M19 21V9l-7-2M8.5 9h.01M8.5 13h.01M8.5 17h.01M15.5 13h.01M15.5 17h.01'),
   account: P('M20 21a8 8 0 0 0-16 0M12 13a5 5 0 1 0 0-10 5 5 0 0 0 0 10z'),
+  menu: P('M4 6h16M4 12h16M4 18h16'),
+  close: P('M6 6l12 12M18 6L6 18'),
 };

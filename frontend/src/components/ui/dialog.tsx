@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
+import { useId, useRef, type ReactNode, type RefObject } from 'react';
 import { Button } from './button';
+import { useFocusTrap } from './focus-trap';
 
 type ModalProps = {
   title: string;
@@ -13,22 +14,11 @@ type ModalProps = {
   onClose: () => void;
 };
 
-/** A modal: focus moves in, Escape and a click outside close, focus returns after. */
+/** A modal: focus moves in and stays in (Tab wraps), Escape and a click outside close, focus returns to the opener after. */
 export function Modal({ title, children, actions, role = 'dialog', initialFocus, onClose }: ModalProps) {
   const id = useId();
   const boxRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    (initialFocus?.current ?? boxRef.current)?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      previous?.focus?.();
-    };
-  }, [onClose, initialFocus]);
+  useFocusTrap(boxRef, true, { initialFocus, onEscape: onClose });
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={boxRef} tabIndex={-1} className="modal" role={role} aria-modal="true" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`}>

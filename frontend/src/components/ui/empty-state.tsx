@@ -1,6 +1,15 @@
 import type { ReactNode } from 'react';
 
-export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+type Props = {
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+  /** 1 when the empty state is the whole page (its title is then the page's heading). */
+  level?: 1 | 2;
+};
+
+export function EmptyState({ title, children, action, level = 2 }: Props) {
+  const Heading = level === 1 ? 'h1' : 'h2';
   return (
     <div className="empty-state">
       <svg className="empty-icon" viewBox="0 0 48 48" aria-hidden="true">
@@ -9,7 +18,7 @@ export function EmptyState({ title, children, action }: { title: string; childre
         <circle cx="12" cy="14" r="1.5" fill="currentColor" />
         <circle cx="17" cy="14" r="1.5" fill="currentColor" />
       </svg>
-      <h2 className="empty-title">{title}</h2>
+      <Heading className="empty-title">{title}</Heading>
       {children ? <div className="empty-body">{children}</div> : null}
       {action ? <div className="empty-action">{action}</div> : null}
     </div>

@@ -7,6 +7,7 @@ import { formatDate, shortHash } from '@/lib/format';
 import { PermittedButton } from '@/components/ui/permitted-button';
 import { useACMEDirectories, useDeleteACMEDirectory, type ACMEDirectory } from '../api/acme-directories';
 import { ACMEDirectoryForm } from './acme-directory-form';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 /** The ACME directories of the organization's internal CAs, asked for renewal windows. */
 export function ACMEDirectoriesList({ canWrite = true }: { canWrite?: boolean }) {
@@ -35,7 +36,7 @@ export function ACMEDirectoriesList({ canWrite = true }: { canWrite?: boolean })
       ) : q.data.items.length === 0 ? (
         <p className="muted">No internal ACME CA added.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table">
             <thead>
               <tr>
@@ -62,7 +63,7 @@ export function ACMEDirectoriesList({ canWrite = true }: { canWrite?: boolean })
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {deleting ? (
         <ConfirmDialog

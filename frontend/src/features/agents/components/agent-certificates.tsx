@@ -12,6 +12,7 @@ import { useRevokeAgentCertificate, useRevokeAllAgentCertificates } from '../api
 import type { Agent, AgentCertificate } from '../types';
 import { CertificateExpiry } from './agent-identity';
 import { certificateStatusLabel, certificateStatusMeaning, certificateStatusTone, hasCertificate, isLive, originLabel } from './certificate';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const PER_PAGE = 50;
 
@@ -41,7 +42,7 @@ export function AgentCertificates({ agent, canAdmin }: { agent: Agent; canAdmin:
           This agent has never enrolled: it authenticates with its tokens. Create a join token to give it a client certificate.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table">
             <caption className="sr-only">Certificates of {agent.name}</caption>
             <thead>
@@ -82,7 +83,7 @@ export function AgentCertificates({ agent, canAdmin }: { agent: Agent; canAdmin:
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="certificates" onPage={setPage} />
       {revoking ? (

@@ -20,6 +20,7 @@ import type { Agent } from '../types';
 import { AgentReport, ChannelBadge } from './agent-channel';
 import { AuthenticationBadge, CertificateExpiry } from './agent-identity';
 import { RotateTokenDialog } from './rotate-token-dialog';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const PER_PAGE = 50;
 
@@ -42,7 +43,7 @@ export function AgentsList() {
   }
   return (
     <div className="card card-flush">
-      <div className="table-wrap">
+      <TableScroll>
         <table className="table">
           <caption className="sr-only">Agents</caption>
           <thead>
@@ -64,7 +65,7 @@ export function AgentsList() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={page} perPage={perPage} total={q.data.total} noun="agents" onPage={setPage} onPerPage={setPerPage} />
       {rotating ? <RotateTokenDialog agent={rotating} onClose={() => setRotating(null)} /> : null}
       {deleting ? (

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '@/components/ui/dialog';
 import { Notice } from '@/components/ui/notice';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { useDecideEnrollment, useEnrollments, type AgentEnrollment, type Decision } from '../api/enrollments';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 type Choice = { enrollment: AgentEnrollment; decision: Decision };
 
@@ -36,7 +37,7 @@ export function PendingEnrollments() {
             before approving. Unapproved enrollments expire after 24 hours.
           </p>
         </div>
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table">
             <caption className="sr-only">Enrollments waiting for approval</caption>
             <thead>
@@ -63,7 +64,7 @@ export function PendingEnrollments() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
       {asked ? (
         <ConfirmDialog

@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { useFocusTrap } from '@/components/ui/focus-trap';
 import { OnceNotice, SecretValue } from '@/components/ui/secret';
 import { useRotateAgentToken, type RotationMode } from '../api/rotate-token';
 import type { Agent } from '../types';
@@ -14,20 +15,12 @@ export function RotateTokenDialog({ agent, onClose }: { agent: Agent; onClose: (
   const [mode, setMode] = useState<RotationMode>('graceful');
   const rotate = useRotateAgentToken();
   const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    cancelRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      previous?.focus?.();
-    };
-  }, [onClose]);
+  const boxRef = useRef<HTMLDivElement>(null);
+  useFocusTrap(boxRef, true, { initialFocus: cancelRef, onEscape: onClose });
   const done = rotate.data;
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby={`${id}-t`}>
+      <div ref={boxRef} tabIndex={-1} className="modal" role="dialog" aria-modal="true" aria-labelledby={`${id}-t`}>
         <h2 id={`${id}-t`} className="modal-title">Rotate the token of “{agent.name}”</h2>
         <div className="modal-body">
           {done?.token ? (

@@ -12,6 +12,7 @@ import { eventLabel, type AlertEvent, type Channel, type Delivery } from '../typ
 import { ChannelForm } from './channel-form';
 import { DeliveryStatus } from './delivery-status';
 import { TestOutcome } from './test-result';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 type Recent = { event: AlertEvent; delivery: Delivery };
 
@@ -105,27 +106,29 @@ function ChannelRow({ channel: c, recent, canWrite, onEdit }: { channel: Channel
         {recent.length === 0 ? (
           <p className="muted small">Nothing sent through this channel yet. Alerts appear here once a rule fires.</p>
         ) : (
-          <table className="table table-compact">
-            <thead>
-              <tr><th scope="col">Alert</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">When</th></tr>
-            </thead>
-            <tbody>
-              {recent.map(({ event: ev, delivery: d }) => (
-                <tr key={ev.id}>
-                  <td>
-                    {eventLabel(ev.type)}
-                    {ev.event.domain ? <span className="muted"> · {ev.event.domain.host}:{ev.event.domain.port}</span> : null}
-                  </td>
-                  <td>
-                    <DeliveryStatus status={d.status} attempts={d.attempts} />
-                    {d.last_error && d.status !== 'sent' ? <div className="error-text small">{d.last_error}</div> : null}
-                  </td>
-                  <td className="num">{d.attempts}</td>
-                  <td className="nowrap" title={formatDateTime(d.sent_at ?? ev.opened_at)}>{formatRelative(d.sent_at ?? ev.opened_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TableScroll>
+            <table className="table table-compact">
+              <thead>
+                <tr><th scope="col">Alert</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">When</th></tr>
+              </thead>
+              <tbody>
+                {recent.map(({ event: ev, delivery: d }) => (
+                  <tr key={ev.id}>
+                    <td>
+                      {eventLabel(ev.type)}
+                      {ev.event.domain ? <span className="muted"> · {ev.event.domain.host}:{ev.event.domain.port}</span> : null}
+                    </td>
+                    <td>
+                      <DeliveryStatus status={d.status} attempts={d.attempts} />
+                      {d.last_error && d.status !== 'sent' ? <div className="error-text small">{d.last_error}</div> : null}
+                    </td>
+                    <td className="num">{d.attempts}</td>
+                    <td className="nowrap" title={formatDateTime(d.sent_at ?? ev.opened_at)}>{formatRelative(d.sent_at ?? ev.opened_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </details>
       {confirm ? (

@@ -1,6 +1,7 @@
 import { formatDateTime, formatRelative } from '@/lib/format';
 import type { Delivery } from '../types';
 import { DeliveryStatus } from './delivery-status';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 /** Every delivery of one alert with its attempt log; failures stand out. */
 export function Deliveries({ deliveries, channelName }: { deliveries: Delivery[]; channelName: (id: string) => string }) {
@@ -26,22 +27,24 @@ export function Deliveries({ deliveries, channelName }: { deliveries: Delivery[]
             </div>
           </div>
           {d.attempt_log.length > 0 ? (
-            <table className="table table-compact attempts">
-              <caption className="sr-only">Attempts for {channelName(d.channel_id)}</caption>
-              <thead>
-                <tr><th scope="col">#</th><th scope="col">When</th><th scope="col">Result</th><th scope="col" className="num">Duration</th></tr>
-              </thead>
-              <tbody>
-                {d.attempt_log.map((a, i) => (
-                  <tr key={i} className={a.ok ? undefined : 'row-bad'}>
-                    <td className="num">{i + 1}</td>
-                    <td className="nowrap">{formatDateTime(a.attempted_at)}</td>
-                    <td>{a.ok ? <span className="ok-text">OK</span> : <span className="danger-text">Failed: {a.error || 'unknown error'}</span>}</td>
-                    <td className="num">{a.duration_ms} ms</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <TableScroll>
+              <table className="table table-compact attempts">
+                <caption className="sr-only">Attempts for {channelName(d.channel_id)}</caption>
+                <thead>
+                  <tr><th scope="col">#</th><th scope="col">When</th><th scope="col">Result</th><th scope="col" className="num">Duration</th></tr>
+                </thead>
+                <tbody>
+                  {d.attempt_log.map((a, i) => (
+                    <tr key={i} className={a.ok ? undefined : 'row-bad'}>
+                      <td className="num">{i + 1}</td>
+                      <td className="nowrap">{formatDateTime(a.attempted_at)}</td>
+                      <td>{a.ok ? <span className="ok-text">OK</span> : <span className="danger-text">Failed: {a.error || 'unknown error'}</span>}</td>
+                      <td className="num">{a.duration_ms} ms</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           ) : null}
         </li>
       ))}

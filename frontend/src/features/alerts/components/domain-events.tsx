@@ -6,6 +6,7 @@ import { formatDateTime, formatRelative } from '@/lib/format';
 import { useEvents } from '../api/events';
 import { eventLabel } from '../types';
 import { DeliveryCell, eventSummary } from './events-table';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 /** The latest alerts about one domain, for its detail page. */
 export function DomainEvents({ domainId }: { domainId: string }) {
@@ -23,7 +24,7 @@ export function DomainEvents({ domainId }: { domainId: string }) {
       ) : q.data.items.length === 0 ? (
         <p className="muted card-pad">No alert for this domain yet.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table">
             <thead>
               <tr><th scope="col">Event</th><th scope="col">State</th><th scope="col">What happened</th><th scope="col">Opened</th><th scope="col">Deliveries</th></tr>
@@ -40,7 +41,7 @@ export function DomainEvents({ domainId }: { domainId: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

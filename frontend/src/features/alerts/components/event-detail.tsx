@@ -12,6 +12,7 @@ import { eventLabel, isOutage, type AlertEvent } from '../types';
 import { Deliveries } from './deliveries';
 import { CareBadges, EventActions } from './event-actions';
 import { eventSummary } from './events-table';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const PER_PAGE = 50;
 
@@ -74,7 +75,7 @@ function OutageEndpoints({ outage }: { outage: AlertEvent }) {
         <Notice tone="error" title="Could not load the endpoints.">{q.error.message}</Notice>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table" aria-label="Endpoints of the outage">
               <thead>
                 <tr>
@@ -95,7 +96,7 @@ function OutageEndpoints({ outage }: { outage: AlertEvent }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="endpoints" onPage={setPage} />
         </>
       )}

@@ -13,6 +13,7 @@ import { useEvents } from '../api/events';
 import { EVENT_TYPES, eventLabel, type AlertEvent } from '../types';
 import { Deliveries } from './deliveries';
 import { CareBadges, EventActions } from './event-actions';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const PER_PAGE = 25;
 
@@ -108,7 +109,7 @@ export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
         )
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table events-table" aria-busy={q.isFetching}>
               <caption className="sr-only">Alert history</caption>
               <thead>
@@ -169,7 +170,7 @@ export function EventsTable({ canWrite = false }: { canWrite?: boolean }) {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <Pagination page={page} perPage={perPage} total={q.data.total} noun="events" onPage={setPage} onPerPage={setPerPage} />
         </>
       )}

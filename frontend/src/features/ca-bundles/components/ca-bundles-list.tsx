@@ -10,6 +10,7 @@ import { commonName, formatDate, shortHash } from '@/lib/format';
 import { PermittedButton } from '@/components/ui/permitted-button';
 import { getCABundle, useCABundles, useDeleteCABundle, type CABundle } from '../api/ca-bundles';
 import { CABundleForm } from './ca-bundle-form';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const daysUntil = (iso: string) => Math.floor((new Date(iso).getTime() - Date.now()) / 86_400_000);
 
@@ -69,7 +70,7 @@ export function CABundlesList({ canWrite = true }: { canWrite?: boolean }) {
                 {canWrite ? <Button size="sm" variant="ghost" onClick={() => setDeleting(b)} aria-label={`Delete ${b.name}`}>Delete</Button> : null}
               </div>
             </div>
-            <div className="table-wrap">
+            <TableScroll>
               <table className="table">
                 <thead>
                   <tr><th scope="col">Subject</th><th scope="col">Expires</th><th scope="col">Days left</th><th scope="col">SHA-256</th></tr>
@@ -85,7 +86,7 @@ export function CABundlesList({ canWrite = true }: { canWrite?: boolean }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </section>
         ))
       )}

@@ -15,6 +15,7 @@ import { useCertificate, type CertificateDetail as Detail } from '../api/get-cer
 import { CertificateHistory } from './certificate-history';
 import { RevocationFacts } from './revocation-facts';
 import { RevocationBadge } from './revocation-badge';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 export function CertificateDetail({ sha256 }: { sha256: string }) {
   const q = useCertificate(sha256);
@@ -112,7 +113,7 @@ function ServedBy({ c }: { c: Detail }) {
       {c.served_by.length === 0 ? (
         <p className="muted card-pad">No domain of your organization serves it now.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table">
             <caption className="sr-only">Domains serving this certificate</caption>
             <thead>
@@ -128,7 +129,7 @@ function ServedBy({ c }: { c: Detail }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

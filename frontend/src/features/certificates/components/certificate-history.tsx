@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { formatDateTime, hostPort, shortHash } from '@/lib/format';
+import { TableScroll } from '@/components/ui/table-scroll';
 import type { CertificateDetail } from '../api/get-certificate';
 
 
@@ -19,7 +20,7 @@ export function CertificateHistory({ c }: { c: CertificateDetail }) {
       {history.length === 0 ? (
         <p className="muted card-pad">No endpoint served it as its own certificate within the kept checks (it may be an intermediate or a root).</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table">
             <caption className="sr-only">Endpoints that served this certificate</caption>
             <thead>
@@ -43,7 +44,7 @@ export function CertificateHistory({ c }: { c: CertificateDetail }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

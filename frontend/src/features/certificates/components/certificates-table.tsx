@@ -10,6 +10,7 @@ import { trustShortText, trustText } from '@/lib/wording';
 import { useCertificates, type Certificate, type CertificateFilters } from '../api/get-certificates';
 import { InventoryFilters, REVOCATION_FILTERS, SORTS } from './inventory-filters';
 import { RevocationBadge } from './revocation-badge';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const oneOf = (v: string | null, allowed: string[]) => (v !== null && allowed.includes(v) ? v : '');
 
@@ -68,7 +69,7 @@ export function CertificatesTable() {
         )
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table" aria-busy={q.isFetching}>
               <caption className="sr-only">Certificates</caption>
               <thead>
@@ -107,7 +108,7 @@ export function CertificatesTable() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <Pagination page={filters.page} perPage={q.data.per_page} total={q.data.total} noun="certificates"
             onPage={(p) => update({ page: String(p) })} />
         </>

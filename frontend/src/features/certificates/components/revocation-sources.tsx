@@ -6,6 +6,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { commonName, formatDateTime, formatRelative } from '@/lib/format';
 import { useRevocationSources, type RevocationSource } from '../api/get-revocation-sources';
 import { UploadCRL } from './upload-crl';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 /**
  * A source's health in words, worst first: "Expired 2 days ago", "Number went
@@ -54,7 +55,7 @@ function SourcesTable() {
   }
   return (
     <div className="card card-flush">
-      <div className="table-wrap">
+      <TableScroll>
         <table className="table">
           <caption className="sr-only">Revocation sources</caption>
           <thead>
@@ -80,7 +81,7 @@ function SourcesTable() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={page} perPage={q.data.per_page} total={q.data.total} noun="sources" onPage={setPage} />
     </div>
   );

@@ -13,6 +13,7 @@ import { discoveredStateText, plural } from '@/lib/wording';
 import { PermittedButton } from '@/components/ui/permitted-button';
 import { useDeleteDiscoveryJob, useDiscovered, useDiscoveredAction, useDiscoveryJobs, type DiscoveryJob } from '../api/discovery';
 import { DiscoveryJobForm } from './discovery-job-form';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 type AgentOption = { id: string; name: string };
 
@@ -137,7 +138,7 @@ function Found({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean 
         </EmptyState>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table">
               <caption className="sr-only">Discovered endpoints</caption>
               <thead>
@@ -175,7 +176,7 @@ function Found({ agents, canWrite }: { agents: AgentOption[]; canWrite: boolean 
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <Pagination page={page} perPage={perPage} total={data.total} noun="endpoints" onPage={list.setPage} onPerPage={list.setPerPage} />
         </>
       )}

@@ -27,6 +27,7 @@ import { TechnicalDetails } from '@/components/ui/technical-details';
 import { errorKindText, errorText } from '@/lib/wording';
 import { PermittedButton } from '@/components/ui/permitted-button';
 import { LifecycleBar } from './lifecycle-bar';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 type DetailProps = { id: string; agents: AgentOption[]; canWrite?: boolean; children?: ReactNode };
 
@@ -190,7 +191,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
       {d.errors && d.errors.length > 0 ? (
         <section className="card card-flush" aria-labelledby="errs-h">
           <h2 id="errs-h" className="section-title card-pad">Recent errors</h2>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table">
               <thead>
                 <tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">Address</th><th scope="col">Error</th></tr>
@@ -213,7 +214,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       ) : null}
       <section className="card card-flush" aria-labelledby="hist-h">
@@ -221,7 +222,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
         {d.history.length === 0 ? (
           <p className="muted card-pad">No certificate seen yet.</p>
         ) : (
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table">
               <thead>
                 <tr>
@@ -248,7 +249,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
       {confirm ? (

@@ -18,6 +18,7 @@ import { useDomains } from '../api/get-domains';
 import { exportUrl } from '../api/import-domains';
 import { ProblemList, windowText } from './renewal';
 import { distinctSNI, endpointLabel, endpointWithSNI, STATUSES, type AgentOption, type Domain, type DomainFilters } from '../types';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const SORTS = [
   { value: 'days_left', label: 'Days left (soonest first)' },
@@ -142,7 +143,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
         )
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table" aria-busy={domains.isFetching}>
               <caption className="sr-only">Monitored domains</caption>
               <thead>
@@ -169,7 +170,7 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <Pagination
             page={page}
             perPage={perPage}

@@ -84,7 +84,7 @@ export function TimelineChart({ timeline, clusterDays = [] }: { timeline: Timeli
         ) : null}
         {timeline.truncated ? ' · showing the first 2000' : null}
       </p>
-      <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={`Bar chart of ${total} certificate expiries per day over the next ${days.length} days`}>
+      <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="group" aria-label={`Bar chart of ${total} certificate expiries per day over the next ${days.length} days`}>
         <Group left={PAD_L} top={PAD_T}>
           <GridRows scale={y} width={innerW} tickValues={ticks} className="grid" />
           <AxisLeft scale={y} tickValues={ticks} tickFormat={(t) => String(t)} hideAxisLine hideTicks tickClassName="axis" />

@@ -2,12 +2,13 @@ import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { importRowErrors, useImportDomains, type RowError } from '../api/import-domains';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const SAMPLE = 'host,port,protocol,sni,agent,tags\nshop.example.com,443,tls,,,prod;web\nmail.internal,25,smtp,,office-lan,mail\n';
 
 export function ImportRowErrors({ rows }: { rows: RowError[] }) {
   return (
-    <div className="table-wrap">
+    <TableScroll>
       <table className="table table-compact" aria-label="Rows with errors">
         <thead>
           <tr><th scope="col" className="num">Row</th><th scope="col">Column</th><th scope="col">Problem</th></tr>
@@ -22,7 +23,7 @@ export function ImportRowErrors({ rows }: { rows: RowError[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

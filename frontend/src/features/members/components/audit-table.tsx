@@ -6,6 +6,7 @@ import { formatDateTime, formatRelative } from '@/lib/format';
 import { useListParams } from '@/lib/list-params';
 import { auditExportUrl, useAuditFacets, useAuditLog } from '../api/members';
 import { actionLabel, targetLabel, toAuditQuery } from './audit-filters';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const PER_PAGE = 50;
 
@@ -72,7 +73,7 @@ function AuditRows({ page, q, filtered, onPage }: { page: number; q: ReturnType<
   }
   return (
     <>
-      <div className="table-wrap">
+      <TableScroll>
         <table className="table" aria-busy={q.isFetching}>
           <caption className="sr-only">Audit log</caption>
           <thead>
@@ -90,7 +91,7 @@ function AuditRows({ page, q, filtered, onPage }: { page: number; q: ReturnType<
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="entries" onPage={onPage} />
     </>
   );

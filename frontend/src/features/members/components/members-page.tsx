@@ -9,6 +9,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { isApiError } from '@/lib/api-client';
 import { formatDate, formatRelative } from '@/lib/format';
 import { ROLES, useInvitations, useInvite, useMembers, useRemoveMember, useRevokeInvitation, useSetRole, type Invitation, type Member } from '../api/members';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const roleLabel = (r: string) => ROLES.find((x) => x.value === r)?.label ?? r;
 
@@ -36,7 +37,7 @@ function MembersList({ isOwner, selfId }: { isOwner: boolean; selfId: string }) 
       ) : (
         <>
           {setRole.isError ? <Notice tone="error" title="The role was not changed.">{setRole.error.message}</Notice> : null}
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table">
               <thead>
                 <tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Joined</th>{isOwner ? <th scope="col"><span className="sr-only">Actions</span></th> : null}</tr>
@@ -70,7 +71,7 @@ function MembersList({ isOwner, selfId }: { isOwner: boolean; selfId: string }) 
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <p className="muted small card-pad">
             {ROLES.map((r) => `${r.label}: ${r.hint}`).join(' · ')}.
           </p>
@@ -141,20 +142,22 @@ function Invitations() {
       ) : q.data.items.length === 0 ? (
         <p className="muted small">No pending invitations.</p>
       ) : (
-        <table className="table table-compact">
-          <caption className="sr-only">Pending invitations</caption>
-          <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Expires</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
-          <tbody>
-            {q.data.items.map((i) => (
-              <tr key={i.id}>
-                <td>{i.email}</td>
-                <td>{roleLabel(i.role)}</td>
-                <td className="nowrap">{formatRelative(i.expires_at)}</td>
-                <td className="num"><Button size="sm" variant="ghost" onClick={() => revoke.mutate(i.id)} aria-label={`Revoke the invitation of ${i.email}`}>Revoke</Button></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll>
+          <table className="table table-compact">
+            <caption className="sr-only">Pending invitations</caption>
+            <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Expires</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+            <tbody>
+              {q.data.items.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.email}</td>
+                  <td>{roleLabel(i.role)}</td>
+                  <td className="nowrap">{formatRelative(i.expires_at)}</td>
+                  <td className="num"><Button size="sm" variant="ghost" onClick={() => revoke.mutate(i.id)} aria-label={`Revoke the invitation of ${i.email}`}>Revoke</Button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );

@@ -11,6 +11,7 @@ import { PermittedButton } from '@/components/ui/permitted-button';
 import { useRevokeToken } from '../api/revoke-token';
 import { useTokens } from '../api/get-tokens';
 import type { ApiToken } from '../types';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 const PER_PAGE = 50;
 
@@ -36,7 +37,7 @@ export function TokensList() {
   }
   return (
     <div className="card card-flush">
-      <div className="table-wrap">
+      <TableScroll>
         <table className="table">
           <caption className="sr-only">API tokens</caption>
           <thead>
@@ -76,7 +77,7 @@ export function TokensList() {
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={page} perPage={perPage} total={q.data.total} noun="tokens" onPage={setPage} onPerPage={setPerPage} />
       {revoking ? (
         <ConfirmDialog
