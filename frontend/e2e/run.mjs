@@ -609,6 +609,8 @@ async function scenario(label, server, browser) {
       return 'not yet';
     }, 30_000);
     await row.first().getByText('Expiring').first().waitFor();
+    // Said from the days left, with the threshold crossed (not "within 7 days" alone).
+    await row.first().getByText(/^Expires in \d+ days? \(alert threshold: \d+ days?\)$/).first().waitFor({ timeout: 5_000 });
     await row.first().getByRole('button', { name: /Show deliveries/ }).click();
     const delivery = page.getByRole('listitem', { name: `Delivery to ${channelName}: sent` });
     await delivery.waitFor();

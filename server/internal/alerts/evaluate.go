@@ -118,7 +118,7 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 		}
 		if len(thresholds) > 0 {
 			for i, t := range crossedThresholds(thresholds, *d.NotAfter, in.Now) {
-				c := add(notify.TypeExpiring, fmt.Sprintf("%s|%d", d.LeafSHA256, t), fmt.Sprintf("The certificate expires within %d days.", t),
+				c := add(notify.TypeExpiring, fmt.Sprintf("%s|%d", d.LeafSHA256, t), expiringDetail(lifecycle.DaysLeft(*d.NotAfter, in.Now), t),
 					func(e *notify.Event) { withCert(e); e.Threshold = &t })
 				if c != nil {
 					c.quiet = expired || i > 0
@@ -319,4 +319,17 @@ func offlineAgents(rule store.AlertRule, in store.EvalInput, org store.Organizat
 		out = append(out, condition{key: fmt.Sprintf("agent_offline|%s|%d", a.ID, a.LastSeenAt.Unix()), event: e, agentID: a.ID, state: store.AlertOpen})
 	}
 	return out
+}
+
+// expiringDetail says when the certificate expires and which threshold the
+// alert crossed: "expires within 7 days" alone misleads when 1 day is left.
+func expiringDetail(left, threshold int) string {
+	when := "today"
+	switch {
+	case left == 1:
+		when = "in 1 day"
+	case left > 1:
+		when = fmt.Sprintf("in %d days", left)
+	}
+	return fmt.Sprintf("The certificate expires %s (alert threshold: %d days).", when, threshold)
 }

@@ -191,13 +191,18 @@ func TestFirstSeenLateFiresLowestThresholdOnly(t *testing.T) {
 	f.observe(dom, "leaf", f.clk.t.Add(5*24*time.Hour), "")
 	want(t, "5 days left", f.evaluate(), map[string]int{"expiring": 1})
 	var ev struct {
-		Threshold int `json:"threshold_days"`
+		Threshold int    `json:"threshold_days"`
+		Detail    string `json:"detail"`
 	}
 	for _, a := range f.alerts() {
 		_ = json.Unmarshal([]byte(a.Payload), &ev)
 	}
 	if ev.Threshold != 7 {
 		t.Fatalf("threshold %d, want 7", ev.Threshold)
+	}
+	// Said from the days left, not only the threshold crossed.
+	if want := "The certificate expires in 5 days (alert threshold: 7 days)."; ev.Detail != want {
+		t.Fatalf("detail %q, want %q", ev.Detail, want)
 	}
 	f.clk.t = f.clk.t.Add(6 * 24 * time.Hour)
 	f.observe(dom, "leaf", f.clk.t.Add(-24*time.Hour), "")
