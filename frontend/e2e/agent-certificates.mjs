@@ -9,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signupWithin } from './session.mjs';
 
 // csrFor makes a key the way the agent does (ECDSA P-256) and a
 // certificate request signed by it, with openssl.
@@ -40,9 +41,7 @@ export async function agentCertificates({ label, server, browser, check, until, 
   let serial = '';
 
   await check(`[${label}] certificates: a join token made in the dashboard comes with its enroll command`, async () => {
-    const r = await page.request.post(`${base}/api/v1/auth/signup`, {
-      data: { email: `pki-${stamp}@example.com`, password: 'correct horse battery', organization: 'PKI Corp' },
-    });
+    const r = await signupWithin(page, base, { email: `pki-${stamp}@example.com`, password: 'correct horse battery', organization: 'PKI Corp' });
     equal(r.status(), 201, 'signup');
     const csrf = (await r.json()).csrf_token;
     const created = await page.request.post(`${base}/api/v1/agents`, { headers: { 'X-CSRF-Token': csrf }, data: { name: agent } });

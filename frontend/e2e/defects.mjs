@@ -146,7 +146,7 @@ export async function defects({ label, server, browser, check, until, equal, sho
       if (seen.includes('server_auth')) throw new Error('shows server_auth');
       if (!seen.includes('TLS server authentication')) throw new Error('no worded key usage');
       await page.goto('/certificates');
-      await page.getByRole('link', { name: goodHost }).waitFor();
+      await page.getByRole('link', { name: goodHost, exact: true }).first().waitFor();
       const list = await page.locator('main').innerText();
       for (const raw of ['trusted org ca', 'expired chain']) if (list.includes(raw)) throw new Error(`the inventory shows "${raw}"`);
     });
