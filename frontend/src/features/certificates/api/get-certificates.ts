@@ -32,6 +32,7 @@ export type Certificate = {
 /** The inventory filters the page offers; '' is "any". */
 export type CertificateFilters = {
   page: number;
+  per_page: number;
   revocation: '' | Revocation['state'];
   q: string;
   issuer: string;
@@ -51,10 +52,8 @@ export function expiresBefore(days: string, now = new Date()): string | undefine
   return new Date(now.getTime() + n * 86_400_000).toISOString();
 }
 
-export const CERTIFICATES_PER_PAGE = 50;
-
 export const getCertificates = ({ expires_within, ...f }: CertificateFilters, signal?: AbortSignal) =>
-  api.get<Paginated<Certificate>>('/certificates', { ...f, per_page: CERTIFICATES_PER_PAGE, expires_before: expiresBefore(expires_within) }, signal);
+  api.get<Paginated<Certificate>>('/certificates', { ...f, expires_before: expiresBefore(expires_within) }, signal);
 
 /** The organization's agents, to filter by (the agents feature's own list is not imported here). */
 export const useAgentOptions = () =>

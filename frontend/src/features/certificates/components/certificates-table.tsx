@@ -14,10 +14,11 @@ import { TableScroll } from '@/components/ui/table-scroll';
 
 const oneOf = (v: string | null, allowed: string[]) => (v !== null && allowed.includes(v) ? v : '');
 
-function filtersOf(params: URLSearchParams): CertificateFilters {
+function filtersOf(params: URLSearchParams, perPage: number): CertificateFilters {
   const get = (k: string) => params.get(k) ?? '';
   return {
     page: Math.max(1, Number(params.get('page')) || 1),
+    per_page: perPage,
     revocation: REVOCATION_FILTERS.find((f) => f.value === params.get('revocation'))?.value ?? '',
     q: get('q'), issuer: get('issuer'), key_type: get('key_type'), trust_status: get('trust_status'),
     expires_within: oneOf(params.get('expires_within'), ['0', '7', '30', '90']), tag: get('tag'), agent_id: get('agent_id'),
@@ -48,10 +49,10 @@ function ServedAt({ c }: { c: Certificate }) {
 
 /** The inventory; its filters, sort and page live in the URL, so reload and shared links keep them. */
 export function CertificatesTable() {
-  const { params, update, clear } = useListParams();
-  const filters = filtersOf(params);
+  const { params, update, clear, perPage, setPerPage } = useListParams();
+  const filters = filtersOf(params, perPage);
   const q = useCertificates(filters);
-  const filtered = Object.entries(filters).some(([k, v]) => k !== 'page' && k !== 'sort' && v !== '');
+  const filtered = Object.entries(filters).some(([k, v]) => k !== 'page' && k !== 'per_page' && k !== 'sort' && v !== '');
   return (
     <div className="card card-flush">
       <InventoryFilters key={filtered ? 'filtered' : 'all'} filters={filters} update={update} />
@@ -110,7 +111,7 @@ export function CertificatesTable() {
             </table>
           </TableScroll>
           <Pagination page={filters.page} perPage={q.data.per_page} total={q.data.total} noun="certificates"
-            onPage={(p) => update({ page: String(p) })} />
+            onPage={(p) => update({ page: String(p) })} onPerPage={setPerPage} />
         </>
       )}
     </div>

@@ -8,16 +8,14 @@ import { auditExportUrl, useAuditFacets, useAuditLog } from '../api/members';
 import { actionLabel, targetLabel, toAuditQuery } from './audit-filters';
 import { TableScroll } from '@/components/ui/table-scroll';
 
-const PER_PAGE = 50;
-
 const actorKind: Record<string, string> = { user: 'user', token: 'API token', agent: 'agent', system: 'Certinel', anonymous: 'anonymous' };
 
 export function AuditTable() {
-  const { params, update, clear } = useListParams();
+  const { params, update, clear, perPage, setPerPage } = useListParams();
   const page = Math.max(1, Number(params.get('page')) || 1);
   const url = { actor: params.get('actor') ?? '', action: params.get('action') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '' };
   const query = toAuditQuery(url);
-  const q = useAuditLog(page, PER_PAGE, query);
+  const q = useAuditLog(page, perPage, query);
   const facets = useAuditFacets();
   const filtered = Boolean(url.actor || url.action || url.from || url.to);
   return (
@@ -56,12 +54,21 @@ export function AuditTable() {
           Export CSV
         </a>
       </div>
-      <AuditRows page={page} q={q} filtered={filtered} onPage={(p) => update({ page: String(p) })} />
+      <AuditRows page={page} perPage={perPage} q={q} filtered={filtered} onPage={(p) => update({ page: String(p) })} onPerPage={setPerPage} />
     </div>
   );
 }
 
-function AuditRows({ page, q, filtered, onPage }: { page: number; q: ReturnType<typeof useAuditLog>; filtered: boolean; onPage: (p: number) => void }) {
+type RowsProps = {
+  page: number;
+  perPage: number;
+  q: ReturnType<typeof useAuditLog>;
+  filtered: boolean;
+  onPage: (p: number) => void;
+  onPerPage: (n: number) => void;
+};
+
+function AuditRows({ page, perPage, q, filtered, onPage, onPerPage }: RowsProps) {
   if (q.isPending) return <Spinner label="Loading the audit log" />;
   if (q.isError) return <Notice tone="error" title="Could not load the audit log.">{q.error.message}</Notice>;
   if (q.data.items.length === 0) {
@@ -92,7 +99,7 @@ function AuditRows({ page, q, filtered, onPage }: { page: number; q: ReturnType<
           </tbody>
         </table>
       </TableScroll>
-      <Pagination page={page} perPage={PER_PAGE} total={q.data.total} noun="entries" onPage={onPage} />
+      <Pagination page={page} perPage={perPage} total={q.data.total} noun="entries" onPage={onPage} onPerPage={onPerPage} />
     </>
   );
 }
