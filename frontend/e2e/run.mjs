@@ -947,7 +947,7 @@ async function main() {
         const server = await startServer(label, { ...env, CERTINEL_AGENT_DOWNLOADS_DIR: agentDownloads(label) });
         server.receiver = await startReceiver();
         try {
-          // E2E_SPEC=<module> (alert-signal, agent-certificates, enrollment-approval, revocation) runs only those steps.
+          // E2E_SPEC=<module> (the name each line below compares with) runs only that module's steps.
           const only = process.env.E2E_SPEC;
           const kit = { label, server, browser, check, until, equal, shot: (page, name) => shoot(page, label, name), setPage: (p) => { currentPage = p; } };
           if (!only) await scenario(label, server, browser);
