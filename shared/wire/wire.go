@@ -87,7 +87,54 @@ type Result struct {
 	// Agents from before stapling send neither.
 	OCSPStaple        string `json:"ocsp_staple,omitempty"`
 	OCSPStapleDropped int    `json:"ocsp_staple_dropped,omitempty"`
+	// File is set for certificates read from a file on the agent's host
+	// instead of a handshake; TargetID, DiscoveryJobID, Address and the
+	// handshake fields are then empty. Chain holds the item's certificates,
+	// leaf first, as for a handshake; Error and ErrorKind (one of the
+	// FileKind values) say why a file could not be read.
+	File *FileItem `json:"file,omitempty"`
 }
+
+// FileItem names one certificate item read from a file. The agent's own
+// configuration names the files (never the server), so a compromised
+// server cannot make agents read files.
+type FileItem struct {
+	Host string `json:"host"` // the agent host's name
+	// Path is the file's absolute path, or the configured pattern when
+	// it matched nothing (ErrorKind file_missing).
+	Path string `json:"path"`
+	// Entry tells items of one file apart: a keystore's alias, or "#2"
+	// for the second of several certificates that do not form one chain.
+	// Empty for a file that holds one chain.
+	Entry  string `json:"entry,omitempty"`
+	Format string `json:"format"` // one of the FileFormat values
+	// CRL is a CRL file's content, base64 (standard encoding) of the DER;
+	// Chain is then empty.
+	CRL string `json:"crl,omitempty"`
+}
+
+// Formats of FileItem.Format.
+const (
+	FileFormatPEM    = "pem"
+	FileFormatDER    = "der"
+	FileFormatPKCS12 = "pkcs12"
+	FileFormatJKS    = "jks"
+	FileFormatJCEKS  = "jceks"
+	FileFormatCRL    = "crl"
+)
+
+// Error kinds of a file that could not be read.
+const (
+	FileKindMissing    = "file_missing"    // the path or pattern matched no file
+	FileKindUnreadable = "file_unreadable" // permission denied, a directory, an I/O error
+	FileKindMalformed  = "file_malformed"  // not a certificate, keystore or CRL the agent can parse
+	FileKindPassword   = "file_password"   // a keystore whose password is missing or wrong
+	FileKindTooLarge   = "file_too_large"  // over MaxFileSize
+)
+
+// MaxFileSize bounds a file an agent reads: the largest CA bundles and
+// keystores are a few megabytes.
+const MaxFileSize = 16 << 20
 
 // MaxOCSPStaple bounds a stapled OCSP response (DER): one signed answer
 // with at most a responder certificate is a few kilobytes, so more is a
