@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -38,11 +40,10 @@ func jsonProblem(err error) string {
 	return "malformed JSON"
 }
 
-// CheckURL checks a configured endpoint: absolute, https (http only when allowHTTP,
-// which tests set for their loopback receivers), with a host and no user name or
-// password, which would be shown wherever the URL is. The error names field and never
-// quotes the URL, which is often the credential itself.
-func CheckURL(field, s string, allowHTTP bool) error {
+// CheckURL checks a configured endpoint: absolute, https, with a host and no user name
+// or password, which would be shown wherever the URL is. The error names field and
+// never quotes the URL, which is often the credential itself.
+func CheckURL(field, s string) error {
 	problem := func(msg string) error { return &ConfigError{Field: field, Message: msg} }
 	switch {
 	case s == "":
@@ -55,11 +56,8 @@ func CheckURL(field, s string, allowHTTP bool) error {
 		return problem("is not a valid URL")
 	}
 	switch {
-	case u.Scheme == "http" && allowHTTP:
 	case u.Scheme != "https":
 		return problem("must be an absolute https:// URL")
-	}
-	switch {
 	case u.User != nil:
 		return problem("must not contain a user name or password")
 	case u.Hostname() == "":
@@ -83,6 +81,18 @@ func CheckToken(field, s string, required bool, max int) error {
 		}
 	}
 	return nil
+}
+
+// CheckOption checks that a select field holds one of its options.
+func CheckOption(field, value string, options ...string) error {
+	if slices.Contains(options, value) {
+		return nil
+	}
+	quoted := make([]string, len(options))
+	for i, o := range options {
+		quoted[i] = strconv.Quote(o)
+	}
+	return &ConfigError{Field: field, Message: fmt.Sprintf("%q is not one of %s", value, strings.Join(quoted, ", "))}
 }
 
 // EncodeConfig writes a normalised config for storage.

@@ -27,22 +27,19 @@ func TestDecodeConfig(t *testing.T) {
 
 func TestCheckURL(t *testing.T) {
 	for _, tc := range []struct {
-		url       string
-		allowHTTP bool
-		want      string
+		url, want string
 	}{
-		{"https://example.com/x?sig=1", false, ""},
-		{"HTTPS://example.com", false, ""},
-		{"http://127.0.0.1:8080/x", true, ""},
-		{"http://example.com/x", false, "u: must be an absolute https:// URL"},
-		{"ftp://example.com/x", true, "u: must be an absolute https:// URL"},
-		{"https://user:secret@example.com/", false, "u: must not contain a user name or password"},
-		{"https://", false, "u: must name a host"},
-		{"https://exa mple.com/secret", false, "u: is not a valid URL"},
-		{"", false, "u: is required"},
+		{"https://example.com/x?sig=1", ""},
+		{"HTTPS://example.com", ""},
+		{"http://example.com/x", "u: must be an absolute https:// URL"},
+		{"ftp://example.com/x", "u: must be an absolute https:// URL"},
+		{"https://user:secret@example.com/", "u: must not contain a user name or password"},
+		{"https://", "u: must name a host"},
+		{"https://exa mple.com/secret", "u: is not a valid URL"},
+		{"", "u: is required"},
 	} {
-		if got := errText(notify.CheckURL("u", tc.url, tc.allowHTTP)); got != tc.want {
-			t.Errorf("%q (http %v): %q, want %q", tc.url, tc.allowHTTP, got, tc.want)
+		if got := errText(notify.CheckURL("u", tc.url)); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.url, got, tc.want)
 		}
 	}
 }
@@ -63,6 +60,16 @@ func TestCheckToken(t *testing.T) {
 		if got := errText(notify.CheckToken("k", tc.token, tc.required, 8)); got != tc.want {
 			t.Errorf("%q: %q, want %q", tc.token, got, tc.want)
 		}
+	}
+}
+
+func TestCheckOption(t *testing.T) {
+	if err := notify.CheckOption("region", "eu", "us", "eu"); err != nil {
+		t.Errorf("eu: %v", err)
+	}
+	err := notify.CheckOption("region", "apac", "us", "eu")
+	if got := errText(err); got != `region: "apac" is not one of "us", "eu"` {
+		t.Errorf("apac: %q", got)
 	}
 }
 

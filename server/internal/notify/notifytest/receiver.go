@@ -10,9 +10,9 @@ import (
 
 // Request is one request as a Receiver saw it.
 type Request struct {
-	Method, Path, RawPath, Query string
-	Header                       http.Header
-	Body                         []byte
+	Host, Method, Path, RawPath, Query string
+	Header                             http.Header
+	Body                               []byte
 }
 
 // Receiver is a real HTTP server on loopback that records every request and answers
@@ -44,7 +44,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	}
 	r.mu.Lock()
 	r.got = append(r.got, Request{
-		Method: req.Method, Path: req.URL.Path, RawPath: req.URL.EscapedPath(), Query: req.URL.RawQuery,
+		Host: req.Host, Method: req.Method, Path: req.URL.Path, RawPath: req.URL.EscapedPath(), Query: req.URL.RawQuery,
 		Header: req.Header.Clone(), Body: body,
 	})
 	status, answer := r.status, r.answer

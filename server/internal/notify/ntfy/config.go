@@ -36,7 +36,7 @@ func (p *Provider) ParseConfig(raw json.RawMessage) (Config, error) {
 	if c.Server == "" {
 		c.Server = DefaultServer
 	}
-	if err := notify.CheckURL("server", c.Server, p.allowHTTP); err != nil {
+	if err := notify.CheckURL("server", c.Server); err != nil {
 		return Config{}, err
 	}
 	if u, _ := url.Parse(c.Server); u.RawQuery != "" || u.Fragment != "" {

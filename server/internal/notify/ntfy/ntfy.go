@@ -33,23 +33,12 @@ var _ notify.Provider = (*Provider)(nil)
 
 // Provider delivers to ntfy.
 type Provider struct {
-	client    *httppost.Client
-	allowHTTP bool
+	client *httppost.Client
 }
 
-// Option changes a Provider.
-type Option func(*Provider)
-
-// AllowHTTP accepts http:// servers, for tests with a local receiver.
-func AllowHTTP() Option { return func(p *Provider) { p.allowHTTP = true } }
-
 // New returns the provider; c must dial through the SSRF guard.
-func New(c *httppost.Client, opts ...Option) *Provider {
-	p := &Provider{client: c}
-	for _, o := range opts {
-		o(p)
-	}
-	return p
+func New(c *httppost.Client) *Provider {
+	return &Provider{client: c}
 }
 
 // publish is the body of ntfy's JSON publishing form.

@@ -17,8 +17,8 @@ import (
 
 const token = "tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2"
 
-func provider() *ntfy.Provider {
-	return ntfy.New(httppost.New(netguard.New(true).HTTPClient(5*time.Second)), ntfy.AllowHTTP())
+func provider(rcv *notifytest.Receiver) *ntfy.Provider {
+	return ntfy.New(httppost.New(netguard.New(true).HTTPClient(5*time.Second), httppost.SendTo(rcv.URL)))
 }
 
 func channel(server, tok string) notify.Channel {
@@ -36,7 +36,7 @@ func send(t *testing.T, msg notify.Message, tok string) (notifytest.Request, pub
 	t.Helper()
 	rcv := notifytest.NewReceiver(t)
 	rcv.Answer(http.StatusOK, `{"id":"abc","event":"message"}`)
-	if err := provider().Send(context.Background(), channel(rcv.URL+"/ntfy/", tok), msg); err != nil {
+	if err := provider(rcv).Send(context.Background(), channel("https://push.example.com/ntfy/", tok), msg); err != nil {
 		t.Fatal(err)
 	}
 	reqs := rcv.Requests()
@@ -44,7 +44,7 @@ func send(t *testing.T, msg notify.Message, tok string) (notifytest.Request, pub
 		t.Fatalf("%d requests, want 1", len(reqs))
 	}
 	r := reqs[0]
-	if r.Method != http.MethodPost || r.Path != "/ntfy/" || r.Query != "" || r.Header.Get("Content-Type") != "application/json" {
+	if r.Method != http.MethodPost || r.Host != "push.example.com" || r.Path != "/ntfy/" || r.Query != "" || r.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("request %s %s?%s (%s)", r.Method, r.Path, r.Query, r.Header.Get("Content-Type"))
 	}
 	var p published
@@ -98,7 +98,7 @@ func TestErrorClasses(t *testing.T) {
 	for status, permanent := range map[int]bool{http.StatusForbidden: true, http.StatusTooManyRequests: false, http.StatusBadGateway: false} {
 		rcv := notifytest.NewReceiver(t)
 		rcv.Answer(status, `{"code":40301,"error":"forbidden"}`)
-		err := provider().Send(context.Background(), channel(rcv.URL, token), notify.Message{Events: []notify.Event{notifytest.Expiring()}})
+		err := provider(rcv).Send(context.Background(), channel("", token), notify.Message{Events: []notify.Event{notifytest.Expiring()}})
 		if err == nil || notify.IsPermanent(err) != permanent {
 			t.Errorf("%d: err %v, want permanent %v", status, err, permanent)
 			continue

@@ -3,7 +3,6 @@ package opsgenie
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"certinel.dev/server/internal/notify"
 )
@@ -36,8 +35,8 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 	if c.Region == "" {
 		c.Region = RegionUS
 	}
-	if _, ok := regionHosts[c.Region]; !ok {
-		return Config{}, &notify.ConfigError{Field: "region", Message: fmt.Sprintf("%q is not one of %q, %q", c.Region, RegionUS, RegionEU)}
+	if err := notify.CheckOption("region", c.Region, RegionUS, RegionEU); err != nil {
+		return Config{}, err
 	}
 	if err := notify.CheckToken("api_key", c.APIKey, true, maxAPIKeyLength); err != nil {
 		return Config{}, err

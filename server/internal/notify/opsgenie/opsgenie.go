@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/httppost"
@@ -27,25 +26,11 @@ var (
 // Provider delivers to Opsgenie.
 type Provider struct {
 	client *httppost.Client
-	base   string // replaces the region's host; set by tests only
-}
-
-// Option changes a Provider.
-type Option func(*Provider)
-
-// WithBaseURL sends every request to base instead of Opsgenie's hosts, for tests with a
-// local receiver. It is not a customer setting: an API key must only go to Opsgenie.
-func WithBaseURL(base string) Option {
-	return func(p *Provider) { p.base = strings.TrimSuffix(base, "/") }
 }
 
 // New returns the provider; c must dial through the SSRF guard.
-func New(c *httppost.Client, opts ...Option) *Provider {
-	p := &Provider{client: c}
-	for _, o := range opts {
-		o(p)
-	}
-	return p
+func New(c *httppost.Client) *Provider {
+	return &Provider{client: c}
 }
 
 // Send creates an alert for each event of msg, one request each, and closes the alert
@@ -68,10 +53,7 @@ func (p *Provider) send(ctx context.Context, ch notify.Channel, msg notify.Messa
 	if err != nil {
 		return notify.Permanent(fmt.Errorf("opsgenie: channel %s: %w", ch.ID, err))
 	}
-	base := p.base
-	if base == "" {
-		base = regionHosts[cfg.Region]
-	}
+	base := regionHosts[cfg.Region]
 	header := http.Header{"Authorization": {"GenieKey " + cfg.APIKey}}
 	for _, e := range msg.Events {
 		alias := notify.AlertKey(e)

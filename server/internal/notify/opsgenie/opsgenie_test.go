@@ -18,8 +18,7 @@ import (
 const apiKey = "eb243592-faa2-4ba2-a551q-1afdf565c889"
 
 func provider(rcv *notifytest.Receiver) *opsgenie.Provider {
-	c := httppost.New(netguard.New(true).HTTPClient(5 * time.Second))
-	return opsgenie.New(c, opsgenie.WithBaseURL(rcv.URL))
+	return opsgenie.New(httppost.New(netguard.New(true).HTTPClient(5*time.Second), httppost.SendTo(rcv.URL)))
 }
 
 func channel() notify.Channel {
@@ -29,8 +28,8 @@ func channel() notify.Channel {
 // checkRequest checks what every Opsgenie request carries and decodes its body.
 func checkRequest(t *testing.T, r notifytest.Request, path, query string, into any) {
 	t.Helper()
-	if r.Method != http.MethodPost || r.RawPath != path || r.Query != query {
-		t.Errorf("request %s %s?%s, want POST %s?%s", r.Method, r.RawPath, r.Query, path, query)
+	if r.Method != http.MethodPost || r.Host != "api.opsgenie.com" || r.RawPath != path || r.Query != query {
+		t.Errorf("request %s %s%s?%s, want POST api.opsgenie.com%s?%s", r.Method, r.Host, r.RawPath, r.Query, path, query)
 	}
 	if got := r.Header.Get("Authorization"); got != "GenieKey "+apiKey {
 		t.Errorf("Authorization = %q", got)

@@ -37,8 +37,8 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 	if c.Region == "" {
 		c.Region = RegionUS
 	}
-	if _, ok := regionHosts[c.Region]; !ok {
-		return Config{}, &notify.ConfigError{Field: "region", Message: fmt.Sprintf("%q is not one of %q, %q", c.Region, RegionUS, RegionEU)}
+	if err := notify.CheckOption("region", c.Region, RegionUS, RegionEU); err != nil {
+		return Config{}, err
 	}
 	if !isRoutingKey(c.RoutingKey) {
 		return Config{}, &notify.ConfigError{Field: "routing_key",

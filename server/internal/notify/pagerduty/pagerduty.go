@@ -6,7 +6,6 @@ package pagerduty
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/httppost"
@@ -25,25 +24,11 @@ var (
 // Provider delivers to PagerDuty.
 type Provider struct {
 	client *httppost.Client
-	base   string // replaces the region's host; set by tests only
-}
-
-// Option changes a Provider.
-type Option func(*Provider)
-
-// WithBaseURL sends every request to base instead of PagerDuty's hosts, for tests with a
-// local receiver. It is not a customer setting: a routing key must only go to PagerDuty.
-func WithBaseURL(base string) Option {
-	return func(p *Provider) { p.base = strings.TrimSuffix(base, "/") }
 }
 
 // New returns the provider; c must dial through the SSRF guard.
-func New(c *httppost.Client, opts ...Option) *Provider {
-	p := &Provider{client: c}
-	for _, o := range opts {
-		o(p)
-	}
-	return p
+func New(c *httppost.Client) *Provider {
+	return &Provider{client: c}
 }
 
 // Send triggers an alert for each event of msg, one request each, and resolves the
@@ -81,10 +66,6 @@ func (p *Provider) send(ctx context.Context, ch notify.Channel, msg notify.Messa
 }
 
 func (p *Provider) post(ctx context.Context, cfg Config, body enqueue) error {
-	base := p.base
-	if base == "" {
-		base = regionHosts[cfg.Region]
-	}
-	_, err := p.client.Post(ctx, httppost.Request{URL: base + "/v2/enqueue", Body: body, Where: label})
+	_, err := p.client.Post(ctx, httppost.Request{URL: regionHosts[cfg.Region] + "/v2/enqueue", Body: body, Where: label})
 	return err
 }

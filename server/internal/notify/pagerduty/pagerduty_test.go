@@ -18,8 +18,7 @@ import (
 const routingKey = "R0ut1ngKeyR0ut1ngKeyR0ut1ngKey12"
 
 func provider(rcv *notifytest.Receiver) *pagerduty.Provider {
-	c := httppost.New(netguard.New(true).HTTPClient(5 * time.Second))
-	return pagerduty.New(c, pagerduty.WithBaseURL(rcv.URL))
+	return pagerduty.New(httppost.New(netguard.New(true).HTTPClient(5*time.Second), httppost.SendTo(rcv.URL)))
 }
 
 func channel() notify.Channel {
@@ -40,8 +39,8 @@ type sent struct {
 
 func decode(t *testing.T, r notifytest.Request) sent {
 	t.Helper()
-	if r.Method != http.MethodPost || r.Path != "/v2/enqueue" || r.Query != "" {
-		t.Fatalf("request %s %s?%s, want POST /v2/enqueue", r.Method, r.Path, r.Query)
+	if r.Method != http.MethodPost || r.Host != "events.eu.pagerduty.com" || r.Path != "/v2/enqueue" || r.Query != "" {
+		t.Fatalf("request %s %s%s?%s, want POST events.eu.pagerduty.com/v2/enqueue", r.Method, r.Host, r.Path, r.Query)
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 		t.Errorf("Content-Type = %q", ct)

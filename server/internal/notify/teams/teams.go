@@ -21,23 +21,12 @@ var _ notify.Provider = (*Provider)(nil)
 
 // Provider delivers to Teams.
 type Provider struct {
-	client    *httppost.Client
-	allowHTTP bool
+	client *httppost.Client
 }
 
-// Option changes a Provider.
-type Option func(*Provider)
-
-// AllowHTTP accepts http:// URLs, for tests with a local receiver.
-func AllowHTTP() Option { return func(p *Provider) { p.allowHTTP = true } }
-
 // New returns the provider; c must dial through the SSRF guard.
-func New(c *httppost.Client, opts ...Option) *Provider {
-	p := &Provider{client: c}
-	for _, o := range opts {
-		o(p)
-	}
-	return p
+func New(c *httppost.Client) *Provider {
+	return &Provider{client: c}
 }
 
 // Config is a Teams channel's config as stored. The URL carries the flow's signature,
@@ -52,7 +41,7 @@ func (p *Provider) ParseConfig(raw json.RawMessage) (Config, error) {
 	if err := notify.DecodeConfig(raw, &c, label); err != nil {
 		return Config{}, err
 	}
-	if err := notify.CheckURL("url", c.URL, p.allowHTTP); err != nil {
+	if err := notify.CheckURL("url", c.URL); err != nil {
 		return Config{}, err
 	}
 	return c, nil

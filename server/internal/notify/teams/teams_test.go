@@ -18,13 +18,14 @@ import (
 // flowPath stands for the signed part of a Workflows URL.
 const flowPath = "/workflows/0a1b2c/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sig=S1GnAtUrE"
 
-func provider() *teams.Provider {
-	return teams.New(httppost.New(netguard.New(true).HTTPClient(5*time.Second)), teams.AllowHTTP())
+const flowHost = "prod-12.westeurope.logic.azure.com"
+
+func provider(rcv *notifytest.Receiver) *teams.Provider {
+	return teams.New(httppost.New(netguard.New(true).HTTPClient(5*time.Second), httppost.SendTo(rcv.URL)))
 }
 
-func channel(rcv *notifytest.Receiver) notify.Channel {
-	cfg, _ := json.Marshal(map[string]string{"url": rcv.URL + flowPath})
-	return notify.Channel{ID: "ch_teams", Type: teams.Type, Config: cfg}
+func channel() notify.Channel {
+	return notify.Channel{ID: "ch_teams", Type: teams.Type, Config: json.RawMessage(`{"url":"https://` + flowHost + flowPath + `"}`)}
 }
 
 // card is the part of the request the tests check field by field.
@@ -48,7 +49,7 @@ type card struct {
 func send(t *testing.T, msg notify.Message) (notifytest.Request, card) {
 	t.Helper()
 	rcv := notifytest.NewReceiver(t)
-	if err := provider().Send(context.Background(), channel(rcv), msg); err != nil {
+	if err := provider(rcv).Send(context.Background(), channel(), msg); err != nil {
 		t.Fatal(err)
 	}
 	reqs := rcv.Requests()
@@ -56,7 +57,7 @@ func send(t *testing.T, msg notify.Message) (notifytest.Request, card) {
 		t.Fatalf("%d requests, want 1", len(reqs))
 	}
 	r := reqs[0]
-	if r.Method != http.MethodPost || r.RawPath+"?"+r.Query != flowPath || r.Header.Get("Content-Type") != "application/json" {
+	if r.Method != http.MethodPost || r.Host != flowHost || r.RawPath+"?"+r.Query != flowPath || r.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("request %s %s?%s (%s)", r.Method, r.Path, r.Query, r.Header.Get("Content-Type"))
 	}
 	var c card
@@ -117,7 +118,7 @@ func TestErrorClasses(t *testing.T) {
 	for status, permanent := range map[int]bool{http.StatusBadRequest: true, http.StatusServiceUnavailable: false} {
 		rcv := notifytest.NewReceiver(t)
 		rcv.Answer(status, "")
-		err := provider().Send(context.Background(), channel(rcv), notify.Message{Events: []notify.Event{notifytest.Expiring()}})
+		err := provider(rcv).Send(context.Background(), channel(), notify.Message{Events: []notify.Event{notifytest.Expiring()}})
 		if err == nil || notify.IsPermanent(err) != permanent {
 			t.Errorf("%d: err %v, want permanent %v", status, err, permanent)
 			continue

@@ -28,23 +28,12 @@ var _ notify.Provider = (*Provider)(nil)
 
 // Provider delivers template webhooks.
 type Provider struct {
-	client    *httppost.Client
-	allowHTTP bool
+	client *httppost.Client
 }
 
-// Option changes a Provider.
-type Option func(*Provider)
-
-// AllowHTTP accepts http:// URLs, for tests with a local receiver.
-func AllowHTTP() Option { return func(p *Provider) { p.allowHTTP = true } }
-
 // New returns the provider; c must dial through the SSRF guard.
-func New(c *httppost.Client, opts ...Option) *Provider {
-	p := &Provider{client: c}
-	for _, o := range opts {
-		o(p)
-	}
-	return p
+func New(c *httppost.Client) *Provider {
+	return &Provider{client: c}
 }
 
 // Config is a template webhook's config as stored.
@@ -60,14 +49,14 @@ func (p *Provider) parseConfig(raw json.RawMessage) (Config, *templateBody, erro
 	if err := notify.DecodeConfig(raw, &c, "webhook template"); err != nil {
 		return Config{}, nil, err
 	}
-	if err := notify.CheckURL("url", c.URL, p.allowHTTP); err != nil {
+	if err := notify.CheckURL("url", c.URL); err != nil {
 		return Config{}, nil, err
 	}
 	if c.ContentType == "" {
 		c.ContentType = ContentJSON
 	}
-	if c.ContentType != ContentJSON && c.ContentType != ContentText {
-		return Config{}, nil, &notify.ConfigError{Field: "content_type", Message: fmt.Sprintf("%q is not one of %q, %q", c.ContentType, ContentJSON, ContentText)}
+	if err := notify.CheckOption("content_type", c.ContentType, ContentJSON, ContentText); err != nil {
+		return Config{}, nil, err
 	}
 	t, err := parseBody(c.Body)
 	if err != nil {
