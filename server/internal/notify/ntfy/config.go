@@ -27,7 +27,7 @@ type Config struct {
 
 // ParseConfig decodes and checks a stored config, filling in the default server and
 // dropping a trailing slash from it.
-func (p *Provider) ParseConfig(raw json.RawMessage) (Config, error) {
+func ParseConfig(raw json.RawMessage) (Config, error) {
 	var c Config
 	if err := notify.DecodeConfig(raw, &c, label); err != nil {
 		return Config{}, err
@@ -53,7 +53,7 @@ func (p *Provider) ParseConfig(raw json.RawMessage) (Config, error) {
 
 // Validate checks a config sent by a customer and returns it normalised.
 func (p *Provider) Validate(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {
-	c, err := p.ParseConfig(raw)
+	c, err := ParseConfig(raw)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func (p *Provider) Send(ctx context.Context, ch notify.Channel, msg notify.Messa
 	if len(msg.Events) == 0 {
 		return notify.Permanent(notify.ErrNoEvents)
 	}
-	cfg, err := p.ParseConfig(ch.Config)
+	cfg, err := ParseConfig(ch.Config)
 	if err != nil {
 		return notify.Permanent(fmt.Errorf("ntfy: channel %s: %w", ch.ID, err))
 	}

@@ -36,7 +36,7 @@ type Config struct {
 }
 
 // ParseConfig decodes and checks a stored config.
-func (p *Provider) ParseConfig(raw json.RawMessage) (Config, error) {
+func ParseConfig(raw json.RawMessage) (Config, error) {
 	var c Config
 	if err := notify.DecodeConfig(raw, &c, label); err != nil {
 		return Config{}, err
@@ -49,7 +49,7 @@ func (p *Provider) ParseConfig(raw json.RawMessage) (Config, error) {
 
 // Validate checks a config sent by a customer and returns it normalised.
 func (p *Provider) Validate(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {
-	c, err := p.ParseConfig(raw)
+	c, err := ParseConfig(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func (p *Provider) Send(ctx context.Context, ch notify.Channel, msg notify.Messa
 	if len(msg.Events) == 0 {
 		return notify.Permanent(notify.ErrNoEvents)
 	}
-	cfg, err := p.ParseConfig(ch.Config)
+	cfg, err := ParseConfig(ch.Config)
 	if err != nil {
 		return notify.Permanent(fmt.Errorf("teams: channel %s: %w", ch.ID, err))
 	}

@@ -44,7 +44,7 @@ type Config struct {
 }
 
 // parseConfig decodes and checks a stored config and parses its template.
-func (p *Provider) parseConfig(raw json.RawMessage) (Config, *templateBody, error) {
+func parseConfig(raw json.RawMessage) (Config, *templateBody, error) {
 	var c Config
 	if err := notify.DecodeConfig(raw, &c, "webhook template"); err != nil {
 		return Config{}, nil, err
@@ -68,7 +68,7 @@ func (p *Provider) parseConfig(raw json.RawMessage) (Config, *templateBody, erro
 // Validate checks a config sent by a customer, runs its template over a sample alert
 // and a sample digest, and returns the config normalised.
 func (p *Provider) Validate(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {
-	c, body, err := p.parseConfig(raw)
+	c, body, err := parseConfig(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (p *Provider) Send(ctx context.Context, ch notify.Channel, msg notify.Messa
 	if len(msg.Events) == 0 {
 		return notify.Permanent(notify.ErrNoEvents)
 	}
-	cfg, body, err := p.parseConfig(ch.Config)
+	cfg, body, err := parseConfig(ch.Config)
 	if err != nil {
 		return notify.Permanent(fmt.Errorf("webhook template: channel %s: %w", ch.ID, err))
 	}
