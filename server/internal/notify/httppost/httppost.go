@@ -35,15 +35,37 @@ const (
 // customer did not configure, and a 301/302 turns the POST into a bodiless GET that
 // "succeeds".
 type Client struct {
-	c *http.Client
+	c      *http.Client
+	sendTo *url.URL
+}
+
+// Option changes a Client.
+type Option func(*Client)
+
+// SendTo connects every request to base's scheme and host instead of the URL's, which
+// stays in the Host header with its path and query: provider tests point services whose
+// hosts are fixed (PagerDuty) or must be https (Teams) at a local receiver, and the
+// receiver checks the host the provider meant. Never set outside tests.
+func SendTo(base string) Option {
+	return func(c *Client) {
+		u, err := url.Parse(base)
+		if err != nil || u.Host == "" {
+			panic(fmt.Sprintf("httppost: SendTo(%q): not an absolute URL", base))
+		}
+		c.sendTo = u
+	}
 }
 
 // New wraps c, which must dial through the SSRF guard (netguard.Guard.HTTPClient) on a
 // hosted install.
-func New(c *http.Client) *Client {
+func New(c *http.Client, opts ...Option) *Client {
 	cc := *c
 	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Client{c: &cc}
+	client := &Client{c: &cc}
+	for _, o := range opts {
+		o(client)
+	}
+	return client
 }
 
 // Request is one POST. Body is encoded as JSON without HTML escaping unless Raw is set.
@@ -77,6 +99,10 @@ func (c *Client) Post(ctx context.Context, r Request) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.URL, bytes.NewReader(body))
 	if err != nil {
 		return nil, notify.Permanent(fmt.Errorf("%s: build request: %w", where, err))
+	}
+	if c.sendTo != nil {
+		req.Host = req.URL.Host
+		req.URL.Scheme, req.URL.Host = c.sendTo.Scheme, c.sendTo.Host
 	}
 	for k, vs := range r.Header {
 		req.Header[k] = vs

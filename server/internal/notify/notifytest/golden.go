@@ -2,7 +2,9 @@ package notifytest
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,4 +33,18 @@ func Golden(t *testing.T, name string, got []byte) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the output (run with -update to accept it)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
 	}
+}
+
+// GoldenRequests compares the bodies of reqs, each indented JSON, with testdata/name.
+func GoldenRequests(t *testing.T, name string, reqs []Request) {
+	t.Helper()
+	var out bytes.Buffer
+	for _, r := range reqs {
+		fmt.Fprintf(&out, "%s %s\n", r.Method, r.RawPath)
+		if err := json.Indent(&out, r.Body, "", "  "); err != nil {
+			t.Fatalf("request body is not JSON: %v\n%s", err, r.Body)
+		}
+		out.WriteString("\n\n")
+	}
+	Golden(t, name, out.Bytes())
 }

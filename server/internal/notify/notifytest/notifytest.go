@@ -52,3 +52,26 @@ func Digest(n int) notify.Message {
 	}
 	return msg
 }
+
+// Resolved is the resolution of Expiring: the certificate was renewed.
+func Resolved() notify.Event {
+	e := Expiring()
+	e.ID = "evt_01HQ8A1B2C3D4E5F6G7H8J9K0M"
+	e.Type = notify.TypeResolved
+	e.Resolves = notify.TypeExpiring
+	e.Threshold, e.DaysLeft, e.Detail = nil, nil, ""
+	na := notAfter.AddDate(0, 3, 0)
+	e.NotAfter = &na
+	e.OccurredAt = occurred.Add(26 * time.Hour)
+	return e
+}
+
+// TestEvent is what a channel's "Send test" delivers.
+func TestEvent() notify.Event {
+	return notify.Event{
+		ID:           "evt_test_1",
+		Type:         notify.TypeTest,
+		Organization: notify.OrganizationRef{ID: "org_42", Name: "Example Inc"},
+		OccurredAt:   occurred,
+	}
+}
