@@ -32,6 +32,10 @@ type Source struct {
 	Password string
 }
 
+// String shows the pattern alone, so that printing a Source never shows
+// its password.
+func (s Source) String() string { return s.Pattern }
+
 // Options says what to read and how to name it.
 type Options struct {
 	Host    string // the agent host's name, sent with every item
