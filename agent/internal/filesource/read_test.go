@@ -94,6 +94,10 @@ func TestReadEveryFormatAndFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	legacy, err := pkcs12.LegacyRC2.Encode(p.leaf.key, p.leaf.cert, nil, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
 	trust, err := pkcs12.Modern.EncodeTrustStore([]*x509.Certificate{a.cert, b.cert}, "changeit")
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +111,7 @@ func TestReadEveryFormatAndFailure(t *testing.T) {
 		"leaf.crt":      leaf, // DER despite the extension: the content decides
 		"modern.p12":    p12,
 		"wrongpw.p12":   p12,
+		"legacy.pfx":    legacy,
 		"nopw.pfx":      p12,
 		"trust.p12":     trust,
 		"store.jks":     jks,
@@ -143,6 +148,7 @@ func TestReadEveryFormatAndFailure(t *testing.T) {
 	got := readAll(t,
 		Source{Pattern: path["modern.p12"], Password: "s3cret"},
 		Source{Pattern: path["wrongpw.p12"], Password: "nope"},
+		Source{Pattern: path["legacy.pfx"], Password: "old"},
 		Source{Pattern: path["trust.p12"], Password: "changeit"},
 		Source{Pattern: path["store.jks"], Password: "storepass"},
 		Source{Pattern: path["badpw.jks"], Password: "wrong-pass"},
@@ -159,6 +165,7 @@ func TestReadEveryFormatAndFailure(t *testing.T) {
 		key("combined.pem", ""):    {format: wire.FileFormatPEM, chain: [][]byte{leaf, inter}},
 		key("leaf.crt", ""):        {format: wire.FileFormatDER, chain: [][]byte{leaf}},
 		key("modern.p12", ""):      {format: wire.FileFormatPKCS12, chain: [][]byte{leaf, inter}},
+		key("legacy.pfx", ""):      {format: wire.FileFormatPKCS12, chain: [][]byte{leaf}},
 		key("wrongpw.p12", ""):     {format: wire.FileFormatPKCS12, kind: wire.FileKindPassword, errHas: "wrong password"},
 		key("nopw.pfx", ""):        {format: wire.FileFormatPKCS12, kind: wire.FileKindPassword, errHas: "none is configured"},
 		key("trust.p12", "#1"):     {format: wire.FileFormatPKCS12, chain: [][]byte{a.cert.Raw}},
