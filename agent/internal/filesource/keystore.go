@@ -20,6 +20,9 @@ import (
 // decrypts the key while parsing; it is wiped at once and never leaves this
 // function.
 func readPKCS12(data []byte, password string) ([]Item, error) {
+	if err := checkPFXCost(data); err != nil {
+		return nil, malformed("cannot read the PKCS#12 file: %v", err)
+	}
 	key, leaf, cas, err := pkcs12.DecodeChain(data, password)
 	wipeKey(key)
 	if err == nil {

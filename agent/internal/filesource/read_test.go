@@ -107,6 +107,7 @@ func TestReadEveryFormatAndFailure(t *testing.T) {
 	files := map[string][]byte{
 		"chain.pem":     pemOf("CERTIFICATE", leaf, inter, root),
 		"bundle.pem":    pemOf("CERTIFICATE", a.cert.Raw, b.cert.Raw),
+		"trusted.pem":   pemOf("TRUSTED CERTIFICATE", append(bytes.Clone(root), 0x30, 0x00)), // OpenSSL's trust settings follow the DER
 		"combined.pem":  append(keyPEM(t, p.leaf.key), pemOf("CERTIFICATE", leaf, inter)...),
 		"leaf.crt":      leaf, // DER despite the extension: the content decides
 		"modern.p12":    p12,
@@ -162,6 +163,7 @@ func TestReadEveryFormatAndFailure(t *testing.T) {
 		key("link.pem", ""):        {format: wire.FileFormatPEM, chain: [][]byte{leaf, inter, root}},
 		key("bundle.pem", "#1"):    {format: wire.FileFormatPEM, chain: [][]byte{a.cert.Raw}},
 		key("bundle.pem", "#2"):    {format: wire.FileFormatPEM, chain: [][]byte{b.cert.Raw}},
+		key("trusted.pem", ""):     {format: wire.FileFormatPEM, chain: [][]byte{root}},
 		key("combined.pem", ""):    {format: wire.FileFormatPEM, chain: [][]byte{leaf, inter}},
 		key("leaf.crt", ""):        {format: wire.FileFormatDER, chain: [][]byte{leaf}},
 		key("modern.p12", ""):      {format: wire.FileFormatPKCS12, chain: [][]byte{leaf, inter}},
