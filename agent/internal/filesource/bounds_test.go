@@ -52,7 +52,8 @@ func TestCancelledReadStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	n := 0
-	Read(ctx, Options{Host: "h", Sources: []Source{{Pattern: filepath.Join(dir, "*")}}}, func(wire.Result) { n++ })
+	Read(ctx, Options{Host: "h", Sources: []Source{{Pattern: filepath.Join(dir, "*")}, {Pattern: filepath.Join(dir, "none")}}},
+		func(wire.Result) { n++ })
 	if n != 0 {
 		t.Errorf("%d results after cancel, want 0", n)
 	}

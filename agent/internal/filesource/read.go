@@ -49,6 +49,9 @@ type Options struct {
 func Read(ctx context.Context, opts Options, emit func(wire.Result)) {
 	seen := map[string]bool{}
 	for _, src := range opts.Sources {
+		if ctx.Err() != nil {
+			return
+		}
 		paths, err := filepath.Glob(src.Pattern)
 		if err != nil || len(paths) == 0 {
 			emit(missing(opts.Host, src.Pattern))
