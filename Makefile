@@ -46,7 +46,7 @@ test-frontend:
 # not a duration: a duration races Go's fuzz coordinator at its deadline
 # (go.dev/issue/75804, unfixed in Go 1.26) and fails with no crasher.
 fuzz:
-	@for pkg in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.Dir}}{{end}}' ./shared/... ./server/...); do \
+	@for pkg in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.Dir}}{{end}}' ./shared/... ./server/... ./agent/...); do \
 		for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go 2>/dev/null | sed 's/^func //'); do \
 			echo "fuzz $$f ($$pkg)"; \
 			(cd $$pkg && $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) .) || exit 1; \

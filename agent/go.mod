@@ -6,10 +6,14 @@ require (
 	certinel.dev/shared v0.0.0
 	github.com/go-co-op/gocron/v2 v2.21.2
 	github.com/google/uuid v1.6.0
+	github.com/pavlo-v-chernykh/keystore-go/v4 v4.5.0
 	golang.org/x/net v0.62.0
 	golang.org/x/sys v0.49.0
 	golang.org/x/time v0.16.0
+	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
+
+require golang.org/x/crypto v0.58.0 // indirect
 
 require (
 	github.com/jonboulle/clockwork v0.5.0 // indirect

@@ -15,6 +15,7 @@ import (
 	"certinel.dev/agent/internal/client"
 	"certinel.dev/agent/internal/config"
 	"certinel.dev/agent/internal/discovery"
+	"certinel.dev/agent/internal/filesource"
 	"certinel.dev/agent/internal/identity"
 	"certinel.dev/agent/internal/runner"
 	"certinel.dev/agent/internal/spool"
@@ -115,6 +116,7 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, *certRenewa
 		Fetch:  probe.FetchOptions{Concurrency: cfg.Concurrency, Timeout: cfg.Timeout},
 		Discovery: discovery.Options{Concurrency: cfg.DiscoveryConcurrency,
 			ConnectTimeout: cfg.DiscoveryConnectTimeout, Timeout: cfg.Timeout},
+		Files:   filesource.Options{Host: cfg.FileHost, Sources: cfg.FileSources, Logger: log},
 		Version: version,
 		Logger:  log,
 		// Beside the spooled batches; the spool ignores files not its own.

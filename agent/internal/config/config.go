@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
+
+	"certinel.dev/agent/internal/filesource"
 )
 
 // Defaults for the optional variables.
@@ -51,6 +53,10 @@ type Config struct {
 	LogLevel                slog.Level
 	LogFormat               string // "text" or "json"
 	Proxy                   func(*url.URL) (*url.URL, error)
+	// FileSources are the certificate files read each cycle (see
+	// files.go); FileHost names this host in their results.
+	FileSources []filesource.Source
+	FileHost    string
 }
 
 // LookupFunc reads one variable of the process environment (os.LookupEnv).
@@ -73,7 +79,7 @@ func Load(lookup LookupFunc, fileName string, file map[string]string) (Config, e
 	}
 	steps := []func(*Config, source) error{
 		loadServerURL, loadSecrets, loadConcurrency, loadTimeout,
-		loadDiscovery, loadCAFile, loadSpool, loadLogging,
+		loadDiscovery, loadCAFile, loadSpool, loadLogging, loadFiles,
 	}
 	for _, step := range steps {
 		if err := step(&c, src); err != nil {
@@ -84,8 +90,9 @@ func Load(lookup LookupFunc, fileName string, file map[string]string) (Config, e
 	return c, nil
 }
 
-// LogValue lists the settings for the start-up log line. The tokens are left
-// out on purpose: logs end up in places secrets must not.
+// LogValue lists the settings for the start-up log line. The tokens and
+// keystore passwords are left out on purpose: logs end up in places secrets
+// must not.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("server_url", c.ServerURL.String()),
@@ -96,6 +103,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("ca_file", c.CAFile),
 		slog.String("spool_dir", c.SpoolDir),
 		slog.Int64("spool_max_bytes", c.SpoolMaxBytes),
+		slog.Any("file_sources", filePatterns(c.FileSources)),
+		slog.String("file_host", c.FileHost),
 	)
 }
 

@@ -279,8 +279,16 @@ func (s *Server) serveResults(w http.ResponseWriter, r *http.Request) {
 }
 
 func check(res wire.Result, known map[string]bool) string {
-	if res.TargetID == "" && res.DiscoveryJobID == "" {
-		return "target_id or discovery_job_id required"
+	if res.TargetID == "" && res.DiscoveryJobID == "" && res.File == nil {
+		return "target_id, discovery_job_id or file required"
+	}
+	if res.File != nil {
+		if res.File.Host == "" || res.File.Path == "" {
+			return "file: host and path required"
+		}
+		if _, err := base64.StdEncoding.DecodeString(res.File.CRL); err != nil {
+			return "file.crl: not base64"
+		}
 	}
 	if res.TargetID != "" && !known[res.TargetID] {
 		return "unknown target_id"

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 
 	"certinel.dev/agent/internal/client"
 	"certinel.dev/agent/internal/discovery"
+	"certinel.dev/agent/internal/filesource"
 	"certinel.dev/agent/internal/revocation"
 	"certinel.dev/agent/internal/spool"
 	"certinel.dev/shared/probe"
@@ -36,6 +38,9 @@ type Options struct {
 	Spool     *spool.Spool
 	Fetch     probe.FetchOptions
 	Discovery discovery.Options
+	// Files names the certificate files read each cycle, after the
+	// targets; no sources reads none.
+	Files     filesource.Options
 	BatchSize int
 	Version   string
 	Logger    *slog.Logger
@@ -78,6 +83,9 @@ type Runner struct {
 func New(opts Options) *Runner {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
+	}
+	if opts.Files.Logger == nil {
+		opts.Files.Logger = opts.Logger
 	}
 	return &Runner{opts: opts, swept: loadSweepLog(opts.SweepLog), intervals: make(chan time.Duration, 1),
 		revocationHTTP: revocation.NewHTTPClient()}
@@ -124,6 +132,9 @@ func (r *Runner) cycle(ctx context.Context) (Summary, error) {
 	backlogErr := r.flush(ctx, nil, &sum)
 
 	mine, spoolErr := r.fetchAndSpool(ctx, resp.Targets, &sum)
+	fileBatches, fileErr := r.readFiles(ctx, &sum)
+	maps.Copy(mine, fileBatches)
+	spoolErr = errors.Join(spoolErr, fileErr)
 	pushErr := r.flush(ctx, mine, &sum)
 	if pullErr == nil {
 		// Only a fresh pull's: the remembered list's were asked before.
@@ -222,7 +233,8 @@ func (r *Runner) spoolAll(results <-chan wire.Result, each func(wire.Result)) (m
 }
 
 func count(res wire.Result, sum *Summary) {
-	if len(res.Chain) > 0 {
+	// A CRL file's item carries no chain but is a success all the same.
+	if len(res.Chain) > 0 || res.File != nil && res.ErrorKind == "" {
 		sum.OK++
 		return
 	}

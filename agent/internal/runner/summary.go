@@ -10,7 +10,8 @@ import (
 // Summary counts what one run did; it is logged as the run's one line.
 type Summary struct {
 	Targets  int            // targets pulled from the server
-	OK       int            // results with a captured chain
+	Files    int            // items and failed files read from the host's certificate files
+	OK       int            // results with a captured chain (or a file's CRL)
 	Failed   int            // results without a chain
 	Pushed   int            // this run's results the server acknowledged
 	Spooled  int            // this run's results left in the spool for a later run
@@ -27,6 +28,7 @@ type Summary struct {
 func (s Summary) LogValue() slog.Value {
 	attrs := []slog.Attr{
 		slog.Int("targets", s.Targets),
+		slog.Int("files", s.Files),
 		slog.Int("ok", s.OK),
 		slog.Int("failed", s.Failed),
 		slog.Int("pushed", s.Pushed),
