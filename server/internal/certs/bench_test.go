@@ -30,6 +30,24 @@ func BenchmarkJudge(b *testing.B) {
 			Judge(in)
 		}
 	})
+	// linked: a leaf never seen before under a known intermediate (a
+	// renewal, a new endpoint), which costs one signature check.
+	b.Run("new-leaf", func(b *testing.B) {
+		leaves := make([]*Cert, 64)
+		for i := range leaves {
+			leaves[i] = p.leaf(b, p.inter, nil)
+		}
+		cache := NewCache(1024)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			in := p.input(leaves[i%len(leaves)], p.inter.cert, p.root.cert)
+			in.Cache = cache
+			clear(cache.entries)
+			Judge(in)
+			i++
+		}
+	})
 }
 
 // BenchmarkParse is the other half of ingest: each DER is parsed once.

@@ -15,16 +15,22 @@ import (
 // It is safe for concurrent use. The cache keys on pool identity: build a
 // new pool when a CA bundle changes rather than adding to one already used
 // with the cache.
+//
+// It also remembers, for chains that verified, the verified path above the
+// leaf (see link.go), so that a new leaf under known intermediates costs one
+// signature check instead of one per certificate.
 type Cache struct {
 	mu      sync.Mutex
 	max     int
 	entries map[cacheKey]cacheEntry
+	links   map[linkKey]linkEntry
 }
 
-// NewCache returns a cache of at most max chains; when full it starts over,
-// which keeps memory bounded without bookkeeping on the hot path.
+// NewCache returns a cache of at most max chains and max links; when full
+// it starts over, which keeps memory bounded without bookkeeping on the hot
+// path.
 func NewCache(max int) *Cache {
-	return &Cache{max: max, entries: make(map[cacheKey]cacheEntry)}
+	return &Cache{max: max, entries: make(map[cacheKey]cacheEntry), links: make(map[linkKey]linkEntry)}
 }
 
 // cacheKey holds the pools themselves, which keeps them reachable: a pool's

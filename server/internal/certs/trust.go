@@ -60,7 +60,13 @@ func judgeTrust(in *Input) (Trust, time.Time) {
 		e, hit = in.Cache.get(key, at)
 	}
 	if !hit {
-		e = verifyChain(chain, in.Roots, in.OrgRoots, at)
+		linked := false
+		if cacheable {
+			e, linked = in.Cache.viaLink(in, at)
+		}
+		if !linked {
+			e = verifyChain(in, at)
+		}
 		if cacheable {
 			in.Cache.put(key, e)
 		}
@@ -74,10 +80,14 @@ func judgeTrust(in *Input) (Trust, time.Time) {
 }
 
 // verifyChain verifies the presented chain at the instant at, and diagnoses
-// a failure.
-func verifyChain(chain []*Cert, roots, orgRoots *x509.CertPool, at time.Time) cacheEntry {
-	status, verified, err := verify(chain[0].X509, intermediates(chain), roots, orgRoots, at)
+// a failure. A chain that verifies teaches in.Cache where its leaf hangs.
+func verifyChain(in *Input, at time.Time) cacheEntry {
+	chain := in.Chain
+	status, verified, sysBuiltNone, err := verify(chain[0].X509, intermediates(chain), in.Roots, in.OrgRoots, at)
 	if err == nil {
+		if in.Cache != nil {
+			in.Cache.putLink(in, status, verified, sysBuiltNone)
+		}
 		return newCacheEntry(status, verified)
 	}
 	until := at.Add(failureTTL)
@@ -107,10 +117,11 @@ func intermediates(chain []*Cert) *x509.CertPool {
 // verify tries the system roots first, then the organization's CAs, and
 // returns the chain that verified. A nil pool means "none": x509 would read
 // nil as "the system roots", which is not what an organization without a
-// bundle means.
-func verify(leaf *x509.Certificate, inter, roots, orgRoots *x509.CertPool, at time.Time) (string, []*x509.Certificate, error) {
+// bundle means. sysBuiltNone says the system roots gave no chain at all
+// (none, or an unknown authority), as opposed to chains they rejected.
+func verify(leaf *x509.Certificate, inter, roots, orgRoots *x509.CertPool, at time.Time) (status string, chain []*x509.Certificate, sysBuiltNone bool, err error) {
 	if roots == nil && orgRoots == nil {
-		return "", nil, errNoRoots
+		return "", nil, true, errNoRoots
 	}
 	opts := x509.VerifyOptions{Intermediates: inter, CurrentTime: at, KeyUsages: anyUsage}
 	var sysErr error
@@ -118,24 +129,25 @@ func verify(leaf *x509.Certificate, inter, roots, orgRoots *x509.CertPool, at ti
 		opts.Roots = roots
 		chains, err := leaf.Verify(opts)
 		if err == nil {
-			return TrustTrusted, chains[0], nil
+			return TrustTrusted, chains[0], false, nil
 		}
 		if orgRoots == nil {
-			return "", nil, err
+			return "", nil, isUnknownAuthority(err), err
 		}
 		sysErr = err
 	}
+	sysBuiltNone = sysErr == nil || isUnknownAuthority(sysErr)
 	opts.Roots = orgRoots
 	chains, err := leaf.Verify(opts)
 	if err == nil {
-		return TrustTrustedOrgCA, chains[0], nil
+		return TrustTrustedOrgCA, chains[0], sysBuiltNone, nil
 	}
 	// "Unknown authority" from one pool says less than a specific failure
 	// (expired, constraints) from the other.
-	if sysErr != nil && !isUnknownAuthority(sysErr) {
-		return "", nil, sysErr
+	if !sysBuiltNone {
+		return "", nil, false, sysErr
 	}
-	return "", nil, err
+	return "", nil, true, err
 }
 
 var errNoRoots = errors.New("no trusted roots configured")
@@ -298,7 +310,7 @@ func tryKnown(t *Trust, in *Input, inter *x509.CertPool, at time.Time) {
 		inter = inter.Clone()
 	}
 	inter.AddCert(known.X509)
-	if _, _, err := verify(in.Chain[0].X509, inter, in.Roots, in.OrgRoots, at); err != nil {
+	if _, _, _, err := verify(in.Chain[0].X509, inter, in.Roots, in.OrgRoots, at); err != nil {
 		t.Reason = fmt.Sprintf("the intermediate %q (SHA-256 %s) is missing from the chain, and the chain does not verify even with it: %v",
 			known.Facts.Subject, known.Facts.SHA256, err)
 		return
