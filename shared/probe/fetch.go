@@ -1,9 +1,12 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"net"
+	"net/netip"
+	"strconv"
 	"time"
 
 	"github.com/sourcegraph/conc/pool"
@@ -17,21 +20,51 @@ type FetchOptions struct {
 	Timeout     time.Duration // per target, unless the target sets timeout_ms
 	// Dial replaces the plain dialer (the server passes its SSRF guard).
 	Dial func(ctx context.Context, network, address string) (net.Conn, error)
+	// Resolve, when set, makes every target whose host is a name one probe
+	// per address the name resolves to (its backends, see backends.go);
+	// nil probes the name once, on whichever address the dialer picks.
+	Resolve func(ctx context.Context, host string) ([]netip.Addr, error)
 }
 
-// Fetch probes every target with at most opts.Concurrency at once and hands
-// each result to emit as soon as it is known, so results need not pile up in
-// memory. emit is called from several goroutines. When ctx ends, the targets
-// not yet started are skipped and the probes in flight stop at once.
+// Fetch probes every target with at most opts.Concurrency handshakes at
+// once and hands each result to emit as soon as it is known, so results
+// need not pile up in memory. emit is called from several goroutines. When
+// ctx ends, the targets not yet started are skipped and the probes in
+// flight stop at once.
+//
+// Names are resolved (opts.Resolve) by one pool and their backends probed
+// by another, so a name with many backends shares the handshake limit with
+// every other target instead of holding a slot while it waits for one.
 func Fetch(ctx context.Context, targets []wire.Target, opts FetchOptions, emit func(wire.Result)) {
-	p := pool.New().WithMaxGoroutines(max(opts.Concurrency, 1))
+	workers := max(opts.Concurrency, 1)
+	probes := make(chan backend)
+	probers := pool.New()
+	for range workers {
+		probers.Go(func() {
+			for b := range probes {
+				emit(fetchBackend(ctx, b, opts))
+			}
+		})
+	}
+	resolvers := pool.New().WithMaxGoroutines(workers)
 	for _, t := range targets {
 		if ctx.Err() != nil {
 			break
 		}
-		p.Go(func() { emit(FetchOne(ctx, t, opts)) })
+		resolvers.Go(func() {
+			bs, failed := backendsOf(ctx, t, opts.Resolve)
+			if failed != nil {
+				emit(*failed)
+				return
+			}
+			for _, b := range bs {
+				probes <- b
+			}
+		})
 	}
-	p.Wait()
+	resolvers.Wait()
+	close(probes)
+	probers.Wait()
 }
 
 // FetchOne probes one target and reports it in the agent protocol's form.
@@ -71,6 +104,25 @@ func FetchOne(ctx context.Context, t wire.Target, opts FetchOptions) wire.Result
 		// failed after its Certificate message); the error tells why no
 		// version or cipher was negotiated.
 		out.Error, out.ErrorKind = res.HandshakeError, string(KindTLSHandshake)
+	}
+	return out
+}
+
+// fetchBackend probes one backend. A backend that could not be reached
+// still names its address, so the failure is that backend's, not the name's.
+func fetchBackend(ctx context.Context, b backend, opts FetchOptions) wire.Result {
+	t := b.target
+	if b.addr.IsValid() {
+		t.Host, t.SNI = b.addr.String(), b.sni
+	}
+	out := FetchOne(ctx, t, opts)
+	out.Backends = b.of
+	if out.Address == "" && b.addr.IsValid() {
+		port := t.Port
+		if port == 0 {
+			port = DefaultPort(cmp.Or(t.Protocol, "tls"))
+		}
+		out.Address = net.JoinHostPort(t.Host, strconv.Itoa(port))
 	}
 	return out
 }

@@ -65,16 +65,22 @@ type ResultsRequest struct {
 // The chain stays a list of strings on the wire so that one corrupt entry is
 // rejected alone instead of failing the decoding of the whole batch.
 type Result struct {
-	TargetID       string    `json:"target_id,omitempty"`
-	DiscoveryJobID string    `json:"discovery_job_id,omitempty"`
-	Address        string    `json:"address"`
-	Port           int       `json:"port,omitempty"`
-	Protocol       string    `json:"protocol,omitempty"`
-	SNI            string    `json:"sni,omitempty"`
-	ObservedAt     time.Time `json:"observed_at"`
-	DurationMS     int64     `json:"duration_ms"`
-	TLSVersion     string    `json:"tls_version,omitempty"`
-	CipherSuite    string    `json:"cipher_suite,omitempty"`
+	TargetID       string `json:"target_id,omitempty"`
+	DiscoveryJobID string `json:"discovery_job_id,omitempty"`
+	// Address is the "ip:port" the probe connected to (or, for a backend
+	// that could not be reached, tried); empty when the name did not resolve.
+	Address string `json:"address"`
+	// Backends is how many addresses the target's name resolved to when the
+	// agent probed each of them (one result per address, at most
+	// probe.MaxBackends); 0 when the name was probed once, as it stands.
+	Backends    int       `json:"backends,omitempty"`
+	Port        int       `json:"port,omitempty"`
+	Protocol    string    `json:"protocol,omitempty"`
+	SNI         string    `json:"sni,omitempty"`
+	ObservedAt  time.Time `json:"observed_at"`
+	DurationMS  int64     `json:"duration_ms"`
+	TLSVersion  string    `json:"tls_version,omitempty"`
+	CipherSuite string    `json:"cipher_suite,omitempty"`
 	// KeyExchange is the negotiated key exchange group as Go names it
 	// ("X25519MLKEM768", "X25519", "CurveP256"); agents from before it send none.
 	KeyExchange string   `json:"key_exchange,omitempty"`

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
@@ -113,7 +115,9 @@ func newRunner(cfg config.Config, log *slog.Logger) (*runner.Runner, *certRenewa
 	return runner.New(runner.Options{
 		Client: c,
 		Spool:  sp,
-		Fetch:  probe.FetchOptions{Concurrency: cfg.Concurrency, Timeout: cfg.Timeout},
+		// Names are resolved here, in the agent's own network, and every
+		// address behind a name is probed (see probe.MaxBackends).
+		Fetch: probe.FetchOptions{Concurrency: cfg.Concurrency, Timeout: cfg.Timeout, Resolve: resolveBackends},
 		Discovery: discovery.Options{Concurrency: cfg.DiscoveryConcurrency,
 			ConnectTimeout: cfg.DiscoveryConnectTimeout, Timeout: cfg.Timeout},
 		Files:   filesource.Options{Host: cfg.FileHost, Sources: cfg.FileSources, Logger: log},
@@ -192,4 +196,10 @@ func serverPin(dir identity.Dir) (func(tls.ConnectionState) error, error) {
 		return nil, err
 	}
 	return identity.VerifyPin(pin), nil
+}
+
+// resolveBackends lists the IPv4 and IPv6 addresses of a target's name with
+// the system's resolver.
+func resolveBackends(ctx context.Context, host string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }

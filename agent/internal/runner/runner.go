@@ -189,12 +189,17 @@ func (r *Runner) fetchAndSpool(ctx context.Context, targets []wire.Target, sum *
 		byID[t.ID] = t
 	}
 	results := make(chan wire.Result, r.opts.Fetch.Concurrency)
+	var cut sync.Map // targets whose cut to MaxBackends was logged, once each
 	go func() {
 		probe.Fetch(ctx, targets, r.opts.Fetch, func(res wire.Result) {
+			t := byID[res.TargetID]
 			if len(res.Chain) == 0 {
-				t := byID[res.TargetID]
 				r.opts.Logger.Warn("target failed", "target_id", t.ID, "host", t.Host, "port", t.Port,
-					"protocol", t.Protocol, "kind", res.ErrorKind, "error", res.Error)
+					"protocol", t.Protocol, "address", res.Address, "kind", res.ErrorKind, "error", res.Error)
+			}
+			if _, said := cut.LoadOrStore(t.ID, true); !said && res.Backends > probe.MaxBackends {
+				r.opts.Logger.Warn("name has more addresses than are probed", "target_id", t.ID, "host", t.Host,
+					"addresses", res.Backends, "probed", probe.MaxBackends)
 			}
 			results <- res
 		})

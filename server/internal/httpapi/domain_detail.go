@@ -108,6 +108,9 @@ type domainDetailJSON struct {
 	Stale   []staleJSON  `json:"stale"`
 	// RenewalInfo is the CA's suggested window for the leaf served now.
 	RenewalInfo *renewalInfoJSON `json:"renewal_info"`
+	// Backends are the addresses the domain's name resolved to, each with
+	// its latest check (see backendsJSON).
+	Backends []backendJSON `json:"backends"`
 }
 
 func (h *handler) getDomain(c echo.Context) error {
@@ -182,6 +185,9 @@ func (h *handler) getDomain(c echo.Context) error {
 		return sampleJSON{ObservedAt: o.LastObservedAt, FirstObservedAt: o.ObservedAt, Checks: o.Checks, OK: o.Error == "",
 			ErrorKind: o.ErrorKind, TrustStatus: o.TrustStatus, SHA256: o.LeafSHA256}
 	})
+	if out.Backends, err = h.backends(ctx, orgID, v.ID, now); err != nil {
+		return err
+	}
 	stale, err := h.store.StaleEndpoints(ctx, orgID, v.ID)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"certinel.dev/server/internal/certs"
 	"certinel.dev/server/internal/store"
@@ -55,6 +56,9 @@ type Source struct {
 	// Repeats are the results, by index, that repeat their domain's
 	// current state (pickRepeats); their domains need not be in Targets.
 	Repeats map[int]store.Repeat
+	// BackendTTL is how long a backend of a name may go unchecked before
+	// it leaves the list; 0: backendCycles default intervals.
+	BackendTTL time.Duration
 }
 
 // IngestAgent stores an agent's batch. A batch ID seen before stores
@@ -76,7 +80,8 @@ func (in *Ingester) IngestAgent(ctx context.Context, agent store.Agent, req wire
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
 	src := Source{OrgID: agent.OrganizationID, AgentID: &agent.ID, Jobs: jobsByID(jobs),
-		Repeats: pickRepeats(req.Results, agent.ID, held, in.store.Now())}
+		Repeats:    pickRepeats(req.Results, agent.ID, held, in.store.Now()),
+		BackendTTL: backendCycles * time.Duration(agent.IntervalSeconds) * time.Second}
 	resp, err := in.ingestTargets(ctx, src, req)
 	if errors.Is(err, store.ErrRepeatMoved) {
 		src.Repeats = nil
@@ -142,6 +147,9 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 		if found != nil {
 			rs.Discovered = append(rs.Discovered, *found)
 		}
+	}
+	if err := in.sortBackends(ctx, j, src, req.Results, &rs); err != nil {
+		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
 	rs.Certificates = j.cache.used()
 	rejected, err := json.Marshal(refused)

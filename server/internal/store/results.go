@@ -129,6 +129,11 @@ type ResultSet struct {
 	// Rejected is the JSON list of refused items ({"index", "error"}), kept
 	// for replays; the store adds the results the database refuses.
 	Rejected string
+	// Backends are the checks of the addresses behind domains' names;
+	// BackendOnly counts the results stored only there, because another
+	// backend's check speaks for their domain (see monitor's backends.go).
+	Backends    BackendBatch
+	BackendOnly int
 }
 
 // Insert sizes keep every statement under both databases' parameter limits.
@@ -165,7 +170,7 @@ func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (Re
 	now := s.now()
 	batch := ResultBatch{
 		OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID,
-		Accepted: len(rs.Observations) + len(rs.Repeats), Rejected: rs.Rejected, CreatedAt: now,
+		Accepted: len(rs.Observations) + len(rs.Repeats) + rs.BackendOnly, Rejected: rs.Rejected, CreatedAt: now,
 	}
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		if err := claimBatch(tx, &batch); err != nil {
@@ -175,6 +180,9 @@ func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (Re
 			return err
 		}
 		if err := saveObservations(tx, orgID, rs, now); err != nil {
+			return err
+		}
+		if err := saveBackends(tx, orgID, rs.Backends); err != nil {
 			return err
 		}
 		return upsertDiscovered(tx, orgID, rs.Discovered)

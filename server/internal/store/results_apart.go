@@ -56,6 +56,9 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 		if err := saveRepeats(tx, orgID, rs.Repeats, now); err != nil {
 			return err
 		}
+		if err := saveBackends(tx, orgID, rs.Backends); err != nil {
+			return err
+		}
 		refused, err := saveParts(tx, orgID, rs, rs.Observations, now)
 		if err != nil {
 			return err
@@ -63,7 +66,7 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 		if batch.Rejected, err = addRejections(rs.Rejected, refused); err != nil {
 			return err
 		}
-		batch.Accepted = len(rs.Observations) + len(rs.Repeats) - len(refused)
+		batch.Accepted = len(rs.Observations) + len(rs.Repeats) + rs.BackendOnly - len(refused)
 		return tx.Model(&ResultBatch{}).Where("organization_id = ? AND batch_id = ?", orgID, rs.BatchID).
 			Updates(map[string]any{"accepted": batch.Accepted, "rejected": batch.Rejected}).Error
 	})

@@ -156,8 +156,26 @@ export type RenewalInfo = {
 export const windowMovedEarlier = (ri: RenewalInfo) =>
   ri.window_start != null && ri.previous_start != null && new Date(ri.window_start).getTime() < new Date(ri.previous_start).getTime();
 
+/** One address behind a domain's name and its latest check. */
+export type Backend = {
+  address: string;
+  family: 'ipv4' | 'ipv6';
+  /** ok when it served a certificate, unreachable when its check failed. */
+  status: string;
+  sha256: string;
+  not_before: string | null;
+  not_after: string | null;
+  days_left: number | null;
+  error_kind: string;
+  error: string;
+  observed_at: string;
+  /** It serves an older certificate than another backend: a renewal it never took up. */
+  stale_certificate: boolean;
+};
+
 export type DomainDetail = Domain & {
   stale?: StaleInfo[] | null;
+  backends?: Backend[] | null;
   renewal_info?: RenewalInfo | null;
   chain: ChainEntry[];
   history: ServedCertificate[];

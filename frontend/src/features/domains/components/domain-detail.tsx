@@ -13,6 +13,7 @@ import { useDeleteDomains } from '../api/delete-domains';
 import { useDomain } from '../api/get-domain';
 import { useUpdateDomain } from '../api/update-domain';
 import { endpointWithSNI, type AgentOption, type DomainDetail as Detail } from '../types';
+import { Backends } from './backends';
 import { ChainTree } from './chain-tree';
 import { RevocationFact } from './revocation';
 import { ChangesTimeline } from './changes-timeline';
@@ -182,6 +183,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
         <ChainTree chain={d.chain} />
       </section>
       {children}
+      <Backends backends={d.backends ?? []} />
       {d.changes && d.changes.length > 0 ? (
         <section className="card" aria-labelledby="changes-h">
           <h2 id="changes-h" className="section-title">Certificate changes</h2>
