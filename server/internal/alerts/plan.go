@@ -106,7 +106,7 @@ func (p *plan) fire(k catch) {
 	now := p.in.Now
 	a.NotifiedAt = &now
 	p.rec.Fired = append(p.rec.Fired, a)
-	p.queue(a, len(p.rec.Fired)-1, channelsOf(k.loud), store.NotifiedEvent{AlertID: a.ID, Payload: a.Payload})
+	p.queue(a, len(p.rec.Fired)-1, channelsOf(k.loud, notify.SeverityOf(c.event), p.tagsOf(a)), store.NotifiedEvent{AlertID: a.ID, Payload: a.Payload})
 	if every, _ := remindEvery(k.loud); every > 0 && a.State == store.AlertOpen {
 		p.wakeAt(a, now.Add(every))
 	}
@@ -182,10 +182,14 @@ func (p *plan) resolveSubject(list []store.Alert) {
 			wanting = append(wanting, r)
 		}
 	}
+	sent := make([]string, len(heard))
+	for i, a := range heard {
+		sent[i] = a.Payload
+	}
 	last := &p.rec.Resolutions[len(p.rec.Resolutions)-1].Notice
 	now := p.in.Now
 	last.NotifiedAt = &now
-	p.queue(*last, -1, channelsOf(wanting), store.NotifiedEvent{AlertID: last.ID, Payload: last.Payload})
+	p.queue(*last, -1, channelsOf(wanting, severityOf(sent...), p.tagsOf(*last)), store.NotifiedEvent{AlertID: last.ID, Payload: last.Payload})
 }
 
 // notice builds the info event that says an event of subject closed.
@@ -231,7 +235,7 @@ func (p *plan) followUp(caught map[string]*catch) {
 		case a.NotifiedAt == nil && quiet:
 			p.wakeAt(*a, end)
 		case a.NotifiedAt == nil:
-			p.queue(*a, -1, channelsOf(rules), store.NotifiedEvent{AlertID: a.ID, Payload: a.Payload, Again: true})
+			p.queue(*a, -1, channelsOf(rules, severityOf(a.Payload), p.tagsOf(*a)), store.NotifiedEvent{AlertID: a.ID, Payload: a.Payload, Again: true})
 			if every, _ := remindEvery(rules); every > 0 {
 				p.wakeAt(*a, p.in.Now.Add(every))
 			}
@@ -259,7 +263,7 @@ func (p *plan) remind(a *store.Alert, rules []store.AlertRule, quiet bool, end t
 		_ = json.Unmarshal([]byte(a.Payload), &e)
 		e.Reminder, e.OccurredAt = true, p.in.Now
 		payload, _ := json.Marshal(e)
-		p.queue(*a, -1, channelsOf(reminding), store.NotifiedEvent{AlertID: a.ID, Payload: string(payload), Again: true, Previous: a.NotifiedAt})
+		p.queue(*a, -1, channelsOf(reminding, notify.SeverityOf(e), p.tagsOf(*a)), store.NotifiedEvent{AlertID: a.ID, Payload: string(payload), Again: true, Previous: a.NotifiedAt})
 		p.wakeAt(*a, p.in.Now.Add(every))
 	}
 }
@@ -363,19 +367,6 @@ func ruleIDs(rules []store.AlertRule) []string {
 		ids[i] = r.ID
 	}
 	return ids
-}
-
-// channelsOf lists the rules' channels, once each.
-func channelsOf(rules []store.AlertRule) []string {
-	var out []string
-	for _, r := range rules {
-		for _, ch := range r.ChannelIDs {
-			if !slices.Contains(out, ch) {
-				out = append(out, ch)
-			}
-		}
-	}
-	return out
 }
 
 func ptr(s *string) string {

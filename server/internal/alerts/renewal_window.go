@@ -49,7 +49,7 @@ func WindowMovedEarlier(in store.EvalInput, sha256 string, ri store.RenewalInfo,
 		payload, _ := json.Marshal(e)
 		a.Payload = string(payload)
 		ev.Fired = append(ev.Fired, a)
-		if channels := channelsOf(watching); len(channels) > 0 {
+		if channels := channelsOf(watching, notify.SeverityOf(e), d.Tags); len(channels) > 0 {
 			ev.Notifications = append(ev.Notifications, store.Notification{OrganizationID: d.OrganizationID, ChannelIDs: channels,
 				Events: []store.NotifiedEvent{{AlertID: a.ID, Payload: a.Payload}}})
 		}

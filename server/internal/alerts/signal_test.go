@@ -120,7 +120,7 @@ func TestAgentOutageIsOneNotification(t *testing.T) {
 			f := newFixture(t, d)
 			h := newHook(t)
 			ch := f.channel(h, "ops")
-			f.changeRule(func(r *store.AlertRule) { r.ChannelIDs, r.UnreachableAfter = []string{ch}, 1 })
+			f.changeRule(func(r *store.AlertRule) { r.Routes, r.ChannelIDs, r.UnreachableAfter = nil, []string{ch}, 1 })
 			const n, batch = 600, 150
 			list := make([]store.Domain, n)
 			for i := range list {

@@ -47,6 +47,7 @@ type ruleRequest struct {
 	ThresholdsDays   []int      `json:"thresholds_days"`
 	Events           []string   `json:"events"`
 	ChannelIDs       []string   `json:"channel_ids"`
+	Routes           *[]route   `json:"routes"`
 	Scope            *ruleScope `json:"scope"`
 	UnreachableAfter *int       `json:"unreachable_after"`
 	RemindEveryHours *int       `json:"remind_every_hours"`
@@ -59,6 +60,7 @@ type ruleJSON struct {
 	ThresholdsDays   []int     `json:"thresholds_days"`
 	Events           []string  `json:"events"`
 	ChannelIDs       []string  `json:"channel_ids"`
+	Routes           []route   `json:"routes"`
 	Scope            ruleScope `json:"scope"`
 	UnreachableAfter int       `json:"unreachable_after"`
 	RemindEveryHours int       `json:"remind_every_hours"`
@@ -69,7 +71,7 @@ type ruleJSON struct {
 func toRuleJSON(r store.AlertRule) ruleJSON {
 	all := r.ScopeAll
 	return ruleJSON{ID: r.ID, Name: r.Name, Enabled: r.Enabled, ThresholdsDays: nonNil(r.Thresholds), Events: nonNil(r.Events),
-		ChannelIDs: nonNil(r.ChannelIDs), Scope: ruleScope{All: &all, Tags: nonNil(r.ScopeTags), AgentIDs: nonNil(r.ScopeAgentIDs)},
+		ChannelIDs: nonNil(r.ChannelIDs), Routes: toRoutesJSON(r.EffectiveRoutes()), Scope: ruleScope{All: &all, Tags: nonNil(r.ScopeTags), AgentIDs: nonNil(r.ScopeAgentIDs)},
 		UnreachableAfter: r.UnreachableAfter, RemindEveryHours: r.RemindEveryHours, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
@@ -124,7 +126,12 @@ func (req ruleRequest) toRule() (store.AlertRule, []fieldError) {
 			}
 		}
 	}
-	if len(r.ChannelIDs) > 20 {
+	if req.Routes != nil {
+		routes, routeErrs := toRoutes(*req.Routes)
+		r.Routes, r.ChannelIDs = routes, nil
+		errs = append(errs, routeErrs...)
+	}
+	if len(r.ChannelIDs) > maxRoutes {
 		errs = append(errs, fieldError{"channel_ids", "at most 20 channels"})
 	}
 	if r.ChannelIDs == nil {
@@ -161,8 +168,10 @@ func (req ruleRequest) toRule() (store.AlertRule, []fieldError) {
 	return r, errs
 }
 
-func ruleStoreError(err error) error {
+func ruleStoreError(req ruleRequest, err error) error {
 	switch {
+	case errors.Is(err, store.ErrChannelNotFound) && req.Routes != nil:
+		return invalid([]fieldError{{"routes", "no such channel"}})
 	case errors.Is(err, store.ErrChannelNotFound):
 		return invalid([]fieldError{{"channel_ids", "no such channel"}})
 	case errors.Is(err, store.ErrAgentNotFound):
@@ -182,7 +191,7 @@ func (h *handler) createRule(c echo.Context) error {
 	}
 	r, err := h.store.CreateAlertRule(c.Request().Context(), principalOf(c).OrgID, r)
 	if err != nil {
-		return ruleStoreError(err)
+		return ruleStoreError(req, err)
 	}
 	return c.JSON(http.StatusCreated, toRuleJSON(r))
 }
@@ -201,7 +210,7 @@ func (h *handler) updateRule(c echo.Context) error {
 	r.ID = c.Param("id")
 	r, err := h.store.UpdateAlertRule(c.Request().Context(), principalOf(c).OrgID, r)
 	if err != nil {
-		return ruleStoreError(err)
+		return ruleStoreError(req, err)
 	}
 	return c.JSON(http.StatusOK, toRuleJSON(r))
 }

@@ -21,6 +21,11 @@ func DecodeConfig(raw json.RawMessage, v any, label string) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		// A wrong type names its field, so the form can point at the input.
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return &ConfigError{Field: typeErr.Field, Message: "must be a " + typeErr.Type.String()}
+		}
 		return &ConfigError{Message: "config is not a valid " + label + " config: " + jsonProblem(err)}
 	}
 	if dec.More() {
@@ -40,30 +45,42 @@ func jsonProblem(err error) string {
 	return "malformed JSON"
 }
 
-// CheckURL checks a configured endpoint: absolute, https, with a host and no user name
-// or password, which would be shown wherever the URL is. The error names field and
-// never quotes the URL, which is often the credential itself.
+// CheckURL checks a configured endpoint of a service reached over https: absolute, with
+// a host and no user name or password, which would be shown wherever the URL is. The
+// error names field and never quotes the URL, which is often the credential itself.
 func CheckURL(field, s string) error {
+	_, err := ParseURL(field, s, false)
+	return err
+}
+
+// ParseURL is CheckURL returning the parsed URL; allowHTTP also accepts http:// for
+// services customers host themselves (Mattermost) on networks without certificates.
+func ParseURL(field, s string, allowHTTP bool) (*url.URL, error) {
 	problem := func(msg string) error { return &ConfigError{Field: field, Message: msg} }
 	switch {
 	case s == "":
-		return problem("is required")
+		return nil, problem("is required")
 	case len(s) > MaxURLLength:
-		return problem(fmt.Sprintf("must be at most %d characters", MaxURLLength))
+		return nil, problem(fmt.Sprintf("must be at most %d characters", MaxURLLength))
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return problem("is not a valid URL")
+		return nil, problem("is not a valid URL")
 	}
 	switch {
+	case u.Scheme == "http" && allowHTTP:
+	case u.Scheme != "https" && allowHTTP:
+		return nil, problem("must be an absolute http:// or https:// URL")
 	case u.Scheme != "https":
-		return problem("must be an absolute https:// URL")
-	case u.User != nil:
-		return problem("must not contain a user name or password")
-	case u.Hostname() == "":
-		return problem("must name a host")
+		return nil, problem("must be an absolute https:// URL")
 	}
-	return nil
+	switch {
+	case u.User != nil:
+		return nil, problem("must not contain a user name or password")
+	case u.Hostname() == "":
+		return nil, problem("must name a host")
+	}
+	return u, nil
 }
 
 // CheckToken checks a credential sent in an HTTP header: required or not, at most max

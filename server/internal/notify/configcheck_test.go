@@ -12,7 +12,7 @@ func TestDecodeConfig(t *testing.T) {
 		{`{"key":"v"}`, ""},
 		{`{"key":"v"} {"key":"w"}`, "config has data after the JSON object"},
 		{`{"kye":"hunter2"}`, `config is not a valid Demo config: unknown field "kye"`},
-		{`{"key":["hunter2"]}`, "config is not a valid Demo config: key must be a string"},
+		{`{"key":["hunter2"]}`, "key: must be a string"},
 		{`{"key":"hunter2"`, "config is not a valid Demo config: malformed JSON"},
 	} {
 		var v struct {

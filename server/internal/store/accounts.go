@@ -222,9 +222,11 @@ func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time
 	if err := tx.Create(&ch).Error; err != nil {
 		return err
 	}
-	return tx.Create(&AlertRule{ID: NewID(), OrganizationID: orgID, Name: "Default", Enabled: true,
+	rule := AlertRule{ID: NewID(), OrganizationID: orgID, Name: "Default", Enabled: true,
 		Thresholds: DefaultThresholds, Events: DefaultEvents, ChannelIDs: []string{ch.ID}, ScopeAll: true,
-		ScopeTags: []string{}, ScopeAgentIDs: []string{}, UnreachableAfter: 2, CreatedAt: now, UpdatedAt: now}).Error
+		UnreachableAfter: 2, CreatedAt: now, UpdatedAt: now}
+	rule.normalize()
+	return tx.Create(&rule).Error
 }
 
 // UpdateOrganization saves the organization's name, expiring threshold and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -14,6 +15,10 @@ var ErrChannelNotFound = errors.New("channel not found")
 
 // AlertRule says which events, at which thresholds, for which domains, go
 // to which channels.
+//
+// Routes say which of the rule's events each channel gets. ChannelIDs lists
+// the routes' channels, kept for readers of the list; a rule written with
+// channel IDs and no routes routes every event to each channel.
 type AlertRule struct {
 	ID               string
 	OrganizationID   string
@@ -22,6 +27,7 @@ type AlertRule struct {
 	Thresholds       []int    `gorm:"serializer:json"`
 	Events           []string `gorm:"serializer:json"`
 	ChannelIDs       []string `gorm:"serializer:json"`
+	Routes           []Route  `gorm:"serializer:json"`
 	ScopeAll         bool
 	ScopeTags        []string `gorm:"serializer:json"`
 	ScopeAgentIDs    []string `gorm:"serializer:json;column:scope_agent_ids"`
@@ -32,8 +38,47 @@ type AlertRule struct {
 	UpdatedAt        time.Time
 }
 
-// normalize stores empty lists as [] rather than NULL.
+// Route sends a rule's events to one channel: those at least MinSeverity
+// ("info", "warning" or "critical") and, when Tags is not empty, those
+// about a domain that has one of the tags.
+type Route struct {
+	ChannelID   string   `json:"channel_id"`
+	MinSeverity string   `json:"min_severity"`
+	Tags        []string `json:"tags"`
+}
+
+// RouteAll is the route of a channel that gets every event of its rule.
+const RouteAll = "info"
+
+// EffectiveRoutes are the rule's routes; a rule given channel IDs only
+// sends every event to each of them.
+func (r AlertRule) EffectiveRoutes() []Route {
+	if len(r.Routes) > 0 || len(r.ChannelIDs) == 0 {
+		return r.Routes
+	}
+	out := make([]Route, len(r.ChannelIDs))
+	for i, id := range r.ChannelIDs {
+		out[i] = Route{ChannelID: id, MinSeverity: RouteAll, Tags: []string{}}
+	}
+	return out
+}
+
+// normalize stores empty lists as [] rather than NULL, and the channel
+// list as the routes' channels, once each.
 func (r *AlertRule) normalize() {
+	r.Routes = slices.Clone(r.EffectiveRoutes())
+	if r.Routes == nil {
+		r.Routes = []Route{}
+	}
+	r.ChannelIDs = []string{}
+	for i, rt := range r.Routes {
+		if rt.Tags == nil {
+			r.Routes[i].Tags = []string{}
+		}
+		if !slices.Contains(r.ChannelIDs, rt.ChannelID) {
+			r.ChannelIDs = append(r.ChannelIDs, rt.ChannelID)
+		}
+	}
 	for _, l := range []*[]string{&r.Events, &r.ChannelIDs, &r.ScopeTags, &r.ScopeAgentIDs} {
 		if *l == nil {
 			*l = []string{}
@@ -76,7 +121,7 @@ func (s *Store) UpdateAlertRule(ctx context.Context, orgID string, r AlertRule) 
 			return "", err
 		}
 		return r.ID, affected(tx.Model(&AlertRule{}).Where("organization_id = ? AND id = ?", orgID, r.ID).
-			Select("name", "enabled", "thresholds", "events", "channel_ids", "scope_all", "scope_tags", "scope_agent_ids", "unreachable_after", "remind_every_hours", "updated_at").
+			Select("name", "enabled", "thresholds", "events", "channel_ids", "routes", "scope_all", "scope_tags", "scope_agent_ids", "unreachable_after", "remind_every_hours", "updated_at").
 			Updates(&r))
 	})
 	if err != nil {

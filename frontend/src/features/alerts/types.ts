@@ -43,13 +43,32 @@ export const eventLabel = (t: string) => EVENT_TYPES.find((e) => e.value === t)?
 
 export type RuleScope = { all: boolean; tags: string[]; agent_ids: string[] };
 
+export type Severity = 'info' | 'warning' | 'critical';
+
+/** Which of a rule's events one channel gets: urgent enough, and about a domain with one of the tags when any are named. */
+export type RuleRoute = { channel_id: string; min_severity: Severity; tags: string[] };
+
+export const SEVERITY_OPTIONS: { value: Severity; label: string }[] = [
+  { value: 'info', label: 'Every event' },
+  { value: 'warning', label: 'Warnings and critical' },
+  { value: 'critical', label: 'Critical only' },
+];
+
+/** A route in a few words: "Pager (critical only; tagged prod)". */
+export function routeLabel(channel: string, r: RuleRoute): string {
+  const limits = [r.min_severity === 'info' ? '' : SEVERITY_OPTIONS.find((o) => o.value === r.min_severity)?.label.toLowerCase() ?? r.min_severity, r.tags.length ? `tagged ${r.tags.join(' or ')}` : ''].filter(Boolean);
+  return limits.length ? `${channel} (${limits.join('; ')})` : channel;
+}
+
 export type Rule = {
   id: string;
   name: string;
   enabled: boolean;
   thresholds_days: number[];
   events: string[];
+  /** The channels of the routes, kept for older clients. */
   channel_ids: string[];
+  routes: RuleRoute[];
   scope: RuleScope;
   unreachable_after: number;
   remind_every_hours: number;
@@ -57,7 +76,7 @@ export type Rule = {
   updated_at: string;
 };
 
-export type RuleInput = Omit<Rule, 'id' | 'created_at' | 'updated_at'>;
+export type RuleInput = Omit<Rule, 'id' | 'created_at' | 'updated_at' | 'channel_ids'>;
 
 export type Attempt = { attempted_at: string; ok: boolean; error?: string; duration_ms: number };
 

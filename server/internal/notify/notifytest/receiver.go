@@ -19,6 +19,7 @@ type Request struct {
 // each with the status (and body) the test sets, 202 at first.
 type Receiver struct {
 	URL string
+	srv *httptest.Server
 
 	mu     sync.Mutex
 	got    []Request
@@ -32,7 +33,7 @@ func NewReceiver(t *testing.T) *Receiver {
 	r := &Receiver{status: http.StatusAccepted}
 	srv := httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(srv.Close)
-	r.URL = srv.URL
+	r.URL, r.srv = srv.URL, srv
 	return r
 }
 
@@ -66,3 +67,6 @@ func (r *Receiver) Requests() []Request {
 	defer r.mu.Unlock()
 	return append([]Request(nil), r.got...)
 }
+
+// Close stops the receiver early, for tests of a destination that is down.
+func (r *Receiver) Close() { r.srv.Close() }

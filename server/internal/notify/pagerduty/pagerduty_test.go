@@ -177,7 +177,7 @@ func TestValidate(t *testing.T) {
 		{Name: "region", Raw: `{"routing_key":"` + routingKey + `","region":"apac"}`, Field: "region", Err: `region: "apac" is not one of "us", "eu"`},
 		{Name: "unknown field", Raw: `{"routing_key":"` + routingKey + `","url":"https://evil.example"}`,
 			Err: `config is not a valid PagerDuty config: unknown field "url"`},
-		{Name: "wrong type", Raw: `{"routing_key":5}`, Err: "config is not a valid PagerDuty config: routing_key must be a string"},
+		{Name: "wrong type", Raw: `{"routing_key":5}`, Err: "routing_key: must be a string", Field: "routing_key"},
 	})
 }
 

@@ -45,6 +45,8 @@ describe('RuleForm', () => {
       '60 days', '30 days', '14 days', '7 days', '3 days',
     ]);
     await user.click(screen.getByRole('checkbox', { name: /Ops hook/ }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Events Ops hook gets' }), 'Critical only');
+    await user.type(screen.getByRole('textbox', { name: 'Only domains tagged, for Ops hook' }), 'prod, payments');
     await user.click(screen.getByRole('checkbox', { name: /Agent offline/ }));
     await user.click(screen.getByRole('radio', { name: 'Domains checked by agents' }));
     await user.click(screen.getByRole('checkbox', { name: 'office-lan' }));
@@ -57,11 +59,12 @@ describe('RuleForm', () => {
       name: 'Prod certs',
       enabled: true,
       thresholds_days: [60, 30, 14, 7, 3],
-      channel_ids: ['ch-2'],
+      routes: [{ channel_id: 'ch-2', min_severity: 'critical', tags: ['prod', 'payments'] }],
       scope: { all: false, tags: [], agent_ids: ['ag-1'] },
       unreachable_after: 2,
       remind_every_hours: 0,
     });
+    expect(body).not.toHaveProperty('channel_ids');
     expect(body.events).not.toContain('agent_offline');
     expect(body.events).not.toContain('changed');
     expect(body.events).toContain('expiring');
@@ -72,8 +75,8 @@ describe('RuleForm', () => {
       status: 400,
       body: {
         error: {
-          code: 'validation_failed', message: 'channel_ids: no such channel', field: 'channel_ids',
-          details: [{ field: 'channel_ids', message: 'no such channel' }, { field: 'scope.tags', message: 'tag "x y" is not valid' }],
+          code: 'validation_failed', message: 'routes[0].min_severity: must be info, warning or critical', field: 'routes[0].min_severity',
+          details: [{ field: 'routes[0].min_severity', message: 'must be info, warning or critical' }, { field: 'scope.tags', message: 'tag "x y" is not valid' }],
         },
       },
     }));
@@ -82,26 +85,30 @@ describe('RuleForm', () => {
     await user.type(screen.getByLabelText('Rule name'), 'R');
     await user.click(screen.getByRole('button', { name: 'Create rule' }));
     const send = screen.getByRole('group', { name: 'Send to' });
-    expect(await within(send).findByText('No such channel')).toBeInTheDocument();
-    expect(send).toHaveAttribute('aria-describedby', expect.stringContaining('channel_ids-error'));
+    expect(await within(send).findByText('Must be info, warning or critical')).toBeInTheDocument();
+    expect(send).toHaveAttribute('aria-describedby', expect.stringContaining('routes-error'));
     expect(within(screen.getByRole('group', { name: 'Applies to' })).getByText('Tag "x y" is not valid')).toBeInTheDocument();
   });
 
   it('PATCHes an existing rule with every field', async () => {
     const calls = mockFetch((r) => ({ status: 200, body: r.body }));
     const rule = {
-      id: 'r9', name: 'Old', enabled: false, thresholds_days: [10], events: ['expired'], channel_ids: ['ch-1'],
+      id: 'r9', name: 'Old', enabled: false, thresholds_days: [10], events: ['expired'], channel_ids: ['ch-1', 'ch-2'],
+      routes: [{ channel_id: 'ch-1', min_severity: 'warning' as const, tags: [] }, { channel_id: 'ch-2', min_severity: 'info' as const, tags: ['prod'] }],
       scope: { all: false, tags: ['prod'], agent_ids: [] }, unreachable_after: 5, remind_every_hours: 12, created_at: '', updated_at: '',
     };
     renderWithProviders(<RuleForm rule={rule} channels={channels} agents={agents} />);
     const user = userEvent.setup();
     expect(screen.getByLabelText('Tags')).toHaveValue('prod');
+    expect(screen.getByRole('combobox', { name: 'Events On-call gets' })).toHaveValue('warning');
+    expect(screen.getByRole('textbox', { name: 'Only domains tagged, for Ops hook' })).toHaveValue('prod');
     await user.click(screen.getByRole('button', { name: 'Save rule' }));
     await waitFor(() => expect(calls).toHaveLength(1));
     expect(calls[0]!.method).toBe('PATCH');
     expect(calls[0]!.url.pathname).toBe('/api/v1/alert-rules/r9');
     expect(calls[0]!.body).toEqual({
-      name: 'Old', enabled: false, thresholds_days: [10], events: ['expired'], channel_ids: ['ch-1'],
+      name: 'Old', enabled: false, thresholds_days: [10], events: ['expired'],
+      routes: [{ channel_id: 'ch-1', min_severity: 'warning', tags: [] }, { channel_id: 'ch-2', min_severity: 'info', tags: ['prod'] }],
       scope: { all: false, tags: ['prod'], agent_ids: [] }, unreachable_after: 5, remind_every_hours: 12,
     });
   });

@@ -4,10 +4,10 @@ import { TextField } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
 import { isApiError } from '@/lib/api-client';
 import { useSaveRule } from '../api/rules';
-import { EVENT_TYPES, type AgentOption, type Channel, type Rule, type RuleInput } from '../types';
+import { EVENT_TYPES, SEVERITY_OPTIONS, type AgentOption, type Channel, type Rule, type RuleInput, type RuleRoute, type Severity } from '../types';
 
 type ScopeKind = 'all' | 'tags' | 'agents';
-type Errors = Partial<Record<'name' | 'thresholds_days' | 'events' | 'channel_ids' | 'scope' | 'unreachable_after' | 'remind_every_hours' | 'root', string>>;
+type Errors = Partial<Record<'name' | 'thresholds_days' | 'events' | 'routes' | 'scope' | 'unreachable_after' | 'remind_every_hours' | 'root', string>>;
 
 const TAG = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
 // Like a new organization's default rule: lifetime-aware (no fixed
@@ -28,7 +28,8 @@ export function validateRule(v: RuleInput, scope: ScopeKind): Errors {
   if (v.thresholds_days.length > 10) e.thresholds_days = 'At most 10 thresholds';
   else if (v.thresholds_days.some((d) => !Number.isInteger(d) || d < 0 || d > 365)) e.thresholds_days = 'Each threshold is 0 to 365 days';
   if (v.events.length === 0) e.events = 'Pick at least one event';
-  if (v.channel_ids.length > 20) e.channel_ids = 'At most 20 channels';
+  if (v.routes.length > 20) e.routes = 'At most 20 channels';
+  else if (v.routes.some((r) => r.tags.some((t) => t.length > 50 || !TAG.test(t)))) e.routes = 'Route tags: letters, digits and . _ : / -';
   if (scope === 'tags' && v.scope.tags.length === 0) e.scope = 'Name at least one tag';
   else if (scope === 'tags' && v.scope.tags.some((t) => t.length > 50 || !TAG.test(t))) e.scope = 'Tags: letters, digits and . _ : / -';
   if (scope === 'agents' && v.scope.agent_ids.length === 0) e.scope = 'Pick at least one agent';
@@ -40,9 +41,12 @@ export function validateRule(v: RuleInput, scope: ScopeKind): Errors {
 /** Maps the server's field names onto the editor's sections. */
 function apiFieldKey(field: string): keyof Errors | null {
   if (field === 'scope' || field.startsWith('scope.')) return 'scope';
-  if (['name', 'thresholds_days', 'events', 'channel_ids', 'unreachable_after', 'remind_every_hours'].includes(field)) return field as keyof Errors;
+  if (field === 'channel_ids' || field.startsWith('routes')) return 'routes';
+  if (['name', 'thresholds_days', 'events', 'unreachable_after', 'remind_every_hours'].includes(field)) return field as keyof Errors;
   return null;
 }
+
+type RouteDraft = { channel_id: string; min_severity: Severity; tags: string };
 
 type Props = { rule?: Rule; channels: Channel[]; agents: AgentOption[]; onSaved?: (r: Rule) => void; onCancel?: () => void };
 
@@ -54,7 +58,20 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
   const [thresholds, setThresholds] = useState<number[]>(rule?.thresholds_days ?? DEFAULT_THRESHOLDS);
   const [thresholdDraft, setThresholdDraft] = useState('');
   const [events, setEvents] = useState<string[]>(rule?.events ?? DEFAULT_EVENTS);
-  const [channelIds, setChannelIds] = useState<string[]>(rule?.channel_ids ?? (channels.length === 1 ? [channels[0]!.id] : []));
+  // Per channel sent to: the least severity and the tags, as typed.
+  const [routes, setRoutes] = useState<RouteDraft[]>(() =>
+    rule ? rule.routes.map((r) => ({ channel_id: r.channel_id, min_severity: r.min_severity, tags: r.tags.join(', ') }))
+      : channels.length === 1 ? [{ channel_id: channels[0]!.id, min_severity: 'info', tags: '' }] : [],
+  );
+  const routeOf = (channelId: string) => routes.find((r) => r.channel_id === channelId);
+  const toggleRoute = (channelId: string) => {
+    setRoutes((x) => (x.some((r) => r.channel_id === channelId) ? x.filter((r) => r.channel_id !== channelId) : [...x, { channel_id: channelId, min_severity: 'info', tags: '' }]));
+    clear('routes');
+  };
+  const editRoute = (channelId: string, change: Partial<RouteDraft>) => {
+    setRoutes((x) => x.map((r) => (r.channel_id === channelId ? { ...r, ...change } : r)));
+    clear('routes');
+  };
   const initialScope: ScopeKind = !rule || rule.scope.all ? 'all' : rule.scope.tags.length ? 'tags' : 'agents';
   const [scope, setScope] = useState<ScopeKind>(initialScope);
   const [tags, setTags] = useState((rule?.scope.tags ?? []).join(', '));
@@ -96,7 +113,7 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
     enabled,
     thresholds_days: pending === null || thresholds.includes(pending) ? thresholds : [...thresholds, pending].sort((a, b) => b - a),
     events: DEFAULT_EVENTS.filter((e) => events.includes(e)),
-    channel_ids: channelIds,
+    routes: routes.map((r): RuleRoute => ({ channel_id: r.channel_id, min_severity: r.min_severity, tags: splitTags(r.tags) })),
     scope: {
       all: scope === 'all',
       tags: scope === 'tags' ? splitTags(tags) : [],
@@ -210,23 +227,46 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
         {fieldErr('events')}
       </fieldset>
 
-      <fieldset className="fieldset" aria-describedby={errId('channel_ids')}>
+      <fieldset className="fieldset" aria-describedby={errId('routes')}>
         <legend>Send to</legend>
         {channels.length === 0 ? (
           <p className="muted small">No channel yet: create one above, then pick it here. Alerts are still recorded in the history.</p>
         ) : (
-          <div className="check-grid">
-            {channels.map((c) => (
-              <label key={c.id} className="check-option">
-                <input type="checkbox" checked={channelIds.includes(c.id)} onChange={() => { setChannelIds((x) => toggle(x, c.id)); clear('channel_ids'); }} />
-                <span>
-                  {c.name} <span className="muted small">· {c.type}</span>
-                </span>
-              </label>
-            ))}
-          </div>
+          <ul className="route-list">
+            {channels.map((c) => {
+              const r = routeOf(c.id);
+              return (
+                <li key={c.id} className="route-row">
+                  <label className="check-option">
+                    <input type="checkbox" checked={!!r} onChange={() => toggleRoute(c.id)} />
+                    <span>
+                      {c.name} <span className="muted small">· {c.type}</span>
+                    </span>
+                  </label>
+                  {r ? (
+                    <>
+                      <select className="input" aria-label={`Events ${c.name} gets`} value={r.min_severity} onChange={(e) => editRoute(c.id, { min_severity: e.target.value as Severity })}>
+                        {SEVERITY_OPTIONS.map((o) => (
+                          <option key={o.value} value={o.value}>{o.label}</option>
+                        ))}
+                      </select>
+                      <input
+                        className="input"
+                        aria-label={`Only domains tagged, for ${c.name}`}
+                        placeholder="Any domain (or tags: prod, payments)"
+                        value={r.tags}
+                        onChange={(e) => editRoute(c.id, { tags: e.target.value })}
+                        autoComplete="off"
+                      />
+                    </>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ul>
         )}
-        {fieldErr('channel_ids')}
+        <p className="field-hint">Critical: expired, untrusted, unreachable, offline, or expiring within 3 days. Warning: expiring, renewal overdue, weak crypto. A resolution goes where its problem went.</p>
+        {fieldErr('routes')}
       </fieldset>
 
       <fieldset className="fieldset" aria-describedby={errId('scope')}>

@@ -8,7 +8,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { PermittedButton } from '@/components/ui/permitted-button';
 import { useChannels } from '../api/channels';
 import { useDeleteRule, useRules } from '../api/rules';
-import { eventLabel, type AgentOption, type Rule } from '../types';
+import { eventLabel, routeLabel, type AgentOption, type Rule } from '../types';
 import { RuleForm } from './rule-form';
 
 export function RulesList({ agents, canWrite = true }: { agents: AgentOption[]; canWrite?: boolean }) {
@@ -64,7 +64,7 @@ export function RulesList({ agents, canWrite = true }: { agents: AgentOption[]; 
                     <span className="muted">Events:</span> {r.events.map(eventLabel).join(', ') || 'none'}
                   </div>
                   <div className="small">
-                    <span className="muted">To:</span> {r.channel_ids.length ? r.channel_ids.map(chanName).join(', ') : <span className="danger-text">no channel: recorded only</span>}
+                    <span className="muted">To:</span> {r.routes.length ? r.routes.map((rt) => routeLabel(chanName(rt.channel_id), rt)).join(', ') : <span className="danger-text">no channel: recorded only</span>}
                     {' · '}
                     <span className="muted">For:</span>{' '}
                     {r.scope.all
