@@ -82,12 +82,12 @@ func run() error {
 	}
 	replica := replicaID()
 	guard := netguard.New(cfg.AllowPrivateTargets)
-	channels, err := channelTypes(cfg, guard, log)
+	channels, mailer, err := channelTypes(cfg, guard, log)
 	if err != nil {
 		return err
 	}
 	worker := &outbox.Worker{
-		Store: st, Senders: senders(channels), Log: log, Holder: replica, Batch: 100, Lease: 2 * time.Minute,
+		Store: st, Providers: channels, Log: log, Holder: replica, Batch: 100, Lease: 2 * time.Minute,
 		MaxAttempts: 10, Concurrency: 16, SendTimeout: 45 * time.Second, RetryBase: 30 * time.Second, RetryMax: time.Hour,
 		Poll: 5 * time.Second,
 	}
@@ -117,7 +117,7 @@ func run() error {
 		Store:            st,
 		Ingester:         ingester,
 		Channels:         channels,
-		Mailer:           mailer(cfg, channels),
+		Mailer:           mailer,
 		BaseURL:          strings.TrimSuffix(cfg.BaseURL.String(), "/"),
 		Log:              log,
 		SecureCookies:    cfg.SecureCookies(),

@@ -31,7 +31,7 @@ func withHook(t *testing.T, st *store.Store, keys *secret.Keyring) (orgID, chann
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := st.CreateChannel(ctx, org.ID, store.Channel{Name: "hook", Type: store.ChannelWebhook, Config: hookConfig})
+	ch, err := st.CreateChannel(ctx, org.ID, store.Channel{Name: "hook", Type: "webhook", Config: hookConfig})
 	if err != nil {
 		t.Fatal(err)
 	}

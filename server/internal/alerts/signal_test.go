@@ -14,6 +14,7 @@ import (
 	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/notify/notifytest"
 	"certinel.dev/server/internal/notify/outbox"
 	"certinel.dev/server/internal/notify/webhook"
 	"certinel.dev/server/internal/store"
@@ -58,7 +59,7 @@ func (h *hook) take() [][]notify.Event {
 func (f *fixture) channel(h *hook, name string) string {
 	f.t.Helper()
 	cfg, _ := json.Marshal(map[string]string{"url": h.srv.URL, "format": "json"})
-	ch, err := f.st.CreateChannel(f.ctx, f.org.ID, store.Channel{Name: name, Type: store.ChannelWebhook, Config: string(cfg)})
+	ch, err := f.st.CreateChannel(f.ctx, f.org.ID, store.Channel{Name: name, Type: webhook.Type, Config: string(cfg)})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func (f *fixture) channel(h *hook, name string) string {
 // deliver runs the real outbox worker until nothing is left to send.
 func (f *fixture) deliver() {
 	f.t.Helper()
-	w := &outbox.Worker{Store: f.st, Senders: map[string]notify.Sender{store.ChannelWebhook: webhook.New(netguard.New(true).HTTPClient(5*time.Second), nil)},
+	w := &outbox.Worker{Store: f.st, Providers: notifytest.Registry(webhook.New(netguard.New(true).HTTPClient(5*time.Second), nil, nil)),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Holder: "test", Batch: 100, Lease: time.Minute, MaxAttempts: 1,
 		Concurrency: 4, SendTimeout: 5 * time.Second, RetryBase: time.Second, RetryMax: time.Second}
 	for range 1000 {

@@ -3,9 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,17 +13,6 @@ import (
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/store"
 )
-
-// ChannelType is one kind of alert channel: how its config is checked and
-// how it sends.
-type ChannelType struct {
-	// Validate checks a config and returns it normalised.
-	Validate func(ctx context.Context, raw json.RawMessage) (json.RawMessage, error)
-	Sender   notify.Sender
-}
-
-// secretKeys are config fields never sent back to clients.
-var secretKeys = []string{"secret", "password"}
 
 type channelRequest struct {
 	Type   optional[string]          `json:"type"`
@@ -45,20 +32,31 @@ type channelJSON struct {
 	UpdatedAt time.Time       `json:"updated_at"`
 }
 
-func toChannelJSON(ch store.Channel) channelJSON {
-	cfg, hasSecret := redact(ch.Config)
+func (h *handler) toChannelJSON(ch store.Channel) channelJSON {
+	cfg, hasSecret := redact(ch.Config, h.secretFields(ch.Type))
 	return channelJSON{ID: ch.ID, Type: ch.Type, Name: ch.Name, Config: cfg, HasSecret: hasSecret, Digest: ch.Digest,
 		CreatedAt: ch.CreatedAt, UpdatedAt: ch.UpdatedAt}
 }
 
-// redact removes secrets from a config for display.
-func redact(raw string) (json.RawMessage, bool) {
+// secretFields are the config fields of a channel type never sent back to clients, as
+// its provider describes them. A type this server no longer offers shows no config at
+// all (nil means every field is withheld), since nothing says which fields are safe.
+func (h *handler) secretFields(typ string) []string {
+	p, ok := h.channels.Provider(typ)
+	if !ok {
+		return nil
+	}
+	return append([]string{}, p.Describe().Secrets()...) // not nil, even with no secrets
+}
+
+// redact removes secrets from a config for display; secrets nil removes every field.
+func redact(raw string, secrets []string) (json.RawMessage, bool) {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(raw), &m); err != nil {
+	if err := json.Unmarshal([]byte(raw), &m); err != nil || secrets == nil {
 		return json.RawMessage("{}"), false
 	}
 	has := false
-	for _, k := range secretKeys {
+	for _, k := range secrets {
 		if v, ok := m[k]; ok {
 			has = has || (string(v) != `""` && string(v) != "null")
 			delete(m, k)
@@ -70,12 +68,12 @@ func redact(raw string) (json.RawMessage, bool) {
 
 // keepSecrets copies secrets from the stored config into an edited one
 // that leaves them out, so editing a URL does not drop its secret.
-func keepSecrets(old string, edited json.RawMessage) json.RawMessage {
+func keepSecrets(old string, edited json.RawMessage, secrets []string) json.RawMessage {
 	var prev, next map[string]json.RawMessage
 	if json.Unmarshal([]byte(old), &prev) != nil || json.Unmarshal(edited, &next) != nil {
 		return edited
 	}
-	for _, k := range secretKeys {
+	for _, k := range secrets {
 		if _, given := next[k]; !given {
 			if v, ok := prev[k]; ok {
 				next[k] = v
@@ -89,15 +87,6 @@ func keepSecrets(old string, edited json.RawMessage) json.RawMessage {
 	return out
 }
 
-func (h *handler) channelTypeNames() string {
-	names := make([]string, 0, len(h.channels))
-	for n := range h.channels {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
-}
-
 // applyChannel validates the request onto ch, collecting field errors.
 func (h *handler) applyChannel(ctx context.Context, req channelRequest, ch *store.Channel, create bool) []fieldError {
 	var errs []fieldError
@@ -106,8 +95,8 @@ func (h *handler) applyChannel(ctx context.Context, req channelRequest, ch *stor
 		if req.Type.Value != nil {
 			typ = *req.Type.Value
 		}
-		if _, ok := h.channels[typ]; !ok {
-			errs = append(errs, fieldError{"type", "must be one of " + h.channelTypeNames() + "; got " + quote(typ)})
+		if _, ok := h.channels.Provider(typ); !ok {
+			errs = append(errs, fieldError{"type", "must be one of " + strings.Join(h.channels.Types(), ", ") + "; got " + quote(typ)})
 		}
 		ch.Type = typ
 	} else if req.Type.Set && (req.Type.Value == nil || *req.Type.Value != ch.Type) {
@@ -127,16 +116,16 @@ func (h *handler) applyChannel(ctx context.Context, req channelRequest, ch *stor
 		ch.Digest = *req.Digest.Value
 	}
 	if req.Config.Set || create {
-		ct, ok := h.channels[ch.Type]
+		p, ok := h.channels.Provider(ch.Type)
 		switch {
 		case req.Config.Value == nil:
 			errs = append(errs, fieldError{"config", "is required"})
 		case ok:
 			raw := *req.Config.Value
 			if !create {
-				raw = keepSecrets(ch.Config, raw)
+				raw = keepSecrets(ch.Config, raw, p.Describe().Secrets())
 			}
-			cfg, err := ct.Validate(ctx, raw)
+			cfg, err := p.Validate(ctx, raw)
 			if err != nil {
 				errs = append(errs, fieldError{"config", err.Error()})
 			} else {
@@ -160,7 +149,7 @@ func (h *handler) createChannel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toChannelJSON(ch))
+	return c.JSON(http.StatusCreated, h.toChannelJSON(ch))
 }
 
 func (h *handler) updateChannel(c echo.Context) error {
@@ -180,7 +169,7 @@ func (h *handler) updateChannel(c echo.Context) error {
 	if ch, err = h.store.UpdateChannel(ctx, orgID, ch); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toChannelJSON(ch))
+	return c.JSON(http.StatusOK, h.toChannelJSON(ch))
 }
 
 func (h *handler) listChannels(c echo.Context) error {
@@ -188,7 +177,7 @@ func (h *handler) listChannels(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, wholeList(mapItems(list, toChannelJSON)))
+	return c.JSON(http.StatusOK, wholeList(mapItems(list, h.toChannelJSON)))
 }
 
 func (h *handler) getChannel(c echo.Context) error {
@@ -196,7 +185,7 @@ func (h *handler) getChannel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toChannelJSON(ch))
+	return c.JSON(http.StatusOK, h.toChannelJSON(ch))
 }
 
 func (h *handler) deleteChannel(c echo.Context) error {
@@ -221,16 +210,12 @@ func (h *handler) testChannel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ct, ok := h.channels[ch.Type]
-	if !ok {
-		return errors.New("httpapi: channel of unknown type " + ch.Type)
-	}
 	ev := notify.Event{ID: store.NewID(), Type: notify.TypeTest, Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},
 		Detail: "This is a test message from Certinel: the channel works.", OccurredAt: h.store.Now()}
 	sendCtx, cancel := context.WithTimeout(ctx, testTimeout)
 	defer cancel()
 	start := time.Now()
-	err = ct.Sender.Send(sendCtx, notify.Channel{ID: ch.ID, Name: ch.Name, Type: ch.Type, Config: json.RawMessage(ch.Config)},
+	err = h.channels.Test(sendCtx, notify.Channel{ID: ch.ID, Name: ch.Name, Type: ch.Type, Config: json.RawMessage(ch.Config)},
 		notify.Message{Events: []notify.Event{ev}})
 	out := map[string]any{"ok": err == nil, "duration_ms": time.Since(start).Milliseconds()}
 	if err != nil {
@@ -240,4 +225,10 @@ func (h *handler) testChannel(c echo.Context) error {
 		out["permanent"] = notify.IsPermanent(err)
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// listChannelTypes describes the channel types this server offers, for the dashboard's
+// channel form: their fields, which are secret, and whether they can deliver now.
+func (h *handler) listChannelTypes(c echo.Context) error {
+	return c.JSON(http.StatusOK, wholeList(h.channels.Descriptions()))
 }

@@ -22,6 +22,8 @@ import (
 	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/email"
+	"certinel.dev/server/internal/notify/httppost"
+	"certinel.dev/server/internal/notify/notifytest"
 	"certinel.dev/server/internal/notify/outbox"
 	"certinel.dev/server/internal/notify/webhook"
 	"certinel.dev/server/internal/revocation"
@@ -53,6 +55,8 @@ type testServer struct {
 	// for tests to run.
 	revocations *revocation.Refresher
 	evaluator   *alerts.Evaluator
+	// channels are the channel types the server offers.
+	channels *notify.Registry
 }
 
 func newTestServer(t testing.TB, d store.Dialect) *testServer {
@@ -80,20 +84,18 @@ func newServerOn(t testing.TB, st *store.Store, evaluate bool) *testServer {
 	return newServerMailing(t, st, evaluate, nil)
 }
 
-// newServerMailing builds the test server with mailer sending the
-// server's own mails (password resets); nil is a server without SMTP.
-func newServerMailing(t testing.TB, st *store.Store, evaluate bool, mailer notify.Sender) *testServer {
+// newServerMailing builds the test server with mailer as its SMTP relay,
+// for the email channels and the server's own mails (password resets); nil
+// is a server without SMTP.
+func newServerMailing(t testing.TB, st *store.Store, evaluate bool, mailer *email.Provider) *testServer {
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	guard := netguard.New(true)
-	hooks := webhook.New(guard.HTTPClient(5*time.Second), nil)
-	channels := map[string]httpapi.ChannelType{
-		store.ChannelEmail: {Validate: func(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {
-			return email.ValidateConfig(raw)
-		}},
-		store.ChannelWebhook: {Validate: func(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {
-			return webhook.ValidateConfig(ctx, raw, nil)
-		}, Sender: hooks},
+	var ownMail notify.Sender = mailer
+	if mailer == nil {
+		mailer, ownMail = email.New(email.Config{}), nil
 	}
+	// The channel types main offers, with the guard allowing loopback receivers.
+	channels := notifytest.Registry(mailer, webhook.New(guard.HTTPClient(5*time.Second), httppost.GuardHost(guard, nil), nil))
 	evaluator := alerts.NewEvaluator(st, "http://certinel.test", log, nil)
 	ingester := monitor.NewIngester(st, testRoots(t), log)
 	// Evaluate synchronously so that tests see alerts as soon as results land.
@@ -112,14 +114,14 @@ func newServerMailing(t testing.TB, st *store.Store, evaluate bool, mailer notif
 	revocations := &revocation.Refresher{Store: st, Checker: revocation.NewChecker(netguard.New(false).HTTPClient(30*time.Second), nil, 5*time.Second),
 		Log: log, Roots: testRoots(t), Batch: 100, MaxBatches: 1, Concurrency: 2}
 	e := httpapi.New(httpapi.Deps{Store: st, Ingester: ingester, Log: log, Channels: channels, UI: webui.Serve(os.DirFS("testdata/ui")),
-		AgentCA: ca, Revocations: revocations, Mailer: mailer})
+		AgentCA: ca, Revocations: revocations, Mailer: ownMail})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	worker := &outbox.Worker{Store: st, Senders: map[string]notify.Sender{store.ChannelWebhook: hooks}, Log: log, Holder: "test",
+	worker := &outbox.Worker{Store: st, Providers: channels, Log: log, Holder: "test",
 		Batch: 100, Lease: time.Minute, MaxAttempts: 3, Concurrency: 4, SendTimeout: 5 * time.Second,
 		RetryBase: time.Millisecond, RetryMax: time.Millisecond, Poll: time.Second}
 	return &testServer{Server: srv, store: st, outbox: worker, routes: e.Routes(), handler: e, ca: ca, revocations: revocations,
-		evaluator: evaluator}
+		evaluator: evaluator, channels: channels}
 }
 
 // testLog sends server logs to the test's log, shown on failure.

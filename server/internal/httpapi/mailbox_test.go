@@ -42,7 +42,7 @@ func startMailbox(t *testing.T) *mailbox {
 }
 
 // sender is the server's mailer, relaying through this mailbox.
-func (m *mailbox) sender() *email.Sender {
+func (m *mailbox) sender() *email.Provider {
 	return email.New(email.Config{Host: "127.0.0.1", Port: m.port, TLS: email.TLSNone, From: "certinel@example.com"})
 }
 

@@ -153,10 +153,6 @@ type sendOutcome struct {
 
 // sendInvitation mails the link through the email channel machinery.
 func (h *handler) sendInvitation(ctx context.Context, orgID string, inv store.Invitation, link string) sendOutcome {
-	ct, ok := h.channels[store.ChannelEmail]
-	if !ok || ct.Sender == nil {
-		return sendOutcome{err: "email is not available on this server"}
-	}
 	org, err := h.store.Organization(ctx, orgID)
 	if err != nil {
 		return sendOutcome{err: "organization not found"}
@@ -167,7 +163,7 @@ func (h *handler) sendInvitation(ctx context.Context, orgID string, inv store.In
 		OccurredAt: h.store.Now()}
 	sendCtx, cancel := context.WithTimeout(ctx, testTimeout)
 	defer cancel()
-	err = ct.Sender.Send(sendCtx, notify.Channel{ID: "invitation", Name: "Invitation", Type: store.ChannelEmail, Config: cfg},
+	err = h.channels.Send(sendCtx, notify.Channel{ID: "invitation", Name: "Invitation", Type: store.ChannelEmail, Config: cfg},
 		notify.Message{Events: []notify.Event{ev}})
 	if err != nil {
 		h.log.Warn("invitation email not sent", "invitation", inv.ID, "err", err)

@@ -56,7 +56,7 @@ var roleTable = map[string]string{
 	"GET /api/v1/ca-bundles":               readers, "POST /api/v1/ca-bundles": admins, "GET /api/v1/ca-bundles/:id": readers,
 	"DELETE /api/v1/ca-bundles/:id": admins,
 	"GET /api/v1/acme-directories":  readers, "POST /api/v1/acme-directories": admins, "DELETE /api/v1/acme-directories/:id": admins,
-	"GET /api/v1/channels": readers, "POST /api/v1/channels": admins, "GET /api/v1/channels/:id": readers,
+	"GET /api/v1/channel-types": readers, "GET /api/v1/channels": readers, "POST /api/v1/channels": admins, "GET /api/v1/channels/:id": readers,
 	"PATCH /api/v1/channels/:id": admins, "DELETE /api/v1/channels/:id": admins, "POST /api/v1/channels/:id/test": admins,
 	"GET /api/v1/alert-rules": readers, "POST /api/v1/alert-rules": admins, "GET /api/v1/alert-rules/:id": readers,
 	"PATCH /api/v1/alert-rules/:id": admins, "DELETE /api/v1/alert-rules/:id": admins,

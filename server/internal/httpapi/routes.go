@@ -103,6 +103,7 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.POST("/acme-directories", h.createACMEDirectory, need(permAdmin))
 	g.DELETE("/acme-directories/:id", h.deleteACMEDirectory, need(permAdmin))
 
+	g.GET("/channel-types", h.listChannelTypes, need(permRead))
 	g.GET("/channels", h.listChannels, need(permRead))
 	g.POST("/channels", h.createChannel, need(permAdmin))
 	g.GET("/channels/:id", h.getChannel, need(permRead))

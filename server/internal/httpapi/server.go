@@ -29,8 +29,8 @@ type Deps struct {
 	SecureCookies bool
 	// BaseURL is the public URL of the server, for links (no trailing slash).
 	BaseURL string
-	// Channels are the alert channel types by name (email, webhook).
-	Channels map[string]ChannelType
+	// Channels are the alert channel types this server offers, by type.
+	Channels *notify.Registry
 	// UI serves the dashboard for every path outside /api; nil serves none.
 	UI http.Handler
 	// TrustedProxies are the networks of the load balancers or reverse
@@ -95,7 +95,7 @@ type handler struct {
 	signupByIP    *auth.Limiter
 	resetByEmail  *auth.Limiter
 	mailer        notify.Sender
-	channels      map[string]ChannelType
+	channels      *notify.Registry
 	baseURL       string
 	ingestGate    ingestGate
 	hub           *control.Hub
@@ -120,6 +120,9 @@ type handler struct {
 func New(d Deps) *echo.Echo {
 	if d.Hub == nil {
 		d.Hub = control.NewHub(defaultChannels)
+	}
+	if d.Channels == nil {
+		d.Channels, _ = notify.NewRegistry() // no channel types: nothing to register wrongly
 	}
 	if d.MaxPollWait <= 0 {
 		d.MaxPollWait = defaultPollWait

@@ -51,6 +51,10 @@ type Description struct {
 	Type   string        `json:"type"`  // stored in channels.type: "pagerduty"
 	Label  string        `json:"label"` // shown to people: "PagerDuty"
 	Fields []ConfigField `json:"fields"`
+	// Hosts are the fixed public service hosts the provider posts to by default
+	// ("events.pagerduty.com"): saving a channel does not look them up (see
+	// httppost.CheckHost.Except), delivering to them is guarded like any URL.
+	Hosts []string `json:"hosts,omitempty"`
 	// Unavailable, when not empty, says why this server cannot deliver to the type
 	// now, and what fixes it ("no SMTP relay is configured").
 	Unavailable string `json:"unavailable,omitempty"`

@@ -27,7 +27,7 @@ func newOrgWithHook(t *testing.T, s *store.Store, email string) (string, store.C
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := s.CreateChannel(ctx, org.ID, store.Channel{Name: "hook", Type: store.ChannelWebhook, Config: hookConfig})
+	ch, err := s.CreateChannel(ctx, org.ID, store.Channel{Name: "hook", Type: "webhook", Config: hookConfig})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,11 +8,10 @@ import (
 	"gorm.io/gorm"
 )
 
-// Channel types.
-const (
-	ChannelEmail   = "email"
-	ChannelWebhook = "webhook"
-)
+// ChannelEmail is the email channel type: the store makes each owner's default
+// channel of it, and knows its config holds no credentials. Every other type is named
+// by its provider (notify's registry).
+const ChannelEmail = "email"
 
 // Channel is where alerts go: an email list or a webhook.
 type Channel struct {

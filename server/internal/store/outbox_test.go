@@ -56,7 +56,7 @@ func oneNotification(t *testing.T, s *store.Store) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := s.CreateChannel(ctx, org.ID, store.Channel{Name: "hook", Type: store.ChannelWebhook, Config: `{"url":"https://hooks.example.com/x"}`})
+	ch, err := s.CreateChannel(ctx, org.ID, store.Channel{Name: "hook", Type: "webhook", Config: `{"url":"https://hooks.example.com/x"}`})
 	if err != nil {
 		t.Fatal(err)
 	}

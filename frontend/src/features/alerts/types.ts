@@ -21,6 +21,20 @@ export type ChannelInput = {
   digest?: boolean;
 };
 
+/** A channel type as GET /channel-types describes it (notify.Description). */
+export type ChannelTypeField = {
+  name: string;
+  label: string;
+  kind: 'text' | 'url' | 'secret' | 'select' | 'textarea' | 'list' | 'number';
+  required: boolean;
+  options?: string[];
+  default?: string;
+  placeholder?: string;
+  help?: string;
+};
+
+export type ChannelTypeDescription = { type: string; label: string; fields: ChannelTypeField[]; hosts?: string[]; unavailable?: string };
+
 export type TestResult = { ok: boolean; error?: string; permanent?: boolean; duration_ms: number };
 
 export const EVENT_TYPES = [

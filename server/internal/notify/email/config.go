@@ -24,7 +24,8 @@ const (
 // DefaultTimeout bounds one whole delivery: connecting, TLS, authentication and sending.
 const DefaultTimeout = 30 * time.Second
 
-// Config is the server-wide SMTP relay every email channel sends through.
+// Config is the server-wide SMTP relay every email channel sends through; without Host
+// there is none (see New).
 type Config struct {
 	Host     string
 	Port     int // 0: 25, 587 or 465 by TLS mode

@@ -1,10 +1,12 @@
 package email_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/email"
 	"certinel.dev/server/internal/notify/notifytest"
 )
@@ -46,5 +48,20 @@ func TestConfigValidate(t *testing.T) {
 		if err := c.Validate(); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+func TestNoRelayIsUnavailable(t *testing.T) {
+	p := email.New(email.Config{})
+	if d := p.Describe(); d.Unavailable != email.NoRelay || len(d.Fields) != 1 || d.Fields[0].Name != "recipients" {
+		t.Errorf("description = %+v", d)
+	}
+	ch := notify.Channel{ID: "c", Type: email.Type, Config: []byte(`{"recipients":["a@example.com"]}`)}
+	err := p.Send(context.Background(), ch, notify.Message{Events: []notify.Event{{ID: "e"}}})
+	if !notify.IsPermanent(err) || !strings.Contains(err.Error(), email.NoRelay) {
+		t.Errorf("send without relay: %v", err)
+	}
+	if d := email.New(email.Config{Host: "127.0.0.1"}).Describe(); d.Unavailable != "" {
+		t.Errorf("with a relay: unavailable %q", d.Unavailable)
 	}
 }

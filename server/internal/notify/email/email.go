@@ -3,6 +3,7 @@ package email
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"fmt"
 	netmail "net/mail"
 	"strings"
@@ -12,33 +13,64 @@ import (
 	"certinel.dev/server/internal/notify"
 )
 
-var _ notify.Sender = (*Sender)(nil)
+// Type is the email channel type's name, stored in channels.type.
+const Type = "email"
+
+var _ notify.Provider = (*Provider)(nil)
 
 // maxEventHeaders caps the X-Certinel-Event ids of a digest; the body lists every event.
 const maxEventHeaders = 100
 
-// Sender mails messages to email channels through one SMTP relay.
-type Sender struct {
+// NoRelay is why email cannot be delivered on a server without an SMTP relay.
+const NoRelay = "No SMTP relay is configured on this server: its operator sets CERTINEL_SMTP_HOST and the other CERTINEL_SMTP_* variables."
+
+// Provider mails messages to email channels through one SMTP relay.
+type Provider struct {
 	cfg Config
 }
 
-// New returns a Sender for the relay cfg, which should have passed Validate.
-func New(cfg Config) *Sender {
+// New returns the email provider for the relay cfg, which should have passed Validate.
+// A cfg without Host is a server with no relay: the type stays listed, marked
+// unavailable, and every send fails permanently with NoRelay.
+func New(cfg Config) *Provider {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
 	if cfg.Port == 0 {
 		cfg.Port = defaultPorts[cfg.TLS]
 	}
-	return &Sender{cfg: cfg}
+	return &Provider{cfg: cfg}
 }
 
 var defaultPorts = map[string]int{TLSNone: 25, TLSStartTLS: 587, TLSImplicit: 465}
 
+// Describe names the email channel's one field, and why it cannot deliver without a relay.
+func (s *Provider) Describe() notify.Description {
+	d := notify.Description{Type: Type, Label: "Email", Fields: []notify.ConfigField{
+		{Name: "recipients", Label: "Recipients", Kind: notify.FieldList, Required: true, Placeholder: "ops@example.com",
+			Help: fmt.Sprintf("Up to %d addresses; every alert is one mail to all of them.", MaxRecipients)},
+	}}
+	if !s.Available() {
+		d.Unavailable = NoRelay
+	}
+	return d
+}
+
+// Available tells whether an SMTP relay is configured.
+func (s *Provider) Available() bool { return s.cfg.Host != "" }
+
+// Validate checks a config sent by a customer and returns it normalised.
+func (s *Provider) Validate(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {
+	return ValidateConfig(raw)
+}
+
 // Send mails msg to the channel's recipients in one SMTP transaction. A 5xx reply to a
 // recipient or to the message is permanent; connection failures, timeouts and 4xx
 // replies are retryable. Credentials are only sent over TLS (or to localhost).
-func (s *Sender) Send(ctx context.Context, ch notify.Channel, msg notify.Message) error {
+func (s *Provider) Send(ctx context.Context, ch notify.Channel, msg notify.Message) error {
+	if !s.Available() {
+		return notify.Permanent(fmt.Errorf("email: channel %s: %s", ch.ID, NoRelay))
+	}
 	if len(msg.Events) == 0 {
 		return notify.Permanent(notify.ErrNoEvents)
 	}
@@ -62,7 +94,7 @@ func (s *Sender) Send(ctx context.Context, ch notify.Channel, msg notify.Message
 	return nil
 }
 
-func (s *Sender) client(ctx context.Context) (*mail.Client, error) {
+func (s *Provider) client(ctx context.Context) (*mail.Client, error) {
 	tlsConfig := &tls.Config{ServerName: s.cfg.Host, RootCAs: s.cfg.RootCAs, MinVersion: tls.VersionTLS12}
 	opts := []mail.Option{
 		mail.WithPort(s.cfg.Port),
@@ -94,7 +126,7 @@ func (s *Sender) client(ctx context.Context) (*mail.Client, error) {
 	return c, nil
 }
 
-func (s *Sender) message(ch notify.Channel, cc ChannelConfig, msg notify.Message) (*mail.Msg, error) {
+func (s *Provider) message(ch notify.Channel, cc ChannelConfig, msg notify.Message) (*mail.Msg, error) {
 	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := m.From(s.cfg.From); err != nil {
 		return nil, fmt.Errorf("from address %q: %w", s.cfg.From, err)

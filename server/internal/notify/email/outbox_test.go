@@ -15,8 +15,8 @@ import (
 
 	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/lifecycle"
-	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/email"
+	"certinel.dev/server/internal/notify/notifytest"
 	"certinel.dev/server/internal/notify/outbox"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
@@ -66,7 +66,7 @@ func expiringAlert(t *testing.T, d store.Dialect) (*store.Store, string) {
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func mailWorker(st *store.Store, port int) *outbox.Worker {
-	return &outbox.Worker{Store: st, Senders: map[string]notify.Sender{store.ChannelEmail: email.New(relay(port, email.TLSNone))},
+	return &outbox.Worker{Store: st, Providers: notifytest.Registry(email.New(relay(port, email.TLSNone))),
 		Log: quiet(), Holder: "w", Batch: 10, Lease: time.Minute, MaxAttempts: 5, Concurrency: 2, SendTimeout: 5 * time.Second,
 		RetryBase: 10 * time.Millisecond, RetryMax: 20 * time.Millisecond, Poll: time.Second}
 }

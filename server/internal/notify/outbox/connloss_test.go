@@ -21,6 +21,7 @@ import (
 
 	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/notify/notifytest"
 	"certinel.dev/server/internal/notify/outbox"
 	"certinel.dev/server/internal/notify/webhook"
 	"certinel.dev/server/internal/store"
@@ -95,9 +96,9 @@ func TestExactlyOnceThroughConnectionLoss(t *testing.T) {
 	queueAlerts(t, ctx, st, rcv.URL, total)
 
 	w := &outbox.Worker{
-		Store:   st,
-		Senders: map[string]notify.Sender{store.ChannelWebhook: webhook.New(netguard.New(true).HTTPClient(5*time.Second), nil)},
-		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)), Holder: "w1", Batch: 20, Lease: time.Second,
+		Store:     st,
+		Providers: notifytest.Registry(webhook.New(netguard.New(true).HTTPClient(5*time.Second), nil, nil)),
+		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)), Holder: "w1", Batch: 20, Lease: time.Second,
 		MaxAttempts: 50, Concurrency: 4, SendTimeout: 5 * time.Second, RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond,
 		Poll: 20 * time.Millisecond,
 	}
@@ -135,7 +136,7 @@ func queueAlerts(t *testing.T, ctx context.Context, st *store.Store, url string,
 		t.Fatal(err)
 	}
 	cfg, _ := json.Marshal(map[string]string{"url": url, "format": "json"})
-	ch, err := st.CreateChannel(ctx, org.ID, store.Channel{Name: "hook", Type: store.ChannelWebhook, Config: string(cfg)})
+	ch, err := st.CreateChannel(ctx, org.ID, store.Channel{Name: "hook", Type: webhook.Type, Config: string(cfg)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,12 @@
 // Package outbox delivers the notifications that alert evaluation wrote to
 // the outbox table: it claims due rows, sends them through the channel's
-// Sender, records every attempt and retries with backoff.
+// provider, records every attempt and retries with backoff.
 package outbox
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -22,9 +21,10 @@ import (
 // Worker sends outbox rows. Several workers (replicas) may run against one
 // database; claims keep them from sending a row twice.
 type Worker struct {
-	Store   *store.Store
-	Senders map[string]notify.Sender
-	Log     *slog.Logger
+	Store *store.Store
+	// Providers delivers each channel by its type.
+	Providers *notify.Registry
+	Log       *slog.Logger
 	// Holder names this worker in claims and attempts.
 	Holder string
 	// Batch is how many rows one claim takes; Lease how long it holds them.
@@ -176,13 +176,9 @@ func (w *Worker) send(ctx context.Context, ch store.Channel, msg notify.Message)
 		w.Log.Error("channel settings do not decrypt", "channel", ch.ID, "err", ch.ConfigErr)
 		return errors.New("this server cannot decrypt the channel's settings; its operator must configure the secret key")
 	}
-	sender, ok := w.Senders[ch.Type]
-	if !ok {
-		return notify.Permanent(fmt.Errorf("no sender for channel type %q", ch.Type))
-	}
 	ctx, cancel := context.WithTimeout(ctx, w.SendTimeout)
 	defer cancel()
-	return sender.Send(ctx, notify.Channel{ID: ch.ID, Name: ch.Name, Type: ch.Type, Config: json.RawMessage(ch.Config)}, msg)
+	return w.Providers.Send(ctx, notify.Channel{ID: ch.ID, Name: ch.Name, Type: ch.Type, Config: json.RawMessage(ch.Config)}, msg)
 }
 
 // backoff doubles per attempt, capped, with ±20% jitter so that retries of

@@ -15,7 +15,7 @@ import (
 
 	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/netguard"
-	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/notify/notifytest"
 	"certinel.dev/server/internal/notify/outbox"
 	"certinel.dev/server/internal/notify/webhook"
 	"certinel.dev/server/internal/store"
@@ -95,7 +95,7 @@ func alertFor(t *testing.T, d store.Dialect, receivers ...*receiver) setup {
 	var ids []string
 	for _, r := range receivers {
 		cfg, _ := json.Marshal(map[string]string{"url": r.URL, "format": "json"})
-		ch, err := st.CreateChannel(ctx, org.ID, store.Channel{Name: "hook", Type: store.ChannelWebhook, Config: string(cfg)})
+		ch, err := st.CreateChannel(ctx, org.ID, store.Channel{Name: "hook", Type: webhook.Type, Config: string(cfg)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,9 +123,9 @@ func alertFor(t *testing.T, d store.Dialect, receivers ...*receiver) setup {
 
 func worker(st *store.Store, holder string) *outbox.Worker {
 	return &outbox.Worker{
-		Store:   st,
-		Senders: map[string]notify.Sender{store.ChannelWebhook: webhook.New(netguard.New(true).HTTPClient(5*time.Second), nil)},
-		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)), Holder: holder, Batch: 50, Lease: 500 * time.Millisecond,
+		Store:     st,
+		Providers: notifytest.Registry(webhook.New(netguard.New(true).HTTPClient(5*time.Second), nil, nil)),
+		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)), Holder: holder, Batch: 50, Lease: 500 * time.Millisecond,
 		MaxAttempts: 6, Concurrency: 4, SendTimeout: 300 * time.Millisecond, RetryBase: 20 * time.Millisecond, RetryMax: 50 * time.Millisecond,
 		Poll: 10 * time.Millisecond,
 	}
@@ -267,7 +267,7 @@ func TestDigestGroupsAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, ch := range chs {
-		if ch.Type == store.ChannelWebhook {
+		if ch.Type == webhook.Type {
 			ch.Digest = true
 			if _, err := s.st.UpdateChannel(s.ctx, s.org.ID, ch); err != nil {
 				t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/notify/httppost"
 )
 
 // Formats of the request body.
@@ -31,11 +32,6 @@ type Config struct {
 	Secret string `json:"secret,omitempty"`
 	Format string `json:"format"`
 }
-
-// CheckHost reports why a URL's host must not be used, for an early, clear answer when
-// a channel is saved (see GuardHost). Delivery does not rely on it: the HTTP client given
-// to New checks every address it connects to.
-type CheckHost func(ctx context.Context, host string) error
 
 // ParseConfig decodes and checks a stored config. Unknown fields are refused so a typo
 // ("secert") is not silently ignored.
@@ -61,7 +57,7 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 
 // ValidateConfig checks a config sent by a customer and returns it normalised (default
 // format filled in, URL trimmed). With a non-nil check, the URL's host is also vetted.
-func ValidateConfig(ctx context.Context, raw json.RawMessage, check CheckHost) (json.RawMessage, error) {
+func ValidateConfig(ctx context.Context, raw json.RawMessage, check httppost.CheckHost) (json.RawMessage, error) {
 	c, err := ParseConfig(raw)
 	if err != nil {
 		return nil, err

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
-	"certinel.dev/server/internal/netguard"
+	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/notifytest"
 	"certinel.dev/server/internal/notify/webhook"
 )
@@ -47,19 +49,17 @@ func TestValidateConfigCheckHost(t *testing.T) {
 	}
 }
 
-func TestGuardHost(t *testing.T) {
-	check := webhook.GuardHost(netguard.New(false), nil)
-	ctx := context.Background()
-	if err := check(ctx, "127.0.0.1"); err == nil || err.Error() != `host "127.0.0.1" resolves to 127.0.0.1 (loopback), which webhooks may not reach` {
-		t.Errorf("loopback: %v", err)
+func TestDescribe(t *testing.T) {
+	d := webhook.New(http.DefaultClient, nil, nil).Describe()
+	if d.Type != webhook.Type || d.Unavailable != "" || !slices.Equal(d.Secrets(), []string{"secret"}) {
+		t.Fatalf("description = %+v", d)
 	}
-	if err := check(ctx, "169.254.169.254"); err == nil {
-		t.Error("metadata endpoint allowed")
-	}
-	if err := check(ctx, "93.184.215.14"); err != nil {
-		t.Errorf("public address refused: %v", err)
-	}
-	if err := webhook.GuardHost(netguard.New(true), nil)(ctx, "10.1.2.3"); err != nil {
-		t.Errorf("private address refused with AllowPrivate: %v", err)
+	for _, f := range d.Fields {
+		if f.Name == "format" && (f.Kind != notify.FieldSelect || !slices.Equal(f.Options, []string{webhook.FormatJSON, webhook.FormatSlack})) {
+			t.Errorf("format field = %+v", f)
+		}
+		if f.Name == "url" && (!f.Required || f.Kind != notify.FieldURL) {
+			t.Errorf("url field = %+v", f)
+		}
 	}
 }

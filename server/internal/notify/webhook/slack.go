@@ -9,24 +9,30 @@ import (
 )
 
 // Slack limits (https://api.slack.com/reference/block-kit): a message holds at most 50
-// blocks, a section's text at most 3000 characters, a header's at most 150.
+// blocks; a header's text at most 150 characters; a section's text 3000, its fields 10
+// of 2000 each; a button's text 75 and its URL 3000.
 const (
 	slackMaxBlocks  = 50
-	slackMaxSection = 3000
 	slackMaxHeader  = 150
+	slackMaxSection = 3000
+	slackMaxFields  = 10
+	slackMaxField   = 2000
+	slackMaxURL     = 3000
 )
 
-// slackPayload is what Slack incoming webhooks accept: text is the notification and
-// fallback line, blocks the rendered message.
+// slackPayload is what Slack incoming webhooks accept: text is the notification and the
+// fallback for clients that do not render blocks, blocks the Block Kit message.
 type slackPayload struct {
 	Text   string       `json:"text"`
 	Blocks []slackBlock `json:"blocks"`
 }
 
 type slackBlock struct {
-	Type     string      `json:"type"` // header | section | context
-	Text     *slackText  `json:"text,omitempty"`
-	Elements []slackText `json:"elements,omitempty"`
+	Type      string        `json:"type"` // header | section | context
+	Text      *slackText    `json:"text,omitempty"`
+	Fields    []slackText   `json:"fields,omitempty"`
+	Accessory *slackElement `json:"accessory,omitempty"`
+	Elements  []slackText   `json:"elements,omitempty"`
 }
 
 type slackText struct {
@@ -34,46 +40,59 @@ type slackText struct {
 	Text string `json:"text"`
 }
 
+// slackElement is the "View in Certinel" link button of a section.
+type slackElement struct {
+	Type string    `json:"type"` // button
+	Text slackText `json:"text"`
+	URL  string    `json:"url"`
+}
+
+// newSlackPayload renders a header (the headline, or the digest's count), one section
+// per event with its facts as fields and a button to its page, and a context line.
 func newSlackPayload(msg notify.Message) slackPayload {
 	p := slackPayload{Text: notify.Subject(msg)}
-	if len(msg.Events) == 1 {
-		p.Blocks = []slackBlock{slackSection(msg.Events[0])}
-		return p
-	}
 	title := strings.TrimPrefix(p.Text, "[Certinel] ")
 	p.Blocks = append(p.Blocks, slackBlock{Type: "header", Text: &slackText{"plain_text", safetext.Fit(title, slackMaxHeader)}})
 	events := msg.Events
-	if room := slackMaxBlocks - 1; len(events) > room {
-		// One block for the header, one for the "more" line.
-		events = events[:room-1]
+	if room := slackMaxBlocks - 2; len(events) > room { // the header and the context line
+		events = events[:room]
 	}
 	for _, e := range events {
 		p.Blocks = append(p.Blocks, slackSection(e))
 	}
-	if more := len(msg.Events) - len(events); more > 0 { // at least 2: one would fit
-		line := "…and " + strconv.Itoa(more) + " more alerts, listed in the Certinel dashboard."
-		p.Blocks = append(p.Blocks, slackBlock{Type: "context", Elements: []slackText{{"mrkdwn", line}}})
+	context := "Certinel"
+	if org := msg.Events[0].Organization.Name; org != "" {
+		context += " · " + slackEscape(org)
 	}
+	if more := len(msg.Events) - len(events); more > 0 {
+		context += " · …and " + strconv.Itoa(more) + " more alerts, listed in the Certinel dashboard."
+	}
+	p.Blocks = append(p.Blocks, slackBlock{Type: "context", Elements: []slackText{{"mrkdwn", context}}})
 	return p
 }
 
-// slackSection renders one event: the headline in bold (linked to the dashboard), then
-// one line per field.
+// slackSection renders one event: the headline in bold, then its facts as two-column
+// fields; facts beyond Slack's ten fields go on lines under the headline.
 func slackSection(e notify.Event) slackBlock {
-	var b strings.Builder
-	headline := slackEscape(notify.Headline(e))
-	if u := notify.DashboardURL(e); u != "" {
-		headline = "<" + slackEscape(u) + "|" + headline + ">"
-	}
-	b.WriteString("*" + headline + "*")
-	for _, f := range notify.Fields(e) {
+	var text strings.Builder
+	text.WriteString("*" + slackEscape(notify.Headline(e)) + "*")
+	var fields []slackText
+	for i, f := range notify.Fields(e) {
 		value := slackEscape(f.Value)
 		if f.Label == "SHA-256" || f.Label == "Previous SHA-256" {
 			value = "`" + value + "`"
 		}
-		b.WriteString("\n*" + f.Label + ":* " + value)
+		if i < slackMaxFields {
+			fields = append(fields, slackText{"mrkdwn", safetext.Fit("*"+f.Label+"*\n"+value, slackMaxField)})
+		} else {
+			text.WriteString("\n*" + f.Label + ":* " + value)
+		}
 	}
-	return slackBlock{Type: "section", Text: &slackText{"mrkdwn", safetext.Fit(b.String(), slackMaxSection)}}
+	b := slackBlock{Type: "section", Text: &slackText{"mrkdwn", safetext.Fit(text.String(), slackMaxSection)}, Fields: fields}
+	if u := notify.DashboardURL(e); u != "" && len(u) <= slackMaxURL {
+		b.Accessory = &slackElement{Type: "button", Text: slackText{"plain_text", "View in Certinel"}, URL: u}
+	}
+	return b
 }
 
 // slackEscape escapes the three characters Slack reserves for links and mentions, so a

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,8 +62,8 @@ func receiver(t *testing.T, status int) (*httptest.Server, func() []received) {
 
 // newSender uses the production client with private addresses allowed, since the test
 // receiver listens on loopback.
-func newSender(timeout time.Duration) *webhook.Sender {
-	return webhook.New(netguard.New(true).HTTPClient(timeout), func() time.Time { return sentAt })
+func newSender(timeout time.Duration) *webhook.Provider {
+	return webhook.New(netguard.New(true).HTTPClient(timeout), nil, func() time.Time { return sentAt })
 }
 
 func channel(t *testing.T, cfg map[string]string) notify.Channel {
@@ -191,7 +192,7 @@ func TestStandardWebhooksHeaders(t *testing.T) {
 	srv, got := receiver(t, http.StatusOK)
 	whsec := "whsec_" + base64.StdEncoding.EncodeToString([]byte("a key of raw bytes \x00\xff"))
 	clock := sentAt
-	sender := webhook.New(netguard.New(true).HTTPClient(5*time.Second), func() time.Time { return clock })
+	sender := webhook.New(netguard.New(true).HTTPClient(5*time.Second), nil, func() time.Time { return clock })
 	send := func(id, secret string) received {
 		t.Helper()
 		ch := channel(t, map[string]string{"url": srv.URL, "secret": secret})
@@ -276,8 +277,15 @@ func TestSendSlack(t *testing.T) {
 	}
 
 	p, body := send(single())
-	if len(p.Blocks) != 1 || !strings.Contains(p.Blocks[0].Text.Text, "`"+notifytest.Fingerprint+"`") {
-		t.Errorf("single alert blocks = %+v", p.Blocks)
+	if len(p.Blocks) != 3 || p.Blocks[0].Type != "header" || p.Blocks[1].Type != "section" || p.Blocks[2].Type != "context" {
+		t.Fatalf("single alert blocks = %+v, want header, section, context", p.Blocks)
+	}
+	section := p.Blocks[1]
+	if !slices.ContainsFunc(section.Fields, func(f slackText) bool { return strings.Contains(f.Text, "`"+notifytest.Fingerprint+"`") }) {
+		t.Errorf("single alert fields = %+v, want the fingerprint in one", section.Fields)
+	}
+	if a := section.Accessory; a == nil || a.Type != "button" || a.Text.Text != "View in Certinel" || a.URL != "https://certinel.example/domains/dom_7" {
+		t.Errorf("section accessory = %+v, want the View in Certinel button to the domain", section.Accessory)
 	}
 	notifytest.Golden(t, "slack.json", indent(t, body))
 
@@ -301,8 +309,14 @@ func TestSendSlack(t *testing.T) {
 type slackPayload struct {
 	Text   string `json:"text"`
 	Blocks []struct {
-		Type     string      `json:"type"`
-		Text     *slackText  `json:"text"`
+		Type      string      `json:"type"`
+		Text      *slackText  `json:"text"`
+		Fields    []slackText `json:"fields"`
+		Accessory *struct {
+			Type string    `json:"type"`
+			Text slackText `json:"text"`
+			URL  string    `json:"url"`
+		} `json:"accessory"`
 		Elements []slackText `json:"elements"`
 	} `json:"blocks"`
 }
@@ -324,8 +338,16 @@ func checkSlack(t *testing.T, p slackPayload) {
 				t.Errorf("block %d: bad header %+v", i, b.Text)
 			}
 		case "section":
-			if b.Text == nil || b.Text.Type != "mrkdwn" || b.Text.Text == "" || len([]rune(b.Text.Text)) > 3000 {
-				t.Errorf("block %d: bad section %+v", i, b.Text)
+			if b.Text == nil || b.Text.Type != "mrkdwn" || b.Text.Text == "" || len([]rune(b.Text.Text)) > 3000 || len(b.Fields) > 10 {
+				t.Errorf("block %d: bad section %+v with %d fields", i, b.Text, len(b.Fields))
+			}
+			for _, f := range b.Fields {
+				if f.Type != "mrkdwn" || f.Text == "" || len([]rune(f.Text)) > 2000 {
+					t.Errorf("block %d: bad field %+v", i, f)
+				}
+			}
+			if a := b.Accessory; a != nil && (a.Type != "button" || a.Text.Type != "plain_text" || a.URL == "" || len(a.URL) > 3000) {
+				t.Errorf("block %d: bad accessory %+v", i, a)
 			}
 		case "context":
 			if len(b.Elements) == 0 {
@@ -424,7 +446,7 @@ func TestSendReceiverDown(t *testing.T) {
 
 func TestSendGuardRefusesLoopback(t *testing.T) {
 	srv, got := receiver(t, http.StatusOK)
-	s := webhook.New(netguard.New(false).HTTPClient(2*time.Second), nil)
+	s := webhook.New(netguard.New(false).HTTPClient(2*time.Second), nil, nil)
 	err := s.Send(context.Background(), channel(t, map[string]string{"url": srv.URL}), single())
 	if !errors.Is(err, netguard.ErrForbiddenAddress) || !notify.IsPermanent(err) {
 		t.Fatalf("err = %v, want a permanent netguard refusal", err)

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Channel, ChannelInput, TestResult } from '../types';
+import type { Channel, ChannelInput, ChannelTypeDescription, TestResult } from '../types';
 
 type List<T> = { items: T[]; total: number };
 
@@ -10,6 +10,14 @@ export const channelsQueryOptions = () =>
   queryOptions({ queryKey: ['channels'], queryFn: ({ signal }) => getChannels(signal) });
 
 export const useChannels = () => useQuery(channelsQueryOptions());
+
+export const getChannelTypes = (signal?: AbortSignal) => api.get<List<ChannelTypeDescription>>('/channel-types', undefined, signal);
+
+/** The channel types this server offers; they change only with a restart. */
+export const channelTypesQueryOptions = () =>
+  queryOptions({ queryKey: ['channel-types'], queryFn: ({ signal }) => getChannelTypes(signal), staleTime: 5 * 60_000 });
+
+export const useChannelTypes = () => useQuery(channelTypesQueryOptions());
 
 export function useSaveChannel() {
   const qc = useQueryClient();

@@ -6,7 +6,7 @@ import { Notice } from '@/components/ui/notice';
 import { Spinner } from '@/components/ui/spinner';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { PermittedButton } from '@/components/ui/permitted-button';
-import { useChannels, useDeleteChannel, useTestChannel } from '../api/channels';
+import { useChannels, useChannelTypes, useDeleteChannel, useTestChannel } from '../api/channels';
 import { useEvents } from '../api/events';
 import { eventLabel, type AlertEvent, type Channel, type Delivery } from '../types';
 import { ChannelForm } from './channel-form';
@@ -18,6 +18,7 @@ type Recent = { event: AlertEvent; delivery: Delivery };
 
 export function ChannelsList({ canWrite = true }: { canWrite?: boolean }) {
   const q = useChannels();
+  const types = useChannelTypes();
   const events = useEvents({ per_page: 100 });
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
@@ -64,7 +65,13 @@ export function ChannelsList({ canWrite = true }: { canWrite?: boolean }) {
                   <ChannelForm channel={c} onSaved={() => setEditing(null)} onCancel={() => setEditing(null)} />
                 </div>
               ) : (
-                <ChannelRow channel={c} recent={recent.get(c.id) ?? []} canWrite={canWrite} onEdit={() => setEditing(c.id)} />
+                <ChannelRow
+                  channel={c}
+                  unavailable={types.data?.items.find((t) => t.type === c.type)?.unavailable}
+                  recent={recent.get(c.id) ?? []}
+                  canWrite={canWrite}
+                  onEdit={() => setEditing(c.id)}
+                />
               )}
             </li>
           ))}
@@ -74,7 +81,9 @@ export function ChannelsList({ canWrite = true }: { canWrite?: boolean }) {
   );
 }
 
-function ChannelRow({ channel: c, recent, canWrite, onEdit }: { channel: Channel; recent: Recent[]; canWrite: boolean; onEdit: () => void }) {
+type RowProps = { channel: Channel; unavailable?: string; recent: Recent[]; canWrite: boolean; onEdit: () => void };
+
+function ChannelRow({ channel: c, unavailable, recent, canWrite, onEdit }: RowProps) {
   const test = useTestChannel();
   const del = useDeleteChannel();
   const [confirm, setConfirm] = useState(false);
@@ -100,6 +109,11 @@ function ChannelRow({ channel: c, recent, canWrite, onEdit }: { channel: Channel
           </div>
         ) : null}
       </div>
+      {unavailable ? (
+        <Notice tone="warning" title="Not deliverable">
+          {unavailable}
+        </Notice>
+      ) : null}
       <TestOutcome result={test.data} error={test.error?.message} />
       <details className="recent">
         <summary>Recent deliveries ({recent.length})</summary>
