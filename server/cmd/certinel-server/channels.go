@@ -7,8 +7,17 @@ import (
 	"certinel.dev/server/internal/config"
 	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/notify"
+	"certinel.dev/server/internal/notify/discord"
 	"certinel.dev/server/internal/notify/email"
+	"certinel.dev/server/internal/notify/googlechat"
 	"certinel.dev/server/internal/notify/httppost"
+	"certinel.dev/server/internal/notify/mattermost"
+	"certinel.dev/server/internal/notify/ntfy"
+	"certinel.dev/server/internal/notify/opsgenie"
+	"certinel.dev/server/internal/notify/pagerduty"
+	"certinel.dev/server/internal/notify/teams"
+	"certinel.dev/server/internal/notify/telegram"
+	"certinel.dev/server/internal/notify/templatehook"
 	"certinel.dev/server/internal/notify/webhook"
 )
 
@@ -31,9 +40,19 @@ func channelTypes(cfg config.Config, guard *netguard.Guard, log *slog.Logger) (*
 	}
 	// One client for every HTTP provider: it dials through the guard and pools connections.
 	client, check := guard.HTTPClient(channelTimeout), httppost.GuardHost(guard, nil)
+	post := httppost.New(client)
 	r, err := notify.NewRegistry(
 		mail,
 		webhook.New(client, check, nil),
+		templatehook.New(post),
+		pagerduty.New(post),
+		opsgenie.New(post),
+		teams.New(post),
+		discord.New(post),
+		telegram.New(post),
+		mattermost.New(post),
+		googlechat.New(post),
+		ntfy.New(post),
 	)
 	return r, mailer, err
 }
