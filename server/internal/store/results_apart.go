@@ -63,7 +63,7 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 		if batch.Rejected, err = addRejections(rs.Rejected, refused); err != nil {
 			return err
 		}
-		batch.Accepted = len(rs.Observations) + len(rs.Repeats) - len(refused)
+		batch.Accepted = len(rs.Observations) + len(rs.Repeats) + rs.Kept - len(refused)
 		return tx.Model(&ResultBatch{}).Where("organization_id = ? AND batch_id = ?", orgID, rs.BatchID).
 			Updates(map[string]any{"accepted": batch.Accepted, "rejected": batch.Rejected}).Error
 	})
