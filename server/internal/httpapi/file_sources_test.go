@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
 	"net/http"
@@ -61,9 +63,13 @@ func TestFileSourcesIngest(t *testing.T) {
 		a := srv.newTenant(t, "files@example.com")
 		agent := srv.agentClient(t, a)
 		_, inter, rootDER, interDER := newCA(t)
-		// The certificate names a web host; the file is on build01.
-		path, chain := pemChain(t, leafChain(t, inter, rootDER, interDER, "pay.example.com", 10).ders)
+		// A year-long certificate for a web host, 10 days from expiry; the
+		// file is on build01.
 		now := time.Now().UTC()
+		_, leaf := issue(t, &x509.Certificate{Subject: pkix.Name{CommonName: "pay.example.com"}, DNSNames: []string{"pay.example.com"},
+			NotBefore: now.AddDate(-1, 0, 10), NotAfter: now.Add(10*24*time.Hour + time.Hour),
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, &inter, mustKey(t))
+		path, chain := pemChain(t, [][]byte{leaf, interDER, rootDER})
 		var var0 wire.ResultsResponse
 		agent.must(http.StatusOK, "POST", "/api/v1/agent/results", wire.ResultsRequest{BatchID: "files-1", Results: []wire.Result{
 			{ObservedAt: now, Chain: chain, File: &wire.FileItem{Host: "build01", Path: path, Format: wire.FileFormatPEM}},
