@@ -21,6 +21,7 @@ import { agentCertificates } from './agent-certificates.mjs';
 import { alertSignal } from './alert-signal.mjs';
 import { defects } from './defects.mjs';
 import { enrollmentApproval } from './enrollment-approval.mjs';
+import { fileSources } from './file-sources.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
 import { postQuantum } from './post-quantum.mjs';
 import { revocation } from './revocation.mjs';
@@ -961,6 +962,7 @@ async function main() {
           if (!only || only === 'work') await dailyWork(kit);
           if (!only || only === 'virtual-hosts') await virtualHosts(kit);
           if (!only || only === 'shell') await shell(kit);
+          if (!only || only === 'file-sources') await fileSources(kit);
         } finally {
           await server.receiver.close();
           await server.stop();

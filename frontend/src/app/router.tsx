@@ -22,6 +22,7 @@ export const routes: RouteObject[] = [
       { index: true, lazy: lazyPage(() => import('./routes/app/overview')) },
       { path: 'domains', lazy: lazyPage(() => import('./routes/app/domains')) },
       { path: 'domains/:id', lazy: lazyPage(() => import('./routes/app/domain')) },
+      { path: 'files', lazy: lazyPage(() => import('./routes/app/files')) },
       { path: 'certificates', lazy: lazyPage(() => import('./routes/app/certificates')) },
       { path: 'certificates/:sha256', lazy: lazyPage(() => import('./routes/app/certificate')) },
       { path: 'alerts', lazy: lazyPage(() => import('./routes/app/alerts')) },

@@ -117,8 +117,20 @@ const errorKindWords: Record<string, string> = {
   timeout: 'The endpoint did not answer in time',
   tls_handshake: 'The TLS handshake failed',
   protocol: 'The protocol upgrade to TLS failed',
+  file_missing: 'The file is missing: no file matches the configured path',
+  file_unreadable: 'The agent cannot read the file (permissions, a directory, or a disk error)',
+  file_malformed: 'The file holds no certificate, keystore or CRL the agent can read',
+  file_password: 'The keystore password is missing or wrong in the agent configuration',
+  file_too_large: 'The file is larger than the 16 MB an agent reads',
   other: 'The check failed',
 };
+
+const fileFormatWords: Record<string, string> = {
+  pem: 'PEM', der: 'DER', pkcs12: 'PKCS#12', jks: 'Java keystore (JKS)', jceks: 'Java keystore (JCEKS)', crl: 'CRL',
+};
+
+/** The format of a certificate file an agent read. */
+export const fileFormatText = (format: string) => fileFormatWords[format] ?? fallback(format);
 
 /** The kind of a failed check, as a title. */
 export const errorKindText = (kind: string) => errorKindWords[kind] ?? 'The check failed';

@@ -113,6 +113,10 @@ func run() error {
 		Store: st, Checker: revocationChecker, Log: log,
 		Roots: roots, OrgRoots: ingester.OrgRoots, Changed: rejudger.Request, Batch: 200, MaxBatches: 10, Concurrency: 8,
 	}
+	ingester.CRLFile = func(ctx context.Context, orgID string, der []byte) error {
+		_, err := revocations.UploadCRL(ctx, orgID, der)
+		return err
+	}
 	e := httpapi.New(httpapi.Deps{
 		Store:            st,
 		Ingester:         ingester,

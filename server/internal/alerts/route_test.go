@@ -48,7 +48,7 @@ func TestRoutesBySeverityAndTag(t *testing.T) {
 			f := newFixture(t, d)
 			names := map[string]string{}
 			channel := func(name string) string {
-				ch, err := f.st.CreateChannel(f.ctx, f.org.ID, store.Channel{Name: name, Type: store.ChannelWebhook, Config: `{"url":"https://hooks.example.com/x"}`})
+				ch, err := f.st.CreateChannel(f.ctx, f.org.ID, store.Channel{Name: name, Type: "webhook", Config: `{"url":"https://hooks.example.com/x"}`})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -24,6 +24,15 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 		chain := leafChain(t, inter, rootDER, interDER, "secret.internal", 50)
 		srv.agentClient(t, a).must(http.StatusOK, "POST", "/api/v1/agent/results", wire.ResultsRequest{BatchID: "x",
 			Results: []wire.Result{{TargetID: dom.ID, ObservedAt: time.Now().UTC(), Chain: chain.base64()}}}, nil)
+		// A certificate file on their agent's host.
+		srv.agentClient(t, a).must(http.StatusOK, "POST", "/api/v1/agent/results", wire.ResultsRequest{BatchID: "file",
+			Results: []wire.Result{{ObservedAt: time.Now().UTC(), Chain: chain.base64(),
+				File: &wire.FileItem{Host: "build01", Path: "/etc/ssl/secret.pem", Format: wire.FileFormatPEM}}}}, nil)
+		var files listOut[created]
+		a.browser.must(http.StatusOK, "GET", "/api/v1/file-sources", nil, &files)
+		if files.Total != 1 {
+			t.Fatal("no file item to probe with")
+		}
 		// An event and a maintenance window of theirs.
 		var soon domainOut
 		a.browser.must(http.StatusCreated, "POST", "/api/v1/domains", map[string]any{"host": "soon.internal", "agent_id": a.agentID}, &soon)
@@ -59,6 +68,7 @@ func TestCrossTenantEveryRoute(t *testing.T) {
 		ids := map[string]string{
 			"/check-requests/":      check.ID,
 			"/domains/":             dom.ID,
+			"/file-sources/":        files.Items[0].ID,
 			"/agents/":              a.agentID,
 			"/tokens/":              tok.ID,
 			"/ca-bundles/":          bundle.ID,

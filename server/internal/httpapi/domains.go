@@ -85,9 +85,11 @@ type domainJSON struct {
 	RenewalWindow *lifecycle.Window `json:"renewal_window"`
 	UrgentAt      *time.Time        `json:"urgent_at"`
 	// RenewAfterFraction overrides the policy's renewal point for this domain.
-	RenewAfterFraction *float64  `json:"renew_after_fraction"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	RenewAfterFraction *float64 `json:"renew_after_fraction"`
+	// File names a file item (protocol "file"); null for an endpoint.
+	File      *fileJSON `json:"file"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 func splitProblems(s string) []string {
@@ -102,7 +104,7 @@ func (h *handler) toDomainJSON(v store.DomainView) domainJSON {
 		Tags: v.Tags, Status: v.Status, NotAfter: v.NotAfter, LastCheckedAt: v.CheckedAt,
 		LastError: v.Error, LastErrorKind: v.ErrorKind, TrustStatus: v.TrustStatus, Problems: v.Problems, UrgentAt: v.UrgentAt,
 		TLSVersion: v.TLSVersion, KeyExchange: v.KeyExchange, PostQuantum: v.PostQuantum,
-		RenewAfterFraction: v.RenewAfterFraction, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
+		RenewAfterFraction: v.RenewAfterFraction, File: toFileJSON(v.Domain), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 	if out.Tags == nil {
 		out.Tags = []string{}
 	}
@@ -251,6 +253,9 @@ func (h *handler) updateDomain(c echo.Context) error {
 		return err
 	}
 	d := cur.Domain
+	if d.Protocol == store.FileProtocol && (req.Host.Set || req.Port.Set || req.Protocol.Set || req.SNI.Set || req.AgentID.Set) {
+		return badRequest("", "a file item is named by its agent's configuration: only its tags and renewal point can change")
+	}
 	if errs := req.apply(&d, false); len(errs) > 0 {
 		return invalid(errs)
 	}
@@ -328,6 +333,10 @@ func parseDomainFilter(c echo.Context) (store.DomainFilter, error) {
 		Status:  c.QueryParam("status"),
 		AgentID: c.QueryParam("agent_id"),
 		Tag:     c.QueryParam("tag"),
+		Kind:    c.QueryParam("kind"),
+	}
+	if f.Kind != "" && f.Kind != store.KindFile && f.Kind != store.KindEndpoint {
+		return f, badRequest("kind", "kind: must be file or endpoint; got %s", quote(f.Kind))
 	}
 	if len(f.Query) > 253 {
 		return f, badRequest("q", "q: at most 253 characters")

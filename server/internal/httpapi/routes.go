@@ -79,6 +79,8 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.DELETE("/domains/:id", h.deleteDomain, need(permWrite))
 	g.POST("/domains/:id/check", h.checkDomain, need(permWrite))
 	g.GET("/check-requests/:id", h.getCheckRequest, need(permRead))
+	g.GET("/file-sources", h.listFileSources, need(permRead))
+	g.GET("/file-sources/:id", h.getFileSource, need(permRead))
 
 	g.GET("/certificates", h.listCertificates, need(permRead))
 	g.GET("/certificates/:sha256", h.getCertificate, need(permRead))

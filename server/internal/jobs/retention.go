@@ -21,7 +21,7 @@ func Retention(st *store.Store, r store.Retention, log *slog.Logger) func(ctx co
 		}
 		log.Info("retention", "samples", n.Samples, "audit_entries", n.Audit, "delivery_attempts", n.Deliveries, "result_batches", n.ResultBatches,
 			"agent_commands", n.Commands, "check_requests", n.CheckRequests, "agent_enrollments", n.Enrollments,
-			"expired_credentials", n.Credentials)
+			"expired_credentials", n.Credentials, "file_sources", n.FileSources)
 		return nil
 	}
 }

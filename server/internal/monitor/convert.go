@@ -27,7 +27,8 @@ const (
 	maxQuotedLen = 64
 )
 
-var errorKinds = map[string]bool{"dns": true, "refused": true, "timeout": true, "tls_handshake": true, "protocol": true}
+var errorKinds = map[string]bool{"dns": true, "refused": true, "timeout": true, "tls_handshake": true, "protocol": true,
+	wire.FileKindMissing: true, wire.FileKindUnreadable: true, wire.FileKindMalformed: true, wire.FileKindPassword: true, wire.FileKindTooLarge: true}
 
 // convert checks one result, parses its chain through the cache and judges it.
 func (j *judge) convert(r wire.Result, agentID *string, targets map[string]store.Domain) (store.Observation, error) {
@@ -36,7 +37,8 @@ func (j *judge) convert(r wire.Result, agentID *string, targets map[string]store
 		return obs, err
 	}
 	d, ok := targets[r.TargetID]
-	if !ok {
+	// A file item is reported only as a file (see resolveFiles).
+	if !ok || (d.Protocol == store.FileProtocol) != (r.File != nil) {
 		return obs, fmt.Errorf("target_id %q: not a target of this agent", safetext.Fit(r.TargetID, maxQuotedLen))
 	}
 	chain, shas, earliest, err := j.parseChain(r.Chain)

@@ -34,6 +34,11 @@ type Ingester struct {
 	// longer revoked, to have its other stored chains judged again (as
 	// revocation.Refresher.Changed).
 	RevocationChanged func(ctx context.Context, orgID string) error
+	// CRLFile, when set, records a CRL file an agent read as a revocation
+	// source of the organization (as revocation.Refresher.UploadCRL).
+	CRLFile func(ctx context.Context, orgID string, der []byte) error
+	// MaxFileSources bounds the file items one agent may create.
+	MaxFileSources int
 }
 
 // trustCacheSize bounds the verified-chain cache (entries are small).
@@ -42,7 +47,8 @@ const trustCacheSize = 200_000
 // NewIngester builds an Ingester. roots are the system roots chains are
 // judged against (nil: none, only the organizations' own CAs).
 func NewIngester(s *store.Store, roots *x509.CertPool, log *slog.Logger) *Ingester {
-	return &Ingester{store: s, roots: roots, log: log, trust: certs.NewCache(trustCacheSize), pools: orgPools{m: map[string]orgPool{}}}
+	return &Ingester{store: s, roots: roots, log: log, trust: certs.NewCache(trustCacheSize), pools: orgPools{m: map[string]orgPool{}},
+		MaxFileSources: store.MaxFileSourcesPerAgent}
 }
 
 // Source says who reported a batch and which targets it may report on.
@@ -59,6 +65,9 @@ type Source struct {
 	// BackendTTL is how long a backend of a name may go unchecked before
 	// it leaves the list; 0: backendCycles default intervals.
 	BackendTTL time.Duration
+	// Refused are results refused before judging, by index, with the
+	// reason (file results that name no item the agent may have).
+	Refused map[int]error
 }
 
 // IngestAgent stores an agent's batch. A batch ID seen before stores
@@ -67,6 +76,11 @@ type Source struct {
 // Results that repeat their domain's current state are stored without
 // being judged; should a state move meanwhile, the batch is judged in full.
 func (in *Ingester) IngestAgent(ctx context.Context, agent store.Agent, req wire.ResultsRequest) (wire.ResultsResponse, error) {
+	files, err := in.resolveFiles(ctx, agent, req.Results)
+	if err != nil {
+		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
+	}
+	req.Results = files.results
 	ids := make([]string, 0, len(req.Results))
 	for _, r := range req.Results {
 		ids = append(ids, r.TargetID)
@@ -79,7 +93,7 @@ func (in *Ingester) IngestAgent(ctx context.Context, agent store.Agent, req wire
 	if err != nil {
 		return wire.ResultsResponse{}, fmt.Errorf("monitor: ingest: %w", err)
 	}
-	src := Source{OrgID: agent.OrganizationID, AgentID: &agent.ID, Jobs: jobsByID(jobs),
+	src := Source{OrgID: agent.OrganizationID, AgentID: &agent.ID, Jobs: jobsByID(jobs), Refused: files.refused,
 		Repeats:    pickRepeats(req.Results, agent.ID, held, in.store.Now()),
 		BackendTTL: backendCycles * time.Duration(agent.IntervalSeconds) * time.Second}
 	resp, err := in.ingestTargets(ctx, src, req)
@@ -133,8 +147,20 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 	}
 	refused := []wire.Rejection{}
 	for i, r := range req.Results {
+		if err, ok := src.Refused[i]; ok {
+			refused = append(refused, wire.Rejection{Index: i, Error: err.Error()})
+			continue
+		}
 		if rep, ok := src.Repeats[i]; ok {
 			rs.Repeats = append(rs.Repeats, rep)
+			continue
+		}
+		if isCRLFile(r) {
+			if err := in.saveCRLFile(ctx, src.OrgID, r); err != nil {
+				refused = append(refused, wire.Rejection{Index: i, Error: err.Error()})
+			} else {
+				rs.Kept++
+			}
 			continue
 		}
 		obs, found, err := j.convertResult(r, src)

@@ -170,8 +170,13 @@ func (j *judge) verdict(chain []*certs.Cert, d store.Domain, tlsVersion string) 
 	if w, ok := j.windows[chain[0].Facts.SHA256]; ok {
 		window = &w
 	}
+	host, sni := d.Host, d.SNI
+	if d.Protocol == store.FileProtocol {
+		// A file has no name it is reached by: nothing to match.
+		host, sni = "", ""
+	}
 	v := certs.Judge(certs.Input{
-		Chain: chain, Host: d.Host, SNI: d.SNI, Now: j.now(), Roots: j.roots, OrgRoots: j.orgRoots,
+		Chain: chain, Host: host, SNI: sni, Now: j.now(), Roots: j.roots, OrgRoots: j.orgRoots,
 		Known: j.knownBySKI, TLSVersion: tlsVersion, Policy: p, Cache: j.trust, Window: window, Revoked: j.revoked,
 	})
 	b, err := json.Marshal(v)

@@ -56,7 +56,7 @@ func pickRepeats(results []wire.Result, agentID string, held map[string]store.He
 	out := make(map[int]store.Repeat, len(held))
 	for i, r := range results {
 		h, ok := held[r.TargetID]
-		if !ok || r.DiscoveryJobID != "" || seen[r.TargetID] != 1 || len(r.Chain) == 0 || r.OCSPStaple != "" ||
+		if !ok || r.DiscoveryJobID != "" || isCRLFile(r) || seen[r.TargetID] != 1 || len(r.Chain) == 0 || r.OCSPStaple != "" ||
 			h.JudgedUntil == nil || !now.Before(*h.JudgedUntil) || r.ObservedAt.Before(h.CheckedAt) ||
 			checkResult(r, now) != nil || chainKey(&agentID, r) != h.ChainKey {
 			continue

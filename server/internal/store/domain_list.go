@@ -56,8 +56,11 @@ type DomainFilter struct {
 	ExpiresBefore *time.Time
 	// PostQuantum is one of the Readiness values, or empty for any.
 	PostQuantum Readiness
-	Sort        string
-	Desc        bool
+	// Kind is KindFile (file items only), KindEndpoint (network endpoints
+	// only) or empty for both.
+	Kind string
+	Sort string
+	Desc bool
 	// FloorDays is the organization's absolute floor (see lifecycle.Settings).
 	FloorDays int
 	// After, a cursor from DomainCursorAfter, asks for the rows following
@@ -171,8 +174,19 @@ func (s *Store) orgDomains(ctx context.Context, orgID string) *gorm.DB {
 // filterDomains applies the filter's conditions to a query over domains.
 // Each is a predicate on columns of domains that an index serves.
 func filterDomains(q *gorm.DB, orgID string, f DomainFilter, now time.Time) *gorm.DB {
-	if f.Query != "" {
+	switch {
+	case f.Query != "" && f.Kind == KindFile:
+		// A file item is found by its host or its path (paths keep their case).
+		q = q.Where("(domains.host LIKE ? ESCAPE '\\' OR domains.file_path LIKE ? ESCAPE '\\')",
+			"%"+escapeLike(strings.ToLower(f.Query))+"%", "%"+escapeLike(f.Query)+"%")
+	case f.Query != "":
 		q = q.Where("domains.host LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(f.Query))+"%")
+	}
+	switch f.Kind {
+	case KindFile:
+		q = q.Where("domains.protocol = ?", FileProtocol)
+	case KindEndpoint:
+		q = q.Where("domains.protocol <> ?", FileProtocol)
 	}
 	if f.Status != "" {
 		cond, args := statusCondition(f.Status, now, f.FloorDays)
@@ -288,7 +302,7 @@ func (s *Store) statePage(ctx context.Context, orgID string, f DomainFilter, ds 
 
 // filtered says whether the filter selects fewer than all domains.
 func (f DomainFilter) filtered() bool {
-	return f.Query != "" || f.Status != "" || f.AgentID != "" || f.Tag != "" || f.ExpiresBefore != nil
+	return f.Query != "" || f.Status != "" || f.AgentID != "" || f.Tag != "" || f.ExpiresBefore != nil || f.Kind != ""
 }
 
 // domainsAfter reads up to limit rows after the cursor f.After. A row

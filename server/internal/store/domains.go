@@ -28,9 +28,14 @@ type Domain struct {
 	// RenewAfterFraction overrides when renewal is due, as a fraction of
 	// the certificate's lifetime; nil uses the organization's policy.
 	RenewAfterFraction *float64
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
-	Tags               []string `gorm:"-"`
+	// A file item (Protocol FileProtocol) is named by its path on the
+	// agent's host and its entry in the file; see file_sources.go.
+	FilePath   string
+	FileEntry  string
+	FileFormat string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Tags       []string `gorm:"-"`
 }
 
 // DomainState is the latest check of a domain.
@@ -264,7 +269,9 @@ func (s *Store) attachTags(ctx context.Context, ds []*Domain) error {
 // AgentTargets lists the domains assigned to an agent.
 func (s *Store) AgentTargets(ctx context.Context, orgID, agentID string) ([]Domain, error) {
 	var out []Domain
-	err := s.db.WithContext(ctx).Where("organization_id = ? AND agent_id = ?", orgID, agentID).
+	// File items are read by the agent from its own configuration, never
+	// handed to it as targets.
+	err := s.db.WithContext(ctx).Where("organization_id = ? AND agent_id = ? AND protocol <> ?", orgID, agentID, FileProtocol).
 		Order("host, port, id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: targets of agent %s: %w", agentID, err)
@@ -313,7 +320,7 @@ func (s *Store) DueServerChecks(ctx context.Context, before time.Time, limit int
 	var out []Domain
 	err := s.db.WithContext(ctx).Table("domains").Select("domains.*").
 		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
-		Where("domains.agent_id IS NULL AND (ds.domain_id IS NULL OR ds.checked_at < ?)", before).
+		Where("domains.agent_id IS NULL AND domains.protocol <> ? AND (ds.domain_id IS NULL OR ds.checked_at < ?)", FileProtocol, before).
 		Order("CASE WHEN ds.checked_at IS NULL THEN 0 ELSE 1 END, ds.checked_at, domains.id").
 		Limit(limit).Find(&out).Error
 	if err != nil {
@@ -326,7 +333,7 @@ func (s *Store) DueServerChecks(ctx context.Context, before time.Time, limit int
 // domains (see Key), for imports to skip what exists.
 func (s *Store) DomainKeys(ctx context.Context, orgID string) (map[string]bool, error) {
 	var rows []Domain
-	if err := s.db.WithContext(ctx).Select("host, port, protocol, sni, agent_id").Where("organization_id = ?", orgID).Find(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Select("host, port, protocol, sni, agent_id, file_path, file_entry").Where("organization_id = ?", orgID).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: domain keys: %w", err)
 	}
 	out := make(map[string]bool, len(rows))
@@ -342,7 +349,7 @@ func (d Domain) Key() string {
 	if d.AgentID != nil {
 		agent = *d.AgentID
 	}
-	return fmt.Sprintf("%s|%d|%s|%s|%s", d.Host, d.Port, d.Protocol, d.EndpointSNI(), agent)
+	return fmt.Sprintf("%s|%d|%s|%s|%s|%s|%s", d.Host, d.Port, d.Protocol, d.EndpointSNI(), agent, d.FilePath, d.FileEntry)
 }
 
 func domainDetails(d Domain) map[string]any {

@@ -126,6 +126,9 @@ type ResultSet struct {
 	// Repeats are the checks that presented their domain's current chain
 	// again, stored without judging (see saveRepeats).
 	Repeats []Repeat
+	// Kept counts the results stored apart before the batch (CRL files
+	// become revocation sources); they are accepted with it.
+	Kept int
 	// Rejected is the JSON list of refused items ({"index", "error"}), kept
 	// for replays; the store adds the results the database refuses.
 	Rejected string
@@ -170,7 +173,7 @@ func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (Re
 	now := s.now()
 	batch := ResultBatch{
 		OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID,
-		Accepted: len(rs.Observations) + len(rs.Repeats) + rs.BackendOnly, Rejected: rs.Rejected, CreatedAt: now,
+		Accepted: len(rs.Observations) + len(rs.Repeats) + rs.BackendOnly + rs.Kept, Rejected: rs.Rejected, CreatedAt: now,
 	}
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		if err := claimBatch(tx, &batch); err != nil {

@@ -66,7 +66,7 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 		if batch.Rejected, err = addRejections(rs.Rejected, refused); err != nil {
 			return err
 		}
-		batch.Accepted = len(rs.Observations) + len(rs.Repeats) + rs.BackendOnly - len(refused)
+		batch.Accepted = len(rs.Observations) + len(rs.Repeats) + rs.BackendOnly + rs.Kept - len(refused)
 		return tx.Model(&ResultBatch{}).Where("organization_id = ? AND batch_id = ?", orgID, rs.BatchID).
 			Updates(map[string]any{"accepted": batch.Accepted, "rejected": batch.Rejected}).Error
 	})

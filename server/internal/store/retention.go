@@ -28,6 +28,8 @@ type Pruned struct {
 	// Credentials are expired sessions, password reset links and pending
 	// second steps of logins: useless once expired.
 	Credentials int64
+	// FileSources are file items no agent reported for FileSourceRetention.
+	FileSources int64
 }
 
 // checkRequestRetention is how long a "check now" request can be looked
@@ -83,6 +85,10 @@ func (s *Store) Prune(ctx context.Context, r Retention, maxRows int) (Pruned, er
 	now := s.now()
 	var out Pruned
 	var err error
+	// File items go first: their samples are then no longer current.
+	if out.FileSources, err = s.PruneFileSources(ctx, now.Add(-FileSourceRetention), maxRows); err != nil {
+		return out, err
+	}
 	samplesCutoff := now.Add(-r.Samples)
 	if out.Samples, err = s.pruneRows(ctx, "samples", pruneSamples, maxRows, samplesCutoff, samplesCutoff); err != nil {
 		return out, err

@@ -23,7 +23,7 @@ func TestRuleRoutes(t *testing.T) {
 			}
 			var ids []string
 			for _, name := range []string{"pager", "chat"} {
-				ch, err := s.CreateChannel(ctx, org.ID, store.Channel{Name: name, Type: store.ChannelWebhook, Config: `{"url":"https://hooks.example.com/x"}`})
+				ch, err := s.CreateChannel(ctx, org.ID, store.Channel{Name: name, Type: "webhook", Config: `{"url":"https://hooks.example.com/x"}`})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -21,6 +21,7 @@ function Shell() {
   const nav: NavItem[] = [
     { to: '/', label: 'Overview', icon: icons.overview, end: true },
     { to: '/domains', label: 'Domains', icon: icons.domains },
+    { to: '/files', label: 'Files', icon: icons.files },
     ...(certificates === 'yes' ? [{ to: '/certificates', label: 'Certificates', icon: icons.certificates }] : []),
     ...(discovery === 'yes' ? [{ to: '/discovery', label: 'Discovery', icon: icons.discovery }] : []),
     { to: '/alerts', label: 'Alerts', icon: icons.alerts },
