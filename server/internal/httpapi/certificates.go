@@ -152,7 +152,15 @@ func (h *handler) listCertificates(c echo.Context) error {
 	for i := range out {
 		out[i].Revocation = revoked[out[i].SHA256]
 	}
-	return c.JSON(http.StatusOK, newList(out, total, page))
+	return c.JSON(http.StatusOK, certificateList{list: newList(out, total, page), TotalExact: h.store.CertificateTotalIsExact(f, total)})
+}
+
+// certificateList is a page of the inventory.
+type certificateList struct {
+	list[certificateJSON]
+	// TotalExact is false when total is an estimate (the agent filter on
+	// a large inventory).
+	TotalExact bool `json:"total_exact"`
 }
 
 // listedPlaces is how many names and serving endpoints a list shows per

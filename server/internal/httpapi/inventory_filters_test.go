@@ -71,6 +71,16 @@ func TestInventoryFiltersSortsAndPlaces(t *testing.T) {
 		if _, ok := byAgent[prodLeaf]; ok {
 			t.Errorf("agent dc2 lists the other agent's leaf")
 		}
+		// The agent filter's count is bounded (estimated past
+		// store.ExactCountBound); this one is small, so exact, and says so.
+		var counted struct {
+			Total      *int64 `json:"total"`
+			TotalExact *bool  `json:"total_exact"`
+		}
+		a.browser.must(http.StatusOK, "GET", "/api/v1/certificates?"+url.Values{"agent_id": {second.ID}}.Encode(), nil, &counted)
+		if counted.Total == nil || *counted.Total != int64(len(byAgent)) || counted.TotalExact == nil || !*counted.TotalExact {
+			t.Errorf("agent dc2: total %v, total_exact %v; want %d, true", counted.Total, counted.TotalExact, len(byAgent))
+		}
 		leaf := byTag[prodLeaf]
 		if !slices.Equal(leaf.Names, []string{"prod.example"}) || leaf.NameCount != 1 || len(leaf.Endpoints) != 1 ||
 			leaf.Endpoints[0].DomainID != prod.ID || leaf.Endpoints[0].Host != "prod.example" {

@@ -29,6 +29,10 @@ export type Certificate = {
   endpoints?: { domain_id: string; host: string; port: number; protocol: string; position: number }[];
 };
 
+/** A page of the inventory: total_exact is false when total is the server's
+ * estimate (the agent filter on a large inventory). */
+export type CertificatePage = Paginated<Certificate> & { total_exact: boolean };
+
 /** The inventory filters the page offers; '' is "any". */
 export type CertificateFilters = {
   page: number;
@@ -53,7 +57,7 @@ export function expiresBefore(days: string, now = new Date()): string | undefine
 }
 
 export const getCertificates = ({ expires_within, ...f }: CertificateFilters, signal?: AbortSignal) =>
-  api.get<Paginated<Certificate>>('/certificates', { ...f, expires_before: expiresBefore(expires_within) }, signal);
+  api.get<CertificatePage>('/certificates', { ...f, expires_before: expiresBefore(expires_within) }, signal);
 
 /** The organization's agents, to filter by (the agents feature's own list is not imported here). */
 export const useAgentOptions = () =>

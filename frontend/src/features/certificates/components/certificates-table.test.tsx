@@ -29,7 +29,7 @@ describe('certificate inventory', () => {
     const all = mockFetch(({ url }) => {
       if (url.pathname === '/api/v1/agents') return { status: 200, body: { items: [], total: 0, page: 1, per_page: 200 } };
       const items = { revoked: [revoked], unavailable: [unavailable] }[url.searchParams.get('revocation') ?? ''] ?? [revoked, unavailable, cert(3, {}), cert(4, { subject: 'CN=Root', issuer: 'CN=Root', is_ca: true })];
-      return { status: 200, body: { items, total: items.length, page: 1, per_page: 50 } };
+      return { status: 200, body: { items, total: items.length, total_exact: true, page: 1, per_page: 50 } };
     });
     const calls = { at: (i: number) => all.filter((c) => c.url.pathname === '/api/v1/certificates').at(i) };
     renderWithProviders(<><CertificatesTable /><Where /></>, { route: '/certificates?revocation=revoked' });
@@ -55,7 +55,7 @@ describe('certificate inventory', () => {
   }, 20_000);
 
   it('ignores an unknown filter in the URL', async () => {
-    const calls = mockFetch(() => ({ status: 200, body: { items: [], total: 0, page: 1, per_page: 50 } }));
+    const calls = mockFetch(() => ({ status: 200, body: { items: [], total: 0, total_exact: true, page: 1, per_page: 50 } }));
     renderWithProviders(<CertificatesTable />, { route: '/certificates?revocation=dead' });
     await screen.findByText('No certificates seen yet');
     await waitFor(() => expect(calls.find((c) => c.url.pathname === '/api/v1/certificates')!.url.searchParams.has('revocation')).toBe(false));
@@ -68,7 +68,7 @@ describe('certificate inventory', () => {
     });
     const calls = mockFetch(({ url }) => (url.pathname === '/api/v1/agents'
       ? { status: 200, body: { items: [{ id: 'ag1', name: 'dc1' }], total: 1, page: 1, per_page: 200 } }
-      : { status: 200, body: { items: [served], total: 1, page: 1, per_page: 50 } }));
+      : { status: 200, body: { items: [served], total: 1, total_exact: true, page: 1, per_page: 50 } }));
     renderWithProviders(<><CertificatesTable /><Where /></>, { route: '/certificates?sort=-serving' });
     const row = (await screen.findByRole('link', { name: 'host5.example' })).closest('tr')!;
     expect(within(row).getByText('a.example, b.example, c.example')).toBeInTheDocument();
@@ -85,5 +85,16 @@ describe('certificate inventory', () => {
     await waitFor(() => expect(screen.getByTestId('where')).toHaveTextContent('?sort=-serving&agent_id=ag1&tag=prod'));
     const last = calls.filter((c) => c.url.pathname === '/api/v1/certificates').at(-1)!;
     expect(Object.fromEntries(last.url.searchParams)).toMatchObject({ agent_id: 'ag1', tag: 'prod', sort: '-serving' });
+  });
+
+  it('says "about" when the server estimates the total (the agent filter on a large inventory)', async () => {
+    const items = [cert(6, {}), cert(7, {})];
+    mockFetch(({ url }) => (url.pathname === '/api/v1/agents'
+      ? { status: 200, body: { items: [{ id: 'ag1', name: 'dc1' }], total: 1, page: 1, per_page: 200 } }
+      : { status: 200, body: { items, total: 25_353, total_exact: false, page: 1, per_page: 2 } }));
+    renderWithProviders(<CertificatesTable />, { route: '/certificates?agent_id=ag1&per_page=2' });
+    await screen.findByText('host6.example');
+    expect(screen.getByText(/1–2 of about\s*25,353 certificates/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeEnabled();
   });
 });

@@ -111,6 +111,8 @@ export function CertificatesTable() {
             </table>
           </TableScroll>
           <Pagination page={filters.page} perPage={q.data.per_page} total={q.data.total} noun="certificates"
+            estimated={!q.data.total_exact}
+            {...(q.data.total_exact ? {} : { hasNext: q.data.items.length === q.data.per_page, shown: q.data.items.length })}
             onPage={(p) => update({ page: String(p) })} onPerPage={setPerPage} />
         </>
       )}
