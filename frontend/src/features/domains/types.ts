@@ -1,3 +1,4 @@
+import { fileLabel, type FileItem } from '@/lib/file-item';
 import type { Revocation } from '@/lib/revocation';
 
 export const PROTOCOLS = [
@@ -32,6 +33,8 @@ export type Problem = (typeof PROBLEMS)[number];
 export type RenewalWindow = { start: string; end: string; source: 'estimate' | 'ari' };
 
 export type Domain = {
+  /** Set when the domain is a certificate read from a file on its agent's host (a file source). */
+  file?: FileItem | null;
   id: string;
   host: string;
   port: number;
@@ -218,7 +221,8 @@ export const endpointLabel = (d: Pick<Domain, 'host' | 'port'>) =>
 export const distinctSNI = (d: Pick<Domain, 'host' | 'sni'>) => (d.sni && d.sni !== d.host ? d.sni : '');
 
 /** The endpoint with the name it asks for, when several names share the address. */
-export const endpointWithSNI = (d: Pick<Domain, 'host' | 'port' | 'sni'>) => {
+export const endpointWithSNI = (d: Pick<Domain, 'host' | 'port' | 'sni' | 'file'>) => {
+  if (d.file) return fileLabel(d.file);
   const sni = distinctSNI(d);
   return sni ? `${endpointLabel(d)} (SNI ${sni})` : endpointLabel(d);
 };

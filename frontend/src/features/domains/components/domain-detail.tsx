@@ -60,7 +60,7 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/domains">Domains</Link> <span aria-hidden="true">/</span> <span aria-current="page">{endpointWithSNI(d)}</span>
+        {d.file ? <Link to="/files">Files</Link> : <Link to="/domains">Domains</Link>} <span aria-hidden="true">/</span> <span aria-current="page">{endpointWithSNI(d)}</span>
       </nav>
       <PageHeader
         title={
@@ -87,7 +87,8 @@ function DomainView({ d, agents, canWrite, children }: { d: Detail; agents: Agen
         }
         actions={
           <>
-            {canWrite ? <CheckNowButton ids={[d.id]} /> : null}
+            {/* A file is read by its agent on each cycle; there is no handshake to ask for. */}
+            {canWrite && !d.file ? <CheckNowButton ids={[d.id]} /> : null}
             <PermittedButton need="write" doing="edit domains" onClick={() => setEditing((x) => !x)} aria-expanded={editing}>Edit</PermittedButton>
             <PermittedButton need="write" doing="delete domains" variant="danger" onClick={() => setConfirm(true)}>Delete</PermittedButton>
           </>

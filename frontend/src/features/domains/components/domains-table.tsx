@@ -48,7 +48,8 @@ export function DomainsTable({ agents, onAdd, onImport, canWrite = true }: Props
   const [tag, setTag] = useTextParam(list, 'tag');
   const [confirm, setConfirm] = useState(false);
   const del = useDeleteDomains();
-  const query = { ...filters, page, per_page: perPage };
+  // Certificates read from files are listed on the Files page.
+  const query = { ...filters, kind: 'endpoint', page, per_page: perPage };
   const domains = useDomains(query);
   const agentName = useMemo(() => new Map(agents.map((a) => [a.id, a.name])), [agents]);
 

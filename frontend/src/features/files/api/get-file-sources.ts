@@ -1,15 +1,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, type Paginated } from '@/lib/api-client';
+import type { FileItem } from '@/lib/file-item';
 
-/** The file a file item was read from, on its agent's host. */
-export type FileItem = {
-  host: string;
-  /** The file's path, or the configured pattern that matched no file. */
-  path: string;
-  /** A keystore alias, or "#2" for the second chain of one file; empty for a file holding one chain. */
-  entry: string;
-  format: string;
-};
+export { fileLabel, type FileItem } from '@/lib/file-item';
 
 /** A certificate read from a file on an agent's host (GET /file-sources): a domain of protocol "file". */
 export type FileSource = {
@@ -45,5 +38,3 @@ export const useFileSources = (f: FileSourceFilters) =>
     placeholderData: keepPreviousData,
   });
 
-/** "host:path (entry)", how people name a file item. */
-export const fileLabel = (f: FileItem) => `${f.host}:${f.path}${f.entry ? ` (${f.entry})` : ''}`;
