@@ -539,10 +539,10 @@ async function scenario(label, server, browser) {
     await page.getByRole('heading', { name: 'Channels' }).waitFor();
     await page.getByRole('button', { name: 'New channel' }).click();
     const form = page.getByRole('form', { name: 'New alert channel' });
-    await form.getByRole('radio', { name: /Webhook/ }).check();
+    await form.getByLabel('Type').selectOption('webhook');
     await form.getByLabel('Name').fill(channelName);
     await form.getByLabel('URL').fill(`${receiver.url}/hook`);
-    await form.getByLabel('Signing secret (optional)').fill('e2e-signing-secret');
+    await form.getByLabel('Signing secret').fill('e2e-signing-secret');
     await form.getByRole('button', { name: 'Create channel' }).click();
     const ch = page.getByRole('article', { name: `Channel ${channelName}` });
     await ch.getByText('signed').waitFor();
