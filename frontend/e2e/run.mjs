@@ -19,6 +19,7 @@ import { chromium } from 'playwright-core';
 import { accounts } from './accounts.mjs';
 import { agentCertificates } from './agent-certificates.mjs';
 import { alertSignal } from './alert-signal.mjs';
+import { channels } from './channels.mjs';
 import { defects } from './defects.mjs';
 import { enrollmentApproval } from './enrollment-approval.mjs';
 import { fileSources } from './file-sources.mjs';
@@ -963,6 +964,7 @@ async function main() {
           if (!only || only === 'virtual-hosts') await virtualHosts(kit);
           if (!only || only === 'shell') await shell(kit);
           if (!only || only === 'file-sources') await fileSources(kit);
+          if (!only || only === 'channels') await channels(kit);
         } finally {
           await server.receiver.close();
           await server.stop();
