@@ -19,6 +19,7 @@ import { chromium } from 'playwright-core';
 import { accounts } from './accounts.mjs';
 import { agentCertificates } from './agent-certificates.mjs';
 import { alertSignal } from './alert-signal.mjs';
+import { channels } from './channels.mjs';
 import { defects } from './defects.mjs';
 import { enrollmentApproval } from './enrollment-approval.mjs';
 import { fileSources } from './file-sources.mjs';
@@ -539,10 +540,10 @@ async function scenario(label, server, browser) {
     await page.getByRole('heading', { name: 'Channels' }).waitFor();
     await page.getByRole('button', { name: 'New channel' }).click();
     const form = page.getByRole('form', { name: 'New alert channel' });
-    await form.getByRole('radio', { name: /Webhook/ }).check();
+    await form.getByLabel('Type').selectOption('webhook');
     await form.getByLabel('Name').fill(channelName);
     await form.getByLabel('URL').fill(`${receiver.url}/hook`);
-    await form.getByLabel('Signing secret (optional)').fill('e2e-signing-secret');
+    await form.getByLabel('Signing secret').fill('e2e-signing-secret');
     await form.getByRole('button', { name: 'Create channel' }).click();
     const ch = page.getByRole('article', { name: `Channel ${channelName}` });
     await ch.getByText('signed').waitFor();
@@ -963,6 +964,7 @@ async function main() {
           if (!only || only === 'virtual-hosts') await virtualHosts(kit);
           if (!only || only === 'shell') await shell(kit);
           if (!only || only === 'file-sources') await fileSources(kit);
+          if (!only || only === 'channels') await channels(kit);
         } finally {
           await server.receiver.close();
           await server.stop();

@@ -1,4 +1,4 @@
-import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 
 type FieldProps = { label: string; error?: string | undefined; hint?: ReactNode };
 
@@ -67,3 +67,24 @@ export const SelectField = forwardRef<
     </div>
   );
 });
+
+export const TextAreaField = forwardRef<HTMLTextAreaElement, FieldProps & { mono?: boolean } & TextareaHTMLAttributes<HTMLTextAreaElement>>(
+  function TextAreaField({ label, error, hint, className, id: idProp, mono, ...rest }, ref) {
+    const generated = useId();
+    const id = idProp ?? generated;
+    return (
+      <div className={`field${className ? ` ${className}` : ''}`}>
+        <label htmlFor={id}>{label}</label>
+        <textarea
+          ref={ref}
+          id={id}
+          className={`input textarea${mono ? ' mono' : ''}`}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy(id, error, hint && !error ? hint : undefined)}
+          {...rest}
+        />
+        <FieldFooter id={id} error={error} hint={hint} />
+      </div>
+    );
+  },
+);

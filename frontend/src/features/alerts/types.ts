@@ -7,7 +7,7 @@ export type Channel = {
   id: string;
   type: ChannelType | string;
   name: string;
-  config: Partial<EmailConfig & WebhookConfig>;
+  config: Partial<EmailConfig & WebhookConfig> & Record<string, unknown>;
   has_secret: boolean;
   digest: boolean;
   created_at: string;
@@ -15,9 +15,10 @@ export type Channel = {
 };
 
 export type ChannelInput = {
-  type?: ChannelType;
+  type?: string;
   name: string;
-  config: EmailConfig | WebhookConfig;
+  /** Shaped by the type's description (ChannelTypeDescription.fields). */
+  config: Record<string, unknown>;
   digest?: boolean;
 };
 

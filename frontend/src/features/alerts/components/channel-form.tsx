@@ -1,103 +1,70 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
-import { z } from 'zod';
+import { useMemo } from 'react';
+import { useForm, type Path } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
+import { Spinner } from '@/components/ui/spinner';
 import { isApiError } from '@/lib/api-client';
-import { useSaveChannel } from '../api/channels';
-import type { Channel, ChannelInput } from '../types';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export const splitRecipients = (s: string) =>
-  s
-    .split(/[\s,;]+/)
-    .map((r) => r.trim())
-    .filter(Boolean);
-
-const schema = z
-  .object({
-    type: z.enum(['email', 'webhook']),
-    name: z.string().trim().min(1, 'Give the channel a name').max(100, 'At most 100 characters'),
-    recipients: z.string(),
-    url: z.string().trim(),
-    secret: z.string().max(256, 'At most 256 characters'),
-    format: z.enum(['json', 'slack']),
-    digest: z.boolean(),
-  })
-  .superRefine((v, ctx) => {
-    if (v.type === 'email') {
-      const list = splitRecipients(v.recipients);
-      if (list.length === 0) ctx.addIssue({ code: 'custom', path: ['recipients'], message: 'Add at least one email address' });
-      const bad = list.find((r) => !EMAIL.test(r));
-      if (bad) ctx.addIssue({ code: 'custom', path: ['recipients'], message: `${bad} is not an email address` });
-    } else if (!v.url) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'Enter the URL to post to' });
-    } else if (!/^https?:\/\//i.test(v.url)) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'The URL starts with https:// (or http://)' });
-    }
-  });
-
-type Values = z.infer<typeof schema>;
-type FieldName = 'type' | 'name' | 'recipients' | 'url' | 'secret' | 'format' | 'digest';
-
-/**
- * The server names config problems as field "config" with a message led by
- * the config's own field ("url: is required", "recipients[1]: ..."); this
- * finds the input they belong to.
- */
-export function channelErrorField(field: string, message: string): { field: FieldName | null; message: string } {
-  if (field === 'name' || field === 'type' || field === 'digest') return { field, message };
-  if (field === 'config') {
-    const m = /^([a-z_]+)(\[\d+\])?: (.*)$/s.exec(message);
-    if (m) {
-      const inner = m[1]!;
-      const target = inner === 'recipients' ? 'recipients' : inner === 'url' ? 'url' : inner === 'secret' ? 'secret' : inner === 'format' ? 'format' : null;
-      if (target) return { field: target, message: m[2] ? `${inner}${m[2]}: ${m[3]}` : m[3]! };
-    }
-  }
-  return { field: null, message };
-}
-
-const cap = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+import { useChannelTypes, useSaveChannel } from '../api/channels';
+import { channelErrorField, initialConfig, sortChannelTypes, splitList, toConfig, type ConfigValues } from '../channel-config';
+import type { Channel, ChannelInput, ChannelTypeDescription, ChannelTypeField } from '../types';
+import { ConfigField } from './config-field';
 
 type Props = { channel?: Channel; onSaved?: (c: Channel) => void; onCancel?: () => void };
 
-export function ChannelForm({ channel, onSaved, onCancel }: Props) {
+/** The form for a channel of any type the server offers, drawn from GET /channel-types. */
+export function ChannelForm(props: Props) {
+  const types = useChannelTypes();
+  if (types.isPending) return <Spinner label="Loading channel types" />;
+  if (types.isError) return <Notice tone="error" title="Could not load channel types.">{types.error.message}</Notice>;
+  return <DescribedChannelForm {...props} types={sortChannelTypes(types.data.items)} />;
+}
+
+// Each type keeps its own config values, so switching type and back loses nothing
+// and a "url" of one type never leaks into another's.
+type Values = { type: string; name: string; digest: boolean; config: Record<string, ConfigValues> };
+
+const cap = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+
+function fieldRules(f: ChannelTypeField, required: boolean) {
+  return {
+    validate: (raw: unknown) => {
+      const v = typeof raw === 'string' ? raw.trim() : '';
+      if (required && (f.kind === 'list' ? splitList(v).length === 0 : v === '')) return f.kind === 'list' ? 'Add at least one entry' : `Enter the ${f.label.toLowerCase()}`;
+      if (v && f.kind === 'url' && !/^https?:\/\//i.test(v)) return 'The URL starts with https:// (or http://)';
+      return true;
+    },
+  };
+}
+
+function DescribedChannelForm({ channel, onSaved, onCancel, types }: Props & { types: ChannelTypeDescription[] }) {
   const save = useSaveChannel();
   const editing = Boolean(channel);
+  const defaultValues = useMemo<Values>(
+    () => ({
+      type: channel?.type ?? types[0]?.type ?? '',
+      name: channel?.name ?? '',
+      digest: channel?.digest ?? false,
+      config: Object.fromEntries(types.map((d) => [d.type, initialConfig(d, channel)])),
+    }),
+    [channel, types],
+  );
   const {
     register,
     handleSubmit,
     setError,
     watch,
     formState: { errors, isSubmitting },
-  } = useForm<Values>({
-    resolver: zodResolver(schema),
-    defaultValues: {
-      type: (channel?.type as 'email' | 'webhook') ?? 'email',
-      name: channel?.name ?? '',
-      recipients: (channel?.config.recipients ?? []).join('\n'),
-      url: channel?.config.url ?? '',
-      secret: '',
-      format: channel?.config.format ?? 'json',
-      digest: channel?.digest ?? false,
-    },
-  });
+  } = useForm<Values>({ defaultValues });
   const type = watch('type');
+  const desc = types.find((d) => d.type === type);
+  const secretStored = editing && Boolean(channel?.has_secret);
+  const configPath = (name: string) => `config.${type}.${name}` as Path<Values>;
 
   const onSubmit = handleSubmit(async (v) => {
-    const input: ChannelInput = {
-      name: v.name,
-      digest: v.digest,
-      config:
-        v.type === 'email'
-          ? { recipients: splitRecipients(v.recipients) }
-          : // A config without a secret keeps the stored one.
-            { url: v.url, format: v.format, ...(v.secret ? { secret: v.secret } : {}) },
-    };
-    if (!editing) input.type = v.type;
+    if (!desc) return;
+    const input: ChannelInput = { name: v.name.trim(), digest: v.digest, config: toConfig(desc.fields, v.config[type] ?? {}) };
+    if (!editing) input.type = type;
     try {
       const saved = await save.mutateAsync({ id: channel?.id, input });
       onSaved?.(saved);
@@ -105,11 +72,11 @@ export function ChannelForm({ channel, onSaved, onCancel }: Props) {
       let placed = false;
       if (isApiError(e)) {
         for (const fe of e.fieldErrors()) {
-          const { field, message } = channelErrorField(fe.field, fe.message);
-          if (field) {
-            setError(field, { type: 'server', message: cap(message) });
-            placed = true;
-          }
+          const { field, message } = channelErrorField(fe.field, fe.message, desc.fields.map((f) => f.name));
+          if (!field) continue;
+          const path = field.startsWith('config.') ? configPath(field.slice('config.'.length)) : (field as Path<Values>);
+          setError(path, { type: 'server', message: cap(message) });
+          placed = true;
         }
       }
       if (!placed) setError('root', { type: 'server', message: e instanceof Error ? e.message : String(e) });
@@ -118,56 +85,51 @@ export function ChannelForm({ channel, onSaved, onCancel }: Props) {
 
   return (
     <form onSubmit={onSubmit} noValidate className="form" aria-label={editing ? `Edit channel ${channel!.name}` : 'New alert channel'}>
-      <fieldset className="type-picker" disabled={editing}>
-        <legend>Type</legend>
-        <label className={`type-option${type === 'email' ? ' checked' : ''}`}>
-          <input type="radio" value="email" {...register('type')} /> <strong>Email</strong>
-          <span className="muted small">Messages to one or more addresses</span>
-        </label>
-        <label className={`type-option${type === 'webhook' ? ' checked' : ''}`}>
-          <input type="radio" value="webhook" {...register('type')} /> <strong>Webhook</strong>
-          <span className="muted small">Signed JSON, or a Slack-compatible payload</span>
-        </label>
-        {editing ? <p className="field-hint">The type of a channel cannot be changed.</p> : null}
-        {errors.type ? <p className="field-error" role="alert">{errors.type.message}</p> : null}
-      </fieldset>
       <div className="form-grid">
-        <TextField label="Name" placeholder={type === 'email' ? 'On-call team' : 'Ops webhook'} autoComplete="off" error={errors.name?.message} {...register('name')} className="span-2" />
-        {type === 'email' ? (
-          <div className="field span-2">
-            <label htmlFor="ch-recipients">Recipients</label>
-            <textarea
-              id="ch-recipients"
-              className="input textarea"
-              rows={3}
-              placeholder={'ops@example.com\nsecurity@example.com'}
-              aria-invalid={errors.recipients ? true : undefined}
-              aria-describedby={errors.recipients ? 'ch-recipients-error' : 'ch-recipients-hint'}
-              {...register('recipients')}
-            />
-            {errors.recipients ? (
-              <p className="field-error" id="ch-recipients-error" role="alert">{errors.recipients.message}</p>
-            ) : (
-              <p className="field-hint" id="ch-recipients-hint">One address per line, or separated by commas.</p>
-            )}
+        <SelectField
+          label="Type"
+          disabled={editing}
+          hint={editing ? 'The type of a channel cannot be changed.' : undefined}
+          error={errors.type?.message}
+          {...register('type')}
+        >
+          {desc ? null : <option value={type}>{type}</option>}
+          {types.map((d) => (
+            <option key={d.type} value={d.type}>
+              {d.label}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          label="Name"
+          className="required"
+          aria-required
+          placeholder="On-call team"
+          autoComplete="off"
+          error={errors.name?.message}
+          {...register('name', {
+            validate: (s) => (s.trim() === '' ? 'Give the channel a name' : s.trim().length > 100 ? 'At most 100 characters' : true),
+          })}
+        />
+        {desc?.unavailable ? (
+          <div className="span-2">
+            <Notice tone="warning" title={`${desc.label} cannot deliver on this server.`}>{desc.unavailable}</Notice>
           </div>
-        ) : (
-          <>
-            <TextField label="URL" type="url" placeholder="https://hooks.example.com/certinel" autoComplete="off" error={errors.url?.message} {...register('url')} className="span-2" />
-            <SelectField label="Format" error={errors.format?.message} {...register('format')}>
-              <option value="json">Certinel JSON (signed)</option>
-              <option value="slack">Slack incoming webhook</option>
-            </SelectField>
-            <TextField
-              label="Signing secret (optional)"
-              type="password"
-              autoComplete="new-password"
-              placeholder={channel?.has_secret ? 'Stored · leave empty to keep it' : ''}
-              hint={channel?.has_secret ? 'A secret is stored; it is never shown again. Type a new one to replace it.' : 'Used to sign each request (HMAC-SHA256).'}
-              error={errors.secret?.message}
-              {...register('secret')}
+        ) : null}
+        {desc ? (
+          desc.fields.map((f) => (
+            <ConfigField
+              key={`${type}.${f.name}`}
+              field={f}
+              secretStored={secretStored}
+              error={errors.config?.[type]?.[f.name]?.message}
+              registration={register(configPath(f.name), fieldRules(f, f.required && !(f.kind === 'secret' && editing)))}
             />
-          </>
+          ))
+        ) : (
+          <div className="span-2">
+            <Notice tone="warning">This server no longer offers the channel type “{type}”; its settings cannot be edited.</Notice>
+          </div>
         )}
         <div className="field span-2 checkbox-field">
           <label>
@@ -178,7 +140,7 @@ export function ChannelForm({ channel, onSaved, onCancel }: Props) {
       {errors.root ? <Notice tone="error">{errors.root.message}</Notice> : null}
       <div className="form-actions">
         {onCancel ? <Button onClick={onCancel}>Cancel</Button> : null}
-        <Button type="submit" variant="primary" loading={isSubmitting}>
+        <Button type="submit" variant="primary" loading={isSubmitting} disabled={!desc}>
           {editing ? 'Save channel' : 'Create channel'}
         </Button>
       </div>

@@ -8,7 +8,7 @@ afterEach(() => vi.unstubAllGlobals());
 const channel = (id: string, type: string, config: object) => ({ id, type, name: `${type} ${id}`, config, has_secret: false, digest: false, created_at: '', updated_at: '' });
 
 describe('ChannelsList', () => {
-  it('flags the channels of a type the server cannot deliver to, with the reason', async () => {
+  it('labels each channel with its type and flags the types the server cannot deliver to', async () => {
     mockFetch((r) => {
       if (r.url.pathname.endsWith('/channel-types')) {
         return {
@@ -18,12 +18,13 @@ describe('ChannelsList', () => {
             items: [
               { type: 'email', label: 'Email', fields: [], unavailable: 'No SMTP relay is configured on this server.' },
               { type: 'webhook', label: 'Webhook', fields: [] },
+              { type: 'pagerduty', label: 'PagerDuty', fields: [] },
             ],
           },
         };
       }
       if (r.url.pathname.endsWith('/channels')) {
-        return { status: 200, body: { total: 2, items: [channel('c1', 'email', { recipients: ['a@example.com'] }), channel('c2', 'webhook', { url: 'https://h.example/x' })] } };
+        return { status: 200, body: { total: 2, items: [channel('c1', 'email', { recipients: ['a@example.com'] }), channel('c2', 'webhook', { url: 'https://h.example/x' }), channel('c3', 'pagerduty', { region: 'us' })] } };
       }
       return { status: 200, body: { items: [], total: 0 } };
     });
@@ -32,5 +33,8 @@ describe('ChannelsList', () => {
     expect(await within(email).findByText('No SMTP relay is configured on this server.')).toBeInTheDocument();
     const hook = screen.getByRole('article', { name: 'Channel webhook c2' });
     expect(within(hook).queryByText('Not deliverable')).not.toBeInTheDocument();
+    expect(within(hook).getByText('Webhook · json')).toBeInTheDocument();
+    // Each channel is shown with its type's label as the server describes it.
+    expect(within(screen.getByRole('article', { name: 'Channel pagerduty c3' })).getByText('PagerDuty')).toBeInTheDocument();
   });
 });

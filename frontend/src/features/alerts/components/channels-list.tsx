@@ -8,7 +8,7 @@ import { formatDateTime, formatRelative } from '@/lib/format';
 import { PermittedButton } from '@/components/ui/permitted-button';
 import { useChannels, useChannelTypes, useDeleteChannel, useTestChannel } from '../api/channels';
 import { useEvents } from '../api/events';
-import { eventLabel, type AlertEvent, type Channel, type Delivery } from '../types';
+import { eventLabel, type AlertEvent, type Channel, type ChannelTypeDescription, type Delivery } from '../types';
 import { ChannelForm } from './channel-form';
 import { DeliveryStatus } from './delivery-status';
 import { TestOutcome } from './test-result';
@@ -51,9 +51,9 @@ export function ChannelsList({ canWrite = true }: { canWrite?: boolean }) {
         <Notice tone="error" title="Could not load channels.">{q.error.message}</Notice>
       ) : q.data.items.length === 0 ? (
         adding ? null : (
-          <EmptyState title="No alert channels yet" action={canWrite ? <Button variant="primary" onClick={() => setAdding(true)}>Add an email or webhook channel</Button> : null}>
-            Channels are where alerts go: email addresses or a webhook (your own endpoint, or Slack). Add one, send a
-            test, then pick it in a rule.
+          <EmptyState title="No alert channels yet" action={canWrite ? <Button variant="primary" onClick={() => setAdding(true)}>Add a channel</Button> : null}>
+            Channels are where alerts go: email, a webhook (your own endpoint, or Slack), or a service such as PagerDuty,
+            Opsgenie or Teams. Add one, send a test, then pick it in a rule.
           </EmptyState>
         )
       ) : (
@@ -67,7 +67,7 @@ export function ChannelsList({ canWrite = true }: { canWrite?: boolean }) {
               ) : (
                 <ChannelRow
                   channel={c}
-                  unavailable={types.data?.items.find((t) => t.type === c.type)?.unavailable}
+                  description={types.data?.items.find((t) => t.type === c.type)}
                   recent={recent.get(c.id) ?? []}
                   canWrite={canWrite}
                   onEdit={() => setEditing(c.id)}
@@ -81,20 +81,23 @@ export function ChannelsList({ canWrite = true }: { canWrite?: boolean }) {
   );
 }
 
-type RowProps = { channel: Channel; unavailable?: string; recent: Recent[]; canWrite: boolean; onEdit: () => void };
+type RowProps = { channel: Channel; description?: ChannelTypeDescription | undefined; recent: Recent[]; canWrite: boolean; onEdit: () => void };
 
-function ChannelRow({ channel: c, unavailable, recent, canWrite, onEdit }: RowProps) {
+function ChannelRow({ channel: c, description, recent, canWrite, onEdit }: RowProps) {
+  const unavailable = description?.unavailable;
   const test = useTestChannel();
   const del = useDeleteChannel();
   const [confirm, setConfirm] = useState(false);
-  const target = c.type === 'email' ? (c.config.recipients ?? []).join(', ') : c.config.url;
+  // Where alerts go, when the config shows it (URLs that carry a token are secrets, never sent back).
+  const target = c.type === 'email' ? (c.config.recipients ?? []).join(', ') : typeof c.config.url === 'string' ? c.config.url : null;
+  const label = c.type === 'webhook' ? `Webhook · ${c.config.format ?? 'json'}` : (description?.label ?? c.type);
   return (
     <article className="channel" aria-label={`Channel ${c.name}`}>
       <div className="list-row">
         <div className="grow">
           <div>
-            <strong>{c.name}</strong> <span className="chip">{c.type === 'webhook' ? `webhook · ${c.config.format ?? 'json'}` : 'email'}</span>
-            {c.has_secret ? <span className="chip" title="Requests are signed with a stored secret">signed</span> : null}
+            <strong>{c.name}</strong> <span className="chip">{label}</span>
+            {c.has_secret && c.type === 'webhook' ? <span className="chip" title="Requests are signed with a stored secret">signed</span> : null}
             {c.digest ? <span className="chip">digest</span> : null}
           </div>
           <div className="muted small break">{target}</div>
