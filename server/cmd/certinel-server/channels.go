@@ -41,18 +41,20 @@ func channelTypes(cfg config.Config, guard *netguard.Guard, log *slog.Logger) (*
 	// One client for every HTTP provider: it dials through the guard and pools connections.
 	client, check := guard.HTTPClient(channelTimeout), httppost.GuardHost(guard, nil)
 	post := httppost.New(client)
+	// Providers whose config names a URL get the SSRF answer when a channel is saved.
+	checked := func(p notify.Provider) notify.Provider { return httppost.Checked(p, check) }
 	r, err := notify.NewRegistry(
 		mail,
 		webhook.New(client, check, nil),
-		templatehook.New(post),
+		checked(templatehook.New(post)),
 		pagerduty.New(post),
 		opsgenie.New(post),
-		teams.New(post),
-		discord.New(post),
+		checked(teams.New(post)),
+		checked(discord.New(post)),
 		telegram.New(post),
-		mattermost.New(post),
-		googlechat.New(post),
-		ntfy.New(post),
+		checked(mattermost.New(post)),
+		checked(googlechat.New(post)),
+		checked(ntfy.New(post)),
 	)
 	return r, mailer, err
 }

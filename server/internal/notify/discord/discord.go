@@ -32,7 +32,7 @@ type Config struct {
 
 // Describe implements notify.Provider.
 func (p *Provider) Describe() notify.Description {
-	return notify.Description{Type: Type, Label: "Discord", Fields: []notify.ConfigField{{
+	return notify.Description{Type: Type, Label: "Discord", Hosts: []string{"discord.com", "discordapp.com"}, Fields: []notify.ConfigField{{
 		Name: "url", Label: "Webhook URL", Kind: notify.FieldSecret, Required: true,
 		Placeholder: "https://discord.com/api/webhooks/123456789/…",
 		Help:        "Channel settings → Integrations → Webhooks → New Webhook → Copy Webhook URL. The URL is the credential: it is stored encrypted and never shown again.",

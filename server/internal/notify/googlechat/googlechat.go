@@ -52,7 +52,7 @@ type Config struct {
 
 // Describe implements notify.Provider.
 func (p *Provider) Describe() notify.Description {
-	return notify.Description{Type: Type, Label: "Google Chat", Fields: []notify.ConfigField{{
+	return notify.Description{Type: Type, Label: "Google Chat", Hosts: []string{"chat.googleapis.com"}, Fields: []notify.ConfigField{{
 		Name: "url", Label: "Webhook URL", Kind: notify.FieldSecret, Required: true,
 		Placeholder: "https://chat.googleapis.com/v1/spaces/AAAA…/messages?key=…&token=…",
 		Help:        "In the space: Apps & integrations → Webhooks → Add webhook, then copy its URL. Its key and token are the credential: stored encrypted, never shown again.",

@@ -63,6 +63,7 @@ func (p *Provider) Validate(_ context.Context, raw json.RawMessage) (json.RawMes
 // Describe names the type and its fields for the dashboard's form.
 func (p *Provider) Describe() notify.Description {
 	return notify.Description{
+		Hosts: []string{"ntfy.sh"},
 		Type:  Type,
 		Label: label,
 		Fields: []notify.ConfigField{

@@ -56,6 +56,7 @@ func (p *Provider) Validate(_ context.Context, raw json.RawMessage) (json.RawMes
 // Describe names the type and its fields for the dashboard's form.
 func (p *Provider) Describe() notify.Description {
 	return notify.Description{
+		Hosts: []string{"api.opsgenie.com", "api.eu.opsgenie.com"},
 		Type:  Type,
 		Label: label,
 		Fields: []notify.ConfigField{

@@ -61,7 +61,7 @@ type Config struct {
 
 // Describe implements notify.Provider.
 func (p *Provider) Describe() notify.Description {
-	return notify.Description{Type: Type, Label: "Telegram", Fields: []notify.ConfigField{
+	return notify.Description{Type: Type, Label: "Telegram", Hosts: []string{"api.telegram.org"}, Fields: []notify.ConfigField{
 		{
 			Name: "bot_token", Label: "Bot token", Kind: notify.FieldSecret, Required: true,
 			Placeholder: "123456789:AAE…",
