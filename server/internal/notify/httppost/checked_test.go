@@ -22,7 +22,9 @@ func (p urlProvider) Describe() notify.Description {
 		Fields: []notify.ConfigField{{Name: "url", Label: "URL", Kind: p.kind}, {Name: "note", Label: "Note", Kind: notify.FieldText}}}
 }
 
-func (urlProvider) Validate(_ context.Context, raw json.RawMessage) (json.RawMessage, error) { return raw, nil }
+func (urlProvider) Validate(_ context.Context, raw json.RawMessage) (json.RawMessage, error) {
+	return raw, nil
+}
 
 func (urlProvider) Send(context.Context, notify.Channel, notify.Message) error { return nil }
 
