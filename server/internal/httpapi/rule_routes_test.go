@@ -21,7 +21,7 @@ func TestRuleRoutesAPI(t *testing.T) {
 		ID string `json:"id"`
 	}
 	a.browser.must(http.StatusCreated, "POST", "/api/v1/channels", map[string]any{"type": "webhook", "name": "chat",
-		"config": map[string]any{"url": "https://hooks.example.com/x"}}, &hook)
+		"config": map[string]any{"url": "https://127.0.0.1:9/x"}}, &hook)
 
 	type routeOut struct {
 		ChannelID   string   `json:"channel_id"`

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/netip"
+	"time"
 
 	"certinel.dev/server/internal/store"
 	"certinel.dev/shared/wire"
@@ -54,6 +55,17 @@ func speaksForName(b store.DomainBackend, rows map[string]store.DomainBackend) b
 		return !other
 	}
 	return !servesOlder(b, rows)
+}
+
+// sameCycle keeps the backends checked since the start of a check's cycle.
+func sameCycle(rows map[string]store.DomainBackend, since time.Time) map[string]store.DomainBackend {
+	out := make(map[string]store.DomainBackend, len(rows))
+	for addr, b := range rows {
+		if !b.ObservedAt.Before(since) {
+			out[addr] = b
+		}
+	}
+	return out
 }
 
 // StaleBackends returns the addresses of backends serving an older
@@ -146,11 +158,20 @@ func (in *Ingester) sortBackends(ctx context.Context, j *judge, src Source, resu
 	}
 	rs.Backends.DomainIDs, rs.Backends.Since = ids, since
 
-	// Decided against every backend's latest check, the batch's included,
-	// so results of one name in any order come to the same state.
+	// Decided against every backend's latest check of the same cycle, the
+	// batch's included, so results of one name in any order come to the
+	// same state, and a backend gone from DNS stops speaking for the name
+	// at the next cycle. Only a result that says its name had several
+	// addresses may leave the name's state to another backend: agents from
+	// before backends, the server's own checks and single-address names
+	// check one address at a time, and each such check is the name's.
+	cycle := ttl / backendCycles / 2
 	drop := make(map[int]bool)
 	for _, c := range checks {
-		if c.obs >= 0 && !speaksForName(c.row, rows[c.row.DomainID]) {
+		if c.obs < 0 || results[rs.Observations[c.obs].Index].Backends <= 1 {
+			continue
+		}
+		if !speaksForName(c.row, sameCycle(rows[c.row.DomainID], c.row.ObservedAt.Add(-cycle))) {
 			drop[c.obs] = true
 		}
 	}
