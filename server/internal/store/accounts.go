@@ -207,7 +207,7 @@ var (
 	DefaultEvents     = lifecycle.Names(lifecycle.EventExpiring, lifecycle.EventExpired, lifecycle.EventUnreachable,
 		lifecycle.EventInvalidChain, lifecycle.EventCRLHealth, lifecycle.EventHostnameMismatch, lifecycle.EventWeakCrypto,
 		lifecycle.EventRenewalOverdue, lifecycle.EventRenewalWindowMovedEarlier, lifecycle.EventAgentOffline, lifecycle.EventAgentCertificate,
-		lifecycle.EventResolved)
+		lifecycle.EventStaleBackend, lifecycle.EventResolved)
 )
 
 func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {
