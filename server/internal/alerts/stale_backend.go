@@ -17,9 +17,9 @@ import (
 // renewal a cache or a process never took up. It is one event per domain,
 // open while any backend is flagged: it resolves once the backend serves
 // the new certificate or leaves the name's records. The event names the
-// flagged addresses and carries the older certificate, whose expiry is
-// when the backend breaks for its clients.
-func staleBackend(d store.EvalDomain, rows []store.DomainBackend, now time.Time,
+// flagged addresses and is about the older certificate (its fingerprint
+// and expiry): when it expires, the backend breaks for its clients.
+func staleBackend(rows []store.DomainBackend, now time.Time,
 	add func(typ, key, detail string, ev func(*notify.Event)) *condition) {
 	flagged := monitor.StaleBackends(rows)
 	if len(flagged) == 0 {
@@ -41,7 +41,7 @@ func staleBackend(d store.EvalDomain, rows []store.DomainBackend, now time.Time,
 	}
 	detail += ": reload the service or clear its cache."
 	add(notify.TypeStaleBackend, "", detail, func(e *notify.Event) {
-		e.SHA256, e.OldSHA256 = d.LeafSHA256, oldest.LeafSHA256
+		e.SHA256 = oldest.LeafSHA256
 		if oldest.NotAfter != nil {
 			left := lifecycle.DaysLeft(*oldest.NotAfter, now)
 			e.NotAfter, e.DaysLeft = oldest.NotAfter, &left
