@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { accounts } from './accounts.mjs';
 import { agentCertificates } from './agent-certificates.mjs';
+import { backends } from './backends.mjs';
 import { alertSignal } from './alert-signal.mjs';
 import { channels } from './channels.mjs';
 import { defects } from './defects.mjs';
@@ -965,6 +966,7 @@ async function main() {
           if (!only || only === 'shell') await shell(kit);
           if (!only || only === 'file-sources') await fileSources(kit);
           if (!only || only === 'channels') await channels(kit);
+          if (!only || only === 'backends') await backends(kit);
         } finally {
           await server.receiver.close();
           await server.stop();

@@ -112,6 +112,7 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 			left := lifecycle.DaysLeft(*d.NotAfter, in.Now)
 			e.SHA256, e.NotAfter, e.DaysLeft = d.LeafSHA256, d.NotAfter, &left
 		}
+		staleBackend(in.Backends[d.ID], in.Now, add)
 		expired := !d.NotAfter.After(in.Now)
 		if expired {
 			add(notify.TypeExpired, d.LeafSHA256, "The certificate expired on "+d.NotAfter.UTC().Format(time.RFC1123)+".", withCert)

@@ -71,15 +71,18 @@ const (
 	EventAgentOffline              Event = "agent_offline"
 	EventAgentCertificate          Event = "agent_certificate" // not renewed in time, or expired
 	EventCRLHealth                 Event = "crl_health"        // a CRL certificates need is stale, expiring, stalled or went backwards
-	EventResolved                  Event = "resolved"
-	EventTest                      Event = "test"
-	EventInvitation                Event = "invitation"
-	EventPasswordReset             Event = "password_reset"
+	// EventStaleBackend: a backend of a load-balanced name still serves an
+	// older certificate than another backend does ("failed uptake").
+	EventStaleBackend  Event = "stale_backend"
+	EventResolved      Event = "resolved"
+	EventTest          Event = "test"
+	EventInvitation    Event = "invitation"
+	EventPasswordReset Event = "password_reset"
 )
 
 // RuleEvents lists the events a rule may choose.
 var RuleEvents = []Event{EventExpiring, EventExpired, EventChanged, EventUnreachable, EventInvalidChain,
-	EventHostnameMismatch, EventWeakCrypto, EventRenewalOverdue, EventRenewalWindowMovedEarlier, EventAgentOffline, EventAgentCertificate, EventCRLHealth, EventResolved}
+	EventHostnameMismatch, EventWeakCrypto, EventRenewalOverdue, EventRenewalWindowMovedEarlier, EventAgentOffline, EventAgentCertificate, EventCRLHealth, EventStaleBackend, EventResolved}
 
 // Names spells typed names as strings, for SQL, JSON lists and messages.
 func Names[T ~string](xs ...T) []string {

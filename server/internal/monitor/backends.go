@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"maps"
 	"net/netip"
+	"slices"
 	"time"
 
 	"certinel.dev/server/internal/store"
@@ -118,7 +120,9 @@ func (in *Ingester) sortBackends(ctx context.Context, j *judge, src Source, resu
 		ttl = backendCycles * store.DefaultAgentInterval
 	}
 	since := in.store.Now().Add(-ttl)
-	held, err := in.store.DomainBackends(ctx, src.OrgID, ids, since)
+	// Every row held, those the batch deletes included: the flags before
+	// the batch are those the domain page and the alerts saw.
+	held, err := in.store.DomainBackends(ctx, src.OrgID, ids, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -127,7 +131,9 @@ func (in *Ingester) sortBackends(ctx context.Context, j *judge, src Source, resu
 		if rows[id] == nil {
 			rows[id] = make(map[string]store.DomainBackend, len(held[id])+1)
 			for _, b := range held[id] {
-				rows[id][b.Address] = b
+				if !b.ObservedAt.Before(since) {
+					rows[id][b.Address] = b
+				}
 			}
 		}
 	}
@@ -157,6 +163,7 @@ func (in *Ingester) sortBackends(ctx context.Context, j *judge, src Source, resu
 		rs.Backends.Rows = append(rs.Backends.Rows, c.row)
 	}
 	rs.Backends.DomainIDs, rs.Backends.Since = ids, since
+	rs.Backends.Flagged = flagsMoved(held, rows)
 
 	// Decided against every backend's latest check of the same cycle, the
 	// batch's included, so results of one name in any order come to the
@@ -186,6 +193,19 @@ func (in *Ingester) sortBackends(ctx context.Context, j *judge, src Source, resu
 	}
 	rs.Observations, rs.BackendOnly = kept, len(drop)
 	return nil
+}
+
+// flagsMoved lists the domains whose flagged backends differ between the
+// rows held before the batch and those after it: their failed-uptake
+// alert may open or resolve while the domain's own state stays.
+func flagsMoved(before map[string][]store.DomainBackend, after map[string]map[string]store.DomainBackend) []string {
+	var out []string
+	for id, byAddr := range after {
+		if !maps.Equal(StaleBackends(before[id]), StaleBackends(slices.Collect(maps.Values(byAddr)))) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // backendRow is a judged result's check of its backend.

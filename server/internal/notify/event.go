@@ -29,6 +29,7 @@ const (
 	TypeAgentOffline              = string(lifecycle.EventAgentOffline)
 	TypeAgentCertificate          = string(lifecycle.EventAgentCertificate)
 	TypeCRLHealth                 = string(lifecycle.EventCRLHealth)
+	TypeStaleBackend              = string(lifecycle.EventStaleBackend)
 	TypeResolved                  = string(lifecycle.EventResolved)
 	TypeTest                      = string(lifecycle.EventTest)
 	// TypeInvitation carries an invitation link to a new member.

@@ -94,6 +94,8 @@ func headline(e Event) string {
 		return t + " client certificate rotation failed or is overdue"
 	case TypeCRLHealth:
 		return t + crlProblems[e.Problem]
+	case TypeStaleBackend:
+		return t + ": a backend serves an older certificate (failed uptake)"
 	case TypeResolved:
 		if e.Resolves == TypeAgentOffline {
 			return t + " is back online"
@@ -159,6 +161,7 @@ var problemLabels = map[string]string{
 	TypeRenewalOverdue:   "renewal overdue",
 	TypeAgentCertificate: "client certificate",
 	TypeCRLHealth:        "CRL health",
+	TypeStaleBackend:     "failed uptake",
 }
 
 // crlProblems end the headline of a crl_health event, by problem.

@@ -28,7 +28,7 @@ func SeverityOf(e Event) Severity {
 			return SeverityCritical
 		}
 		return SeverityWarning
-	case TypeRenewalOverdue, TypeRenewalWindowMovedEarlier, TypeWeakCrypto, TypeCRLHealth, TypeAgentCertificate:
+	case TypeRenewalOverdue, TypeRenewalWindowMovedEarlier, TypeWeakCrypto, TypeCRLHealth, TypeAgentCertificate, TypeStaleBackend:
 		return SeverityWarning
 	}
 	return SeverityInfo

@@ -206,8 +206,8 @@ var (
 	DefaultThresholds = []int{}
 	DefaultEvents     = lifecycle.Names(lifecycle.EventExpiring, lifecycle.EventExpired, lifecycle.EventUnreachable,
 		lifecycle.EventInvalidChain, lifecycle.EventCRLHealth, lifecycle.EventHostnameMismatch, lifecycle.EventWeakCrypto,
-		lifecycle.EventRenewalOverdue, lifecycle.EventRenewalWindowMovedEarlier, lifecycle.EventAgentOffline, lifecycle.EventAgentCertificate,
-		lifecycle.EventResolved)
+		lifecycle.EventRenewalOverdue, lifecycle.EventStaleBackend, lifecycle.EventRenewalWindowMovedEarlier, lifecycle.EventAgentOffline,
+		lifecycle.EventAgentCertificate, lifecycle.EventResolved)
 )
 
 func (s *Store) createDefaultAlerting(tx *gorm.DB, orgID, email string, now time.Time) error {

@@ -39,6 +39,9 @@ type BackendBatch struct {
 	// before Since (addresses their names no longer resolve to) go.
 	DomainIDs []string
 	Since     time.Time
+	// Flagged are the domains whose backends flagged for failed uptake
+	// changed: they are due for alert evaluation.
+	Flagged []string
 }
 
 // DomainBackends returns the backends of the organization's domains ids
@@ -62,8 +65,9 @@ func (s *Store) DomainBackends(ctx context.Context, orgID string, ids []string, 
 // saveBackends upserts the batch's backends in key order (batches touching
 // the same domains then lock their rows in one order) without moving a
 // row back to an older check, and deletes the rows of the batch's domains
-// not observed since b.Since.
-func saveBackends(tx *gorm.DB, orgID string, b BackendBatch) error {
+// not observed since b.Since. Domains whose flagged backends changed are
+// made due for evaluation.
+func saveBackends(tx *gorm.DB, orgID string, b BackendBatch, now time.Time) error {
 	if len(b.DomainIDs) == 0 {
 		return nil
 	}
@@ -95,5 +99,5 @@ func saveBackends(tx *gorm.DB, orgID string, b BackendBatch) error {
 			return fmt.Errorf("domain backends gone: %w", err)
 		}
 	}
-	return nil
+	return markDue(tx, orgID, b.Flagged, now)
 }

@@ -29,6 +29,9 @@ type EvalInput struct {
 	CRLExpiringMargin time.Duration
 	OpenAlerts        []Alert
 	Changes           []CertificateChange
+	// Backends are the checks of the addresses behind the domains' names,
+	// by domain, for failed uptake (stale_backend).
+	Backends map[string][]DomainBackend
 	// Notification context (see LoadNotifyContext).
 	Maintenance []MaintenanceWindow
 	Outages     []Alert
@@ -88,6 +91,13 @@ func (s *Store) LoadDomainBatch(ctx context.Context, orgID string, domainIDs []s
 	if err := db.Where("domain_id IN ? AND observed_at > ?", domainIDs, in.Now.Add(-changeWindow)).Find(&in.Changes).Error; err != nil {
 		return in, fmt.Errorf("store: eval changes: %w", err)
 	}
+	// Every row the table holds, as the domain page shows them: rows of
+	// addresses gone from the name are deleted at ingest.
+	backends, err := s.DomainBackends(ctx, orgID, domainIDs, time.Time{})
+	if err != nil {
+		return in, fmt.Errorf("store: eval: %w", err)
+	}
+	in.Backends = backends
 	return in, nil
 }
 

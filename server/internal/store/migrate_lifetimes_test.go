@@ -60,10 +60,12 @@ func TestMigrationMakesOldDefaultsLifetimeAware(t *testing.T) {
 			// Untouched but for the CA's renewal signal, which 00027 adds to
 			// every rule watching overdue renewals, agent certificates,
 			// which 00040 adds to every rule watching agents go offline, and
-			// CRL health, which 00042 adds to every rule watching chains.
+			// CRL health, which 00042 adds to every rule watching chains,
+			// and failed uptake, which 00059 adds next to overdue renewals.
 			wantMine := slices.Insert(slices.Clone(oldEvents), slices.Index(oldEvents, "renewal_overdue")+1, "renewal_window_moved_earlier")
 			wantMine = slices.Insert(wantMine, slices.Index(wantMine, "agent_offline")+1, "agent_certificate")
 			wantMine = slices.Insert(wantMine, slices.Index(wantMine, "invalid_chain")+1, "crl_health")
+			wantMine = slices.Insert(wantMine, slices.Index(wantMine, "renewal_overdue")+1, "stale_backend")
 			if mine, _ := s.GetAlertRule(ctx, org.ID, custom.ID); !slices.Equal(mine.Thresholds, []int{10}) || !slices.Equal(mine.Events, wantMine) {
 				t.Errorf("a changed rule was migrated: %v %v", mine.Thresholds, mine.Events)
 			}

@@ -185,7 +185,7 @@ func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (Re
 		if err := saveObservations(tx, orgID, rs, now); err != nil {
 			return err
 		}
-		if err := saveBackends(tx, orgID, rs.Backends); err != nil {
+		if err := saveBackends(tx, orgID, rs.Backends, now); err != nil {
 			return err
 		}
 		return upsertDiscovered(tx, orgID, rs.Discovered)

@@ -56,7 +56,7 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 		if err := saveRepeats(tx, orgID, rs.Repeats, now); err != nil {
 			return err
 		}
-		if err := saveBackends(tx, orgID, rs.Backends); err != nil {
+		if err := saveBackends(tx, orgID, rs.Backends, now); err != nil {
 			return err
 		}
 		refused, err := saveParts(tx, orgID, rs, rs.Observations, now)

@@ -51,6 +51,7 @@ export const EVENT_TYPES = [
   { value: 'agent_offline', label: 'Agent offline', hint: 'an agent stopped reporting' },
   { value: 'agent_certificate', label: 'Agent certificate', hint: "an agent's client certificate was not renewed in time, or expired" },
   { value: 'crl_health', label: 'CRL health', hint: 'a CRL your certificates need is near or past its next update, stopped updating or went backwards' },
+  { value: 'stale_backend', label: 'Failed uptake', hint: 'a backend of a load-balanced name still serves an older certificate than another' },
   { value: 'resolved', label: 'Resolved', hint: 'a problem went away' },
 ] as const;
 
