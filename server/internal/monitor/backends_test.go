@@ -109,8 +109,13 @@ func TestBackendsOfAName(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
 			port, first, second := backendPair(t, newer, older)
+			addrs := []string{"127.0.0.2", "127.0.0.1"}
 			resolve := func(context.Context, string) ([]netip.Addr, error) {
-				return []netip.Addr{netip.MustParseAddr("127.0.0.2"), netip.MustParseAddr("127.0.0.1")}, nil
+				var out []netip.Addr
+				for _, a := range addrs {
+					out = append(out, netip.MustParseAddr(a))
+				}
+				return out, nil
 			}
 			fetch := func() []wire.Result {
 				var mu sync.Mutex
@@ -128,7 +133,8 @@ func TestBackendsOfAName(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			agent, err := st.CreateAgent(ctx, org.ID, store.Agent{Name: "a", Prefix: "p", TokenHash: "h"})
+			// Checked every 10 minutes: a cycle is the 5 minutes around a check.
+			agent, err := st.CreateAgent(ctx, org.ID, store.Agent{Name: "a", Prefix: "p", TokenHash: "h", IntervalSeconds: 600})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -198,9 +204,26 @@ func TestBackendsOfAName(t *testing.T) {
 				t.Errorf("stale backends %v with the stale one down", stale)
 			}
 
-			// Every backend down: the name is unreachable.
+			// A cycle later the name resolves to two addresses that refuse;
+			// 127.0.0.1, still up but gone from DNS, served the name a cycle
+			// ago and no longer speaks for it: the name is unreachable.
+			addrs = []string{"127.0.0.2", "127.0.0.3"}
+			later := fetch()
+			for i := range later {
+				later[i].ObservedAt = later[i].ObservedAt.Add(10 * time.Minute)
+			}
+			if v, _, _ = ingest(later); v.Status != lifecycle.StatusUnreachable {
+				t.Fatalf("domain whose answering backend left DNS a cycle ago: status %s, want unreachable", v.Status)
+			}
+
+			// Back in DNS, and every backend down: the name is unreachable.
+			addrs = []string{"127.0.0.2", "127.0.0.1"}
 			first.stop()
-			v, rows, _ = ingest(fetch())
+			last := fetch()
+			for i := range last {
+				last[i].ObservedAt = last[i].ObservedAt.Add(20 * time.Minute)
+			}
+			v, rows, _ = ingest(last)
 			if v.Status != lifecycle.StatusUnreachable || rows["127.0.0.1"].ErrorKind != "refused" {
 				t.Fatalf("domain with every backend down: status %s, backends %+v", v.Status, rows)
 			}
