@@ -27,6 +27,7 @@ import { fileSources } from './file-sources.mjs';
 import { makeCA, makeLeaf } from './pki.mjs';
 import { postQuantum } from './post-quantum.mjs';
 import { revocation } from './revocation.mjs';
+import { routing } from './routing.mjs';
 import { dailyWork } from './work.mjs';
 import { virtualHosts } from './virtual-hosts.mjs';
 import { shell } from './shell.mjs';
@@ -967,6 +968,7 @@ async function main() {
           if (!only || only === 'file-sources') await fileSources(kit);
           if (!only || only === 'channels') await channels(kit);
           if (!only || only === 'backends') await backends(kit);
+          if (!only || only === 'routing') await routing(kit);
         } finally {
           await server.receiver.close();
           await server.stop();
