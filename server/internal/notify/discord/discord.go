@@ -45,11 +45,7 @@ func (p *Provider) Validate(_ context.Context, raw json.RawMessage) (json.RawMes
 	if err != nil {
 		return nil, err
 	}
-	out, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("discord: encode config: %w", err)
-	}
-	return out, nil
+	return notify.EncodeConfig(c, "discord")
 }
 
 func parseConfig(raw json.RawMessage) (Config, error) {

@@ -65,11 +65,7 @@ func (p *Provider) Validate(_ context.Context, raw json.RawMessage) (json.RawMes
 	if err != nil {
 		return nil, err
 	}
-	out, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("googlechat: encode config: %w", err)
-	}
-	return out, nil
+	return notify.EncodeConfig(c, "googlechat")
 }
 
 func (p *Provider) parseConfig(raw json.RawMessage) (Config, error) {

@@ -60,11 +60,7 @@ func (p *Provider) Validate(_ context.Context, raw json.RawMessage) (json.RawMes
 	if err != nil {
 		return nil, err
 	}
-	out, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("mattermost: encode config: %w", err)
-	}
-	return out, nil
+	return notify.EncodeConfig(c, "mattermost")
 }
 
 func parseConfig(raw json.RawMessage) (Config, error) {

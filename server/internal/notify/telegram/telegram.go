@@ -81,11 +81,7 @@ func (p *Provider) Validate(_ context.Context, raw json.RawMessage) (json.RawMes
 	if err != nil {
 		return nil, err
 	}
-	out, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("telegram: encode config: %w", err)
-	}
-	return out, nil
+	return notify.EncodeConfig(c, "telegram")
 }
 
 // parseConfig never quotes the token in its errors.
