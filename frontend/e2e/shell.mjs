@@ -100,7 +100,7 @@ export async function shell({ label, server, browser, check, until, equal, shot,
       ['overview', '/'], ['domains', '/domains'], ['domain', `/domains/${specs[0].id}`], ['certificates', '/certificates'],
       ['certificate', `/certificates/${domain.sha256}`], ['discovery', '/discovery'], ['alerts', '/alerts'], ['events', '/events'],
       ['agents', '/agents'], ['agent-certificates', `/agents/${ag.id}/certificates`], ['ca-bundles', '/ca-bundles'], ['tokens', '/tokens'],
-      ['members', '/members'], ['audit-log', '/audit-log'], ['organization', '/organization'], ['account', '/account'], ['not-found', '/no-such-page'],
+      ['members', '/members'], ['audit-log', '/audit-log'], ['organization', '/organization'], ['account', '/account'], ['files', '/files'], ['not-found', '/no-such-page'],
     );
     // The expiring domain raises an event; its page joins the list when it is there.
     let events = [];
