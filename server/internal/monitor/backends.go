@@ -18,6 +18,14 @@ import (
 // it leaves its domain's list: its address is gone from the name's records.
 const backendCycles = 3
 
+// uptakeWindow is how much later than a backend's last check another
+// backend's check may be and still show that the two served at the same
+// time. An agent probes every address of a name in one go, so their
+// checks are minutes apart at most; a check made later than this is of a
+// name that has moved on (a new address with a renewed certificate), not
+// of a backend that missed the renewal.
+const uptakeWindow = 30 * time.Minute
+
 // Backends of a load-balanced name. The agent probes every address a
 // domain's name resolves to, one result each; each result is kept as that
 // address's latest check (store.DomainBackend). The domain's own state
@@ -26,10 +34,11 @@ const backendCycles = 3
 // does not hide it, and only when every backend fails is the name down.
 
 // newestServed returns the backend among rows, other than the one at
-// except, serving the leaf issued last; ok is false when none serves one.
-func newestServed(rows map[string]store.DomainBackend, except string) (newest store.DomainBackend, ok bool) {
+// except and checked no later than until (zero: any time), serving the
+// leaf issued last; ok is false when none serves one.
+func newestServed(rows map[string]store.DomainBackend, except string, until time.Time) (newest store.DomainBackend, ok bool) {
 	for addr, b := range rows {
-		if addr == except || b.LeafSHA256 == "" || b.NotBefore == nil {
+		if addr == except || b.LeafSHA256 == "" || b.NotBefore == nil || (!until.IsZero() && b.ObservedAt.After(until)) {
 			continue
 		}
 		if !ok || b.NotBefore.After(*newest.NotBefore) {
@@ -40,10 +49,10 @@ func newestServed(rows map[string]store.DomainBackend, except string) (newest st
 }
 
 // servesOlder reports whether b serves a leaf other than, and issued
-// before, the newest another of rows serves: a renewal b never took up
-// (a cache, or a process that never reloaded).
+// before, the newest another of rows served by the time of b's check: a
+// renewal b never took up (a cache, or a process that never reloaded).
 func servesOlder(b store.DomainBackend, rows map[string]store.DomainBackend) bool {
-	newest, ok := newestServed(rows, b.Address)
+	newest, ok := newestServed(rows, b.Address, b.ObservedAt.Add(uptakeWindow))
 	return ok && b.LeafSHA256 != "" && b.NotBefore != nil && b.LeafSHA256 != newest.LeafSHA256 &&
 		b.NotBefore.Before(*newest.NotBefore)
 }
@@ -53,7 +62,7 @@ func servesOlder(b store.DomainBackend, rows map[string]store.DomainBackend) boo
 // backend serves one.
 func speaksForName(b store.DomainBackend, rows map[string]store.DomainBackend) bool {
 	if b.LeafSHA256 == "" {
-		_, other := newestServed(rows, b.Address)
+		_, other := newestServed(rows, b.Address, time.Time{})
 		return !other
 	}
 	return !servesOlder(b, rows)
