@@ -50,7 +50,9 @@ func TestMovedNameIsNotFailedUptake(t *testing.T) {
 			// check probes the name while it resolves to addr alone, as of at.
 			check := func(batch, addr string, at time.Time) {
 				t.Helper()
-				resolve := func(context.Context, string) ([]netip.Addr, error) { return []netip.Addr{netip.MustParseAddr(addr)}, nil }
+				resolve := func(context.Context, string) ([]netip.Addr, error) {
+					return []netip.Addr{netip.MustParseAddr(addr)}, nil
+				}
 				var mu sync.Mutex
 				var out []wire.Result
 				probe.Fetch(ctx, []wire.Target{{ID: dom.ID, Host: "moved.example", Port: port}},
