@@ -41,28 +41,34 @@ func chainKey(agentID *string, r wire.Result) string {
 // pickRepeats returns, by index, the results of an agent's batch that
 // repeat their domain's current state: the same chain key, observed no
 // earlier than the state, while its verdict stands (judged_until). They
-// are valid results (checkResult); a domain checked twice in the batch is
-// judged, as are results of domains without a held chain and results with
-// a stapled OCSP response, whose answer can change the verdict of the same
-// chain (an unchanged staple is not verified again: see staple.go).
+// are valid results (checkResult). A domain checked more than once in the
+// batch (each backend of a load-balanced name) repeats only when every one
+// of its checks does; otherwise all are judged, so a backend serving
+// another chain is never hidden behind a repeat. Results of domains
+// without a held chain are judged, as are results with a stapled OCSP
+// response, whose answer can change the verdict of the same chain (an
+// unchanged staple is not verified again: see staple.go).
 func pickRepeats(results []wire.Result, agentID string, held map[string]store.HeldChain, now time.Time) map[int]store.Repeat {
 	if len(held) == 0 {
 		return nil
 	}
-	seen := make(map[string]int, len(results))
-	for _, r := range results {
-		seen[r.TargetID]++
-	}
 	out := make(map[int]store.Repeat, len(held))
+	judged := make(map[string]bool)
 	for i, r := range results {
 		h, ok := held[r.TargetID]
-		if !ok || r.DiscoveryJobID != "" || isCRLFile(r) || seen[r.TargetID] != 1 || len(r.Chain) == 0 || r.OCSPStaple != "" ||
+		if !ok || r.DiscoveryJobID != "" || isCRLFile(r) || len(r.Chain) == 0 || r.OCSPStaple != "" ||
 			h.JudgedUntil == nil || !now.Before(*h.JudgedUntil) || r.ObservedAt.Before(h.CheckedAt) ||
 			checkResult(r, now) != nil || chainKey(&agentID, r) != h.ChainKey {
+			judged[r.TargetID] = true
 			continue
 		}
 		out[i] = store.Repeat{DomainID: h.DomainID, ObservationID: h.ObservationID, ChainKey: h.ChainKey,
 			ObservedAt: r.ObservedAt.UTC(), Address: r.Address, DurationMS: r.DurationMS, HandshakeError: r.Error}
+	}
+	for i, r := range results {
+		if judged[r.TargetID] {
+			delete(out, i)
+		}
 	}
 	return out
 }

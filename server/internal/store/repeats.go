@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -79,14 +80,19 @@ func (s *Store) HeldChains(ctx context.Context, orgID, agentID string, domainIDs
 // time, and what a check that changes nothing updates on its sample (see
 // repeatColumns), but the verdict, which was not judged again. A state
 // that moved since it was read (its sample, chain or verdict's term) fails
-// the batch with ErrRepeatMoved. The caller passes one repeat per domain.
+// the batch with ErrRepeatMoved. A domain repeated more than once (each
+// backend of a load-balanced name) moves to its latest check.
 func saveRepeats(tx *gorm.DB, orgID string, repeats []Repeat, now time.Time) error {
 	if len(repeats) == 0 {
 		return nil
 	}
-	// Domain order: the order every batch locks states in.
+	// Domain order: the order every batch locks states in; each domain's
+	// latest check first, and kept alone.
 	repeats = slices.Clone(repeats)
-	slices.SortFunc(repeats, func(a, b Repeat) int { return strings.Compare(a.DomainID, b.DomainID) })
+	slices.SortFunc(repeats, func(a, b Repeat) int {
+		return cmp.Or(strings.Compare(a.DomainID, b.DomainID), b.ObservedAt.Compare(a.ObservedAt))
+	})
+	repeats = slices.CompactFunc(repeats, func(a, b Repeat) bool { return a.DomainID == b.DomainID })
 	ids := make([]string, len(repeats))
 	for i, r := range repeats {
 		ids[i] = r.DomainID
