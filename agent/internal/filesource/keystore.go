@@ -83,16 +83,26 @@ func readJKS(data []byte, password string) ([]Item, error) {
 		if len(ders) == 0 {
 			continue // no other kind of entry holds a certificate
 		}
-		chain := make([][]byte, len(ders))
-		for i, der := range ders {
-			if _, err := x509.ParseCertificate(der); err != nil {
-				return nil, malformed("entry %q: certificate %d is not valid: %v", alias, i+1, err)
-			}
-			chain[i] = bytes.Clone(der)
+		item, err := entryItem(alias, wire.FileFormatJKS, ders)
+		if err != nil {
+			return nil, err
 		}
-		items = append(items, Item{Entry: alias, Format: wire.FileFormatJKS, Chain: chain})
+		items = append(items, item)
 	}
 	return items, nil
+}
+
+// entryItem makes the item of a Java keystore entry from its certificates,
+// leaf first, checking each parses.
+func entryItem(alias, format string, ders [][]byte) (Item, error) {
+	chain := make([][]byte, len(ders))
+	for i, der := range ders {
+		if _, err := x509.ParseCertificate(der); err != nil {
+			return Item{}, malformed("entry %q: certificate %d is not valid: %v", alias, i+1, err)
+		}
+		chain[i] = bytes.Clone(der)
+	}
+	return Item{Entry: alias, Format: format, Chain: chain}, nil
 }
 
 // wipeKey zeroes what a private key exposes. Go keeps internal copies it
