@@ -38,10 +38,19 @@ func readPKCS12(data []byte, password string) ([]Item, error) {
 		}
 		return nil, passwordError("wrong password for the PKCS#12 file")
 	}
-	// Not a key and its chain: perhaps a trust store, certificates only.
+	// Not a key and its chain: perhaps a Java trust store, or certificates
+	// without the Java attribute, which only pfxCertificates reads.
 	certs, tsErr := pkcs12.DecodeTrustStore(data, password)
 	if tsErr != nil {
-		return nil, malformed("cannot read the PKCS#12 file: %v", err)
+		certs, tsErr = pfxCertificates(data, password)
+	}
+	switch {
+	case errors.Is(tsErr, errPFXPassword) && password == "":
+		return nil, passwordError("the PKCS#12 file needs a password and none is configured for its pattern")
+	case errors.Is(tsErr, errPFXPassword):
+		return nil, passwordError("wrong password for the PKCS#12 file (or the file was altered)")
+	case tsErr != nil:
+		return nil, malformed("cannot read the PKCS#12 file: %v", tsErr)
 	}
 	return numbered(certItems(certs, wire.FileFormatPKCS12)), nil
 }
