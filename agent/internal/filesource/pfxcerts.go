@@ -2,6 +2,7 @@ package filesource
 
 import (
 	"crypto/hmac"
+	"crypto/pbkdf2"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -81,7 +82,7 @@ func pfxCertificates(data []byte, password string) ([]*x509.Certificate, error) 
 	}
 	hasMAC := len(pfx.MacData.Mac.Algorithm.Algorithm) > 0
 	if hasMAC {
-		if err := checkPFXMAC(authSafe, pfx.MacData.Mac.Algorithm.Algorithm, pfx.MacData.Mac.Digest,
+		if err := checkPFXMAC(authSafe, pfx.MacData.Mac.Algorithm, pfx.MacData.Mac.Digest,
 			pfx.MacData.Salt, pfx.MacData.Rounds, password); err != nil {
 			return nil, err
 		}
@@ -148,11 +149,11 @@ func safeContents(info pfxContentInfo, password string) ([]byte, error) {
 // checkPFXMAC checks the HMAC over the authenticated safe, keyed by the
 // PKCS#12 KDF. As the library does, an empty password is also tried as
 // no password at all, which some tools use.
-func checkPFXMAC(authSafe []byte, alg asn1.ObjectIdentifier, digest, salt []byte, rounds int, password string) error {
-	if alg.Equal(oidPBMAC1) {
-		return errors.New("its MAC is PBMAC1, which the agent checks only in files that hold a key")
+func checkPFXMAC(authSafe []byte, alg pkix.AlgorithmIdentifier, digest, salt []byte, rounds int, password string) error {
+	if alg.Algorithm.Equal(oidPBMAC1) {
+		return checkPBMAC1(authSafe, alg.Parameters.FullBytes, digest, password)
 	}
-	h, err := pfxHashFor(alg)
+	h, err := pfxHashFor(alg.Algorithm)
 	if err != nil {
 		return fmt.Errorf("MAC: %w", err)
 	}
@@ -173,4 +174,52 @@ func checkPFXMAC(authSafe []byte, alg asn1.ObjectIdentifier, digest, salt []byte
 		}
 	}
 	return errPFXPassword
+}
+
+// checkPBMAC1 checks a PBMAC1 MAC (RFC 9579): an HMAC keyed by PBKDF2 over
+// the password's UTF-8 bytes, every parameter in the algorithm identifier.
+func checkPBMAC1(authSafe, params, digest []byte, password string) error {
+	var p struct{ KDF, MAC pkix.AlgorithmIdentifier }
+	if err := unmarshalAll(params, &p); err != nil {
+		return fmt.Errorf("PBMAC1 parameters: %w", err)
+	}
+	if !p.KDF.Algorithm.Equal(oidPBKDF2) {
+		return fmt.Errorf("PBMAC1: unsupported key derivation %v", p.KDF.Algorithm)
+	}
+	var kdf struct {
+		Salt   []byte
+		Rounds int
+		KeyLen int
+		PRF    pkix.AlgorithmIdentifier `asn1:"optional"`
+	}
+	if err := unmarshalAll(p.KDF.Parameters.FullBytes, &kdf); err != nil {
+		return fmt.Errorf("PBMAC1 key derivation: %w", err)
+	}
+	if err := checkRounds(kdf.Rounds); err != nil {
+		return err
+	}
+	// RFC 9579 asks for a key of at least 20 bytes; a shorter one would let
+	// a forged file pass with little work. Past 64, no HMAC here uses more.
+	if kdf.KeyLen < 20 || kdf.KeyLen > 64 {
+		return fmt.Errorf("PBMAC1 key length %d is outside 20 to 64", kdf.KeyLen)
+	}
+	prf, err := hmacHashFor(kdf.PRF.Algorithm)
+	if err != nil {
+		return fmt.Errorf("PBMAC1 key derivation: %w", err)
+	}
+	macHash, err := hmacHashFor(p.MAC.Algorithm)
+	if err != nil || len(p.MAC.Algorithm) == 0 {
+		return fmt.Errorf("PBMAC1: unsupported MAC %v", p.MAC.Algorithm)
+	}
+	key, err := pbkdf2.Key(prf, password, kdf.Salt, kdf.Rounds, kdf.KeyLen)
+	if err != nil {
+		return fmt.Errorf("PBMAC1 key derivation: %w", err)
+	}
+	m := hmac.New(macHash, key)
+	m.Write(authSafe)
+	clear(key)
+	if !hmac.Equal(m.Sum(nil), digest) {
+		return errPFXPassword
+	}
+	return nil
 }

@@ -1,15 +1,20 @@
 package filesource
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/pbkdf2"
 	"crypto/sha256"
+	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"software.sslmate.com/src/go-pkcs12"
 
 	"certinel.dev/shared/wire"
 )
@@ -63,6 +68,48 @@ func TestOpenSSLCertOnlyPKCS12(t *testing.T) {
 		legacy + "|":   {format: wire.FileFormatPKCS12, kind: wire.FileKindPassword, errHas: "none is configured"},
 		nomacAES + "|": {format: wire.FileFormatPKCS12, kind: wire.FileKindPassword, errHas: "wrong password"},
 	})
+}
+
+// TestPFXCertificatesEveryEncoder reads, with the agent's own reader, the
+// files each of the library's encoders makes: every MAC (SHA-1, SHA-256,
+// PBMAC1) and cipher (RC2, 3DES, AES) it uses, a shrouded key bag skipped.
+func TestPFXCertificatesEveryEncoder(t *testing.T) {
+	p := newPKI(t)
+	for name, enc := range map[string]*pkcs12.Encoder{
+		"LegacyRC2": pkcs12.LegacyRC2, "LegacyDES": pkcs12.LegacyDES,
+		"Modern2023": pkcs12.Modern2023, "Modern2026": pkcs12.Modern2026,
+	} {
+		withKey, err := enc.Encode(p.leaf.key, p.leaf.cert, []*x509.Certificate{p.inter.cert}, "pw")
+		if err != nil {
+			t.Fatal(err)
+		}
+		trust, err := enc.EncodeTrustStore([]*x509.Certificate{p.root.cert}, "pw")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for file, want := range map[string][][]byte{
+			"key and chain": {p.leaf.cert.Raw, p.inter.cert.Raw},
+			"trust store":   {p.root.cert.Raw},
+		} {
+			data := withKey
+			if file == "trust store" {
+				data = trust
+			}
+			certs, err := pfxCertificates(data, "pw")
+			if err != nil || len(certs) != len(want) {
+				t.Errorf("%s %s: %d certificates, %v", name, file, len(certs), err)
+				continue
+			}
+			for i := range want {
+				if !bytes.Equal(certs[i].Raw, want[i]) {
+					t.Errorf("%s %s: certificate %d is not the expected one", name, file, i)
+				}
+			}
+			if _, err := pfxCertificates(data, "wrong"); !errors.Is(err, errPFXPassword) {
+				t.Errorf("%s %s, wrong password: %v", name, file, err)
+			}
+		}
+	}
 }
 
 // TestPFXCertificatesHostile feeds files built here that the MAC does not

@@ -218,18 +218,9 @@ func pbes2Cipher(raw []byte, password string) (cipher.Block, []byte, error) {
 	if err := checkRounds(kdf.Rounds); err != nil {
 		return nil, nil, err
 	}
-	var prf func() hash.Hash
-	switch a := kdf.PRF.Algorithm; {
-	case len(a) == 0 || a.Equal(oidHMACSHA1):
-		prf = sha1.New
-	case a.Equal(oidHMACSHA256):
-		prf = sha256.New
-	case a.Equal(oidHMACSHA384):
-		prf = sha512.New384
-	case a.Equal(oidHMACSHA512):
-		prf = sha512.New
-	default:
-		return nil, nil, fmt.Errorf("unsupported PBKDF2 function %v", a)
+	prf, err := hmacHashFor(kdf.PRF.Algorithm)
+	if err != nil {
+		return nil, nil, fmt.Errorf("PBKDF2: %w", err)
 	}
 	var keyLen int
 	switch a := params.Scheme.Algorithm; {
@@ -254,6 +245,22 @@ func pbes2Cipher(raw []byte, password string) (cipher.Block, []byte, error) {
 	defer clear(key)
 	block, err := aes.NewCipher(key)
 	return block, iv, err
+}
+
+// hmacHashFor names the digest of an HMAC algorithm identifier; PBKDF2's
+// default when none is given is HMAC-SHA-1.
+func hmacHashFor(oid asn1.ObjectIdentifier) (func() hash.Hash, error) {
+	switch {
+	case len(oid) == 0 || oid.Equal(oidHMACSHA1):
+		return sha1.New, nil
+	case oid.Equal(oidHMACSHA256):
+		return sha256.New, nil
+	case oid.Equal(oidHMACSHA384):
+		return sha512.New384, nil
+	case oid.Equal(oidHMACSHA512):
+		return sha512.New, nil
+	}
+	return nil, fmt.Errorf("unsupported HMAC %v", oid)
 }
 
 // unmarshalAll decodes DER that must hold exactly one value.
