@@ -33,6 +33,7 @@ type pfxContentInfo struct {
 	Content     asn1.RawValue `asn1:"tag:0,explicit,optional"`
 }
 
+// pfxFile is the outer shape of a PKCS#12 file (RFC 7292, PFX).
 type pfxFile struct {
 	Version  int
 	AuthSafe pfxContentInfo
@@ -176,22 +177,20 @@ func checkPFXMAC(authSafe []byte, alg pkix.AlgorithmIdentifier, digest, salt []b
 	return errPFXPassword
 }
 
+// pbmac1Params are PBMAC1's parameters (RFC 8018, A.5).
+type pbmac1Params struct{ KDF, MAC pkix.AlgorithmIdentifier }
+
 // checkPBMAC1 checks a PBMAC1 MAC (RFC 9579): an HMAC keyed by PBKDF2 over
 // the password's UTF-8 bytes, every parameter in the algorithm identifier.
 func checkPBMAC1(authSafe, params, digest []byte, password string) error {
-	var p struct{ KDF, MAC pkix.AlgorithmIdentifier }
+	var p pbmac1Params
 	if err := unmarshalAll(params, &p); err != nil {
 		return fmt.Errorf("PBMAC1 parameters: %w", err)
 	}
 	if !p.KDF.Algorithm.Equal(oidPBKDF2) {
 		return fmt.Errorf("PBMAC1: unsupported key derivation %v", p.KDF.Algorithm)
 	}
-	var kdf struct {
-		Salt   []byte
-		Rounds int
-		KeyLen int
-		PRF    pkix.AlgorithmIdentifier `asn1:"optional"`
-	}
+	var kdf pbkdf2Params
 	if err := unmarshalAll(p.KDF.Parameters.FullBytes, &kdf); err != nil {
 		return fmt.Errorf("PBMAC1 key derivation: %w", err)
 	}

@@ -196,6 +196,15 @@ func legacyPBECipher(alg pkix.AlgorithmIdentifier, password string) (cipher.Bloc
 	return nil, nil, fmt.Errorf("unsupported encryption %v", alg.Algorithm)
 }
 
+// pbkdf2Params are PBKDF2's parameters (RFC 8018, A.2), as PBES2 and
+// PBMAC1 give them; only a salt given as an OCTET STRING is read.
+type pbkdf2Params struct {
+	Salt   []byte
+	Rounds int
+	KeyLen int                      `asn1:"optional"`
+	PRF    pkix.AlgorithmIdentifier `asn1:"optional"`
+}
+
 func pbes2Cipher(raw []byte, password string) (cipher.Block, []byte, error) {
 	var params struct {
 		KDF, Scheme pkix.AlgorithmIdentifier
@@ -206,12 +215,7 @@ func pbes2Cipher(raw []byte, password string) (cipher.Block, []byte, error) {
 	if !params.KDF.Algorithm.Equal(oidPBKDF2) {
 		return nil, nil, fmt.Errorf("unsupported key derivation %v", params.KDF.Algorithm)
 	}
-	var kdf struct {
-		Salt   []byte
-		Rounds int
-		KeyLen int                      `asn1:"optional"`
-		PRF    pkix.AlgorithmIdentifier `asn1:"optional"`
-	}
+	var kdf pbkdf2Params
 	if err := unmarshalAll(params.KDF.Parameters.FullBytes, &kdf); err != nil {
 		return nil, nil, fmt.Errorf("PBKDF2 parameters: %w", err)
 	}

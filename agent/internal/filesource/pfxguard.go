@@ -1,7 +1,6 @@
 package filesource
 
 import (
-	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
 )
@@ -16,34 +15,17 @@ import (
 // MAC proved the file was made with the configured password.)
 const maxMACIterations = 10_000_000
 
-// pfxHeader is the outer shape of a PKCS#12 file (RFC 7292, PFX).
-type pfxHeader struct {
-	Version  int
-	AuthSafe asn1.RawValue
-	MacData  struct {
-		Mac struct {
-			Algorithm pkix.AlgorithmIdentifier
-			Digest    asn1.RawValue
-		}
-		MacSalt    []byte
-		Iterations int `asn1:"optional,default:1"`
-	} `asn1:"optional"`
-}
-
 // checkPFXCost refuses a PKCS#12 file whose MAC asks for more rounds than
 // maxMACIterations.
 func checkPFXCost(data []byte) error {
-	var pfx pfxHeader
+	var pfx pfxFile
 	if _, err := asn1.Unmarshal(data, &pfx); err != nil {
 		return nil // the library reports the malformed structure itself
 	}
-	n := pfx.MacData.Iterations
+	n := pfx.MacData.Rounds
 	if alg := pfx.MacData.Mac.Algorithm; alg.Algorithm.Equal(oidPBMAC1) {
-		var params struct{ KDF, MAC pkix.AlgorithmIdentifier }
-		var kdf struct {
-			Salt   asn1.RawValue
-			Rounds int
-		}
+		var params pbmac1Params
+		var kdf pbkdf2Params
 		if _, err := asn1.Unmarshal(alg.Parameters.FullBytes, &params); err != nil {
 			return nil
 		}

@@ -1,7 +1,6 @@
 package filesource
 
 import (
-	"crypto/x509/pkix"
 	"encoding/asn1"
 	"strings"
 	"testing"
@@ -17,19 +16,11 @@ func TestPKCS12CostBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pfx struct {
-		Version  int
-		AuthSafe asn1.RawValue
-		MacData  struct {
-			Mac        asn1.RawValue
-			MacSalt    []byte
-			Iterations int `asn1:"optional"`
-		}
-	}
+	var pfx pfxFile
 	if _, err := asn1.Unmarshal(good, &pfx); err != nil {
 		t.Fatal(err)
 	}
-	pfx.MacData.Iterations = 1 << 30
+	pfx.MacData.Rounds = 1 << 30
 	costly, err := asn1.Marshal(pfx)
 	if err != nil {
 		t.Fatal(err)
@@ -51,26 +42,9 @@ func TestPKCS12PBMAC1CostBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type kdfParams struct {
-		Salt      asn1.RawValue
-		Rounds    int
-		KeyLength int
-		PRF       pkix.AlgorithmIdentifier
-	}
-	var pfx struct {
-		Version  int
-		AuthSafe asn1.RawValue
-		MacData  struct {
-			Mac struct {
-				Algorithm pkix.AlgorithmIdentifier
-				Digest    []byte
-			}
-			MacSalt    []byte
-			Iterations int
-		}
-	}
-	var params struct{ KDF, MAC pkix.AlgorithmIdentifier }
-	var kdf kdfParams
+	var pfx pfxFile
+	var params pbmac1Params
+	var kdf pbkdf2Params
 	if _, err := asn1.Unmarshal(good, &pfx); err != nil {
 		t.Fatal(err)
 	}
