@@ -102,7 +102,11 @@ func pfxCertificates(data []byte, password string) ([]*x509.Certificate, error) 
 			return nil, fmt.Errorf("safe %d: %w", i+1, err)
 		}
 		var bags []pfxSafeBag
-		if err := unmarshalAll(contents, &bags); err != nil {
+		err = unmarshalAll(contents, &bags)
+		// The safe may hold a key bag in the clear; what the certificates
+		// need was copied out by the decoder.
+		defer clear(contents)
+		if err != nil {
 			if !hasMAC && info.ContentType.Equal(oidEncryptedContent) {
 				return nil, errPFXPassword // what a wrong key decrypts to is noise
 			}
