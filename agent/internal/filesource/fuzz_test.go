@@ -26,6 +26,8 @@ func FuzzParse(f *testing.F) {
 		makeCRL(f, p.root),
 		p12,
 		goJKS(f, p, password),
+		goJCEKS(f, p, password, sealedKeyStream(), nestedStream()),
+		certOnlyPFX(f, p, password, 2048),
 		{0xCE, 0xCE, 0xCE, 0xCE, 0, 0, 0, 2},
 		{0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2, 0xFF, 0xFF, 0xFF, 0xFF},
 		[]byte("-----BEGIN TRUSTED CERTIFICATE-----\n-----END TRUSTED CERTIFICATE-----\n"),

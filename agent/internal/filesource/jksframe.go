@@ -35,10 +35,10 @@ func checkJKSFrame(data []byte) error {
 			f.skip(int(f.uint32())) // encrypted key
 			certs := f.uint32()
 			for j := uint32(0); j < certs && f.err == nil; j++ {
-				f.cert(version)
+				f.javaCert(version)
 			}
 		case tag == jksTrusted:
-			f.cert(version)
+			f.javaCert(version)
 		default:
 			return fmt.Errorf("entry %d: unknown tag %d", i+1, tag)
 		}
@@ -77,6 +77,13 @@ func (f *frame) take(n int) []byte {
 
 func (f *frame) skip(n int) { f.take(n) }
 
+func (f *frame) uint8() byte {
+	if b := f.take(1); b != nil {
+		return b[0]
+	}
+	return 0
+}
+
 func (f *frame) uint16() uint16 {
 	if b := f.take(2); b != nil {
 		return binary.BigEndian.Uint16(b)
@@ -91,10 +98,26 @@ func (f *frame) uint32() uint32 {
 	return 0
 }
 
-// cert skips one certificate: its type name (version 2 only) and DER.
-func (f *frame) cert(version uint32) {
+// length64 reads a 64-bit length; one past what an int holds is an
+// overrun like any other.
+func (f *frame) length64() int {
+	b := f.take(8)
+	if b == nil {
+		return 0
+	}
+	n := binary.BigEndian.Uint64(b)
+	if n > uint64(len(f.data)) {
+		f.err = errTruncated
+		return 0
+	}
+	return int(n)
+}
+
+// javaCert reads one certificate of a Java keystore: its type name
+// (version 2 only) and DER, which it returns.
+func (f *frame) javaCert(version uint32) []byte {
 	if version == 2 {
 		f.skip(int(f.uint16()))
 	}
-	f.skip(int(f.uint32()))
+	return f.take(int(f.uint32()))
 }

@@ -38,10 +38,19 @@ func readPKCS12(data []byte, password string) ([]Item, error) {
 		}
 		return nil, passwordError("wrong password for the PKCS#12 file")
 	}
-	// Not a key and its chain: perhaps a trust store, certificates only.
+	// Not a key and its chain: perhaps a Java trust store, or certificates
+	// without the Java attribute, which only pfxCertificates reads.
 	certs, tsErr := pkcs12.DecodeTrustStore(data, password)
 	if tsErr != nil {
-		return nil, malformed("cannot read the PKCS#12 file: %v", err)
+		certs, tsErr = pfxCertificates(data, password)
+	}
+	switch {
+	case errors.Is(tsErr, errPFXPassword) && password == "":
+		return nil, passwordError("the PKCS#12 file needs a password and none is configured for its pattern")
+	case errors.Is(tsErr, errPFXPassword):
+		return nil, passwordError("wrong password for the PKCS#12 file (or the file was altered)")
+	case tsErr != nil:
+		return nil, malformed("cannot read the PKCS#12 file: %v", tsErr)
 	}
 	return numbered(certItems(certs, wire.FileFormatPKCS12)), nil
 }
@@ -83,16 +92,26 @@ func readJKS(data []byte, password string) ([]Item, error) {
 		if len(ders) == 0 {
 			continue // no other kind of entry holds a certificate
 		}
-		chain := make([][]byte, len(ders))
-		for i, der := range ders {
-			if _, err := x509.ParseCertificate(der); err != nil {
-				return nil, malformed("entry %q: certificate %d is not valid: %v", alias, i+1, err)
-			}
-			chain[i] = bytes.Clone(der)
+		item, err := entryItem(alias, wire.FileFormatJKS, ders)
+		if err != nil {
+			return nil, err
 		}
-		items = append(items, Item{Entry: alias, Format: wire.FileFormatJKS, Chain: chain})
+		items = append(items, item)
 	}
 	return items, nil
+}
+
+// entryItem makes the item of a Java keystore entry from its certificates,
+// leaf first, checking each parses.
+func entryItem(alias, format string, ders [][]byte) (Item, error) {
+	chain := make([][]byte, len(ders))
+	for i, der := range ders {
+		if _, err := x509.ParseCertificate(der); err != nil {
+			return Item{}, malformed("entry %q: certificate %d is not valid: %v", alias, i+1, err)
+		}
+		chain[i] = bytes.Clone(der)
+	}
+	return Item{Entry: alias, Format: format, Chain: chain}, nil
 }
 
 // wipeKey zeroes what a private key exposes. Go keeps internal copies it

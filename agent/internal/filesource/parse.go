@@ -37,7 +37,7 @@ func Parse(data []byte, name, password string) (items []Item, format string, err
 	case wire.FileFormatJKS:
 		items, err = readJKS(data, password)
 	case wire.FileFormatJCEKS:
-		err = malformed("JCEKS keystores are not supported: no maintained Go library reads them; convert it with keytool -importkeystore -deststoretype pkcs12")
+		items, err = readJCEKS(data, password)
 	case wire.FileFormatPEM:
 		items, err = readPEM(data)
 	case wire.FileFormatPKCS12:
@@ -49,7 +49,7 @@ func Parse(data []byte, name, password string) (items []Item, format string, err
 		if len(data) == 0 {
 			err = malformed("the file is empty")
 		} else {
-			err = malformed("not a certificate, keystore or CRL the agent can read (PEM, DER, PKCS#12, JKS)")
+			err = malformed("not a certificate, keystore or CRL the agent can read (PEM, DER, PKCS#12, JKS, JCEKS)")
 		}
 	}
 	if err == nil && len(items) == 0 {

@@ -1,5 +1,5 @@
 // Package filesource reads certificates from files on the agent's own host:
-// PEM, DER, PKCS#12 and JKS keystores and CRLs, named by path patterns in
+// PEM, DER, PKCS#12, JKS and JCEKS keystores and CRLs, named by path patterns in
 // the agent's local configuration (never by the server). Each certificate
 // item becomes one wire.Result with File set; a file that cannot be read
 // becomes one Result that says why, and the run goes on.

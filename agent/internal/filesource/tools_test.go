@@ -24,27 +24,24 @@ func TestKeytoolKeystores(t *testing.T) {
 	p := newPKI(t)
 	dir := t.TempDir()
 	rootPEM := write(t, dir, "root.pem", pemOf("CERTIFICATE", p.root.cert.Raw))
-	jks, jceks := filepath.Join(dir, "java.jks"), filepath.Join(dir, "java.jceks")
+	jks := filepath.Join(dir, "java.jks")
 	run(t, "keytool", "-genkeypair", "-alias", "Tomcat", "-keyalg", "EC", "-groupname", "secp256r1",
 		"-dname", "CN=tomcat.test", "-validity", "30", "-storetype", "JKS", "-keystore", jks,
 		"-storepass", "changeit", "-keypass", "changeit")
 	run(t, "keytool", "-importcert", "-noprompt", "-alias", "root", "-file", rootPEM,
 		"-storetype", "JKS", "-keystore", jks, "-storepass", "changeit")
-	run(t, "keytool", "-importcert", "-noprompt", "-alias", "root", "-file", rootPEM,
-		"-storetype", "JCEKS", "-keystore", jceks, "-storepass", "changeit")
 
-	got := readAll(t, Source{Pattern: filepath.Join(dir, "java.*"), Password: "changeit"})
+	got := readAll(t, Source{Pattern: jks, Password: "changeit"})
 	// keytool lowercases aliases.
 	tomcat := got[jks+"|tomcat"]
 	if tomcat.ErrorKind != "" || len(tomcat.Chain) != 1 || tomcat.File.Format != wire.FileFormatJKS {
 		t.Errorf("tomcat entry: %+v %+v", tomcat, tomcat.File)
 	}
-	check(t, map[string]wire.Result{jks + "|root": got[jks+"|root"], jceks + "|": got[jceks+"|"]}, map[string]want{
+	check(t, map[string]wire.Result{jks + "|root": got[jks+"|root"]}, map[string]want{
 		jks + "|root": {format: wire.FileFormatJKS, chain: [][]byte{p.root.cert.Raw}},
-		jceks + "|":   {format: wire.FileFormatJCEKS, kind: wire.FileKindMalformed, errHas: "JCEKS keystores are not supported"},
 	})
-	if len(got) != 3 {
-		t.Errorf("%d results, want 3", len(got))
+	if len(got) != 2 {
+		t.Errorf("%d results, want 2", len(got))
 	}
 }
 

@@ -84,7 +84,7 @@ export function FileSourcesTable() {
             <p>
               Agents read certificate files only when their own configuration names them, never on the server&apos;s request. Set{' '}
               <code>CERTINEL_FILE_SOURCES</code> in the agent&apos;s environment or env file to the paths or glob patterns of PEM, DER,
-              PKCS#12 or JKS files and CRLs, then restart the agent: each certificate appears here after its next run.
+              PKCS#12, JKS or JCEKS files and CRLs, then restart the agent: each certificate appears here after its next run.
             </p>
             <p className="muted">CRL files become revocation sources, listed with the certificates.</p>
           </EmptyState>
