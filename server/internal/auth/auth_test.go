@@ -8,12 +8,16 @@ import (
 )
 
 func TestPasswords(t *testing.T) {
-	h, err := HashPassword("correct horse battery")
+	// A server hashes at full cost; this test binary would not (hashCost).
+	h, err := hashPassword("correct horse battery", argonCost{time: argonTime, memory: argonMemory})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash format: %s", h)
+	}
+	if cheap, err := HashPassword("x"); err != nil || !strings.HasPrefix(cheap, "$argon2id$v=19$m=8,t=1,p=1$") || CheckPassword(cheap, "x") != nil {
+		t.Fatalf("a test binary's hash %s: %v", cheap, err)
 	}
 	if err := CheckPassword(h, "correct horse battery"); err != nil {
 		t.Fatalf("right password: %v", err)

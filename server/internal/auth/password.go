@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"testing"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -22,18 +23,37 @@ const (
 	saltLen      = 16
 )
 
+// argonCost is the time and memory (KiB) of one hash.
+type argonCost struct{ time, memory uint32 }
+
+// hashCost is what HashPassword spends. A test binary (never a server)
+// spends the least argon2id allows: the API tests sign up and log in
+// hundreds of users under the race detector, where one hash at full cost
+// takes seconds. A stored hash names its own parameters, so checking a
+// password is the same code either way.
+func hashCost() argonCost {
+	if testing.Testing() {
+		return argonCost{time: 1, memory: 8 * argonThreads}
+	}
+	return argonCost{time: argonTime, memory: argonMemory}
+}
+
 // ErrMismatch means a password does not match its hash.
 var ErrMismatch = errors.New("auth: password mismatch")
 
 // HashPassword returns a PHC-style argon2id string with its parameters,
 // so they can be raised later without invalidating stored hashes.
 func HashPassword(password string) (string, error) {
+	return hashPassword(password, hashCost())
+}
+
+func hashPassword(password string, cost argonCost) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(password), salt, cost.time, cost.memory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, cost.memory, cost.time, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
