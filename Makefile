@@ -44,7 +44,7 @@ vet:
 
 test-go:
 	$(GO) test -race -count=1 -timeout 20m ./shared/... ./server/...
-	$(if $(wildcard mk/agent.mk),$(MAKE) --no-print-directory test-agent,$(GO) test -race -count=1 ./agent/...)
+	$(if $(wildcard mk/agent.mk),$(MAKE) --no-print-directory test-agent-go,$(GO) test -race -count=1 ./agent/...)
 
 # The dashboard's type check and lint run with its unit tests, so `make test` fails on either.
 test-frontend: $(FRONTEND_DEPS)
