@@ -46,7 +46,8 @@ function log(...a) {
 }
 
 // reporter keeps one run's tally, its failure screenshots and its log
-// prefix: the runs on SQLite and PostgreSQL go at once and print interleaved.
+// prefix, so that the runs on SQLite and PostgreSQL can go at once
+// (E2E_CONCURRENT=1) and still be told apart in the interleaved output.
 function reporter(label) {
   let page = null;
   let shots = 0;
