@@ -18,10 +18,18 @@ build: ui server $(if $(wildcard mk/agent.mk),agent $(if $(wildcard mk/dist.mk),
 server:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/certinel-server ./server/cmd/certinel-server
 
+# npm ci wipes node_modules and installs it anew: it runs when the lock file
+# changed since the last install (npm writes node_modules/.package-lock.json),
+# not once in every target that needs the packages.
+FRONTEND_DEPS := $(if $(wildcard frontend/package.json),frontend/node_modules/.package-lock.json)
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
 # The dashboard is built into the server binary when frontend/ has one.
-ui:
+ui: $(FRONTEND_DEPS)
 	@if [ -f frontend/package.json ]; then \
-		cd frontend && npm ci --no-audit --no-fund && npm run build && cd .. && \
+		cd frontend && npm run build && cd .. && \
 		rm -rf $(WEBDIST) && mkdir -p $(WEBDIST) && cp -r frontend/dist/. $(WEBDIST)/ && touch $(WEBDIST)/.gitkeep; \
 	fi
 
@@ -36,11 +44,11 @@ vet:
 
 test-go:
 	$(GO) test -race -count=1 -timeout 20m ./shared/... ./server/...
-	$(if $(wildcard mk/agent.mk),$(MAKE) --no-print-directory test-agent,$(GO) test -race -count=1 ./agent/...)
+	$(if $(wildcard mk/agent.mk),$(MAKE) --no-print-directory test-agent-go,$(GO) test -race -count=1 ./agent/...)
 
 # The dashboard's type check and lint run with its unit tests, so `make test` fails on either.
-test-frontend:
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run check && npm test; fi
+test-frontend: $(FRONTEND_DEPS)
+	@if [ -f frontend/package.json ]; then cd frontend && npm run check && npm test; fi
 
 # A short, seeded run of every fuzz target. The budget is a count of executions,
 # not a duration: a duration races Go's fuzz coordinator at its deadline

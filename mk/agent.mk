@@ -3,7 +3,8 @@
 #   make agent-all    the same for linux/darwin/windows × amd64/arm64
 #   make agent-packages  .deb and .rpm of the agent for linux amd64 and arm64 (mk/dist.mk)
 #   make test-agent   the agent's tests with -race (as root with dpkg, one installs and purges the
-#                     .deb for real), then a short fuzz of the env-file parser
+#                     .deb for real), then a short fuzz of the env-file parser; test-agent-go is
+#                     the tests alone, for `make test`, whose fuzz target fuzzes every package
 #   make bench-agent  throughput ratio, peak/idle RSS and size against the goals
 #   make bench-discovery  sweep time and peak RSS of `once` over a loopback /24 × 11 ports
 
@@ -14,7 +15,7 @@ AGENT_BUILD   := CGO_ENABLED=0 go build -trimpath -ldflags "$(AGENT_LDFLAGS)"
 AGENT_FUZZTIME ?= 100000x
 AGENT_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: agent agent-all agent-packages test-agent bench-agent bench-discovery
+.PHONY: agent agent-all agent-packages test-agent test-agent-go bench-agent bench-discovery
 
 agent:
 	$(AGENT_BUILD) -o bin/certinel-agent ./agent/cmd/certinel-agent
@@ -32,9 +33,11 @@ agent-all:
 AGENT_PACKAGING := cd agent/packaging && export GOWORK=off
 AGENT_PKG_ARCHS := amd64 arm64
 
-test-agent:
+test-agent-go:
 	cd agent && go test -race -count=1 ./...
 	$(AGENT_PACKAGING) && go vet ./... && go test -count=1 -timeout 10m ./...
+
+test-agent: test-agent-go
 	cd agent && go test -run '^$$' -fuzz '^FuzzParseEnvFile$$' -fuzztime $(AGENT_FUZZTIME) ./internal/config
 
 bench-agent: agent

@@ -10,8 +10,8 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: lint-frontend e2e test-frontend-e2e chromium
 
-lint-frontend:
-	cd frontend && npm ci --no-audit --no-fund && npm run check
+lint-frontend: $(FRONTEND_DEPS)
+	cd frontend && npm run check
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -20,7 +20,7 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
-e2e: chromium
-	cd frontend && npm ci --no-audit --no-fund && CHROMIUM_PATH=$(CHROMIUM) ../scripts/with-postgres.sh npm run e2e
+e2e: chromium $(FRONTEND_DEPS)
+	cd frontend && CHROMIUM_PATH=$(CHROMIUM) ../scripts/with-postgres.sh npm run e2e
 
 test-frontend-e2e: e2e

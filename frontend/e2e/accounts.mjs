@@ -20,13 +20,13 @@ function totp(secret, step) {
 }
 const stepNow = () => Math.floor(Date.now() / 1000 / 30);
 
-export async function accounts({ label, server, browser, check, equal, shot, setPage }) {
+export async function accounts({ label, server, browser, check, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
   const email = `acct-${stamp}@example.com`;
   const organization = `Accounts ${stamp}`;
   let password = 'correct horse battery';
-  const { page, signup, post } = await openSession({ browser, base, equal, setPage });
+  const { page, signup, post } = await openSession({ browser, base, equal, setPage, log });
   await signup({ email, password, organization });
 
   // other signs the same account in from a second browser.

@@ -27,21 +27,21 @@ function csrFor() {
   }
 }
 
-export async function agentCertificates({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function agentCertificates({ label, server, browser, check, until, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
   const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, baseURL: base });
   ctx.setDefaultTimeout(10_000);
   const page = await ctx.newPage();
   setPage(page);
-  page.on('pageerror', (e) => console.log('  [page error]', e.message));
+  page.on('pageerror', (e) => log('[page error]', e.message));
   const agent = `vault-${stamp}`;
   let agentId = '';
   let token = '';
   let serial = '';
 
   await check(`[${label}] certificates: a join token made in the dashboard comes with its enroll command`, async () => {
-    const r = await signupWithin(page, base, { email: `pki-${stamp}@example.com`, password: 'correct horse battery', organization: 'PKI Corp' });
+    const r = await signupWithin(page, base, { email: `pki-${stamp}@example.com`, password: 'correct horse battery', organization: 'PKI Corp' }, log);
     equal(r.status(), 201, 'signup');
     const csrf = (await r.json()).csrf_token;
     const created = await page.request.post(`${base}/api/v1/agents`, { headers: { 'X-CSRF-Token': csrf }, data: { name: agent } });

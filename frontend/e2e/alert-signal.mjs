@@ -5,10 +5,10 @@
 import { makeCA, makeLeaf } from './pki.mjs';
 import { openSession } from './session.mjs';
 
-export async function alertSignal({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function alertSignal({ label, server, browser, check, until, equal, shot, setPage, log }) {
   const { base, receiver } = server;
   const stamp = Date.now().toString(36);
-  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage });
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, log });
   const agent = `dc-${stamp}`;
   const hosts = Array.from({ length: 30 }, (_, i) => `node${String(i).padStart(2, '0')}-${stamp}.e2e.internal`);
   let agentHeaders = null;

@@ -7,10 +7,10 @@
 import { makeCA, makeLeaf } from './pki.mjs';
 import { openSession } from './session.mjs';
 
-export async function backends({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function backends({ label, server, browser, check, until, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
-  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage });
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, log });
   const ca = makeCA(`Backends CA ${stamp}`);
   const host = `lb-${stamp}.e2e.internal`;
   const renewed = makeLeaf(ca, host, 89, 1);

@@ -29,10 +29,10 @@ function sampleValues(receiverURL, stamp) {
   return (type, f) => byField[`${type}.${f.name}`] ?? byKind[f.kind];
 }
 
-export async function channels({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function channels({ label, server, browser, check, until, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
-  const { ctx, page, signup } = await openSession({ browser, base, equal, setPage, width: 1440 });
+  const { ctx, page, signup } = await openSession({ browser, base, equal, setPage, log, width: 1440 });
   const get = async (path) => {
     const r = await page.request.get(`${base}/api/v1${path}`);
     equal(r.status(), 200, `GET ${path}`);

@@ -13,10 +13,10 @@ import { openSession } from './session.mjs';
 
 const sha256 = (b64) => createHash('sha256').update(Buffer.from(b64, 'base64')).digest('hex');
 
-export async function defects({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function defects({ label, server, browser, check, until, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
-  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, width: 1440 });
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, log, width: 1440 });
   const get = async (path) => (await page.request.get(`${base}/api/v1${path}`)).json();
   const rows = page.locator('table[aria-busy] tbody tr');
   const hostsShown = async () => (await rows.locator('td:nth-child(2) a').allTextContents()).map((t) => t.replace(/:443$/, ''));

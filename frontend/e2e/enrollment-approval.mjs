@@ -27,10 +27,10 @@ function makeCSR() {
   }
 }
 
-export async function enrollmentApproval({ label, server, browser, check, equal, shot, setPage }) {
+export async function enrollmentApproval({ label, server, browser, check, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
-  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage });
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, log });
   // The agent's side: plain fetch with the join token, no session.
   const asAgent = (path, token, body) =>
     fetch(`${base}/api/v1${path}`, {

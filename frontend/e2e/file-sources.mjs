@@ -7,10 +7,10 @@
 import { makeCA, makeLeaf } from './pki.mjs';
 import { openSession } from './session.mjs';
 
-export async function fileSources({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function fileSources({ label, server, browser, check, until, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
-  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage });
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, log });
   const ca = makeCA(`Files CA ${stamp}`);
   const host = `build-${stamp}`;
   const leaf = makeLeaf(ca, `app-${stamp}.e2e.internal`, 20);

@@ -26,10 +26,10 @@ async function serveCRLs(crls) {
 
 const sha256 = (b64) => createHash('sha256').update(Buffer.from(b64, 'base64')).digest('hex');
 
-export async function revocation({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function revocation({ label, server, browser, check, until, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
-  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, width: 1440 });
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, log, width: 1440 });
   const crls = {};
   const cdp = await serveCRLs(crls);
   const revokingCA = makeCA(`Revoking CA ${stamp}`);

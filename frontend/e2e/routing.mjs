@@ -6,10 +6,10 @@
 // (alerts.TestRoutesBySeverityAndTag).
 import { openSession } from './session.mjs';
 
-export async function routing({ label, server, browser, check, equal, shot, setPage }) {
+export async function routing({ label, server, browser, check, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
-  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, width: 1440 });
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, log, width: 1440 });
   const ruleName = `Routed ${stamp}`;
   try {
     await check(`[${label}] routing: a rule sends critical events to one channel and prod domains' events to another`, async () => {

@@ -7,6 +7,7 @@
 //   npm run e2e                      build everything, run
 //   E2E_SKIP_BUILD=1 npm run e2e     reuse dist/ and the built server
 //   E2E_HEADFUL=1                    (needs a display) watch it
+//   E2E_CONCURRENT=1                 the SQLite and PostgreSQL runs at once
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,30 +41,37 @@ const work = mkdtempSync(join(tmpdir(), 'certinel-e2e-'));
 const serverBin = join(repo, 'build', 'e2e', 'certinel-server');
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-let passed = 0;
-let currentPage = null;
-let failShots = 0;
-let failed = 0;
-const failures = [];
-
 function log(...a) {
   console.log('[e2e]', ...a);
 }
 
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`  ok   ${name}`);
-  } catch (e) {
-    failed++;
-    failures.push(name);
-    if (currentPage) {
-      mkdirSync(shotsDir, { recursive: true });
-      await currentPage.screenshot({ path: join(shotsDir, `FAILED-${++failShots}.png`), fullPage: true }).catch(() => {});
-    }
-    console.log(`  FAIL ${name}\n       ${String(e?.message ?? e).split('\n').slice(0, 6).join('\n       ')}`);
-  }
+// reporter keeps one run's tally, its failure screenshots and its log
+// prefix, so that the runs on SQLite and PostgreSQL can go at once
+// (E2E_CONCURRENT=1) and still be told apart in the interleaved output.
+function reporter(label) {
+  let page = null;
+  let shots = 0;
+  const r = {
+    passed: 0,
+    failures: [],
+    log: (...a) => console.log(`[e2e ${label}]`, ...a),
+    setPage: (p) => { page = p; },
+    check: async (name, fn) => {
+      try {
+        await fn();
+        r.passed++;
+        console.log(`  ${label} ok   ${name}`);
+      } catch (e) {
+        r.failures.push(name);
+        if (page) {
+          mkdirSync(shotsDir, { recursive: true });
+          await page.screenshot({ path: join(shotsDir, `FAILED-${label}-${++shots}.png`), fullPage: true }).catch(() => {});
+        }
+        console.log(`  ${label} FAIL ${name}\n       ${String(e?.message ?? e).split('\n').slice(0, 6).join('\n       ')}`);
+      }
+    },
+  };
+  return r;
 }
 
 function run(cmd, args, opts = {}) {
@@ -203,17 +211,16 @@ async function shoot(page, label, name) {
   await page.screenshot({ path: join(shotsDir, `${label === 'sqlite' ? '' : `${label}-`}${name}.png`), fullPage: true });
 }
 
-async function scenario(label, server, browser) {
+async function scenario({ server, browser, check, shot, log, setPage }) {
   const { base } = server;
-  const shot = (page, name) => shoot(page, label, name);
   const stamp = Date.now().toString(36);
   const email = `owner-${stamp}@example.com`;
   const password = 'correct horse battery';
   const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, baseURL: base });
   ctx.setDefaultTimeout(10_000);
   const page = await ctx.newPage();
-  currentPage = page;
-  page.on('pageerror', (e) => console.log('  [page error]', e.message));
+  setPage(page);
+  page.on('pageerror', (e) => log('[page error]', e.message));
   const ids = {};
 
   await check('an anonymous visit lands on the login page', async () => {
@@ -858,7 +865,7 @@ async function scenario(label, server, browser) {
     const ctx2 = await browser.newContext({ viewport: { width: 1360, height: 900 }, baseURL: base });
     ctx2.setDefaultTimeout(10_000);
     const p2 = await ctx2.newPage();
-    currentPage = p2;
+    setPage(p2);
     await p2.goto('/signup');
     await p2.getByLabel('Work email').fill(`other-${stamp}@example.com`);
     await p2.getByLabel('Password').fill('another long password');
@@ -876,7 +883,7 @@ async function scenario(label, server, browser) {
     await p2.goto('/tokens');
     await p2.getByText('No API tokens yet').waitFor();
     await ctx2.close();
-    currentPage = page;
+    setPage(page);
   });
 
   await check('sign out ends the session', async () => {
@@ -936,6 +943,46 @@ function agentDownloads(label) {
   return dir;
 }
 
+// runOn runs every module (or E2E_SPEC's) against a server of its own on
+// one database; a run that cannot start counts as one failure.
+async function runOn(label, wrap, browser) {
+  const r = reporter(label);
+  r.log(`scenario on ${label}`);
+  try {
+    await wrap(async (env) => {
+      const server = await startServer(label, { ...env, CERTINEL_AGENT_DOWNLOADS_DIR: agentDownloads(label) });
+      server.receiver = await startReceiver();
+      try {
+        // E2E_SPEC=<module> (the name each line below compares with) runs only that module's steps.
+        const only = process.env.E2E_SPEC;
+        const kit = { label, server, browser, check: r.check, until, equal, log: r.log, shot: (page, name) => shoot(page, label, name), setPage: r.setPage };
+        if (!only) await scenario(kit);
+        if (!only || only === 'alert-signal') await alertSignal(kit);
+        if (!only || only === 'agent-certificates') await agentCertificates(kit);
+        if (!only || only === 'enrollment-approval') await enrollmentApproval(kit);
+        if (!only || only === 'revocation') await revocation(kit);
+        if (!only || only === 'accounts') await accounts(kit);
+        if (!only || only === 'defects') await defects(kit);
+        if (!only || only === 'post-quantum') await postQuantum(kit);
+        if (!only || only === 'work') await dailyWork(kit);
+        if (!only || only === 'virtual-hosts') await virtualHosts(kit);
+        if (!only || only === 'shell') await shell(kit);
+        if (!only || only === 'file-sources') await fileSources(kit);
+        if (!only || only === 'channels') await channels(kit);
+        if (!only || only === 'backends') await backends(kit);
+        if (!only || only === 'routing') await routing(kit);
+      } finally {
+        await server.receiver.close();
+        await server.stop();
+      }
+    });
+  } catch (e) {
+    r.failures.push(`${label}: aborted`);
+    r.log('aborted:', e);
+  }
+  return r;
+}
+
 async function main() {
   const t0 = Date.now();
   if (existsSync(shotsDir)) for (const f of readdirSync(shotsDir)) if (f.startsWith('FAILED-')) rmSync(join(shotsDir, f));
@@ -944,50 +991,28 @@ async function main() {
   const runs = [['sqlite', async (fn) => fn({})]];
   if (process.env.TEST_DATABASE_URL) runs.push(['postgres', (fn) => withPostgres((u) => fn({ DATABASE_URL: u }))]);
   else log('TEST_DATABASE_URL is unset: SQLite only');
+  // The runs share nothing but the browser (each module opens its own
+  // context). E2E_CONCURRENT=1 runs them at once, which only pays where the
+  // machine has CPU to spare: on a busy one the steps' 10 s waits run out.
+  const reports = [];
   try {
-    for (const [label, wrap] of runs) {
-      log(`scenario on ${label}`);
-      await wrap(async (env) => {
-        const server = await startServer(label, { ...env, CERTINEL_AGENT_DOWNLOADS_DIR: agentDownloads(label) });
-        server.receiver = await startReceiver();
-        try {
-          // E2E_SPEC=<module> (the name each line below compares with) runs only that module's steps.
-          const only = process.env.E2E_SPEC;
-          const kit = { label, server, browser, check, until, equal, shot: (page, name) => shoot(page, label, name), setPage: (p) => { currentPage = p; } };
-          if (!only) await scenario(label, server, browser);
-          if (!only || only === 'alert-signal') await alertSignal(kit);
-          if (!only || only === 'agent-certificates') await agentCertificates(kit);
-          if (!only || only === 'enrollment-approval') await enrollmentApproval(kit);
-          if (!only || only === 'revocation') await revocation(kit);
-          if (!only || only === 'accounts') await accounts(kit);
-          if (!only || only === 'defects') await defects(kit);
-          if (!only || only === 'post-quantum') await postQuantum(kit);
-          if (!only || only === 'work') await dailyWork(kit);
-          if (!only || only === 'virtual-hosts') await virtualHosts(kit);
-          if (!only || only === 'shell') await shell(kit);
-          if (!only || only === 'file-sources') await fileSources(kit);
-          if (!only || only === 'channels') await channels(kit);
-          if (!only || only === 'backends') await backends(kit);
-          if (!only || only === 'routing') await routing(kit);
-        } finally {
-          await server.receiver.close();
-          await server.stop();
-        }
-      });
-    }
+    if (process.env.E2E_CONCURRENT === '1') reports.push(...(await Promise.all(runs.map(([label, wrap]) => runOn(label, wrap, browser)))));
+    else for (const [label, wrap] of runs) reports.push(await runOn(label, wrap, browser));
   } finally {
     await browser.close();
-    if (failed === 0) rmSync(work, { recursive: true, force: true });
-    else log('server logs kept in', work);
   }
+  const passed = reports.reduce((n, r) => n + r.passed, 0);
+  const failures = reports.flatMap((r) => r.failures);
+  if (failures.length === 0) rmSync(work, { recursive: true, force: true });
+  else log('server logs kept in', work);
   log(`screenshots in ${shotsDir}; ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   if (failures.length) log('failed:', failures.join('; '));
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 ? 0 : 1);
+  console.log(`e2e: ${passed} passed, ${failures.length} failed`);
+  process.exit(failures.length === 0 ? 0 : 1);
 }
 
 main().catch((e) => {
   console.error('[e2e] aborted:', e);
-  console.log(`e2e: ${passed} passed, ${failed + 1} failed`);
+  console.log('e2e: aborted');
   process.exit(1);
 });

@@ -1,17 +1,17 @@
 // A step module's own browser page, and the API calls it makes as the user
 // signed up in it (the CSRF token of that signup goes with every POST).
-export async function openSession({ browser, base, equal, setPage, width = 1360 }) {
+export async function openSession({ browser, base, equal, setPage, log, width = 1360 }) {
   const ctx = await browser.newContext({ viewport: { width, height: 900 }, baseURL: base });
   ctx.setDefaultTimeout(10_000);
   const page = await ctx.newPage();
   setPage(page);
-  page.on('pageerror', (e) => console.log('  [page error]', e.message));
+  page.on('pageerror', (e) => log('[page error]', e.message));
   let csrf = '';
   return {
     ctx,
     page,
     signup: async (data) => {
-      const r = await signupWithin(page, base, data);
+      const r = await signupWithin(page, base, data, log);
       equal(r.status(), 201, 'signup');
       csrf = (await r.json()).csrf_token;
     },
@@ -27,11 +27,12 @@ export async function openSession({ browser, base, equal, setPage, width = 1360 
 // minute from one address and the modules of a run sign up more often
 // than that: a 429 is waited out as its Retry-After says, a bounded number
 // of times.
-export async function signupWithin(page, base, data) {
+export async function signupWithin(page, base, data, log) {
   for (let attempt = 1; ; attempt++) {
     const r = await page.request.post(`${base}/api/v1/auth/signup`, { data });
     if (r.status() !== 429 || attempt === 8) return r;
     const wait = Math.min(Number(r.headers()['retry-after']) || 10, 30);
+    log(`sign-up rate limit: waiting ${wait}s`);
     await page.waitForTimeout(wait * 1000);
   }
 }

@@ -57,12 +57,12 @@ async function setScheme(page, scheme, until) {
   await until(`data-theme ${scheme}`, async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === scheme);
 }
 
-export async function shell({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function shell({ label, server, browser, check, until, equal, shot, setPage, log }) {
   const { base, receiver } = server;
   const stamp = Date.now().toString(36);
   const email = `shell-${stamp}@example.com`;
   const password = 'correct horse battery';
-  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, width: DESKTOP });
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, log, width: DESKTOP });
   const sweep = label === 'sqlite';
   // [name, path] of every page; auth pages are visited signed out.
   const appPages = [];
@@ -109,7 +109,7 @@ export async function shell({ label, server, browser, check, until, equal, shot,
       if (events.length === 0) await page.waitForTimeout(250);
     }
     if (events.length > 0) appPages.push(['event', `/events/${events[0].id}`]);
-    else console.log('  [shell] no event yet: the event page is left out');
+    else log('shell: no event yet, the event page is left out');
   });
 
   // signedIn opens a browser context of the given width with the session of this organization.
@@ -120,7 +120,7 @@ export async function shell({ label, server, browser, check, until, equal, shot,
     const r = await c.request.post(`${base}/api/v1/auth/login`, { data: { email, password } });
     equal(r.status(), 200, 'login');
     const p = await c.newPage();
-    p.on('pageerror', (e) => console.log('  [page error]', e.message));
+    p.on('pageerror', (e) => log('[page error]', e.message));
     setPage(p);
     return { c, p };
   };

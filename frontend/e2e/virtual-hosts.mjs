@@ -6,10 +6,10 @@
 // E2E_SPEC=virtual-hosts.
 import { openSession } from './session.mjs';
 
-export async function virtualHosts({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function virtualHosts({ label, server, browser, check, until, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
-  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage });
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, log });
   const address = '10.0.7.1';
   const names = ['a', 'b', 'c'].map((n) => `${n}-${stamp}.vhost.e2e.example`);
   const row = (name) => `${address}:443 (SNI ${name})`;

@@ -6,10 +6,10 @@
 import { makeCA, makeLeaf } from './pki.mjs';
 import { openSession } from './session.mjs';
 
-export async function dailyWork({ label, server, browser, check, until, equal, shot, setPage }) {
+export async function dailyWork({ label, server, browser, check, until, equal, shot, setPage, log }) {
   const { base } = server;
   const stamp = Date.now().toString(36);
-  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage });
+  const { ctx, page, signup, post } = await openSession({ browser, base, equal, setPage, log });
   const ca = makeCA(`Work CA ${stamp}`);
   const prodHost = `prod-${stamp}.work.internal`;
   const devHost = `dev-${stamp}.work.internal`;
