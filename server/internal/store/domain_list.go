@@ -65,7 +65,8 @@ type DomainFilter struct {
 	// After, a cursor from DomainCursorAfter, asks for the rows following
 	// the one it was made from (keyset paging) instead of a page number.
 	After string
-	// walk writes the search for the host-order index (see walksHosts).
+	// walk writes the search so that the trigram index cannot serve it
+	// (see commonTrigrams).
 	walk bool
 }
 
@@ -209,7 +210,10 @@ func filterDomains(q *gorm.DB, orgID string, f DomainFilter, now time.Time) *gor
 // beyond (see boundedCount).
 func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, page Page) ([]DomainView, int64, error) {
 	now := s.now()
-	count, f := s.countQuery(ctx, orgID, f, now)
+	count, f, err := s.countQuery(ctx, orgID, f, now)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: count domains: %w", err)
+	}
 	total, err := s.boundedCount(count)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: count domains: %w", err)
@@ -235,20 +239,25 @@ func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, p
 }
 
 // countQuery is the query counting the filter's matches, and the filter
-// its pages are read with: a search alone is counted in one pass over the
-// organization's hosts, and paged in host order along the host-order
-// index, never from the trigram index (see walksHosts). A tag alone is
-// counted from the tags' index, without joining the domains: a domain
-// holds a tag once (the key of domain_tags) and its tags go with it.
-func (s *Store) countQuery(ctx context.Context, orgID string, f DomainFilter, now time.Time) (*gorm.DB, DomainFilter) {
+// its pages are read with. A search alone whose trigrams are common is
+// counted in one pass over the organization's hosts, and paged in host
+// order along the host-order index, not from the trigram index (see
+// commonTrigrams). A tag alone is counted from the tags' index, without
+// joining the domains: a domain holds a tag once (the key of domain_tags)
+// and its tags go with it.
+func (s *Store) countQuery(ctx context.Context, orgID string, f DomainFilter, now time.Time) (*gorm.DB, DomainFilter, error) {
 	if f.Tag != "" && f.selection() == (DomainFilter{Tag: f.Tag}) {
-		return s.db.WithContext(ctx).Table("domain_tags t").Where("t.organization_id = ? AND t.tag = ?", orgID, f.Tag), f
+		return s.db.WithContext(ctx).Table("domain_tags t").Where("t.organization_id = ? AND t.tag = ?", orgID, f.Tag), f, nil
 	}
 	counted := f
-	if f.walksHosts() {
-		counted.walk, f.walk = true, sortIsHost(f)
+	if s.dialect == Postgres && f.Query != "" && f.selection() == (DomainFilter{Query: f.Query}) {
+		common, err := s.commonTrigrams(ctx, f.Query)
+		if err != nil {
+			return nil, f, err
+		}
+		counted.walk, f.walk = common, common && sortIsHost(f)
 	}
-	return filterDomains(s.orgDomains(ctx, orgID), orgID, counted, now), f
+	return filterDomains(s.orgDomains(ctx, orgID), orgID, counted, now), f, nil
 }
 
 // domainsPage reads limit rows from offset in the filter's order. The rows

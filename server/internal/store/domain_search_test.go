@@ -122,6 +122,25 @@ func TestHostSearchCountSkipsTrigramIndex(t *testing.T) {
 	}
 }
 
+// TestCommonTrigrams checks which terms the trigram index would not
+// narrow, judged on the planner's sample of hosts: those without a
+// trigram and those whose trigrams every numbered host holds, but not a
+// term with a rare trigram.
+func TestCommonTrigrams(t *testing.T) {
+	t.Parallel()
+	fx, _ := searchFixture(t, store.Postgres)
+	for term, want := range map[string]bool{"x": true, "zq": true, "svc00000": true, "scale.example": true,
+		"svc0000099": false, "under_score": false, "b-x.e": true} {
+		got, err := store.CommonTrigrams(context.Background(), fx.s, term)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("q=%q: common %v, want %v", term, got, want)
+		}
+	}
+}
+
 func sortedHosts(vs []store.DomainView) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {

@@ -217,9 +217,17 @@ ORDER BY n.host, n.port, n.domain_id`
 // DomainCountPlan is PostgreSQL's plan of the query counting a domain
 // list's matches, for tests of which index serves it.
 func DomainCountPlan(ctx context.Context, s *Store, orgID string, f DomainFilter) (string, error) {
-	count, _ := s.countQuery(ctx, orgID, f, s.now())
+	count, _, err := s.countQuery(ctx, orgID, f, s.now())
+	if err != nil {
+		return "", err
+	}
 	stmt := count.Session(&gorm.Session{DryRun: true}).Select("1").Limit(ExactCountBound + 1).Find(&[]int{}).Statement
 	var lines []string
-	err := s.db.WithContext(ctx).Raw("EXPLAIN "+stmt.SQL.String(), stmt.Vars...).Scan(&lines).Error
+	err = s.db.WithContext(ctx).Raw("EXPLAIN "+stmt.SQL.String(), stmt.Vars...).Scan(&lines).Error
 	return strings.Join(lines, "\n"), err
+}
+
+// CommonTrigrams exposes commonTrigrams to tests.
+func CommonTrigrams(ctx context.Context, s *Store, term string) (bool, error) {
+	return s.commonTrigrams(ctx, term)
 }
