@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -66,6 +65,9 @@ type DomainFilter struct {
 	// After, a cursor from DomainCursorAfter, asks for the rows following
 	// the one it was made from (keyset paging) instead of a page number.
 	After string
+	// walk writes the search so that the trigram index cannot serve it
+	// (see commonTrigrams).
+	walk bool
 }
 
 // domainSort is a sort key: a column of domains that an index of
@@ -174,14 +176,7 @@ func (s *Store) orgDomains(ctx context.Context, orgID string) *gorm.DB {
 // filterDomains applies the filter's conditions to a query over domains.
 // Each is a predicate on columns of domains that an index serves.
 func filterDomains(q *gorm.DB, orgID string, f DomainFilter, now time.Time) *gorm.DB {
-	switch {
-	case f.Query != "" && f.Kind == KindFile:
-		// A file item is found by its host or its path (paths keep their case).
-		q = q.Where("(domains.host LIKE ? ESCAPE '\\' OR domains.file_path LIKE ? ESCAPE '\\')",
-			"%"+escapeLike(strings.ToLower(f.Query))+"%", "%"+escapeLike(f.Query)+"%")
-	case f.Query != "":
-		q = q.Where("domains.host LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(f.Query))+"%")
-	}
+	q = filterHost(q, f, f.walk)
 	switch f.Kind {
 	case KindFile:
 		q = q.Where("domains.protocol = ?", FileProtocol)
@@ -215,7 +210,10 @@ func filterDomains(q *gorm.DB, orgID string, f DomainFilter, now time.Time) *gor
 // beyond (see boundedCount).
 func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, page Page) ([]DomainView, int64, error) {
 	now := s.now()
-	count := filterDomains(s.orgDomains(ctx, orgID), orgID, f, now)
+	count, f, err := s.countQuery(ctx, orgID, f, now)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: count domains: %w", err)
+	}
 	total, err := s.boundedCount(count)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: count domains: %w", err)
@@ -238,6 +236,28 @@ func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, p
 		return nil, 0, err
 	}
 	return out, total, nil
+}
+
+// countQuery is the query counting the filter's matches, and the filter
+// its pages are read with. A search alone whose trigrams are common is
+// counted in one pass over the organization's hosts, and paged in host
+// order along the host-order index, not from the trigram index (see
+// commonTrigrams). A tag alone is counted from the tags' index, without
+// joining the domains: a domain holds a tag once (the key of domain_tags)
+// and its tags go with it.
+func (s *Store) countQuery(ctx context.Context, orgID string, f DomainFilter, now time.Time) (*gorm.DB, DomainFilter, error) {
+	if f.Tag != "" && f.selection() == (DomainFilter{Tag: f.Tag}) {
+		return s.db.WithContext(ctx).Table("domain_tags t").Where("t.organization_id = ? AND t.tag = ?", orgID, f.Tag), f, nil
+	}
+	counted := f
+	if s.dialect == Postgres && f.Query != "" && f.selection() == (DomainFilter{Query: f.Query}) {
+		common, err := s.commonTrigrams(ctx, f.Query)
+		if err != nil {
+			return nil, f, err
+		}
+		counted.walk, f.walk = common, common && sortIsHost(f)
+	}
+	return filterDomains(s.orgDomains(ctx, orgID), orgID, counted, now), f, nil
 }
 
 // domainsPage reads limit rows from offset in the filter's order. The rows
@@ -300,6 +320,13 @@ func (s *Store) statePage(ctx context.Context, orgID string, f DomainFilter, ds 
 	return append(ids, rest...), nil
 }
 
+// sortIsHost says whether the list is in host order, the order of the
+// host-order index.
+func sortIsHost(f DomainFilter) bool {
+	name, _ := sortOf(f)
+	return name == "host"
+}
+
 // filtered says whether the filter selects fewer than all domains.
 func (f DomainFilter) filtered() bool {
 	return f.Query != "" || f.Status != "" || f.AgentID != "" || f.Tag != "" || f.ExpiresBefore != nil || f.Kind != ""
@@ -328,6 +355,11 @@ func (s *Store) domainsAfter(ctx context.Context, orgID string, f DomainFilter, 
 			// Read as a range of the index of domain_states.
 			q = q.Where("ds.organization_id = ?", orgID).Where(fmt.Sprintf("(%s, ds.domain_id) %s (?, ?)", ds.column, after), key, c.ID)
 			order = ds.stateOrder(f.Desc)
+		} else if f.walk {
+			// The page's ids are read from the host-order index alone.
+			ids := filterDomains(s.orgDomains(ctx, orgID).Select("domains.id"), orgID, f, now).
+				Where(fmt.Sprintf("(%s, domains.id) %s (?, ?)", ds.column, after), key, c.ID).Order(order).Limit(limit)
+			q = q.Where("domains.id IN (?)", ids)
 		} else {
 			q = q.Where(fmt.Sprintf("(%s, domains.id) %s (?, ?)", ds.column, after), key, c.ID)
 		}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // RawChannelConfig reads a channel's config column as stored, for tests that
@@ -210,4 +212,22 @@ ORDER BY n.host, n.port, n.domain_id`
 	out := []StaleEndpoint{}
 	err := s.db.WithContext(ctx).Raw(joined, map[string]any{"org": orgID, "domain": domainID, "limit": maxStaleEndpoints}).Scan(&out).Error
 	return out, err
+}
+
+// DomainCountPlan is PostgreSQL's plan of the query counting a domain
+// list's matches, for tests of which index serves it.
+func DomainCountPlan(ctx context.Context, s *Store, orgID string, f DomainFilter) (string, error) {
+	count, _, err := s.countQuery(ctx, orgID, f, s.now())
+	if err != nil {
+		return "", err
+	}
+	stmt := count.Session(&gorm.Session{DryRun: true}).Select("1").Limit(ExactCountBound + 1).Find(&[]int{}).Statement
+	var lines []string
+	err = s.db.WithContext(ctx).Raw("EXPLAIN "+stmt.SQL.String(), stmt.Vars...).Scan(&lines).Error
+	return strings.Join(lines, "\n"), err
+}
+
+// CommonTrigrams exposes commonTrigrams to tests.
+func CommonTrigrams(ctx context.Context, s *Store, term string) (bool, error) {
+	return s.commonTrigrams(ctx, term)
 }

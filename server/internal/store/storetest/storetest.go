@@ -33,6 +33,7 @@ func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
 	t.Helper()
 	var s *store.Store
 	var err error
+	var schemaURL string
 	switch d {
 	case store.SQLite:
 		path := filepath.Join(t.TempDir(), "test.db")
@@ -48,13 +49,19 @@ func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
 			u = PostgresSchemaURL(t)
 		}
 		s, err = store.OpenPostgres(u, opts)
-		schemaURLs.Store(s, u)
-		t.Cleanup(func() { schemaURLs.Delete(s) })
+		schemaURL = u
 	}
 	if err != nil {
 		t.Fatalf("open %s: %v", d, err)
 	}
-	return migrate(t, s)
+	s = migrate(t, s)
+	if schemaURL != "" {
+		// Registered as returned (migrate gives a store with keys), so
+		// that Analyze finds it.
+		schemaURLs.Store(s, schemaURL)
+		t.Cleanup(func() { schemaURLs.Delete(s) })
+	}
+	return s
 }
 
 // schemaURLs maps a PostgreSQL store from Open to its schema's URL.

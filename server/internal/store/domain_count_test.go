@@ -1,0 +1,61 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"certinel.dev/server/internal/store"
+	"certinel.dev/server/internal/store/storetest"
+)
+
+// TestTagCountIsTheOrganizations checks that a list filtered by a tag
+// alone, counted from the tags without the domains, counts the
+// organization's tagged domains only, exactly up to the bound and without
+// the domains another organization tagged the same, and that a deleted
+// domain's tag goes with it.
+func TestTagCountIsTheOrganizations(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := storetest.Open(t, d, store.Options{})
+			orgs := make([]string, 2)
+			for i := range orgs {
+				_, org, err := s.CreateAccount(ctx, fmt.Sprintf("tags%d@example.com", i), "h", "T")
+				if err != nil {
+					t.Fatal(err)
+				}
+				orgs[i] = org.ID
+			}
+			var ds []store.Domain
+			for i := range 30 {
+				tags := []string{"staging"}
+				if i%3 == 0 {
+					tags = []string{"prod", "edge"}
+				}
+				ds = append(ds, store.Domain{Host: fmt.Sprintf("h%02d.example", i), Port: 443, Protocol: "tls", Tags: tags})
+			}
+			mine, err := s.CreateDomains(ctx, orgs[0], slices.Clone(ds))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateDomains(ctx, orgs[1], slices.Clone(ds)); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteDomain(ctx, orgs[0], mine[1].ID); err != nil { // tagged staging
+				t.Fatal(err)
+			}
+			for tag, want := range map[string]int64{"staging": 19, "prod": 10, "edge": 10, "none": 0} {
+				items, total, err := s.ListDomains(ctx, orgs[0], store.DomainFilter{Tag: tag}, store.Page{Number: 1, PerPage: 100})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total != want || int64(len(items)) != want || !s.CountIsExact(total) {
+					t.Errorf("tag %s: total %d, %d listed, want %d", tag, total, len(items), want)
+				}
+			}
+		})
+	}
+}
