@@ -2,6 +2,11 @@ package httpapi
 
 import (
 	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -40,80 +45,143 @@ var domainFamilies = []metricFamily{familyNotAfter, familyDaysLeft, familyWindow
 
 // exposition gathers the per-domain families of one scrape. The text
 // formats want the samples of a family together, and each domain has a
-// sample in several: as the domains are read, every family's samples go
-// to a spool of its own (memory, then a temporary file past spoolMemory),
-// and the spools are written out one after the other once the last domain
-// has been read. The memory is bounded whatever the number of domains.
+// sample in several: as the domains are read, each goes to a spool once,
+// as a compact record (its rendered label set and its values), and the
+// spool is read once per family when the last domain has been read. The
+// spool holds a sixth of the text's labels and none of its names, keeps
+// spoolMemory in memory and the rest in a temporary file, so the memory
+// is bounded whatever the number of domains.
 type exposition struct {
 	openMetrics bool
-	spools      []*spool
-	families    []*familyWriter
+	families    []metricFamily
+	spool       *spool
+	w           *bufio.Writer
 	labels      []byte
+	record      []byte
 }
 
-// spoolWrites is the size of the writes to a spool: large, since a big
-// scrape spills hundreds of megabytes a few kilobytes at a time otherwise.
+// spoolWrites is the size of the reads and writes of the spool: large,
+// since a big scrape spills megabytes a few kilobytes at a time otherwise.
 const spoolWrites = 64 << 10
 
 func newExposition(openMetrics bool, fams []metricFamily, memory int) *exposition {
-	x := &exposition{openMetrics: openMetrics}
-	for _, f := range fams {
-		s := &spool{limit: memory}
-		x.spools = append(x.spools, s)
-		x.families = append(x.families, &familyWriter{w: bufio.NewWriterSize(s, spoolWrites), family: f})
-	}
-	return x
+	s := &spool{limit: memory}
+	return &exposition{openMetrics: openMetrics, families: fams, spool: s, w: bufio.NewWriterSize(s, spoolWrites)}
 }
 
 // domain adds a domain's samples: certificate series when it has a chain,
 // window series when the chain has a renewal window, check series once it
-// was checked.
+// was checked. Its record is a byte with a bit per family it has a sample
+// in (in domainFamilies' order), the label set's length and bytes, then
+// the value of each of those samples.
 func (x *exposition) domain(d store.MetricsDomain, now time.Time) {
-	x.labels = domainLabelSet(x.labels, d)
-	f := x.families
+	var values [8]float64
+	var present byte
+	add := func(family int, v float64) {
+		present |= 1 << family
+		values[family] = v
+	}
 	if d.NotAfter != nil {
-		f[0].sample(x.labels, unixSeconds(*d.NotAfter))
-		f[1].sample(x.labels, float64(lifecycle.DaysLeft(*d.NotAfter, now)))
+		add(0, unixSeconds(*d.NotAfter))
+		add(1, float64(lifecycle.DaysLeft(*d.NotAfter, now)))
 	}
 	if d.WindowStart != nil && d.WindowEnd != nil {
-		f[2].sample(x.labels, unixSeconds(*d.WindowStart))
-		f[3].sample(x.labels, unixSeconds(*d.WindowEnd))
+		add(2, unixSeconds(*d.WindowStart))
+		add(3, unixSeconds(*d.WindowEnd))
 	}
 	if d.CheckedAt != nil {
-		f[4].sample(x.labels, boolFloat(d.Status != lifecycle.StatusUnreachable))
-		f[5].sample(x.labels, unixSeconds(*d.CheckedAt))
+		add(4, boolFloat(d.Status != lifecycle.StatusUnreachable))
+		add(5, unixSeconds(*d.CheckedAt))
 	}
+	if present == 0 {
+		return
+	}
+	x.labels = domainLabelSet(x.labels, d)
+	r := append(x.record[:0], present)
+	r = binary.AppendUvarint(r, uint64(len(x.labels)))
+	r = append(r, x.labels...)
+	for i, v := range values {
+		if present&(1<<i) != 0 {
+			r = binary.LittleEndian.AppendUint64(r, math.Float64bits(v))
+		}
+	}
+	x.record = r
+	_, _ = x.w.Write(r)
 }
 
-// finish flushes every family into its spool: a failure to spool (a full
+// finish flushes the records into the spool: a failure to spool (a full
 // disk) comes out here, before the answer has begun.
 func (x *exposition) finish() error {
-	for _, f := range x.families {
-		if err := f.w.Flush(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return x.w.Flush()
 }
 
-// writeFamilies writes every finished family to w, each under its header.
-// A family without samples still gets its header, so that its metadata is
-// known to the scraper.
+// writeFamilies writes every family to w, each under its header, reading
+// the spool once for each. A family without samples still gets its
+// header, so that its metadata is known to the scraper.
 func (x *exposition) writeFamilies(w *bufio.Writer) error {
-	for i, f := range x.families {
-		writeHeader(w, f.family)
-		if err := x.spools[i].copyTo(w); err != nil {
-			return err
+	rec := recordReader{r: bufio.NewReaderSize(nil, spoolWrites)}
+	for i, fam := range x.families {
+		writeHeader(w, fam)
+		f := familyWriter{w: w, family: fam}
+		rec.r.Reset(x.spool.reader())
+		for {
+			more, err := rec.next()
+			if err != nil {
+				return fmt.Errorf("httpapi: metrics spool: %w", err)
+			}
+			if !more {
+				break
+			}
+			if rec.present&(1<<i) != 0 {
+				f.sample(rec.labels, rec.values[i])
+			}
 		}
 	}
 	return nil
 }
 
-// close removes the spools' temporary files.
-func (x *exposition) close() {
-	for _, s := range x.spools {
-		s.close()
+// recordReader reads back the records exposition.domain spooled.
+type recordReader struct {
+	r       *bufio.Reader
+	present byte
+	labels  []byte
+	values  [8]float64
+}
+
+// next reads the next record, false at the end of the spool.
+func (rec *recordReader) next() (bool, error) {
+	present, err := rec.r.ReadByte()
+	if err == io.EOF {
+		return false, nil
 	}
+	if err != nil {
+		return false, err
+	}
+	n, err := binary.ReadUvarint(rec.r)
+	if err != nil {
+		return false, err
+	}
+	rec.labels = slices.Grow(rec.labels[:0], int(n))[:n]
+	if _, err := io.ReadFull(rec.r, rec.labels); err != nil {
+		return false, err
+	}
+	var value [8]byte
+	for i := range rec.values {
+		if present&(1<<i) == 0 {
+			continue
+		}
+		if _, err := io.ReadFull(rec.r, value[:]); err != nil {
+			return false, err
+		}
+		rec.values[i] = math.Float64frombits(binary.LittleEndian.Uint64(value[:]))
+	}
+	rec.present = present
+	return true, nil
+}
+
+// close removes the spool's temporary file.
+func (x *exposition) close() {
+	x.spool.close()
 }
 
 func (x *exposition) contentType() string {

@@ -7,14 +7,13 @@ import (
 	"os"
 )
 
-// spoolMemory is how much of one family a scrape keeps in memory before it
-// spills to a temporary file: about 1,500 domains, so that most
-// organizations' scrapes never touch the disk, while the largest hold no
-// more than six of these (one per family) and do not pay for growing
-// buffers they then spill.
-const spoolMemory = 256 << 10
+// spoolMemory is how much of its domains' records a scrape keeps in memory
+// before it spills to a temporary file: about 7,000 domains, so that most
+// organizations' scrapes never touch the disk, while the largest do not
+// pay for growing buffers they then spill.
+const spoolMemory = 1 << 20
 
-// spool holds one family's samples while the domains are read: in memory
+// spool holds the domains' records while the domains are read: in memory
 // up to its limit, in a temporary file beyond it.
 type spool struct {
 	limit int
@@ -40,17 +39,13 @@ func (s *spool) Write(p []byte) (int, error) {
 	return s.file.Write(p)
 }
 
-// copyTo writes everything spooled to w.
-func (s *spool) copyTo(w io.Writer) error {
+// reader reads everything spooled, from the start: it may be called once
+// per pass over the spool.
+func (s *spool) reader() io.Reader {
 	if s.file == nil {
-		_, err := s.mem.WriteTo(w)
-		return err
+		return bytes.NewReader(s.mem.Bytes())
 	}
-	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("httpapi: metrics spool: %w", err)
-	}
-	_, err := io.Copy(w, s.file)
-	return err
+	return io.NewSectionReader(s.file, 0, 1<<62)
 }
 
 // close removes the temporary file, if the spool spilled.
