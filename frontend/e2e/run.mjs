@@ -31,6 +31,7 @@ import { routing } from './routing.mjs';
 import { dailyWork } from './work.mjs';
 import { virtualHosts } from './virtual-hosts.mjs';
 import { shell } from './shell.mjs';
+import { smtpRelay } from './smtp-relay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = resolve(here, '..');
@@ -969,6 +970,7 @@ async function main() {
           if (!only || only === 'channels') await channels(kit);
           if (!only || only === 'backends') await backends(kit);
           if (!only || only === 'routing') await routing(kit);
+          if (!only || only === 'smtp-relay') await smtpRelay(kit);
         } finally {
           await server.receiver.close();
           await server.stop();
