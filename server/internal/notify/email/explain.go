@@ -44,7 +44,9 @@ func Explain(err error) string {
 		cause = "TLS failed: the relay's certificate is not trusted for this host name."
 	case errors.As(err, &alert) || errors.As(err, &record) || strings.Contains(err.Error(), "STARTTLS"):
 		cause = "TLS failed: check the TLS mode and the port (implicit TLS is usually 465, STARTTLS 587)."
-	case strings.Contains(err.Error(), "SMTP AUTH failed") || strings.Contains(err.Error(), "does not support SMTP AUTH"):
+	case strings.Contains(err.Error(), "does not support SMTP AUTH"):
+		cause = "The relay offers no authentication on this connection: leave the username empty, or use a TLS mode if it offers AUTH only over TLS."
+	case strings.Contains(err.Error(), "SMTP AUTH failed"):
 		cause = "The relay refused the username or password."
 	case errors.As(err, &send) && send.Reason == mail.ErrSMTPMailFrom:
 		cause = "The relay refused the from address."
