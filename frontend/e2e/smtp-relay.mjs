@@ -77,10 +77,10 @@ export async function smtpRelay({ label, server, browser, check, until, equal, s
       await form.getByLabel('Port').fill(String(smtp.port));
       await form.getByLabel('From address').fill('Relay Corp <alerts@relay.example>');
       await form.getByLabel('Username').fill('');
-      await form.getByLabel('Password').fill(password);
+      await form.getByLabel('Password', { exact: true }).fill(password);
       await form.getByRole('button', { name: 'Save relay' }).click();
       await form.getByText('Email relay saved.').waitFor();
-      equal(await form.getByLabel('Password').getAttribute('placeholder'), 'Stored — leave empty to keep', 'password placeholder once stored');
+      equal(await form.getByLabel('Password', { exact: true }).getAttribute('placeholder'), 'Stored — leave empty to keep', 'password placeholder once stored');
       const stored = await page.request.get(`${base}/api/v1/organization/smtp-relay`);
       const text = await stored.text();
       if (text.includes(password)) throw new Error(`GET answers the password: ${text}`);

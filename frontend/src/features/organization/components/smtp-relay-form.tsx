@@ -73,7 +73,7 @@ export function SMTPRelaySection() {
       ) : q.isError ? (
         <Notice tone="error" title="Could not load the email relay.">{q.error.message}</Notice>
       ) : (
-        <SMTPRelayForm key={q.data.updated_at ?? 'none'} relay={q.data} />
+        <SMTPRelayForm relay={q.data} />
       )}
     </section>
   );
@@ -102,7 +102,8 @@ export function SMTPRelayForm({ relay }: { relay: SMTPRelay }) {
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     try {
-      await save.mutateAsync(input);
+      // The typed password is not kept in the form: the answer says one is stored.
+      setValues(valuesOf(await save.mutateAsync(input)));
       setSaved(true);
     } catch (err) {
       const next: Errors = {};
