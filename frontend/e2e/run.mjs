@@ -32,6 +32,7 @@ import { routing } from './routing.mjs';
 import { dailyWork } from './work.mjs';
 import { virtualHosts } from './virtual-hosts.mjs';
 import { shell } from './shell.mjs';
+import { smtpRelay } from './smtp-relay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = resolve(here, '..');
@@ -971,6 +972,7 @@ async function runOn(label, wrap, browser) {
         if (!only || only === 'channels') await channels(kit);
         if (!only || only === 'backends') await backends(kit);
         if (!only || only === 'routing') await routing(kit);
+        if (!only || only === 'smtp-relay') await smtpRelay(kit);
       } finally {
         await server.receiver.close();
         await server.stop();

@@ -121,6 +121,7 @@ export const api = {
   get: <T>(path: string, params?: Params, signal?: AbortSignal) => request<T>('GET', path, { params, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
   /** A non-JSON body: text/csv, or FormData (multipart, its own content type). */
   upload: <T>(path: string, raw: BodyInit, contentType?: string) => request<T>('POST', path, { raw, contentType }),

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/discord"
 	"certinel.dev/server/internal/notify/email"
+	"certinel.dev/server/internal/notify/email/orgrelays"
 	"certinel.dev/server/internal/notify/googlechat"
 	"certinel.dev/server/internal/notify/httppost"
 	"certinel.dev/server/internal/notify/mattermost"
@@ -19,6 +21,7 @@ import (
 	"certinel.dev/server/internal/notify/telegram"
 	"certinel.dev/server/internal/notify/templatehook"
 	"certinel.dev/server/internal/notify/webhook"
+	"certinel.dev/server/internal/store"
 )
 
 // channelTimeout bounds one HTTP delivery.
@@ -27,17 +30,21 @@ const channelTimeout = 15 * time.Second
 // channelTypes builds the registry of the alert channel types this server offers. A new
 // type is one line here. It also returns the SMTP relay for the server's own mails
 // (password resets, invitations), nil when none is configured.
-func channelTypes(cfg config.Config, guard *netguard.Guard, log *slog.Logger) (*notify.Registry, notify.Sender, error) {
+//
+// Email channels of an organization whose owner set its own SMTP relay (stored in st)
+// go through that relay, dialled through the guard.
+func channelTypes(cfg config.Config, st *store.Store, guard *netguard.Guard, log *slog.Logger) (*notify.Registry, notify.Sender, error) {
 	relay := email.Config{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username,
 		Password: cfg.SMTP.Password, TLS: cfg.SMTP.TLS, From: cfg.SMTP.From}
-	mail := email.New(relay)
-	var mailer notify.Sender = mail
-	if !mail.Available() {
-		log.Warn("email alerts cannot be sent: CERTINEL_SMTP_HOST is not set")
+	server := email.New(relay)
+	var mailer notify.Sender = server
+	if !server.Available() {
+		log.Warn("the server has no SMTP relay (CERTINEL_SMTP_HOST is not set): email alerts go out only for organizations that set their own")
 		mailer = nil
 	} else if err := relay.Validate(); err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("CERTINEL_SMTP_*: %w", err)
 	}
+	mail := server.WithOrganizationRelays(orgrelays.Store(st), guard.DialContext)
 	// One client for every HTTP provider: it dials through the guard and pools connections.
 	client, check := guard.HTTPClient(channelTimeout), httppost.GuardHost(guard, nil)
 	post := httppost.New(client)

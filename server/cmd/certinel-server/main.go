@@ -82,7 +82,7 @@ func run() error {
 	}
 	replica := replicaID()
 	guard := netguard.New(cfg.AllowPrivateTargets)
-	channels, mailer, err := channelTypes(cfg, guard, log)
+	channels, mailer, err := channelTypes(cfg, st, guard, log)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ var errNoSecretKey = errors.New("the database holds channel secrets, the agent C
 	"(openssl rand -base64 32) if they were stored before encryption (see environment.example)")
 
 // withSecretKeys returns the store sealing channel configs, after bringing
-// every stored config and two-factor secret under the current key (sealing
+// every stored config, two-factor secret and SMTP password under the current key (sealing
 // configs from before encryption, re-sealing values of a rotated-out key).
 func withSecretKeys(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (*store.Store, error) {
 	keys, err := secretKeys(ctx, cfg, st, log)
@@ -30,7 +30,8 @@ func withSecretKeys(ctx context.Context, cfg config.Config, st *store.Store, log
 	for _, seal := range []struct {
 		what string
 		run  func(context.Context) (int, error)
-	}{{"channel configs", st.SealChannels}, {"two-factor secrets", st.SealTOTPSecrets}} {
+	}{{"channel configs", st.SealChannels}, {"two-factor secrets", st.SealTOTPSecrets},
+		{"SMTP relay passwords", st.SealSMTPPasswords}} {
 		n, err := seal.run(ctx)
 		if errors.Is(err, secret.ErrUnknownKey) {
 			return nil, fmt.Errorf("secret key %s: %w; to change keys, list the old key after the new one until this start has re-sealed every value", keys.Current(), err)

@@ -215,7 +215,7 @@ func (h *handler) testChannel(c echo.Context) error {
 	sendCtx, cancel := context.WithTimeout(ctx, testTimeout)
 	defer cancel()
 	start := time.Now()
-	err = h.channels.Test(sendCtx, notify.Channel{ID: ch.ID, Name: ch.Name, Type: ch.Type, Config: json.RawMessage(ch.Config)},
+	err = h.channels.Test(sendCtx, notify.Channel{ID: ch.ID, Name: ch.Name, Type: ch.Type, OrganizationID: ch.OrganizationID, Config: json.RawMessage(ch.Config)},
 		notify.Message{Events: []notify.Event{ev}})
 	out := map[string]any{"ok": err == nil, "duration_ms": time.Since(start).Milliseconds()}
 	if err != nil {
@@ -228,7 +228,12 @@ func (h *handler) testChannel(c echo.Context) error {
 }
 
 // listChannelTypes describes the channel types this server offers, for the dashboard's
-// channel form: their fields, which are secret, and whether they can deliver now.
+// channel form: their fields, which are secret, and whether the caller's organization
+// can deliver to them now (email: through its own SMTP relay or the server's).
 func (h *handler) listChannelTypes(c echo.Context) error {
-	return c.JSON(http.StatusOK, wholeList(h.channels.Descriptions()))
+	list, err := h.channels.DescriptionsFor(c.Request().Context(), principalOf(c).OrgID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, wholeList(list))
 }

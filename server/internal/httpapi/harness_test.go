@@ -22,6 +22,7 @@ import (
 	"certinel.dev/server/internal/netguard"
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/notify/email"
+	"certinel.dev/server/internal/notify/email/orgrelays"
 	"certinel.dev/server/internal/notify/httppost"
 	"certinel.dev/server/internal/notify/notifytest"
 	"certinel.dev/server/internal/notify/outbox"
@@ -95,6 +96,7 @@ func newServerMailing(t testing.TB, st *store.Store, evaluate bool, mailer *emai
 		mailer, ownMail = email.New(email.Config{}), nil
 	}
 	// The channel types main offers, with the guard allowing loopback receivers.
+	mailer = mailer.WithOrganizationRelays(orgrelays.Store(st), guard.DialContext)
 	channels := notifytest.Registry(mailer, webhook.New(guard.HTTPClient(5*time.Second), httppost.GuardHost(guard, nil), nil))
 	evaluator := alerts.NewEvaluator(st, "http://certinel.test", log, nil)
 	ingester := monitor.NewIngester(st, testRoots(t), log)

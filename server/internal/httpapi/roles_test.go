@@ -39,6 +39,8 @@ var roleTable = map[string]string{
 	"POST /api/v1/agent/renew": agentOnly, "POST /api/v1/agent/enroll": anyone, // the join token authenticates
 	"GET /pki/crl.der": anyone, "GET /pki/crl.pem": anyone,
 	"GET /api/v1/me": readers, "GET /api/v1/organization": readers, "PATCH /api/v1/organization": owners,
+	"GET /api/v1/organization/smtp-relay": owners, "PUT /api/v1/organization/smtp-relay": owners,
+	"DELETE /api/v1/organization/smtp-relay": owners, "POST /api/v1/organization/smtp-relay/test": owners,
 	"GET /api/v1/tokens": people, "POST /api/v1/tokens": adminsOnly, "DELETE /api/v1/tokens/:id": adminsOnly,
 	"GET /api/v1/agents": readers, "POST /api/v1/agents": admins, "GET /api/v1/agents/:id": readers,
 	"PATCH /api/v1/agents/:id": admins, "DELETE /api/v1/agents/:id": admins, "POST /api/v1/agents/:id/token": admins,

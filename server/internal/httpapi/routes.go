@@ -48,6 +48,10 @@ func (h *handler) routes(e *echo.Echo, ui http.Handler) {
 	g.POST("/account/two-factor/disable", h.disableTwoFactor, need(permSession))
 	g.GET("/organization", h.getOrganization, need(permRead))
 	g.PATCH("/organization", h.updateOrganization, need(permSession, permOwner))
+	g.GET("/organization/smtp-relay", h.getSMTPRelay, need(permSession, permOwner))
+	g.PUT("/organization/smtp-relay", h.putSMTPRelay, need(permSession, permOwner))
+	g.DELETE("/organization/smtp-relay", h.deleteSMTPRelay, need(permSession, permOwner))
+	g.POST("/organization/smtp-relay/test", h.testSMTPRelay, need(permSession, permOwner))
 
 	g.GET("/tokens", h.listTokens, need(permSession))
 	g.POST("/tokens", h.createToken, need(permSession, permAdmin))

@@ -19,6 +19,9 @@ type Message struct {
 // the channel type's ValidateConfig when it was saved.
 type Channel struct {
 	ID, Name, Type string
+	// OrganizationID owns the channel; providers whose means of delivery an
+	// organization sets itself (its SMTP relay) look them up by it.
+	OrganizationID string
 	Config         json.RawMessage
 }
 

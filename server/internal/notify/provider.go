@@ -23,6 +23,15 @@ type Tester interface {
 	Test(ctx context.Context, ch Channel, msg Message) error
 }
 
+// OrganizationProvider is implemented by providers that an organization can make
+// deliverable itself, such as email with the organization's own SMTP relay: the type's
+// Description.Unavailable is then only the server-wide answer.
+type OrganizationProvider interface {
+	// UnavailableFor says why the organization's channels of this type cannot deliver
+	// now, or "" when they can.
+	UnavailableFor(ctx context.Context, orgID string) (string, error)
+}
+
 // Field kinds, for ConfigField.Kind.
 const (
 	FieldText     = "text"

@@ -52,6 +52,22 @@ func (r *Registry) Descriptions() []Description {
 	return out
 }
 
+// DescriptionsFor describes every provider as the organization sees it: Unavailable
+// says whether its channels of the type can deliver now.
+func (r *Registry) DescriptionsFor(ctx context.Context, orgID string) ([]Description, error) {
+	out := r.Descriptions()
+	for i, d := range out {
+		if p, ok := r.byType[d.Type].(OrganizationProvider); ok {
+			why, err := p.UnavailableFor(ctx, orgID)
+			if err != nil {
+				return nil, fmt.Errorf("notify: is %s deliverable: %w", d.Type, err)
+			}
+			out[i].Unavailable = why
+		}
+	}
+	return out, nil
+}
+
 // Send delivers msg through the provider of ch's type. A type no longer offered (a
 // provider removed from the server) fails permanently.
 func (r *Registry) Send(ctx context.Context, ch Channel, msg Message) error {

@@ -44,8 +44,8 @@ func (s *Store) openChannel(ch *Channel) error {
 
 // HoldsSecrets tells whether the database holds a sealed config, or a plain
 // one (from before encryption) that has credentials: anything but an email
-// channel's recipients, the agent CA, whose keys are sealed, or a user's
-// sealed TOTP secret. A server without its key must then refuse to start
+// channel's recipients, the agent CA, whose keys are sealed, a user's
+// sealed TOTP secret, or an organization's sealed SMTP password. A server without its key must then refuse to start
 // rather than make a new key, which could not read them.
 func (s *Store) HoldsSecrets(ctx context.Context) (bool, error) {
 	var found []string
@@ -56,6 +56,9 @@ func (s *Store) HoldsSecrets(ctx context.Context) (bool, error) {
 	}
 	if err == nil && len(found) == 0 {
 		err = s.db.WithContext(ctx).Model(&User{}).Where("totp_secret <> ''").Limit(1).Pluck("id", &found).Error
+	}
+	if err == nil && len(found) == 0 {
+		err = s.db.WithContext(ctx).Model(&SMTPRelay{}).Where("password <> ''").Limit(1).Pluck("organization_id", &found).Error
 	}
 	if err != nil {
 		return false, fmt.Errorf("store: look for stored secrets: %w", err)

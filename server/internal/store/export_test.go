@@ -23,6 +23,18 @@ func SetRawChannelConfig(ctx context.Context, s *Store, id, cfg string) error {
 	return s.db.WithContext(ctx).Model(&Channel{}).Where("id = ?", id).UpdateColumn("config", cfg).Error
 }
 
+// RawSMTPPassword reads an organization's SMTP password column as stored.
+func RawSMTPPassword(ctx context.Context, s *Store, orgID string) (string, error) {
+	var pw string
+	err := s.db.WithContext(ctx).Raw("SELECT password FROM smtp_relays WHERE organization_id = ?", orgID).Scan(&pw).Error
+	return pw, err
+}
+
+// SetRawSMTPPassword writes an organization's SMTP password column as is.
+func SetRawSMTPPassword(ctx context.Context, s *Store, orgID, pw string) error {
+	return s.db.WithContext(ctx).Model(&SMTPRelay{}).Where("organization_id = ?", orgID).UpdateColumn("password", pw).Error
+}
+
 // CountRows counts the rows of a table, for tests of what is kept.
 func CountRows(ctx context.Context, s *Store, table string) (int64, error) {
 	var n int64

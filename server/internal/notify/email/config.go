@@ -3,10 +3,11 @@ package email
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"strings"
 	"time"
@@ -24,8 +25,8 @@ const (
 // DefaultTimeout bounds one whole delivery: connecting, TLS, authentication and sending.
 const DefaultTimeout = 30 * time.Second
 
-// Config is the server-wide SMTP relay every email channel sends through; without Host
-// there is none (see New).
+// Config is an SMTP relay: the server's own (CERTINEL_SMTP_*), or one an organization's
+// owner set for its email channels. Without Host there is none (see New).
 type Config struct {
 	Host     string
 	Port     int // 0: 25, 587 or 465 by TLS mode
@@ -37,23 +38,46 @@ type Config struct {
 	RootCAs *x509.CertPool
 	// Timeout bounds one delivery; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// Dial connects to the relay; nil is a plain net.Dialer. An organization's relay is a
+	// customer-given host, so it is dialled through the SSRF guard.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
+// maxHostBytes is the longest DNS name.
+const maxHostBytes = 253
+
 // Validate reports the first setting that would make every send fail, for main to
-// refuse to start rather than fail every alert later.
+// refuse to start rather than fail every alert later, and for the API to point at the
+// wrong field of an organization's relay: the error is a *notify.ConfigError whose Field
+// is host, port, tls or from.
 func (c Config) Validate() error {
 	switch {
 	case c.Host == "":
-		return errors.New("email: SMTP host is required")
+		return &notify.ConfigError{Field: "host", Message: "SMTP host is required"}
+	case len(c.Host) > maxHostBytes || strings.ContainsAny(c.Host, " \t\r\n/@"):
+		return &notify.ConfigError{Field: "host", Message: fmt.Sprintf("SMTP host %q is not a host name or IP address", c.Host)}
 	case c.Port < 0 || c.Port > 65535:
-		return fmt.Errorf("email: SMTP port %d is out of range", c.Port)
+		return &notify.ConfigError{Field: "port", Message: fmt.Sprintf("SMTP port %d is out of range", c.Port)}
 	case c.TLS != TLSNone && c.TLS != TLSStartTLS && c.TLS != TLSImplicit:
-		return fmt.Errorf("email: SMTP TLS mode %q is not one of %q, %q, %q", c.TLS, TLSNone, TLSStartTLS, TLSImplicit)
+		return &notify.ConfigError{Field: "tls", Message: fmt.Sprintf("SMTP TLS mode %q is not one of %q, %q, %q", c.TLS, TLSNone, TLSStartTLS, TLSImplicit)}
 	}
 	if _, err := mail.ParseAddress(c.From); err != nil {
-		return fmt.Errorf("email: from address %q is not an email address", c.From)
+		return &notify.ConfigError{Field: "from", Message: fmt.Sprintf("from address %q is not an email address", c.From)}
 	}
 	return nil
+}
+
+var defaultPorts = map[string]int{TLSNone: 25, TLSStartTLS: 587, TLSImplicit: 465}
+
+// withDefaults fills the port the TLS mode implies and the timeout.
+func (c Config) withDefaults() Config {
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.Port == 0 {
+		c.Port = defaultPorts[c.TLS]
+	}
+	return c
 }
 
 // Recipient limits: at least one to be useful, a cap so one channel cannot turn the
@@ -85,7 +109,7 @@ func ParseConfig(raw json.RawMessage) (ChannelConfig, error) {
 	seen := make(map[string]bool, len(c.Recipients))
 	out := c.Recipients[:0]
 	for i, r := range c.Recipients {
-		addr, err := bareAddress(r)
+		addr, err := BareAddress(r)
 		if err != nil {
 			return ChannelConfig{}, &notify.ConfigError{Field: fmt.Sprintf("recipients[%d]", i), Message: err.Error()}
 		}
@@ -113,9 +137,9 @@ func ValidateConfig(raw json.RawMessage) (json.RawMessage, error) {
 	return out, nil
 }
 
-// bareAddress accepts "name@example.com" only: a display name or a list would let one
+// BareAddress accepts "name@example.com" only: a display name or a list would let one
 // entry hide several mailboxes, and the address is what customers expect to see.
-func bareAddress(s string) (string, error) {
+func BareAddress(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if len(s) > maxAddressBytes {
 		return "", fmt.Errorf("is longer than %d characters", maxAddressBytes)

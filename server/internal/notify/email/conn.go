@@ -15,12 +15,15 @@ import (
 // send, and closing the connection when ctx ends interrupts a cancelled send (shutdown)
 // and reclaims connections go-mail leaves open after a failed greeting.
 //
-// With implicit TLS the handshake happens here, under the clamp, and go-mail sees a
+// dial nil is a plain net.Dialer. With implicit TLS the handshake happens here, under the clamp, and go-mail sees a
 // *tls.Conn, which is how it knows credentials may be sent.
-func dialer(ctx context.Context, implicitTLS *tls.Config) mail.DialContextFunc {
-	return func(dialCtx context.Context, network, address string) (net.Conn, error) {
+func dialer(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error), implicitTLS *tls.Config) mail.DialContextFunc {
+	if dial == nil {
 		var d net.Dialer
-		raw, err := d.DialContext(dialCtx, network, address)
+		dial = d.DialContext
+	}
+	return func(dialCtx context.Context, network, address string) (net.Conn, error) {
+		raw, err := dial(dialCtx, network, address)
 		if err != nil {
 			return nil, err
 		}

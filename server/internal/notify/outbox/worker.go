@@ -178,7 +178,7 @@ func (w *Worker) send(ctx context.Context, ch store.Channel, msg notify.Message)
 	}
 	ctx, cancel := context.WithTimeout(ctx, w.SendTimeout)
 	defer cancel()
-	return w.Providers.Send(ctx, notify.Channel{ID: ch.ID, Name: ch.Name, Type: ch.Type, Config: json.RawMessage(ch.Config)}, msg)
+	return w.Providers.Send(ctx, notify.Channel{ID: ch.ID, Name: ch.Name, Type: ch.Type, OrganizationID: ch.OrganizationID, Config: json.RawMessage(ch.Config)}, msg)
 }
 
 // backoff doubles per attempt, capped, with ±20% jitter so that retries of

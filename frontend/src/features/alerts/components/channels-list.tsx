@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { Button } from '@/components/ui/button';
+import { usePermissions } from '@/lib/auth';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
@@ -81,6 +83,18 @@ export function ChannelsList({ canWrite = true }: { canWrite?: boolean }) {
   );
 }
 
+/** Where an email channel's missing relay is fixed: the owners' Email relay settings. */
+function RelayFix() {
+  const { isOwner } = usePermissions();
+  return isOwner ? (
+    <p>
+      <Link to="/organization#email-relay">Set the organization’s email relay</Link>
+    </p>
+  ) : (
+    <p>Ask an owner of the organization to set its email relay.</p>
+  );
+}
+
 type RowProps = { channel: Channel; description?: ChannelTypeDescription | undefined; recent: Recent[]; canWrite: boolean; onEdit: () => void };
 
 function ChannelRow({ channel: c, description, recent, canWrite, onEdit }: RowProps) {
@@ -115,6 +129,7 @@ function ChannelRow({ channel: c, description, recent, canWrite, onEdit }: RowPr
       {unavailable ? (
         <Notice tone="warning" title="Not deliverable">
           {unavailable}
+          {c.type === 'email' ? <RelayFix /> : null}
         </Notice>
       ) : null}
       <TestOutcome result={test.data} error={test.error?.message} />

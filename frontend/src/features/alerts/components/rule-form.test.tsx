@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mockFetch, renderWithProviders } from '@/testing/render';
-import type { Channel } from '../types';
+import type { Channel, ChannelTypeDescription } from '../types';
 import { RuleForm } from './rule-form';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -12,10 +12,29 @@ const channels: Channel[] = [
   { id: 'ch-2', type: 'webhook', name: 'Ops hook', config: { url: 'https://h.example', format: 'json' }, has_secret: true, digest: false, created_at: '', updated_at: '' },
 ];
 const agents = [{ id: 'ag-1', name: 'office-lan' }];
+const types: ChannelTypeDescription[] = [
+  { type: 'email', label: 'Email', fields: [] },
+  { type: 'webhook', label: 'Webhook', fields: [] },
+];
+
+type Handler = Parameters<typeof mockFetch>[0];
+
+/**
+ * Answers the form's read of the channel types (for their labels) and hands every other
+ * request to handler; the calls returned are those other requests: the rule's save.
+ */
+function mockApi(handler: Handler) {
+  const calls = mockFetch((r) => (r.url.pathname === '/api/v1/channel-types' ? { status: 200, body: { items: types, total: types.length } } : handler(r)));
+  return {
+    get saves() {
+      return calls.filter((c) => c.url.pathname !== '/api/v1/channel-types');
+    },
+  };
+}
 
 describe('RuleForm', () => {
   it('validates name, events, thresholds and scope before sending', async () => {
-    const calls = mockFetch(() => ({ status: 201, body: {} }));
+    const api = mockApi(() => ({ status: 201, body: {} }));
     renderWithProviders(<RuleForm channels={channels} agents={agents} />);
     const user = userEvent.setup();
     // Untick every event.
@@ -27,11 +46,18 @@ describe('RuleForm', () => {
     expect(screen.getByText('Name at least one tag')).toBeInTheDocument();
     await user.type(screen.getByLabelText('Add a threshold in days'), '400{Enter}');
     expect(screen.getByText('A threshold is a whole number of days, 0 to 365')).toBeInTheDocument();
-    expect(calls).toHaveLength(0);
+    expect(api.saves).toHaveLength(0);
+  });
+
+  it('names each channel by the label of its type', async () => {
+    mockApi(() => ({ status: 201, body: {} }));
+    renderWithProviders(<RuleForm channels={channels} agents={agents} />);
+    expect(await screen.findByRole('checkbox', { name: 'On-call · Email' })).toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: 'Ops hook · Webhook' })).toBeInTheDocument();
   });
 
   it('edits threshold chips with the keyboard and sends the whole rule', async () => {
-    const calls = mockFetch((r) => ({ status: 201, body: { ...(r.body as object), id: 'r1' } }));
+    const api = mockApi((r) => ({ status: 201, body: { ...(r.body as object), id: 'r1' } }));
     const onSaved = vi.fn();
     renderWithProviders(<RuleForm channels={channels} agents={agents} onSaved={onSaved} />);
     const user = userEvent.setup();
@@ -52,6 +78,8 @@ describe('RuleForm', () => {
     await user.click(screen.getByRole('checkbox', { name: 'office-lan' }));
     await user.click(screen.getByRole('button', { name: 'Create rule' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    const calls = api.saves;
+    expect(calls).toHaveLength(1);
     expect(calls[0]!.method).toBe('POST');
     expect(calls[0]!.url.pathname).toBe('/api/v1/alert-rules');
     const body = calls[0]!.body as Record<string, unknown>;
@@ -71,7 +99,7 @@ describe('RuleForm', () => {
   });
 
   it('shows API field errors next to the section they name', async () => {
-    mockFetch(() => ({
+    mockApi(() => ({
       status: 400,
       body: {
         error: {
@@ -91,7 +119,7 @@ describe('RuleForm', () => {
   });
 
   it('PATCHes an existing rule with every field', async () => {
-    const calls = mockFetch((r) => ({ status: 200, body: r.body }));
+    const api = mockApi((r) => ({ status: 200, body: r.body }));
     const rule = {
       id: 'r9', name: 'Old', enabled: false, thresholds_days: [10], events: ['expired'], channel_ids: ['ch-1', 'ch-2'],
       routes: [{ channel_id: 'ch-1', min_severity: 'warning' as const, tags: [] }, { channel_id: 'ch-2', min_severity: 'info' as const, tags: ['prod'] }],
@@ -103,7 +131,8 @@ describe('RuleForm', () => {
     expect(screen.getByRole('combobox', { name: 'Events On-call gets' })).toHaveValue('warning');
     expect(screen.getByRole('textbox', { name: 'Only domains tagged, for Ops hook' })).toHaveValue('prod');
     await user.click(screen.getByRole('button', { name: 'Save rule' }));
-    await waitFor(() => expect(calls).toHaveLength(1));
+    await waitFor(() => expect(api.saves).toHaveLength(1));
+    const calls = api.saves;
     expect(calls[0]!.method).toBe('PATCH');
     expect(calls[0]!.url.pathname).toBe('/api/v1/alert-rules/r9');
     expect(calls[0]!.body).toEqual({

@@ -3,6 +3,7 @@ import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
 import { isApiError } from '@/lib/api-client';
+import { useChannelTypes } from '../api/channels';
 import { useSaveRule } from '../api/rules';
 import { EVENT_TYPES, SEVERITY_OPTIONS, type AgentOption, type Channel, type Rule, type RuleInput, type RuleRoute, type Severity } from '../types';
 
@@ -53,6 +54,9 @@ type Props = { rule?: Rule; channels: Channel[]; agents: AgentOption[]; onSaved?
 export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
   const id = useId();
   const save = useSaveRule();
+  // Channels show their type's label, as the channel list does ("PagerDuty", not "pagerduty").
+  const types = useChannelTypes();
+  const typeLabel = (type: string) => types.data?.items.find((t) => t.type === type)?.label ?? type;
   const [name, setName] = useState(rule?.name ?? '');
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
   const [thresholds, setThresholds] = useState<number[]>(rule?.thresholds_days ?? DEFAULT_THRESHOLDS);
@@ -240,7 +244,7 @@ export function RuleForm({ rule, channels, agents, onSaved, onCancel }: Props) {
                   <label className="check-option">
                     <input type="checkbox" checked={!!r} onChange={() => toggleRoute(c.id)} />
                     <span>
-                      {c.name} <span className="muted small">· {c.type}</span>
+                      {c.name} <span className="muted small">· {typeLabel(c.type)}</span>
                     </span>
                   </label>
                   {r ? (
