@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // RawChannelConfig reads a channel's config column as stored, for tests that
@@ -210,4 +212,14 @@ ORDER BY n.host, n.port, n.domain_id`
 	out := []StaleEndpoint{}
 	err := s.db.WithContext(ctx).Raw(joined, map[string]any{"org": orgID, "domain": domainID, "limit": maxStaleEndpoints}).Scan(&out).Error
 	return out, err
+}
+
+// SaveResultsOnce stores a batch as SaveResults does, in one transaction
+// tried once: a deadlock comes back as PostgreSQL's error instead of being
+// retried.
+func SaveResultsOnce(ctx context.Context, s *Store, orgID string, rs ResultSet) error {
+	rs = storableResults(rs)
+	now := s.now()
+	batch := ResultBatch{OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID, Rejected: rs.Rejected, CreatedAt: now}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return saveBatch(tx, orgID, rs, &batch, now) })
 }

@@ -80,13 +80,14 @@ type DomainChain struct {
 }
 
 // saveStatesCounted moves each domain's state forward (upsertStates) and
-// the inventory summary with it, and makes the domains whose judged state
-// moved due for evaluation. prev are the states before, locked by the
-// caller (see lockStates), so a concurrent batch for the same domain
-// counts from the state this one leaves, never from the same old one.
+// the inventory summary with it, and returns the domains whose judged
+// state moved: they are due for evaluation. prev are the states before,
+// locked by the caller (see lockStates), so a concurrent batch for the
+// same domain counts from the state this one leaves, never from the same
+// old one.
 //
 // ids are latest's keys, sorted.
-func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[string]*Observation, prev map[string]heldState, now time.Time) error {
+func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[string]*Observation, prev map[string]heldState, now time.Time) ([]string, error) {
 	// A result folded into the current sample has its chain: only the
 	// others may have moved, and only their old chains are read.
 	var resampled []string
@@ -97,10 +98,10 @@ func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[strin
 	}
 	chains, err := chainsOf(tx, resampled)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := upsertStates(tx, orgID, latest); err != nil {
-		return err
+		return nil, err
 	}
 	var moved, due, listed []string
 	delta := servingDeltas{}
@@ -128,29 +129,26 @@ func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[strin
 		}
 	}
 	if err := copyListColumns(tx, listed); err != nil {
-		return err
-	}
-	if err := markDue(tx, orgID, due, now); err != nil {
-		return err
+		return nil, err
 	}
 	if err := replaceChains(tx, moved, latest); err != nil {
-		return err
+		return nil, err
 	}
 	leaves, err := applyServing(tx, orgID, delta)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := addRevocationRows(tx, orgID, delta.added(), now); err != nil {
-		return err
+		return nil, err
 	}
 	stale, err := trustDiffers(tx, orgID, latest)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := refreshTrust(tx, orgID, append(slices.Clone(leaves), stale...)); err != nil {
-		return err
+		return nil, err
 	}
-	return refreshSuperseded(tx, orgID, leaves)
+	return due, refreshSuperseded(tx, orgID, leaves)
 }
 
 // servingDeltas are the moves of a change, by fingerprint.
