@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // The inventory summary (org_certificates.serving, leaf_serving and
@@ -217,7 +216,8 @@ func trustDiffers(tx *gorm.DB, orgID string, latest map[string]*Observation) ([]
 	return out, nil
 }
 
-// heldStates reads the current states of the given domains.
+// heldStates reads the current states of the given domains; a caller
+// that moves them locks them first (lockStateRows).
 func heldStates(tx *gorm.DB, domainIDs []string) (map[string]heldState, error) {
 	out := make(map[string]heldState, len(domainIDs))
 	for start := 0; start < len(domainIDs); start += observationBatch {
@@ -383,7 +383,10 @@ func latestTrust(said []saidTrust) map[string]string {
 // refreshLeaves with the leaves returned, which the deleted states no
 // longer vouch for.
 func releaseDomains(tx *gorm.DB, orgID string, domainIDs []string) ([]string, error) {
-	held, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), domainIDs)
+	if err := lockStateRows(tx, domainIDs); err != nil {
+		return nil, err
+	}
+	held, err := heldStates(tx, domainIDs)
 	if err != nil {
 		return nil, err
 	}
