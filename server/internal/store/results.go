@@ -232,7 +232,7 @@ func claimBatch(tx *gorm.DB, batch *ResultBatch) error {
 // batches share. The states are locked once, in one key order: locking
 // the repeats' states and then the judged results' states, each set
 // sorted on its own, would let two batches with the sets crossed each
-// hold what the other waits for. SQLite has a single writer anyway.
+// hold what the other waits for.
 func lockStates(tx *gorm.DB, rs ResultSet) error {
 	ids := make([]string, 0, len(rs.Repeats)+len(rs.Observations))
 	for _, r := range rs.Repeats {
