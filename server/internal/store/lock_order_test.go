@@ -27,17 +27,7 @@ func TestConcurrentBatchesLockInOneOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := make([]store.Domain, rounds*2*perSet)
-	for i := range ds {
-		ds[i] = store.Domain{Host: fmt.Sprintf("h%05d.example.com", i), Port: 443, Protocol: "tls"}
-	}
-	if ds, err = s.CreateDomains(ctx, org.ID, ds); err != nil {
-		t.Fatal(err)
-	}
-	ids := make([]string, len(ds))
-	for i, d := range ds {
-		ids[i] = d.ID
-	}
+	ids := createDomains(t, s, org.ID, rounds*2*perSet)
 	now := s.Now()
 	failed := func(domains []string) []store.Observation {
 		obs := make([]store.Observation, len(domains))
