@@ -52,8 +52,12 @@ func (s *Store) CreateCheckRequest(ctx context.Context, orgID string, domainIDs 
 	req := CheckRequest{ID: NewID(), OrganizationID: orgID, CreatedAt: s.now()}
 	var domains []Domain
 	err := s.transact(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("organization_id = ? AND id IN ?", orgID, ids).Order("id").Find(&domains).Error; err != nil {
-			return err
+		for chunk := range slices.Chunk(ids, observationBatch) {
+			var found []Domain
+			if err := tx.Where("organization_id = ? AND id IN ?", orgID, chunk).Order("id").Find(&found).Error; err != nil {
+				return err
+			}
+			domains = append(domains, found...)
 		}
 		if len(domains) != len(ids) {
 			return ErrNotFound

@@ -65,9 +65,9 @@ func (s *Store) DomainBackends(ctx context.Context, orgID string, ids []string, 
 // saveBackends upserts the batch's backends in key order (batches touching
 // the same domains then lock their rows in one order) without moving a
 // row back to an older check, and deletes the rows of the batch's domains
-// not observed since b.Since. Domains whose flagged backends changed are
-// made due for evaluation.
-func saveBackends(tx *gorm.DB, orgID string, b BackendBatch, now time.Time) error {
+// not observed since b.Since. The caller makes b.Flagged due for
+// evaluation with the batch's other due domains (see markDue).
+func saveBackends(tx *gorm.DB, orgID string, b BackendBatch) error {
 	if len(b.DomainIDs) == 0 {
 		return nil
 	}
@@ -99,5 +99,5 @@ func saveBackends(tx *gorm.DB, orgID string, b BackendBatch, now time.Time) erro
 			return fmt.Errorf("domain backends gone: %w", err)
 		}
 	}
-	return markDue(tx, orgID, b.Flagged, now)
+	return nil
 }

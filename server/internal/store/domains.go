@@ -255,13 +255,15 @@ func (s *Store) attachTags(ctx context.Context, ds []*Domain) error {
 		ids[i] = d.ID
 		d.Tags = []string{}
 	}
-	var rows []struct{ DomainID, Tag string }
-	if err := s.db.WithContext(ctx).Table("domain_tags").Select("domain_id, tag").
-		Where("domain_id IN ?", ids).Order("tag").Find(&rows).Error; err != nil {
-		return fmt.Errorf("store: domain tags: %w", err)
-	}
-	for _, r := range rows {
-		byID[r.DomainID].Tags = append(byID[r.DomainID].Tags, r.Tag)
+	for chunk := range slices.Chunk(ids, observationBatch) {
+		var rows []struct{ DomainID, Tag string }
+		if err := s.db.WithContext(ctx).Table("domain_tags").Select("domain_id, tag").
+			Where("domain_id IN ?", chunk).Order("tag").Find(&rows).Error; err != nil {
+			return fmt.Errorf("store: domain tags: %w", err)
+		}
+		for _, r := range rows {
+			byID[r.DomainID].Tags = append(byID[r.DomainID].Tags, r.Tag)
+		}
 	}
 	return nil
 }

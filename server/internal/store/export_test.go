@@ -243,3 +243,13 @@ func DomainCountPlan(ctx context.Context, s *Store, orgID string, f DomainFilter
 func CommonTrigrams(ctx context.Context, s *Store, term string) (bool, error) {
 	return s.commonTrigrams(ctx, term)
 }
+
+// SaveResultsOnce stores a batch as SaveResults does, in one transaction
+// tried once: a deadlock comes back as PostgreSQL's error instead of being
+// retried.
+func SaveResultsOnce(ctx context.Context, s *Store, orgID string, rs ResultSet) error {
+	rs = storableResults(rs)
+	now := s.now()
+	batch := ResultBatch{OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID, Rejected: rs.Rejected, CreatedAt: now}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return saveBatch(tx, orgID, rs, &batch, now) })
+}

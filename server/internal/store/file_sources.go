@@ -153,11 +153,14 @@ func (s *Store) PruneFileSources(ctx context.Context, before time.Time, maxRows 
 			if err != nil {
 				return err
 			}
-			res := tx.Where("organization_id = ? AND protocol = ? AND id IN ?", orgID, FileProtocol, ids).Delete(&Domain{})
-			if res.Error != nil {
-				return res.Error
+			deleted = 0
+			for chunk := range slices.Chunk(ids, observationBatch) {
+				res := tx.Where("organization_id = ? AND protocol = ? AND id IN ?", orgID, FileProtocol, chunk).Delete(&Domain{})
+				if res.Error != nil {
+					return res.Error
+				}
+				deleted += res.RowsAffected
 			}
-			deleted = res.RowsAffected
 			return refreshLeaves(tx, orgID, leaves)
 		})
 		if err != nil {

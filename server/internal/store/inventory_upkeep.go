@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // The inventory summary (org_certificates.serving, leaf_serving and
@@ -80,13 +79,14 @@ type DomainChain struct {
 }
 
 // saveStatesCounted moves each domain's state forward (upsertStates) and
-// the inventory summary with it, and makes the domains whose judged state
-// moved due for evaluation. prev are the states before, locked by the
-// caller (see lockStates), so a concurrent batch for the same domain
-// counts from the state this one leaves, never from the same old one.
+// the inventory summary with it, and returns the domains whose judged
+// state moved: they are due for evaluation. prev are the states before,
+// locked by the caller (see lockStates), so a concurrent batch for the
+// same domain counts from the state this one leaves, never from the same
+// old one.
 //
 // ids are latest's keys, sorted.
-func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[string]*Observation, prev map[string]heldState, now time.Time) error {
+func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[string]*Observation, prev map[string]heldState, now time.Time) ([]string, error) {
 	// A result folded into the current sample has its chain: only the
 	// others may have moved, and only their old chains are read.
 	var resampled []string
@@ -97,10 +97,10 @@ func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[strin
 	}
 	chains, err := chainsOf(tx, resampled)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := upsertStates(tx, orgID, latest); err != nil {
-		return err
+		return nil, err
 	}
 	var moved, due, listed []string
 	delta := servingDeltas{}
@@ -128,29 +128,26 @@ func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[strin
 		}
 	}
 	if err := copyListColumns(tx, listed); err != nil {
-		return err
-	}
-	if err := markDue(tx, orgID, due, now); err != nil {
-		return err
+		return nil, err
 	}
 	if err := replaceChains(tx, moved, latest); err != nil {
-		return err
+		return nil, err
 	}
 	leaves, err := applyServing(tx, orgID, delta)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := addRevocationRows(tx, orgID, delta.added(), now); err != nil {
-		return err
+		return nil, err
 	}
 	stale, err := trustDiffers(tx, orgID, latest)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := refreshTrust(tx, orgID, append(slices.Clone(leaves), stale...)); err != nil {
-		return err
+		return nil, err
 	}
-	return refreshSuperseded(tx, orgID, leaves)
+	return due, refreshSuperseded(tx, orgID, leaves)
 }
 
 // servingDeltas are the moves of a change, by fingerprint.
@@ -219,7 +216,8 @@ func trustDiffers(tx *gorm.DB, orgID string, latest map[string]*Observation) ([]
 	return out, nil
 }
 
-// heldStates reads the current states of the given domains.
+// heldStates reads the current states of the given domains; a caller
+// that moves them locks them first (lockStateRows).
 func heldStates(tx *gorm.DB, domainIDs []string) (map[string]heldState, error) {
 	out := make(map[string]heldState, len(domainIDs))
 	for start := 0; start < len(domainIDs); start += observationBatch {
@@ -331,9 +329,11 @@ type saidTrust struct {
 
 func refreshTrustChunk(tx *gorm.DB, orgID string, leaves []string) error {
 	var monitored, discovered []saidTrust
-	err := tx.Table("domain_states s").Select("s.leaf_sha256, s.trust_status, s.checked_at AS at").
-		Joins("JOIN domains d ON d.id = s.domain_id").
-		Where("s.leaf_sha256 IN ? AND d.organization_id = ?", leaves, orgID).Find(&monitored).Error
+	// The state's own organization, not a join to domains: the join over
+	// states just written, before any ANALYZE, ran for minutes in a batch
+	// of 100,000 new domains.
+	err := tx.Table("domain_states").Select("leaf_sha256, trust_status, checked_at AS at").
+		Where("leaf_sha256 IN ? AND organization_id = ?", leaves, orgID).Find(&monitored).Error
 	if err != nil {
 		return err
 	}
@@ -385,7 +385,10 @@ func latestTrust(said []saidTrust) map[string]string {
 // refreshLeaves with the leaves returned, which the deleted states no
 // longer vouch for.
 func releaseDomains(tx *gorm.DB, orgID string, domainIDs []string) ([]string, error) {
-	held, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), domainIDs)
+	if err := lockStateRows(tx, domainIDs); err != nil {
+		return nil, err
+	}
+	held, err := heldStates(tx, domainIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -211,8 +211,12 @@ func (s *Store) SaveVerdicts(ctx context.Context, orgID string, vs []Reverdict) 
 			return err
 		}
 		var leaves []string
-		if err := tx.Table("domain_states").Where("domain_id IN ?", moved).Pluck("leaf_sha256", &leaves).Error; err != nil {
-			return fmt.Errorf("leaves: %w", err)
+		for chunk := range slices.Chunk(moved, observationBatch) {
+			var some []string
+			if err := tx.Table("domain_states").Where("domain_id IN ?", chunk).Pluck("leaf_sha256", &some).Error; err != nil {
+				return fmt.Errorf("leaves: %w", err)
+			}
+			leaves = append(leaves, some...)
 		}
 		if err := refreshTrust(tx, orgID, leaves); err != nil {
 			return err

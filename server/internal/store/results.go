@@ -175,21 +175,7 @@ func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (Re
 		OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID,
 		Accepted: len(rs.Observations) + len(rs.Repeats) + rs.BackendOnly + rs.Kept, Rejected: rs.Rejected, CreatedAt: now,
 	}
-	err := s.transact(ctx, func(tx *gorm.DB) error {
-		if err := claimBatch(tx, &batch); err != nil {
-			return err
-		}
-		if err := saveRepeats(tx, orgID, rs.Repeats, now); err != nil {
-			return err
-		}
-		if err := saveObservations(tx, orgID, rs, now); err != nil {
-			return err
-		}
-		if err := saveBackends(tx, orgID, rs.Backends, now); err != nil {
-			return err
-		}
-		return upsertDiscovered(tx, orgID, rs.Discovered)
-	})
+	err := s.transact(ctx, func(tx *gorm.DB) error { return saveBatch(tx, orgID, rs, &batch, now) })
 	if isDataError(err) {
 		return s.saveResultsApart(ctx, orgID, rs, now)
 	}
@@ -197,6 +183,32 @@ func (s *Store) SaveResults(ctx context.Context, orgID string, rs ResultSet) (Re
 		return ResultBatch{}, fmt.Errorf("store: save batch %q: %w", rs.BatchID, err)
 	}
 	return batch, err
+}
+
+// saveBatch is SaveResults's transaction. Rows that concurrent batches
+// share are locked table by table in one order (the domain states first,
+// the evaluation schedule last), each table's keys in sorted order.
+func saveBatch(tx *gorm.DB, orgID string, rs ResultSet, batch *ResultBatch, now time.Time) error {
+	if err := claimBatch(tx, batch); err != nil {
+		return err
+	}
+	if err := lockStates(tx, rs); err != nil {
+		return err
+	}
+	if err := saveRepeats(tx, orgID, rs.Repeats, now); err != nil {
+		return err
+	}
+	due, err := saveObservations(tx, orgID, rs, now)
+	if err != nil {
+		return err
+	}
+	if err := saveBackends(tx, orgID, rs.Backends); err != nil {
+		return err
+	}
+	if err := upsertDiscovered(tx, orgID, rs.Discovered); err != nil {
+		return err
+	}
+	return markDue(tx, orgID, append(due, rs.Backends.Flagged...), now)
 }
 
 // claimBatch records the batch marker. A batch ID seen before answers
@@ -215,19 +227,60 @@ func claimBatch(tx *gorm.DB, batch *ResultBatch) error {
 	return nil
 }
 
+// lockStates locks, in domain order, the current states of every domain
+// the batch checked, before the batch writes anything that concurrent
+// batches share. The states are locked once, in one key order: locking
+// the repeats' states and then the judged results' states, each set
+// sorted on its own, would let two batches with the sets crossed each
+// hold what the other waits for.
+func lockStates(tx *gorm.DB, rs ResultSet) error {
+	ids := make([]string, 0, len(rs.Repeats)+len(rs.Observations))
+	for _, r := range rs.Repeats {
+		ids = append(ids, r.DomainID)
+	}
+	for _, o := range rs.Observations {
+		if o.DomainID != nil {
+			ids = append(ids, *o.DomainID)
+		}
+	}
+	return lockStateRows(tx, ids)
+}
+
+// lockStateRows locks the current states of the given domains, in domain
+// order, for the rest of the transaction. SQLite has a single writer and
+// no row locks.
+func lockStateRows(tx *gorm.DB, domainIDs []string) error {
+	if tx.Dialector.Name() != "postgres" {
+		return nil
+	}
+	ids := slices.Compact(slices.Sorted(slices.Values(domainIDs)))
+	for chunk := range slices.Chunk(ids, observationBatch) {
+		var locked []string
+		err := tx.Table("domain_states").Where("domain_id IN ?", chunk).Order("domain_id").
+			Clauses(lockForUpdate).Pluck("domain_id", &locked).Error
+		if err != nil {
+			return fmt.Errorf("lock domain states: %w", err)
+		}
+	}
+	return nil
+}
+
 // saveObservations writes the rows that concurrent batches share
 // (certificates, their names, the organization's certificate list, domain
 // states) in key order: transactions that lock such rows in one order wait
-// for each other in turn, never in a cycle, so they cannot deadlock.
-func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) error {
+// for each other in turn, never in a cycle, so they cannot deadlock. The
+// caller has locked the states (lockStates). It returns the domains due
+// for evaluation, for the caller to mark once with the batch's others
+// (see markDue).
+func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) ([]string, error) {
 	if len(rs.Certificates) > 0 {
 		slices.SortFunc(rs.Certificates, func(a, b Certificate) int { return strings.Compare(a.SHA256, b.SHA256) })
 		fresh, err := insertNewCertificates(tx, rs.Certificates, now)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := upsertOrgCertificates(tx, orgID, rs.Certificates, now); err != nil {
-			return err
+			return nil, err
 		}
 		var names []CertificateName
 		for _, c := range fresh {
@@ -240,12 +293,12 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 				return cmp.Or(strings.Compare(a.SHA256, b.SHA256), strings.Compare(a.Name, b.Name))
 			})
 			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(names, chainBatch).Error; err != nil {
-				return fmt.Errorf("certificate names: %w", err)
+				return nil, fmt.Errorf("certificate names: %w", err)
 			}
 		}
 	}
 	if len(rs.Observations) == 0 {
-		return nil
+		return nil, nil
 	}
 	latest := make(map[string]*Observation)
 	for i := range rs.Observations {
@@ -259,21 +312,19 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) er
 			}
 		}
 	}
-	// The states are read once, locked, before anything is compared with
-	// them; every batch locks them first, in domain order.
 	checked := slices.Sorted(maps.Keys(latest))
-	prev, err := heldStates(tx.Clauses(clause.Locking{Strength: "UPDATE"}), checked)
+	prev, err := heldStates(tx, checked)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := saveSamples(tx, rs.Observations, prev); err != nil {
-		return err
+		return nil, err
 	}
 	if err := recordChanges(tx, orgID, checked, latest, prev); err != nil {
-		return err
+		return nil, err
 	}
 	if err := completeCheckRequests(tx, orgID, checked, now); err != nil {
-		return err
+		return nil, err
 	}
 	return saveStatesCounted(tx, orgID, checked, latest, prev, now)
 }

@@ -53,14 +53,22 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 		if err := claimBatch(tx, &batch); err != nil {
 			return err
 		}
+		// Locked before the first savepoint, so that a part rolled back
+		// keeps them locked.
+		if err := lockStates(tx, rs); err != nil {
+			return err
+		}
 		if err := saveRepeats(tx, orgID, rs.Repeats, now); err != nil {
 			return err
 		}
-		if err := saveBackends(tx, orgID, rs.Backends, now); err != nil {
+		refused, due, err := saveParts(tx, orgID, rs, rs.Observations, now)
+		if err != nil {
 			return err
 		}
-		refused, err := saveParts(tx, orgID, rs, rs.Observations, now)
-		if err != nil {
+		if err := saveBackends(tx, orgID, rs.Backends); err != nil {
+			return err
+		}
+		if err := markDue(tx, orgID, append(due, rs.Backends.Flagged...), now); err != nil {
 			return err
 		}
 		if batch.Rejected, err = addRejections(rs.Rejected, refused); err != nil {
@@ -77,34 +85,38 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 }
 
 // saveParts stores the results obs of rs and returns those the database
-// refuses.
-func saveParts(tx *gorm.DB, orgID string, rs ResultSet, obs []Observation, now time.Time) ([]Observation, error) {
+// refuses, and the domains the stored ones made due for evaluation.
+func saveParts(tx *gorm.DB, orgID string, rs ResultSet, obs []Observation, now time.Time) (refused []Observation, due []string, err error) {
 	if len(obs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	err := inSavepoint(tx, func() error {
+	err = inSavepoint(tx, func() error {
 		part := partOf(rs, obs)
-		if err := saveObservations(tx, orgID, part, now); err != nil {
+		var err error
+		if due, err = saveObservations(tx, orgID, part, now); err != nil {
 			return err
 		}
 		return upsertDiscovered(tx, orgID, part.Discovered)
 	})
+	if err == nil {
+		return nil, due, nil
+	}
 	if !isDataError(err) {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(obs) == 1 {
-		return obs, nil
+		return obs, nil, nil
 	}
+	due = nil // rolled back with the part
 	mid := len(obs) / 2
-	left, err := saveParts(tx, orgID, rs, obs[:mid], now)
-	if err != nil {
-		return nil, err
+	for _, half := range [][]Observation{obs[:mid], obs[mid:]} {
+		r, d, err := saveParts(tx, orgID, rs, half, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		refused, due = append(refused, r...), append(due, d...)
 	}
-	right, err := saveParts(tx, orgID, rs, obs[mid:], now)
-	if err != nil {
-		return nil, err
-	}
-	return append(left, right...), nil
+	return refused, due, nil
 }
 
 // partOf is the part of rs that the results obs need: their certificates

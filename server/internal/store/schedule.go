@@ -22,12 +22,14 @@ type scheduleRow struct {
 func (scheduleRow) TableName() string { return "evaluation_schedule" }
 
 // markDue makes the domains due for evaluation at now. Rows are written in
-// key order, like the domain states, so concurrent ingests cannot deadlock.
+// key order, like the domain states, so concurrent ingests cannot deadlock;
+// a transaction calls it once, with all its domains, since two calls
+// would each be sorted but not the two together.
 func markDue(tx *gorm.DB, orgID string, domainIDs []string, now time.Time) error {
 	if len(domainIDs) == 0 {
 		return nil
 	}
-	ids := slices.Sorted(slices.Values(domainIDs))
+	ids := slices.Compact(slices.Sorted(slices.Values(domainIDs)))
 	rows := make([]scheduleRow, len(ids))
 	for i, id := range ids {
 		rows[i] = scheduleRow{DomainID: id, OrganizationID: orgID, DueAt: &now}
