@@ -98,6 +98,12 @@ func (h *handler) putSMTPRelay(c echo.Context) error {
 		return invalid(errs)
 	}
 	if r.Password == "" && !req.ClearPassword {
+		// A stored password goes only where it was given for: whoever moves
+		// the relay elsewhere types it again, so a hijacked session cannot
+		// send it to a server of its choosing.
+		if old.Password != "" && (!strings.EqualFold(old.Host, r.Host) || old.Port != r.Port) {
+			return invalid([]fieldError{{"password", "enter the password again: the relay's host or port changed"}})
+		}
 		r.Password = old.Password
 	}
 	if r, err = h.store.SaveSMTPRelay(ctx, orgID, r); err != nil {

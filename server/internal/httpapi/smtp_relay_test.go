@@ -100,13 +100,24 @@ func TestSMTPRelayLifecycle(t *testing.T) {
 			t.Errorf("channel test: %+v, to %v", out, m.to)
 		}
 
-		// An edit without a password keeps it; clear_password removes it.
+		// An edit without a password keeps it, unless it moves the relay to
+		// another host or port; clear_password removes it.
 		delete(relay, "password")
-		relay["host"] = "localhost"
+		relay["from"] = "Acme <alerts@relay.test>"
 		owner.must(http.StatusOK, "PUT", "/api/v1/organization/smtp-relay", relay, &got)
-		if !got.HasPassword || got.Host != "localhost" {
+		if !got.HasPassword || got.From != "Acme <alerts@relay.test>" {
 			t.Errorf("edit without a password: %+v", got)
 		}
+		relay["host"] = "localhost"
+		if r := owner.do("PUT", "/api/v1/organization/smtp-relay", relay); r.Status != http.StatusBadRequest || r.errorField() != "password" {
+			t.Errorf("moved to another host without the password: %d %s", r.Status, r.Body)
+		}
+		relay["password"] = ownRelayPassword
+		owner.must(http.StatusOK, "PUT", "/api/v1/organization/smtp-relay", relay, &got)
+		if !got.HasPassword || got.Host != "localhost" {
+			t.Errorf("moved with the password: %+v", got)
+		}
+		delete(relay, "password")
 		relay["clear_password"] = true
 		owner.must(http.StatusOK, "PUT", "/api/v1/organization/smtp-relay", relay, &got)
 		if got.HasPassword {

@@ -145,7 +145,7 @@ export function SMTPRelayForm({ relay }: { relay: SMTPRelay }) {
         <TextField label="Password" type="password" value={values.password} onChange={(e) => set('password', e.target.value)}
           error={errors.password} autoComplete="new-password" disabled={values.clear_password}
           placeholder={relay.has_password ? 'Stored — leave empty to keep' : ''}
-          hint={relay.has_password ? 'Stored encrypted — leave empty to keep it.' : 'Stored encrypted, never shown again.'} />
+          hint={relay.has_password ? 'Stored encrypted — leave empty to keep it (a new host or port needs it again).' : 'Stored encrypted, never shown again.'} />
         {relay.has_password ? (
           <div className="field checkbox-field span-2">
             <label>
