@@ -13,6 +13,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for seeding
 
 	"certinel.dev/server/internal/alerts"
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 )
@@ -45,7 +46,10 @@ func BenchmarkEvaluate(b *testing.B) {
 			days = 10
 		}
 		na := now.Add(time.Duration(days) * 24 * time.Hour)
-		obs[i] = store.Observation{ID: store.NewID(), DomainID: &ds[i].ID, ObservedAt: now, LeafSHA256: fmt.Sprintf("%064d", i), NotAfter: &na}
+		// 90-day certificates: the default rule alerts by the lifetime's
+		// renewal plan, which a judged chain carries.
+		plan := lifecycle.NewPlan(na.Add(-90*24*time.Hour), na, na, lifecycle.Settings{}, nil)
+		obs[i] = store.Observation{ID: store.NewID(), DomainID: &ds[i].ID, ObservedAt: now, LeafSHA256: fmt.Sprintf("%064d", i), NotAfter: &na, Renewal: plan}
 	}
 	if _, err := st.SaveResults(ctx, org.ID, store.ResultSet{BatchID: "seed", Observations: obs, Rejected: "[]"}); err != nil {
 		b.Fatal(err)
