@@ -2,14 +2,11 @@ package monitor_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/netip"
 	"sync"
 	"testing"
 	"time"
 
-	"certinel.dev/server/internal/alerts"
 	"certinel.dev/server/internal/monitor"
 	"certinel.dev/server/internal/notify"
 	"certinel.dev/server/internal/store"
@@ -31,22 +28,7 @@ func TestMovedNameIsNotFailedUptake(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
 			port, _, _ := backendPair(t, newer, older)
-			st := storetest.Open(t, d, store.Options{})
-			_, org, err := st.CreateAccount(ctx, "moved@example.com", "h", "Moved")
-			if err != nil {
-				t.Fatal(err)
-			}
-			agent, err := st.CreateAgent(ctx, org.ID, store.Agent{Name: "a", Prefix: "p", TokenHash: "h"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			dom, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "moved.example", Port: port, Protocol: "tls", AgentID: &agent.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			ing := monitor.NewIngester(st, nil, log)
-			ev := alerts.NewEvaluator(st, "http://certinel.test", log, nil)
+			st, org, agent, dom, ing, ev := agentDomain(t, d, "moved.example", port)
 			// check probes the name while it resolves to addr alone, as of at.
 			check := func(batch, addr string, at time.Time) {
 				t.Helper()

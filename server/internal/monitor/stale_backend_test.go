@@ -36,22 +36,7 @@ func TestStaleBackendAlert(t *testing.T) {
 			resolve := func(context.Context, string) ([]netip.Addr, error) {
 				return []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("127.0.0.2")}, nil
 			}
-			st := storetest.Open(t, d, store.Options{})
-			_, org, err := st.CreateAccount(ctx, "lb@example.com", "h", "LB")
-			if err != nil {
-				t.Fatal(err)
-			}
-			agent, err := st.CreateAgent(ctx, org.ID, store.Agent{Name: "a", Prefix: "p", TokenHash: "h"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			dom, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: "lb.example", Port: port, Protocol: "tls", AgentID: &agent.ID})
-			if err != nil {
-				t.Fatal(err)
-			}
-			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			ing := monitor.NewIngester(st, nil, log)
-			ev := alerts.NewEvaluator(st, "http://certinel.test", log, nil)
+			st, org, agent, dom, ing, ev := agentDomain(t, d, "lb.example", port)
 			// fetch probes both backends, the one at first before the other.
 			fetch := func(first string) []wire.Result {
 				t.Helper()
@@ -119,4 +104,26 @@ func TestStaleBackendAlert(t *testing.T) {
 			}
 		})
 	}
+}
+
+// agentDomain opens a store of dialect d with one organization whose agent
+// checks host:port, and the ingester and evaluator over it.
+func agentDomain(t *testing.T, d store.Dialect, host string, port int) (*store.Store, store.Organization, store.Agent, store.Domain, *monitor.Ingester, *alerts.Evaluator) {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.Open(t, d, store.Options{})
+	_, org, err := st.CreateAccount(ctx, "owner@"+host, "h", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent, err := st.CreateAgent(ctx, org.ID, store.Agent{Name: "a", Prefix: "p", TokenHash: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dom, err := st.CreateDomain(ctx, org.ID, store.Domain{Host: host, Port: port, Protocol: "tls", AgentID: &agent.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return st, org, agent, dom, monitor.NewIngester(st, nil, log), alerts.NewEvaluator(st, "http://certinel.test", log, nil)
 }
