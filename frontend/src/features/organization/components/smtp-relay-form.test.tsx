@@ -18,6 +18,21 @@ const stored: SMTPRelay = {
 };
 
 describe('SMTPRelaySection', () => {
+  it('says that credentials are not sent without TLS, except to localhost', async () => {
+    mockFetch(() => ({ status: 200, body: none }));
+    renderWithProviders(<SMTPRelaySection />);
+    const user = userEvent.setup();
+    const warning = /the username and password are never sent, except to localhost/;
+    await user.type(await screen.findByLabelText('Host'), 'smtp.example.com');
+    await user.type(screen.getByLabelText('Username'), 'acme');
+    expect(screen.queryByText(warning)).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText('TLS'), 'none');
+    expect(screen.getByText(warning)).toBeInTheDocument();
+    await user.clear(screen.getByLabelText('Host'));
+    await user.type(screen.getByLabelText('Host'), 'localhost');
+    expect(screen.queryByText(warning)).not.toBeInTheDocument();
+  });
+
   it('checks the form, then sets a relay and shows the field errors the server answers', async () => {
     setCsrfToken('csrf-1');
     let puts = 0;

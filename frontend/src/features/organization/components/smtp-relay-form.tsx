@@ -39,6 +39,11 @@ const valuesOf = (r: SMTPRelay | undefined): Values => ({
   from: r?.from ?? '',
 });
 
+/** The mail library sends credentials over plain SMTP to localhost only, as Go's SMTP client does. */
+function credentialsInClear(v: Values): boolean {
+  return v.tls === 'none' && v.username.trim() !== '' && !['localhost', '127.0.0.1', '::1'].includes(v.host.trim().toLowerCase());
+}
+
 /** Checks what needs no round trip; the server applies the same rules and answers per field. */
 function toInput(v: Values): { input: SMTPRelayInput; errors: Errors } {
   const errors: Errors = {};
@@ -132,7 +137,8 @@ export function SMTPRelayForm({ relay }: { relay: SMTPRelay }) {
       <div className="form-grid">
         <TextField className="span-2" label="Host" value={values.host} onChange={(e) => set('host', e.target.value)} error={errors.host}
           placeholder="smtp.example.com" autoComplete="off" maxLength={253} />
-        <SelectField label="TLS" value={values.tls} onChange={(e) => set('tls', e.target.value as TLSMode)} error={errors.tls}>
+        <SelectField label="TLS" value={values.tls} onChange={(e) => set('tls', e.target.value as TLSMode)} error={errors.tls}
+          hint={credentialsInClear(values) ? 'Without TLS the username and password are never sent, except to localhost: a relay that asks for them refuses the mail.' : undefined}>
           {TLS_MODES.map((m) => <option key={m.value} value={m.value}>{m.label}</option>)}
         </SelectField>
         <TextField label="Port" type="number" inputMode="numeric" min={1} max={65535} value={values.port}
