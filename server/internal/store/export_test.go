@@ -239,9 +239,9 @@ func DomainCountPlan(ctx context.Context, s *Store, orgID string, f DomainFilter
 	return strings.Join(lines, "\n"), err
 }
 
-// CommonTrigrams exposes commonTrigrams to tests.
-func CommonTrigrams(ctx context.Context, s *Store, term string) (bool, error) {
-	return s.commonTrigrams(ctx, term)
+// CommonTerm exposes commonTerm to tests.
+func CommonTerm(ctx context.Context, s *Store, term string) (bool, error) {
+	return s.commonTerm(ctx, term)
 }
 
 // SaveResultsOnce stores a batch as SaveResults does, in one transaction
