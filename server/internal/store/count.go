@@ -47,7 +47,9 @@ func (s *Store) plannedRows(q *gorm.DB) (int64, error) {
 	var ids []string
 	stmt := q.Session(&gorm.Session{DryRun: true}).Select("1").Find(&ids).Statement
 	var raw string
-	if err := s.db.WithContext(stmt.Context).Raw("EXPLAIN (FORMAT JSON) "+stmt.SQL.String(), stmt.Vars...).Row().Scan(&raw); err != nil {
+	// Sent as built: Raw would take the "@" of a text search (@@) for a
+	// named argument and drop the arguments.
+	if err := s.db.ConnPool.QueryRowContext(stmt.Context, "EXPLAIN (FORMAT JSON) "+stmt.SQL.String(), stmt.Vars...).Scan(&raw); err != nil {
 		return 0, fmt.Errorf("explain: %w", err)
 	}
 	var plan []struct {

@@ -65,9 +65,8 @@ type DomainFilter struct {
 	// After, a cursor from DomainCursorAfter, asks for the rows following
 	// the one it was made from (keyset paging) instead of a page number.
 	After string
-	// walk writes the search so that the trigram index cannot serve it
-	// (see commonTrigrams).
-	walk bool
+	// search is the form of the search on PostgreSQL (see commonTerm).
+	search hostSearch
 }
 
 // domainSort is a sort key: a column of domains that an index of
@@ -176,7 +175,7 @@ func (s *Store) orgDomains(ctx context.Context, orgID string) *gorm.DB {
 // filterDomains applies the filter's conditions to a query over domains.
 // Each is a predicate on columns of domains that an index serves.
 func filterDomains(q *gorm.DB, orgID string, f DomainFilter, now time.Time) *gorm.DB {
-	q = filterHost(q, f, f.walk)
+	q = filterHost(q, f)
 	switch f.Kind {
 	case KindFile:
 		q = q.Where("domains.protocol = ?", FileProtocol)
@@ -239,23 +238,31 @@ func (s *Store) ListDomains(ctx context.Context, orgID string, f DomainFilter, p
 }
 
 // countQuery is the query counting the filter's matches, and the filter
-// its pages are read with. A search alone whose trigrams are common is
-// counted in one pass over the organization's hosts, and paged in host
-// order along the host-order index, not from the trigram index (see
-// commonTrigrams). A tag alone is counted from the tags' index, without
-// joining the domains: a domain holds a tag once (the key of domain_tags)
-// and its tags go with it.
+// its pages are read with. On PostgreSQL a search for a term few hosts
+// hold is read from the suffix index, with any other filter; a search
+// alone for a common term is counted along the host-order index, and
+// paged along it in host order (see commonTerm). A tag alone is counted
+// from the tags' index, without joining the domains: a domain holds a tag
+// once (the key of domain_tags) and its tags go with it.
 func (s *Store) countQuery(ctx context.Context, orgID string, f DomainFilter, now time.Time) (*gorm.DB, DomainFilter, error) {
 	if f.Tag != "" && f.selection() == (DomainFilter{Tag: f.Tag}) {
 		return s.db.WithContext(ctx).Table("domain_tags t").Where("t.organization_id = ? AND t.tag = ?", orgID, f.Tag), f, nil
 	}
 	counted := f
-	if s.dialect == Postgres && f.Query != "" && f.selection() == (DomainFilter{Query: f.Query}) {
-		common, err := s.commonTrigrams(ctx, f.Query)
+	if s.dialect == Postgres && f.Query != "" {
+		common, err := s.commonTerm(ctx, f.Query)
 		if err != nil {
 			return nil, f, err
 		}
-		counted.walk, f.walk = common, common && sortIsHost(f)
+		switch {
+		case !common:
+			counted.search, f.search = searchSuffixes, searchSuffixes
+		case f.selection() == (DomainFilter{Query: f.Query}):
+			counted.search = searchWalk
+			if sortIsHost(f) {
+				f.search = searchWalk
+			}
+		}
 	}
 	return filterDomains(s.orgDomains(ctx, orgID), orgID, counted, now), f, nil
 }
@@ -355,7 +362,7 @@ func (s *Store) domainsAfter(ctx context.Context, orgID string, f DomainFilter, 
 			// Read as a range of the index of domain_states.
 			q = q.Where("ds.organization_id = ?", orgID).Where(fmt.Sprintf("(%s, ds.domain_id) %s (?, ?)", ds.column, after), key, c.ID)
 			order = ds.stateOrder(f.Desc)
-		} else if f.walk {
+		} else if f.search == searchWalk {
 			// The page's ids are read from the host-order index alone.
 			ids := filterDomains(s.orgDomains(ctx, orgID).Select("domains.id"), orgID, f, now).
 				Where(fmt.Sprintf("(%s, domains.id) %s (?, ?)", ds.column, after), key, c.ID).Order(order).Limit(limit)

@@ -49,7 +49,7 @@ func TestHostSearchTerms(t *testing.T) {
 			t.Parallel()
 			fx, hosts := searchFixture(t, d)
 			ctx := context.Background()
-			for _, term := range []string{"svc00000", "SVC0000099", "x.", "7", "_", "%", "zz", "1.o0"} {
+			for _, term := range []string{"svc00000", "SVC0000099", "x.", "7", "_", "%", "zz", "1.o0", "o'x", `\`, "a:*|!b"} {
 				var want []string
 				for _, h := range hosts {
 					if strings.Contains(h, strings.ToLower(term)) {
@@ -104,34 +104,35 @@ func TestHostSearchTerms(t *testing.T) {
 	}
 }
 
-// TestHostSearchCountSkipsTrigramIndex checks that PostgreSQL counts a
-// search alone in one pass over the organization's hosts, not from the
-// trigram index, which for a term whose trigrams every host holds names
-// every domain's row, each then read again.
-func TestHostSearchCountSkipsTrigramIndex(t *testing.T) {
+// TestHostSearchCountPlan checks which index PostgreSQL counts a search
+// alone with: the suffix index for a term few hosts hold, whatever its
+// trigrams, and one pass over the organization's hosts for a term most
+// hosts hold, never the trigram index, which for a term whose trigrams
+// every host holds names every domain's row, each then read again.
+func TestHostSearchCountPlan(t *testing.T) {
 	t.Parallel()
 	fx, _ := searchFixture(t, store.Postgres)
-	for _, term := range []string{"svc00000", "x", "0001.s"} {
+	for term, suffixes := range map[string]bool{"svc00000": true, "zq": true, "a.e": true, "x": false, "0001.s": false} {
 		plan, err := store.DomainCountPlan(context.Background(), fx.s, fx.orgID, store.DomainFilter{Query: term})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(plan, "domains_host_trgm") {
-			t.Errorf("q=%q: count plan\n%s\nwant one pass over the hosts, not the trigram index", term, plan)
+		if strings.Contains(plan, "domains_host_trgm") || strings.Contains(plan, "domains_host_suffixes") != suffixes {
+			t.Errorf("q=%q: count plan\n%s\nwant the suffix index %v, never the trigram index", term, plan, suffixes)
 		}
 	}
 }
 
-// TestCommonTrigrams checks which terms the trigram index would not
-// narrow, judged on the planner's sample of hosts: those without a
-// trigram and those whose trigrams every numbered host holds, but not a
-// term with a rare trigram.
-func TestCommonTrigrams(t *testing.T) {
+// TestCommonTerm checks which terms the store judges too common for the
+// suffix index, on the planner's sample of hosts: those that every
+// numbered host holds, but not one held by a hundredth of them, by none,
+// or by one of the other hosts.
+func TestCommonTerm(t *testing.T) {
 	t.Parallel()
 	fx, _ := searchFixture(t, store.Postgres)
-	for term, want := range map[string]bool{"x": true, "zq": true, "svc00000": true, "scale.example": true,
-		"svc0000099": false, "under_score": false, "b-x.e": true} {
-		got, err := store.CommonTrigrams(context.Background(), fx.s, term)
+	for term, want := range map[string]bool{"x": true, "scale.example": true, "0001.S": true, "svc00000": false,
+		"zq": false, "svc0000099": false, "under_score": false, "b-x.e": false} {
+		got, err := store.CommonTerm(context.Background(), fx.s, term)
 		if err != nil {
 			t.Fatal(err)
 		}

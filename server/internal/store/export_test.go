@@ -234,14 +234,25 @@ func DomainCountPlan(ctx context.Context, s *Store, orgID string, f DomainFilter
 		return "", err
 	}
 	stmt := count.Session(&gorm.Session{DryRun: true}).Select("1").Limit(ExactCountBound + 1).Find(&[]int{}).Statement
+	rows, err := s.db.ConnPool.QueryContext(ctx, "EXPLAIN "+stmt.SQL.String(), stmt.Vars...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
 	var lines []string
-	err = s.db.WithContext(ctx).Raw("EXPLAIN "+stmt.SQL.String(), stmt.Vars...).Scan(&lines).Error
-	return strings.Join(lines, "\n"), err
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return "", err
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"), rows.Err()
 }
 
-// CommonTrigrams exposes commonTrigrams to tests.
-func CommonTrigrams(ctx context.Context, s *Store, term string) (bool, error) {
-	return s.commonTrigrams(ctx, term)
+// CommonTerm exposes commonTerm to tests.
+func CommonTerm(ctx context.Context, s *Store, term string) (bool, error) {
+	return s.commonTerm(ctx, term)
 }
 
 // SaveResultsOnce stores a batch as SaveResults does, in one transaction
