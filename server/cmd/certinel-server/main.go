@@ -93,6 +93,7 @@ func run() error {
 	}
 	evaluator := alerts.NewEvaluator(st, strings.TrimSuffix(cfg.BaseURL.String(), "/"), log, worker.Wake)
 	evaluator.CRLExpiringMargin = cfg.CRLExpiryMargin
+	evaluator.Channels = channels
 	ingester := monitor.NewIngester(st, roots, log)
 	ingester.Stored = evaluator.Trigger
 	checker := &monitor.Checker{

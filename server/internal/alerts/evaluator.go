@@ -28,6 +28,9 @@ type Evaluator struct {
 	Batch      int
 	MaxBatches int
 	Lease      time.Duration
+	// Channels, when set, tells which channels cannot deliver at all, so
+	// that their messages are recorded failed rather than queued.
+	Channels Deliverability
 	// CRLExpiringMargin is how long before its next update a CRL is
 	// reported as expiring (0: revocation.DefaultExpiringMargin); the
 	// revocation Checker must be given the same.
@@ -167,6 +170,7 @@ func (e *Evaluator) record(ctx context.Context, orgID string, in store.EvalInput
 	}
 	in.CRLExpiringMargin = e.CRLExpiringMargin
 	d := Evaluate(in, e.baseURL)
+	e.markUndeliverable(ctx, &d.Record)
 	n, err := e.store.RecordEvaluation(ctx, d.Record)
 	if err != nil {
 		return nil, fmt.Errorf("alerts: evaluate: %w", err)
@@ -179,7 +183,9 @@ func (e *Evaluator) record(ctx context.Context, orgID string, in store.EvalInput
 	if err != nil || len(empty) == 0 {
 		return d.Wake, err
 	}
-	if n, err = e.store.RecordEvaluation(ctx, ResolveOutages(in, empty, e.baseURL)); err != nil {
+	resolved := ResolveOutages(in, empty, e.baseURL)
+	e.markUndeliverable(ctx, &resolved)
+	if n, err = e.store.RecordEvaluation(ctx, resolved); err != nil {
 		return nil, fmt.Errorf("alerts: evaluate: %w", err)
 	}
 	stats.Recorded += n

@@ -57,15 +57,31 @@ func (r *Registry) Descriptions() []Description {
 func (r *Registry) DescriptionsFor(ctx context.Context, orgID string) ([]Description, error) {
 	out := r.Descriptions()
 	for i, d := range out {
-		if p, ok := r.byType[d.Type].(OrganizationProvider); ok {
-			why, err := p.UnavailableFor(ctx, orgID)
-			if err != nil {
-				return nil, fmt.Errorf("notify: is %s deliverable: %w", d.Type, err)
-			}
-			out[i].Unavailable = why
+		why, err := r.UnavailableFor(ctx, orgID, d.Type)
+		if err != nil {
+			return nil, err
 		}
+		out[i].Unavailable = why
 	}
 	return out, nil
+}
+
+// UnavailableFor says why the organization's channels of a type cannot deliver at all
+// now, or "" when they may: every send to them would fail permanently with that reason.
+func (r *Registry) UnavailableFor(ctx context.Context, orgID, typ string) (string, error) {
+	p, ok := r.byType[typ]
+	if !ok {
+		return fmt.Sprintf("This server has no %q channel type.", typ), nil
+	}
+	op, ok := p.(OrganizationProvider)
+	if !ok {
+		return p.Describe().Unavailable, nil
+	}
+	why, err := op.UnavailableFor(ctx, orgID)
+	if err != nil {
+		return "", fmt.Errorf("notify: is %s deliverable: %w", typ, err)
+	}
+	return why, nil
 }
 
 // Send delivers msg through the provider of ch's type. A type no longer offered (a

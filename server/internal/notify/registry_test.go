@@ -61,3 +61,19 @@ func TestRegistryDispatchesByType(t *testing.T) {
 		t.Error("two providers of one type registered")
 	}
 }
+
+// TestRegistryUnavailableFor: a type the server offers may deliver; one it
+// does not offer never can, and says so.
+func TestRegistryUnavailableFor(t *testing.T) {
+	r, err := notify.NewRegistry(&recorder{typ: "hook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if why, err := r.UnavailableFor(ctx, "org", "hook"); why != "" || err != nil {
+		t.Fatalf("offered type: %q, %v; want deliverable", why, err)
+	}
+	if why, err := r.UnavailableFor(ctx, "org", "pigeon"); why == "" || err != nil {
+		t.Fatalf("type not offered: %q, %v; want a reason", why, err)
+	}
+}

@@ -3,7 +3,10 @@ package scalebench
 import (
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"time"
+
+	"github.com/sourcegraph/conc/pool"
 )
 
 // endpoint is one monitored domain of the fleet.
@@ -50,24 +53,36 @@ func newFleet(orgs, perOrg, agentsPerOrg int, now time.Time) (*fleet, error) {
 		f.tails = append(f.tails, p.tail(i))
 	}
 	f.endpoints = make([]endpoint, 0, orgs*perOrg)
+	var hosts []string
 	for o := range orgs {
 		for i := range perOrg {
 			if i%len(portsPerHost) == 0 {
-				group := len(f.chains)
-				chain, err := f.issue(hostName(o, group), group, f.deadline(group))
-				if err != nil {
-					return nil, err
-				}
-				f.chains = append(f.chains, chain)
+				hosts = append(hosts, hostName(o, len(hosts)))
 			}
-			group := len(f.chains) - 1
+			group := len(hosts) - 1
 			// Each agent watches a contiguous share, as one agent per
 			// network segment does; a host's ports share an agent.
-			f.endpoints = append(f.endpoints, endpoint{org: o, agent: i / len(portsPerHost) * len(portsPerHost) * agentsPerOrg / perOrg, host: hostName(o, group),
+			f.endpoints = append(f.endpoints, endpoint{org: o, agent: i / len(portsPerHost) * len(portsPerHost) * agentsPerOrg / perOrg, host: hosts[group],
 				port: portsPerHost[i%len(portsPerHost)], group: group})
 		}
 	}
-	return f, nil
+	// Signing is most of this at 10,000 organizations (half a million
+	// leaves): every core signs.
+	f.chains = make([][]string, len(hosts))
+	pl := pool.New().WithErrors().WithFirstError().WithMaxGoroutines(runtime.GOMAXPROCS(0))
+	for worker := range runtime.GOMAXPROCS(0) {
+		pl.Go(func() error {
+			for group := worker; group < len(hosts); group += runtime.GOMAXPROCS(0) {
+				chain, err := f.issue(hosts[group], group, f.deadline(group))
+				if err != nil {
+					return err
+				}
+				f.chains[group] = chain
+			}
+			return nil
+		})
+	}
+	return f, pl.Wait()
 }
 
 func hostName(org, group int) string {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,7 +24,8 @@ type pki struct {
 	key           *ecdsa.PrivateKey
 	roots         []*x509.Certificate
 	intermediates []*x509.Certificate
-	serial        int64
+	// serial numbers the certificates; leaves are signed concurrently.
+	serial atomic.Int64
 }
 
 const (
@@ -61,9 +63,8 @@ func newPKI(now time.Time) (*pki, error) {
 }
 
 func (p *pki) template(cn string, notBefore, notAfter time.Time) *x509.Certificate {
-	p.serial++
 	return &x509.Certificate{
-		SerialNumber: big.NewInt(p.serial),
+		SerialNumber: big.NewInt(p.serial.Add(1)),
 		Subject:      pkix.Name{CommonName: cn, Organization: []string{"Scale Bench Inc"}},
 		NotBefore:    notBefore,
 		NotAfter:     notAfter,

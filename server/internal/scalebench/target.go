@@ -50,7 +50,7 @@ func openTarget(ctx context.Context, cfg Config) (*target, error) {
 			t.close(ctx, cfg)
 			return nil, err
 		}
-		st, err = store.OpenPostgres(t.db.url, store.Options{})
+		st, err = store.OpenPostgres(seedURL(t.db.url), store.Options{})
 	case store.SQLite:
 		if err := os.MkdirAll(t.dataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("scalebench: data dir: %w", err)

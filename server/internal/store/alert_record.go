@@ -37,6 +37,12 @@ type Notification struct {
 	OrganizationID string
 	ChannelIDs     []string
 	Events         []NotifiedEvent
+	// Undeliverable says, by channel ID, why a channel cannot deliver at
+	// all (email with no SMTP relay): its message is recorded failed with
+	// that reason, one attempt, and never queued, so the outbox does not
+	// claim and send what is bound to fail while the event still shows
+	// as not delivered.
+	Undeliverable map[string]string
 }
 
 // NotifiedEvent is an event as one notification carries it.
@@ -103,6 +109,7 @@ func writeNotifications(tx *gorm.DB, list []Notification, inserted map[string]bo
 	again := 0
 	var rows []OutboxRow
 	var links []outboxAlert
+	var failed []DeliveryAttempt
 	for _, n := range list {
 		var kept []NotifiedEvent
 		for _, e := range n.Events {
@@ -135,6 +142,10 @@ func writeNotifications(tx *gorm.DB, list []Notification, inserted map[string]bo
 		for _, ch := range n.ChannelIDs {
 			row := OutboxRow{ID: NewID(), OrganizationID: n.OrganizationID, AlertID: kept[0].AlertID, ChannelID: ch,
 				Kind: "event", Payload: payload, Status: OutboxPending, NextAttemptAt: now, CreatedAt: now}
+			if why := n.Undeliverable[ch]; why != "" {
+				row.Status, row.Attempts, row.LastError = OutboxFailed, 1, why
+				failed = append(failed, DeliveryAttempt{ID: NewID(), OutboxID: row.ID, AttemptedAt: now, Error: why})
+			}
 			rows = append(rows, row)
 			for _, e := range kept {
 				links = append(links, outboxAlert{OutboxID: row.ID, AlertID: e.AlertID})
@@ -149,6 +160,11 @@ func writeNotifications(tx *gorm.DB, list []Notification, inserted map[string]bo
 	}
 	if err := tx.CreateInBatches(links, observationBatch).Error; err != nil {
 		return 0, fmt.Errorf("outbox events: %w", err)
+	}
+	if len(failed) > 0 {
+		if err := tx.CreateInBatches(failed, observationBatch).Error; err != nil {
+			return 0, fmt.Errorf("undeliverable attempts: %w", err)
+		}
 	}
 	return again, nil
 }

@@ -104,6 +104,24 @@ func (s *Store) DeleteChannel(ctx context.Context, orgID, id string) error {
 	return nil
 }
 
+// ChannelTypes returns the organization and type of channels of any
+// organization by ID, without their settings: alert evaluation asks which
+// of the channels it routes to can deliver at all.
+func (s *Store) ChannelTypes(ctx context.Context, ids []string) (map[string]Channel, error) {
+	out := make(map[string]Channel, len(ids))
+	for start := 0; start < len(ids); start += observationBatch {
+		var list []Channel
+		chunk := ids[start:min(start+observationBatch, len(ids))]
+		if err := s.db.WithContext(ctx).Select("id", "organization_id", "type").Where("id IN ?", chunk).Find(&list).Error; err != nil {
+			return nil, fmt.Errorf("store: channel types: %w", err)
+		}
+		for _, c := range list {
+			out[c.ID] = c
+		}
+	}
+	return out, nil
+}
+
 // ChannelsByID loads channels of any organization by ID, for delivery; a
 // channel whose config does not open comes with ConfigErr set. A read, so
 // retried freely when its connection broke: the rows it is for are claimed

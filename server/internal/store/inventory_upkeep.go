@@ -76,6 +76,8 @@ type DomainChain struct {
 	DomainID string
 	Position int
 	SHA256   string `gorm:"column:sha256"`
+	// OrganizationID is the domain's, for lookups within an organization.
+	OrganizationID string
 }
 
 // saveStatesCounted moves each domain's state forward (upsertStates) and
@@ -262,7 +264,7 @@ func replaceChains(tx *gorm.DB, domainIDs []string, latest map[string]*Observati
 	}
 	for _, id := range domainIDs {
 		for pos, sha := range latest[id].Chain {
-			rows = append(rows, DomainChain{DomainID: id, Position: pos, SHA256: sha})
+			rows = append(rows, DomainChain{DomainID: id, Position: pos, SHA256: sha, OrganizationID: latest[id].OrganizationID})
 		}
 	}
 	if len(rows) == 0 {

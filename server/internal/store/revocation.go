@@ -62,9 +62,8 @@ type RevocationCheck struct {
 // certificate that follows it in a chain one of the organization's
 // domains serves: the issuer as the organization's servers present it.
 const servedIssuer = `(SELECT MIN(nx.sha256) FROM domain_chains dc
-	JOIN domains d ON d.id = dc.domain_id AND d.organization_id = oc.organization_id
 	JOIN domain_chains nx ON nx.domain_id = dc.domain_id AND nx.position = dc.position + 1
-	WHERE dc.sha256 = oc.sha256)`
+	WHERE dc.organization_id = oc.organization_id AND dc.sha256 = oc.sha256)`
 
 // revocationPending is the state of a status row not checked yet
 // (revocation.StatePending, which this package cannot import).
@@ -94,8 +93,8 @@ func addRevocationRows(tx *gorm.DB, orgID string, shas []string, now time.Time) 
 // servedAgent picks, for the certificate of org_certificates oc, an agent
 // of the organization that checks a domain serving it.
 const servedAgent = `(SELECT MIN(d.agent_id) FROM domain_chains dc
-	JOIN domains d ON d.id = dc.domain_id AND d.organization_id = oc.organization_id
-	WHERE dc.sha256 = oc.sha256 AND d.agent_id IS NOT NULL)`
+	JOIN domains d ON d.id = dc.domain_id
+	WHERE dc.organization_id = oc.organization_id AND dc.sha256 = oc.sha256 AND d.agent_id IS NOT NULL)`
 
 // DueRevocationChecks lists up to limit status rows due for a check, of
 // leaves and intermediates some organization's domain serves now and that
