@@ -76,9 +76,10 @@ type domainSort struct {
 	kind   sortKind
 	// nullable keys (never-checked domains) put NULLs last either way.
 	nullable bool
-	// onState keys are columns of the domain's latest state (ds), which
-	// an index of domain_states (organization_id, key, domain_id) serves.
-	// Never-checked domains have no state: they follow the checked ones.
+	// onState keys are the domain's latest check time, kept in
+	// domain_checks (dc), whose index (organization_id, checked_at,
+	// domain_id) serves the sort. Never-checked domains have no row: they
+	// follow the checked ones.
 	onState bool
 	// value reads the key from a row, for the cursor after it: a string,
 	// an int, a time.Time or a *time.Time.
@@ -99,7 +100,7 @@ var domainSorts = map[string]domainSort{
 	"port":            {column: "domains.port", kind: sortInt, value: func(v DomainView) any { return v.Port }},
 	"protocol":        {column: "domains.protocol", kind: sortText, value: func(v DomainView) any { return v.Protocol }},
 	"created_at":      {column: "domains.created_at", kind: sortTime, value: func(v DomainView) any { return v.CreatedAt }},
-	"last_checked_at": {column: "ds.checked_at", kind: sortTime, nullable: true, onState: true, value: func(v DomainView) any { return v.CheckedAt }},
+	"last_checked_at": {column: "dc.checked_at", kind: sortTime, nullable: true, onState: true, value: func(v DomainView) any { return v.CheckedAt }},
 	"days_left":       {column: "domains.state_not_after", kind: sortTime, nullable: true, value: func(v DomainView) any { return v.NotAfter }},
 	"not_after":       {column: "domains.state_not_after", kind: sortTime, nullable: true, value: func(v DomainView) any { return v.NotAfter }},
 }
@@ -134,11 +135,11 @@ func (ds domainSort) orderBy(desc bool) string {
 	return fmt.Sprintf("%s %s%s, domains.id %s", ds.column, direction(desc), nulls, direction(desc))
 }
 
-// stateOrder orders the checked domains by a key on their state, as the
-// index of domain_states holds them: the state's own column breaks ties,
-// and there is no NULL to place.
+// stateOrder orders the checked domains by their check time, as the index
+// of domain_checks holds them: its own domain column breaks ties, and there
+// is no NULL to place.
 func (ds domainSort) stateOrder(desc bool) string {
-	return fmt.Sprintf("%s %s, ds.domain_id %s", ds.column, direction(desc), direction(desc))
+	return fmt.Sprintf("%s %s, dc.domain_id %s", ds.column, direction(desc), direction(desc))
 }
 
 // nullCondition selects the rows whose key is NULL: for a key on the state,
@@ -163,6 +164,9 @@ func (s *Store) domainViews(ctx context.Context, orgID string) (*gorm.DB, time.T
 		Select("domains.*, ds.checked_at, ds.error, ds.error_kind, ds.leaf_sha256, ds.not_after, ds.trust_status, ds.problems, "+
 			"ds.tls_version, ds.key_exchange, ds.post_quantum, ds.window_start, ds.window_end, ds.window_source, ds.urgent_at").
 		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
+		// Read only to order by the check time: both databases drop this
+		// join from every other query, its key being unique.
+		Joins("LEFT JOIN domain_checks dc ON dc.domain_id = domains.id").
 		Where("domains.organization_id = ?", orgID)
 	return q, now
 }
@@ -289,18 +293,18 @@ func (s *Store) domainsPage(ctx context.Context, orgID string, f DomainFilter, l
 	return out, nil
 }
 
-// statePage reads the ids of a page in the order of a key on the state:
-// the checked domains skipped are read from the index of domain_states
+// statePage reads the ids of a page in the order of the check time: the
+// checked domains skipped are read from the index of domain_checks
 // (joined to domains only when a filter needs it), and a page that runs
 // past them goes on with the never-checked domains in id order.
 func (s *Store) statePage(ctx context.Context, orgID string, f DomainFilter, ds domainSort, limit, offset int) ([]string, error) {
 	now := s.now()
-	checked := s.db.WithContext(ctx).Table("domain_states ds").Where("ds.organization_id = ?", orgID)
+	checked := s.db.WithContext(ctx).Table("domain_checks dc").Where("dc.organization_id = ?", orgID)
 	if f.filtered() {
-		checked = filterDomains(checked.Joins("JOIN domains ON domains.id = ds.domain_id"), orgID, f, now)
+		checked = filterDomains(checked.Joins("JOIN domains ON domains.id = dc.domain_id"), orgID, f, now)
 	}
 	var ids []string
-	if err := checked.Order(ds.stateOrder(f.Desc)).Limit(limit).Offset(offset).Pluck("ds.domain_id", &ids).Error; err != nil {
+	if err := checked.Order(ds.stateOrder(f.Desc)).Limit(limit).Offset(offset).Pluck("dc.domain_id", &ids).Error; err != nil {
 		return nil, fmt.Errorf("store: list domains: %w", err)
 	}
 	if len(ids) == limit {
@@ -359,8 +363,8 @@ func (s *Store) domainsAfter(ctx context.Context, orgID string, f DomainFilter, 
 		q = filterDomains(q, orgID, f, now)
 		order := ds.orderBy(f.Desc)
 		if ds.onState {
-			// Read as a range of the index of domain_states.
-			q = q.Where("ds.organization_id = ?", orgID).Where(fmt.Sprintf("(%s, ds.domain_id) %s (?, ?)", ds.column, after), key, c.ID)
+			// Read as a range of the index of domain_checks.
+			q = q.Where("dc.organization_id = ?", orgID).Where(fmt.Sprintf("(%s, dc.domain_id) %s (?, ?)", ds.column, after), key, c.ID)
 			order = ds.stateOrder(f.Desc)
 		} else if f.search == searchWalk {
 			// The page's ids are read from the host-order index alone.

@@ -140,15 +140,18 @@ func seedDomains(b *testing.B, ctx context.Context, s *store.Store, dsn string) 
 			(SELECT id FROM agents WHERE organization_id = $1 ORDER BY name LIMIT 1 OFFSET i % 2),
 			now() - i * interval '1 second', now()
 		FROM generate_series(1, ` + fmt.Sprint(benchDomains) + `) i`,
-		`INSERT INTO domain_states (domain_id, observation_id, checked_at, error, error_kind, not_after, verdict_status)
-		SELECT id, md5(id), now() - (n % 3600) * interval '1 second',
+		`INSERT INTO domain_states (domain_id, organization_id, observation_id, checked_at, error, error_kind, not_after, verdict_status)
+		SELECT id, $1, md5(id), now() - (n % 3600) * interval '1 second',
 			CASE WHEN n % 50 = 1 THEN 'refused' ELSE '' END, CASE WHEN n % 50 = 1 THEN 'refused' ELSE '' END,
 			CASE WHEN n % 50 = 1 THEN NULL ELSE now() + ((n % 400) - 20) * interval '1 day' + n * interval '1 second' END,
 			CASE WHEN n % 40 = 3 THEN 'invalid' ELSE 'valid' END
 		FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM domains WHERE organization_id = $1) d
 		WHERE n % 100 <> 0`,
+		// What ingest keeps for the last-check sort (syncCheckTimes).
+		`INSERT INTO domain_checks (domain_id, organization_id, checked_at)
+		SELECT domain_id, organization_id, checked_at FROM domain_states WHERE organization_id = $1`,
 		// What ingest copies into the list columns (copyListColumns).
-		`UPDATE domains SET state_checked_at = s.checked_at, state_not_after = s.not_after,
+		`UPDATE domains SET state_not_after = s.not_after,
 			state_kind = CASE WHEN s.error <> '' OR s.not_after IS NULL THEN 'unreachable'
 				WHEN s.verdict_status = 'invalid' THEN 'invalid' ELSE 'valid' END
 		FROM domain_states s WHERE s.domain_id = domains.id AND domains.organization_id = $1`,
@@ -159,7 +162,7 @@ func seedDomains(b *testing.B, ctx context.Context, s *store.Store, dsn string) 
 			b.Fatalf("seed: %v", err)
 		}
 	}
-	if _, err := db.ExecContext(ctx, "VACUUM ANALYZE domains, domain_states, domain_tags"); err != nil {
+	if _, err := db.ExecContext(ctx, "VACUUM ANALYZE domains, domain_states, domain_checks, domain_tags"); err != nil {
 		b.Fatalf("seed: vacuum: %v", err)
 	}
 	return org.ID

@@ -264,3 +264,34 @@ func SaveResultsOnce(ctx context.Context, s *Store, orgID string, rs ResultSet) 
 	batch := ResultBatch{OrganizationID: orgID, BatchID: rs.BatchID, AgentID: &rs.AgentID, Rejected: rs.Rejected, CreatedAt: now}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return saveBatch(tx, orgID, rs, &batch, now) })
 }
+
+// StateUpdates runs fn and reports how many rows of domain_states
+// PostgreSQL updated meanwhile, and how many of those in place (heap-only
+// tuples). The pool is cut to one connection while it runs: a backend's
+// statistics reach the shared counters when it flushes them, which
+// pg_stat_force_next_flush asks of the backend it runs on.
+func StateUpdates(ctx context.Context, s *Store, fn func() error) (updated, hot int64, err error) {
+	db, err := s.db.DB()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.SetMaxOpenConns(db.Stats().MaxOpenConnections)
+	db.SetMaxOpenConns(1)
+	read := func() (u, h int64, err error) {
+		if err := s.db.WithContext(ctx).Exec("SELECT pg_stat_force_next_flush()").Error; err != nil {
+			return 0, 0, err
+		}
+		err = s.db.WithContext(ctx).Raw("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relid = 'domain_states'::regclass").
+			Row().Scan(&u, &h)
+		return u, h, err
+	}
+	u0, h0, err := read()
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := fn(); err != nil {
+		return 0, 0, err
+	}
+	u1, h1, err := read()
+	return u1 - u0, h1 - h0, err
+}

@@ -120,6 +120,9 @@ func saveRepeats(tx *gorm.DB, orgID string, repeats []Repeat, now time.Time) err
 			return fmt.Errorf("repeated observations: %w", err)
 		}
 	}
+	if err := syncCheckTimes(tx, ids); err != nil {
+		return err
+	}
 	if err := completeCheckRequests(tx, orgID, ids, now); err != nil {
 		return err
 	}

@@ -425,7 +425,11 @@ func upsertStates(tx *gorm.DB, orgID string, latest map[string]*Observation) err
 	if err := tx.Clauses(upsert).CreateInBatches(states, observationBatch).Error; err != nil {
 		return fmt.Errorf("domain states: %w", err)
 	}
-	return nil
+	ids := make([]string, len(states))
+	for i, st := range states {
+		ids[i] = st.DomainID
+	}
+	return syncCheckTimes(tx, ids)
 }
 
 // OrgCertificate records that an organization has seen a certificate. It
