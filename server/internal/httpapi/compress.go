@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"compress/gzip"
 	"path"
 	"strings"
 
@@ -19,14 +18,12 @@ var compressedTypes = map[string]bool{
 	".woff": true, ".woff2": true, ".gz": true, ".br": true, ".zst": true, ".zip": true,
 }
 
-// compress gzips answers (the dashboard's files, JSON, CSV, metrics) for
-// clients that accept it. There is no streamed answer that buffering
-// the first kilobyte could hold up. The Prometheus exposition, the largest
-// answer by far (about 1 KB per domain), is compressed at the fastest
-// level: at the default one gzip took longer than writing it.
+// compress gzips answers (the dashboard's files, JSON, CSV) for clients
+// that accept it. There is no streamed answer that buffering the first
+// kilobyte could hold up. The Prometheus exposition compresses itself
+// (see metricsBody).
 func compress() echo.MiddlewareFunc {
-	exposition := func(c echo.Context) bool { return c.Request().URL.Path == metricsPath }
-	normal := middleware.GzipWithConfig(middleware.GzipConfig{
+	return middleware.GzipWithConfig(middleware.GzipConfig{
 		MinLength: compressMinBytes,
 		Skipper: func(c echo.Context) bool {
 			r := c.Request()
@@ -37,13 +34,7 @@ func compress() echo.MiddlewareFunc {
 			// describe the file, and gzipping megabytes per request is CPU
 			// better spent elsewhere.
 			return r.Header.Get("Range") != "" || compressedTypes[strings.ToLower(path.Ext(r.URL.Path))] ||
-				r.URL.Path == channelPath || strings.HasPrefix(r.URL.Path, downloadsPath) || exposition(c)
+				r.URL.Path == channelPath || strings.HasPrefix(r.URL.Path, downloadsPath) || r.URL.Path == metricsPath
 		},
 	})
-	fast := middleware.GzipWithConfig(middleware.GzipConfig{
-		Level:     gzip.BestSpeed,
-		MinLength: compressMinBytes,
-		Skipper:   func(c echo.Context) bool { return !exposition(c) },
-	})
-	return func(next echo.HandlerFunc) echo.HandlerFunc { return normal(fast(next)) }
 }

@@ -2,9 +2,10 @@ package httpapi
 
 import (
 	"bufio"
+	"context"
 	"fmt"
-	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/common/expfmt"
@@ -56,10 +57,22 @@ func (h *handler) metrics(c echo.Context) error {
 		return err
 	}
 
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, x.contentType())
-	w.WriteHeader(http.StatusOK)
-	out := bufio.NewWriterSize(w, 32<<10)
+	out, end := metricsBody(c, x.contentType())
+	err = h.writeMetrics(ctx, out, x, statuses, orgID, agentID, now)
+	if err != nil {
+		// The answer has begun: all that is left is to cut it short, which
+		// a scraper sees as a failed scrape.
+		h.log.Error("metrics: write", "err", err)
+	}
+	if err := end(err == nil); err != nil {
+		h.log.Debug("metrics: write", "err", err)
+	}
+	return nil
+}
+
+// writeMetrics writes the body of the exposition: the per-domain families
+// x gathered, then the counts of domains and the agents' families.
+func (h *handler) writeMetrics(ctx context.Context, out *bufio.Writer, x *exposition, statuses map[lifecycle.Status]int64, orgID, agentID string, now time.Time) error {
 	if err := x.writeFamilies(out); err != nil {
 		return fmt.Errorf("httpapi: write metrics: %w", err)
 	}
@@ -71,7 +84,7 @@ func (h *handler) metrics(c echo.Context) error {
 	}
 	lastSeen := newFamily(out, familyAgentLastSeen)
 	agentCounts := map[string]int{}
-	err = h.store.EachMetricsAgent(ctx, orgID, agentID, func(as []store.MetricsAgent) error {
+	err := h.store.EachMetricsAgent(ctx, orgID, agentID, func(as []store.MetricsAgent) error {
 		for _, a := range as {
 			agentCounts[agentStatus(store.Agent{LastSeenAt: a.LastSeenAt, IntervalSeconds: a.IntervalSeconds}, now)]++
 			if a.LastSeenAt != nil {
@@ -81,20 +94,14 @@ func (h *handler) metrics(c echo.Context) error {
 		return nil
 	})
 	if err != nil {
-		// The answer has begun: all that is left is to cut it short, which
-		// a scraper sees as a failed scrape.
-		h.log.Error("metrics: agents", "err", err)
-		return nil
+		return fmt.Errorf("httpapi: metrics agents: %w", err)
 	}
 	agents := newFamily(out, familyAgents)
 	for _, s := range []string{agentOnline, agentOffline, agentNever} {
 		agents.sample(labelSet("status", s), float64(agentCounts[s]))
 	}
-	if openMetrics {
+	if x.openMetrics {
 		_, _ = out.WriteString("# EOF\n")
-	}
-	if err := out.Flush(); err != nil {
-		h.log.Debug("metrics: write", "err", err)
 	}
 	return nil
 }

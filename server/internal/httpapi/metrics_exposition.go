@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"time"
 
 	"certinel.dev/server/internal/lifecycle"
@@ -214,7 +213,7 @@ func (f *familyWriter) sample(labels []byte, v float64) {
 	_, _ = f.w.WriteString(f.family.name)
 	_, _ = f.w.Write(labels)
 	_ = f.w.WriteByte(' ')
-	f.num = strconv.AppendFloat(f.num[:0], v, 'g', -1, 64)
+	f.num = appendValue(f.num[:0], v)
 	_, _ = f.w.Write(f.num)
 	_ = f.w.WriteByte('\n')
 }

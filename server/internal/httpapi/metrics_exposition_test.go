@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -65,4 +66,43 @@ func expose(t *testing.T, ds []store.MetricsDomain, now time.Time, memory int) [
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// BenchmarkExposition writes the per-domain families of 100,000 domains,
+// as the largest organizations have, in plain text and gzipped.
+func BenchmarkExposition(b *testing.B) {
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { v := now.Add(d); return &v }
+	x := newExposition(false, domainFamilies, spoolMemory)
+	defer x.close()
+	for i := range 100000 {
+		x.domain(store.MetricsDomain{ID: fmt.Sprintf("0193a7c2-6f1e-7d3b-9a4c-%012d", i), Host: fmt.Sprintf("host-%06d.corp.example", i),
+			Port: 443, Protocol: "tls", AgentName: "dc-west-1", CheckedAt: at(-time.Duration(i) * 1234 * time.Millisecond),
+			NotAfter: at(time.Duration(i) * 4321 * time.Second), WindowStart: at(time.Duration(i) * 1111 * time.Second),
+			WindowEnd: at(time.Duration(i) * 2222 * time.Second), Status: lifecycle.StatusOK}, now)
+	}
+	if err := x.finish(); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			w := bufio.NewWriterSize(io.Discard, exposeWrites)
+			if err := x.writeFamilies(w); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("gzip", func(b *testing.B) {
+		for b.Loop() {
+			p := newGzipPipe(io.Discard)
+			w := bufio.NewWriterSize(p, exposeWrites)
+			if err := x.writeFamilies(w); err != nil {
+				b.Fatal(err)
+			}
+			_ = w.Flush()
+			if err := p.Close(true); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
