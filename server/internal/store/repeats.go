@@ -56,19 +56,22 @@ func (s *Store) HeldChains(ctx context.Context, orgID, agentID string, domainIDs
 			ChainKey      string
 			CheckedAt     scanTime
 			JudgedUntil   *scanTime
+			AgentID       string
 		}
+		// The domains' agent is read, not filtered on: a filter on it lets
+		// PostgreSQL read the index of every domain of the agent.
 		err := s.db.WithContext(ctx).Table("domain_states s").
-			Select("s.domain_id, s.observation_id, s.chain_key, s.checked_at, s.judged_until").
+			Select("s.domain_id, s.observation_id, s.chain_key, s.checked_at, s.judged_until, COALESCE(d.agent_id, '') AS agent_id").
 			Joins("JOIN domains d ON d.id = s.domain_id").
-			// The list on both sides of the join: PostgreSQL does not carry
-			// it across and would otherwise read every domain of the agent.
-			Where("d.organization_id = ? AND d.agent_id = ? AND d.id IN ? AND s.domain_id IN ? AND s.chain_key <> ''",
-				orgID, agentID, batch, batch).
+			Where("s.organization_id = ? AND s.domain_id IN ? AND s.chain_key <> ''", orgID, batch).
 			Find(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("store: held chains of agent %s: %w", agentID, err)
 		}
 		for _, r := range rows {
+			if r.AgentID != agentID {
+				continue
+			}
 			out[r.DomainID] = HeldChain{DomainID: r.DomainID, ObservationID: r.ObservationID, ChainKey: r.ChainKey,
 				CheckedAt: r.CheckedAt.Time, JudgedUntil: r.JudgedUntil.ptr()}
 		}
@@ -112,16 +115,22 @@ func saveRepeats(tx *gorm.DB, orgID string, repeats []Repeat, now time.Time) err
 		if res.RowsAffected != int64(len(chunk)) {
 			return ErrRepeatMoved
 		}
-		err := tx.Exec(`UPDATE observations SET last_observed_at = v.column4, received_at = ?, address = v.column5,
+		// Every state moved to its repeat's time: the last-check sort's copy
+		// (see syncCheckTimes) takes the same times, without reading the
+		// states again.
+		times, timeArgs := checkTimeValues(chunk, pg)
+		err := tx.Exec(`UPDATE domain_checks SET checked_at = v.column2 FROM (VALUES `+times+`) AS v
+			WHERE domain_checks.domain_id = v.column1`, timeArgs...).Error
+		if err != nil {
+			return fmt.Errorf("repeated check times: %w", err)
+		}
+		err = tx.Exec(`UPDATE observations SET last_observed_at = v.column4, received_at = ?, address = v.column5,
 			duration_ms = v.column6, error = '', handshake_error = v.column7, checks = observations.checks + 1
 			FROM (VALUES `+rows+`) AS v
 			WHERE observations.id = v.column2 AND observations.organization_id = ?`, append(append([]any{now}, args...), orgID)...).Error
 		if err != nil {
 			return fmt.Errorf("repeated observations: %w", err)
 		}
-	}
-	if err := syncCheckTimes(tx, ids); err != nil {
-		return err
 	}
 	if err := completeCheckRequests(tx, orgID, ids, now); err != nil {
 		return err
@@ -148,6 +157,20 @@ func repeatValues(repeats []Repeat, pg bool) (string, []any) {
 		args = append(args, r.DomainID, r.ObservationID, r.ChainKey, r.ObservedAt, r.Address, r.DurationMS, r.HandshakeError)
 	}
 	return b.String(), args
+}
+
+// checkTimeValues writes the rows of a VALUES list of the repeats' domains
+// and check times, typed as repeatValues types them.
+func checkTimeValues(repeats []Repeat, pg bool) (string, []any) {
+	row := "(?, ?)"
+	if pg {
+		row = "(CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ))"
+	}
+	args := make([]any, 0, 2*len(repeats))
+	for _, r := range repeats {
+		args = append(args, r.DomainID, r.ObservedAt)
+	}
+	return strings.TrimSuffix(strings.Repeat(row+", ", len(repeats)), ", "), args
 }
 
 // touchServedCertificates moves last_seen of the certificates the domains'
