@@ -59,6 +59,8 @@ type exposition struct {
 	w           *bufio.Writer
 	labels      []byte
 	record      []byte
+	// first, when set, writes the first family as the domains come.
+	first *familyWriter
 }
 
 // spoolWrites is the size of the reads and writes of the spool: large,
@@ -98,6 +100,12 @@ func (x *exposition) domain(d store.MetricsDomain, now time.Time) {
 		return
 	}
 	x.labels = domainLabelSet(x.labels, d)
+	if x.first != nil && present&1 != 0 {
+		x.first.sample(x.labels, values[0])
+		if present &^= 1; present == 0 {
+			return
+		}
+	}
 	r := append(x.record[:0], present)
 	r = binary.AppendUvarint(r, uint64(len(x.labels)))
 	r = append(r, x.labels...)
@@ -110,18 +118,28 @@ func (x *exposition) domain(d store.MetricsDomain, now time.Time) {
 	_, _ = x.w.Write(r)
 }
 
+// streamFirst has the first family written to w as the domains are added
+// instead of spooled, so that the answer flows while the domains are
+// still read: a sixth of the text then no longer waits for the last one.
+func (x *exposition) streamFirst(w *bufio.Writer) {
+	x.first = newFamily(w, x.families[0])
+}
+
 // finish flushes the records into the spool: a failure to spool (a full
-// disk) comes out here, before the answer has begun.
+// disk) comes out here.
 func (x *exposition) finish() error {
 	return x.w.Flush()
 }
 
-// writeFamilies writes every family to w, each under its header, reading
-// the spool once for each. A family without samples still gets its
-// header, so that its metadata is known to the scraper.
+// writeFamilies writes every family not streamed to w, each under its
+// header, reading the spool once for each. A family without samples still
+// gets its header, so that its metadata is known to the scraper.
 func (x *exposition) writeFamilies(w *bufio.Writer) error {
 	rec := recordReader{r: bufio.NewReaderSize(nil, spoolWrites)}
 	for i, fam := range x.families {
+		if i == 0 && x.first != nil {
+			continue
+		}
 		writeHeader(w, fam)
 		f := familyWriter{w: w, family: fam}
 		rec.r.Reset(x.spool.reader())
