@@ -40,10 +40,11 @@ func acceptsGzip(r *http.Request) bool {
 }
 
 // metricsBody starts the answer and returns the writer of its body and
-// the function that ends it. An answer ended incomplete is cut short as
-// it was before: the plain text without its buffered tail, the gzip
-// stream without its end, so that a scraper sees a failed scrape rather
-// than fewer series.
+// the function that ends it. An answer ended incomplete is cut short so
+// that a scraper sees a failed scrape rather than fewer series: the gzip
+// stream without its end, the plain text by dropping the connection
+// before the end of its chunked body, as text cut at the end of a line
+// would read as a whole exposition.
 func metricsBody(c echo.Context, contentType string) (*bufio.Writer, func(complete bool) error) {
 	w := c.Response()
 	w.Header().Set(echo.HeaderContentType, contentType)
@@ -52,7 +53,7 @@ func metricsBody(c echo.Context, contentType string) (*bufio.Writer, func(comple
 		out := bufio.NewWriterSize(w, exposeWrites)
 		return out, func(complete bool) error {
 			if !complete {
-				return nil
+				panic(http.ErrAbortHandler)
 			}
 			return out.Flush()
 		}
