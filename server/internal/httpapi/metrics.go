@@ -36,29 +36,13 @@ func (h *handler) metrics(c echo.Context) error {
 			return err
 		}
 	}
-	statuses, err := h.store.DomainStatusCounts(ctx, orgID, agentID, org.ExpiringThresholdDays)
-	if err != nil {
-		return err
-	}
+	statuses := h.countStatuses(ctx, orgID, agentID, org.ExpiringThresholdDays)
 	openMetrics := expfmt.NegotiateIncludingOpenMetrics(c.Request().Header).FormatType() == expfmt.TypeOpenMetrics
 	x := newExposition(openMetrics, domainFamilies, spoolMemory)
 	defer x.close()
-	now := h.store.Now()
-	err = h.store.EachMetricsDomain(ctx, orgID, agentID, org.ExpiringThresholdDays, func(ds []store.MetricsDomain) error {
-		for _, d := range ds {
-			x.domain(d, now)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if err := x.finish(); err != nil {
-		return err
-	}
-
 	out, end := metricsBody(c, x.contentType())
-	err = h.writeMetrics(ctx, out, x, statuses, orgID, agentID, now)
+	x.streamFirst(out)
+	err = h.writeMetrics(ctx, out, x, statuses, orgID, agentID, org.ExpiringThresholdDays)
 	if err != nil {
 		// The answer has begun: all that is left is to cut it short, which
 		// a scraper sees as a failed scrape.
@@ -70,18 +54,66 @@ func (h *handler) metrics(c echo.Context) error {
 	return nil
 }
 
+// countStatuses starts counting the domains by status, a query of its
+// own, so that it runs while the domains are read; the function it
+// returns waits for the counts.
+func (h *handler) countStatuses(ctx context.Context, orgID, agentID string, floorDays int) func() (map[lifecycle.Status]int64, error) {
+	type answer struct {
+		counts map[lifecycle.Status]int64
+		err    error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		counts, err := h.store.DomainStatusCounts(ctx, orgID, agentID, floorDays)
+		done <- answer{counts, err}
+	}()
+	return func() (map[lifecycle.Status]int64, error) {
+		a := <-done
+		return a.counts, a.err
+	}
+}
+
 // writeMetrics writes the body of the exposition: the per-domain families
-// x gathered, then the counts of domains and the agents' families.
-func (h *handler) writeMetrics(ctx context.Context, out *bufio.Writer, x *exposition, statuses map[lifecycle.Status]int64, orgID, agentID string, now time.Time) error {
+// as the domains are read (see exposition), then the counts of domains and
+// the agents' families.
+func (h *handler) writeMetrics(ctx context.Context, out *bufio.Writer, x *exposition, statuses func() (map[lifecycle.Status]int64, error), orgID, agentID string, floorDays int) error {
+	now := h.store.Now()
+	err := h.store.EachMetricsDomain(ctx, orgID, agentID, floorDays, func(ds []store.MetricsDomain) error {
+		for _, d := range ds {
+			x.domain(d, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := x.finish(); err != nil {
+		return err
+	}
 	if err := x.writeFamilies(out); err != nil {
 		return fmt.Errorf("httpapi: write metrics: %w", err)
+	}
+	counts, err := statuses()
+	if err != nil {
+		return err
 	}
 	// Every status is always present, zeros included, so that an alert on
 	// certinel_domains{status="expired"} > 0 has a series to evaluate.
 	domains := newFamily(out, familyDomains)
 	for _, s := range lifecycle.Statuses {
-		domains.sample(labelSet("status", string(s)), float64(statuses[s]))
+		domains.sample(labelSet("status", string(s)), float64(counts[s]))
 	}
+	if err := h.writeAgents(ctx, out, orgID, agentID, now); err != nil {
+		return err
+	}
+	if x.openMetrics {
+		_, _ = out.WriteString("# EOF\n")
+	}
+	return nil
+}
+
+// writeAgents writes the agents' families.
+func (h *handler) writeAgents(ctx context.Context, out *bufio.Writer, orgID, agentID string, now time.Time) error {
 	lastSeen := newFamily(out, familyAgentLastSeen)
 	agentCounts := map[string]int{}
 	err := h.store.EachMetricsAgent(ctx, orgID, agentID, func(as []store.MetricsAgent) error {
@@ -99,9 +131,6 @@ func (h *handler) writeMetrics(ctx context.Context, out *bufio.Writer, x *exposi
 	agents := newFamily(out, familyAgents)
 	for _, s := range []string{agentOnline, agentOffline, agentNever} {
 		agents.sample(labelSet("status", s), float64(agentCounts[s]))
-	}
-	if x.openMetrics {
-		_, _ = out.WriteString("# EOF\n")
 	}
 	return nil
 }

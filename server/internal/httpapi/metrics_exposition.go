@@ -3,9 +3,11 @@ package httpapi
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -57,6 +59,8 @@ type exposition struct {
 	w           *bufio.Writer
 	labels      []byte
 	record      []byte
+	// first, when set, writes the first family as the domains come.
+	first *familyWriter
 }
 
 // spoolWrites is the size of the reads and writes of the spool: large,
@@ -96,6 +100,12 @@ func (x *exposition) domain(d store.MetricsDomain, now time.Time) {
 		return
 	}
 	x.labels = domainLabelSet(x.labels, d)
+	if x.first != nil && present&1 != 0 {
+		x.first.sample(x.labels, values[0])
+		if present &^= 1; present == 0 {
+			return
+		}
+	}
 	r := append(x.record[:0], present)
 	r = binary.AppendUvarint(r, uint64(len(x.labels)))
 	r = append(r, x.labels...)
@@ -108,18 +118,28 @@ func (x *exposition) domain(d store.MetricsDomain, now time.Time) {
 	_, _ = x.w.Write(r)
 }
 
+// streamFirst has the first family written to w as the domains are added
+// instead of spooled, so that the answer flows while the domains are
+// still read: a sixth of the text then no longer waits for the last one.
+func (x *exposition) streamFirst(w *bufio.Writer) {
+	x.first = newFamily(w, x.families[0])
+}
+
 // finish flushes the records into the spool: a failure to spool (a full
-// disk) comes out here, before the answer has begun.
+// disk) comes out here.
 func (x *exposition) finish() error {
 	return x.w.Flush()
 }
 
-// writeFamilies writes every family to w, each under its header, reading
-// the spool once for each. A family without samples still gets its
-// header, so that its metadata is known to the scraper.
+// writeFamilies writes every family not streamed to w, each under its
+// header, reading the spool once for each. A family without samples still
+// gets its header, so that its metadata is known to the scraper.
 func (x *exposition) writeFamilies(w *bufio.Writer) error {
 	rec := recordReader{r: bufio.NewReaderSize(nil, spoolWrites)}
 	for i, fam := range x.families {
+		if i == 0 && x.first != nil {
+			continue
+		}
 		writeHeader(w, fam)
 		f := familyWriter{w: w, family: fam}
 		rec.r.Reset(x.spool.reader())
@@ -139,40 +159,52 @@ func (x *exposition) writeFamilies(w *bufio.Writer) error {
 	return nil
 }
 
-// recordReader reads back the records exposition.domain spooled.
+// recordReader reads back the records exposition.domain spooled. A
+// record is parsed where the buffer holds it, not copied out field by
+// field: the spool is read six times a scrape, so this is its hot loop.
 type recordReader struct {
 	r       *bufio.Reader
 	present byte
 	labels  []byte
 	values  [8]float64
+	// large holds a record longer than r's buffer.
+	large []byte
 }
 
-// next reads the next record, false at the end of the spool.
+// next reads the next record, false at the end of the spool. The labels
+// it reads stay valid until the following call.
 func (rec *recordReader) next() (bool, error) {
-	present, err := rec.r.ReadByte()
-	if err == io.EOF {
-		return false, nil
+	head, err := rec.r.Peek(1 + binary.MaxVarintLen64)
+	if len(head) == 0 {
+		if err == io.EOF {
+			return false, nil
+		}
+		return false, err
+	}
+	present := head[0]
+	n, k := binary.Uvarint(head[1:])
+	if k <= 0 || n > math.MaxInt32 {
+		return false, errors.New("corrupt record")
+	}
+	size := 1 + k + int(n) + 8*bits.OnesCount8(present)
+	r, err := rec.r.Peek(size)
+	if errors.Is(err, bufio.ErrBufferFull) {
+		rec.large = slices.Grow(rec.large[:0], size)[:size]
+		_, err = io.ReadFull(rec.r, rec.large)
+		r = rec.large
+	} else if err == nil {
+		_, err = rec.r.Discard(size)
 	}
 	if err != nil {
 		return false, err
 	}
-	n, err := binary.ReadUvarint(rec.r)
-	if err != nil {
-		return false, err
-	}
-	rec.labels = slices.Grow(rec.labels[:0], int(n))[:n]
-	if _, err := io.ReadFull(rec.r, rec.labels); err != nil {
-		return false, err
-	}
-	var value [8]byte
+	rec.labels = r[1+k : 1+k+int(n)]
+	r = r[1+k+int(n):]
 	for i := range rec.values {
-		if present&(1<<i) == 0 {
-			continue
+		if present&(1<<i) != 0 {
+			rec.values[i] = math.Float64frombits(binary.LittleEndian.Uint64(r))
+			r = r[8:]
 		}
-		if _, err := io.ReadFull(rec.r, value[:]); err != nil {
-			return false, err
-		}
-		rec.values[i] = math.Float64frombits(binary.LittleEndian.Uint64(value[:]))
 	}
 	rec.present = present
 	return true, nil

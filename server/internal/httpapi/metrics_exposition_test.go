@@ -94,13 +94,13 @@ func BenchmarkExposition(b *testing.B) {
 	})
 	b.Run("gzip", func(b *testing.B) {
 		for b.Loop() {
-			p := newGzipPipe(io.Discard)
-			w := bufio.NewWriterSize(p, exposeWrites)
+			zw := newGzipWriter(io.Discard)
+			w := bufio.NewWriterSize(zw, exposeWrites)
 			if err := x.writeFamilies(w); err != nil {
 				b.Fatal(err)
 			}
 			_ = w.Flush()
-			if err := p.Close(true); err != nil {
+			if err := zw.Close(); err != nil {
 				b.Fatal(err)
 			}
 		}

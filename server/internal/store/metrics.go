@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"certinel.dev/server/internal/lifecycle"
 )
 
@@ -33,27 +35,40 @@ var metricsChunk = 2000
 
 // EachMetricsDomain calls fn with every domain of the organization (of one
 // of its agents when agentID is set) and its latest check, metricsChunk at
-// a time. The rows come from one query read
-// as they arrive, not loaded whole, in no particular order: a scraper does
-// not need one, and sorting the hosts took longer than reading them. fn
-// must not keep the slice.
+// a time. The rows come from one query read as they arrive, not loaded
+// whole, in no particular order: a scraper does not need one, and sorting
+// the hosts took longer than reading them. fn must not keep the slice, nor
+// the times its domains point to.
 func (s *Store) EachMetricsDomain(ctx context.Context, orgID, agentID string, floorDays int, fn func([]MetricsDomain) error) error {
-	now := s.now()
 	q := s.db.WithContext(ctx).Table("domains")
 	if agentID != "" {
 		q = q.Where("domains.agent_id = ?", agentID)
 	}
-	rows, err := q.
-		Select("domains.id, domains.host, domains.port, domains.protocol, COALESCE(a.name, ''), "+
-			"ds.checked_at, ds.not_after, ds.window_start, ds.window_end, ds.urgent_at, domains.state_kind").
+	q = q.Select("domains.id, domains.host, domains.port, domains.protocol, COALESCE(a.name, ''), "+
+		"ds.checked_at, ds.not_after, ds.window_start, ds.window_end, ds.urgent_at, domains.state_kind").
 		Joins("LEFT JOIN domain_states ds ON ds.domain_id = domains.id").
 		Joins("LEFT JOIN agents a ON a.id = domains.agent_id AND a.organization_id = domains.organization_id").
-		Where("domains.organization_id = ?", orgID).Rows()
+		Where("domains.organization_id = ?", orgID)
+	c := newMetricsChunks(s.now(), floorDays, fn)
+	var err error
+	if s.dialect == Postgres {
+		err = s.readMetricsPostgres(ctx, q, c)
+	} else {
+		err = readMetricsRows(q, c)
+	}
+	if err != nil {
+		return err
+	}
+	return c.flush()
+}
+
+// readMetricsRows reads the domains through GORM, as SQLite serves them.
+func readMetricsRows(q *gorm.DB, c *metricsChunks) error {
+	rows, err := q.Rows()
 	if err != nil {
 		return fmt.Errorf("store: metrics domains: %w", err)
 	}
 	defer rows.Close()
-	chunk := make([]MetricsDomain, 0, metricsChunk)
 	for rows.Next() {
 		var d MetricsDomain
 		var checked, notAfter, start, end, urgent *scanTime
@@ -62,21 +77,60 @@ func (s *Store) EachMetricsDomain(ctx context.Context, orgID, agentID string, fl
 			return fmt.Errorf("store: metrics domains: %w", err)
 		}
 		d.CheckedAt, d.NotAfter, d.WindowStart, d.WindowEnd, d.UrgentAt = checked.ptr(), notAfter.ptr(), start.ptr(), end.ptr(), urgent.ptr()
-		d.Status = stateOf(d.StateKind, d.NotAfter, d.WindowEnd, d.UrgentAt).Status(now, floorDays)
-		if chunk = append(chunk, d); len(chunk) == metricsChunk {
-			if err := fn(chunk); err != nil {
-				return err
-			}
-			chunk = chunk[:0]
+		if err := c.add(d); err != nil {
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: metrics domains: %w", err)
 	}
-	if len(chunk) > 0 {
-		return fn(chunk)
+	return nil
+}
+
+// metricsChunks gathers the domains read into chunks for fn, deriving
+// each one's status on the way.
+type metricsChunks struct {
+	now       time.Time
+	floorDays int
+	fn        func([]MetricsDomain) error
+	chunk     []MetricsDomain
+	// times holds the instants the chunk's domains point to, for readers
+	// that would otherwise allocate each one.
+	times []time.Time
+}
+
+// metricsTimes is how many times a domain of the exposition has at most.
+const metricsTimes = 5
+
+func newMetricsChunks(now time.Time, floorDays int, fn func([]MetricsDomain) error) *metricsChunks {
+	return &metricsChunks{now: now, floorDays: floorDays, fn: fn,
+		chunk: make([]MetricsDomain, 0, metricsChunk), times: make([]time.Time, 0, metricsTimes*metricsChunk)}
+}
+
+// time keeps t with the chunk and points to it: the pointer is good until
+// the chunk is handed over.
+func (c *metricsChunks) time(t time.Time) *time.Time {
+	c.times = append(c.times, t)
+	return &c.times[len(c.times)-1]
+}
+
+// add appends d to the chunk, handing the chunk over once full.
+func (c *metricsChunks) add(d MetricsDomain) error {
+	d.Status = stateOf(d.StateKind, d.NotAfter, d.WindowEnd, d.UrgentAt).Status(c.now, c.floorDays)
+	if c.chunk = append(c.chunk, d); len(c.chunk) == metricsChunk {
+		return c.flush()
 	}
 	return nil
+}
+
+// flush hands over what the chunk holds, if anything.
+func (c *metricsChunks) flush() error {
+	if len(c.chunk) == 0 {
+		return nil
+	}
+	err := c.fn(c.chunk)
+	c.chunk, c.times = c.chunk[:0], c.times[:0]
+	return err
 }
 
 // MetricsAgent is one agent as the exposition shows it.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
@@ -47,4 +48,53 @@ func TestEachMetricsDomainReadsEveryDomainInChunks(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestEachMetricsDomainAgreesWithList: each domain the exposition reads
+// has the facts and status the domain list shows, times included, also
+// when its chunk's times are reused by the next chunk.
+func TestEachMetricsDomainAgreesWithList(t *testing.T) {
+	// Not parallel: the chunk size is the package's.
+	undo := store.SetMetricsChunk(2)
+	defer undo()
+	for _, d := range storetest.Dialects {
+		fx := newListFixture(t, d)
+		want := map[string]string{}
+		for _, v := range fx.listAll(t, store.DomainFilter{Sort: "host"}) {
+			want[v.ID] = metricsFacts(v.Host, v.Port, v.Protocol, "a", v.StateKind, string(v.Status),
+				v.CheckedAt, v.NotAfter, v.WindowStart, v.WindowEnd, v.UrgentAt)
+		}
+		read := 0
+		err := fx.s.EachMetricsDomain(context.Background(), fx.orgID, "", 0, func(ds []store.MetricsDomain) error {
+			for _, m := range ds {
+				read++
+				got := metricsFacts(m.Host, m.Port, m.Protocol, m.AgentName, m.StateKind, string(m.Status),
+					m.CheckedAt, m.NotAfter, m.WindowStart, m.WindowEnd, m.UrgentAt)
+				if got != want[m.ID] {
+					t.Errorf("%s: domain %s reads %s, the list shows %s", d, m.ID, got, want[m.ID])
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if read != len(want) {
+			t.Errorf("%s: read %d domains, want %d", d, read, len(want))
+		}
+	}
+}
+
+// metricsFacts renders a domain's facts for comparison, times to the
+// microsecond.
+func metricsFacts(host string, port int, protocol, agent, kind, status string, times ...*time.Time) string {
+	out := fmt.Sprintf("%s:%d/%s agent=%s kind=%s status=%s", host, port, protocol, agent, kind, status)
+	for _, at := range times {
+		if at == nil {
+			out += " -"
+			continue
+		}
+		out += " " + at.UTC().Format("2006-01-02T15:04:05.000000")
+	}
+	return out
 }
