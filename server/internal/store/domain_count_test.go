@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 )
@@ -57,5 +59,37 @@ func TestTagCountIsTheOrganizations(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBoundedCountPlannedPerRun checks that PostgreSQL plans a list's
+// bounded count for its own arguments at every run rather than keeping it
+// as a prepared statement, whose generic plan, made without the status
+// filter's instants, read every domain of the organization.
+func TestBoundedCountPlannedPerRun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.Open(t, store.Postgres, store.Options{})
+	_, org, err := s.CreateAccount(ctx, "counts@example.com", "h", "C")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.PreparedCounts(ctx, s); err != nil { // one connection from here on
+		t.Fatal(err)
+	}
+	if _, err := s.CreateDomains(ctx, org.ID, []store.Domain{{Host: "a.example", Port: 443, Protocol: "tls"}}); err != nil {
+		t.Fatal(err)
+	}
+	for range 7 {
+		if _, _, err := s.ListDomains(ctx, org.ID, store.DomainFilter{Status: string(lifecycle.StatusExpiring)}, store.Page{Number: 1, PerPage: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stmts, err := store.PreparedCounts(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) > 0 {
+		t.Errorf("bounded count kept prepared:\n%s", strings.Join(stmts, "\n"))
 	}
 }

@@ -295,3 +295,17 @@ func StateUpdates(ctx context.Context, s *Store, fn func() error) (updated, hot 
 	u1, h1, err := read()
 	return u1 - u0, h1 - h0, err
 }
+
+// PreparedCounts lists the statements holding a bounded count ("AS
+// capped") that PostgreSQL keeps prepared on the store's connection,
+// after limiting its pool to that one connection.
+func PreparedCounts(ctx context.Context, s *Store) ([]string, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(1)
+	var stmts []string
+	err = s.db.WithContext(ctx).Raw("SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%AS capped%' AND statement NOT LIKE '%pg_prepared_statements%'").Scan(&stmts).Error
+	return stmts, err
+}
