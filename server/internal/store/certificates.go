@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // inOrgInventory limits certificates to those the organization has seen:
@@ -98,7 +97,11 @@ func withCertificates(q *gorm.DB) *gorm.DB {
 func (s *Store) ListCertificates(ctx context.Context, orgID string, f CertificateFilter, page Page) ([]InventoryItem, int64, error) {
 	q := s.db.WithContext(ctx).Table("org_certificates oc").Where("oc.organization_id = ?", orgID)
 	if f.Query != "" {
-		q = q.Where(textSearch(f.Query))
+		search, err := s.textSearch(ctx, f.Query)
+		if err != nil {
+			return nil, 0, err
+		}
+		q = q.Where(search)
 	}
 	if f.Issuer != "" {
 		q = q.Where("oc.issuer LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Issuer)+"%")
@@ -202,39 +205,6 @@ func (f CertificateFilter) boundedCount() bool {
 // for f is a count rather than an estimate.
 func (s *Store) CertificateTotalIsExact(f CertificateFilter, total int64) bool {
 	return !f.boundedCount() || s.CountIsExact(total)
-}
-
-// textSearch matches a substring of the subject or the issuer, or a
-// prefix of the fingerprint. The fingerprint is lowercase hex, so only a
-// term that can be one is tried against it, and as a range of the
-// summary's key rather than a pattern no index serves.
-//
-// Substrings are matched by scanning the organization's summary rows.
-// Trigram indexes were tried at 100,000 domains: 1 ms for a term few names
-// share, but 3 to 4 times slower than the scan for one whose trigrams every
-// name holds (a part of a numbered host name such as "svc00000"), as the
-// index then hands back every row to recheck.
-func textSearch(query string) clause.Expression {
-	like := "%" + escapeLike(query) + "%"
-	matches := []clause.Expression{
-		clause.Expr{SQL: "oc.subject LIKE ? ESCAPE '\\'", Vars: []any{like}},
-		clause.Expr{SQL: "oc.issuer LIKE ? ESCAPE '\\'", Vars: []any{like}},
-	}
-	if prefix := strings.ToLower(query); isHex(prefix) {
-		// 'g' sorts after every hex digit: the range holds exactly the
-		// fingerprints that start with the prefix.
-		matches = append(matches, clause.Expr{SQL: "(oc.sha256 >= ? AND oc.sha256 < ?)", Vars: []any{prefix, prefix + "g"}})
-	}
-	return clause.Or(matches...)
-}
-
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // searchCertificates answers a text search in one pass over the summary:

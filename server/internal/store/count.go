@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -17,9 +18,8 @@ const ExactCountBound = 10_000
 // beyond: on PostgreSQL from the planner's statistics (the same estimate
 // EXPLAIN shows), on SQLite, which serves small installations, by counting.
 func (s *Store) boundedCount(q *gorm.DB) (int64, error) {
-	var n int64
-	capped := q.Session(&gorm.Session{}).Select("1").Limit(ExactCountBound + 1)
-	if err := s.db.WithContext(q.Statement.Context).Table("(?) AS capped", capped).Count(&n).Error; err != nil {
+	n, err := s.cappedCount(q)
+	if err != nil {
 		return 0, err
 	}
 	if n <= ExactCountBound {
@@ -34,6 +34,29 @@ func (s *Store) boundedCount(q *gorm.DB) (int64, error) {
 		return 0, err
 	}
 	return max(est, ExactCountBound+1), nil
+}
+
+// cappedCount counts the rows of q up to ExactCountBound + 1.
+//
+// On PostgreSQL the count is planned for its own arguments each time. As
+// a cached statement, after five runs PostgreSQL may keep a generic plan,
+// made without the arguments: a status filter's instants then look like
+// any instant, and its cap like a guess of a tenth of the rows, so the
+// plan read the whole organization's domains in table order (55 ms
+// instead of 7 for "expiring" at 100,000 domains). An unnamed statement
+// (pgx's exec mode) is planned at each run with the values bound.
+func (s *Store) cappedCount(q *gorm.DB) (int64, error) {
+	var n int64
+	capped := q.Session(&gorm.Session{}).Select("1").Limit(ExactCountBound + 1)
+	count := s.db.WithContext(q.Statement.Context).Table("(?) AS capped", capped)
+	if s.dialect != Postgres {
+		err := count.Count(&n).Error
+		return n, err
+	}
+	stmt := count.Session(&gorm.Session{DryRun: true}).Select("COUNT(*)").Find(&[]int64{}).Statement
+	args := append([]any{pgx.QueryExecModeExec}, stmt.Vars...)
+	err := s.db.ConnPool.QueryRowContext(stmt.Context, stmt.SQL.String(), args...).Scan(&n)
+	return n, err
 }
 
 // CountIsExact says whether a total from boundedCount is a count rather

@@ -44,6 +44,11 @@ func statusCondition(status string, now time.Time, floorDays int) (string, []any
 	case lifecycle.StatusDue:
 		return live + " AND " + overdue, []any{now, now}
 	case lifecycle.StatusExpiring:
+		if !soon.After(now) {
+			// Without a floor a live chain is never past soon: the
+			// condition is urgency alone, one range of its index.
+			return live + " AND domains.state_urgent_at <= ?", []any{now, now}
+		}
 		return live + " AND " + urgent, []any{now, now, now, soon}
 	case lifecycle.StatusOK:
 		// A missing instant (a state stored before windows existed) never

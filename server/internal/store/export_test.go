@@ -234,20 +234,7 @@ func DomainCountPlan(ctx context.Context, s *Store, orgID string, f DomainFilter
 		return "", err
 	}
 	stmt := count.Session(&gorm.Session{DryRun: true}).Select("1").Limit(ExactCountBound + 1).Find(&[]int{}).Statement
-	rows, err := s.db.ConnPool.QueryContext(ctx, "EXPLAIN "+stmt.SQL.String(), stmt.Vars...)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return "", err
-		}
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n"), rows.Err()
+	return explain(ctx, s, stmt.SQL.String(), stmt.Vars)
 }
 
 // CommonTerm exposes commonTerm to tests.
@@ -294,4 +281,59 @@ func StateUpdates(ctx context.Context, s *Store, fn func() error) (updated, hot 
 	}
 	u1, h1, err := read()
 	return u1 - u0, h1 - h0, err
+}
+
+// PreparedCounts lists the statements holding a bounded count ("AS
+// capped") that PostgreSQL keeps prepared on the store's connection,
+// after limiting its pool to that one connection.
+func PreparedCounts(ctx context.Context, s *Store) ([]string, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(1)
+	var stmts []string
+	err = s.db.WithContext(ctx).Raw("SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%AS capped%' AND statement NOT LIKE '%pg_prepared_statements%'").Scan(&stmts).Error
+	return stmts, err
+}
+
+// SeedInventory stores certificates and adds them to an organization's
+// inventory, as ingest does for the certificates of a result.
+func SeedInventory(ctx context.Context, s *Store, orgID string, certs []Certificate) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := insertNewCertificates(tx, certs, s.now()); err != nil {
+			return err
+		}
+		return upsertOrgCertificates(tx, orgID, certs, s.now())
+	})
+}
+
+// CertificateSearchPlan is PostgreSQL's plan of the condition an inventory
+// search sets, over the organization's summary.
+func CertificateSearchPlan(ctx context.Context, s *Store, orgID, term string) (string, error) {
+	search, err := s.textSearch(ctx, term)
+	if err != nil {
+		return "", err
+	}
+	q := s.db.WithContext(ctx).Table("org_certificates oc").Where("oc.organization_id = ?", orgID).Where(search)
+	stmt := q.Session(&gorm.Session{DryRun: true}).Select("oc.sha256").Find(&[]string{}).Statement
+	return explain(ctx, s, stmt.SQL.String(), stmt.Vars)
+}
+
+// explain is PostgreSQL's plan of a statement, one line per node.
+func explain(ctx context.Context, s *Store, sql string, vars []any) (string, error) {
+	rows, err := s.db.ConnPool.QueryContext(ctx, "EXPLAIN "+sql, vars...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return "", err
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"), rows.Err()
 }
