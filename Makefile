@@ -42,8 +42,12 @@ vet:
 	GOOS=windows $(GO) vet ./agent/...
 	GOOS=darwin $(GO) vet ./agent/...
 
+# Store tests run once per database (see storetest.DialectsEnv): on
+# PostgreSQL with every other test under the race detector, then on SQLite
+# without it, in the packages whose tests open a store.
 test-go:
-	$(GO) test -race -count=1 -timeout 20m ./shared/... ./server/...
+	CERTINEL_TEST_DIALECTS=postgres $(GO) test -race -count=1 -timeout 20m ./shared/... ./server/...
+	CERTINEL_TEST_DIALECTS=sqlite $(GO) test -count=1 -timeout 20m $$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./server/... | awk '{for (i = 2; i <= NF; i++) if ($$i ~ /internal\/store\/storetest$$/) {print $$1; break}}')
 	$(if $(wildcard mk/agent.mk),$(MAKE) --no-print-directory test-agent-go,$(GO) test -race -count=1 ./agent/...)
 
 # The dashboard's type check and lint run with its unit tests, so `make test` fails on either.

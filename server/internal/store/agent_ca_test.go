@@ -18,6 +18,7 @@ import (
 // replicas of one deployment are.
 func replicas(t *testing.T, d store.Dialect, n int, keys *secret.Keyring) []*store.Store {
 	t.Helper()
+	storetest.SkipUnlessSelected(t, d)
 	var dsn string
 	if d == store.Postgres {
 		dsn = storetest.PostgresSchemaURL(t)

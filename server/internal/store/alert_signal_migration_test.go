@@ -83,6 +83,7 @@ func TestUpgradeMergesEventsOfSeveralRules(t *testing.T) {
 // version: the database an older server left, for upgrade tests.
 func openAtVersion(t *testing.T, d store.Dialect, version int64) *store.Store {
 	t.Helper()
+	storetest.SkipUnlessSelected(t, d)
 	var s *store.Store
 	var err error
 	if d == store.SQLite {

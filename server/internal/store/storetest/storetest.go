@@ -24,13 +24,11 @@ import (
 // DefaultPostgresURL is used when TEST_DATABASE_URL is unset.
 const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
-// Dialects lists what every store test runs against.
-var Dialects = []store.Dialect{store.SQLite, store.Postgres}
-
 // Open returns a migrated store of the given dialect, closed at cleanup,
 // sealing channel configs with a key of its own (Keys).
 func Open(t testing.TB, d store.Dialect, opts store.Options) *store.Store {
 	t.Helper()
+	SkipUnlessSelected(t, d)
 	var s *store.Store
 	var err error
 	var schemaURL string
@@ -140,6 +138,7 @@ func Key() []byte {
 // connections use it; the schema is dropped at cleanup.
 func PostgresSchemaURL(t testing.TB) string {
 	t.Helper()
+	SkipUnlessSelected(t, store.Postgres)
 	base := baseURL()
 	schema := "t_" + randomHex(6)
 
