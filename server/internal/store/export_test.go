@@ -337,3 +337,31 @@ func explain(ctx context.Context, s *Store, sql string, vars []any) (string, err
 	}
 	return strings.Join(lines, "\n"), rows.Err()
 }
+
+// RowsRead counts the rows of table that scans read (by sequence or
+// through an index) while fn ran, on a pool of one connection.
+func RowsRead(ctx context.Context, s *Store, table string, fn func() error) (int64, error) {
+	db, err := s.db.DB()
+	if err != nil {
+		return 0, err
+	}
+	defer db.SetMaxOpenConns(db.Stats().MaxOpenConnections)
+	db.SetMaxOpenConns(1)
+	read := func() (n int64, err error) {
+		if err := s.db.WithContext(ctx).Exec("SELECT pg_stat_force_next_flush()").Error; err != nil {
+			return 0, err
+		}
+		err = s.db.WithContext(ctx).Raw("SELECT COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relid = ?::regclass", table).
+			Row().Scan(&n)
+		return n, err
+	}
+	before, err := read()
+	if err != nil {
+		return 0, err
+	}
+	if err := fn(); err != nil {
+		return 0, err
+	}
+	after, err := read()
+	return after - before, err
+}
