@@ -310,7 +310,7 @@ func offlineAgents(rule store.AlertRule, in store.EvalInput, org store.Organizat
 		if a.OrganizationID != rule.OrganizationID || a.LastSeenAt == nil || !agentInScope(rule, a.ID) {
 			continue
 		}
-		if in.Now.Sub(*a.LastSeenAt) <= 2*time.Duration(a.IntervalSeconds)*time.Second {
+		if in.Now.Before(offlineAt(a)) {
 			continue
 		}
 		e := notify.Event{Type: notify.TypeAgentOffline, Organization: notify.OrganizationRef{ID: org.ID, Name: org.Name},

@@ -53,9 +53,9 @@ func NewEvaluator(st *store.Store, baseURL string, log *slog.Logger, recorded fu
 
 // PassStats tells what a pass did.
 type PassStats struct {
-	// Batches counts the claims, Domains the domains loaded.
+	// Batches counts the claims of domains, Domains the domains loaded.
 	Batches, Domains int
-	// Agents counts the agents evaluated.
+	// Agents counts the agents evaluated, in batches of their own.
 	Agents int
 	// Recorded counts the new alerts and resolutions.
 	Recorded int
@@ -78,12 +78,7 @@ func (e *Evaluator) RunOrg(ctx context.Context, orgID string) error {
 // nothing is due or MaxBatches batches are done.
 func (e *Evaluator) Pass(ctx context.Context, orgID string) (PassStats, error) {
 	var stats PassStats
-	in, err := e.store.LoadAgentInput(ctx, orgID)
-	if err != nil {
-		return stats, fmt.Errorf("alerts: evaluate agents: %w", err)
-	}
-	stats.Agents = len(in.Agents)
-	if _, err := e.record(ctx, orgID, in, &stats); err != nil {
+	if err := e.evaluateAgents(ctx, orgID, &stats); err != nil {
 		return stats, err
 	}
 	// Where each organization's claims got to in this pass; a domain made
@@ -119,6 +114,30 @@ func (e *Evaluator) Pass(ctx context.Context, orgID string) (PassStats, error) {
 		}
 	}
 	return stats, nil
+}
+
+// evaluateAgents evaluates the due agents of the organization, or of all,
+// in batches, and sets when each is next due.
+func (e *Evaluator) evaluateAgents(ctx context.Context, orgID string, stats *PassStats) error {
+	var after *store.DueKey
+	for range e.MaxBatches {
+		in, last, err := e.store.LoadAgentInput(ctx, orgID, after, e.Batch)
+		if err != nil {
+			return fmt.Errorf("alerts: evaluate agents: %w", err)
+		}
+		stats.Agents += len(in.Agents)
+		if _, err := e.record(ctx, orgID, in, stats); err != nil {
+			return err
+		}
+		if err := e.store.RescheduleAgents(ctx, agentTimes(in)); err != nil {
+			return fmt.Errorf("alerts: evaluate agents: %w", err)
+		}
+		if last == nil {
+			return nil
+		}
+		after = last
+	}
+	return nil
 }
 
 // evaluateBatch claims a batch of the organization's due domains after

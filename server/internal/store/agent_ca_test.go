@@ -239,7 +239,7 @@ func TestAgentCertificateDeadlinesBackfilled(t *testing.T) {
 				due   bool
 			}{{7*time.Hour + 59*time.Minute, false}, {8*time.Hour + time.Minute, true}} {
 				clk.t = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).Add(c.after)
-				in, err := s.LoadAgentInput(ctx, org.ID)
+				in, _, err := s.LoadAgentInput(ctx, org.ID, nil, 100)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -54,8 +54,11 @@ type Agent struct {
 	CertNotAfter  *time.Time
 	CertRotatedAt *time.Time
 	CertRenewBy   *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// EvalDueAt is when alert evaluation must next look at the agent
+	// (see agent_schedule.go).
+	EvalDueAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Targets counts the domains assigned to the agent (read-only).
 	Targets int `gorm:"->;-:migration"`
 }
@@ -150,6 +153,8 @@ func (s *Store) UpdateAgent(ctx context.Context, orgID, id string, ch AgentChang
 	}
 	if ch.IntervalSeconds != nil {
 		set["interval_seconds"], details["interval_seconds"] = *ch.IntervalSeconds, *ch.IntervalSeconds
+		// The interval sets when the agent counts as offline.
+		set["eval_due_at"] = gorm.Expr("CASE WHEN last_seen_at IS NULL THEN eval_due_at ELSE ? END", set["updated_at"])
 	}
 	err := s.change(ctx, orgID, "agent.update", "agent", details, func(tx *gorm.DB) (string, error) {
 		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).Updates(set)
@@ -209,7 +214,8 @@ func (s *Store) DeleteAgent(ctx context.Context, orgID, id string) error {
 // agent's User-Agent and is cut to fit.
 func (s *Store) TouchAgent(ctx context.Context, orgID, id, version, ip string) error {
 	err := s.db.WithContext(ctx).Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).
-		Updates(map[string]any{"last_seen_at": s.now(), "version": safetext.Fit(version, maxVersion), "last_ip": safetext.Fit(ip, MaxShortText)}).Error
+		Updates(map[string]any{"last_seen_at": s.now(), "eval_due_at": dueOnCheckIn(s.now()),
+			"version": safetext.Fit(version, maxVersion), "last_ip": safetext.Fit(ip, MaxShortText)}).Error
 	if err != nil {
 		return fmt.Errorf("store: touch agent %s: %w", id, err)
 	}
@@ -259,6 +265,7 @@ func (s *Store) AgentPolled(ctx context.Context, orgID, id string, p AgentPoll) 
 	now := s.now()
 	set := map[string]any{
 		"last_seen_at":    now,
+		"eval_due_at":     dueOnCheckIn(now),
 		"channel_seen_at": now,
 		"channel_since":   gorm.Expr("CASE WHEN channel_seen_at IS NULL OR channel_seen_at < ? OR channel_since IS NULL THEN ? ELSE channel_since END", now.Add(-ChannelGap), now),
 		"version":         safetext.Fit(p.Version, maxVersion),

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -101,12 +102,15 @@ func (s *Store) LoadDomainBatch(ctx context.Context, orgID string, domainIDs []s
 	return in, nil
 }
 
-// LoadAgentInput reads the agents that have checked in, those whose
-// certificate is overdue for renewal, and the CRLs past their attention
-// time, of one organization or of all when orgID is empty, with their
-// open alerts and their organizations' enabled rules. Agents are few (one per network), so each pass reads those that
-// checked in; the overdue ones come through an index.
-func (s *Store) LoadAgentInput(ctx context.Context, orgID string) (EvalInput, error) {
+// LoadAgentInput reads a batch of the agents due for evaluation (see
+// agent_schedule.go), of one organization or of all when orgID is empty,
+// in due order after the given position, with their open alerts and their
+// organizations' enabled rules. It returns where the batch ended, nil
+// when no due agent is left. The first batch (after nil) also reads the
+// agents with open alerts (whose reminders and resolutions come from
+// evaluation), those whose certificate is overdue for renewal, and the
+// CRLs past their attention time: each through an index, and few.
+func (s *Store) LoadAgentInput(ctx context.Context, orgID string, after *DueKey, limit int) (EvalInput, *DueKey, error) {
 	in := EvalInput{Now: s.now(), Orgs: map[string]Organization{}}
 	db := s.db.WithContext(ctx)
 	scope := func(q *gorm.DB, col string) *gorm.DB {
@@ -115,37 +119,116 @@ func (s *Store) LoadAgentInput(ctx context.Context, orgID string) (EvalInput, er
 		}
 		return q
 	}
-	if err := scope(db.Omit("Targets").Where("last_seen_at IS NOT NULL"), "organization_id").Find(&in.Agents).Error; err != nil {
-		return in, fmt.Errorf("store: eval agents: %w", err)
+	due := scope(db.Omit("Targets").Where("last_seen_at IS NOT NULL AND eval_due_at <= ?", in.Now), "organization_id")
+	if after != nil {
+		due = due.Where("(eval_due_at, id) > (?, ?)", after.DueAt, after.ID)
+	}
+	if err := due.Order("eval_due_at, id").Limit(limit).Find(&in.Agents).Error; err != nil {
+		return in, nil, fmt.Errorf("store: eval agents: %w", err)
+	}
+	var last *DueKey
+	if len(in.Agents) == limit {
+		a := in.Agents[limit-1]
+		last = &DueKey{DueAt: *a.EvalDueAt, ID: a.ID}
+	}
+	var err error
+	if after == nil {
+		err = s.loadAgentExtras(ctx, scope, &in)
+	} else {
+		err = s.loadDueAgentAlerts(ctx, &in)
+	}
+	if err != nil {
+		return in, nil, err
+	}
+	return in, last, s.loadRulesOf(ctx, &in)
+}
+
+// loadAgentExtras adds to the first batch of agents the agents with open
+// alerts, those overdue for certificate renewal, the CRLs past their
+// attention time, and every open alert of an agent or a CRL.
+func (s *Store) loadAgentExtras(ctx context.Context, scope func(*gorm.DB, string) *gorm.DB, in *EvalInput) error {
+	db := s.db.WithContext(ctx)
+	alerted := scope(db.Model(&Alert{}).Select("agent_id").Where("agent_id IS NOT NULL AND "+openAlert), "organization_id")
+	var more []Agent
+	if err := scope(db.Omit("Targets").Where("last_seen_at IS NOT NULL AND id IN (?)", alerted), "organization_id").Find(&more).Error; err != nil {
+		return fmt.Errorf("store: eval alerted agents: %w", err)
+	}
+	loaded := make(map[string]bool, len(in.Agents))
+	for _, a := range in.Agents {
+		loaded[a.ID] = true
+	}
+	for _, a := range more {
+		if !loaded[a.ID] {
+			in.Agents = append(in.Agents, a)
+		}
 	}
 	// Through the index on cert_renew_by: the few agents overdue.
 	if err := scope(db.Omit("Targets").Where("cert_renew_by <= ?", in.Now), "organization_id").Find(&in.AgentCerts).Error; err != nil {
-		return in, fmt.Errorf("store: eval agent certificates: %w", err)
+		return fmt.Errorf("store: eval agent certificates: %w", err)
 	}
 	// Through the index on attention_at: the few CRLs that may be unhealthy.
 	if err := scope(db.Omit("der").Where("attention_at <= ?", in.Now), "organization_id").Find(&in.Sources).Error; err != nil {
-		return in, fmt.Errorf("store: eval revocation sources: %w", err)
+		return fmt.Errorf("store: eval revocation sources: %w", err)
 	}
 	crlHealth := "type = '" + string(lifecycle.EventCRLHealth) + "' AND " + openAlert
 	if err := scope(db.Where("((agent_id IS NOT NULL AND "+openAlert+") OR ("+crlHealth+"))"), "organization_id").Find(&in.OpenAlerts).Error; err != nil {
-		return in, fmt.Errorf("store: eval open alerts: %w", err)
+		return fmt.Errorf("store: eval open alerts: %w", err)
 	}
-	if len(in.Agents) == 0 && len(in.AgentCerts) == 0 && len(in.Sources) == 0 && len(in.OpenAlerts) == 0 {
-		return in, nil
+	return nil
+}
+
+// loadDueAgentAlerts adds to a later batch of agents the open alerts, and
+// the overdue certificates, of those agents only.
+func (s *Store) loadDueAgentAlerts(ctx context.Context, in *EvalInput) error {
+	if len(in.Agents) == 0 {
+		return nil
 	}
-	withAgents := scope(db.Model(&Agent{}).Select("organization_id").Where("last_seen_at IS NOT NULL OR cert_renew_by <= ?", in.Now), "organization_id")
-	withSources := scope(db.Model(&RevocationSource{}).Select("organization_id").Where("attention_at <= ?", in.Now), "organization_id")
-	withCRLAlerts := scope(db.Model(&Alert{}).Select("organization_id").Where(crlHealth), "organization_id")
-	if err := db.Where("enabled = ? AND (organization_id IN (?) OR organization_id IN (?) OR organization_id IN (?))", true,
-		withAgents, withSources, withCRLAlerts).Find(&in.Rules).Error; err != nil {
-		return in, fmt.Errorf("store: eval rules: %w", err)
+	ids := make([]string, len(in.Agents))
+	for i, a := range in.Agents {
+		ids[i] = a.ID
 	}
-	var orgs []Organization
-	if err := db.Where("id IN (?) OR id IN (?) OR id IN (?)", withAgents, withSources, withCRLAlerts).Find(&orgs).Error; err != nil {
-		return in, fmt.Errorf("store: eval organizations: %w", err)
+	db := s.db.WithContext(ctx)
+	if err := db.Omit("Targets").Where("id IN ? AND cert_renew_by <= ?", ids, in.Now).Find(&in.AgentCerts).Error; err != nil {
+		return fmt.Errorf("store: eval agent certificates: %w", err)
 	}
-	for _, o := range orgs {
-		in.Orgs[o.ID] = o
+	if err := db.Where("agent_id IN ? AND "+openAlert, ids).Find(&in.OpenAlerts).Error; err != nil {
+		return fmt.Errorf("store: eval open alerts: %w", err)
 	}
-	return in, nil
+	return nil
+}
+
+// loadRulesOf reads the organizations, and their enabled rules, of the
+// agents, CRLs and open alerts of an evaluation's input.
+func (s *Store) loadRulesOf(ctx context.Context, in *EvalInput) error {
+	var orgIDs []string
+	for _, a := range in.Agents {
+		orgIDs = append(orgIDs, a.OrganizationID)
+	}
+	for _, a := range in.AgentCerts {
+		orgIDs = append(orgIDs, a.OrganizationID)
+	}
+	for _, src := range in.Sources {
+		orgIDs = append(orgIDs, src.OrganizationID)
+	}
+	for _, a := range in.OpenAlerts {
+		orgIDs = append(orgIDs, a.OrganizationID)
+	}
+	orgIDs = slices.Compact(slices.Sorted(slices.Values(orgIDs)))
+	db := s.db.WithContext(ctx)
+	for start := 0; start < len(orgIDs); start += observationBatch {
+		chunk := orgIDs[start:min(start+observationBatch, len(orgIDs))]
+		var rules []AlertRule
+		if err := db.Where("enabled = ? AND organization_id IN ?", true, chunk).Find(&rules).Error; err != nil {
+			return fmt.Errorf("store: eval rules: %w", err)
+		}
+		in.Rules = append(in.Rules, rules...)
+		var orgs []Organization
+		if err := db.Where("id IN ?", chunk).Find(&orgs).Error; err != nil {
+			return fmt.Errorf("store: eval organizations: %w", err)
+		}
+		for _, o := range orgs {
+			in.Orgs[o.ID] = o
+		}
+	}
+	return nil
 }

@@ -41,9 +41,9 @@ func markDue(tx *gorm.DB, orgID string, domainIDs []string, now time.Time) error
 	return nil
 }
 
-// markOrgDue makes every domain of the organization due, for a change to
-// its rules. It locks the rows in key order, as ingest does, so that the
-// two never deadlock on PostgreSQL.
+// markOrgDue makes every domain and agent of the organization due, for a
+// change to its rules. It locks the rows in key order, as ingest does, so
+// that the two never deadlock on PostgreSQL.
 func markOrgDue(tx *gorm.DB, orgID string, now time.Time) error {
 	lock := ""
 	if tx.Dialector.Name() == "postgres" {
@@ -54,7 +54,7 @@ func markOrgDue(tx *gorm.DB, orgID string, now time.Time) error {
 	if err := tx.Exec(sql, now, orgID).Error; err != nil {
 		return fmt.Errorf("evaluation schedule: %w", err)
 	}
-	return nil
+	return markAgentsDue(tx, orgID, now)
 }
 
 // DueOrganizations lists up to limit organizations with domains due for
@@ -110,12 +110,13 @@ type Claim struct {
 	Last           *DueKey
 }
 
-// DueKey is a position in an organization's due order. The claims of one
-// pass start after the previous one's, rather than walk again over the
-// index entries of the rows it just moved, which stay, dead, until vacuum.
+// DueKey is a position in a due order: of an organization's domains, or
+// of agents. The claims of one pass start after the previous one's, rather
+// than walk again over the index entries of the rows it just moved, which
+// stay, dead, until vacuum.
 type DueKey struct {
-	DueAt    time.Time
-	DomainID string
+	DueAt time.Time
+	ID    string
 }
 
 // ClaimDue takes up to limit of the organization's due domains, after the
@@ -129,7 +130,7 @@ func (s *Store) ClaimDue(ctx context.Context, orgID string, after *DueKey, limit
 	args := []any{orgID, now}
 	if after != nil {
 		q += " AND (due_at, domain_id) > (?, ?)"
-		args = append(args, after.DueAt, after.DomainID)
+		args = append(args, after.DueAt, after.ID)
 	}
 	q += " ORDER BY due_at, domain_id LIMIT ?"
 	if s.dialect == Postgres {
@@ -149,7 +150,7 @@ func (s *Store) ClaimDue(ctx context.Context, orgID string, after *DueKey, limit
 			c.DomainIDs[i] = r.DomainID
 		}
 		last := rows[len(rows)-1]
-		c.Last = &DueKey{DueAt: *last.DueAt, DomainID: last.DomainID}
+		c.Last = &DueKey{DueAt: *last.DueAt, ID: last.DomainID}
 		return tx.Model(&scheduleRow{}).Where("domain_id IN ?", c.DomainIDs).Update("due_at", c.Until).Error
 	})
 	if err != nil {
