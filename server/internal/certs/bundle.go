@@ -2,10 +2,12 @@ package certs
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Errors of ParsePEMBundle, for the API to map to validation answers. The
@@ -62,4 +64,21 @@ func Pool(certs []*Cert) *x509.CertPool {
 		pool.AddCert(c.X509)
 	}
 	return pool
+}
+
+// PoolID names the contents of the pool Pool builds from the certificates:
+// the same certificates, in any order, give the same ID.
+func PoolID(certs []*Cert) [sha256.Size]byte {
+	fps := make([]string, len(certs))
+	for i, c := range certs {
+		fps[i] = c.Facts.SHA256
+	}
+	slices.Sort(fps)
+	h := sha256.New()
+	for _, fp := range slices.Compact(fps) {
+		h.Write([]byte(fp))
+	}
+	var id [sha256.Size]byte
+	h.Sum(id[:0])
+	return id
 }

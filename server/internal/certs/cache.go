@@ -12,9 +12,9 @@ import (
 // which are almost all of Judge's time. Chains that do not verify are
 // remembered too: an internal CA's chains stay untrusted at every scan until
 // its bundle is uploaded, which builds a new pool and so misses the cache.
-// It is safe for concurrent use. The cache keys on pool identity: build a
-// new pool when a CA bundle changes rather than adding to one already used
-// with the cache.
+// It is safe for concurrent use. The cache keys on the system pool's
+// identity and on the organization pool's contents (Input.OrgRootsID):
+// build a new system pool rather than add to one used with the cache.
 //
 // It also remembers, for chains that verified, the verified path above the
 // leaf (see link.go), so that a new leaf under known intermediates costs one
@@ -33,12 +33,15 @@ func NewCache(max int) *Cache {
 	return &Cache{max: max, entries: make(map[cacheKey]cacheEntry), links: make(map[linkKey]linkEntry)}
 }
 
-// cacheKey holds the pools themselves, which keeps them reachable: a pool's
-// address cannot be reused by a new pool while an entry names it.
+// cacheKey holds the system pool itself, which keeps it reachable: its
+// address cannot be reused by a new pool while an entry names it. The
+// organization pools, one per organization, are named by their contents
+// instead, so that entries neither keep them in memory nor miss when one
+// is built again.
 type cacheKey struct {
 	chain    [sha256.Size]byte
 	roots    *x509.CertPool
-	orgRoots *x509.CertPool
+	orgRoots [sha256.Size]byte
 }
 
 // cacheEntry is valid for any verification instant inside [from, until].
@@ -59,8 +62,13 @@ const failureTTL = 24 * time.Hour
 // maxCachedChain bounds the key buffer; longer chains are not cached.
 const maxCachedChain = 8
 
+// cacheable tells whether the input's pools can key the cache.
+func cacheable(in *Input) bool {
+	return in.OrgRoots == nil || in.OrgRootsID != [sha256.Size]byte{}
+}
+
 func newCacheKey(in *Input) (cacheKey, bool) {
-	if len(in.Chain) > maxCachedChain {
+	if len(in.Chain) > maxCachedChain || !cacheable(in) {
 		return cacheKey{}, false
 	}
 	var buf [maxCachedChain * 2 * sha256.Size]byte
@@ -68,7 +76,7 @@ func newCacheKey(in *Input) (cacheKey, bool) {
 	for _, c := range in.Chain {
 		n += copy(buf[n:], c.Facts.SHA256)
 	}
-	return cacheKey{chain: sha256.Sum256(buf[:n]), roots: in.Roots, orgRoots: in.OrgRoots}, true
+	return cacheKey{chain: sha256.Sum256(buf[:n]), roots: in.Roots, orgRoots: in.OrgRootsID}, true
 }
 
 func (c *Cache) get(k cacheKey, at time.Time) (cacheEntry, bool) {

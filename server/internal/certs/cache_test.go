@@ -27,13 +27,48 @@ func TestCacheKeysOnPools(t *testing.T) {
 	p := newPKI(t)
 	in := p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert)
 	in.Cache = NewCache(10)
-	in.OrgRoots = p.orgRoots
+	withOrgRoots(&in, p.orgRoot.cert)
 	if got := Judge(in).Trust.Status; got != TrustTrustedOrgCA {
 		t.Fatalf("trust with the org CA %q; want %q", got, TrustTrustedOrgCA)
 	}
-	in.OrgRoots = nil
+	in.OrgRoots, in.OrgRootsID = nil, [32]byte{}
 	if got := Judge(in).Trust.Status; got != TrustUnknownAuthority {
 		t.Errorf("trust without the org CA %q; want %q", got, TrustUnknownAuthority)
+	}
+}
+
+// The organization's pool is named by its contents: one built again from
+// the same certificates finds the verdict, in any order; one without a
+// name is not cached at all, since its contents are unknown.
+func TestCacheKeysOnPoolContents(t *testing.T) {
+	p := newPKI(t)
+	cache := NewCache(10)
+	in := p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert)
+	in.Cache = cache
+	withOrgRoots(&in, p.orgRoot.cert, p.otherRoot.cert)
+	if got := Judge(in).Trust.Status; got != TrustTrustedOrgCA {
+		t.Fatalf("trust with the org CA %q; want %q", got, TrustTrustedOrgCA)
+	}
+	rebuilt := in
+	withOrgRoots(&rebuilt, p.otherRoot.cert, p.orgRoot.cert)
+	key, ok := newCacheKey(&rebuilt)
+	if _, hit := cache.get(key, now); !ok || !hit {
+		t.Error("a pool built again from the same certificates misses the cache")
+	}
+	other := in
+	withOrgRoots(&other, p.otherRoot.cert)
+	if key, ok := newCacheKey(&other); !ok || key == (cacheKey{}) {
+		t.Fatal("a named pool is not cacheable")
+	} else if _, hit := cache.get(key, now); hit {
+		t.Error("a pool of other certificates finds the verdict")
+	}
+	unnamed := in
+	unnamed.OrgRootsID = [32]byte{}
+	if _, ok := newCacheKey(&unnamed); ok {
+		t.Error("a pool without a name keys the cache")
+	}
+	if _, ok := newLinkKey(&unnamed); ok {
+		t.Error("a pool without a name keys the links")
 	}
 }
 
@@ -89,7 +124,7 @@ func TestCacheRemembersFailures(t *testing.T) {
 		t.Errorf("with the intermediate in the inventory %+v; want missing_known, still invalid without the org root", hinted)
 	}
 
-	in.OrgRoots = p.orgRoots
+	withOrgRoots(&in, p.orgRoot.cert)
 	in.Known = nil
 	if got := Judge(in).Trust; got.Status != TrustIncompleteChain {
 		t.Errorf("org root without its intermediate: %q; want %q", got.Status, TrustIncompleteChain)

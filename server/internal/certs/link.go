@@ -33,7 +33,7 @@ import (
 type linkKey struct {
 	above    [sha256.Size]byte
 	roots    *x509.CertPool
-	orgRoots *x509.CertPool
+	orgRoots [sha256.Size]byte // as cacheKey's
 }
 
 // linkEntry is the verified path above a leaf and how it verified. It is
@@ -46,7 +46,7 @@ type linkEntry struct {
 }
 
 func newLinkKey(in *Input) (linkKey, bool) {
-	if len(in.Chain) > maxCachedChain {
+	if len(in.Chain) > maxCachedChain || !cacheable(in) {
 		return linkKey{}, false
 	}
 	leaf := in.Chain[0].X509
@@ -60,7 +60,7 @@ func newLinkKey(in *Input) (linkKey, bool) {
 	h.Write(leaf.AuthorityKeyId)
 	var k linkKey
 	h.Sum(k.above[:0])
-	k.roots, k.orgRoots = in.Roots, in.OrgRoots
+	k.roots, k.orgRoots = in.Roots, in.OrgRootsID
 	return k, true
 }
 

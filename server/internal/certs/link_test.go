@@ -36,7 +36,7 @@ func TestLinkVerifiesNewLeafAsX509Does(t *testing.T) {
 				in := p.input(leaf, tc.inter.cert)
 				in.Cache = cache
 				if tc.org {
-					in.OrgRoots = p.orgRoots
+					withOrgRoots(&in, p.orgRoot.cert)
 				}
 				return in
 			}
@@ -108,13 +108,15 @@ func TestLinkKeysOnPools(t *testing.T) {
 	p := newPKI(t)
 	cache := NewCache(10)
 	first := p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert)
-	first.Cache, first.OrgRoots = cache, p.orgRoots
+	first.Cache = cache
+	withOrgRoots(&first, p.orgRoot.cert)
 	if got := sameAsUncached(t, first).Status; got != TrustTrustedOrgCA {
 		t.Fatalf("first leaf: trust %q", got)
 	}
 	// The organization replaced its bundle: a new pool without its CA.
 	next := p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert)
-	next.Cache, next.OrgRoots = cache, Pool([]*Cert{p.otherRoot.cert})
+	next.Cache = cache
+	withOrgRoots(&next, p.otherRoot.cert)
 	if got := sameAsUncached(t, next).Status; got != TrustUnknownAuthority {
 		t.Errorf("new leaf after the bundle changed: trust %q; want %q", got, TrustUnknownAuthority)
 	}
@@ -165,16 +167,17 @@ func TestLinkDefersToLeafInPool(t *testing.T) {
 	p := newPKI(t)
 	pinned := p.leaf(t, p.orgInter, func(s *spec) { s.cn = "pinned.example.com" })
 	cache := NewCache(10)
-	orgRoots := Pool([]*Cert{p.orgRoot.cert, pinned})
 	first := p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert)
-	first.Cache, first.OrgRoots = cache, orgRoots
+	first.Cache = cache
+	withOrgRoots(&first, p.orgRoot.cert, pinned)
 	sameAsUncached(t, first)
 	if len(cache.links) != 1 {
 		t.Fatalf("%d links; want 1", len(cache.links))
 	}
 	// x509 trusts a certificate of the pool directly: its anchor is itself.
 	next := p.input(pinned, p.orgInter.cert)
-	next.Cache, next.OrgRoots = cache, orgRoots
+	next.Cache = cache
+	withOrgRoots(&next, p.orgRoot.cert, pinned)
 	if got := sameAsUncached(t, next); got.Anchor != "pinned.example.com" {
 		t.Errorf("anchor %q; want the pinned certificate", got.Anchor)
 	}

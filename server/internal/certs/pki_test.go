@@ -132,6 +132,12 @@ func newPKI(tb testing.TB) *pki {
 	return p
 }
 
+// withOrgRoots gives the input the organization pool of the
+// certificates, named for the cache as the ingester names it.
+func withOrgRoots(in *Input, certs ...*Cert) {
+	in.OrgRoots, in.OrgRootsID = Pool(certs), PoolID(certs)
+}
+
 // leaf is a server certificate for www.example.com; edit adjusts the spec.
 func (p *pki) leaf(tb testing.TB, parent *issued, edit func(*spec)) *Cert {
 	tb.Helper()

@@ -1,6 +1,7 @@
 package certs
 
 import (
+	"crypto/sha256"
 	"crypto/x509"
 	"time"
 
@@ -16,6 +17,10 @@ type Input struct {
 
 	Roots    *x509.CertPool // system roots, loaded once by the caller; nil = none
 	OrgRoots *x509.CertPool // the organization's own CA bundles; nil = none
+	// OrgRootsID names OrgRoots' contents (PoolID) for the Cache, so that
+	// a pool built again from the same certificates finds what the first
+	// verified; zero with a pool: the chain is not cached.
+	OrgRootsID [sha256.Size]byte
 	// Known optionally looks up an inventory certificate by subject key ID
 	// (lower-case hex), to tell whether a missing intermediate is known.
 	Known func(aki string) *Cert

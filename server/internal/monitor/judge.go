@@ -22,7 +22,7 @@ type judge struct {
 	store    *store.Store
 	orgID    string
 	roots    *x509.CertPool
-	orgRoots *x509.CertPool
+	orgRoots orgPool
 	policy   certs.Policy
 	cache    certCache
 	trust    *certs.Cache
@@ -176,7 +176,7 @@ func (j *judge) verdict(chain []*certs.Cert, d store.Domain, tlsVersion string) 
 		host, sni = "", ""
 	}
 	v := certs.Judge(certs.Input{
-		Chain: chain, Host: host, SNI: sni, Now: j.now(), Roots: j.roots, OrgRoots: j.orgRoots,
+		Chain: chain, Host: host, SNI: sni, Now: j.now(), Roots: j.roots, OrgRoots: j.orgRoots.pool, OrgRootsID: j.orgRoots.id,
 		Known: j.knownBySKI, TLSVersion: tlsVersion, Policy: p, Cache: j.trust, Window: window, Revoked: j.revoked,
 	})
 	b, err := json.Marshal(v)

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"strings"
 	"sync"
@@ -9,9 +10,15 @@ import (
 	"certinel.dev/server/internal/certs"
 )
 
-// orgPools keeps each organization's CA pool while its bundles stay the
-// same: the trust cache is keyed on pool identity, so a pool rebuilt per
-// batch would never hit.
+// maxPools bounds the organization pools kept. A pool is cheap to build
+// again, and the trust cache keys on a pool's contents, not its identity,
+// so a rebuilt pool still finds the chains the first one verified; what
+// grows with the organizations is not kept.
+const maxPools = 1000
+
+// orgPools keeps recently used organizations' CA pools while their
+// bundles stay the same, so that a big organization's batches do not
+// parse its bundles each time. When full it starts over, as certs.Cache.
 type orgPools struct {
 	mu sync.Mutex
 	m  map[string]orgPool
@@ -20,19 +27,21 @@ type orgPools struct {
 type orgPool struct {
 	revision string
 	pool     *x509.CertPool
+	id       [sha256.Size]byte
 }
 
 // OrgRoots returns the organization's CA bundles as the pool chains are
 // judged against, nil when it has none.
 func (in *Ingester) OrgRoots(ctx context.Context, orgID string) (*x509.CertPool, error) {
-	return in.pools.get(ctx, in, orgID)
+	p, err := in.pools.get(ctx, in, orgID)
+	return p.pool, err
 }
 
 // get returns the organization's pool, nil when it has no bundles.
-func (p *orgPools) get(ctx context.Context, in *Ingester, orgID string) (*x509.CertPool, error) {
+func (p *orgPools) get(ctx context.Context, in *Ingester, orgID string) (orgPool, error) {
 	bundles, err := in.store.ListCABundles(ctx, orgID)
 	if err != nil {
-		return nil, err
+		return orgPool{}, err
 	}
 	ids := make([]string, len(bundles))
 	for i, b := range bundles {
@@ -43,7 +52,7 @@ func (p *orgPools) get(ctx context.Context, in *Ingester, orgID string) (*x509.C
 	cached, ok := p.m[orgID]
 	p.mu.Unlock()
 	if ok && cached.revision == revision {
-		return cached.pool, nil
+		return cached, nil
 	}
 	var all []*certs.Cert
 	for _, b := range bundles {
@@ -56,12 +65,15 @@ func (p *orgPools) get(ctx context.Context, in *Ingester, orgID string) (*x509.C
 		}
 		all = append(all, cs...)
 	}
-	var pool *x509.CertPool
+	made := orgPool{revision: revision}
 	if len(all) > 0 {
-		pool = certs.Pool(all)
+		made.pool, made.id = certs.Pool(all), certs.PoolID(all)
 	}
 	p.mu.Lock()
-	p.m[orgID] = orgPool{revision: revision, pool: pool}
+	if len(p.m) >= maxPools {
+		clear(p.m)
+	}
+	p.m[orgID] = made
 	p.mu.Unlock()
-	return pool, nil
+	return made, nil
 }

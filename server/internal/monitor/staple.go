@@ -70,7 +70,7 @@ func (j *judge) readStaple(r wire.Result, chain []*certs.Cert) error {
 	st := bad
 	if st.State == "" {
 		if j.staples.stapler == nil {
-			j.staples.stapler = revocation.NewStapler(j.orgID, j.roots, j.orgRoots)
+			j.staples.stapler = revocation.NewStapler(j.orgID, j.roots, j.orgRoots.pool)
 		}
 		var next *x509.Certificate
 		if len(chain) > 1 {
