@@ -26,8 +26,8 @@ type Ingester struct {
 	// every few hours, and signature checks are most of the cost of judging.
 	trust *certs.Cache
 	pools orgPools
-	// Stored, when set, hears of every organization that got new results
-	// (alert evaluation runs right after an ingest).
+	// Stored, when set, hears of every organization whose results made
+	// domains due for evaluation (it runs right after an ingest).
 	Stored func(orgID string)
 	// RevocationChanged, when set, hears of every organization one of
 	// whose certificates a stapled OCSP response found revoked, or no
@@ -201,10 +201,17 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 	// refused, and for a replay the first outcome.
 	stored := wire.ResultsResponse{Accepted: batch.Accepted, Rejected: []wire.Rejection{}}
 	_ = json.Unmarshal([]byte(batch.Rejected), &stored.Rejected)
-	if err == nil && in.Stored != nil && stored.Accepted > 0 {
+	if err == nil && in.Stored != nil && madeDue(rs) {
 		in.Stored(src.OrgID)
 	}
 	return stored, err
+}
+
+// madeDue tells whether storing the batch made domains due for
+// evaluation: a repeat leaves its domain's alerts as they were (and its
+// evaluation time alone), so a batch of repeats needs no evaluation.
+func madeDue(rs store.ResultSet) bool {
+	return len(rs.Observations) > 0 || len(rs.Backends.Flagged) > 0
 }
 
 // saveStaples stores what the batch's staples told, once its results are
