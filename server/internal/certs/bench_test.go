@@ -24,7 +24,7 @@ func BenchmarkJudge(b *testing.B) {
 	})
 	b.Run("cached", func(b *testing.B) {
 		in := in
-		in.Cache = NewCache(1024)
+		in.Cache = NewCache(1024, 1024)
 		b.ReportAllocs()
 		for b.Loop() {
 			Judge(in)
@@ -37,7 +37,7 @@ func BenchmarkJudge(b *testing.B) {
 		for i := range leaves {
 			leaves[i] = p.leaf(b, p.inter, nil)
 		}
-		cache := NewCache(1024)
+		cache := NewCache(1024, 1024)
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {

@@ -20,17 +20,19 @@ import (
 // leaf (see link.go), so that a new leaf under known intermediates costs one
 // signature check instead of one per certificate.
 type Cache struct {
-	mu      sync.Mutex
-	max     int
-	entries map[cacheKey]cacheEntry
-	links   map[linkKey]linkEntry
+	mu       sync.Mutex
+	max      int
+	maxLinks int
+	entries  map[cacheKey]cacheEntry
+	links    map[linkKey]linkEntry
 }
 
-// NewCache returns a cache of at most max chains and max links; when full
-// it starts over, which keeps memory bounded without bookkeeping on the hot
-// path.
-func NewCache(max int) *Cache {
-	return &Cache{max: max, entries: make(map[cacheKey]cacheEntry), links: make(map[linkKey]linkEntry)}
+// NewCache returns a cache of at most max chains and maxLinks links; when
+// either is full it starts over, which keeps memory bounded without
+// bookkeeping on the hot path. A link holds parsed certificates, some
+// kilobytes each, where a chain's verdict holds some hundred bytes.
+func NewCache(max, maxLinks int) *Cache {
+	return &Cache{max: max, maxLinks: maxLinks, entries: make(map[cacheKey]cacheEntry), links: make(map[linkKey]linkEntry)}
 }
 
 // cacheKey holds the system pool itself, which keeps it reachable: its

@@ -13,7 +13,7 @@ func TestCacheRespectsRootExpiry(t *testing.T) {
 	inter := mint(t, spec{cn: "Long Intermediate", ca: true, from: now.Add(-days(100)), to: now.Add(days(300))}, root)
 	leaf := mint(t, spec{cn: "www.example.com", dns: []string{"www.example.com"}}, inter).cert
 	in := Input{Chain: []*Cert{leaf, inter.cert}, Host: "www.example.com", Now: now,
-		Roots: Pool([]*Cert{root.cert}), Policy: DefaultPolicy(), Cache: NewCache(10)}
+		Roots: Pool([]*Cert{root.cert}), Policy: DefaultPolicy(), Cache: NewCache(10, 10)}
 	if got := Judge(in).Trust.Status; got != TrustTrusted {
 		t.Fatalf("trust today %q; want %q", got, TrustTrusted)
 	}
@@ -26,7 +26,7 @@ func TestCacheRespectsRootExpiry(t *testing.T) {
 func TestCacheKeysOnPools(t *testing.T) {
 	p := newPKI(t)
 	in := p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert)
-	in.Cache = NewCache(10)
+	in.Cache = NewCache(10, 10)
 	withOrgRoots(&in, p.orgRoot.cert)
 	if got := Judge(in).Trust.Status; got != TrustTrustedOrgCA {
 		t.Fatalf("trust with the org CA %q; want %q", got, TrustTrustedOrgCA)
@@ -42,7 +42,7 @@ func TestCacheKeysOnPools(t *testing.T) {
 // name is not cached at all, since its contents are unknown.
 func TestCacheKeysOnPoolContents(t *testing.T) {
 	p := newPKI(t)
-	cache := NewCache(10)
+	cache := NewCache(10, 10)
 	in := p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert)
 	in.Cache = cache
 	withOrgRoots(&in, p.orgRoot.cert, p.otherRoot.cert)
@@ -78,7 +78,7 @@ func TestCacheConcurrentAndBounded(t *testing.T) {
 	for i := range chains {
 		chains[i] = []*Cert{p.leaf(t, p.inter, nil), p.inter.cert}
 	}
-	cache := NewCache(2)
+	cache := NewCache(2, 2)
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Go(func() {
@@ -102,7 +102,7 @@ func TestCacheConcurrentAndBounded(t *testing.T) {
 // hints are looked up afresh on every judgement.
 func TestCacheRemembersFailures(t *testing.T) {
 	p := newPKI(t)
-	cache := NewCache(10)
+	cache := NewCache(10, 10)
 	leaf := p.leaf(t, p.orgInter, nil)
 	in := p.input(leaf)
 	in.Cache = cache

@@ -265,7 +265,7 @@ func TestJudge(t *testing.T) {
 			status: lifecycle.StatusInvalid, trust: TrustInvalid, problems: []lifecycle.Problem{lifecycle.ProblemUntrusted},
 		},
 	}
-	cache := NewCache(len(tests))
+	cache := NewCache(len(tests), len(tests))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := Judge(tt.in)

@@ -91,7 +91,7 @@ func (c *Cache) putLink(in *Input, status string, verified []*x509.Certificate, 
 		}
 	}
 	c.mu.Lock()
-	if len(c.links) >= c.max {
+	if len(c.links) >= c.maxLinks {
 		clear(c.links)
 	}
 	c.links[k] = e

@@ -31,7 +31,7 @@ func TestLinkVerifiesNewLeafAsX509Does(t *testing.T) {
 		{"organization CA", p.orgInter, true, TrustTrustedOrgCA},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cache := NewCache(10)
+			cache := NewCache(10, 10)
 			judge := func(leaf *Cert) Input {
 				in := p.input(leaf, tc.inter.cert)
 				in.Cache = cache
@@ -63,7 +63,7 @@ func TestLinkVerifiesNewLeafAsX509Does(t *testing.T) {
 
 func TestLinkRefusesLookalikeIntermediate(t *testing.T) {
 	p := newPKI(t)
-	cache := NewCache(10)
+	cache := NewCache(10, 10)
 	good := p.input(p.leaf(t, p.inter, nil), p.inter.cert)
 	good.Cache = cache
 	if got := sameAsUncached(t, good).Status; got != TrustTrusted {
@@ -106,7 +106,7 @@ func TestLinkRefusesLookalikeIntermediate(t *testing.T) {
 
 func TestLinkKeysOnPools(t *testing.T) {
 	p := newPKI(t)
-	cache := NewCache(10)
+	cache := NewCache(10, 10)
 	first := p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert)
 	first.Cache = cache
 	withOrgRoots(&first, p.orgRoot.cert)
@@ -125,7 +125,7 @@ func TestLinkKeysOnPools(t *testing.T) {
 func TestLinkRespectsRootExpiry(t *testing.T) {
 	root := mint(t, spec{cn: "Short Root", ca: true, from: now.Add(-days(100)), to: now.Add(days(10))}, nil)
 	inter := mint(t, spec{cn: "Long Intermediate", ca: true, from: now.Add(-days(100)), to: now.Add(days(300))}, root)
-	cache := NewCache(10)
+	cache := NewCache(10, 10)
 	judge := func(at time.Time) Input {
 		leaf := mint(t, spec{cn: "www.example.com", dns: []string{"www.example.com"}}, inter).cert
 		return Input{Chain: []*Cert{leaf, inter.cert}, Host: "www.example.com", Now: at,
@@ -147,7 +147,7 @@ func TestLinkSkipsConstrainedPaths(t *testing.T) {
 	p := newPKI(t)
 	constrainedInter := mint(t, spec{cn: "Constrained Intermediate", ca: true, from: now.Add(-days(365)), to: now.Add(days(3650)),
 		edit: func(c *x509.Certificate) { c.PermittedDNSDomains = []string{"example.com"} }}, p.root)
-	cache := NewCache(10)
+	cache := NewCache(10, 10)
 	in := p.input(p.leaf(t, constrainedInter, nil), constrainedInter.cert)
 	in.Cache = cache
 	if got := sameAsUncached(t, in).Status; got != TrustTrusted {
@@ -166,7 +166,7 @@ func TestLinkSkipsConstrainedPaths(t *testing.T) {
 func TestLinkDefersToLeafInPool(t *testing.T) {
 	p := newPKI(t)
 	pinned := p.leaf(t, p.orgInter, func(s *spec) { s.cn = "pinned.example.com" })
-	cache := NewCache(10)
+	cache := NewCache(10, 10)
 	first := p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert)
 	first.Cache = cache
 	withOrgRoots(&first, p.orgRoot.cert, pinned)
@@ -180,5 +180,25 @@ func TestLinkDefersToLeafInPool(t *testing.T) {
 	withOrgRoots(&next, p.orgRoot.cert, pinned)
 	if got := sameAsUncached(t, next); got.Anchor != "pinned.example.com" {
 		t.Errorf("anchor %q; want the pinned certificate", got.Anchor)
+	}
+}
+
+// Links are bounded apart from verdicts: each holds parsed certificates.
+func TestLinksBounded(t *testing.T) {
+	p := newPKI(t)
+	cache := NewCache(10, 1)
+	sys := p.input(p.leaf(t, p.inter, nil), p.inter.cert)
+	sys.Cache = cache
+	org := p.input(p.leaf(t, p.orgInter, nil), p.orgInter.cert)
+	org.Cache = cache
+	withOrgRoots(&org, p.orgRoot.cert)
+	for _, in := range []Input{sys, org} {
+		sameAsUncached(t, in)
+		if n := len(cache.links); n != 1 {
+			t.Errorf("%d links; want 1, the latest", n)
+		}
+	}
+	if n := len(cache.entries); n != 2 {
+		t.Errorf("%d verdicts; want both", n)
 	}
 }

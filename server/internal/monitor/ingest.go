@@ -41,13 +41,20 @@ type Ingester struct {
 	MaxFileSources int
 }
 
-// trustCacheSize bounds the verified-chain cache (entries are small).
-const trustCacheSize = 200_000
+// trustCacheSize bounds the verified-chain cache (entries are small);
+// trustLinks its links, each holding the parsed certificates above a leaf
+// for an organization's pool: one per intermediate and pool serves all
+// the leaves under it, and at 10,000 organizations with CAs of their own
+// an unbounded share of the cache held 150 MB of certificates.
+const (
+	trustCacheSize = 200_000
+	trustLinks     = 2_000
+)
 
 // NewIngester builds an Ingester. roots are the system roots chains are
 // judged against (nil: none, only the organizations' own CAs).
 func NewIngester(s *store.Store, roots *x509.CertPool, log *slog.Logger) *Ingester {
-	return &Ingester{store: s, roots: roots, log: log, trust: certs.NewCache(trustCacheSize), pools: orgPools{m: map[string]orgPool{}},
+	return &Ingester{store: s, roots: roots, log: log, trust: certs.NewCache(trustCacheSize, trustLinks), pools: orgPools{m: map[string]orgPool{}},
 		MaxFileSources: store.MaxFileSourcesPerAgent}
 }
 
