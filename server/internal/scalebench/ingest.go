@@ -73,8 +73,10 @@ type roundResult struct {
 	DatabaseCPU time.Duration
 	// Retries counts batches posted again after a server error.
 	Retries int
-	// Growth is how much the database grew over the round (see size).
-	Growth int64
+	// Growth is how much the database grew over the round (see size);
+	// Unsettled says the server was still writing when a size was taken.
+	Growth    int64
+	Unsettled bool
 	// FirstRejection is an example of why results were refused.
 	FirstRejection string
 }

@@ -61,21 +61,23 @@ func (db *database) drop(ctx context.Context, keep bool) error {
 	return nil
 }
 
-// size waits for the server's sessions to fall idle (see waitQuiet), then
-// vacuums the database, so that the space of dead row versions counts as
-// free for what comes next, and returns pg_database_size.
-func (db *database) size(ctx context.Context) (int64, error) {
-	if err := waitQuiet(ctx, db.busy); err != nil {
-		return 0, err
+// size waits for the server's sessions to fall idle (see waitQuiet, whose
+// answer it passes on), then vacuums the database, so that the space of
+// dead row versions counts as free for what comes next, and returns
+// pg_database_size.
+func (db *database) size(ctx context.Context) (int64, bool, error) {
+	quiet, err := waitQuiet(ctx, db.busy)
+	if err != nil {
+		return 0, false, err
 	}
 	if _, err := db.conn.Exec(ctx, "VACUUM ANALYZE"); err != nil {
-		return 0, fmt.Errorf("scalebench: vacuum: %w", err)
+		return 0, false, fmt.Errorf("scalebench: vacuum: %w", err)
 	}
 	var n int64
 	if err := db.conn.QueryRow(ctx, "SELECT pg_database_size(current_database())").Scan(&n); err != nil {
-		return 0, fmt.Errorf("scalebench: database size: %w", err)
+		return 0, false, fmt.Errorf("scalebench: database size: %w", err)
 	}
-	return n, nil
+	return n, quiet, nil
 }
 
 // busy tells whether a session of the server is running a statement or

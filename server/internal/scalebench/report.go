@@ -113,9 +113,13 @@ func (r Report) writeFigures(w io.Writer) {
 	// keeps is measured on round 4.
 	if len(r.Rounds) == 4 {
 		steady := r.Rounds[3]
-		how := "pg_database_size after VACUUM, before and after"
+		idle := "once the server is idle"
+		if steady.Unsettled {
+			idle = "the server still writing after " + quietLimit.String()
+		}
+		how := "pg_database_size after VACUUM, " + idle + ", before and after"
 		if r.Config.Dialect == store.SQLite {
-			how = "database file after a WAL checkpoint, before and after"
+			how = "main database file after a WAL checkpoint, " + idle + ", before and after"
 		}
 		row("bytes kept per unchanged check (amortized, with indexes)",
 			fmt.Sprintf("%s (%s round 4, all unchanged, alerts already open)", thousands(steady.Growth/int64(max(steady.Results, 1))), how), "≤ 200")
@@ -142,6 +146,9 @@ func (r Report) writeRounds(w io.Writer) {
 		fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %s | %s | %s | %s B |\n", names[i], thousands(int64(rd.Results)), rd.Rejected, rd.Retries,
 			rd.Wall.Round(100*time.Millisecond), rate(rd), perResult(rd.ServerCPU, rd.Results), perResult(rd.DatabaseCPU, rd.Results),
 			thousands(rd.Growth/int64(max(rd.Results, 1))))
+		if rd.Unsettled {
+			fmt.Fprintf(w, "|   the server was still writing to the database when a size was taken (after waiting %s): the growth may count work of the round before, or miss some of its own |\n", quietLimit)
+		}
 		if rd.FirstRejection != "" {
 			fmt.Fprintf(w, "|   first rejection: %s |\n", rd.FirstRejection)
 		}

@@ -153,7 +153,7 @@ func seedStore(ctx context.Context, st *store.Store, f *fleet, cfg Config) ([]cr
 // measureRound runs one ingest round with the server's and PostgreSQL's
 // CPU metered around it and the database's size taken before and after.
 func measureRound(ctx context.Context, in *ingester, srv *serverProcess, t *target, kind roundKind, n int) (roundResult, error) {
-	sizeBefore, err := t.size(ctx)
+	sizeBefore, quietBefore, err := t.size(ctx)
 	if err != nil {
 		return roundResult{}, err
 	}
@@ -181,8 +181,9 @@ func measureRound(ctx context.Context, in *ingester, srv *serverProcess, t *targ
 		return r, err
 	}
 	r.ServerCPU = cpuAfter - cpuBefore
-	sizeAfter, err := t.size(ctx)
+	sizeAfter, quietAfter, err := t.size(ctx)
 	r.Growth = sizeAfter - sizeBefore
+	r.Unsettled = !quietBefore || !quietAfter
 	return r, err
 }
 

@@ -84,8 +84,8 @@ func (t *target) close(ctx context.Context, cfg Config) {
 }
 
 // size is the database's size on disk once the server has stopped writing
-// (see waitQuiet and sqliteSize).
-func (t *target) size(ctx context.Context) (int64, error) {
+// (see waitQuiet and sqliteSize), and whether it had.
+func (t *target) size(ctx context.Context) (int64, bool, error) {
 	if t.db != nil {
 		return t.db.size(ctx)
 	}
