@@ -57,7 +57,9 @@ const (
 	// firstRound: every endpoint serves its original certificate.
 	firstRound roundKind = iota
 	// laterRound: 5% unreachable, 5% of hosts renewed on one port, the
-	// rest unchanged; repeating it makes every check unchanged.
+	// rest unchanged. Repeating it makes every answer unchanged, but the
+	// first repeat is the unreachable ones' second failure in a row, which
+	// opens their alerts; the second repeat changes nothing.
 	laterRound
 )
 
@@ -71,8 +73,10 @@ type roundResult struct {
 	DatabaseCPU time.Duration
 	// Retries counts batches posted again after a server error.
 	Retries int
-	// Growth is how much the database grew over the round (see size).
-	Growth int64
+	// Growth is how much the database grew over the round (see size);
+	// Unsettled says the server was still writing when a size was taken.
+	Growth    int64
+	Unsettled bool
 	// FirstRejection is an example of why results were refused.
 	FirstRejection string
 }

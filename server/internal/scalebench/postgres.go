@@ -61,17 +61,37 @@ func (db *database) drop(ctx context.Context, keep bool) error {
 	return nil
 }
 
-// size vacuums the database, so that the space of dead row versions counts
-// as free for what comes next, and returns pg_database_size.
-func (db *database) size(ctx context.Context) (int64, error) {
+// size waits for the server's sessions to fall idle (see waitQuiet, whose
+// answer it passes on), then vacuums the database, so that the space of
+// dead row versions counts as free for what comes next, and returns
+// pg_database_size.
+func (db *database) size(ctx context.Context) (int64, bool, error) {
+	quiet, err := waitQuiet(ctx, db.busy)
+	if err != nil {
+		return 0, false, err
+	}
 	if _, err := db.conn.Exec(ctx, "VACUUM ANALYZE"); err != nil {
-		return 0, fmt.Errorf("scalebench: vacuum: %w", err)
+		return 0, false, fmt.Errorf("scalebench: vacuum: %w", err)
 	}
 	var n int64
 	if err := db.conn.QueryRow(ctx, "SELECT pg_database_size(current_database())").Scan(&n); err != nil {
-		return 0, fmt.Errorf("scalebench: database size: %w", err)
+		return 0, false, fmt.Errorf("scalebench: database size: %w", err)
 	}
-	return n, nil
+	return n, quiet, nil
+}
+
+// busy tells whether a session of the server is running a statement or
+// holding a transaction open in the database. The activity view is live,
+// unlike the statistics views, which a backend may flush seconds late.
+func (db *database) busy(ctx context.Context) (bool, error) {
+	var busy bool
+	err := db.conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()
+		AND backend_type = 'client backend' AND state <> 'idle')`).Scan(&busy)
+	if err != nil {
+		return false, fmt.Errorf("scalebench: server sessions: %w", err)
+	}
+	return busy, nil
 }
 
 // analyzeInterval is how often the harness analyzes the database during an

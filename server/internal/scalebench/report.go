@@ -107,16 +107,27 @@ func (r Report) writeFigures(w io.Writer) {
 	row("/metrics of one agent's domains (?agent_id=)", fmt.Sprintf("%s, %s", cell(shard), bytesCell(shard.Bytes)), "")
 	row("server RSS after ingest and one evaluation", fmt.Sprintf("%s (peak %s; %s at the end, after the reads)",
 		bytesCell(r.MemoryAfterEvaluation.RSS), bytesCell(r.MemoryAfterEvaluation.Peak), bytesCell(r.MemoryAtEnd.RSS)), "≤ 256 MB")
-	if len(r.Rounds) == 3 {
-		steady := r.Rounds[2]
-		how := "pg_database_size after VACUUM, before and after"
+	// Round 3 is the first of unchanged answers, but its unreachable 5%
+	// fail a second time in a row, which opens their alerts (the default
+	// rule's unreachable_after is 2): what a check that changes nothing
+	// keeps is measured on round 4.
+	if len(r.Rounds) == 4 {
+		steady := r.Rounds[3]
+		idle := "once the server is idle"
+		if steady.Unsettled {
+			idle = "the server still writing after " + quietLimit.String()
+		}
+		how := "pg_database_size after VACUUM, " + idle + ", before and after"
 		if r.Config.Dialect == store.SQLite {
-			how = "database file after a WAL checkpoint, before and after"
+			how = "main database file after a WAL checkpoint, " + idle + ", before and after"
 		}
 		row("bytes kept per unchanged check (amortized, with indexes)",
-			fmt.Sprintf("%s (%s round 3, all unchanged)", thousands(steady.Growth/int64(max(steady.Results, 1))), how), "≤ 200")
+			fmt.Sprintf("%s (%s round 4, all unchanged, alerts already open)", thousands(steady.Growth/int64(max(steady.Results, 1))), how), "≤ 200")
+	}
+	if len(r.Rounds) >= 3 {
+		unchanged := r.Rounds[2]
 		row("ingest, server + database CPU per result", fmt.Sprintf("%s (round 3, unchanged; %s results/s wall)",
-			perResult(steady.ServerCPU+steady.DatabaseCPU, steady.Results), rate(steady)), "≤ 200 µs (≥ 5,000 results/s)")
+			perResult(unchanged.ServerCPU+unchanged.DatabaseCPU, unchanged.Results), rate(unchanged)), "≤ 200 µs (≥ 5,000 results/s)")
 	}
 	eval := "not measured"
 	if len(r.Evaluations) == 2 {
@@ -129,11 +140,15 @@ func (r Report) writeFigures(w io.Writer) {
 
 func (r Report) writeRounds(w io.Writer) {
 	fmt.Fprintf(w, "| ingest round | results | rejected | batches retried after a 5xx | wall | results/s | server CPU/result | database CPU/result | database growth/result |\n|---|---|---|---|---|---|---|---|---|\n")
-	names := []string{"1: all new", "2: 5% unreachable, 5% of hosts renewed on one port, rest unchanged", "3: same answers again (all unchanged)"}
+	names := []string{"1: all new", "2: 5% unreachable, 5% of hosts renewed on one port, rest unchanged", "3: same answers again (unchanged; the unreachable fail twice in a row: alerts open)",
+		"4: same answers again (all unchanged)"}
 	for i, rd := range r.Rounds {
 		fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %s | %s | %s | %s B |\n", names[i], thousands(int64(rd.Results)), rd.Rejected, rd.Retries,
 			rd.Wall.Round(100*time.Millisecond), rate(rd), perResult(rd.ServerCPU, rd.Results), perResult(rd.DatabaseCPU, rd.Results),
 			thousands(rd.Growth/int64(max(rd.Results, 1))))
+		if rd.Unsettled {
+			fmt.Fprintf(w, "|   the server was still writing to the database when a size was taken (after waiting %s): the growth may count work of the round before, or miss some of its own |\n", quietLimit)
+		}
 		if rd.FirstRejection != "" {
 			fmt.Fprintf(w, "|   first rejection: %s |\n", rd.FirstRejection)
 		}

@@ -35,9 +35,9 @@ type Config struct {
 	AgentsPerOrg int
 	// IngestWorkers is how many agents post at once.
 	IngestWorkers int
-	// Rounds is how many of the three ingest rounds run (all new, some
-	// renewed, all unchanged): fewer for runs that measure reads and
-	// evaluation only, at sizes where a round takes long.
+	// Rounds is how many of the four ingest rounds run (all new, some
+	// renewed, all unchanged, unchanged again): fewer for runs that measure
+	// reads and evaluation only, at sizes where a round takes long.
 	Rounds int
 	// Requests, QueryBudget and RequestTimeout bound the reads: each is
 	// repeated up to Requests times while within QueryBudget.
@@ -95,7 +95,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 
 	client := &http.Client{Timeout: cfg.RequestTimeout}
 	in := &ingester{client: client, baseURL: srv.url, fleet: f, batches: batches(f, creds), workers: cfg.IngestWorkers}
-	for n, kind := range []roundKind{firstRound, laterRound, laterRound}[:cfg.Rounds] {
+	for n, kind := range []roundKind{firstRound, laterRound, laterRound, laterRound}[:cfg.Rounds] {
 		if n == 1 {
 			if err := f.renew(); err != nil {
 				return rep, err
@@ -153,7 +153,7 @@ func seedStore(ctx context.Context, st *store.Store, f *fleet, cfg Config) ([]cr
 // measureRound runs one ingest round with the server's and PostgreSQL's
 // CPU metered around it and the database's size taken before and after.
 func measureRound(ctx context.Context, in *ingester, srv *serverProcess, t *target, kind roundKind, n int) (roundResult, error) {
-	sizeBefore, err := t.size(ctx)
+	sizeBefore, quietBefore, err := t.size(ctx)
 	if err != nil {
 		return roundResult{}, err
 	}
@@ -181,8 +181,9 @@ func measureRound(ctx context.Context, in *ingester, srv *serverProcess, t *targ
 		return r, err
 	}
 	r.ServerCPU = cpuAfter - cpuBefore
-	sizeAfter, err := t.size(ctx)
+	sizeAfter, quietAfter, err := t.size(ctx)
 	r.Growth = sizeAfter - sizeBefore
+	r.Unsettled = !quietBefore || !quietAfter
 	return r, err
 }
 

@@ -33,14 +33,14 @@ func TestRunSmallEstate(t *testing.T) {
 			defer cancel()
 			rep, err := scalebench.Run(ctx, scalebench.Config{
 				ServerBin: bin, Dialect: d, AdminURL: os.Getenv("TEST_DATABASE_URL"), WorkDir: t.TempDir(),
-				Orgs: 1, DomainsPerOrg: 50, IngestWorkers: 2, Rounds: 3,
+				Orgs: 1, DomainsPerOrg: 50, IngestWorkers: 2, Rounds: 4,
 				Requests: 1, QueryBudget: time.Minute, RequestTimeout: time.Minute,
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(rep.Rounds) != 3 {
-				t.Fatalf("%d ingest rounds, want 3", len(rep.Rounds))
+			if len(rep.Rounds) != 4 {
+				t.Fatalf("%d ingest rounds, want 4", len(rep.Rounds))
 			}
 			for i, r := range rep.Rounds {
 				if r.Results != 50 || r.Rejected != 0 {

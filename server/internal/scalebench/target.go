@@ -2,12 +2,9 @@ package scalebench
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
-
-	_ "github.com/glebarez/go-sqlite" // the "sqlite" driver, for checkpoints
 
 	"certinel.dev/server/internal/secret"
 	"certinel.dev/server/internal/store"
@@ -86,32 +83,11 @@ func (t *target) close(ctx context.Context, cfg Config) {
 	}
 }
 
-// size is the database's size on disk: pg_database_size after a VACUUM, or
-// the SQLite files after a checkpoint has moved the write-ahead log into
-// the database file.
-func (t *target) size(ctx context.Context) (int64, error) {
+// size is the database's size on disk once the server has stopped writing
+// (see waitQuiet and sqliteSize), and whether it had.
+func (t *target) size(ctx context.Context) (int64, bool, error) {
 	if t.db != nil {
 		return t.db.size(ctx)
 	}
-	db, err := sql.Open("sqlite", filepath.Join(t.dataDir, "certinel.db")+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		return 0, fmt.Errorf("scalebench: open sqlite: %w", err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-		return 0, fmt.Errorf("scalebench: sqlite checkpoint: %w", err)
-	}
-	entries, err := os.ReadDir(t.dataDir)
-	if err != nil {
-		return 0, fmt.Errorf("scalebench: data dir size: %w", err)
-	}
-	var n int64
-	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil {
-			return 0, fmt.Errorf("scalebench: data dir size: %w", err)
-		}
-		n += info.Size()
-	}
-	return n, nil
+	return sqliteSize(ctx, filepath.Join(t.dataDir, "certinel.db"))
 }
