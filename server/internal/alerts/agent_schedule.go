@@ -13,18 +13,20 @@ func offlineAt(a store.Agent) time.Time {
 	return a.LastSeenAt.Add(2*time.Duration(a.IntervalSeconds)*time.Second + time.Microsecond)
 }
 
-// agentTimes says when each agent the input held as due must next be
-// evaluated: when it turns offline, or never while it is offline, since
-// only its next check-in changes that (and makes it due again).
-func agentTimes(in store.EvalInput) []store.AgentTime {
-	var out []store.AgentTime
+// agentTimes says when each agent evaluated must next be looked at: when
+// it turns offline (never while it is offline: only its next check-in
+// changes that, and makes it due), and when its open events need a look.
+func agentTimes(in store.EvalInput, wake map[string]time.Time) []store.AgentTime {
+	out := make([]store.AgentTime, 0, len(in.Agents))
 	for _, a := range in.Agents {
-		if a.LastSeenAt == nil || a.EvalDueAt == nil || a.EvalDueAt.After(in.Now) {
-			continue // loaded for its open alerts, not due
+		t := store.AgentTime{ID: a.ID, SeenAt: a.LastSeenAt, DueAt: a.EvalDueAt}
+		if a.LastSeenAt != nil {
+			if at := offlineAt(a); at.After(in.Now) {
+				t.Next = &at
+			}
 		}
-		t := store.AgentTime{ID: a.ID, SeenAt: *a.LastSeenAt, DueAt: *a.EvalDueAt}
-		if at := offlineAt(a); at.After(in.Now) {
-			t.Next = &at
+		if w, ok := wake[a.ID]; ok {
+			t.Wake = &w
 		}
 		out = append(out, t)
 	}

@@ -34,8 +34,8 @@ func wantAgents(t *testing.T, when string, fired map[string]int, agents int, wan
 }
 
 // A pass evaluates an agent when its alerts can change: at its first
-// check-in, when it turns offline, while it has an open alert, and when it
-// is back; not at every pass, nor at every heartbeat.
+// check-in, when it turns offline, and when it is back; not at every
+// pass, nor at every heartbeat, nor while it stays offline.
 func TestAgentsEvaluatedWhenDue(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
@@ -62,7 +62,7 @@ func TestAgentsEvaluatedWhenDue(t *testing.T) {
 			wantAgents(t, "8 h after the heartbeat", fired, n, map[string]int{"agent_offline": 1}, 1)
 			f.clk.t = f.clk.t.Add(time.Hour)
 			fired, n = f.passAgents()
-			wantAgents(t, "offline, alerted", fired, n, nil, 1)
+			wantAgents(t, "offline, alerted", fired, n, nil, 0)
 			f.checkIn()
 			fired, n = f.passAgents()
 			wantAgents(t, "back", fired, n, map[string]int{"resolved": 1}, 1)
@@ -99,6 +99,62 @@ func TestAgentsDueOnRuleAndIntervalChange(t *testing.T) {
 			}
 			fired, n = f.passAgents()
 			wantAgents(t, "7 h silent, the interval now 3 h", fired, n, map[string]int{"agent_offline": 1}, 1)
+		})
+	}
+}
+
+// An agent's open event is reminded of at its time, with no check-in to
+// make the agent due; a snooze moves that time, and an acknowledgement
+// stops the reminders.
+func TestAgentEventRemindedAtItsTime(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			f := newFixture(t, d)
+			f.soleRule()
+			h := newHook(t)
+			rule := f.addRule("agents", 6, f.channel(h, "ops"))
+			rule.Events = []string{"agent_offline"}
+			if _, err := f.st.UpdateAlertRule(f.ctx, f.org.ID, rule); err != nil {
+				t.Fatal(err)
+			}
+			f.checkIn()
+			f.clk.t = f.clk.t.Add(9 * time.Hour)
+			fired, _ := f.passAgents()
+			want(t, "offline", fired, map[string]int{"agent_offline": 1})
+			f.deliver()
+			first := h.take()
+			if len(first) != 1 || first[0][0].Reminder {
+				t.Fatalf("first notice: %v", first)
+			}
+			id := first[0][0].ID
+			step := func(by time.Duration, wantReminders, wantAgents int) {
+				t.Helper()
+				f.clk.t = f.clk.t.Add(by)
+				_, n := f.passAgents()
+				f.deliver()
+				got := h.take()
+				if len(got) != wantReminders || n != wantAgents {
+					t.Fatalf("after %v: %d messages and %d agents evaluated, want %d and %d", by, len(got), n, wantReminders, wantAgents)
+				}
+				for _, m := range got {
+					if !m[0].Reminder || m[0].ID != id {
+						t.Fatalf("not a reminder of %s: %+v", id, m[0])
+					}
+				}
+			}
+			step(5*time.Hour, 0, 0)
+			step(time.Hour, 1, 1)
+			until := f.clk.t.Add(9 * time.Hour)
+			if _, err := f.st.SnoozeAlert(f.ctx, f.org.ID, id, store.Snooze{Until: &until}); err != nil {
+				t.Fatal(err)
+			}
+			step(6*time.Hour, 0, 1) // the snooze made the agent due
+			step(3*time.Hour, 1, 1) // the snooze ended
+			if _, err := f.st.AcknowledgeAlert(f.ctx, f.org.ID, id, true); err != nil {
+				t.Fatal(err)
+			}
+			step(6*time.Hour, 0, 1)
+			step(24*time.Hour, 0, 0)
 		})
 	}
 }

@@ -126,10 +126,11 @@ func (e *Evaluator) evaluateAgents(ctx context.Context, orgID string, stats *Pas
 			return fmt.Errorf("alerts: evaluate agents: %w", err)
 		}
 		stats.Agents += len(in.Agents)
-		if _, err := e.record(ctx, orgID, in, stats); err != nil {
+		d, err := e.record(ctx, orgID, in, stats)
+		if err != nil {
 			return err
 		}
-		if err := e.store.RescheduleAgents(ctx, agentTimes(in)); err != nil {
+		if err := e.store.RescheduleAgents(ctx, agentTimes(in, d.AgentWake)); err != nil {
 			return fmt.Errorf("alerts: evaluate agents: %w", err)
 		}
 		if last == nil {
@@ -157,18 +158,18 @@ func (e *Evaluator) evaluateBatch(ctx context.Context, orgID string, after *stor
 		return nil, fmt.Errorf("alerts: evaluate: %w", err)
 	}
 	stats.Domains += len(in.Domains)
-	wake, err := e.record(ctx, orgID, in, stats)
+	d, err := e.record(ctx, orgID, in, stats)
 	if err != nil {
 		return nil, err
 	}
 	next := make(map[string]time.Time, len(in.Domains))
-	for _, d := range in.Domains {
-		t := NextTransition(in.Rules, d, in.Orgs[orgID].ExpiringThresholdDays, in.Now)
-		if w, ok := wake[d.ID]; ok && (t.IsZero() || w.Before(t)) {
+	for _, dom := range in.Domains {
+		t := NextTransition(in.Rules, dom, in.Orgs[orgID].ExpiringThresholdDays, in.Now)
+		if w, ok := d.Wake[dom.ID]; ok && (t.IsZero() || w.Before(t)) {
 			t = w
 		}
 		if !t.IsZero() {
-			next[d.ID] = t
+			next[dom.ID] = t
 		}
 	}
 	if err := e.store.Reschedule(ctx, claim, next); err != nil {
@@ -179,36 +180,36 @@ func (e *Evaluator) evaluateBatch(ctx context.Context, orgID string, after *stor
 
 // record evaluates the input, stores what fired, resolved and is to be
 // sent, closes the agent outages left without an open endpoint, and
-// returns when each domain's open events next need a look.
-func (e *Evaluator) record(ctx context.Context, orgID string, in store.EvalInput, stats *PassStats) (map[string]time.Time, error) {
+// returns the decision, which tells when open events next need a look.
+func (e *Evaluator) record(ctx context.Context, orgID string, in store.EvalInput, stats *PassStats) (Decision, error) {
 	if len(in.Rules) == 0 {
-		return nil, nil
+		return Decision{}, nil
 	}
 	if err := e.store.LoadNotifyContext(ctx, &in); err != nil {
-		return nil, fmt.Errorf("alerts: evaluate: %w", err)
+		return Decision{}, fmt.Errorf("alerts: evaluate: %w", err)
 	}
 	in.CRLExpiringMargin = e.CRLExpiringMargin
 	d := Evaluate(in, e.baseURL)
 	e.markUndeliverable(ctx, &d.Record)
 	n, err := e.store.RecordEvaluation(ctx, d.Record)
 	if err != nil {
-		return nil, fmt.Errorf("alerts: evaluate: %w", err)
+		return Decision{}, fmt.Errorf("alerts: evaluate: %w", err)
 	}
 	stats.Recorded += n
 	if len(d.Shrunk) == 0 {
-		return d.Wake, nil
+		return d, nil
 	}
 	empty, err := e.store.EmptyOutages(ctx, orgID, d.Shrunk)
 	if err != nil || len(empty) == 0 {
-		return d.Wake, err
+		return d, err
 	}
 	resolved := ResolveOutages(in, empty, e.baseURL)
 	e.markUndeliverable(ctx, &resolved)
 	if n, err = e.store.RecordEvaluation(ctx, resolved); err != nil {
-		return nil, fmt.Errorf("alerts: evaluate: %w", err)
+		return Decision{}, fmt.Errorf("alerts: evaluate: %w", err)
 	}
 	stats.Recorded += n
-	return d.Wake, nil
+	return d, nil
 }
 
 func (e *Evaluator) lastServed() string {

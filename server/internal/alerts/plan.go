@@ -11,12 +11,13 @@ import (
 	"certinel.dev/server/internal/store"
 )
 
-// Decision is what an evaluation records, and when each domain's open
-// events next need a look with no new check (a reminder, the end of a
-// snooze or of a maintenance window).
+// Decision is what an evaluation records, and when the open events of
+// each domain (Wake) and of each agent (AgentWake) next need a look with
+// no new check (a reminder, the end of a snooze or of a maintenance window).
 type Decision struct {
-	Record store.Evaluation
-	Wake   map[string]time.Time
+	Record    store.Evaluation
+	Wake      map[string]time.Time
+	AgentWake map[string]time.Time
 	// Shrunk are the agent outages that lose endpoints, and close once
 	// they have none left open (see ResolveOutages).
 	Shrunk []string
@@ -45,7 +46,9 @@ type plan struct {
 	resolving map[string]bool
 	// shrunk are the outages some of whose endpoints resolve.
 	shrunk []string
-	wake   map[string]time.Time
+	// wake and agentWake are when each domain's and agent's open events
+	// next need a look.
+	wake, agentWake map[string]time.Time
 }
 
 // send is one event to send, to channels, in the message about subject.
@@ -65,7 +68,7 @@ type send struct {
 
 func newPlan(in store.EvalInput, baseURL string) *plan {
 	p := &plan{in: in, baseURL: baseURL, rules: map[string]store.AlertRule{}, domains: map[string]*store.EvalDomain{},
-		open: map[string]bool{}, resolving: map[string]bool{}, wake: map[string]time.Time{}}
+		open: map[string]bool{}, resolving: map[string]bool{}, wake: map[string]time.Time{}, agentWake: map[string]time.Time{}}
 	for _, r := range in.Rules {
 		p.rules[r.ID] = r
 	}
@@ -296,13 +299,18 @@ func (p *plan) maintenance(a store.Alert) (bool, time.Time) {
 	return maintenanceEnd(p.in, nil, ptr(a.AgentID))
 }
 
-// wakeAt notes that the event's domain needs a look at t (zero: never).
+// wakeAt notes that the event's subject, its domain or else its agent,
+// needs a look at t (zero: never).
 func (p *plan) wakeAt(a store.Alert, t time.Time) {
-	if a.DomainID == nil || t.IsZero() {
+	wake, id := p.wake, a.DomainID
+	if id == nil {
+		wake, id = p.agentWake, a.AgentID
+	}
+	if id == nil || t.IsZero() {
 		return
 	}
-	if cur, ok := p.wake[*a.DomainID]; !ok || t.Before(cur) {
-		p.wake[*a.DomainID] = t
+	if cur, ok := wake[*id]; !ok || t.Before(cur) {
+		wake[*id] = t
 	}
 }
 
@@ -346,7 +354,7 @@ func (p *plan) decision() Decision {
 		same[sig] = len(p.rec.Notifications)
 		p.rec.Notifications = append(p.rec.Notifications, store.Notification{OrganizationID: b.org, ChannelIDs: []string{ch}, Events: b.events})
 	}
-	return Decision{Record: p.rec, Wake: p.wake, Shrunk: p.shrunk}
+	return Decision{Record: p.rec, Wake: p.wake, AgentWake: p.agentWake, Shrunk: p.shrunk}
 }
 
 // subjectOf names what an event is about: its domain, else its agent,

@@ -86,7 +86,7 @@ func (s *Store) RevokeAgentCertificate(ctx context.Context, orgID, agentID, seri
 		}
 		c.RevokedAt = &now
 		err = tx.Model(&Agent{}).Where("organization_id = ? AND id = ? AND cert_serial = ?", orgID, agentID, serial).
-			Updates(map[string]any{"cert_serial": "", "cert_not_after": nil, "cert_renew_by": nil, "updated_at": now}).Error
+			Updates(map[string]any{"cert_serial": "", "cert_not_after": nil, "cert_renew_by": nil, "eval_due_at": now, "updated_at": now}).Error
 		return agentID, err
 	})
 	if err != nil {

@@ -68,7 +68,7 @@ func (s *Store) RecordAgentCertificate(ctx context.Context, orgID string, c Agen
 func recordAgentCertificate(tx *gorm.DB, c AgentCertificate, now time.Time) error {
 	res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", c.OrganizationID, c.AgentID).
 		Updates(map[string]any{"cert_serial": c.Serial, "cert_not_after": c.NotAfter, "cert_rotated_at": now,
-			"cert_renew_by": renewBy(now, c.NotAfter), "updated_at": now})
+			"cert_renew_by": renewBy(now, c.NotAfter), "eval_due_at": now, "updated_at": now})
 	if err := affected(res); err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Store) RevokeAgentCertificates(ctx context.Context, orgID, agentID stri
 	err := s.change(ctx, orgID, "agent.certificate_revoke", "agent", details, func(tx *gorm.DB) (string, error) {
 		now := s.now()
 		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, agentID).
-			Updates(map[string]any{"cert_serial": "", "cert_not_after": nil, "cert_renew_by": nil, "updated_at": now})
+			Updates(map[string]any{"cert_serial": "", "cert_not_after": nil, "cert_renew_by": nil, "eval_due_at": now, "updated_at": now})
 		if err := affected(res); err != nil {
 			return "", err
 		}

@@ -22,30 +22,31 @@ func dueOnCheckIn(now time.Time) any {
 	return gorm.Expr("COALESCE(eval_due_at, ?)", now)
 }
 
-// markAgentsDue makes the organization's agents that have checked in due
-// now, for a change to its rules. Rows are locked in key order, as
-// RescheduleAgents locks them, so the two never deadlock on PostgreSQL.
+// markAgentsDue makes the organization's agents due now, for a change to
+// its rules. Rows are locked in key order, as RescheduleAgents locks them,
+// so the two never deadlock on PostgreSQL.
 func markAgentsDue(tx *gorm.DB, orgID string, now time.Time) error {
 	lock := ""
 	if tx.Dialector.Name() == "postgres" {
 		lock = " FOR UPDATE"
 	}
 	sql := `UPDATE agents SET eval_due_at = ? WHERE id IN
-		(SELECT id FROM agents WHERE organization_id = ? AND last_seen_at IS NOT NULL ORDER BY id` + lock + `)`
+		(SELECT id FROM agents WHERE organization_id = ? ORDER BY id` + lock + `)`
 	if err := tx.Exec(sql, now, orgID).Error; err != nil {
 		return fmt.Errorf("agent evaluation times: %w", err)
 	}
 	return nil
 }
 
-// AgentTime is the next evaluation time of an agent a pass evaluated:
-// Next, nil for none. SeenAt and DueAt are what the pass read; an agent
+// AgentTime is what an evaluation of an agent sets: Next, when its state
+// next changes by itself, and Wake, when its open events next need a look
+// (nil: never). SeenAt and DueAt are what the evaluation read; an agent
 // that checked in or was made due since keeps the time it has, since the
-// pass did not see its new state.
+// evaluation did not see its new state.
 type AgentTime struct {
 	ID            string
-	SeenAt, DueAt time.Time
-	Next          *time.Time
+	SeenAt, DueAt *time.Time
+	Next, Wake    *time.Time
 }
 
 // RescheduleAgents sets the agents' next evaluation times.
@@ -55,18 +56,18 @@ func (s *Store) RescheduleAgents(ctx context.Context, times []AgentTime) error {
 	}
 	times = slices.SortedFunc(slices.Values(times), func(a, b AgentTime) int { return strings.Compare(a.ID, b.ID) })
 	pg := s.dialect == Postgres
-	row := "(?, ?, ?, ?)"
+	row := "(?, ?, ?, ?, ?)"
 	if pg {
-		row = "(CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))"
+		row = "(CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))"
 	}
 	err := s.transact(ctx, func(tx *gorm.DB) error {
 		for start := 0; start < len(times); start += observationBatch {
 			chunk := times[start:min(start+observationBatch, len(times))]
 			ids := make([]string, len(chunk))
-			args := make([]any, 0, 4*len(chunk))
+			args := make([]any, 0, 5*len(chunk))
 			for i, t := range chunk {
 				ids[i] = t.ID
-				args = append(args, t.ID, t.SeenAt, t.DueAt, t.Next)
+				args = append(args, t.ID, t.SeenAt, t.DueAt, t.Next, t.Wake)
 			}
 			if pg {
 				// In key order, as markAgentsDue.
@@ -76,8 +77,8 @@ func (s *Store) RescheduleAgents(ctx context.Context, times []AgentTime) error {
 				}
 			}
 			values := strings.TrimSuffix(strings.Repeat(row+", ", len(chunk)), ", ")
-			err := tx.Exec(`UPDATE agents SET eval_due_at = v.column4 FROM (VALUES `+values+`) AS v
-				WHERE agents.id = v.column1 AND agents.last_seen_at = v.column2 AND agents.eval_due_at = v.column3`, args...).Error
+			err := tx.Exec(`UPDATE agents SET eval_due_at = v.column4, eval_wake_at = v.column5 FROM (VALUES `+values+`) AS v
+				WHERE agents.id = v.column1 AND `+sameTime("agents.last_seen_at", "v.column2")+` AND `+sameTime("agents.eval_due_at", "v.column3"), args...).Error
 			if err != nil {
 				return err
 			}
@@ -88,4 +89,9 @@ func (s *Store) RescheduleAgents(ctx context.Context, times []AgentTime) error {
 		return fmt.Errorf("store: reschedule agents: %w", err)
 	}
 	return nil
+}
+
+// sameTime compares two nullable times, NULL equal to NULL.
+func sameTime(a, b string) string {
+	return "(" + a + " = " + b + " OR (" + a + " IS NULL AND " + b + " IS NULL))"
 }

@@ -49,7 +49,7 @@ func TestRescheduleAgentsKeepsACheckInSinceTheRead(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Judged offline from the first read: no next time.
-			stale := store.AgentTime{ID: a.ID, SeenAt: *read[0].LastSeenAt, DueAt: *read[0].EvalDueAt}
+			stale := store.AgentTime{ID: a.ID, SeenAt: read[0].LastSeenAt, DueAt: read[0].EvalDueAt}
 			if err := s.RescheduleAgents(ctx, []store.AgentTime{stale}); err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +58,7 @@ func TestRescheduleAgentsKeepsACheckInSinceTheRead(t *testing.T) {
 				t.Fatalf("checked in after the read: %+v, want the agent still due", again)
 			}
 			next := clk.t.Add(8 * time.Hour)
-			fresh := store.AgentTime{ID: a.ID, SeenAt: *again[0].LastSeenAt, DueAt: *again[0].EvalDueAt, Next: &next}
+			fresh := store.AgentTime{ID: a.ID, SeenAt: again[0].LastSeenAt, DueAt: again[0].EvalDueAt, Next: &next}
 			if err := s.RescheduleAgents(ctx, []store.AgentTime{fresh}); err != nil {
 				t.Fatal(err)
 			}

@@ -54,11 +54,12 @@ type Agent struct {
 	CertNotAfter  *time.Time
 	CertRotatedAt *time.Time
 	CertRenewBy   *time.Time
-	// EvalDueAt is when alert evaluation must next look at the agent
-	// (see agent_schedule.go).
-	EvalDueAt *time.Time
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// EvalDueAt and EvalWakeAt are when alert evaluation must next look
+	// at the agent (see agent_schedule.go).
+	EvalDueAt  *time.Time
+	EvalWakeAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 	// Targets counts the domains assigned to the agent (read-only).
 	Targets int `gorm:"->;-:migration"`
 }
@@ -154,7 +155,7 @@ func (s *Store) UpdateAgent(ctx context.Context, orgID, id string, ch AgentChang
 	if ch.IntervalSeconds != nil {
 		set["interval_seconds"], details["interval_seconds"] = *ch.IntervalSeconds, *ch.IntervalSeconds
 		// The interval sets when the agent counts as offline.
-		set["eval_due_at"] = gorm.Expr("CASE WHEN last_seen_at IS NULL THEN eval_due_at ELSE ? END", set["updated_at"])
+		set["eval_due_at"] = set["updated_at"]
 	}
 	err := s.change(ctx, orgID, "agent.update", "agent", details, func(tx *gorm.DB) (string, error) {
 		res := tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, id).Updates(set)

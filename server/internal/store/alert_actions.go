@@ -53,8 +53,8 @@ func (s *Store) SnoozeAlert(ctx context.Context, orgID, id string, z Snooze) (Al
 	return s.changeOpenAlert(ctx, orgID, id, action, details, map[string]any{"snoozed_until": z.Until, "snooze_until_change": z.UntilChange})
 }
 
-// changeOpenAlert updates an open event, audits it, and makes its domain
-// due, so that its reminders follow the change.
+// changeOpenAlert updates an open event, audits it, and makes its domain,
+// or else its agent, due, so that its reminders follow the change.
 func (s *Store) changeOpenAlert(ctx context.Context, orgID, id, action string, details any, set map[string]any) (Alert, error) {
 	now := s.now()
 	err := s.change(ctx, orgID, action, "alert", details, func(tx *gorm.DB) (string, error) {
@@ -70,6 +70,9 @@ func (s *Store) changeOpenAlert(ctx context.Context, orgID, id, action string, d
 		}
 		if a.DomainID != nil {
 			return id, markDue(tx, orgID, []string{*a.DomainID}, now)
+		}
+		if a.AgentID != nil {
+			return id, tx.Model(&Agent{}).Where("organization_id = ? AND id = ?", orgID, *a.AgentID).Update("eval_due_at", now).Error
 		}
 		return id, nil
 	})

@@ -104,12 +104,11 @@ func (s *Store) LoadDomainBatch(ctx context.Context, orgID string, domainIDs []s
 
 // LoadAgentInput reads a batch of the agents due for evaluation (see
 // agent_schedule.go), of one organization or of all when orgID is empty,
-// in due order after the given position, with their open alerts and their
+// in ID order after the given position, with their open alerts and their
 // organizations' enabled rules. It returns where the batch ended, nil
 // when no due agent is left. The first batch (after nil) also reads the
-// agents with open alerts (whose reminders and resolutions come from
-// evaluation), those whose certificate is overdue for renewal, and the
-// CRLs past their attention time: each through an index, and few.
+// agents whose certificate is overdue for renewal and the CRLs past their
+// attention time, with their open alerts: each through an index, and few.
 func (s *Store) LoadAgentInput(ctx context.Context, orgID string, after *DueKey, limit int) (EvalInput, *DueKey, error) {
 	in := EvalInput{Now: s.now(), Orgs: map[string]Organization{}}
 	db := s.db.WithContext(ctx)
@@ -119,79 +118,71 @@ func (s *Store) LoadAgentInput(ctx context.Context, orgID string, after *DueKey,
 		}
 		return q
 	}
-	due := scope(db.Omit("Targets").Where("last_seen_at IS NOT NULL AND eval_due_at <= ?", in.Now), "organization_id")
+	due := scope(db.Omit("Targets").Where("(eval_due_at <= ? OR eval_wake_at <= ?)", in.Now, in.Now), "organization_id")
 	if after != nil {
-		due = due.Where("(eval_due_at, id) > (?, ?)", after.DueAt, after.ID)
+		due = due.Where("id > ?", after.ID)
 	}
-	if err := due.Order("eval_due_at, id").Limit(limit).Find(&in.Agents).Error; err != nil {
+	if err := due.Order("id").Limit(limit).Find(&in.Agents).Error; err != nil {
 		return in, nil, fmt.Errorf("store: eval agents: %w", err)
 	}
 	var last *DueKey
 	if len(in.Agents) == limit {
-		a := in.Agents[limit-1]
-		last = &DueKey{DueAt: *a.EvalDueAt, ID: a.ID}
+		last = &DueKey{ID: in.Agents[limit-1].ID}
 	}
-	var err error
 	if after == nil {
-		err = s.loadAgentExtras(ctx, scope, &in)
-	} else {
-		err = s.loadDueAgentAlerts(ctx, &in)
+		if err := s.loadAgentExtras(ctx, scope, &in); err != nil {
+			return in, nil, err
+		}
+	} else if len(in.Agents) > 0 {
+		if err := db.Omit("Targets").Where("id IN ? AND cert_renew_by <= ?", agentIDs(in.Agents), in.Now).Find(&in.AgentCerts).Error; err != nil {
+			return in, nil, fmt.Errorf("store: eval agent certificates: %w", err)
+		}
 	}
-	if err != nil {
-		return in, nil, err
+	// Evaluation closes the open events of the agents given whose
+	// condition is gone: those of these agents, and no others.
+	ids := agentIDs(in.Agents)
+	for start := 0; start < len(ids); start += observationBatch {
+		var open []Alert
+		if err := db.Where("agent_id IN ? AND "+openAlert, ids[start:min(start+observationBatch, len(ids))]).Find(&open).Error; err != nil {
+			return in, nil, fmt.Errorf("store: eval open alerts: %w", err)
+		}
+		in.OpenAlerts = append(in.OpenAlerts, open...)
 	}
 	return in, last, s.loadRulesOf(ctx, &in)
 }
 
-// loadAgentExtras adds to the first batch of agents the agents with open
-// alerts, those overdue for certificate renewal, the CRLs past their
-// attention time, and every open alert of an agent or a CRL.
+func agentIDs(agents []Agent) []string {
+	ids := make([]string, len(agents))
+	for i, a := range agents {
+		ids[i] = a.ID
+	}
+	return ids
+}
+
+// loadAgentExtras adds to the first batch of agents those overdue for
+// certificate renewal, the CRLs past their attention time, and the open
+// CRL events.
 func (s *Store) loadAgentExtras(ctx context.Context, scope func(*gorm.DB, string) *gorm.DB, in *EvalInput) error {
 	db := s.db.WithContext(ctx)
-	alerted := scope(db.Model(&Alert{}).Select("agent_id").Where("agent_id IS NOT NULL AND "+openAlert), "organization_id")
-	var more []Agent
-	if err := scope(db.Omit("Targets").Where("last_seen_at IS NOT NULL AND id IN (?)", alerted), "organization_id").Find(&more).Error; err != nil {
-		return fmt.Errorf("store: eval alerted agents: %w", err)
+	// Through the index on cert_renew_by: the few agents overdue.
+	if err := scope(db.Omit("Targets").Where("cert_renew_by <= ?", in.Now), "organization_id").Find(&in.AgentCerts).Error; err != nil {
+		return fmt.Errorf("store: eval agent certificates: %w", err)
 	}
 	loaded := make(map[string]bool, len(in.Agents))
 	for _, a := range in.Agents {
 		loaded[a.ID] = true
 	}
-	for _, a := range more {
+	for _, a := range in.AgentCerts {
 		if !loaded[a.ID] {
 			in.Agents = append(in.Agents, a)
 		}
-	}
-	// Through the index on cert_renew_by: the few agents overdue.
-	if err := scope(db.Omit("Targets").Where("cert_renew_by <= ?", in.Now), "organization_id").Find(&in.AgentCerts).Error; err != nil {
-		return fmt.Errorf("store: eval agent certificates: %w", err)
 	}
 	// Through the index on attention_at: the few CRLs that may be unhealthy.
 	if err := scope(db.Omit("der").Where("attention_at <= ?", in.Now), "organization_id").Find(&in.Sources).Error; err != nil {
 		return fmt.Errorf("store: eval revocation sources: %w", err)
 	}
 	crlHealth := "type = '" + string(lifecycle.EventCRLHealth) + "' AND " + openAlert
-	if err := scope(db.Where("((agent_id IS NOT NULL AND "+openAlert+") OR ("+crlHealth+"))"), "organization_id").Find(&in.OpenAlerts).Error; err != nil {
-		return fmt.Errorf("store: eval open alerts: %w", err)
-	}
-	return nil
-}
-
-// loadDueAgentAlerts adds to a later batch of agents the open alerts, and
-// the overdue certificates, of those agents only.
-func (s *Store) loadDueAgentAlerts(ctx context.Context, in *EvalInput) error {
-	if len(in.Agents) == 0 {
-		return nil
-	}
-	ids := make([]string, len(in.Agents))
-	for i, a := range in.Agents {
-		ids[i] = a.ID
-	}
-	db := s.db.WithContext(ctx)
-	if err := db.Omit("Targets").Where("id IN ? AND cert_renew_by <= ?", ids, in.Now).Find(&in.AgentCerts).Error; err != nil {
-		return fmt.Errorf("store: eval agent certificates: %w", err)
-	}
-	if err := db.Where("agent_id IN ? AND "+openAlert, ids).Find(&in.OpenAlerts).Error; err != nil {
+	if err := scope(db.Where("agent_id IS NULL AND "+crlHealth), "organization_id").Find(&in.OpenAlerts).Error; err != nil {
 		return fmt.Errorf("store: eval open alerts: %w", err)
 	}
 	return nil

@@ -1,16 +1,22 @@
 -- +goose Up
 -- When an agent must next be evaluated for alerts, as evaluation_schedule
--- says for domains: the instant it turns offline while it checks in, NULL
--- once it is offline (nothing changes until it is back). A check-in of an
--- agent without a time makes it due; a check-in that only moves an
--- online agent's offline instant later leaves the column, and so the
--- index, alone. A pass reads the agents due, not every agent.
+-- says for domains. eval_due_at follows its state: the instant it turns
+-- offline while it checks in, NULL once it is offline (nothing changes
+-- until it is back). A check-in of an agent without a time makes it due;
+-- a heartbeat that only moves an online agent's offline instant later
+-- leaves the column, and so the index, alone. eval_wake_at is when its
+-- open events next need a look (a reminder, the end of a snooze or of a
+-- maintenance window). A pass reads the agents due, not every agent.
 ALTER TABLE agents ADD COLUMN eval_due_at TIMESTAMPTZ;
-CREATE INDEX agents_eval_due ON agents (eval_due_at, id) WHERE eval_due_at IS NOT NULL;
+ALTER TABLE agents ADD COLUMN eval_wake_at TIMESTAMPTZ;
+CREATE INDEX agents_eval_due ON agents (eval_due_at) WHERE eval_due_at IS NOT NULL;
+CREATE INDEX agents_eval_wake ON agents (eval_wake_at) WHERE eval_wake_at IS NOT NULL;
 
--- Every agent that checked in is due once, to compute its time.
-UPDATE agents SET eval_due_at = last_seen_at WHERE last_seen_at IS NOT NULL;
+-- Every agent is due once, to compute its times.
+UPDATE agents SET eval_due_at = COALESCE(last_seen_at, created_at);
 
 -- +goose Down
+DROP INDEX agents_eval_wake;
 DROP INDEX agents_eval_due;
+ALTER TABLE agents DROP COLUMN eval_wake_at;
 ALTER TABLE agents DROP COLUMN eval_due_at;
