@@ -36,13 +36,12 @@ func (h *handler) metrics(c echo.Context) error {
 			return err
 		}
 	}
-	statuses := h.countStatuses(ctx, orgID, agentID, org.ExpiringThresholdDays)
 	openMetrics := expfmt.NegotiateIncludingOpenMetrics(c.Request().Header).FormatType() == expfmt.TypeOpenMetrics
 	x := newExposition(openMetrics, domainFamilies, spoolMemory)
 	defer x.close()
 	out, end := metricsBody(c, x.contentType())
 	x.streamFirst(out)
-	err = h.writeMetrics(ctx, out, x, statuses, orgID, agentID, org.ExpiringThresholdDays)
+	err = h.writeMetrics(ctx, out, x, orgID, agentID, org.ExpiringThresholdDays)
 	if err != nil {
 		// The answer has begun: all that is left is to cut it short, which
 		// a scraper sees as a failed scrape.
@@ -54,31 +53,12 @@ func (h *handler) metrics(c echo.Context) error {
 	return nil
 }
 
-// countStatuses starts counting the domains by status, a query of its
-// own, so that it runs while the domains are read; the function it
-// returns waits for the counts.
-func (h *handler) countStatuses(ctx context.Context, orgID, agentID string, floorDays int) func() (map[lifecycle.Status]int64, error) {
-	type answer struct {
-		counts map[lifecycle.Status]int64
-		err    error
-	}
-	done := make(chan answer, 1)
-	go func() {
-		counts, err := h.store.DomainStatusCounts(ctx, orgID, agentID, floorDays)
-		done <- answer{counts, err}
-	}()
-	return func() (map[lifecycle.Status]int64, error) {
-		a := <-done
-		return a.counts, a.err
-	}
-}
-
 // writeMetrics writes the body of the exposition: the per-domain families
-// as the domains are read (see exposition), then the counts of domains and
-// the agents' families.
-func (h *handler) writeMetrics(ctx context.Context, out *bufio.Writer, x *exposition, statuses func() (map[lifecycle.Status]int64, error), orgID, agentID string, floorDays int) error {
+// as the domains are read (see exposition), then the counts of domains,
+// taken from the same read, and the agents' families.
+func (h *handler) writeMetrics(ctx context.Context, out *bufio.Writer, x *exposition, orgID, agentID string, floorDays int) error {
 	now := h.store.Now()
-	err := h.store.EachMetricsDomain(ctx, orgID, agentID, floorDays, func(ds []store.MetricsDomain) error {
+	counts, err := h.store.EachMetricsDomain(ctx, orgID, agentID, floorDays, func(ds []store.MetricsDomain) error {
 		for _, d := range ds {
 			x.domain(d, now)
 		}
@@ -92,10 +72,6 @@ func (h *handler) writeMetrics(ctx context.Context, out *bufio.Writer, x *exposi
 	}
 	if err := x.writeFamilies(out); err != nil {
 		return fmt.Errorf("httpapi: write metrics: %w", err)
-	}
-	counts, err := statuses()
-	if err != nil {
-		return err
 	}
 	// Every status is always present, zeros included, so that an alert on
 	// certinel_domains{status="expired"} > 0 has a series to evaluate.

@@ -327,7 +327,7 @@ func TestUntrustedAndExpiringIsUnderBoth(t *testing.T) {
 			t.Parallel()
 			fx := newListFixture(t, d)
 			ctx := context.Background()
-			counts, err := fx.s.DomainStatusCounts(ctx, fx.orgID, "", 0)
+			counts, err := fx.s.EachMetricsDomain(ctx, fx.orgID, "", 0, func([]store.MetricsDomain) error { return nil })
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -35,11 +34,12 @@ var metricsChunk = 2000
 
 // EachMetricsDomain calls fn with every domain of the organization (of one
 // of its agents when agentID is set) and its latest check, metricsChunk at
-// a time. The rows come from one query read as they arrive, not loaded
-// whole, in no particular order: a scraper does not need one, and sorting
-// the hosts took longer than reading them. fn must not keep the slice, nor
-// the times its domains point to.
-func (s *Store) EachMetricsDomain(ctx context.Context, orgID, agentID string, floorDays int, fn func([]MetricsDomain) error) error {
+// a time, and returns how many of them each status filter lists. The rows
+// come from one query read as they arrive, not loaded whole, in no
+// particular order: a scraper does not need one, and sorting the hosts
+// took longer than reading them. fn must not keep the slice, nor the times
+// its domains point to.
+func (s *Store) EachMetricsDomain(ctx context.Context, orgID, agentID string, floorDays int, fn func([]MetricsDomain) error) (map[lifecycle.Status]int64, error) {
 	q := s.db.WithContext(ctx).Table("domains")
 	if agentID != "" {
 		q = q.Where("domains.agent_id = ?", agentID)
@@ -57,9 +57,12 @@ func (s *Store) EachMetricsDomain(ctx context.Context, orgID, agentID string, fl
 		err = readMetricsRows(q, c)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.flush()
+	if err := c.flush(); err != nil {
+		return nil, err
+	}
+	return c.statusCounts(), nil
 }
 
 // readMetricsRows reads the domains through GORM, as SQLite serves them.
@@ -97,6 +100,8 @@ type metricsChunks struct {
 	// times holds the instants the chunk's domains point to, for readers
 	// that would otherwise allocate each one.
 	times []time.Time
+	// listed counts the domains read under each of lifecycle.Statuses.
+	listed []int64
 }
 
 // metricsTimes is how many times a domain of the exposition has at most.
@@ -104,7 +109,8 @@ const metricsTimes = 5
 
 func newMetricsChunks(now time.Time, floorDays int, fn func([]MetricsDomain) error) *metricsChunks {
 	return &metricsChunks{now: now, floorDays: floorDays, fn: fn,
-		chunk: make([]MetricsDomain, 0, metricsChunk), times: make([]time.Time, 0, metricsTimes*metricsChunk)}
+		chunk: make([]MetricsDomain, 0, metricsChunk), times: make([]time.Time, 0, metricsTimes*metricsChunk),
+		listed: make([]int64, len(lifecycle.Statuses))}
 }
 
 // time keeps t with the chunk and points to it: the pointer is good until
@@ -114,9 +120,19 @@ func (c *metricsChunks) time(t time.Time) *time.Time {
 	return &c.times[len(c.times)-1]
 }
 
-// add appends d to the chunk, handing the chunk over once full.
+// add appends d to the chunk, handing the chunk over once full, and
+// counts it under each status filter that lists it. The filters' SQL
+// (statusCondition) reads the copies of these instants kept on domains;
+// lifecycle.State.Listed is the same condition, so the counts are the
+// lists' without a second pass over the organization's rows.
 func (c *metricsChunks) add(d MetricsDomain) error {
-	d.Status = stateOf(d.StateKind, d.NotAfter, d.WindowEnd, d.UrgentAt).Status(c.now, c.floorDays)
+	st := stateOf(d.StateKind, d.NotAfter, d.WindowEnd, d.UrgentAt)
+	d.Status = st.Status(c.now, c.floorDays)
+	for i, filter := range lifecycle.Statuses {
+		if st.Listed(filter, c.now, c.floorDays) {
+			c.listed[i]++
+		}
+	}
 	if c.chunk = append(c.chunk, d); len(c.chunk) == metricsChunk {
 		return c.flush()
 	}
@@ -131,6 +147,16 @@ func (c *metricsChunks) flush() error {
 	err := c.fn(c.chunk)
 	c.chunk, c.times = c.chunk[:0], c.times[:0]
 	return err
+}
+
+// statusCounts is the count of domains read under each status filter,
+// every status present.
+func (c *metricsChunks) statusCounts() map[lifecycle.Status]int64 {
+	out := make(map[lifecycle.Status]int64, len(c.listed))
+	for i, st := range lifecycle.Statuses {
+		out[st] = c.listed[i]
+	}
+	return out
 }
 
 // MetricsAgent is one agent as the exposition shows it.
@@ -166,37 +192,4 @@ func (s *Store) EachMetricsAgent(ctx context.Context, orgID, agentID string, fn 
 		}
 		after = chunk[len(chunk)-1].ID
 	}
-}
-
-// DomainStatusCounts counts the organization's domains (of one of its
-// agents when agentID is set) listed under each status filter: the same
-// conditions as the list's filters, so the two always agree, and a domain
-// with two problems is counted under both.
-func (s *Store) DomainStatusCounts(ctx context.Context, orgID, agentID string, floorDays int) (map[lifecycle.Status]int64, error) {
-	now := s.now()
-	cols := make([]string, len(lifecycle.Statuses))
-	var args []any
-	for i, st := range lifecycle.Statuses {
-		cond, a := statusCondition(string(st), now, floorDays)
-		cols[i] = fmt.Sprintf("COALESCE(SUM(CASE WHEN %s THEN 1 ELSE 0 END), 0)", cond)
-		args = append(args, a...)
-	}
-	counts := make([]int64, len(cols))
-	dest := make([]any, len(cols))
-	for i := range counts {
-		dest[i] = &counts[i]
-	}
-	q := s.orgDomains(ctx, orgID)
-	if agentID != "" {
-		q = q.Where("domains.agent_id = ?", agentID)
-	}
-	err := q.Select(strings.Join(cols, ", "), args...).Row().Scan(dest...)
-	if err != nil {
-		return nil, fmt.Errorf("store: count domains by status: %w", err)
-	}
-	out := make(map[lifecycle.Status]int64, len(counts))
-	for i, st := range lifecycle.Statuses {
-		out[st] = counts[i]
-	}
-	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"certinel.dev/server/internal/lifecycle"
 	"certinel.dev/server/internal/store"
 	"certinel.dev/server/internal/store/storetest"
 )
@@ -24,7 +25,7 @@ func TestEachMetricsDomainReadsEveryDomainInChunks(t *testing.T) {
 			undo := store.SetMetricsChunk(chunk)
 			var got []string
 			var sizes []int
-			err := fx.s.EachMetricsDomain(context.Background(), fx.orgID, "", 0, func(ds []store.MetricsDomain) error {
+			_, err := fx.s.EachMetricsDomain(context.Background(), fx.orgID, "", 0, func(ds []store.MetricsDomain) error {
 				sizes = append(sizes, len(ds))
 				for _, d := range ds {
 					got = append(got, fmt.Sprintf("%s:%d/%s", d.Host, d.Port, d.Protocol))
@@ -65,7 +66,7 @@ func TestEachMetricsDomainAgreesWithList(t *testing.T) {
 				v.CheckedAt, v.NotAfter, v.WindowStart, v.WindowEnd, v.UrgentAt)
 		}
 		read := 0
-		err := fx.s.EachMetricsDomain(context.Background(), fx.orgID, "", 0, func(ds []store.MetricsDomain) error {
+		_, err := fx.s.EachMetricsDomain(context.Background(), fx.orgID, "", 0, func(ds []store.MetricsDomain) error {
 			for _, m := range ds {
 				read++
 				got := metricsFacts(m.Host, m.Port, m.Protocol, m.AgentName, m.StateKind, string(m.Status),
@@ -81,6 +82,40 @@ func TestEachMetricsDomainAgreesWithList(t *testing.T) {
 		}
 		if read != len(want) {
 			t.Errorf("%s: read %d domains, want %d", d, read, len(want))
+		}
+	}
+}
+
+// TestEachMetricsDomainCountsAgreeWithFilters: the counts the exposition's
+// read returns are, for every status, the number of domains the list's
+// filter finds, as the clock moves across renewal windows, urgency
+// margins, the floor and expiry dates, and for one agent's share.
+func TestEachMetricsDomainCountsAgreeWithFilters(t *testing.T) {
+	ctx := context.Background()
+	for _, d := range storetest.Dialects {
+		fx := newListFixture(t, d)
+		// A domain of no agent, so that the agent's share differs.
+		if _, err := fx.s.CreateDomain(ctx, fx.orgID, store.Domain{Host: "z.example", Port: 443, Protocol: "tls"}); err != nil {
+			t.Fatal(err)
+		}
+		start := fx.clk.t
+		for _, days := range []int{0, 3, 11, 30, 60} {
+			for _, floor := range []int{0, 30} {
+				fx.clk.t = start.Add(time.Duration(days) * lifecycle.Day)
+				for _, agentID := range []string{"", fx.agent} {
+					counts, err := fx.s.EachMetricsDomain(ctx, fx.orgID, agentID, floor, func([]store.MetricsDomain) error { return nil })
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, status := range lifecycle.Statuses {
+						want := len(fx.listAll(t, store.DomainFilter{Status: string(status), FloorDays: floor, AgentID: agentID}))
+						if got, ok := counts[status]; !ok || got != int64(want) {
+							t.Errorf("%s day %d floor %d agent %q: %s counts %d (present %v), the filter lists %d",
+								d, days, floor, agentID, status, got, ok, want)
+						}
+					}
+				}
+			}
 		}
 	}
 }
