@@ -101,7 +101,8 @@ func BenchmarkEvaluate(b *testing.B) {
 
 // BenchmarkPassNothingDue runs a scheduled pass over a server whose
 // domains and agents are all evaluated already and none due, each
-// organization with an agent that checked in: 100,000 or 1,000,000
+// organization with an agent that checked in, one domain in ten with an
+// open event: 100,000 or 1,000,000
 // domains in ten organizations, and 1,000,000 in 10,000 organizations of
 // 100 (each expiring in 31 to 395 days, due at its 30-day crossing).
 // Seeding 1,000,000 takes minutes: run it with -benchtime bounded, e.g.
@@ -181,6 +182,11 @@ func seedEvaluated(b *testing.B, st *store.Store, dsn string, orgs, n int) {
 		{`INSERT INTO domain_states (domain_id, organization_id, observation_id, checked_at, leaf_sha256, not_after)
 		  SELECT id, organization_id, 'o' || id, now(), md5(id) || md5(id), now() + (31 + abs(hashtext(id)) % 365) * interval '1 day'
 		  FROM domains`, nil},
+		// One domain in ten has an open event, as a server in use has.
+		{`INSERT INTO alerts (id, organization_id, rule_id, domain_id, type, dedup_key, state, payload, opened_at)
+		  SELECT 'a' || d.id, d.organization_id, (SELECT min(r.id) FROM alert_rules r WHERE r.organization_id = d.organization_id),
+		    d.id, 'expiring', 'expiring|' || d.id, 'open', '{}', now()
+		  FROM domains d WHERE right(d.id, 1) = '0'`, nil},
 		{`INSERT INTO evaluation_schedule (domain_id, organization_id, due_at)
 		  SELECT d.id, d.organization_id, ds.not_after - interval '30 days'
 		  FROM domains d JOIN domain_states ds ON ds.domain_id = d.id`, nil},
