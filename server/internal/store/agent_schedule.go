@@ -26,12 +26,8 @@ func dueOnCheckIn(now time.Time) any {
 // its rules. Rows are locked in key order, as RescheduleAgents locks them,
 // so the two never deadlock on PostgreSQL.
 func markAgentsDue(tx *gorm.DB, orgID string, now time.Time) error {
-	lock := ""
-	if tx.Dialector.Name() == "postgres" {
-		lock = " FOR UPDATE"
-	}
 	sql := `UPDATE agents SET eval_due_at = ? WHERE id IN
-		(SELECT id FROM agents WHERE organization_id = ? ORDER BY id` + lock + `)`
+		(SELECT id FROM agents WHERE organization_id = ? ORDER BY id` + forUpdate(tx) + `)`
 	if err := tx.Exec(sql, now, orgID).Error; err != nil {
 		return fmt.Errorf("agent evaluation times: %w", err)
 	}

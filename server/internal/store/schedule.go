@@ -45,16 +45,21 @@ func markDue(tx *gorm.DB, orgID string, domainIDs []string, now time.Time) error
 // change to its rules. It locks the rows in key order, as ingest does, so
 // that the two never deadlock on PostgreSQL.
 func markOrgDue(tx *gorm.DB, orgID string, now time.Time) error {
-	lock := ""
-	if tx.Dialector.Name() == "postgres" {
-		lock = " FOR UPDATE"
-	}
 	sql := `UPDATE evaluation_schedule SET due_at = ? WHERE domain_id IN
-		(SELECT domain_id FROM evaluation_schedule WHERE organization_id = ? ORDER BY domain_id` + lock + `)`
+		(SELECT domain_id FROM evaluation_schedule WHERE organization_id = ? ORDER BY domain_id` + forUpdate(tx) + `)`
 	if err := tx.Exec(sql, now, orgID).Error; err != nil {
 		return fmt.Errorf("evaluation schedule: %w", err)
 	}
 	return markAgentsDue(tx, orgID, now)
+}
+
+// forUpdate locks the rows a subquery selects, on PostgreSQL; SQLite has
+// a single writer anyway.
+func forUpdate(tx *gorm.DB) string {
+	if tx.Dialector.Name() == "postgres" {
+		return " FOR UPDATE"
+	}
+	return ""
 }
 
 // DueOrganizations lists up to limit organizations with domains due for
