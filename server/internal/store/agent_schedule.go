@@ -74,7 +74,7 @@ func (s *Store) RescheduleAgents(ctx context.Context, times []AgentTime) error {
 			}
 			values := strings.TrimSuffix(strings.Repeat(row+", ", len(chunk)), ", ")
 			err := tx.Exec(`UPDATE agents SET eval_due_at = v.column4, eval_wake_at = v.column5 FROM (VALUES `+values+`) AS v
-				WHERE agents.id = v.column1 AND `+sameTime("agents.last_seen_at", "v.column2")+` AND `+sameTime("agents.eval_due_at", "v.column3"), args...).Error
+				WHERE agents.id = v.column1 AND `+sameValue("agents.last_seen_at", "v.column2")+` AND `+sameValue("agents.eval_due_at", "v.column3"), args...).Error
 			if err != nil {
 				return err
 			}
@@ -85,9 +85,4 @@ func (s *Store) RescheduleAgents(ctx context.Context, times []AgentTime) error {
 		return fmt.Errorf("store: reschedule agents: %w", err)
 	}
 	return nil
-}
-
-// sameTime compares two nullable times, NULL equal to NULL.
-func sameTime(a, b string) string {
-	return "(" + a + " = " + b + " OR (" + a + " IS NULL AND " + b + " IS NULL))"
 }
