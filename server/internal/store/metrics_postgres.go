@@ -34,9 +34,18 @@ func (s *Store) readMetricsPostgres(ctx context.Context, q *gorm.DB, c *metricsC
 		if !ok {
 			return fmt.Errorf("store: metrics domains: connection is a %T, not pgx's", driverConn)
 		}
+		tx, err := pc.Conn().BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+		if err != nil {
+			return fmt.Errorf("store: metrics domains: %w", err)
+		}
+		// Rolled back once read: the transaction only scopes the setting.
+		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+		if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '"+metricsWorkMem+"'"); err != nil {
+			return fmt.Errorf("store: metrics domains: %w", err)
+		}
 		// Every column in binary, whatever the connection's default mode.
 		args := append([]any{pgx.QueryExecModeDescribeExec, pgx.QueryResultFormats{pgx.BinaryFormatCode}}, stmt.Vars...)
-		rows, err := pc.Conn().Query(ctx, stmt.SQL.String(), args...)
+		rows, err := tx.Query(ctx, stmt.SQL.String(), args...)
 		if err != nil {
 			return fmt.Errorf("store: metrics domains: %w", err)
 		}
@@ -57,6 +66,14 @@ func (s *Store) readMetricsPostgres(ctx context.Context, q *gorm.DB, c *metricsC
 		return nil
 	})
 }
+
+// metricsWorkMem is the work_mem of the scrape's query. PostgreSQL joins
+// an organization's domains to their states in a hash table; at the
+// default 4 MB (8 MB of hash with hash_mem_multiplier 2) the table of
+// 100,000 states, about 20 MB, spills to temporary files, and a scrape
+// took 40-50 ms longer. 16 MB keeps up to about 150,000 in memory; a
+// larger organization spills, so one scrape's memory stays bounded.
+const metricsWorkMem = "16MB"
 
 // metricsDecoder turns the binary columns of a row into a MetricsDomain.
 type metricsDecoder struct {
