@@ -102,7 +102,7 @@ func (r Report) writeFigures(w io.Writer) {
 	row("certificate inventory with a search, p99", cell(r.read("certificates, search")), "≤ 100 ms")
 	row("stale endpoints / expiry clusters, p99", cell(r.read("insights, stale endpoints"))+" / "+cell(r.read("insights, expiry clusters")), "≤ 100 ms")
 	m := r.read("metrics")
-	row("/metrics for the organization", fmt.Sprintf("%s, %s", cell(m), bytesCell(m.Bytes)), "≤ 500 ms, bounded memory")
+	row("/metrics for the organization", fmt.Sprintf("%s, %s (first request: %s)", cell(m), bytesCell(m.Bytes), ms(m.First)), "≤ 500 ms, bounded memory")
 	shard := r.read("metrics, one agent")
 	row("/metrics of one agent's domains (?agent_id=)", fmt.Sprintf("%s, %s", cell(shard), bytesCell(shard.Bytes)), "")
 	row("server RSS after ingest and one evaluation", fmt.Sprintf("%s (peak %s; %s at the end, after the reads)",
@@ -157,16 +157,17 @@ func (r Report) writeRounds(w io.Writer) {
 }
 
 func (r Report) writeReads(w io.Writer) {
-	fmt.Fprintf(w, "| request (organization 1) | n | p50 | p99 | max | bytes | total |\n|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "| request (organization 1) | first | n | p50 | p99 | max | bytes | total |\n|---|---|---|---|---|---|---|---|\n")
 	for _, t := range r.Reads {
 		if t.Failed != "" {
-			fmt.Fprintf(w, "| %s | %d | failed: %s | | | | |\n", t.Query.Name, t.N, t.Failed)
+			fmt.Fprintf(w, "| %s | | %d | failed: %s | | | | |\n", t.Query.Name, t.N, t.Failed)
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %d |\n", t.Query.Name, t.N, ms(t.P50), ms(t.P99), ms(t.Max), bytesCell(t.Bytes), t.Total)
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s | %d |\n", t.Query.Name, ms(t.First), t.N, ms(t.P50), ms(t.P99), ms(t.Max), bytesCell(t.Bytes), t.Total)
 	}
-	fmt.Fprintf(w, "\nEach request is repeated up to %d times while within %s (n < %d: measured fewer times, n = 1: once); the list pages have %d items.\n\n",
-		r.Config.Requests, r.Config.QueryBudget, r.Config.Requests, listPerPage)
+	fmt.Fprintf(w, "\nEach request is asked up to %d times while within %s. p50, p99 and max are of all but the first (n of them; n = 1: asked once, its only time); "+
+		"the first grows the client's read buffer to the answer's size, as a scraper's first scrape does. The list pages have %d items.\n\n",
+		r.Config.Requests, r.Config.QueryBudget, listPerPage)
 }
 
 func (r Report) read(name string) timing {
