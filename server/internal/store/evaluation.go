@@ -133,9 +133,12 @@ func (s *Store) LoadAgentInput(ctx context.Context, orgID string, after *DueKey,
 		if err := s.loadAgentExtras(ctx, scope, &in); err != nil {
 			return in, nil, err
 		}
-	} else if len(in.Agents) > 0 {
-		if err := db.Omit("Targets").Where("id IN ? AND cert_renew_by <= ?", agentIDs(in.Agents), in.Now).Find(&in.AgentCerts).Error; err != nil {
-			return in, nil, fmt.Errorf("store: eval agent certificates: %w", err)
+	} else {
+		// The batch's rows hold their renewal times: no second read.
+		for _, a := range in.Agents {
+			if a.CertRenewBy != nil && !a.CertRenewBy.After(in.Now) {
+				in.AgentCerts = append(in.AgentCerts, a)
+			}
 		}
 	}
 	// Evaluation closes the open events of the agents given whose
@@ -151,6 +154,7 @@ func (s *Store) LoadAgentInput(ctx context.Context, orgID string, after *DueKey,
 	return in, last, s.loadRulesOf(ctx, &in)
 }
 
+// agentIDs lists the agents' IDs, in their order.
 func agentIDs(agents []Agent) []string {
 	ids := make([]string, len(agents))
 	for i, a := range agents {
