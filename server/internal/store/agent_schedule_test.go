@@ -72,3 +72,57 @@ func TestRescheduleAgentsKeepsACheckInSinceTheRead(t *testing.T) {
 		})
 	}
 }
+
+// A later batch of due agents lists those of its agents whose certificate
+// is overdue for renewal, and no others, as the first batch does.
+func TestLaterAgentBatchesListTheirOverdueCertificates(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+			clk := &clock{t: start}
+			s := storetest.Open(t, d, store.Options{Now: clk.now})
+			_, org, err := s.CreateAccount(ctx, "batches@example.com", "h", "Org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var agents []store.Agent
+			for _, name := range []string{"dc1", "dc2", "dc3"} {
+				a, err := s.CreateAgent(ctx, org.ID, store.Agent{Name: name, Prefix: "p", TokenHash: "hash-" + name})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.TouchAgent(ctx, org.ID, a.ID, "1.0", "10.0.0.1"); err != nil {
+					t.Fatal(err)
+				}
+				agents = append(agents, a)
+			}
+			overdue := agents[2]
+			if err := s.RecordAgentCertificate(ctx, org.ID, store.AgentCertificate{Serial: "c1", AgentID: overdue.ID,
+				NotBefore: start, NotAfter: start.Add(10 * time.Hour)}, store.CertEnrolled); err != nil {
+				t.Fatal(err)
+			}
+			clk.t = start.Add(9 * time.Hour)
+			var after *store.DueKey
+			for batch := 1; batch <= len(agents); batch++ {
+				in, last, err := s.LoadAgentInput(ctx, org.ID, after, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if batch > 1 {
+					want := 0
+					if len(in.Agents) == 1 && in.Agents[0].ID == overdue.ID {
+						want = 1
+					}
+					if len(in.AgentCerts) != want || (want == 1 && in.AgentCerts[0].ID != overdue.ID) {
+						t.Errorf("batch %d of agents %+v: overdue certificates %+v", batch, in.Agents, in.AgentCerts)
+					}
+				}
+				if last == nil {
+					break
+				}
+				after = last
+			}
+		})
+	}
+}
