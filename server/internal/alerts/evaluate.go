@@ -100,7 +100,7 @@ func conditions(rule store.AlertRule, in store.EvalInput, org store.Organization
 			return &out[len(out)-1]
 		}
 		if d.Error != "" && d.LeafSHA256 == "" {
-			if d.ConsecutiveFailures >= max(rule.UnreachableAfter, 1) && d.FailingSince != nil {
+			if d.ConsecutiveFailures >= unreachableAfter(rule) && d.FailingSince != nil {
 				add(notify.TypeUnreachable, fmt.Sprint(d.FailingSince.Unix()), d.Error, nil)
 			}
 			continue
@@ -240,6 +240,27 @@ func NextTransition(rules []store.AlertRule, d store.EvalDomain, floorDays int, 
 		}
 	}
 	return next
+}
+
+// NextFailures is the count of failures in a row at which a rule next
+// acts on the domain: the lowest unreachable_after above its count among
+// the rules that watch it for unreachable endpoints; 0 when none does.
+func NextFailures(rules []store.AlertRule, d store.EvalDomain) int {
+	next := 0
+	for _, rule := range rules {
+		if rule.OrganizationID != d.OrganizationID || !inScope(rule, d) || !slices.Contains(rule.Events, notify.TypeUnreachable) {
+			continue
+		}
+		if n := unreachableAfter(rule); n > d.ConsecutiveFailures && (next == 0 || n < next) {
+			next = n
+		}
+	}
+	return next
+}
+
+// unreachableAfter is how many failures in a row the rule waits for.
+func unreachableAfter(rule store.AlertRule) int {
+	return max(rule.UnreachableAfter, 1)
 }
 
 // domainEvent is an event about the domain, with its dashboard link.

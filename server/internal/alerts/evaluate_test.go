@@ -231,6 +231,49 @@ func TestUnreachableNeedsConsecutiveFailures(t *testing.T) {
 	}
 }
 
+// TestRepeatedFailuresWaitForTheRulesCount: a failure that repeats the
+// held one is evaluated only when its count of failures in a row reaches
+// one a rule waits for; the ones in between, and those after the event
+// opened, cost no evaluation. A rule changed to wait for a later count is
+// heard at that count.
+func TestRepeatedFailuresWaitForTheRulesCount(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			f := newFixture(t, d)
+			f.changeRule(func(r *store.AlertRule) { r.UnreachableAfter = 3 })
+			dom := f.domain("down.example.com")
+			step := func(name string, domains int, fired map[string]int) {
+				t.Helper()
+				f.clk.t = f.clk.t.Add(time.Hour)
+				f.observe(dom, "", time.Time{}, "connection refused")
+				var stats alerts.PassStats
+				got := f.fired(func() {
+					var err error
+					if stats, err = f.ev.Pass(f.ctx, f.org.ID); err != nil {
+						t.Fatal(err)
+					}
+				})
+				want(t, name, got, fired)
+				if stats.Domains != domains {
+					t.Fatalf("%s: %d domains evaluated, want %d", name, stats.Domains, domains)
+				}
+			}
+			step("first failure", 1, nil)
+			step("second failure", 0, nil)
+			// A rule change makes every domain due; its evaluation sets
+			// the count the new rule waits for.
+			f.changeRule(func(r *store.AlertRule) { r.UnreachableAfter = 4 })
+			if _, err := f.ev.Pass(f.ctx, f.org.ID); err != nil {
+				t.Fatal(err)
+			}
+			step("third failure, the old rule's count", 0, nil)
+			step("fourth failure", 1, map[string]int{"unreachable": 1})
+			step("fifth failure", 0, nil)
+			step("sixth failure", 0, nil)
+		})
+	}
+}
+
 func TestAgentOffline(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	if err := f.st.TouchAgent(f.ctx, f.org.ID, f.agent.ID, "1.0", "10.0.0.1"); err != nil {

@@ -162,14 +162,14 @@ func (e *Evaluator) evaluateBatch(ctx context.Context, orgID string, after *stor
 	if err != nil {
 		return nil, err
 	}
-	next := make(map[string]time.Time, len(in.Domains))
+	next := make(map[string]store.NextDue, len(in.Domains))
 	for _, dom := range in.Domains {
 		t := NextTransition(in.Rules, dom, in.Orgs[orgID].ExpiringThresholdDays, in.Now)
 		if w, ok := d.Wake[dom.ID]; ok && (t.IsZero() || w.Before(t)) {
 			t = w
 		}
-		if !t.IsZero() {
-			next[dom.ID] = t
+		if n := (store.NextDue{At: t, Failures: NextFailures(in.Rules, dom)}); n != (store.NextDue{}) {
+			next[dom.ID] = n
 		}
 	}
 	if err := e.store.Reschedule(ctx, claim, next); err != nil {

@@ -208,17 +208,10 @@ func (in *Ingester) Ingest(ctx context.Context, src Source, req wire.ResultsRequ
 	// refused, and for a replay the first outcome.
 	stored := wire.ResultsResponse{Accepted: batch.Accepted, Rejected: []wire.Rejection{}}
 	_ = json.Unmarshal([]byte(batch.Rejected), &stored.Rejected)
-	if err == nil && in.Stored != nil && madeDue(rs) {
+	if err == nil && in.Stored != nil && batch.MadeDue {
 		in.Stored(src.OrgID)
 	}
 	return stored, err
-}
-
-// madeDue tells whether storing the batch made domains due for
-// evaluation: a repeat leaves its domain's alerts as they were (and its
-// evaluation time alone), so a batch of repeats needs no evaluation.
-func madeDue(rs store.ResultSet) bool {
-	return len(rs.Observations) > 0 || len(rs.Backends.Flagged) > 0
 }
 
 // saveStaples stores what the batch's staples told, once its results are

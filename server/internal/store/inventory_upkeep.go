@@ -37,6 +37,9 @@ type heldState struct {
 	Problems      string
 	WindowEnd     *scanTime
 	UrgentAt      *scanTime
+	// ConsecutiveFailures is what a failure that repeats this one counts
+	// from (see markChecked).
+	ConsecutiveFailures int
 }
 
 // listedAlike says whether a new result leaves the domain list's columns
@@ -60,14 +63,12 @@ func sameInstant(stored *scanTime, t *time.Time) bool {
 }
 
 // judgedAlike says whether a new result leaves everything the alert rules
-// read as it was, so the domain needs no evaluation. A failure never does:
-// it moves the count of failures in a row that rules wait for.
+// read as it was but the count of failures in a row, so the domain needs
+// no evaluation unless that count reaches one the rules wait for: a
+// failure that repeats the held one moves only the count.
 func (p heldState) judgedAlike(o *Observation) bool {
-	if o.Error != "" {
-		return false
-	}
 	sameExpiry := (p.NotAfter == nil) == (o.NotAfter == nil) && (p.NotAfter == nil || p.NotAfter.Time.Equal(*o.NotAfter))
-	return sameExpiry && p.ErrorKind == o.ErrorKind && p.LeafSHA256 == o.LeafSHA256 &&
+	return sameExpiry && p.Error == o.Error && p.ErrorKind == o.ErrorKind && p.LeafSHA256 == o.LeafSHA256 &&
 		p.VerdictStatus == o.VerdictStatus && p.TrustStatus == o.TrustStatus && p.Problems == strings.Join(o.Problems, ",")
 }
 
@@ -82,13 +83,13 @@ type DomainChain struct {
 
 // saveStatesCounted moves each domain's state forward (upsertStates) and
 // the inventory summary with it, and returns the domains whose judged
-// state moved: they are due for evaluation. prev are the states before,
+// state moved, which are due for evaluation, and the repeated failures. prev are the states before,
 // locked by the caller (see lockStates), so a concurrent batch for the
 // same domain counts from the state this one leaves, never from the same
 // old one.
 //
 // ids are latest's keys, sorted.
-func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[string]*Observation, prev map[string]heldState, now time.Time) ([]string, error) {
+func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[string]*Observation, prev map[string]heldState, now time.Time) (checkedDue, error) {
 	// A result folded into the current sample has its chain: only the
 	// others may have moved, and only their old chains are read.
 	var resampled []string
@@ -99,12 +100,13 @@ func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[strin
 	}
 	chains, err := chainsOf(tx, resampled)
 	if err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	if err := upsertStates(tx, orgID, latest); err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
-	var moved, due, listed []string
+	var moved, listed []string
+	var due checkedDue
 	delta := servingDeltas{}
 	for _, id := range ids {
 		o := latest[id]
@@ -112,8 +114,14 @@ func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[strin
 		if held && o.ObservedAt.Before(p.CheckedAt.Time) {
 			continue // a late result: upsertStates kept the newer state
 		}
-		if !held || !p.judgedAlike(o) {
-			due = append(due, id)
+		switch {
+		case !held || !p.judgedAlike(o):
+			due.moved = append(due.moved, id)
+		case o.Error != "":
+			if due.failed == nil {
+				due.failed = map[string]int{}
+			}
+			due.failed[id] = p.ConsecutiveFailures + 1
 		}
 		if !held || !p.listedAlike(o) {
 			listed = append(listed, id)
@@ -130,24 +138,24 @@ func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[strin
 		}
 	}
 	if err := copyListColumns(tx, listed); err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	if err := replaceChains(tx, moved, latest); err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	leaves, err := applyServing(tx, orgID, delta)
 	if err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	if err := addRevocationRows(tx, orgID, delta.added(), now); err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	stale, err := trustDiffers(tx, orgID, latest)
 	if err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	if err := refreshTrust(tx, orgID, append(slices.Clone(leaves), stale...)); err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	return due, refreshSuperseded(tx, orgID, leaves)
 }
@@ -224,7 +232,7 @@ func heldStates(tx *gorm.DB, domainIDs []string) (map[string]heldState, error) {
 	out := make(map[string]heldState, len(domainIDs))
 	for start := 0; start < len(domainIDs); start += observationBatch {
 		var rows []heldState
-		err := tx.Table("domain_states").Select("domain_id, observation_id, sample_key, leaf_sha256, checked_at, error, error_kind, not_after, verdict_status, trust_status, problems, window_end, urgent_at").
+		err := tx.Table("domain_states").Select("domain_id, observation_id, sample_key, leaf_sha256, checked_at, error, error_kind, not_after, verdict_status, trust_status, problems, window_end, urgent_at, consecutive_failures").
 			Where("domain_id IN ?", domainIDs[start:min(start+observationBatch, len(domainIDs))]).
 			Order("domain_id").Find(&rows).Error
 		if err != nil {

@@ -112,6 +112,9 @@ type ResultBatch struct {
 	Accepted       int
 	Rejected       string
 	CreatedAt      time.Time
+	// MadeDue says that storing the batch made domains due for
+	// evaluation; a replay answers false.
+	MadeDue bool `gorm:"-"`
 }
 
 // ResultSet is everything one agent batch stores.
@@ -198,7 +201,7 @@ func saveBatch(tx *gorm.DB, orgID string, rs ResultSet, batch *ResultBatch, now 
 	if err := saveRepeats(tx, orgID, rs.Repeats, now); err != nil {
 		return err
 	}
-	due, err := saveObservations(tx, orgID, rs, now)
+	checked, err := saveObservations(tx, orgID, rs, now)
 	if err != nil {
 		return err
 	}
@@ -208,7 +211,9 @@ func saveBatch(tx *gorm.DB, orgID string, rs ResultSet, batch *ResultBatch, now 
 	if err := upsertDiscovered(tx, orgID, rs.Discovered); err != nil {
 		return err
 	}
-	return markDue(tx, orgID, append(due, rs.Backends.Flagged...), now)
+	due, err := markChecked(tx, orgID, checked, rs.Backends.Flagged, now)
+	batch.MadeDue = len(due) > 0
+	return err
 }
 
 // claimBatch records the batch marker. A batch ID seen before answers
@@ -269,18 +274,18 @@ func lockStateRows(tx *gorm.DB, domainIDs []string) error {
 // (certificates, their names, the organization's certificate list, domain
 // states) in key order: transactions that lock such rows in one order wait
 // for each other in turn, never in a cycle, so they cannot deadlock. The
-// caller has locked the states (lockStates). It returns the domains due
-// for evaluation, for the caller to mark once with the batch's others
-// (see markDue).
-func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) ([]string, error) {
+// caller has locked the states (lockStates). It returns what is due for
+// evaluation, for the caller to mark once with the batch's others (see
+// markChecked).
+func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) (checkedDue, error) {
 	if len(rs.Certificates) > 0 {
 		slices.SortFunc(rs.Certificates, func(a, b Certificate) int { return strings.Compare(a.SHA256, b.SHA256) })
 		fresh, err := insertNewCertificates(tx, rs.Certificates, now)
 		if err != nil {
-			return nil, err
+			return checkedDue{}, err
 		}
 		if err := upsertOrgCertificates(tx, orgID, rs.Certificates, now); err != nil {
-			return nil, err
+			return checkedDue{}, err
 		}
 		var names []CertificateName
 		for _, c := range fresh {
@@ -293,12 +298,12 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) ([
 				return cmp.Or(strings.Compare(a.SHA256, b.SHA256), strings.Compare(a.Name, b.Name))
 			})
 			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(names, chainBatch).Error; err != nil {
-				return nil, fmt.Errorf("certificate names: %w", err)
+				return checkedDue{}, fmt.Errorf("certificate names: %w", err)
 			}
 		}
 	}
 	if len(rs.Observations) == 0 {
-		return nil, nil
+		return checkedDue{}, nil
 	}
 	latest := make(map[string]*Observation)
 	for i := range rs.Observations {
@@ -315,16 +320,16 @@ func saveObservations(tx *gorm.DB, orgID string, rs ResultSet, now time.Time) ([
 	checked := slices.Sorted(maps.Keys(latest))
 	prev, err := heldStates(tx, checked)
 	if err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	if err := saveSamples(tx, rs.Observations, prev); err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	if err := recordChanges(tx, orgID, checked, latest, prev); err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	if err := completeCheckRequests(tx, orgID, checked, now); err != nil {
-		return nil, err
+		return checkedDue{}, err
 	}
 	return saveStatesCounted(tx, orgID, checked, latest, prev, now)
 }

@@ -61,16 +61,18 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 		if err := saveRepeats(tx, orgID, rs.Repeats, now); err != nil {
 			return err
 		}
-		refused, due, err := saveParts(tx, orgID, rs, rs.Observations, now)
+		refused, checked, err := saveParts(tx, orgID, rs, rs.Observations, now)
 		if err != nil {
 			return err
 		}
 		if err := saveBackends(tx, orgID, rs.Backends); err != nil {
 			return err
 		}
-		if err := markDue(tx, orgID, append(due, rs.Backends.Flagged...), now); err != nil {
+		due, err := markChecked(tx, orgID, checked, rs.Backends.Flagged, now)
+		if err != nil {
 			return err
 		}
+		batch.MadeDue = len(due) > 0
 		if batch.Rejected, err = addRejections(rs.Rejected, refused); err != nil {
 			return err
 		}
@@ -85,10 +87,10 @@ func (s *Store) saveResultsApart(ctx context.Context, orgID string, rs ResultSet
 }
 
 // saveParts stores the results obs of rs and returns those the database
-// refuses, and the domains the stored ones made due for evaluation.
-func saveParts(tx *gorm.DB, orgID string, rs ResultSet, obs []Observation, now time.Time) (refused []Observation, due []string, err error) {
+// refuses, and what the stored ones made due for evaluation.
+func saveParts(tx *gorm.DB, orgID string, rs ResultSet, obs []Observation, now time.Time) (refused []Observation, due checkedDue, err error) {
 	if len(obs) == 0 {
-		return nil, nil, nil
+		return nil, checkedDue{}, nil
 	}
 	err = inSavepoint(tx, func() error {
 		part := partOf(rs, obs)
@@ -102,19 +104,20 @@ func saveParts(tx *gorm.DB, orgID string, rs ResultSet, obs []Observation, now t
 		return nil, due, nil
 	}
 	if !isDataError(err) {
-		return nil, nil, err
+		return nil, checkedDue{}, err
 	}
 	if len(obs) == 1 {
-		return obs, nil, nil
+		return obs, checkedDue{}, nil
 	}
-	due = nil // rolled back with the part
+	due = checkedDue{} // rolled back with the part
 	mid := len(obs) / 2
 	for _, half := range [][]Observation{obs[:mid], obs[mid:]} {
 		r, d, err := saveParts(tx, orgID, rs, half, now)
 		if err != nil {
-			return nil, nil, err
+			return nil, checkedDue{}, err
 		}
-		refused, due = append(refused, r...), append(due, d...)
+		refused = append(refused, r...)
+		due.add(d)
 	}
 	return refused, due, nil
 }

@@ -84,7 +84,7 @@ func (f *historyFixture) observation(c check) store.Observation {
 }
 
 // save stores the checks as one batch received at the fixture's clock.
-func (f *historyFixture) save(t *testing.T, checks ...check) {
+func (f *historyFixture) save(t *testing.T, checks ...check) store.ResultBatch {
 	t.Helper()
 	f.n++
 	rs := store.ResultSet{BatchID: fmt.Sprintf("batch-%d", f.n), AgentID: f.agent, Rejected: "[]"}
@@ -97,9 +97,11 @@ func (f *historyFixture) save(t *testing.T, checks ...check) {
 	for _, c := range f.certs {
 		rs.Certificates = append(rs.Certificates, c)
 	}
-	if _, err := f.s.SaveResults(context.Background(), f.org, rs); err != nil {
+	batch, err := f.s.SaveResults(context.Background(), f.org, rs)
+	if err != nil {
 		t.Fatal(err)
 	}
+	return batch
 }
 
 func (f *historyFixture) count(t *testing.T, table string) int64 {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -12,40 +13,103 @@ import (
 
 // scheduleRow says when a domain must next be evaluated for alerts. A
 // check or a rule change makes it due now; evaluation sets it to the next
-// instant the rules' outcome changes by itself, or NULL when none does.
+// instant the rules' outcome changes by itself, or NULL when none does,
+// and FailuresDue to the count of failures in a row at which they next
+// act, or NULL when none does (0: not known, see markChecked).
 type scheduleRow struct {
 	DomainID       string
 	OrganizationID string
 	DueAt          *time.Time
+	FailuresDue    *int
 }
 
 func (scheduleRow) TableName() string { return "evaluation_schedule" }
 
-// markDue makes the domains due for evaluation at now. Rows are written in
-// key order, like the domain states, so concurrent ingests cannot deadlock;
-// a transaction calls it once, with all its domains, since two calls
-// would each be sorted but not the two together.
+// markDue makes the domains due for evaluation at now, with their count of
+// failures due not known until then. Rows are written in key order, like
+// the domain states, so concurrent ingests cannot deadlock; a transaction
+// calls it once, with all its domains, since two calls would each be
+// sorted but not the two together (markChecked locks first what it reads).
 func markDue(tx *gorm.DB, orgID string, domainIDs []string, now time.Time) error {
 	if len(domainIDs) == 0 {
 		return nil
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(domainIDs)))
 	rows := make([]scheduleRow, len(ids))
+	unknown := 0
 	for i, id := range ids {
-		rows[i] = scheduleRow{DomainID: id, OrganizationID: orgID, DueAt: &now}
+		rows[i] = scheduleRow{DomainID: id, OrganizationID: orgID, DueAt: &now, FailuresDue: &unknown}
 	}
-	upsert := clause.OnConflict{Columns: []clause.Column{{Name: "domain_id"}}, DoUpdates: clause.AssignmentColumns([]string{"due_at"})}
+	upsert := clause.OnConflict{Columns: []clause.Column{{Name: "domain_id"}}, DoUpdates: clause.AssignmentColumns([]string{"due_at", "failures_due"})}
 	if err := tx.Clauses(upsert).CreateInBatches(rows, observationBatch).Error; err != nil {
 		return fmt.Errorf("evaluation schedule: %w", err)
 	}
 	return nil
 }
 
+// checkedDue is what storing checks makes due for evaluation: the domains
+// whose judged state moved, and the failures that only repeat their
+// domain's failure, with the count of failures in a row each reaches.
+type checkedDue struct {
+	moved  []string
+	failed map[string]int
+}
+
+func (d *checkedDue) add(o checkedDue) {
+	d.moved = append(d.moved, o.moved...)
+	for id, n := range o.failed {
+		if d.failed == nil {
+			d.failed = map[string]int{}
+		}
+		d.failed[id] = n
+	}
+}
+
+// markChecked makes due the domains a batch's checks moved, or flagged,
+// and those of its repeated failures whose count reaches the one their
+// schedule row says the rules next act at; it returns them all. That
+// count is read under the row's lock, taken with the others in key order
+// before any is written. An evaluation that runs meanwhile computes it
+// from the same rules as the one before it, or a rule change set it to 0
+// (markOrgDue), which makes the failure due and keeps the domain due past
+// that evaluation's end (Reschedule).
+func markChecked(tx *gorm.DB, orgID string, d checkedDue, flagged []string, now time.Time) ([]string, error) {
+	due := append(slices.Clone(d.moved), flagged...)
+	if len(d.failed) > 0 {
+		ids := slices.Compact(slices.Sorted(slices.Values(append(slices.Collect(maps.Keys(d.failed)), due...))))
+		scheduled := make(map[string]bool, len(d.failed))
+		for chunk := range slices.Chunk(ids, observationBatch) {
+			q := tx.Where("domain_id IN ?", chunk).Order("domain_id")
+			if tx.Dialector.Name() == "postgres" {
+				q = q.Clauses(lockForUpdate)
+			}
+			var rows []scheduleRow
+			if err := q.Find(&rows).Error; err != nil {
+				return nil, fmt.Errorf("evaluation schedule: %w", err)
+			}
+			for _, r := range rows {
+				if n, failed := d.failed[r.DomainID]; failed {
+					scheduled[r.DomainID] = true
+					if r.FailuresDue != nil && n >= *r.FailuresDue {
+						due = append(due, r.DomainID)
+					}
+				}
+			}
+		}
+		for id := range d.failed {
+			if !scheduled[id] {
+				due = append(due, id) // never evaluated yet
+			}
+		}
+	}
+	return due, markDue(tx, orgID, due, now)
+}
+
 // markOrgDue makes every domain and agent of the organization due, for a
 // change to its rules. It locks the rows in key order, as ingest does, so
 // that the two never deadlock on PostgreSQL.
 func markOrgDue(tx *gorm.DB, orgID string, now time.Time) error {
-	sql := `UPDATE evaluation_schedule SET due_at = ? WHERE domain_id IN
+	sql := `UPDATE evaluation_schedule SET due_at = ?, failures_due = 0 WHERE domain_id IN
 		(SELECT domain_id FROM evaluation_schedule WHERE organization_id = ? ORDER BY domain_id` + forUpdate(tx) + `)`
 	if err := tx.Exec(sql, now, orgID).Error; err != nil {
 		return fmt.Errorf("evaluation schedule: %w", err)
@@ -164,13 +228,21 @@ func (s *Store) ClaimDue(ctx context.Context, orgID string, after *DueKey, limit
 	return c, nil
 }
 
-// Reschedule ends a claim: each domain becomes due at its next time (none
-// when missing from next). A domain checked meanwhile is due now, not at
-// the claim's end: it keeps that mark, since its new state was not seen.
-func (s *Store) Reschedule(ctx context.Context, c Claim, next map[string]time.Time) error {
+// NextDue is when a domain must next be evaluated: at an instant (zero:
+// none comes by itself) or at a count of failures in a row (0: none does).
+type NextDue struct {
+	At       time.Time
+	Failures int
+}
+
+// Reschedule ends a claim: each domain becomes due at its next time and
+// count (none when missing from next). A domain checked meanwhile is due
+// now, not at the claim's end: it keeps that mark, since its new state was
+// not seen.
+func (s *Store) Reschedule(ctx context.Context, c Claim, next map[string]NextDue) error {
 	upsert := clause.OnConflict{
 		Columns:   []clause.Column{{Name: "domain_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"due_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"due_at", "failures_due"}),
 		Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "evaluation_schedule.due_at = ?", Vars: []any{c.Until}}}},
 	}
 	err := s.transact(ctx, func(tx *gorm.DB) error {
@@ -186,9 +258,13 @@ func (s *Store) Reschedule(ctx context.Context, c Claim, next map[string]time.Ti
 		rows := make([]scheduleRow, len(ids))
 		for i, id := range ids {
 			rows[i] = scheduleRow{DomainID: id, OrganizationID: c.OrganizationID}
-			if t, ok := next[id]; ok {
-				t = t.UTC()
+			n := next[id]
+			if !n.At.IsZero() {
+				t := n.At.UTC()
 				rows[i].DueAt = &t
+			}
+			if n.Failures > 0 {
+				rows[i].FailuresDue = &n.Failures
 			}
 		}
 		return tx.Clauses(upsert).CreateInBatches(rows, observationBatch).Error
