@@ -341,6 +341,19 @@ func explain(ctx context.Context, s *Store, sql string, vars []any) (string, err
 // RowsRead counts the rows of table that scans read (by sequence or
 // through an index) while fn ran, on a pool of one connection.
 func RowsRead(ctx context.Context, s *Store, table string, fn func() error) (int64, error) {
+	return readDuring(ctx, s, "SELECT COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relid = ?::regclass", table, fn)
+}
+
+// IndexEntriesRead counts the entries that scans of table's indexes read
+// while fn ran (those a bitmap scan reads and then filters out included),
+// on a pool of one connection.
+func IndexEntriesRead(ctx context.Context, s *Store, table string, fn func() error) (int64, error) {
+	return readDuring(ctx, s, "SELECT COALESCE(sum(idx_tup_read), 0)::bigint FROM pg_stat_user_indexes WHERE relid = ?::regclass", table, fn)
+}
+
+// readDuring is how much the statistic that query reads of table moved
+// while fn ran, on a pool of one connection.
+func readDuring(ctx context.Context, s *Store, query, table string, fn func() error) (int64, error) {
 	db, err := s.db.DB()
 	if err != nil {
 		return 0, err
@@ -351,8 +364,7 @@ func RowsRead(ctx context.Context, s *Store, table string, fn func() error) (int
 		if err := s.db.WithContext(ctx).Exec("SELECT pg_stat_force_next_flush()").Error; err != nil {
 			return 0, err
 		}
-		err = s.db.WithContext(ctx).Raw("SELECT COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relid = ?::regclass", table).
-			Row().Scan(&n)
+		err = s.db.WithContext(ctx).Raw(query, table).Row().Scan(&n)
 		return n, err
 	}
 	before, err := read()

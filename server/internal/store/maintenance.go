@@ -185,8 +185,10 @@ func (s *Store) LoadNotifyContext(ctx context.Context, in *EvalInput) error {
 		}
 		in.Maintenance = append(in.Maintenance, windows...)
 		var outages []Alert
-		if err := db.Where("organization_id IN ? AND agent_id IS NOT NULL AND domain_id IS NULL AND type = ? AND "+openAlert,
-			chunk, outageType).Find(&outages).Error; err != nil {
+		// The type is in the text, not a parameter, so that a generic
+		// plan still proves the partial index alerts_outage_open applies.
+		if err := db.Where("organization_id IN ? AND agent_id IS NOT NULL AND domain_id IS NULL AND type = '"+outageType+"' AND "+openAlert,
+			chunk).Find(&outages).Error; err != nil {
 			return fmt.Errorf("store: open outages: %w", err)
 		}
 		in.Outages = append(in.Outages, outages...)
