@@ -3,7 +3,6 @@ package monitor
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"strconv"
 	"time"
 
@@ -22,11 +21,14 @@ func chainKey(agentID *string, r wire.Result) string {
 		agent = *agentID
 	}
 	h := sha256.New()
-	var prefix [24]byte
+	// Each field goes through one buffer: the hash takes bytes, and a
+	// string handed to it is copied into a new slice, a certificate's
+	// worth of garbage for each certificate of every result.
+	buf := make([]byte, 0, 4096)
 	field := func(s string) {
 		// Length prefixes keep two different lists from hashing alike.
-		h.Write(append(strconv.AppendInt(prefix[:0], int64(len(s)), 10), ':'))
-		_, _ = io.WriteString(h, s)
+		buf = append(append(strconv.AppendInt(buf[:0], int64(len(s)), 10), ':'), s...)
+		h.Write(buf)
 	}
 	field(agent)
 	field(r.TLSVersion)
