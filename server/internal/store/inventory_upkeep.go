@@ -83,10 +83,10 @@ type DomainChain struct {
 
 // saveStatesCounted moves each domain's state forward (upsertStates) and
 // the inventory summary with it, and returns the domains whose judged
-// state moved, which are due for evaluation, and the repeated failures. prev are the states before,
-// locked by the caller (see lockStates), so a concurrent batch for the
-// same domain counts from the state this one leaves, never from the same
-// old one.
+// state moved, which are due for evaluation, and the repeated failures.
+// prev are the states before, locked by the caller (see lockStates), so a
+// concurrent batch for the same domain counts from the state this one
+// leaves, never from the same old one.
 //
 // ids are latest's keys, sorted.
 func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[string]*Observation, prev map[string]heldState, now time.Time) (checkedDue, error) {
@@ -118,10 +118,7 @@ func saveStatesCounted(tx *gorm.DB, orgID string, ids []string, latest map[strin
 		case !held || !p.judgedAlike(o):
 			due.moved = append(due.moved, id)
 		case o.Error != "":
-			if due.failed == nil {
-				due.failed = map[string]int{}
-			}
-			due.failed[id] = p.ConsecutiveFailures + 1
+			due.fail(id, p.ConsecutiveFailures+1)
 		}
 		if !held || !p.listedAlike(o) {
 			listed = append(listed, id)

@@ -55,13 +55,18 @@ type checkedDue struct {
 	failed map[string]int
 }
 
+// fail notes a failure that repeats its domain's, reaching count n.
+func (d *checkedDue) fail(id string, n int) {
+	if d.failed == nil {
+		d.failed = map[string]int{}
+	}
+	d.failed[id] = n
+}
+
 func (d *checkedDue) add(o checkedDue) {
 	d.moved = append(d.moved, o.moved...)
 	for id, n := range o.failed {
-		if d.failed == nil {
-			d.failed = map[string]int{}
-		}
-		d.failed[id] = n
+		d.fail(id, n)
 	}
 }
 
