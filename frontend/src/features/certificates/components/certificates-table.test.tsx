@@ -83,8 +83,11 @@ describe('certificate inventory', () => {
     await user.selectOptions(screen.getByLabelText('Agent'), 'dc1');
     await user.type(screen.getByLabelText('Tag'), 'prod');
     await waitFor(() => expect(screen.getByTestId('where')).toHaveTextContent('?sort=-serving&agent_id=ag1&tag=prod'));
-    const last = calls.filter((c) => c.url.pathname === '/api/v1/certificates').at(-1)!;
-    expect(Object.fromEntries(last.url.searchParams)).toMatchObject({ agent_id: 'ag1', tag: 'prod', sort: '-serving' });
+    // The query for the new URL starts after the render that shows it, so wait for the request too.
+    await waitFor(() => {
+      const last = calls.filter((c) => c.url.pathname === '/api/v1/certificates').at(-1)!;
+      expect(Object.fromEntries(last.url.searchParams)).toMatchObject({ agent_id: 'ag1', tag: 'prod', sort: '-serving' });
+    });
   });
 
   it('says "about" when the server estimates the total (the agent filter on a large inventory)', async () => {

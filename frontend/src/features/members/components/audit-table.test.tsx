@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mockFetch, renderWithProviders } from '@/testing/render';
@@ -32,8 +32,11 @@ describe('AuditTable', () => {
     await screen.findByRole('option', { name: 'deploy script (API token)' });
     await user.selectOptions(screen.getByLabelText('Who'), 'token:tok1');
     await user.selectOptions(screen.getByLabelText('Action'), 'domain.create');
-    const last = calls.filter((c) => c.url.pathname === '/api/v1/audit-log').at(-1)!;
-    expect(Object.fromEntries(last.url.searchParams)).toMatchObject({ actor_type: 'token', actor_id: 'tok1', action: 'domain.create' });
+    // The query for the new filters starts after the render that applies them, so wait for the request.
+    await waitFor(() => {
+      const last = calls.filter((c) => c.url.pathname === '/api/v1/audit-log').at(-1)!;
+      expect(Object.fromEntries(last.url.searchParams)).toMatchObject({ actor_type: 'token', actor_id: 'tok1', action: 'domain.create' });
+    });
     const link = screen.getByRole('link', { name: 'Export CSV' });
     expect(link.getAttribute('href')).toBe('/api/v1/audit-log/export?actor_type=token&actor_id=tok1&action=domain.create');
   });
