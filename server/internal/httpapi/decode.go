@@ -8,9 +8,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
+	fastjson "github.com/go-json-experiment/json/v1"
 	"github.com/labstack/echo/v4"
 
 	"certinel.dev/server/internal/store"
@@ -34,10 +36,8 @@ func decodeJSON(c echo.Context, v any) error {
 }
 
 func decodeJSONFrom(c echo.Context, body io.Reader, v any) error {
-	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
-		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
-			return &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send Content-Type: application/json"}
-		}
+	if err := checkJSONType(c); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
@@ -54,29 +54,53 @@ func decodeJSONFrom(c echo.Context, body io.Reader, v any) error {
 	return nil
 }
 
+// checkJSONType refuses a body that says it is not JSON; one that says
+// nothing is taken as JSON.
+func checkJSONType(c echo.Context) error {
+	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
+			return &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send Content-Type: application/json"}
+		}
+	}
+	return nil
+}
+
 func jsonError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var maxErr *http.MaxBytesError
+	// decodeAgentJSON's decoder has error types of its own, with the same
+	// fields and texts; it says an empty or cut body with a syntax error.
+	var fastSyn *fastjson.SyntaxError
+	var fastTyp *fastjson.UnmarshalTypeError
 	switch {
 	case errors.As(err, &maxErr):
 		return errTooLarge
-	case errors.Is(err, io.EOF):
+	case errors.Is(err, io.EOF), errors.As(err, &fastSyn) && fastSyn.Offset == 0 && strings.HasPrefix(fastSyn.Error(), "unexpected end"):
 		return badRequest("", "request body is empty: send a JSON object")
-	case errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &fastSyn) && strings.HasPrefix(fastSyn.Error(), "unexpected end"):
 		return badRequest("", "malformed JSON: unexpected end of input")
 	case errors.As(err, &syn):
 		return badRequest("", "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
+	case errors.As(err, &fastSyn):
+		return badRequest("", "malformed JSON at byte %d: %s", fastSyn.Offset, fastSyn.Error())
 	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return badRequest("", "malformed JSON: want an object, got %s", typ.Value)
-		}
-		return badRequest(typ.Field, "%s: want %s, got %s", typ.Field, typ.Type.String(), typ.Value)
+		return typeError(typ.Field, typ.Type, typ.Value)
+	case errors.As(err, &fastTyp):
+		return typeError(fastTyp.Field, fastTyp.Type, fastTyp.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return badRequest(field, "unknown field %q", field)
 	}
 	return badRequest("", "malformed JSON: %s", err.Error())
+}
+
+// typeError says which field got a JSON value of the wrong kind.
+func typeError(field string, want reflect.Type, got string) error {
+	if field == "" {
+		return badRequest("", "malformed JSON: want an object, got %s", got)
+	}
+	return badRequest(field, "%s: want %s, got %s", field, want.String(), got)
 }
 
 // Paging limits for every list.
