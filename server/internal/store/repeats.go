@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm"
 )
 
@@ -105,7 +106,7 @@ func saveRepeats(tx *gorm.DB, orgID string, repeats []Repeat, now time.Time) err
 		chunk := repeats[start:min(start+observationBatch, len(repeats))]
 		rows, args := repeatValues(chunk, pg)
 		res := tx.Exec(`UPDATE domain_states SET checked_at = v.column4
-			FROM (VALUES `+rows+`) AS v
+			FROM `+rows+`
 			WHERE domain_states.domain_id = v.column1 AND domain_states.organization_id = ?
 			AND domain_states.observation_id = v.column2 AND domain_states.chain_key = v.column3
 			AND domain_states.checked_at <= v.column4 AND domain_states.judged_until > ?`, append(args, orgID, now)...)
@@ -119,14 +120,14 @@ func saveRepeats(tx *gorm.DB, orgID string, repeats []Repeat, now time.Time) err
 		// (see syncCheckTimes) takes the same times, without reading the
 		// states again.
 		times, timeArgs := checkTimeValues(chunk, pg)
-		err := tx.Exec(`UPDATE domain_checks SET checked_at = v.column2 FROM (VALUES `+times+`) AS v
+		err := tx.Exec(`UPDATE domain_checks SET checked_at = v.column2 FROM `+times+`
 			WHERE domain_checks.domain_id = v.column1`, timeArgs...).Error
 		if err != nil {
 			return fmt.Errorf("repeated check times: %w", err)
 		}
 		err = tx.Exec(`UPDATE observations SET last_observed_at = v.column4, received_at = ?, address = v.column5,
 			duration_ms = v.column6, error = '', handshake_error = v.column7, checks = observations.checks + 1
-			FROM (VALUES `+rows+`) AS v
+			FROM `+rows+`
 			WHERE observations.id = v.column2 AND observations.organization_id = ?`, append(append([]any{now}, args...), orgID)...).Error
 		if err != nil {
 			return fmt.Errorf("repeated observations: %w", err)
@@ -138,39 +139,55 @@ func saveRepeats(tx *gorm.DB, orgID string, repeats []Repeat, now time.Time) err
 	return touchServedCertificates(tx, orgID, ids, now)
 }
 
-// repeatValues writes the rows of a VALUES list of repeats and their
-// arguments. PostgreSQL takes the columns' types from the first row, and
-// reads a bare parameter as text; SQLite compares times as the text they
-// are stored as.
+// repeatValues writes a table v(column1..column7) of the repeats' domain,
+// sample, chain key, check time, address, duration and handshake error,
+// and its arguments. On PostgreSQL the table unnests one array a column:
+// seven parameters and one statement text whatever the batch's size, so
+// the statement stays prepared. SQLite gets a VALUES list, whose times
+// compare as the text they are stored as.
 func repeatValues(repeats []Repeat, pg bool) (string, []any) {
-	row := "(?, ?, ?, ?, ?, ?, ?)"
 	if pg {
-		row = "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT))"
+		return `unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[]),
+			CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]))
+			AS v(column1, column2, column3, column4, column5, column6, column7)`,
+			[]any{arrayOf(repeats, func(r Repeat) string { return r.DomainID }),
+				arrayOf(repeats, func(r Repeat) string { return r.ObservationID }),
+				arrayOf(repeats, func(r Repeat) string { return r.ChainKey }),
+				arrayOf(repeats, func(r Repeat) time.Time { return r.ObservedAt }),
+				arrayOf(repeats, func(r Repeat) string { return r.Address }),
+				arrayOf(repeats, func(r Repeat) int64 { return r.DurationMS }),
+				arrayOf(repeats, func(r Repeat) string { return r.HandshakeError })}
 	}
-	var b strings.Builder
 	args := make([]any, 0, 7*len(repeats))
-	for i, r := range repeats {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(row)
+	for _, r := range repeats {
 		args = append(args, r.DomainID, r.ObservationID, r.ChainKey, r.ObservedAt, r.Address, r.DurationMS, r.HandshakeError)
 	}
-	return b.String(), args
+	return "(VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", len(repeats)), ", ") + ") AS v", args
 }
 
-// checkTimeValues writes the rows of a VALUES list of the repeats' domains
-// and check times, typed as repeatValues types them.
+// checkTimeValues writes a table v(column1, column2) of the repeats'
+// domains and check times, as repeatValues does.
 func checkTimeValues(repeats []Repeat, pg bool) (string, []any) {
-	row := "(?, ?)"
 	if pg {
-		row = "(CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ))"
+		return "unnest(CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[])) AS v(column1, column2)",
+			[]any{arrayOf(repeats, func(r Repeat) string { return r.DomainID }),
+				arrayOf(repeats, func(r Repeat) time.Time { return r.ObservedAt })}
 	}
 	args := make([]any, 0, 2*len(repeats))
 	for _, r := range repeats {
 		args = append(args, r.DomainID, r.ObservedAt)
 	}
-	return strings.TrimSuffix(strings.Repeat(row+", ", len(repeats)), ", "), args
+	return "(VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(repeats)), ", ") + ") AS v", args
+}
+
+// arrayOf is one field of each repeat as a PostgreSQL array parameter, a
+// type GORM passes on whole rather than spreads into a list.
+func arrayOf[T any](repeats []Repeat, field func(Repeat) T) pgtype.Array[T] {
+	out := make([]T, len(repeats))
+	for i, r := range repeats {
+		out[i] = field(r)
+	}
+	return pgtype.Array[T]{Elements: out, Dims: []pgtype.ArrayDimension{{Length: int32(len(out)), LowerBound: 1}}, Valid: true}
 }
 
 // touchServedCertificates moves last_seen of the certificates the domains'
