@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"io"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	fastjson "github.com/go-json-experiment/json/v1"
+	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 
 	"certinel.dev/server/internal/safetext"
@@ -123,11 +123,11 @@ func decodeAgentJSON(c echo.Context, limit int64, v any) error {
 	switch enc := strings.ToLower(c.Request().Header.Get(echo.HeaderContentEncoding)); enc {
 	case "", "identity":
 	case "gzip":
-		zr, err := gzip.NewReader(body)
+		zr, err := gunzip(body)
 		if err != nil {
 			return badRequest("", "body is not valid gzip")
 		}
-		defer zr.Close()
+		defer gzipReaders.Put(zr)
 		body = &limitedReader{r: zr, n: limit, limit: limit}
 	default:
 		return &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Content-Encoding must be gzip or none"}
@@ -149,6 +149,23 @@ func decodeAgentJSON(c echo.Context, limit int64, v any) error {
 		return jsonError(err)
 	}
 	return nil
+}
+
+// gzipReaders keeps the readers of gzip bodies from batch to batch: each
+// holds a decompressor's tables and window, some 40 KB.
+var gzipReaders sync.Pool
+
+// gunzip reads body through a reader from gzipReaders, which the caller
+// puts back when done with it.
+func gunzip(body io.Reader) (*gzip.Reader, error) {
+	if zr, ok := gzipReaders.Get().(*gzip.Reader); ok {
+		if err := zr.Reset(body); err != nil {
+			gzipReaders.Put(zr)
+			return nil, err
+		}
+		return zr, nil
+	}
+	return gzip.NewReader(body)
 }
 
 // Agent bodies are read whole, into buffers kept from batch to batch, up
