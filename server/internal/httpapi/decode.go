@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	fastjson "github.com/go-json-experiment/json/v1"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/labstack/echo/v4"
 
 	"certinel.dev/server/internal/store"
@@ -71,23 +71,23 @@ func jsonError(err error) error {
 	var maxErr *http.MaxBytesError
 	// decodeAgentJSON's decoder has error types of its own, with the same
 	// fields and texts; it says an empty or cut body with a syntax error.
-	var fastSyn *fastjson.SyntaxError
-	var fastTyp *fastjson.UnmarshalTypeError
+	var v1Syn *jsonv1.SyntaxError
+	var v1Typ *jsonv1.UnmarshalTypeError
 	switch {
 	case errors.As(err, &maxErr):
 		return errTooLarge
-	case errors.Is(err, io.EOF), errors.As(err, &fastSyn) && fastSyn.Offset == 0 && strings.HasPrefix(fastSyn.Error(), "unexpected end"):
+	case errors.Is(err, io.EOF), errors.As(err, &v1Syn) && v1Syn.Offset == 0 && strings.HasPrefix(v1Syn.Error(), "unexpected end"):
 		return badRequest("", "request body is empty: send a JSON object")
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &fastSyn) && strings.HasPrefix(fastSyn.Error(), "unexpected end"):
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &v1Syn) && strings.HasPrefix(v1Syn.Error(), "unexpected end"):
 		return badRequest("", "malformed JSON: unexpected end of input")
 	case errors.As(err, &syn):
 		return badRequest("", "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
-	case errors.As(err, &fastSyn):
-		return badRequest("", "malformed JSON at byte %d: %s", fastSyn.Offset, fastSyn.Error())
+	case errors.As(err, &v1Syn):
+		return badRequest("", "malformed JSON at byte %d: %s", v1Syn.Offset, v1Syn.Error())
 	case errors.As(err, &typ):
 		return typeError(typ.Field, typ.Type, typ.Value)
-	case errors.As(err, &fastTyp):
-		return typeError(fastTyp.Field, fastTyp.Type, fastTyp.Value)
+	case errors.As(err, &v1Typ):
+		return typeError(v1Typ.Field, v1Typ.Type, v1Typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return badRequest(field, "unknown field %q", field)
