@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,6 +53,9 @@ func measurePaint(ctx context.Context, frontend, baseURL string) ([]pagePaint, e
 	if _, err := os.Stat(chromium); err != nil {
 		return nil, fmt.Errorf("skipped: no Chromium at %s", chromium)
 	}
+	if err := servesDashboard(ctx, baseURL); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, paintTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", paintScript)
@@ -74,6 +78,29 @@ func measurePaint(ctx context.Context, frontend, baseURL string) ([]pagePaint, e
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Page < out[j].Page })
 	return out, nil
+}
+
+// servesDashboard tells whether the server's binary has the dashboard built
+// in: one built by `make server` alone serves a page saying it has none,
+// which Chromium would wait on for a login form that never comes.
+func servesDashboard(ctx context.Context, baseURL string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/login", nil)
+	if err != nil {
+		return fmt.Errorf("first-paint: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("first-paint: load the dashboard: %w", err)
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("first-paint: load the dashboard: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(page, []byte(`<div id="root">`)) {
+		return fmt.Errorf("skipped: the server binary has no dashboard built in (build it with make build, or make ui before make server)")
+	}
+	return nil
 }
 
 func (r Report) writePaint(w io.Writer) {
