@@ -82,21 +82,60 @@ func saveBackends(tx *gorm.DB, orgID string, b BackendBatch) error {
 	})
 	// The latest check of each address comes first: keep it alone.
 	rows = slices.CompactFunc(rows, func(a, c DomainBackend) bool { return a.DomainID == c.DomainID && a.Address == c.Address })
-	if len(rows) > 0 {
-		upsert := clause.OnConflict{
-			Columns:   []clause.Column{{Name: "domain_id"}, {Name: "address"}},
-			DoUpdates: clause.AssignmentColumns([]string{"leaf_sha256", "not_before", "not_after", "error_kind", "error", "observed_at"}),
-			Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "excluded.observed_at >= domain_backends.observed_at"}}},
-		}
-		if err := tx.Clauses(upsert).CreateInBatches(rows, observationBatch).Error; err != nil {
-			return fmt.Errorf("domain backends: %w", err)
-		}
+	if err := upsertBackends(tx, rows); err != nil {
+		return fmt.Errorf("domain backends: %w", err)
 	}
 	ids := slices.Sorted(slices.Values(b.DomainIDs))
 	for chunk := range slices.Chunk(slices.Compact(ids), 500) {
 		err := tx.Where("organization_id = ? AND domain_id IN ? AND observed_at < ?", orgID, chunk, b.Since).Delete(&DomainBackend{}).Error
 		if err != nil {
 			return fmt.Errorf("domain backends gone: %w", err)
+		}
+	}
+	return nil
+}
+
+// backendUpsert moves a held row to the new check unless it is older.
+var backendUpsert = clause.OnConflict{
+	Columns:   []clause.Column{{Name: "domain_id"}, {Name: "address"}},
+	DoUpdates: clause.AssignmentColumns([]string{"leaf_sha256", "not_before", "not_after", "error_kind", "error", "observed_at"}),
+	Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "excluded.observed_at >= domain_backends.observed_at"}}},
+}
+
+// upsertBackends writes the rows in their order. On PostgreSQL they go as
+// one array a column (as repeats do, see repeatValues): nine parameters
+// and one statement text whatever the batch's size, so the statement stays
+// prepared; SQLite gets GORM's VALUES list.
+func upsertBackends(tx *gorm.DB, rows []DomainBackend) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if tx.Dialector.Name() != "postgres" {
+		return tx.Clauses(backendUpsert).CreateInBatches(rows, observationBatch).Error
+	}
+	for chunk := range slices.Chunk(rows, observationBatch) {
+		err := tx.Exec(`INSERT INTO domain_backends
+			(domain_id, address, organization_id, leaf_sha256, not_before, not_after, error_kind, error, observed_at)
+			SELECT domain_id, address, organization_id, leaf_sha256, not_before, not_after, error_kind, error, observed_at
+			FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]),
+				CAST(? AS TIMESTAMPTZ[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[]))
+				WITH ORDINALITY AS v(domain_id, address, organization_id, leaf_sha256, not_before, not_after, error_kind, error, observed_at, n)
+			ORDER BY n
+			ON CONFLICT (domain_id, address) DO UPDATE SET leaf_sha256 = excluded.leaf_sha256,
+				not_before = excluded.not_before, not_after = excluded.not_after, error_kind = excluded.error_kind,
+				error = excluded.error, observed_at = excluded.observed_at
+			WHERE excluded.observed_at >= domain_backends.observed_at`,
+			arrayOf(chunk, func(r DomainBackend) string { return r.DomainID }),
+			arrayOf(chunk, func(r DomainBackend) string { return r.Address }),
+			arrayOf(chunk, func(r DomainBackend) string { return r.OrganizationID }),
+			arrayOf(chunk, func(r DomainBackend) string { return r.LeafSHA256 }),
+			arrayOf(chunk, func(r DomainBackend) *time.Time { return r.NotBefore }),
+			arrayOf(chunk, func(r DomainBackend) *time.Time { return r.NotAfter }),
+			arrayOf(chunk, func(r DomainBackend) string { return r.ErrorKind }),
+			arrayOf(chunk, func(r DomainBackend) string { return r.Error }),
+			arrayOf(chunk, func(r DomainBackend) time.Time { return r.ObservedAt })).Error
+		if err != nil {
+			return err
 		}
 	}
 	return nil

@@ -46,6 +46,9 @@ func TestDomainBackendsKeptAndDropped(t *testing.T) {
 		if got := list(); len(got) != 2 || got["192.0.2.1"].LeafSHA256 != "aa" || got["2001:db8::1"].ErrorKind != "refused" {
 			t.Fatalf("after first batch: %+v", got)
 		}
+		if got := list()["192.0.2.1"]; got.NotBefore == nil || !got.NotBefore.Equal(nb) || got.NotAfter != nil || !got.ObservedAt.Equal(t0) {
+			t.Fatalf("validity and check time not kept as sent (a missing time stays NULL): %+v", got)
+		}
 
 		// A late batch with an older check of a changes nothing.
 		old := a

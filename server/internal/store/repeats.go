@@ -180,11 +180,11 @@ func checkTimeValues(repeats []Repeat, pg bool) (string, []any) {
 	return "(VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(repeats)), ", ") + ") AS v", args
 }
 
-// arrayOf is one field of each repeat as a PostgreSQL array parameter, a
+// arrayOf is one field of each row as a PostgreSQL array parameter, a
 // type GORM passes on whole rather than spreads into a list.
-func arrayOf[T any](repeats []Repeat, field func(Repeat) T) pgtype.Array[T] {
-	out := make([]T, len(repeats))
-	for i, r := range repeats {
+func arrayOf[R, T any](rows []R, field func(R) T) pgtype.Array[T] {
+	out := make([]T, len(rows))
+	for i, r := range rows {
 		out[i] = field(r)
 	}
 	return pgtype.Array[T]{Elements: out, Dims: []pgtype.ArrayDimension{{Length: int32(len(out)), LowerBound: 1}}, Valid: true}
