@@ -95,12 +95,11 @@ func saveBackends(tx *gorm.DB, orgID string, b BackendBatch) error {
 	return nil
 }
 
-// backendUpsert moves a held row to the new check unless it is older.
-var backendUpsert = clause.OnConflict{
-	Columns:   []clause.Column{{Name: "domain_id"}, {Name: "address"}},
-	DoUpdates: clause.AssignmentColumns([]string{"leaf_sha256", "not_before", "not_after", "error_kind", "error", "observed_at"}),
-	Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "excluded.observed_at >= domain_backends.observed_at"}}},
-}
+// backendMoved are the columns a newer check of a held backend moves,
+// and backendNewer the rule that an older one moves nothing.
+var backendMoved = []string{"leaf_sha256", "not_before", "not_after", "error_kind", "error", "observed_at"}
+
+const backendNewer = "excluded.observed_at >= domain_backends.observed_at"
 
 // upsertBackends writes the rows in their order. On PostgreSQL they go as
 // one array a column (as repeats do, see repeatValues): nine parameters
@@ -111,20 +110,27 @@ func upsertBackends(tx *gorm.DB, rows []DomainBackend) error {
 		return nil
 	}
 	if tx.Dialector.Name() != "postgres" {
-		return tx.Clauses(backendUpsert).CreateInBatches(rows, observationBatch).Error
+		upsert := clause.OnConflict{
+			Columns:   []clause.Column{{Name: "domain_id"}, {Name: "address"}},
+			DoUpdates: clause.AssignmentColumns(backendMoved),
+			Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: backendNewer}}},
+		}
+		return tx.Clauses(upsert).CreateInBatches(rows, observationBatch).Error
 	}
+	set := make([]string, len(backendMoved))
+	for i, c := range backendMoved {
+		set[i] = c + " = excluded." + c
+	}
+	sql := `INSERT INTO domain_backends
+		(domain_id, address, organization_id, leaf_sha256, not_before, not_after, error_kind, error, observed_at)
+		SELECT domain_id, address, organization_id, leaf_sha256, not_before, not_after, error_kind, error, observed_at
+		FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]),
+			CAST(? AS TIMESTAMPTZ[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[]))
+			WITH ORDINALITY AS v(domain_id, address, organization_id, leaf_sha256, not_before, not_after, error_kind, error, observed_at, n)
+		ORDER BY n
+		ON CONFLICT (domain_id, address) DO UPDATE SET ` + strings.Join(set, ", ") + ` WHERE ` + backendNewer
 	for chunk := range slices.Chunk(rows, observationBatch) {
-		err := tx.Exec(`INSERT INTO domain_backends
-			(domain_id, address, organization_id, leaf_sha256, not_before, not_after, error_kind, error, observed_at)
-			SELECT domain_id, address, organization_id, leaf_sha256, not_before, not_after, error_kind, error, observed_at
-			FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]),
-				CAST(? AS TIMESTAMPTZ[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[]))
-				WITH ORDINALITY AS v(domain_id, address, organization_id, leaf_sha256, not_before, not_after, error_kind, error, observed_at, n)
-			ORDER BY n
-			ON CONFLICT (domain_id, address) DO UPDATE SET leaf_sha256 = excluded.leaf_sha256,
-				not_before = excluded.not_before, not_after = excluded.not_after, error_kind = excluded.error_kind,
-				error = excluded.error, observed_at = excluded.observed_at
-			WHERE excluded.observed_at >= domain_backends.observed_at`,
+		err := tx.Exec(sql,
 			arrayOf(chunk, func(r DomainBackend) string { return r.DomainID }),
 			arrayOf(chunk, func(r DomainBackend) string { return r.Address }),
 			arrayOf(chunk, func(r DomainBackend) string { return r.OrganizationID }),

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm"
 )
 
@@ -178,16 +177,6 @@ func checkTimeValues(repeats []Repeat, pg bool) (string, []any) {
 		args = append(args, r.DomainID, r.ObservedAt)
 	}
 	return "(VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(repeats)), ", ") + ") AS v", args
-}
-
-// arrayOf is one field of each row as a PostgreSQL array parameter, a
-// type GORM passes on whole rather than spreads into a list.
-func arrayOf[R, T any](rows []R, field func(R) T) pgtype.Array[T] {
-	out := make([]T, len(rows))
-	for i, r := range rows {
-		out[i] = field(r)
-	}
-	return pgtype.Array[T]{Elements: out, Dims: []pgtype.ArrayDimension{{Length: int32(len(out)), LowerBound: 1}}, Valid: true}
 }
 
 // touchServedCertificates moves last_seen of the certificates the domains'
