@@ -53,11 +53,11 @@ func measurePaint(ctx context.Context, frontend, baseURL string) ([]pagePaint, e
 	if _, err := os.Stat(chromium); err != nil {
 		return nil, fmt.Errorf("skipped: no Chromium at %s", chromium)
 	}
+	ctx, cancel := context.WithTimeout(ctx, paintTimeout)
+	defer cancel()
 	if err := servesDashboard(ctx, baseURL); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, paintTimeout)
-	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", paintScript)
 	cmd.Dir = frontend
 	cmd.Env = append(os.Environ(), "PAINT_URL="+baseURL, "PAINT_EMAIL="+ownerEmail(0),
