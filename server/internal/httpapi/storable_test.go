@@ -52,7 +52,7 @@ func TestIngestUnstorableText(t *testing.T) {
 			{TargetID: ids[0], ObservedAt: now, Chain: good.base64()},
 			{TargetID: ids[1], ObservedAt: now, Chain: nul.base64()},
 			{TargetID: ids[2], ObservedAt: now, Chain: long.base64()},
-			{TargetID: ids[3], ObservedAt: now, Error: "reset by \x00peer", ErrorKind: "refused"},
+			{TargetID: ids[3], ObservedAt: now, Address: "10.0.0.9:443", Error: "reset by \x00peer\xff", ErrorKind: "refused\x00"},
 		}}
 		var res wire.ResultsResponse
 		srv.agentClient(t, a).must(http.StatusOK, "POST", "/api/v1/agent/results", batch, &res)
@@ -80,6 +80,11 @@ func TestIngestUnstorableText(t *testing.T) {
 		errs, err := srv.store.DomainErrors(ctx, org, ids[3], 10)
 		if err != nil || len(errs) != 1 || !storable(errs[0].Error) || !strings.HasPrefix(errs[0].Error, "reset by ") {
 			t.Errorf("stored error: %v %+v", err, errs)
+		}
+		// The failed backend's row takes the same text, fitted.
+		backends, err := srv.store.DomainBackends(ctx, org, ids[3:4], time.Time{})
+		if b := backends[ids[3]]; err != nil || len(b) != 1 || !storable(b[0].Error) || !storable(b[0].ErrorKind) || !strings.HasPrefix(b[0].Error, "reset by ") {
+			t.Errorf("stored backend: %v %+v", err, backends)
 		}
 
 		// A batch ID is a key, not text to fit: one that cannot be stored is refused.
